@@ -1,0 +1,53 @@
+# quickreboot: the one entry point.
+#   make                      userspace + modules for every kernel with headers
+#   make KERNELRELEASE=K      ... for kernel K only (KDIR=... for headers elsewhere)
+#   make check                the whole test suite (the README's test command)
+#   make demo                 a quick reboot inside a QEMU guest
+#   make dkms-source DESTDIR=D   the DKMS source tree, as packaged
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+BUILD := $(CURDIR)/build
+
+ifdef KERNELRELEASE
+KERNELS := $(KERNELRELEASE)
+else
+KERNELS := $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
+endif
+
+all: userspace modules
+
+userspace:
+	$(MAKE) -C userspace
+
+modules:
+ifeq ($(strip $(KERNELS)),)
+	@echo "No kernel headers found: install linux-headers-$$(uname -r)," >&2
+	@echo "or name a kernel with KERNELRELEASE=... [KDIR=...]." >&2
+	@exit 1
+endif
+	@set -e; for k in $(KERNELS); do \
+		kdir=$(if $(KDIR),$(KDIR),/lib/modules/$$k/build); \
+		mkdir -p $(BUILD)/modules/$$k; \
+		cp -a --update modules/. $(BUILD)/modules/$$k/; \
+		$(MAKE) -C $(BUILD)/modules/$$k KVER=$$k KDIR=$$kdir; \
+		echo "modules for $$k: $(BUILD)/modules/$$k"; \
+	done
+
+dkms-source:
+	@test -n "$(DESTDIR)" || { echo "set DESTDIR" >&2; exit 1; }
+	mkdir -p $(DESTDIR)/quickreboot-$(VERSION)
+	cp dkms.conf $(DESTDIR)/quickreboot-$(VERSION)/
+	cp -a modules $(DESTDIR)/quickreboot-$(VERSION)/
+	rm -rf $(DESTDIR)/quickreboot-$(VERSION)/modules/common/generated
+
+check:
+	tests/run-all
+
+demo:
+	tests/vm/demo
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C userspace clean
+
+.PHONY: all userspace modules dkms-source check demo clean

@@ -1,0 +1,2 @@
+/* Must always compile: proves that the headers themselves work. */
+#include <linux/module.h>
