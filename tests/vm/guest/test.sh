@@ -1,0 +1,86 @@
+# Helpers for scenarios, sourced by the guest init (busybox ash).
+# Every result is one console line "QRT <hop> <WORD> ...", read by the host.
+
+qrt() {
+	echo "QRT $QR_HOP $*"
+}
+
+t_pass() {
+	qrt PASS "$1"
+}
+
+t_fail() {
+	qrt FAIL "$1: $2"
+}
+
+t_info() {
+	qrt INFO "$1=$2"
+}
+
+# Prints a command's output under the check's name, line by line.
+qr_show_output() {
+	while IFS= read -r line; do
+		qrt OUT "$1: $line"
+	done <"$2"
+}
+
+# t_run NAME CMD...: passes if CMD exits 0.
+t_run() {
+	name=$1
+	shift
+	if "$@" >/tmp/.qr_out 2>&1; then
+		t_pass "$name"
+	else
+		rc=$?
+		qr_show_output "$name" /tmp/.qr_out
+		t_fail "$name" "'$*' exited $rc"
+	fi
+}
+
+# t_fails NAME CMD...: passes if CMD exits non-zero (refusals, bad input).
+t_fails() {
+	name=$1
+	shift
+	if "$@" >/tmp/.qr_out 2>&1; then
+		qr_show_output "$name" /tmp/.qr_out
+		t_fail "$name" "'$*' succeeded but must fail"
+	else
+		t_pass "$name"
+	fi
+}
+
+# t_eq NAME EXPECTED ACTUAL
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_pass "$1"
+	else
+		t_fail "$1" "expected '$2', got '$3'"
+	fi
+}
+
+# The kernel of hop N: the scenario's kernels alternate Old, New, Old, ...
+qr_kernel_of_hop() {
+	set -- $QR_KERNELS "$1"
+	if [ $(($3 % 2)) = 0 ]; then echo "$1"; else echo "$2"; fi
+}
+
+# Loads the next hop's kernel and initramfs (this initramfs, re-archived
+# from its manifest) and kexecs into it. QR_NEXT_APPEND, if a hop sets it,
+# is added to the New kernel's command line.
+qr_kexec_next() {
+	next=$((QR_HOP + 1))
+	krel=$(qr_kernel_of_hop "$next")
+	(cd / && cpio -o -H newc </etc/qr/manifest >/tmp/next.cpio 2>/dev/null)
+	cmdline="$QR_BASE_APPEND qr.hop=$next $QR_APPEND ${QR_NEXT_APPEND:-}"
+	if ! kexec -l "/boot/vmlinuz-$krel" --initrd=/tmp/next.cpio \
+		--append="$cmdline" >/tmp/.qr_out 2>&1; then
+		qr_show_output kexec-load /tmp/.qr_out
+		t_fail kexec-load "kexec -l /boot/vmlinuz-$krel failed"
+		return 1
+	fi
+	rm -f /tmp/next.cpio
+	sync
+	qrt KEXEC "$krel"
+	kexec -e
+	t_fail kexec-exec "kexec -e returned"
+}

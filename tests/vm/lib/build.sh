@@ -1,0 +1,126 @@
+# Host side: builds what a guest needs (sourced by tests/vm/run).
+# Expects: ROOT (source tree), BUILD (build dir), VM (tests/vm).
+
+# Serialises builds of shared outputs between runs in parallel.
+with_lock() {
+	local lock=$1
+	shift
+	mkdir -p "$BUILD/locks"
+	(flock 9 && "$@") 9>"$BUILD/locks/$lock"
+}
+
+# Our modules and the test modules for kernel KREL.
+build_modules() {
+	local krel=$1 kdir m
+	kdir=$("$VM/kernels" kdir "$krel")
+	make -s -C "$ROOT" modules KERNELRELEASE="$krel" KDIR="$kdir" >/dev/null
+	for m in "$VM"/modules/*/; do
+		[ -d "$m" ] || continue
+		m=$(basename "$m")
+		mkdir -p "$BUILD/testmodules/$krel/$m"
+		cp -a --update "$VM/modules/$m/." "$BUILD/testmodules/$krel/$m/"
+		make -s -C "$kdir" M="$BUILD/testmodules/$krel/$m" \
+			CONFIG_DEBUG_INFO_BTF_MODULES= modules >/dev/null
+	done
+}
+
+# The userspace and the statically linked test programs.
+build_userspace() {
+	local p
+	make -s -C "$ROOT/userspace" >/dev/null
+	mkdir -p "$BUILD/progs"
+	for p in "$VM"/progs/*.c; do
+		[ -e "$p" ] || continue
+		[ "$BUILD/progs/$(basename "$p" .c)" -nt "$p" ] && continue
+		gcc -static -O2 -Wall -Wextra -Werror -o \
+			"$BUILD/progs/$(basename "$p" .c)" "$p" -lpthread
+	done
+}
+
+# Copies a dynamically linked program and the libraries ldd lists.
+stage_binary() {
+	local stage=$1 bin=$2 dest=$3 lib
+	install -D -m 755 "$bin" "$stage$dest"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		[ -e "$stage$lib" ] || install -D -m 755 "$lib" "$stage$lib"
+	done
+}
+
+# Kernel modules that the guest loads from the distribution's kernel.
+GUEST_KMODS="virtio_pci virtio_blk ext4"
+
+stage_kernel() {
+	local stage=$1 krel=$2 kroot dst f m dep
+	kroot=$("$VM/kernels" root "$krel")
+	dst=$stage/lib/modules/$krel
+	install -D -m 644 "$kroot/boot/vmlinuz-$krel" "$stage/boot/vmlinuz-$krel"
+	mkdir -p "$dst/updates" "$dst/extra" "$dst/kernel"
+	cp "$BUILD/modules/$krel"/*/*.ko "$dst/updates/"
+	cp "$BUILD/testmodules/$krel"/*/*.ko "$dst/extra/" 2>/dev/null || true
+	# Distribution modules: ours' dependencies and those the guest needs.
+	[ -e "$kroot/lib/modules/$krel/modules.dep" ] ||
+		with_lock "depmod-$krel" depmod -b "$kroot" "$krel"
+	for m in $GUEST_KMODS $(for f in "$dst"/updates/*.ko "$dst"/extra/*.ko; do
+			[ -e "$f" ] && modinfo -F depends "$f" | tr ',' ' '
+		done); do
+		modprobe -d "$kroot" -S "$krel" --show-depends "$m" 2>/dev/null |
+			sed -n 's/^insmod \([^ ]*\).*/\1/p'
+	done | sort -u | while read -r f; do
+		dep=$dst/kernel/$(basename "$f")
+		case $f in
+		*.xz) xz -dc "$f" >"${dep%.xz}" ;;
+		*.zst) zstd -qdc "$f" >"${dep%.zst}" ;;
+		*) cp "$f" "$dep" ;;
+		esac
+	done
+	cp "$kroot/lib/modules/$krel"/modules.{order,builtin}* "$dst/" 2>/dev/null || true
+	depmod -b "$stage" "$krel"
+}
+
+# Builds the guest's initramfs for SCENARIO with kernels OLD and NEW into OUT.
+build_initramfs() {
+	local scenario=$1 old=$2 new=$3 out=$4 stage app
+	stage=$(mktemp -d "$BUILD/stage.XXXXXX")
+	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc/qr,lib/qr,dev,proc,sys,tmp,run,mnt}
+	mknod -m 600 "$stage/dev/console" c 5 1
+	install -m 755 "$BUSYBOX" "$stage/bin/busybox"
+	for app in $("$BUSYBOX" --list); do
+		[ "$app" = busybox ] || ln -s busybox "$stage/bin/$app"
+	done
+	stage_binary "$stage" "$(command -v kexec)" /sbin/kexec
+	stage_binary "$stage" "$ROOT/userspace/quickreboot" /usr/sbin/quickreboot
+	for app in mke2fs e2fsck; do
+		stage_binary "$stage" "$(command -v $app)" "/sbin/$app"
+	done
+	ln -s mke2fs "$stage/sbin/mkfs.ext4"
+	ln -s e2fsck "$stage/sbin/fsck.ext4"
+	cp /etc/mke2fs.conf "$stage/etc/"
+	cp "$BUILD"/progs/* "$stage/usr/bin/" 2>/dev/null || true
+	stage_kernel "$stage" "$old"
+	[ "$new" = "$old" ] || stage_kernel "$stage" "$new"
+	install -m 755 "$VM/guest/init" "$stage/init"
+	install -m 644 "$VM/guest/test.sh" "$stage/lib/qr/test.sh"
+	install -m 644 "$scenario" "$stage/etc/qr/scenario.sh"
+	cat >"$stage/etc/qr/config" <<-CONF
+	QR_KERNELS="$old $new"
+	QR_BASE_APPEND="$BASE_APPEND"
+	CONF
+	(cd "$stage" && find . -mindepth 1 | sed 's|^\./||' | sort >etc/qr/manifest &&
+		echo etc/qr/manifest >>etc/qr/manifest &&
+		cpio -o -H newc --quiet <etc/qr/manifest >"$out")
+	rm -rf "$stage"
+}
+
+# Debian's static busybox, unpacked into the cache (not installed: it would
+# replace the host's busybox).
+fetch_busybox() {
+	local dir=$QR_CACHE/busybox tmp
+	BUSYBOX=$dir/root/bin/busybox
+	[ -x "$BUSYBOX" ] && return 0
+	tmp=$(mktemp -d "$QR_CACHE/.busybox.XXXXXX")
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
+		busybox-static >/dev/null && dpkg-deb -x ./*.deb root && rm ./*.deb)
+	[ -x "$tmp/root/bin/busybox" ] || { echo "no busybox-static" >&2; return 1; }
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+}
