@@ -13,21 +13,21 @@ with_lock() {
 build_modules() {
 	local krel=$1 kdir m
 	kdir=$("$VM/kernels" kdir "$krel")
-	make -s -C "$ROOT" modules KERNELRELEASE="$krel" KDIR="$kdir" >/dev/null
+	make -s -C "$ROOT" modules KERNELRELEASE="$krel" KDIR="$kdir"
 	for m in "$VM"/modules/*/; do
 		[ -d "$m" ] || continue
 		m=$(basename "$m")
 		mkdir -p "$BUILD/testmodules/$krel/$m"
 		cp -a --update "$VM/modules/$m/." "$BUILD/testmodules/$krel/$m/"
 		make -s -C "$kdir" M="$BUILD/testmodules/$krel/$m" \
-			CONFIG_DEBUG_INFO_BTF_MODULES= modules >/dev/null
+			CONFIG_DEBUG_INFO_BTF_MODULES= modules
 	done
 }
 
 # The userspace and the statically linked test programs.
 build_userspace() {
 	local p
-	make -s -C "$ROOT/userspace" >/dev/null
+	make -s -C "$ROOT/userspace"
 	mkdir -p "$BUILD/progs"
 	for p in "$VM"/progs/*.c; do
 		[ -e "$p" ] || continue
