@@ -3,6 +3,7 @@
 #   make KERNELRELEASE=K      ... for kernel K only (KDIR=... for headers elsewhere)
 #   make check                the whole test suite (the README's test command)
 #   make demo                 a quick reboot inside a QEMU guest
+#   make bench                benchmarks: numbers, never a failure on timing
 #   make dkms-source DESTDIR=D   the DKMS source tree, as packaged
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -46,8 +47,11 @@ check:
 demo:
 	tests/vm/demo
 
+bench:
+	tests/bench/run
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
 
-.PHONY: all userspace modules dkms-source check demo clean
+.PHONY: all userspace modules dkms-source check demo bench clean

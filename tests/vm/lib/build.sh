@@ -29,7 +29,7 @@ build_userspace() {
 	local p
 	make -s -C "$ROOT/userspace"
 	mkdir -p "$BUILD/progs"
-	for p in "$VM"/progs/*.c; do
+	for p in "$VM"/progs/*.c "$ROOT"/tests/bench/*.c; do
 		[ -e "$p" ] || continue
 		[ "$BUILD/progs/$(basename "$p" .c)" -nt "$p" ] && continue
 		gcc -static -O2 -Wall -Wextra -Werror -o \
@@ -47,7 +47,7 @@ stage_binary() {
 }
 
 # Kernel modules that the guest loads from the distribution's kernel.
-GUEST_KMODS="virtio_pci virtio_blk ext4 crc32c_generic"
+GUEST_KMODS="virtio_pci virtio_blk ext4 crc32c_generic brd"
 
 stage_kernel() {
 	local stage=$1 krel=$2 kroot dst f m dep
