@@ -11,6 +11,7 @@
 #include "generated/compat.h"
 
 #include <linux/blk-mq.h>
+#include <linux/capability.h>
 #include <linux/device.h>
 
 static inline struct class *qr_class_create(const char *name)
@@ -30,6 +31,50 @@ static inline struct gendisk *qr_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
 #else
 	return blk_mq_alloc_disk(set, queuedata);
 #endif
+}
+
+/*
+ * A blk-mq disk backed by memory: non-rotational, with the given physical
+ * block size (also the minimum I/O size).
+ */
+static inline struct gendisk *qr_blk_mq_alloc_mem_disk(struct blk_mq_tag_set *set,
+							void *queuedata,
+							unsigned int pbs)
+{
+	struct gendisk *disk;
+#ifdef HAVE_BLK_MQ_ALLOC_DISK_LIMITS
+	struct queue_limits lim = {
+		.physical_block_size	= pbs,
+		.io_min			= pbs,
+	};
+
+	disk = blk_mq_alloc_disk(set, &lim, queuedata);
+#else
+	disk = blk_mq_alloc_disk(set, queuedata);
+	if (!IS_ERR(disk)) {
+		blk_queue_physical_block_size(disk->queue, pbs);
+		blk_queue_io_min(disk->queue, pbs);
+	}
+#endif
+#ifndef HAVE_QUEUE_LIMITS_FEATURES
+	/* Without queue features, a queue is rotational unless told. */
+	if (!IS_ERR(disk))
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
+#endif
+	return disk;
+}
+
+/*
+ * A block_device_operations.open that admits only openers with
+ * CAP_SYS_ADMIN, whatever the mode of the device node.
+ */
+#ifdef HAVE_BDOPS_OPEN_GENDISK
+static inline int qr_bdops_open_admin(struct gendisk *disk, blk_mode_t mode)
+#else
+static inline int qr_bdops_open_admin(struct block_device *bdev, fmode_t mode)
+#endif
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 #endif

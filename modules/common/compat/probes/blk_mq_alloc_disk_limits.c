@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* HAVE_BLK_MQ_ALLOC_DISK_LIMITS: blk_mq_alloc_disk() takes queue_limits */
 #include <linux/blk-mq.h>
 
