@@ -1,0 +1,16 @@
+/* The subcommands; each takes argv[0] = its own name and returns a
+ * QR_EXIT_* code. */
+#ifndef QR_COMMANDS_H
+#define QR_COMMANDS_H
+
+int cmd_version(int argc, char **argv);
+int cmd_cmdline(int argc, char **argv);
+int cmd_shelter(int argc, char **argv);
+
+int cmd_shelter_load(int argc, char **argv);
+int cmd_shelter_check(int argc, char **argv);
+int cmd_shelter_mkfs(int argc, char **argv);
+int cmd_shelter_mount(int argc, char **argv);
+int cmd_shelter_umount(int argc, char **argv);
+
+#endif

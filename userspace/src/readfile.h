@@ -1,0 +1,12 @@
+/* Reading small text files (/proc/cmdline, /proc/iomem) whole. */
+#ifndef QR_READFILE_H
+#define QR_READFILE_H
+
+#include <stddef.h>
+
+/* Returns a NUL-terminated malloc'd copy of the file, or NULL with errno
+ * set (EFBIG when larger than max bytes). /proc files report size 0, so
+ * the file is read until EOF. */
+char *qr_read_file(const char *path, size_t max);
+
+#endif

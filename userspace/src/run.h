@@ -1,0 +1,12 @@
+/* Running a helper program (mkfs.ext4, fsck.ext4) without a shell. */
+#ifndef QR_RUN_H
+#define QR_RUN_H
+
+/* Runs argv[0] found on PATH (the sbin directories when PATH is unset, as
+ * in a bare initramfs) with its stdout sent to our stderr, so that our
+ * stdout carries only our own results. Returns the exit status (0-255),
+ * 127 when it could not be started, or 128+N when killed by signal N;
+ * failures to start are reported on stderr. */
+int qr_run(char *const argv[]);
+
+#endif
