@@ -101,6 +101,8 @@ int shelter_blkdev_create(struct shelter *sh)
 	sh->tag_set.nr_hw_queues = 1;
 	sh->tag_set.queue_depth = SHELTER_QUEUE_DEPTH;
 	sh->tag_set.numa_node = NUMA_NO_NODE;
+	/* Memory has no seek cost: an I/O scheduler would only add latency. */
+	sh->tag_set.flags = BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	ret = blk_mq_alloc_tag_set(&sh->tag_set);
 	if (ret) {
 		pr_err("cannot allocate the tag set: %d\n", ret);
