@@ -12,26 +12,6 @@
 
 #include <linux/blk-mq.h>
 #include <linux/capability.h>
-#include <linux/device.h>
-
-static inline struct class *qr_class_create(const char *name)
-{
-#ifdef HAVE_CLASS_CREATE_NO_OWNER
-	return class_create(name);
-#else
-	return class_create(THIS_MODULE, name);
-#endif
-}
-
-static inline struct gendisk *qr_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
-						   void *queuedata)
-{
-#ifdef HAVE_BLK_MQ_ALLOC_DISK_LIMITS
-	return blk_mq_alloc_disk(set, NULL, queuedata);
-#else
-	return blk_mq_alloc_disk(set, queuedata);
-#endif
-}
 
 /*
  * A blk-mq disk backed by memory: non-rotational, with the given physical

@@ -66,12 +66,13 @@ qr_kernel_of_hop() {
 
 # Loads the next hop's kernel and initramfs (this initramfs, re-archived
 # from its manifest) and kexecs into it. QR_NEXT_APPEND, if a hop sets it,
-# is added to the New kernel's command line.
+# is added to the New kernel's command line; QR_NEXT_CMDLINE replaces it
+# whole (it must then carry qr.hop=N+1 itself).
 qr_kexec_next() {
 	next=$((QR_HOP + 1))
 	krel=$(qr_kernel_of_hop "$next")
 	(cd / && cpio -o -H newc </etc/qr/manifest >/tmp/next.cpio 2>/dev/null)
-	cmdline="$QR_BASE_APPEND qr.hop=$next $QR_APPEND ${QR_NEXT_APPEND:-}"
+	cmdline=${QR_NEXT_CMDLINE:-"$QR_BASE_APPEND qr.hop=$next $QR_APPEND ${QR_NEXT_APPEND:-}"}
 	if ! kexec -l "/boot/vmlinuz-$krel" --initrd=/tmp/next.cpio \
 		--append="$cmdline" >/tmp/.qr_out 2>&1; then
 		qr_show_output kexec-load /tmp/.qr_out
