@@ -6,6 +6,8 @@
 int cmd_version(int argc, char **argv);
 int cmd_cmdline(int argc, char **argv);
 int cmd_shelter(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 int cmd_shelter_load(int argc, char **argv);
 int cmd_shelter_check(int argc, char **argv);

@@ -6,6 +6,8 @@ static const struct qr_command commands[] = {
 	{ "version", cmd_version, "print the version" },
 	{ "shelter", cmd_shelter, "load, format, check and mount the shelter" },
 	{ "cmdline", cmd_cmdline, "print the command line for the New kernel" },
+	{ "setup", cmd_setup, "one-time setup: reserve the shelter at boot (GRUB)" },
+	{ "status", cmd_status, "what is reserved and built, and whether a quick reboot is ready" },
 	{ 0 },
 };
 

@@ -1,0 +1,156 @@
+/*
+ * The checkpoint image on disk (a file in the shelter): everything about the
+ * checkpointed processes except page contents, in terms that no kernel
+ * version changes (user ABI values only), so that a New kernel of another
+ * version reads it. All integers little-endian.
+ *
+ *   header (64 bytes) | record | record | ...
+ *   record: struct qri_record (16 bytes), payload, zero padding to 8 bytes
+ *
+ * Extending: a new record type is a new number; a reader refuses a type it
+ * does not know unless the record is flagged QRI_REC_OPTIONAL. A record's
+ * fixed part may grow at its end: readers take the fields they know and
+ * skip the rest (the fixed part's size is stored in each record).
+ */
+#ifndef QR_IMAGE_FORMAT_H
+#define QR_IMAGE_FORMAT_H
+
+#include <stdint.h>
+
+#define QRI_MAGIC "QRIMAGE\0"
+#define QRI_VERSION 1
+#define QRI_ALIGN 8
+/* Bounds that keep a hostile image from asking for absurd allocations. */
+#define QRI_MAX_SIZE (1ull << 30)
+#define QRI_MAX_PATH 4096
+#define QRI_MAX_BLOB 65536
+#define QRI_PID_MAX 4194304	/* the kernel's PID_MAX_LIMIT on 64-bit */
+
+struct qri_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;	/* sizeof(struct qri_header) */
+	uint64_t total_size;	/* header + records: the file's size */
+	uint32_t record_count;
+	uint32_t flags;		/* none defined: must be 0 */
+	uint32_t body_crc32;	/* of the bytes after the header */
+	uint32_t header_crc32;	/* of the header with this field 0 */
+	char origin[24];	/* uname -r of the Old kernel (information) */
+};
+
+struct qri_record {
+	uint16_t type;
+	uint16_t flags;
+	uint32_t fixed_size;	/* the fixed part of the payload */
+	uint64_t length;	/* the whole payload: fixed part + tail */
+};
+
+#define QRI_REC_OPTIONAL 0x1
+
+enum qri_type {
+	QRI_PROCESS = 1,
+	QRI_THREAD = 2,
+	QRI_VMA = 3,
+	QRI_FD = 4,
+	QRI_MM = 5,		/* written QRI_REC_OPTIONAL: see struct qri_mm */
+};
+
+/* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
+struct qri_process {
+	uint32_t pid, ppid, pgid, sid;
+	uint32_t uid[4];	/* real, effective, saved, fs */
+	uint32_t gid[4];
+	uint32_t umask;
+	uint32_t personality;
+	char comm[16];		/* NUL padded */
+	uint32_t cwd_len;
+	uint32_t root_len;
+};
+
+/* QRI_THREAD; tail: regs (regs_len bytes, struct user_regs_struct as
+ * PTRACE_GETREGSET NT_PRSTATUS gives it), then xstate (xstate_len bytes,
+ * NT_X86_XSTATE). */
+struct qri_thread {
+	uint32_t pid, tid;
+	uint64_t sigmask;
+	uint64_t sigaltstack_sp, sigaltstack_size;
+	uint32_t sigaltstack_flags;
+	uint32_t regs_len;
+	uint32_t xstate_len;
+	uint32_t pad;
+	uint64_t clear_child_tid, robust_list, robust_list_len;
+};
+
+/* QRI_VMA; tail: the mapped file's path (path_len bytes, 0 if none). */
+struct qri_vma {
+	uint32_t pid;
+	uint32_t prot;		/* PROT_* */
+	uint32_t flags;		/* QRI_VMA_* */
+	uint32_t path_len;
+	uint64_t start, end;	/* page aligned, start < end */
+	uint64_t pgoff;		/* file offset in pages */
+	uint64_t pages_offset;	/* copy mode: where the contents start in the
+				 * pages file; QRI_NO_PAGES when none saved */
+};
+
+#define QRI_NO_PAGES UINT64_MAX
+#define QRI_VMA_SHARED	0x01
+#define QRI_VMA_ANON	0x02
+#define QRI_VMA_STACK	0x04
+#define QRI_VMA_HEAP	0x08
+#define QRI_VMA_VDSO	0x10
+#define QRI_VMA_VVAR	0x20
+#define QRI_VMA_KNOWN	0x3f
+
+/* QRI_FD; tail: path (path_len bytes). */
+struct qri_fd {
+	uint32_t pid;
+	uint32_t fd;
+	uint32_t kind;		/* enum qri_fd_kind */
+	uint32_t open_flags;	/* O_* as fcntl(F_GETFL) gives them */
+	uint32_t fd_flags;	/* FD_CLOEXEC */
+	uint32_t path_len;
+	uint64_t pos;
+};
+
+enum qri_fd_kind {
+	QRI_FD_FILE = 1,
+	QRI_FD_DIR = 2,
+	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
+};
+
+/* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP
+ * takes; values from /proc/PID/stat, brk from the [heap] area); tail: the
+ * auxiliary vector (auxv_len bytes, /proc/PID/auxv), then the executable's
+ * path (exe_len bytes). Optional: without it a process still runs, only
+ * brk, /proc/PID/cmdline and /proc/PID/exe are wrong. */
+struct qri_mm {
+	uint32_t pid;
+	uint32_t auxv_len;
+	uint32_t exe_len;
+	uint32_t pad;
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+};
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "the image is written in the host's byte order: little-endian only");
+_Static_assert(sizeof(struct qri_header) == 64, "qri_header layout");
+_Static_assert(sizeof(struct qri_record) == 16, "qri_record layout");
+_Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
+_Static_assert(sizeof(struct qri_thread) == 72, "qri_thread layout");
+_Static_assert(sizeof(struct qri_vma) == 48, "qri_vma layout");
+_Static_assert(sizeof(struct qri_fd) == 32, "qri_fd layout");
+_Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
+
+/* struct user_regs_struct on x86-64: 27 registers. */
+#define QRI_REGS_SIZE 216
+/* The legacy FXSAVE area and the XSAVE header: the least an xstate has. */
+#define QRI_XSTATE_MIN 576
+/* Highest user address plus one, with 5-level paging. */
+#define QRI_USER_LIMIT (1ull << 56)
+/* The kernel's NR_OPEN: no fd number reaches it. */
+#define QRI_FD_LIMIT (1u << 20)
+
+#endif
