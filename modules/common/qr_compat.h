@@ -12,6 +12,7 @@
 
 #include <linux/blk-mq.h>
 #include <linux/capability.h>
+#include <linux/mm.h>
 
 /*
  * A blk-mq disk backed by memory: non-rotational, with the given physical
@@ -55,6 +56,41 @@ static inline int qr_bdops_open_admin(struct block_device *bdev, fmode_t mode)
 #endif
 {
 	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
+/*
+ * pin_user_pages_remote() and get_user_pages_remote() on another process's
+ * mm, with its mmap_lock held for reading and never dropped (no "locked").
+ * The vmas array went away in 6.5.
+ */
+static inline long qr_pin_user_pages_remote(struct mm_struct *mm,
+					    unsigned long start,
+					    unsigned long nr_pages,
+					    unsigned int gup_flags,
+					    struct page **pages)
+{
+#ifdef HAVE_PIN_USER_PAGES_REMOTE_NO_VMAS
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL);
+#else
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, NULL);
+#endif
+}
+
+static inline long qr_get_user_pages_remote(struct mm_struct *mm,
+					    unsigned long start,
+					    unsigned long nr_pages,
+					    unsigned int gup_flags,
+					    struct page **pages)
+{
+#ifdef HAVE_GET_USER_PAGES_REMOTE_NO_VMAS
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL);
+#else
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, NULL);
+#endif
 }
 
 #endif

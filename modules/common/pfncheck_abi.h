@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The ioctl ABI of /dev/pfncheck, shared by the module and userspace.
+ * Fixed-width types only; every struct is a multiple of 8 bytes, with no
+ * implicit padding. Every ioctl needs CAP_SYS_ADMIN. Reserved fields and
+ * unknown flags must be zero (EINVAL otherwise). PIDs and TIDs are those of
+ * the caller's PID namespace.
+ *
+ * PFNCHECK_IOC_FREEZE	parks every thread of a thread group in the kernel,
+ *			at its return-to-user boundary: nothing runs, no signal
+ *			is delivered, the parent sees no stop. Errors: ESRCH (no
+ *			such process, or it is exiting), EPERM (kernel thread,
+ *			init), EDEADLK (the caller's own process), EBUSY (already
+ *			frozen, or traced), ETIMEDOUT (a thread did not park in
+ *			time: stuck_tid names it; everything is thawed again),
+ *			ECANCELED (PFNCHECK_FREEZE_INJECT_HALF: rolled back on
+ *			purpose), EINTR (the caller was killed; rolled back).
+ * PFNCHECK_IOC_THAW	wakes every parked thread; pins are released.
+ *			ENOENT if the process is not frozen.
+ * PFNCHECK_IOC_THREADS	what each parked thread was doing, with what the
+ *			kernel's system-call restart rules need.
+ * PFNCHECK_IOC_PFNMAP	the memory map of a frozen process and the frame of
+ *			each present page; the pages stay pinned until thaw.
+ *
+ * THREADS and PFNMAP fill caller-supplied arrays; when one is too small they
+ * fail with ENOSPC and still report the counts needed (nr_*), so that the
+ * caller can retry with enough room. The PFN map is built (and its pages
+ * pinned) once, at the first PFNMAP of a freeze; later calls return the same
+ * map.
+ */
+#ifndef PFNCHECK_ABI_H
+#define PFNCHECK_ABI_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define PFNCHECK_DEVICE		"/dev/pfncheck"
+#define PFNCHECK_ABI_VERSION	1
+
+/* pfncheck_freeze.flags */
+#define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
+#define PFNCHECK_FREEZE_FLAGS		PFNCHECK_FREEZE_INJECT_HALF
+
+struct pfncheck_freeze {
+	__s32 pid;		/* in: thread-group ID */
+	__u32 flags;		/* in: PFNCHECK_FREEZE_* */
+	__u32 timeout_ms;	/* in: 0 = the module's freeze_timeout_ms */
+	__u32 nr_threads;	/* out: threads parked */
+	__s32 stuck_tid;	/* out, with ETIMEDOUT: a thread that did not park */
+	__u32 reserved;		/* must be 0 */
+	__u64 elapsed_ns;	/* out: time the freeze took */
+};
+
+struct pfncheck_thaw {
+	__s32 pid;		/* in: thread-group ID */
+	__u32 flags;		/* in: must be 0 */
+	__u32 nr_threads;	/* out: threads woken */
+	__u32 reserved;		/* must be 0 */
+	__u64 elapsed_ns;	/* out: time the thaw took */
+	__u64 frozen_ns;	/* out: how long the process was frozen */
+};
+
+/* pfncheck_thread.state */
+#define PFNCHECK_THREAD_PARKED	1	/* parked at the return-to-user boundary */
+#define PFNCHECK_THREAD_EXITED	2	/* began exiting instead of parking */
+
+/* pfncheck_thread.restart_kind: what restart_block holds */
+#define PFNCHECK_RESTART_NONE		0	/* no restart block in use */
+#define PFNCHECK_RESTART_NANOSLEEP	1	/* hrtimer nanosleep, clock_nanosleep */
+#define PFNCHECK_RESTART_CPU_NANOSLEEP	2	/* clock_nanosleep on a CPU clock */
+#define PFNCHECK_RESTART_ALARM_NANOSLEEP 3	/* clock_nanosleep on an alarm clock */
+#define PFNCHECK_RESTART_FUTEX		4	/* futex wait with a timeout */
+#define PFNCHECK_RESTART_POLL		5	/* poll with a timeout */
+#define PFNCHECK_RESTART_OTHER		6	/* see restart_fn */
+
+/* pfncheck_thread.rmtp_type */
+#define PFNCHECK_RMTP_NONE	0
+#define PFNCHECK_RMTP_NATIVE	1	/* struct __kernel_timespec */
+#define PFNCHECK_RMTP_COMPAT	2	/* struct old_timespec32 */
+
+struct pfncheck_thread {
+	__s32 tid;
+	__u32 state;		/* PFNCHECK_THREAD_* */
+	/*
+	 * The system call the thread was in (-1: none, it was interrupted in
+	 * user mode) and its return register at the time: a -ERESTART* code
+	 * (512 ERESTARTSYS, 513 ERESTARTNOINTR, 514 ERESTARTNOHAND, 516
+	 * ERESTART_RESTARTBLOCK) means the kernel restarts the call after thaw.
+	 */
+	__s64 syscall_nr;
+	__s64 syscall_ret;
+	__u64 ip;		/* user instruction pointer */
+	__u64 sp;		/* user stack pointer */
+	/* With ERESTART_RESTARTBLOCK: the saved restart_block. */
+	__u32 restart_kind;	/* PFNCHECK_RESTART_* */
+	__s32 clockid;		/* nanosleep kinds */
+	__u64 expires_ns;	/* nanosleep kinds: absolute expiry on clockid */
+	__u64 rmtp;		/* nanosleep kinds: user address for the time left */
+	__u32 rmtp_type;	/* PFNCHECK_RMTP_* */
+	__u32 reserved;
+	char restart_fn[48];	/* restart_block.fn, symbol name, for diagnosis */
+};
+
+struct pfncheck_threads {
+	__s32 pid;		/* in: thread-group ID of a frozen process */
+	__u32 flags;		/* in: must be 0 */
+	__u32 cap;		/* in: room in threads[] */
+	__u32 nr;		/* out: threads recorded (needed, with ENOSPC) */
+	__u64 threads;		/* in: user address of struct pfncheck_thread[cap] */
+};
+
+/* pfncheck_vma.flags */
+#define PFNCHECK_VMA_READ	(1U << 0)
+#define PFNCHECK_VMA_WRITE	(1U << 1)
+#define PFNCHECK_VMA_EXEC	(1U << 2)
+#define PFNCHECK_VMA_SHARED	(1U << 3)	/* MAP_SHARED */
+#define PFNCHECK_VMA_ANON	(1U << 4)	/* no file behind it */
+#define PFNCHECK_VMA_FILE	(1U << 5)	/* a file behind it (pgoff applies) */
+#define PFNCHECK_VMA_SPECIAL	(1U << 6)	/* PFN/IO mapping: no pages recorded */
+#define PFNCHECK_VMA_STACK	(1U << 7)	/* holds the main thread's stack */
+#define PFNCHECK_VMA_HEAP	(1U << 8)	/* holds the brk heap */
+#define PFNCHECK_VMA_GROWSDOWN	(1U << 9)
+#define PFNCHECK_VMA_LOCKED	(1U << 10)	/* mlock */
+
+struct pfncheck_vma {
+	__u64 start;		/* first byte */
+	__u64 end;		/* first byte after */
+	__u64 pgoff;		/* in pages: file offset, or start >> 12 if anon */
+	__u64 vm_flags;		/* raw kernel vm_flags, for diagnosis only */
+	__u64 first_page;	/* index of its first entry in pages[] */
+	__u64 nr_pages;		/* present pages recorded */
+	__u32 flags;		/* PFNCHECK_VMA_* */
+	__u32 reserved;
+};
+
+/* pfncheck_page.flags */
+#define PFNCHECK_PAGE_PINNED	(1U << 0)	/* FOLL_PIN held until thaw */
+/*
+ * Present but shared copy-on-write with another process (after fork): the
+ * kernel pins only exclusive anonymous pages, so this one is held by a
+ * reference (it cannot be freed or migrated) and not pinned.
+ */
+#define PFNCHECK_PAGE_HELD	(1U << 1)
+#define PFNCHECK_PAGE_ZERO	(1U << 2)	/* the shared zero page */
+#define PFNCHECK_PAGE_COMPOUND	(1U << 3)	/* part of a large folio/THP */
+#define PFNCHECK_PAGE_ANON	(1U << 4)	/* an anonymous page */
+
+struct pfncheck_page {
+	__u64 addr;		/* user virtual address */
+	__u64 pfn;		/* physical frame number */
+	__u32 flags;		/* PFNCHECK_PAGE_* */
+	__u32 reserved;
+};
+
+struct pfncheck_pfnmap {
+	__s32 pid;		/* in: thread-group ID of a frozen process */
+	__u32 flags;		/* in: must be 0 */
+	__u32 vmas_cap;		/* in: room in vmas[] */
+	__u32 nr_vmas;		/* out: VMAs (needed, with ENOSPC) */
+	__u64 pages_cap;	/* in: room in pages[] */
+	__u64 nr_pages;		/* out: present pages (needed, with ENOSPC) */
+	__u64 vmas;		/* in: user address of struct pfncheck_vma[] */
+	__u64 pages;		/* in: user address of struct pfncheck_page[] */
+	__u64 nr_pinned;	/* out: pages with PFNCHECK_PAGE_PINNED */
+	__u64 nr_held;		/* out: pages with PFNCHECK_PAGE_HELD */
+	__u64 elapsed_ns;	/* out: time to build the map (first call) */
+};
+
+#define PFNCHECK_IOC_MAGIC	0xE7	/* unused in ioctl-number.rst (6.12) */
+#define PFNCHECK_IOC_FREEZE	_IOWR(PFNCHECK_IOC_MAGIC, 1, struct pfncheck_freeze)
+#define PFNCHECK_IOC_THAW	_IOWR(PFNCHECK_IOC_MAGIC, 2, struct pfncheck_thaw)
+#define PFNCHECK_IOC_THREADS	_IOWR(PFNCHECK_IOC_MAGIC, 3, struct pfncheck_threads)
+#define PFNCHECK_IOC_PFNMAP	_IOWR(PFNCHECK_IOC_MAGIC, 4, struct pfncheck_pfnmap)
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * quickreboot pfncheck: freezes processes and records the physical frames
+ * of their memory, through /dev/pfncheck (ABI in pfncheck_abi.h).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/uaccess.h>
+
+#include "qr_compat.h"
+#include "pfncheck.h"
+
+unsigned int freeze_timeout_ms = 5000;
+module_param(freeze_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(freeze_timeout_ms, "how long FREEZE waits for every thread to park, unless the caller says (ms)");
+
+static int frozen_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", pf_nr_frozen());
+}
+
+static int pending_works_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", pf_nr_works());
+}
+
+static int page_refs_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", pf_nr_refs());
+}
+
+static const struct kernel_param_ops frozen_ops = { .get = frozen_get };
+static const struct kernel_param_ops pending_works_ops = {
+	.get = pending_works_get,
+};
+static const struct kernel_param_ops page_refs_ops = { .get = page_refs_get };
+
+/* Read-only status, in /sys/module/pfncheck/parameters/. */
+module_param_cb(frozen, &frozen_ops, NULL, 0444);
+MODULE_PARM_DESC(frozen, "processes frozen now");
+module_param_cb(pending_works, &pending_works_ops, NULL, 0444);
+MODULE_PARM_DESC(pending_works, "threads parked, or with a park work not run yet");
+module_param_cb(page_refs, &page_refs_ops, NULL, 0444);
+MODULE_PARM_DESC(page_refs, "pages pinned or held for PFN maps");
+
+static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
+{
+	void __user *argp = (void __user *)uarg;
+	union {
+		struct pfncheck_freeze freeze;
+		struct pfncheck_thaw thaw;
+		struct pfncheck_threads threads;
+		struct pfncheck_pfnmap pfnmap;
+	} a;
+	size_t size;
+	long ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	switch (cmd) {
+	case PFNCHECK_IOC_FREEZE:
+		size = sizeof(a.freeze);
+		break;
+	case PFNCHECK_IOC_THAW:
+		size = sizeof(a.thaw);
+		break;
+	case PFNCHECK_IOC_THREADS:
+		size = sizeof(a.threads);
+		break;
+	case PFNCHECK_IOC_PFNMAP:
+		size = sizeof(a.pfnmap);
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (copy_from_user(&a, argp, size))
+		return -EFAULT;
+
+	switch (cmd) {
+	case PFNCHECK_IOC_FREEZE:
+		ret = pf_freeze(&a.freeze);
+		break;
+	case PFNCHECK_IOC_THAW:
+		ret = pf_thaw(&a.thaw);
+		break;
+	case PFNCHECK_IOC_THREADS:
+		ret = pf_threads(&a.threads);
+		break;
+	default:
+		ret = pf_pfnmap(&a.pfnmap);
+		break;
+	}
+
+	/* Results, and what the caller needs to understand some failures. */
+	if ((!ret || ret == -ENOSPC || ret == -ETIMEDOUT) &&
+	    copy_to_user(argp, &a, size))
+		return -EFAULT;
+	return ret;
+}
+
+static const struct file_operations pf_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= pf_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice pf_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "pfncheck",
+	.fops	= &pf_fops,
+	.mode	= 0600,
+};
+
+static int __init pfncheck_init(void)
+{
+	int ret;
+
+	ret = misc_register(&pf_dev);
+	if (ret) {
+		pr_err("cannot register /dev/pfncheck: %d\n", ret);
+		return ret;
+	}
+	pr_info("loaded: /dev/pfncheck, ABI %d\n", PFNCHECK_ABI_VERSION);
+	return 0;
+}
+
+static void __exit pfncheck_exit(void)
+{
+	misc_deregister(&pf_dev);
+	/* Never leave a task parked, nor a work that would run our code. */
+	pf_thaw_all("module unload");
+	pf_wait_works();
+	pr_info("unloaded\n");
+}
+
+module_init(pfncheck_init);
+module_exit(pfncheck_exit);
+
+MODULE_DESCRIPTION("quickreboot pfncheck: freezes processes and records the physical frames of their memory");
+MODULE_AUTHOR("quickreboot developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* quickreboot pfncheck: what the parts of the module share. */
+#ifndef PFNCHECK_H
+#define PFNCHECK_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "pfncheck_abi.h"
+
+/* Where a thread is in a freeze. */
+enum pf_thread_state {
+	PF_QUEUED,	/* park work queued, not run yet */
+	PF_PARKED,	/* sleeping in pf_park() */
+	PF_EXITED,	/* ran the work while exiting, or could not get it */
+	PF_LEFT,	/* ran the work after the thaw: never parked */
+};
+
+/*
+ * One thread of a frozen process. Owned by its pf_proc; its work runs in
+ * the thread itself, holding a reference on the pf_proc until it returns.
+ */
+struct pf_thread {
+	struct callback_head work;
+	struct list_head node;		/* in pf_proc.threads */
+	struct pf_proc *proc;
+	struct task_struct *task;	/* reference held */
+	pid_t tid;			/* in the freezer's PID namespace */
+	enum pf_thread_state state;	/* under pf_proc.lock */
+	struct pfncheck_thread rec;	/* written by the thread before parking */
+};
+
+/* The PFN map of a frozen process, and the page references it holds. */
+struct pf_map {
+	struct pfncheck_vma *vmas;
+	u32 nr_vmas, cap_vmas;
+	struct pfncheck_page *pages;
+	struct page **refs;		/* parallel to pages[] */
+	u64 nr_pages, cap_pages;
+	u64 nr_pinned, nr_held;
+	u64 elapsed_ns;
+};
+
+/* One frozen process (a thread group). */
+struct pf_proc {
+	struct list_head node;		/* in the list of frozen processes */
+	struct kref ref;		/* the list's, plus one per queued work */
+	struct pid *pid;		/* reference held */
+	pid_t nr;			/* in the freezer's PID namespace */
+	struct list_head threads;	/* of pf_thread, changed by the freezer only */
+	spinlock_t lock;		/* the threads' states and counters */
+	unsigned int nr_threads;	/* queued */
+	unsigned int nr_parked;
+	unsigned int nr_settled;	/* parked, exited or left */
+	wait_queue_head_t settle_wq;	/* the freezer waits for threads here */
+	wait_queue_head_t thaw_wq;	/* parked threads wait here */
+	bool thawed;			/* set once; releases every thread */
+	u64 frozen_at_ns;
+	struct pf_map *map;		/* NULL until the first PFNMAP */
+};
+
+extern struct mutex pf_lock;
+extern unsigned int freeze_timeout_ms;
+
+int pf_freeze(struct pfncheck_freeze *arg);
+int pf_thaw(struct pfncheck_thaw *arg);
+int pf_threads(struct pfncheck_threads *arg);
+void pf_thaw_all(const char *why);
+void pf_wait_works(void);
+unsigned int pf_nr_frozen(void);
+long pf_nr_works(void);
+struct pf_proc *pf_find_frozen(pid_t nr);
+
+int pf_pfnmap(struct pfncheck_pfnmap *arg);
+void pf_map_release(struct pf_proc *p);
+long pf_nr_refs(void);
+
+#endif

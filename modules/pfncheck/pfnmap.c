@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PFN map of a frozen process: its VMAs, and for each present page the
+ * frame it lives in. Each recorded page is pinned (FOLL_PIN: not reclaimed,
+ * not migrated, its PTE not unmapped) until the thaw. Nothing is faulted in:
+ * absent pages stay absent (FOLL_NOFAULT).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/errno.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "qr_compat.h"
+#include "pfncheck.h"
+
+#define PF_BATCH	512	/* pages per GUP call: one page table */
+
+static atomic_long_t pf_refs = ATOMIC_LONG_INIT(0);
+
+long pf_nr_refs(void)
+{
+	return atomic_long_read(&pf_refs);
+}
+
+static void pf_map_free(struct pf_map *m)
+{
+	u64 i;
+
+	for (i = 0; i < m->nr_pages; i++) {
+		if (m->pages[i].flags & PFNCHECK_PAGE_PINNED)
+			unpin_user_page(m->refs[i]);
+		else
+			put_page(m->refs[i]);
+	}
+	atomic_long_sub(m->nr_pages, &pf_refs);
+	kvfree(m->vmas);
+	kvfree(m->pages);
+	kvfree(m->refs);
+	kfree(m);
+}
+
+void pf_map_release(struct pf_proc *p)
+{
+	if (p->map) {
+		pf_map_free(p->map);
+		p->map = NULL;
+	}
+}
+
+/* Makes room for @more entries in an array of @size-byte elements. */
+static int pf_grow(void **arr, u64 nr, u64 *cap, u64 more, size_t size)
+{
+	u64 want = max3(nr + more, *cap * 2, 256ULL);
+	void *n;
+
+	if (nr + more <= *cap)
+		return 0;
+	n = kvmalloc_array(want, size, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	if (nr)
+		memcpy(n, *arr, nr * size);
+	kvfree(*arr);
+	*arr = n;
+	*cap = want;
+	return 0;
+}
+
+static int pf_grow_pages(struct pf_map *m, u64 more)
+{
+	u64 cap = m->cap_pages;
+	int ret;
+
+	ret = pf_grow((void **)&m->pages, m->nr_pages, &cap, more,
+		      sizeof(*m->pages));
+	if (ret)
+		return ret;
+	cap = m->cap_pages;
+	ret = pf_grow((void **)&m->refs, m->nr_pages, &cap, more,
+		      sizeof(*m->refs));
+	if (ret) {
+		/* pages[] grew, refs[] did not: keep the smaller capacity. */
+		return ret;
+	}
+	m->cap_pages = cap;
+	return 0;
+}
+
+/*
+ * If the page tables hold nothing at @addr, the end of the empty range
+ * (at most @end); otherwise @addr. Only the upper levels are read: under
+ * mmap_lock they are not freed, and GUP reads them the same way. This only
+ * spares GUP calls on holes; GUP itself decides what is present.
+ */
+static unsigned long pf_skip_empty(struct mm_struct *mm, unsigned long addr,
+				   unsigned long end)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud, pudv;
+	pmd_t *pmd;
+
+	if (pgd_none(READ_ONCE(*pgd)))
+		return pgd_addr_end(addr, end);
+	if (pgd_bad(READ_ONCE(*pgd)))
+		return addr;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(READ_ONCE(*p4d)))
+		return p4d_addr_end(addr, end);
+	if (p4d_bad(READ_ONCE(*p4d)))
+		return addr;
+	pud = pud_offset(p4d, addr);
+	pudv = READ_ONCE(*pud);
+	if (pud_none(pudv))
+		return pud_addr_end(addr, end);
+	if (!pud_present(pudv) || pud_bad(pudv))	/* e.g. a huge page */
+		return addr;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(READ_ONCE(*pmd)))
+		return pmd_addr_end(addr, end);
+	return addr;
+}
+
+static int pf_record_pages(struct pf_map *m, unsigned long addr,
+			   struct page **batch, long n, u32 how)
+{
+	long i;
+	int ret;
+
+	ret = pf_grow_pages(m, n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		struct pfncheck_page *pg = &m->pages[m->nr_pages];
+		struct page *page = batch[i];
+
+		pg->addr = addr + i * PAGE_SIZE;
+		pg->pfn = page_to_pfn(page);
+		pg->flags = how;
+		pg->reserved = 0;
+		if (is_zero_pfn(pg->pfn))
+			pg->flags |= PFNCHECK_PAGE_ZERO;
+		if (PageCompound(page))
+			pg->flags |= PFNCHECK_PAGE_COMPOUND;
+		if (PageAnon(page))
+			pg->flags |= PFNCHECK_PAGE_ANON;
+		m->refs[m->nr_pages++] = page;
+	}
+	atomic_long_add(n, &pf_refs);
+	if (how & PFNCHECK_PAGE_PINNED)
+		m->nr_pinned += n;
+	else
+		m->nr_held += n;
+	return 0;
+}
+
+/* Drops what GUP returned when it cannot be recorded. */
+static void pf_drop(struct page **batch, long n, u32 how)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		if (how & PFNCHECK_PAGE_PINNED)
+			unpin_user_page(batch[i]);
+		else
+			put_page(batch[i]);
+	}
+}
+
+static u32 pf_vma_flags(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	unsigned long f = vma->vm_flags;
+	u32 flags = 0;
+
+	if (f & VM_READ)
+		flags |= PFNCHECK_VMA_READ;
+	if (f & VM_WRITE)
+		flags |= PFNCHECK_VMA_WRITE;
+	if (f & VM_EXEC)
+		flags |= PFNCHECK_VMA_EXEC;
+	if (f & VM_SHARED)
+		flags |= PFNCHECK_VMA_SHARED;
+	if (f & VM_GROWSDOWN)
+		flags |= PFNCHECK_VMA_GROWSDOWN;
+	if (f & VM_LOCKED)
+		flags |= PFNCHECK_VMA_LOCKED;
+	if (f & (VM_IO | VM_PFNMAP))
+		flags |= PFNCHECK_VMA_SPECIAL;
+	flags |= vma->vm_file ? PFNCHECK_VMA_FILE : PFNCHECK_VMA_ANON;
+	if (vma->vm_start <= mm->start_stack && mm->start_stack < vma->vm_end)
+		flags |= PFNCHECK_VMA_STACK;
+	if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
+		flags |= PFNCHECK_VMA_HEAP;
+	return flags;
+}
+
+static int pf_map_vma(struct pf_map *m, struct mm_struct *mm,
+		      struct vm_area_struct *vma, struct page **batch)
+{
+	/* FOLL_FORCE: also pages present in PROT_NONE (but readable) VMAs. */
+	const unsigned int gup = FOLL_NOFAULT | FOLL_FORCE;
+	unsigned long addr = vma->vm_start, end = vma->vm_end, next;
+	struct pfncheck_vma *v;
+	u64 cap = m->cap_vmas;
+	long got;
+	int ret;
+
+	ret = pf_grow((void **)&m->vmas, m->nr_vmas, &cap, 1, sizeof(*v));
+	if (ret)
+		return ret;
+	m->cap_vmas = cap;
+	v = &m->vmas[m->nr_vmas++];
+	memset(v, 0, sizeof(*v));
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->pgoff = vma->vm_pgoff;
+	v->vm_flags = vma->vm_flags;
+	v->flags = pf_vma_flags(mm, vma);
+	v->first_page = m->nr_pages;
+	if (v->flags & PFNCHECK_VMA_SPECIAL)
+		return 0;
+
+	while (addr < end) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		next = pf_skip_empty(mm, addr, end);
+		if (next > addr) {
+			addr = next;
+			continue;
+		}
+		next = pmd_addr_end(addr, end);
+		got = qr_pin_user_pages_remote(mm, addr,
+					       (next - addr) >> PAGE_SHIFT,
+					       gup, batch);
+		if (got > 0) {
+			ret = pf_record_pages(m, addr, batch, got,
+					      PFNCHECK_PAGE_PINNED);
+			if (ret) {
+				pf_drop(batch, got, PFNCHECK_PAGE_PINNED);
+				return ret;
+			}
+			addr += got << PAGE_SHIFT;
+			continue;
+		}
+		if (got < 0 && got != -EFAULT)
+			return got;
+		/*
+		 * Not pinnable without a fault: absent, or an anonymous page
+		 * shared copy-on-write (the kernel pins only exclusive ones, and
+		 * would copy it). A plain reference tells the two apart.
+		 */
+		got = qr_get_user_pages_remote(mm, addr, 1, gup, batch);
+		if (got == 1) {
+			ret = pf_record_pages(m, addr, batch, 1,
+					      PFNCHECK_PAGE_HELD);
+			if (ret) {
+				pf_drop(batch, 1, PFNCHECK_PAGE_HELD);
+				return ret;
+			}
+		} else if (got < 0 && got != -EFAULT) {
+			return got;
+		}
+		addr += PAGE_SIZE;
+	}
+	v->nr_pages = m->nr_pages - v->first_page;
+	return 0;
+}
+
+static struct mm_struct *pf_proc_mm(struct pf_proc *p)
+{
+	struct mm_struct *mm = NULL;
+	struct pf_thread *t;
+
+	list_for_each_entry(t, &p->threads, node) {
+		if (t->state != PF_PARKED)
+			continue;
+		mm = get_task_mm(t->task);
+		if (mm)
+			break;
+	}
+	return mm;
+}
+
+static int pf_map_build(struct pf_proc *p)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	struct page **batch;
+	struct pf_map *m;
+	u64 t0 = ktime_get_ns();
+	int ret = 0;
+
+	mm = pf_proc_mm(p);
+	if (!mm)
+		return -ESRCH;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	batch = kmalloc_array(PF_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!m || !batch) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (mmap_read_lock_killable(mm)) {
+		ret = -EINTR;
+		goto out;
+	}
+	{
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			ret = pf_map_vma(m, mm, vma, batch);
+			if (ret)
+				break;
+		}
+	}
+	mmap_read_unlock(mm);
+out:
+	mmput(mm);
+	kfree(batch);
+	if (ret) {
+		if (m)
+			pf_map_free(m);
+		pr_warn("pfnmap %d: failed (%d); nothing pinned\n", p->nr, ret);
+		return ret;
+	}
+	m->elapsed_ns = ktime_get_ns() - t0;
+	p->map = m;
+	pr_info("pfnmap %d: %u vmas, %llu present pages (%llu pinned, %llu held shared) in %llu us\n",
+		p->nr, m->nr_vmas, m->nr_pages, m->nr_pinned, m->nr_held,
+		div_u64(m->elapsed_ns, NSEC_PER_USEC));
+	return 0;
+}
+
+int pf_pfnmap(struct pfncheck_pfnmap *arg)
+{
+	struct pf_proc *p;
+	struct pf_map *m;
+	int ret = 0;
+
+	if (arg->pid <= 0 || arg->flags)
+		return -EINVAL;
+	if (mutex_lock_interruptible(&pf_lock))
+		return -ERESTARTSYS;
+	p = pf_find_frozen(arg->pid);
+	if (!p) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (!p->map) {
+		ret = pf_map_build(p);
+		if (ret)
+			goto out;
+	}
+	m = p->map;
+	arg->nr_vmas = m->nr_vmas;
+	arg->nr_pages = m->nr_pages;
+	arg->nr_pinned = m->nr_pinned;
+	arg->nr_held = m->nr_held;
+	arg->elapsed_ns = m->elapsed_ns;
+	if (arg->vmas_cap < m->nr_vmas || arg->pages_cap < m->nr_pages) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	if (copy_to_user(u64_to_user_ptr(arg->vmas), m->vmas,
+			 array_size(m->nr_vmas, sizeof(*m->vmas))) ||
+	    copy_to_user(u64_to_user_ptr(arg->pages), m->pages,
+			 array_size(m->nr_pages, sizeof(*m->pages))))
+		ret = -EFAULT;
+out:
+	mutex_unlock(&pf_lock);
+	return ret;
+}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Drives /dev/pfncheck for the pfncheck scenarios.
+ *
+ *   pfncheck-ctl freeze PID|self [--timeout MS] [--inject-half]
+ *   pfncheck-ctl thaw PID
+ *   pfncheck-ctl threads PID	one line per parked thread
+ *   pfncheck-ctl pfnmap PID [--verify] [--list]
+ *				the PFN map (asked first with no room, which
+ *				must fail with ENOSPC and give the sizes);
+ *				--verify compares it with /proc/PID/pagemap
+ *				page by page, over every VMA
+ *   pfncheck-ctl open-as UID	drop to UID and open the device: exit 0 if
+ *				it opened
+ *   pfncheck-ctl ioctl-as UID PID
+ *				open as root, drop to UID, FREEZE PID: exit 0
+ *				if the ioctl succeeded
+ *   pfncheck-ctl badargs PID	invalid arguments must all be refused
+ *   pfncheck-ctl vfork-hold S	vfork a child that sleeps S seconds: the
+ *				parent waits uninterruptibly (killable) meanwhile
+ *   pfncheck-ctl now		CLOCK_MONOTONIC in ms
+ *
+ * Every result line is KEY=VALUE or a message; exit 0 on success.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../../modules/common/pfncheck_abi.h"
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(s, "self"))
+		return getpid();
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || *end || end == s) {
+		fprintf(stderr, "pfncheck-ctl: bad number '%s'\n", s);
+		exit(2);
+	}
+	return (int)v;
+}
+
+static int dev(void)
+{
+	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "pfncheck-ctl: %s: %s\n", PFNCHECK_DEVICE,
+			strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static const char *why(int e)
+{
+	switch (e) {
+	case ESRCH: return "no such process (or it is exiting)";
+	case EPERM: return "not permitted (kernel thread, init, or no CAP_SYS_ADMIN)";
+	case EDEADLK: return "a process cannot freeze itself";
+	case EBUSY: return "already frozen, or traced";
+	case ETIMEDOUT: return "a thread did not park in time; the process was thawed";
+	case ECANCELED: return "failure injected; the process was thawed";
+	case ENOENT: return "not frozen";
+	case EINVAL: return "invalid argument";
+	default: return "";
+	}
+}
+
+static int fail(const char *op, int pid)
+{
+	int e = errno;
+
+	printf("%s %d: %s: %s\n", op, pid, strerror(e), why(e));
+	return 1;
+}
+
+static int freeze(int argc, char **argv)
+{
+	struct pfncheck_freeze a = { 0 };
+	int i, fd = dev();
+
+	a.pid = number(argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--inject-half"))
+			a.flags |= PFNCHECK_FREEZE_INJECT_HALF;
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
+			a.timeout_ms = number(argv[++i]);
+		else
+			return 2;
+	}
+	if (ioctl(fd, PFNCHECK_IOC_FREEZE, &a)) {
+		int e = errno;
+
+		fail("freeze", a.pid);
+		if (e == ETIMEDOUT)
+			printf("stuck_tid=%d\n", a.stuck_tid);
+		return 1;
+	}
+	printf("froze %d: %u threads in %llu us\n", a.pid, a.nr_threads,
+	       (unsigned long long)a.elapsed_ns / 1000);
+	printf("threads=%u\nfreeze_us=%llu\nmono_ms=%llu\n", a.nr_threads,
+	       (unsigned long long)a.elapsed_ns / 1000,
+	       (unsigned long long)now_ms());
+	return 0;
+}
+
+static int thaw(int pid)
+{
+	struct pfncheck_thaw a = { .pid = pid };
+	int fd = dev();
+
+	if (ioctl(fd, PFNCHECK_IOC_THAW, &a))
+		return fail("thaw", pid);
+	printf("thawed %d: %u threads in %llu us, frozen %llu ms\n", pid,
+	       a.nr_threads, (unsigned long long)a.elapsed_ns / 1000,
+	       (unsigned long long)a.frozen_ns / 1000000);
+	printf("threads=%u\nthaw_us=%llu\nmono_ms=%llu\n", a.nr_threads,
+	       (unsigned long long)a.elapsed_ns / 1000,
+	       (unsigned long long)now_ms());
+	return 0;
+}
+
+static const char *kind_name(uint32_t k)
+{
+	static const char *const names[] = {
+		"none", "nanosleep", "cpu_nanosleep", "alarm_nanosleep",
+		"futex", "poll", "other",
+	};
+
+	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+static int threads(int pid)
+{
+	struct pfncheck_threads a = { .pid = pid };
+	struct pfncheck_thread *t;
+	struct timespec ts;
+	int fd = dev();
+	uint32_t i;
+
+	if (!ioctl(fd, PFNCHECK_IOC_THREADS, &a)) {
+		if (a.nr) {
+			printf("threads %d: no room given, but no ENOSPC\n",
+			       pid);
+			return 1;
+		}
+	} else if (errno != ENOSPC) {
+		return fail("threads", pid);
+	}
+	t = calloc(a.nr + 1, sizeof(*t));
+	a.cap = a.nr + 1;
+	a.threads = (uintptr_t)t;
+	if (ioctl(fd, PFNCHECK_IOC_THREADS, &a))
+		return fail("threads", pid);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	printf("mono_ns=%llu\n",
+	       (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
+	for (i = 0; i < a.nr; i++)
+		printf("tid=%d state=%s nr=%lld ret=%lld restart=%s fn=%s clockid=%d expires_ns=%llu rmtp=%s ip=0x%llx\n",
+		       t[i].tid, t[i].state == PFNCHECK_THREAD_PARKED ?
+		       "parked" : "exited", (long long)t[i].syscall_nr,
+		       (long long)t[i].syscall_ret,
+		       kind_name(t[i].restart_kind),
+		       t[i].restart_fn[0] ? t[i].restart_fn : "-",
+		       t[i].clockid, (unsigned long long)t[i].expires_ns,
+		       t[i].rmtp_type == PFNCHECK_RMTP_NATIVE ? "native" :
+		       t[i].rmtp_type == PFNCHECK_RMTP_COMPAT ? "compat" :
+		       "none", (unsigned long long)t[i].ip);
+	return 0;
+}
+
+/* Compares the map with /proc/PID/pagemap, page by page. */
+static int verify(int pid, struct pfncheck_pfnmap *a)
+{
+	struct pfncheck_vma *v = (void *)(uintptr_t)a->vmas;
+	struct pfncheck_page *p = (void *)(uintptr_t)a->pages;
+	uint64_t checked = 0, present = 0, bad = 0, special = 0;
+	char path[64];
+	uint32_t i;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		perror(path);
+		return 1;
+	}
+	for (i = 0; i < a->nr_vmas; i++) {
+		uint64_t n = (v[i].end - v[i].start) >> 12, j, k = 0;
+		uint64_t *pm;
+
+		if (v[i].flags & PFNCHECK_VMA_SPECIAL) {
+			special++;
+			continue;
+		}
+		if (v[i].first_page + v[i].nr_pages > a->nr_pages) {
+			printf("vma %#llx: pages out of range\n",
+			       (unsigned long long)v[i].start);
+			return 1;
+		}
+		pm = malloc(n * 8);
+		if (!pm || pread(fd, pm, n * 8, (v[i].start >> 12) * 8) !=
+		    (ssize_t)(n * 8)) {
+			printf("vma %#llx: cannot read pagemap\n",
+			       (unsigned long long)v[i].start);
+			return 1;
+		}
+		for (j = 0; j < n; j++) {
+			uint64_t addr = v[i].start + (j << 12);
+			int is_present = pm[j] >> 63 & 1;
+			uint64_t pfn = pm[j] & ((1ULL << 55) - 1);
+			struct pfncheck_page *e = NULL;
+
+			if (k < v[i].nr_pages &&
+			    p[v[i].first_page + k].addr == addr)
+				e = &p[v[i].first_page + k++];
+			checked++;
+			present += is_present;
+			if (is_present != !!e || (e && e->pfn != pfn)) {
+				if (bad++ < 10)
+					printf("mismatch at %#llx: pagemap %s pfn %#llx, map %s pfn %#llx\n",
+					       (unsigned long long)addr,
+					       is_present ? "present" : "absent",
+					       (unsigned long long)pfn,
+					       e ? "present" : "absent",
+					       e ? (unsigned long long)e->pfn : 0ULL);
+			}
+		}
+		if (k != v[i].nr_pages) {
+			printf("vma %#llx: %llu map entries not in the VMA\n",
+			       (unsigned long long)v[i].start,
+			       (unsigned long long)(v[i].nr_pages - k));
+			bad++;
+		}
+		free(pm);
+	}
+	close(fd);
+	printf("verify: %llu pages checked, %llu present, %llu mismatches, %llu special vmas skipped\n",
+	       (unsigned long long)checked, (unsigned long long)present,
+	       (unsigned long long)bad, (unsigned long long)special);
+	return bad ? 1 : 0;
+}
+
+static int pfnmap(int argc, char **argv)
+{
+	struct pfncheck_pfnmap a = { 0 };
+	int pid = number(argv[0]), i, check = 0, list = 0, fd = dev();
+	uint64_t t0, t1;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--verify"))
+			check = 1;
+		else if (!strcmp(argv[i], "--list"))
+			list = 1;
+		else
+			return 2;
+	}
+	a.pid = pid;
+	t0 = now_ms();
+	if (!ioctl(fd, PFNCHECK_IOC_PFNMAP, &a)) {
+		printf("pfnmap %d: no room given, but no ENOSPC\n", pid);
+		return 1;
+	}
+	t1 = now_ms();
+	if (errno != ENOSPC)
+		return fail("pfnmap", pid);
+	printf("needed: %u vmas, %llu pages (ENOSPC with no room)\n",
+	       a.nr_vmas, (unsigned long long)a.nr_pages);
+	a.vmas_cap = a.nr_vmas;
+	a.pages_cap = a.nr_pages;
+	a.vmas = (uintptr_t)calloc(a.nr_vmas + 1, sizeof(struct pfncheck_vma));
+	a.pages = (uintptr_t)calloc(a.nr_pages + 1,
+				    sizeof(struct pfncheck_page));
+	if (!a.vmas || !a.pages) {
+		perror("calloc");
+		return 1;
+	}
+	if (ioctl(fd, PFNCHECK_IOC_PFNMAP, &a))
+		return fail("pfnmap", pid);
+	printf("vmas=%u\npages=%llu\npinned=%llu\nheld=%llu\nmap_us=%llu\ncall_ms=%llu\n",
+	       a.nr_vmas, (unsigned long long)a.nr_pages,
+	       (unsigned long long)a.nr_pinned, (unsigned long long)a.nr_held,
+	       (unsigned long long)a.elapsed_ns / 1000,
+	       (unsigned long long)(t1 - t0));
+	if (list) {
+		struct pfncheck_vma *v = (void *)(uintptr_t)a.vmas;
+
+		for (i = 0; i < (int)a.nr_vmas; i++)
+			printf("vma %#llx-%#llx flags=%#x pgoff=%#llx pages=%llu\n",
+			       (unsigned long long)v[i].start,
+			       (unsigned long long)v[i].end, v[i].flags,
+			       (unsigned long long)v[i].pgoff,
+			       (unsigned long long)v[i].nr_pages);
+	}
+	return check ? verify(pid, &a) : 0;
+}
+
+static void drop_to(int uid)
+{
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid)) {
+		perror("drop privileges");
+		exit(3);
+	}
+}
+
+/* Each must fail with the given errno. */
+static int badargs(int pid)
+{
+	struct {
+		const char *what;
+		unsigned long cmd;
+		struct pfncheck_freeze f;
+		int want;
+	} cases[] = {
+		{ "pid 0", PFNCHECK_IOC_FREEZE, { .pid = 0 }, EINVAL },
+		{ "pid -1", PFNCHECK_IOC_FREEZE, { .pid = -1 }, EINVAL },
+		{ "unknown flag", PFNCHECK_IOC_FREEZE,
+		  { .pid = pid, .flags = 1U << 7 }, EINVAL },
+		{ "reserved set", PFNCHECK_IOC_FREEZE,
+		  { .pid = pid, .reserved = 1 }, EINVAL },
+		{ "timeout too long", PFNCHECK_IOC_FREEZE,
+		  { .pid = pid, .timeout_ms = 3600000 }, EINVAL },
+		{ "no such pid", PFNCHECK_IOC_FREEZE, { .pid = 4000000 }, ESRCH },
+		{ "unknown ioctl", _IOWR(PFNCHECK_IOC_MAGIC, 99,
+					 struct pfncheck_freeze),
+		  { .pid = pid }, ENOTTY },
+	};
+	int fd = dev(), bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = ioctl(fd, cases[i].cmd, &cases[i].f);
+		int e = errno;
+
+		if (!r || e != cases[i].want) {
+			printf("%s: got %s, want %s\n", cases[i].what,
+			       r ? strerror(e) : "success",
+			       strerror(cases[i].want));
+			bad++;
+			if (!r)
+				ioctl(fd, PFNCHECK_IOC_THAW,
+				      &(struct pfncheck_thaw){ .pid = pid });
+		} else {
+			printf("%s: refused: %s\n", cases[i].what, strerror(e));
+		}
+	}
+	if (!ioctl(fd, PFNCHECK_IOC_FREEZE, (void *)8) || errno != EFAULT) {
+		printf("bad pointer: not EFAULT\n");
+		bad++;
+	}
+	if (!ioctl(fd, PFNCHECK_IOC_THAW,
+		   &(struct pfncheck_thaw){ .pid = pid }) || errno != ENOENT) {
+		printf("thaw of a process not frozen: not ENOENT\n");
+		bad++;
+	}
+	return bad ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "freeze"))
+		return freeze(argc - 2, argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "thaw"))
+		return thaw(number(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "threads"))
+		return threads(number(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "pfnmap"))
+		return pfnmap(argc - 2, argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "badargs"))
+		return badargs(number(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "open-as")) {
+		int fd;
+
+		drop_to(number(argv[2]));
+		fd = open(PFNCHECK_DEVICE, O_RDWR);
+		printf("open as uid %s: %s\n", argv[2],
+		       fd < 0 ? strerror(errno) : "opened");
+		return fd < 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "ioctl-as")) {
+		struct pfncheck_freeze a = { .pid = number(argv[3]) };
+		int fd = dev(), r;
+
+		drop_to(number(argv[2]));
+		r = ioctl(fd, PFNCHECK_IOC_FREEZE, &a);
+		printf("freeze as uid %s: %s\n", argv[2],
+		       r ? strerror(errno) : "froze");
+		return r ? 1 : 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "vfork-hold")) {
+		struct timespec ts = { .tv_sec = number(argv[2]) };
+		pid_t pid = vfork();
+
+		if (!pid) {
+			syscall(SYS_nanosleep, &ts, NULL);
+			_exit(0);
+		}
+		return pid < 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "now")) {
+		printf("%llu\n", (unsigned long long)now_ms());
+		return 0;
+	}
+	fprintf(stderr, "usage: see the comment at the top of pfncheck-ctl.c\n");
+	return 2;
+}
