@@ -24,7 +24,8 @@ qr_show_output() {
 	done <"$2"
 }
 
-# t_run NAME CMD...: passes if CMD exits 0.
+# t_run NAME CMD...: passes if CMD exits 0; returns non-zero when it failed,
+# so that a scenario can stop early: t_run load modprobe x || return.
 t_run() {
 	name=$1
 	shift
@@ -34,6 +35,7 @@ t_run() {
 		rc=$?
 		qr_show_output "$name" /tmp/.qr_out
 		t_fail "$name" "'$*' exited $rc"
+		return 1
 	fi
 }
 
@@ -47,6 +49,11 @@ t_fails() {
 	else
 		t_pass "$name"
 	fi
+}
+
+# A random 32-bit number.
+qr_random() {
+	od -An -N4 -tu4 /dev/urandom | tr -d ' '
 }
 
 # t_eq NAME EXPECTED ACTUAL

@@ -10,19 +10,6 @@ MARK=QRSHELTERMARK
 MARK_OFF=1048576	# in the block device
 MARK_PHYS=$((BASE + 4096 + MARK_OFF))
 
-must() {
-	_name=$1
-	shift
-	if "$@" >/tmp/.must 2>&1; then
-		t_pass "$_name"
-	else
-		_rc=$?
-		qr_show_output "$_name" /tmp/.must
-		t_fail "$_name" "'$*' exited $_rc"
-		return 1
-	fi
-}
-
 status() {
 	cat "/sys/module/shelter/status/$1" 2>/dev/null
 }
@@ -69,16 +56,16 @@ checks() {
 
 	# Unclaimed, the reserved region is reachable through /dev/mem: wipe
 	# the magic to start fresh.
-	must devmem-unclaimed shelter-mem poke $BASE 0000000000000000 || return
+	t_run devmem-unclaimed shelter-mem poke $BASE 0000000000000000 || return
 
 	dmesg -c >/dev/null
-	must load-fresh modprobe shelter region=$REGION || return
+	t_run load-fresh modprobe shelter region=$REGION || return
 	t_eq fresh-state fresh "$(status state)"
 	t_eq fresh-generation 0 "$(status generation)"
 	t_eq fresh-no-device "" "$(status device)"
 	t_fails fresh-no-node test -e /dev/shelter0
 	logged fresh-logged "fresh, no shelter header"
-	must unload-fresh rmmod shelter
+	t_run unload-fresh rmmod shelter
 	t_eq fresh-untouched 0000000000000000 "$(peek $BASE 8)"
 
 	refused no-region "no region given"
@@ -103,7 +90,7 @@ checks() {
 		region=16M@0x200000000
 
 	# A good load, formatted.
-	must load-format modprobe shelter region=$REGION format=1 || return
+	t_run load-format modprobe shelter region=$REGION format=1 || return
 	t_eq formatted-state formatted "$(status state)"
 	t_eq formatted-generation 1 "$(status generation)"
 	t_eq region-start 0x30000000 "$(status region_start)"
@@ -134,11 +121,11 @@ checks() {
 		skip=$((size / 4096)) count=1 2>/dev/null | wc -c)"
 
 	# No unload while mounted or open.
-	must mkfs mkfs.ext4 -q -F /dev/shelter0 || return
-	must mount mount -t ext4 /dev/shelter0 /mnt/s || return
+	t_run mkfs mkfs.ext4 -q -F /dev/shelter0 || return
+	t_run mount mount -t ext4 /dev/shelter0 /mnt/s || return
 	t_fails unload-mounted rmmod shelter
 	t_run still-loaded test -b /dev/shelter0
-	must umount umount /mnt/s
+	t_run umount umount /mnt/s
 	sleep 30 </dev/shelter0 &
 	holder=$!
 	sleep 1
@@ -148,16 +135,16 @@ checks() {
 
 	printf %s "$MARK" | dd of=/dev/shelter0 bs=$MARK_OFF seek=1 conv=fsync \
 		2>/dev/null
-	must unload rmmod shelter || return
+	t_run unload rmmod shelter || return
 	mark=$(printf %s "$MARK" | hex)
 	t_eq mark-in-region "$mark" "$(peek $MARK_PHYS ${#MARK})"
 
 	# A wrong checksum: reported, no device, nothing written.
 	good=$(peek $BASE 64)
-	must corrupt-checksum shelter-mem poke $((BASE + 60)) "$(bad_checksum)"
+	t_run corrupt-checksum shelter-mem poke $((BASE + 60)) "$(bad_checksum)"
 	bad=$(peek $BASE 64)
 	dmesg -c >/dev/null
-	must load-corrupt modprobe shelter region=$REGION || return
+	t_run load-corrupt modprobe shelter region=$REGION || return
 	t_eq corrupt-state corrupt "$(status state)"
 	t_fails corrupt-no-node test -e /dev/shelter0
 	case $(status problem) in
@@ -165,45 +152,45 @@ checks() {
 	*) t_fail corrupt-problem "$(status problem)" ;;
 	esac
 	logged corrupt-logged "corrupt header: checksum"
-	must unload-corrupt rmmod shelter
+	t_run unload-corrupt rmmod shelter
 	t_eq corrupt-header-kept "$bad" "$(peek $BASE 64)"
 	t_eq corrupt-data-kept "$mark" "$(peek $MARK_PHYS ${#MARK})"
 
 	# An unknown layout version.
-	must restore-header shelter-mem poke $BASE "$good"
-	must bad-version shelter-mem poke $((BASE + 8)) 02000000
+	t_run restore-header shelter-mem poke $BASE "$good"
+	t_run bad-version shelter-mem poke $((BASE + 8)) 02000000
 	dmesg -c >/dev/null
-	must load-version modprobe shelter region=$REGION || return
+	t_run load-version modprobe shelter region=$REGION || return
 	t_eq version-state corrupt "$(status state)"
 	logged version-logged "unsupported layout version 2"
-	must unload-version rmmod shelter
-	must restore-header-2 shelter-mem poke $BASE "$good"
+	t_run unload-version rmmod shelter
+	t_run restore-header-2 shelter-mem poke $BASE "$good"
 
 	# A region smaller than the header says.
 	dmesg -c >/dev/null
-	must load-smaller modprobe shelter region=32M@$BASE || return
+	t_run load-smaller modprobe shelter region=32M@$BASE || return
 	t_eq smaller-state corrupt "$(status state)"
 	logged smaller-logged "written for a region of 0x4000000 bytes"
-	must unload-smaller rmmod shelter
+	t_run unload-smaller rmmod shelter
 	t_eq smaller-header-kept "$good" "$(peek $BASE 64)"
 
 	# The restored header is valid again: next generation, data kept.
-	must load-valid modprobe shelter region=$REGION || return
+	t_run load-valid modprobe shelter region=$REGION || return
 	t_eq valid-state valid "$(status state)"
 	t_eq valid-generation 2 "$(status generation)"
 	t_eq valid-data "$mark" "$(dd if=/dev/shelter0 bs=$MARK_OFF skip=1 \
 		count=1 2>/dev/null | head -c ${#MARK} | hex)"
-	must unload-valid rmmod shelter
+	t_run unload-valid rmmod shelter
 
 	# format=1 re-initialises a corrupt shelter: generation 1, data zero.
-	must corrupt-again shelter-mem poke $((BASE + 60)) "$(bad_checksum)"
-	must load-reformat modprobe shelter region=$REGION format=1 || return
+	t_run corrupt-again shelter-mem poke $((BASE + 60)) "$(bad_checksum)"
+	t_run load-reformat modprobe shelter region=$REGION format=1 || return
 	t_eq reformat-state formatted "$(status state)"
 	t_eq reformat-generation 1 "$(status generation)"
 	t_eq reformat-zeroed "$(head -c ${#MARK} /dev/zero | hex)" \
 		"$(dd if=/dev/shelter0 bs=$MARK_OFF skip=1 count=1 2>/dev/null |
 			head -c ${#MARK} | hex)"
-	must unload-reformatted rmmod shelter
+	t_run unload-reformatted rmmod shelter
 }
 
 old() {

@@ -6,23 +6,6 @@ QR_APPEND="memmap=64M\$0x30000000 shelter.region=$REGION"
 WRITERS='0 1 2 3'
 FILES=12	# per writer, up to 1 MiB each
 
-must() {
-	_name=$1
-	shift
-	if "$@" >/tmp/.must 2>&1; then
-		t_pass "$_name"
-	else
-		_rc=$?
-		qr_show_output "$_name" /tmp/.must
-		t_fail "$_name" "'$*' exited $_rc"
-		return 1
-	fi
-}
-
-rnd() {
-	od -An -N4 -tu4 /dev/urandom | tr -d ' '
-}
-
 status() {
 	cat "/sys/module/shelter/status/$1"
 }
@@ -33,7 +16,7 @@ writer() {
 	i=0
 	while [ "$i" -lt "$FILES" ]; do
 		f=/mnt/s/w$1/f$i
-		head -c $(( $(rnd) % (1024 * 1024) + 1 )) /dev/urandom >"/tmp/w$1"
+		head -c $(( $(qr_random) % (1024 * 1024) + 1 )) /dev/urandom >"/tmp/w$1"
 		dd if="/tmp/w$1" of="$f" bs=64k conv=fsync 2>/dev/null || return 1
 		(cd /mnt/s && sha256sum "w$1/f$i") >>"/tmp/sums$1"
 		i=$((i + 1))
@@ -43,10 +26,10 @@ writer() {
 
 old() {
 	modprobe -a ext4 crc32c_generic
-	must load modprobe shelter region=$REGION format=1 || return
-	must mkfs mkfs.ext4 -q -F /dev/shelter0 || return
+	t_run load modprobe shelter region=$REGION format=1 || return
+	t_run mkfs mkfs.ext4 -q -F /dev/shelter0 || return
 	mkdir -p /mnt/s
-	must mount mount -t ext4 /dev/shelter0 /mnt/s || return
+	t_run mount mount -t ext4 /dev/shelter0 /mnt/s || return
 	pids=
 	for w in $WRITERS; do
 		writer "$w" &
@@ -57,25 +40,25 @@ old() {
 	done
 	t_pass writers-done
 	t_eq files-written $((FILES * 4)) "$(cat /mnt/s/w*.sums | wc -l)"
-	must umount umount /mnt/s
+	t_run umount umount /mnt/s
 	t_run unload rmmod shelter
 }
 
 new() {
 	modprobe -a ext4 crc32c_generic
-	must load-from-cmdline modprobe shelter || return
+	t_run load-from-cmdline modprobe shelter || return
 	t_eq region-from-cmdline "$REGION" \
 		"$(cat /sys/module/shelter/parameters/region)"
 	t_eq state valid "$(status state)"
 	t_eq generation 2 "$(status generation)"
-	must fsck e2fsck -fn /dev/shelter0
+	t_run fsck e2fsck -fn /dev/shelter0
 	mkdir -p /mnt/s
-	must mount mount -t ext4 /dev/shelter0 /mnt/s || return
+	t_run mount mount -t ext4 /dev/shelter0 /mnt/s || return
 	for w in $WRITERS; do
 		t_eq "files-of-writer-$w" "$FILES" "$(wc -l <"/mnt/s/w$w.sums")"
-		must "checksums-of-writer-$w" \
+		t_run "checksums-of-writer-$w" \
 			sh -c "cd /mnt/s && sha256sum -c w$w.sums"
 	done
-	must umount umount /mnt/s
+	t_run umount umount /mnt/s
 	t_run unload rmmod shelter
 }

@@ -4,24 +4,6 @@ QR_APPEND='memmap=64M$0x30000000'
 REGION=64M@0x30000000
 FILL_KIB=49152	# of the 64 MiB region: most of what ext4 leaves free
 
-rnd() {
-	od -An -N4 -tu4 /dev/urandom | tr -d ' '
-}
-
-# must NAME CMD...: like t_run, and returns non-zero when CMD failed.
-must() {
-	_name=$1
-	shift
-	if "$@" >/tmp/.must 2>&1; then
-		t_pass "$_name"
-	else
-		_rc=$?
-		qr_show_output "$_name" /tmp/.must
-		t_fail "$_name" "'$*' exited $_rc"
-		return 1
-	fi
-}
-
 status() {
 	cat "/sys/module/shelter/status/$1"
 }
@@ -32,13 +14,13 @@ old() {
 	t_eq state-formatted formatted "$(status state)"
 	t_eq generation-1 1 "$(status generation)"
 	t_eq device shelter0 "$(status device)"
-	must mkfs mkfs.ext4 -q -F /dev/shelter0 || return
+	t_run mkfs mkfs.ext4 -q -F /dev/shelter0 || return
 	mkdir -p /mnt/s
-	must mount mount -t ext4 /dev/shelter0 /mnt/s || return
+	t_run mount mount -t ext4 /dev/shelter0 /mnt/s || return
 
 	total=0 n=0
 	while [ "$total" -lt $((FILL_KIB * 1024)) ]; do
-		size=$(( $(rnd) % (3 * 1024 * 1024) + 1 ))
+		size=$(( $(qr_random) % (3 * 1024 * 1024) + 1 ))
 		[ $((total + size)) -le $((FILL_KIB * 1024)) ] ||
 			size=$((FILL_KIB * 1024 - total))
 		head -c "$size" /dev/urandom >"/mnt/s/f$n" || break
@@ -69,7 +51,7 @@ new() {
 	t_eq device shelter0 "$(status device)"
 	t_run fsck-new e2fsck -fn /dev/shelter0
 	mkdir -p /mnt/s
-	must mount mount -t ext4 /dev/shelter0 /mnt/s || return
+	t_run mount mount -t ext4 /dev/shelter0 /mnt/s || return
 	t_eq sums-list-intact \
 		"$(sed -n 's/.*qrt\.sums=\([0-9a-f]*\).*/\1/p' /proc/cmdline)" \
 		"$(sha256sum /mnt/s/SUMS | cut -d' ' -f1)"

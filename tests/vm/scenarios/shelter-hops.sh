@@ -5,23 +5,6 @@ QR_APPEND='memmap=64M$0x30000000'
 QR_HOPS=5
 REGION=64M@0x30000000
 
-must() {
-	_name=$1
-	shift
-	if "$@" >/tmp/.must 2>&1; then
-		t_pass "$_name"
-	else
-		_rc=$?
-		qr_show_output "$_name" /tmp/.must
-		t_fail "$_name" "'$*' exited $_rc"
-		return 1
-	fi
-}
-
-rnd() {
-	od -An -N4 -tu4 /dev/urandom | tr -d ' '
-}
-
 status() {
 	cat "/sys/module/shelter/status/$1"
 }
@@ -30,27 +13,27 @@ hop() {
 	modprobe -a ext4 crc32c_generic
 	mkdir -p /mnt/s
 	if [ "$1" = 0 ]; then
-		must load-format modprobe shelter region=$REGION format=1 || return
+		t_run load-format modprobe shelter region=$REGION format=1 || return
 		t_eq state formatted "$(status state)"
-		must mkfs mkfs.ext4 -q -F /dev/shelter0 || return
+		t_run mkfs mkfs.ext4 -q -F /dev/shelter0 || return
 	else
-		must load modprobe shelter region=$REGION || return
+		t_run load modprobe shelter region=$REGION || return
 		t_eq state valid "$(status state)"
-		must fsck e2fsck -fn /dev/shelter0
+		t_run fsck e2fsck -fn /dev/shelter0
 	fi
 	t_eq generation $(($1 + 1)) "$(status generation)"
-	must mount mount -t ext4 /dev/shelter0 /mnt/s || return
+	t_run mount mount -t ext4 /dev/shelter0 /mnt/s || return
 	if [ "$1" != 0 ]; then
 		t_eq files-so-far "$(($1 * 8))" "$(cat /mnt/s/SUMS | wc -l)"
-		must verify-earlier-hops sh -c 'cd /mnt/s && sha256sum -c SUMS'
+		t_run verify-earlier-hops sh -c 'cd /mnt/s && sha256sum -c SUMS'
 	fi
 	mkdir -p "/mnt/s/hop$1"
 	for i in 0 1 2 3 4 5 6 7; do
-		head -c $(( $(rnd) % (1024 * 1024) + 1 )) /dev/urandom \
+		head -c $(( $(qr_random) % (1024 * 1024) + 1 )) /dev/urandom \
 			>"/mnt/s/hop$1/f$i"
 	done
 	(cd /mnt/s && sha256sum hop"$1"/f* >>SUMS)
 	t_info kernel "$QR_KREL"
-	must umount umount /mnt/s
-	must unload rmmod shelter
+	t_run umount umount /mnt/s
+	t_run unload rmmod shelter
 }
