@@ -21,6 +21,14 @@
  *			kernel's system-call restart rules need.
  * PFNCHECK_IOC_PFNMAP	the memory map of a frozen process and the frame of
  *			each present page; the pages stay pinned until thaw.
+ * PFNCHECK_IOC_REGSET	a parked thread's registers in the layout of
+ *			PTRACE_GETREGSET (NT_PRSTATUS: struct user_regs_struct;
+ *			NT_X86_XSTATE: the XSAVE area), which ptrace cannot
+ *			give for a frozen thread. Each thread captures its own
+ *			as it parks, when its FPU state is still its own.
+ *			ENOENT (not frozen, or no such parked thread), EINVAL
+ *			(another note type), ENODATA (capture failed when it
+ *			parked: out of memory), ENOSPC (size: what is needed).
  *
  * THREADS and PFNMAP fill caller-supplied arrays; when one is too small they
  * fail with ENOSPC and still report the counts needed (nr_*), so that the
@@ -166,10 +174,23 @@ struct pfncheck_pfnmap {
 	__u64 elapsed_ns;	/* out: time to build the map (first call) */
 };
 
+/* pfncheck_regset.note_type: the NT_* values of <linux/elf.h> */
+#define PFNCHECK_NT_PRSTATUS	1
+#define PFNCHECK_NT_X86_XSTATE	0x202
+
+struct pfncheck_regset {
+	__s32 pid;		/* in: thread-group ID of a frozen process */
+	__s32 tid;		/* in: one of its parked threads */
+	__u32 note_type;	/* in: PFNCHECK_NT_* */
+	__u32 size;		/* in: room in buf; out: bytes (needed, with ENOSPC) */
+	__u64 buf;		/* in: user address */
+};
+
 #define PFNCHECK_IOC_MAGIC	0xE7	/* unused in ioctl-number.rst (6.12) */
 #define PFNCHECK_IOC_FREEZE	_IOWR(PFNCHECK_IOC_MAGIC, 1, struct pfncheck_freeze)
 #define PFNCHECK_IOC_THAW	_IOWR(PFNCHECK_IOC_MAGIC, 2, struct pfncheck_thaw)
 #define PFNCHECK_IOC_THREADS	_IOWR(PFNCHECK_IOC_MAGIC, 3, struct pfncheck_threads)
 #define PFNCHECK_IOC_PFNMAP	_IOWR(PFNCHECK_IOC_MAGIC, 4, struct pfncheck_pfnmap)
+#define PFNCHECK_IOC_REGSET	_IOWR(PFNCHECK_IOC_MAGIC, 5, struct pfncheck_regset)
 
 #endif

@@ -65,6 +65,7 @@ static void pf_proc_release(struct kref *ref)
 	struct pf_thread *t, *tmp;
 
 	list_for_each_entry_safe(t, tmp, &p->threads, node) {
+		pf_free_regsets(t);
 		put_task_struct(t->task);
 		kfree(t);
 	}
@@ -186,6 +187,10 @@ static void pf_park(struct callback_head *work)
 	struct pf_thread *t = container_of(work, struct pf_thread, work);
 	struct pf_proc *p = t->proc;
 	bool park = false;
+
+	/* It allocates: before the lock. Freed with the thread, parked or not. */
+	if (!(current->flags & PF_EXITING) && !READ_ONCE(p->thawed))
+		pf_capture_regsets(t);
 
 	spin_lock(&p->lock);
 	if (p->thawed) {

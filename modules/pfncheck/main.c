@@ -56,6 +56,7 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_thaw thaw;
 		struct pfncheck_threads threads;
 		struct pfncheck_pfnmap pfnmap;
+		struct pfncheck_regset regset;
 	} a;
 	size_t size;
 	long ret;
@@ -76,6 +77,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_PFNMAP:
 		size = sizeof(a.pfnmap);
 		break;
+	case PFNCHECK_IOC_REGSET:
+		size = sizeof(a.regset);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -91,6 +95,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		break;
 	case PFNCHECK_IOC_THREADS:
 		ret = pf_threads(&a.threads);
+		break;
+	case PFNCHECK_IOC_REGSET:
+		ret = pf_regset(&a.regset);
 		break;
 	default:
 		ret = pf_pfnmap(&a.pfnmap);

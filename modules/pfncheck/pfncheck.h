@@ -33,6 +33,9 @@ struct pf_thread {
 	pid_t tid;			/* in the freezer's PID namespace */
 	enum pf_thread_state state;	/* under pf_proc.lock */
 	struct pfncheck_thread rec;	/* written by the thread before parking */
+	/* Captured by the thread itself before parking; NULL if that failed. */
+	void *prstatus, *xstate;
+	unsigned int prstatus_len, xstate_len;
 };
 
 /* The PFN map of a frozen process, and the page references it holds. */
@@ -75,6 +78,10 @@ void pf_wait_works(void);
 unsigned int pf_nr_frozen(void);
 long pf_nr_works(void);
 struct pf_proc *pf_find_frozen(pid_t nr);
+
+void pf_capture_regsets(struct pf_thread *t);
+void pf_free_regsets(struct pf_thread *t);
+int pf_regset(struct pfncheck_regset *arg);
 
 int pf_pfnmap(struct pfncheck_pfnmap *arg);
 void pf_map_release(struct pf_proc *p);

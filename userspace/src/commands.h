@@ -8,6 +8,8 @@ int cmd_cmdline(int argc, char **argv);
 int cmd_shelter(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 int cmd_shelter_load(int argc, char **argv);
 int cmd_shelter_check(int argc, char **argv);

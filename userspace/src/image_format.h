@@ -79,6 +79,10 @@ struct qri_thread {
 	uint32_t xstate_len;
 	uint32_t pad;
 	uint64_t clear_child_tid, robust_list, robust_list_len;
+	/* Appended: the rseq registration (PTRACE_GET_RSEQ_CONFIGURATION);
+	 * rseq_ptr 0 when none. */
+	uint64_t rseq_ptr;
+	uint32_t rseq_len, rseq_sig;
 };
 
 /* QRI_VMA; tail: the mapped file's path (path_len bytes, 0 if none). */
@@ -139,7 +143,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 _Static_assert(sizeof(struct qri_header) == 64, "qri_header layout");
 _Static_assert(sizeof(struct qri_record) == 16, "qri_record layout");
 _Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
-_Static_assert(sizeof(struct qri_thread) == 72, "qri_thread layout");
+_Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
 _Static_assert(sizeof(struct qri_vma) == 48, "qri_vma layout");
 _Static_assert(sizeof(struct qri_fd) == 32, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");

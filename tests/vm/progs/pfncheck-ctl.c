@@ -5,6 +5,10 @@
  *   pfncheck-ctl freeze PID|self [--timeout MS] [--inject-half]
  *   pfncheck-ctl thaw PID
  *   pfncheck-ctl threads PID	one line per parked thread
+ *   pfncheck-ctl regs PID	every parked thread's registers (REGSET) checked
+ *				against what THREADS says of it: exit 0 if the
+ *				instruction and stack pointers agree, the XSAVE
+ *				area is whole and MXCSR is sane, for every one
  *   pfncheck-ctl pfnmap PID [--verify] [--list]
  *				the PFN map (asked first with no room, which
  *				must fail with ENOSPC and give the sizes);
@@ -32,6 +36,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -189,6 +194,70 @@ static int threads(int pid)
 		       t[i].rmtp_type == PFNCHECK_RMTP_COMPAT ? "compat" :
 		       "none", (unsigned long long)t[i].ip);
 	return 0;
+}
+
+/* One regset of a parked thread into buf; returns its size, -1 on error. */
+static int regset(int fd, int pid, int tid, uint32_t note, void *buf,
+		  uint32_t size)
+{
+	struct pfncheck_regset a = { .pid = pid, .tid = tid,
+				     .note_type = note, .size = 0,
+				     .buf = (uintptr_t)buf };
+
+	/* No room first: ENOSPC must give the size needed. */
+	if (!ioctl(fd, PFNCHECK_IOC_REGSET, &a) || errno != ENOSPC) {
+		printf("regset %d/%d: no room given, but no ENOSPC (%s)\n",
+		       pid, tid, strerror(errno));
+		return -1;
+	}
+	if (a.size > size) {
+		printf("regset %d/%d: %u bytes needed\n", pid, tid, a.size);
+		return -1;
+	}
+	a.size = size;
+	if (ioctl(fd, PFNCHECK_IOC_REGSET, &a)) {
+		fail("regset", pid);
+		return -1;
+	}
+	return a.size;
+}
+
+static int regs(int pid)
+{
+	static unsigned char xstate[1 << 16];
+	struct pfncheck_threads a = { .pid = pid, .cap = 256 };
+	struct pfncheck_thread t[256];
+	struct user_regs_struct r;
+	int fd = dev(), n, bad = 0;
+	uint32_t i, mxcsr;
+
+	a.threads = (uintptr_t)t;
+	if (ioctl(fd, PFNCHECK_IOC_THREADS, &a))
+		return fail("threads", pid);
+	for (i = 0; i < a.nr; i++) {
+		if (t[i].state != PFNCHECK_THREAD_PARKED)
+			continue;
+		if (regset(fd, pid, t[i].tid, PFNCHECK_NT_PRSTATUS, &r,
+			   sizeof(r)) != (int)sizeof(r))
+			return 1;
+		n = regset(fd, pid, t[i].tid, PFNCHECK_NT_X86_XSTATE, xstate,
+			   sizeof(xstate));
+		if (n < 0)
+			return 1;
+		memcpy(&mxcsr, xstate + 24, sizeof(mxcsr));
+		printf("tid=%d rip=0x%llx rsp=0x%llx orig_rax=%lld rax=%lld fs_base=0x%llx xstate=%d mxcsr=0x%x\n",
+		       t[i].tid, r.rip, r.rsp, (long long)r.orig_rax,
+		       (long long)r.rax, r.fs_base, n, mxcsr);
+		if (r.rip != t[i].ip || r.rsp != t[i].sp ||
+		    (long long)r.orig_rax != t[i].syscall_nr ||
+		    n < 576 || (mxcsr & 0xffff0000) || !r.fs_base) {
+			printf("tid=%d: registers disagree with THREADS or are not sane\n",
+			       t[i].tid);
+			bad = 1;
+		}
+	}
+	printf("regs_threads=%u\n", a.nr);
+	return bad;
 }
 
 /* Compares the map with /proc/PID/pagemap, page by page. */
@@ -386,6 +455,8 @@ int main(int argc, char **argv)
 		return thaw(number(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "threads"))
 		return threads(number(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "regs"))
+		return regs(number(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "pfnmap"))
 		return pfnmap(argc - 2, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "badargs"))

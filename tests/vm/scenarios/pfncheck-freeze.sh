@@ -110,6 +110,9 @@ freeze_thaw() {
 	t_run threads-read grep -q 'nr=0 ret=-512 ' /tmp/threads.out
 	t_run threads-wait4 grep -q 'nr=61 ret=-512 ' /tmp/threads.out
 	t_eq threads-parked $((N + 4)) "$(grep -c 'state=parked' /tmp/threads.out)"
+	# Registers of frozen threads, as PTRACE_GETREGSET would give them.
+	out regs pfncheck-ctl regs "$P"
+	t_eq regs-threads $((N + 4)) "$(kv regs_threads /tmp/regs.out)"
 
 	# Signals and pipe data arrive, nothing runs, the parent sees nothing.
 	echo frozen-data >$W/fifo

@@ -1,0 +1,149 @@
+/* quickreboot checkpoint --dir DIR PID...: check, stop, capture, write. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "checkpoint_stop.h"
+#include "cli.h"
+#include "commands.h"
+
+static const char usage[] =
+	"usage: quickreboot checkpoint --dir DIR PID...\n"
+	"Checkpoints the processes into DIR/image and, in copy mode, their\n"
+	"private memory into DIR/pages. What cannot be carried (sockets, pipes,\n"
+	"shared memory, devices, deleted files, traced processes, ...) is\n"
+	"named and refused before anything is stopped (exit 3). On success the\n"
+	"processes are left stopped (SIGSTOP); on failure they continue.\n"
+	QR_EXIT_CODES;
+
+/* Writes the file whole, then fsyncs it: it must survive the kexec. */
+static int write_synced(const char *dir, const char *name, const void *buf,
+			size_t len)
+{
+	char tmp[4096], path[4096];
+	int fd, rc = -1;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0 && write(fd, buf, len) == (ssize_t)len && !fsync(fd) &&
+	    !rename(tmp, path))
+		rc = 0;
+	if (rc)
+		qr_error("checkpoint: writing %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int capture_all(const char *dir, pid_t *pids, int n,
+		       struct qr_stopped *st)
+{
+	struct qr_pages pg = { .off = 0 };
+	struct qri_writer w;
+	struct utsname u;
+	char path[4096];
+	int rc = -1, dfd;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "%s/pages", dir);
+	pg.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (pg.fd < 0) {
+		qr_error("checkpoint: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	qri_writer_init(&w, u.release);
+	for (int i = 0; i < n; i++)
+		if (qr_capture_process(&w, &pg, pids[i], st[i].tids, st[i].ntids))
+			goto out;
+	if (fsync(pg.fd)) {
+		qr_error("checkpoint: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (qri_finish(&w)) {
+		qr_error("checkpoint: out of memory");
+		goto out;
+	}
+	if (write_synced(dir, "image", w.buf, w.len))
+		goto out;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
+	       n, w.len, (unsigned long long)(pg.off >> 20));
+	rc = 0;
+out:
+	qri_writer_free(&w);
+	close(pg.fd);
+	return rc;
+}
+
+int cmd_checkpoint(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, 0, 'd' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 },
+	};
+	const char *dir = NULL;
+	struct qr_stopped *st;
+	pid_t *pids;
+	int opt, rc, n, refused = 0, stopped = 0;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		if (qr_common_option(opt, argv, usage, &rc))
+			return rc;
+		if (opt == 'd')
+			dir = optarg;
+	}
+	n = argc - optind;
+	if (!dir || n < 1)
+		return qr_usage_error(usage, "checkpoint: --dir and at least one PID are needed");
+	pids = calloc(n, sizeof(*pids));
+	st = calloc(n, sizeof(*st));
+	if (!pids || !st)
+		return QR_EXIT_FAIL;
+	for (int i = 0; i < n; i++) {
+		char *end;
+
+		pids[i] = strtol(argv[optind + i], &end, 10);
+		if (*end || pids[i] <= 1 || pids[i] == getpid())
+			return qr_usage_error(usage, "checkpoint: '%s' is not a PID to checkpoint",
+					      argv[optind + i]);
+	}
+	for (int i = 0; i < n; i++)
+		refused += qr_capture_check(pids[i]);
+	if (refused) {
+		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was stopped",
+			 refused);
+		rc = QR_EXIT_UNSAFE;
+		goto out;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		qr_error("checkpoint: %s: %s", dir, strerror(errno));
+		rc = QR_EXIT_FAIL;
+		goto out;
+	}
+	rc = QR_EXIT_FAIL;
+	for (stopped = 0; stopped < n; stopped++)
+		if (qr_stop(pids[stopped], &st[stopped]))
+			break;
+	if (stopped == n && !capture_all(dir, pids, n, st))
+		rc = QR_EXIT_OK;
+	for (int i = 0; i < stopped; i++)
+		qr_release(&st[i], rc == QR_EXIT_OK);
+out:
+	free(pids);
+	free(st);
+	return rc;
+}

@@ -1,0 +1,349 @@
+/* One process in the New kernel, in the child that clone3 created with the
+ * old PID: identity and files first (with libc, as any process), then the
+ * memory, which libc itself lives in, by the restorer blob. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/user.h>
+#include <unistd.h>
+
+#include "capture_maps.h"
+#include "cli.h"
+#include "restore.h"
+#include "restore_mm.h"
+#include "restore_restart.h"
+#include "restore_sigframe.h"
+#include "restore_vdso.h"
+#include "restorer.h"
+
+#define PAGE_UP(x) (((x) + 4095) & ~(uint64_t)4095)
+/* Highest user address plus one with 4-level paging, less the guard page:
+ * the kernel's TASK_SIZE_MAX, where munmap stops. */
+#define TASK_SIZE_4L 0x7ffffffff000ull
+
+struct region {
+	uint8_t *base;
+	uint64_t len, args_off, frame_off, stack_off;
+};
+
+/* The New kernel's [vvar...][vdso] block in this process: the vvar areas
+ * (one or more, by kernel version) lie right below the vDSO. */
+static int own_vdso(uint64_t *vvar_start, uint64_t *vdso_start, uint64_t *vdso_end)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	uint64_t run = 0, prev_end = 0;
+	char *line = NULL;
+	size_t cap = 0;
+
+	*vdso_start = 0;
+	while (f && getline(&line, &cap, f) > 0) {
+		struct qr_map m;
+
+		if (qr_maps_line(line, &m, NULL))
+			continue;
+		if (!strncmp(m.name, "[vvar", 5)) {
+			if (!run || m.start != prev_end)
+				run = m.start;
+		} else if (!strcmp(m.name, "[vdso]")) {
+			*vdso_start = m.start;
+			*vdso_end = m.end;
+			*vvar_start = run && prev_end == m.start ? run : m.start;
+		} else {
+			run = 0;
+		}
+		prev_end = m.end;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return *vdso_start ? 0 : -1;
+}
+
+/* The old vDSO's copy gets jumps to the new vDSO, which goes in a hole. */
+static int plan_vdso(struct qr_rst_args *a, const struct qri_proc_img *pr,
+		     int pages_fd, const uint64_t (*areas)[2])
+{
+	struct qr_vdso_sym olds[QR_VDSO_MAX_SYMS], news[QR_VDSO_MAX_SYMS];
+	uint64_t vvar = 0, vs = 0, ve = 0, hole;
+	const struct qri_vma *old = NULL;
+	struct qr_err e;
+	uint8_t *buf;
+	int nold, nnew;
+
+	for (size_t i = 0; i < pr->nvmas; i++)
+		if (pr->vmas[i].v.flags & QRI_VMA_VDSO)
+			old = &pr->vmas[i].v;
+	if (!old)
+		return 0;
+	if (own_vdso(&vvar, &vs, &ve)) {
+		qr_error("restore: this kernel gives no vDSO to put in its place");
+		return -1;
+	}
+	nnew = qr_vdso_syms((const uint8_t *)getauxval(AT_SYSINFO_EHDR), ve - vs,
+			    news, &e);
+	buf = malloc(old->end - old->start);
+	if (nnew < 0 || !buf || old->pages_offset == QRI_NO_PAGES ||
+	    pread(pages_fd, buf, old->end - old->start, old->pages_offset) !=
+	    (ssize_t)(old->end - old->start)) {
+		qr_error("restore: pid %u: old vDSO unreadable", pr->p.pid);
+		free(buf);
+		return -1;
+	}
+	nold = qr_vdso_syms(buf, old->end - old->start, olds, &e);
+	free(buf);
+	if (nold < 0) {
+		qr_error("restore: pid %u: old %s", pr->p.pid, e.msg);
+		return -1;
+	}
+	hole = qr_find_hole(areas, pr->nvmas, ve - vvar, a->region_end, TASK_SIZE_4L);
+	if (!hole) {
+		qr_error("restore: pid %u: no room for the vDSO", pr->p.pid);
+		return -1;
+	}
+	a->vdso_vvar_addr = hole;
+	a->tramp_page = old->start;
+	a->tramp_len = old->end - old->start;
+	a->ntramps = qr_vdso_link(olds, nold, old->start, old->end - old->start,
+				  news, nnew, hole + (vs - vvar), a->tramps,
+				  QR_RST_MAX_TRAMPS);
+	return 0;
+}
+
+static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
+{
+	if (pr->nvmas > QR_RST_MAX_VMAS) {
+		qr_error("restore: pid %u: %zu memory areas, more than %d",
+			 pr->p.pid, pr->nvmas, QR_RST_MAX_VMAS);
+		return -1;
+	}
+	for (size_t i = 0; i < pr->nvmas; i++) {
+		const struct qri_vma_img *vi = &pr->vmas[i];
+		struct qr_rst_vma *v = &a->vmas[a->nvmas];
+		int shared = vi->v.flags & QRI_VMA_SHARED;
+
+		if (vi->v.flags & QRI_VMA_VVAR)
+			continue;	/* the New kernel's comes with its vDSO */
+		*v = (struct qr_rst_vma) {
+			.start = vi->v.start, .len = vi->v.end - vi->v.start,
+			.pgoff = vi->v.pgoff * 4096, .pages_off = vi->v.pages_offset,
+			.prot = vi->v.prot, .fd = -1,
+			.how = (shared ? QR_RST_MAP_SHARED : 0) |
+				(vi->v.flags & QRI_VMA_STACK ? QR_RST_MAP_GROWSDOWN : 0),
+		};
+		if (!vi->path) {
+			v->how |= QR_RST_MAP_ANON;
+			v->pgoff = 0;
+		} else {
+			v->fd = open(vi->path, (shared && vi->v.prot & PROT_WRITE ?
+						O_RDWR : O_RDONLY) | O_CLOEXEC);
+			if (v->fd < 0) {
+				qr_error("restore: pid %u: %s: %s", pr->p.pid,
+					 vi->path, strerror(errno));
+				return -1;
+			}
+		}
+		a->nvmas++;
+	}
+	return 0;
+}
+
+static void plan_mm(struct qr_rst_args *a, const struct qr_mm_img *mm, int exe_fd)
+{
+	const struct qri_mm *m = &mm->m;
+
+	a->mm = (struct qr_rst_mm_map) {
+		.start_code = m->start_code, .end_code = m->end_code,
+		.start_data = m->start_data, .end_data = m->end_data,
+		.start_brk = m->start_brk, .brk = m->brk,
+		.start_stack = m->start_stack,
+		.arg_start = m->arg_start, .arg_end = m->arg_end,
+		.env_start = m->env_start, .env_end = m->env_end,
+		.exe_fd = exe_fd < 0 ? (uint32_t)-1 : (uint32_t)exe_fd,
+		.auxv_size = m->auxv_len,
+	};
+	memcpy(a->auxv, mm->auxv, m->auxv_len);
+	a->mm.auxv = (uint64_t)(uintptr_t)a->auxv;
+	a->mm_valid = 1;
+}
+
+/* The blob, its arguments, the signal frame and a stack, in one region
+ * where the old process had nothing (and this one neither). */
+static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n)
+{
+	size_t code = qr_restorer_code_end - qr_restorer_code;
+	uint64_t from = 0x10000000;
+
+	r->args_off = PAGE_UP(code);
+	r->frame_off = r->args_off + PAGE_UP(sizeof(struct qr_rst_args));
+	r->stack_off = r->frame_off + QR_RST_FRAME_MAX;
+	r->len = r->stack_off + QR_RST_STACK;
+	for (int tries = 0; tries < 64; tries++) {
+		uint64_t hole = qr_find_hole(areas, n, r->len, from, TASK_SIZE_4L);
+		void *p;
+
+		if (!hole)
+			break;
+		p = mmap((void *)hole, r->len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == (void *)hole) {
+			r->base = p;
+			memcpy(r->base, qr_restorer_code, code);
+			return mprotect(r->base, r->args_off, PROT_READ | PROT_EXEC);
+		}
+		if (p != MAP_FAILED)
+			munmap(p, r->len);
+		from = hole + (1ull << 28);
+	}
+	qr_error("restore: no room for the restorer");
+	return -1;
+}
+
+/* glibc registered this thread's rseq area in its TLS, which the blob
+ * unmaps: the kernel would then fail to update it on the next return to
+ * user mode and kill the process with SIGSEGV. */
+static void unregister_rseq(void)
+{
+	char *area = (char *)__builtin_thread_pointer() + __rseq_offset;
+
+	if (__rseq_size &&
+	    syscall(SYS_rseq, area, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) &&
+	    __rseq_size < 32)
+		syscall(SYS_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+}
+
+/* Everything closed but status_fd and a copy of quickreboot's stderr
+ * (where this child's messages keep going; the process's own fd 2 may be
+ * another file), then the image's files at their numbers. */
+static int restore_files(const struct qri_proc_img *pr, int *status_fd,
+			 int *err_fd)
+{
+	unsigned int top = 3;
+	FILE *err;
+	int s, e;
+
+	for (size_t i = 0; i < pr->nfds; i++)
+		if (pr->fds[i].f.fd >= top)
+			top = pr->fds[i].f.fd + 1;
+	s = fcntl(*status_fd, F_DUPFD_CLOEXEC, top);
+	e = fcntl(2, F_DUPFD_CLOEXEC, top);
+	err = e < 0 ? NULL : fdopen(e, "w");
+	if (s < 0 || !err)
+		return -1;
+	setvbuf(err, NULL, _IONBF, 0);
+	stderr = err;
+	close_range(0, (s < e ? s : e) - 1, 0);
+	close_range((s < e ? s : e) + 1, (s < e ? e : s) - 1, 0);
+	close_range((s < e ? e : s) + 1, ~0u, 0);
+	*status_fd = s;
+	*err_fd = e;
+	return qr_restore_fds(pr);
+}
+
+int qr_restore_become(const uint8_t *image, size_t image_len,
+		      const struct qri_proc_img *pr, const char *dir,
+		      int status_fd)
+{
+	const struct qri_thread_img *th = &pr->threads[0];
+	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
+	struct qr_frame_in fin = { 0 };
+	struct user_regs_struct regs;
+	struct qr_mm_img mm;
+	struct qr_rst_args *a;
+	struct qr_err e;
+	struct region r;
+	char path[4096];
+	int found, exe_fd = -1, err_fd = -1;
+
+	if (pr->nthreads != 1 || !areas || strcmp(pr->root, "/")) {
+		qr_error("restore: pid %u: only single-threaded processes with root / for now",
+			 pr->p.pid);
+		return -1;
+	}
+	if (pr->p.sid == pr->p.pid)
+		setsid();
+	else if (pr->p.pgid == pr->p.pid)
+		setpgid(0, 0);
+	personality(pr->p.personality);
+	prctl(PR_SET_NAME, pr->p.comm);
+	umask(pr->p.umask);
+	if (restore_files(pr, &status_fd, &err_fd) || chdir(pr->cwd)) {
+		qr_error("restore: pid %u: files or cwd: %s", pr->p.pid, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < pr->nvmas; i++) {
+		areas[i][0] = pr->vmas[i].v.start;
+		areas[i][1] = pr->vmas[i].v.end;
+	}
+	if (map_region(&r, (const uint64_t (*)[2])areas, pr->nvmas))
+		return -1;
+	a = (struct qr_rst_args *)(r.base + r.args_off);
+	memset(a, 0, sizeof(*a));
+	a->region_start = (uintptr_t)r.base;
+	a->region_end = (uintptr_t)r.base + r.len;
+	a->task_size = TASK_SIZE_4L;
+	a->status_fd = status_fd;
+	for (int i = 0; i < 8; i++)
+		a->close_fds[i] = -1;
+	snprintf(path, sizeof(path), "%s/pages", dir);
+	a->pages_fd = open(path, O_RDONLY | O_CLOEXEC);
+	a->close_fds[0] = a->pages_fd;
+	a->close_fds[2] = err_fd;
+	if (a->pages_fd < 0) {
+		qr_error("restore: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (plan_vmas(a, pr) ||
+	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
+		return -1;
+	found = qr_mm_find(image, image_len, pr->p.pid, &mm, &e);
+	if (found < 0) {
+		qr_error("restore: %s", e.msg);
+		return -1;
+	}
+	if (found) {
+		if (mm.exe[0])
+			exe_fd = open(mm.exe, O_RDONLY | O_CLOEXEC);
+		a->close_fds[1] = exe_fd;
+		plan_mm(a, &mm, exe_fd);
+	}
+	memcpy(a->uid, pr->p.uid, sizeof(a->uid));
+	memcpy(a->gid, pr->p.gid, sizeof(a->gid));
+	memcpy(&regs, th->regs, sizeof(regs));
+	qr_restart_fixup(&regs);
+	a->fs_base = regs.fs_base;
+	a->gs_base = regs.gs_base;
+	a->rseq_ptr = th->t.rseq_ptr;
+	a->rseq_len = th->t.rseq_len;
+	a->rseq_sig = th->t.rseq_sig;
+	fin.regs = &regs;
+	fin.xstate = th->xstate;
+	fin.xstate_len = th->t.xstate_len;
+	fin.sigmask = th->t.sigmask;
+	fin.ss_sp = th->t.sigaltstack_sp;
+	fin.ss_size = th->t.sigaltstack_size;
+	fin.ss_flags = th->t.sigaltstack_flags;
+	a->frame = qr_sigframe_build(r.base + r.frame_off, QR_RST_FRAME_MAX,
+				     (uintptr_t)r.base + r.frame_off, &fin, &e);
+	if (!a->frame) {
+		qr_error("restore: pid %u: %s", pr->p.pid, e.msg);
+		return -1;
+	}
+	free(areas);
+	unregister_rseq();
+	/* No way back from here: the blob unmaps this code. */
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "jmp *%1"
+			 : : "r"(r.base + r.stack_off + QR_RST_STACK - 8),
+			   "r"(r.base), "D"(a) : "memory");
+	__builtin_unreachable();
+}

@@ -1,0 +1,80 @@
+/* The contract between quickreboot's restore code and the restorer blob
+ * (restorer_blob.c): the blob runs alone in the process once everything
+ * else is unmapped, so all it needs is in one struct at a fixed place of
+ * its region, written before the jump. Fixed-width types only: the blob is
+ * built without libc. */
+#ifndef QR_RESTORER_H
+#define QR_RESTORER_H
+
+#include <stdint.h>
+
+/* Enough for any process we accept (checked before the jump). */
+#define QR_RST_MAX_VMAS 1024
+#define QR_RST_MAX_TRAMPS 32
+#define QR_TRAMP_LEN 13	/* movabs $to, %r11; jmp *%r11 */
+#define QR_RST_STACK (64 * 1024)
+/* The signal frame, the xstate inside it included. */
+#define QR_RST_FRAME_MAX (16 * 1024)
+
+#define QR_RST_MAP_ANON 0x1	/* else: the file in fd */
+#define QR_RST_MAP_SHARED 0x2
+#define QR_RST_MAP_GROWSDOWN 0x4
+
+struct qr_rst_vma {
+	uint64_t start, len;
+	uint64_t pgoff;		/* bytes */
+	uint64_t pages_off;	/* in the pages file; UINT64_MAX: nothing saved */
+	int32_t fd;		/* -1 for anonymous memory */
+	uint32_t prot;
+	uint32_t how;		/* QR_RST_MAP_* */
+	uint32_t pad;
+};
+
+/* A jump written at an entry point of the old vDSO's copy to the same
+ * function in the New kernel's vDSO (their layouts differ across kernels). */
+struct qr_rst_tramp {
+	uint64_t from, to;
+};
+
+/* The kernel's struct prctl_mm_map (user ABI, include/uapi/linux/prctl.h). */
+struct qr_rst_mm_map {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t auxv;		/* pointer */
+	uint32_t auxv_size;
+	uint32_t exe_fd;
+};
+
+/* Where the restorer stopped, written to status_fd: 0 is success. */
+enum qr_rst_step {
+	QR_RST_OK = 0,
+	QR_RST_UNMAP, QR_RST_MAP, QR_RST_FILL, QR_RST_PROTECT, QR_RST_VDSO,
+	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS,
+};
+
+struct qr_rst_args {
+	uint64_t region_start, region_end;	/* kept mapped: the blob itself */
+	uint64_t task_size;			/* unmap up to here */
+	int32_t pages_fd, status_fd;
+	uint32_t nvmas, ntramps;
+	uint64_t vdso_vvar_addr;		/* ARCH_MAP_VDSO_64 argument; 0: none */
+	uint64_t tramp_page, tramp_len;		/* old vDSO copy: made RX after patching */
+	uint32_t uid[4], gid[4];		/* real, effective, saved, fs */
+	uint64_t fs_base, gs_base;
+	uint64_t rseq_ptr;			/* re-registered; 0: none */
+	uint32_t rseq_len, rseq_sig;
+	struct qr_rst_mm_map mm;
+	int32_t mm_valid;
+	int32_t close_fds[8];			/* helper fds, -1 for none */
+	uint64_t frame;				/* address of the rt_sigframe's ucontext */
+	struct qr_rst_vma vmas[QR_RST_MAX_VMAS];
+	struct qr_rst_tramp tramps[QR_RST_MAX_TRAMPS];
+	uint8_t auxv[1024];
+};
+
+/* The blob, embedded in quickreboot (restorer_embed.S); its entry point is
+ * its first byte: void entry(struct qr_rst_args *), on its own stack. */
+extern const unsigned char qr_restorer_code[], qr_restorer_code_end[];
+
+#endif
