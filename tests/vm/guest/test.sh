@@ -72,10 +72,11 @@ qr_kernel_of_hop() {
 }
 
 # Loads the next hop's kernel and initramfs (this initramfs, re-archived
-# from its manifest) and kexecs into it. QR_NEXT_APPEND, if a hop sets it,
-# is added to the New kernel's command line; QR_NEXT_CMDLINE replaces it
-# whole (it must then carry qr.hop=N+1 itself).
-qr_kexec_next() {
+# from its manifest). QR_NEXT_APPEND, if a hop sets it, is added to the New
+# kernel's command line; QR_NEXT_CMDLINE replaces it whole (it must then
+# carry qr.hop=N+1 itself). A hop may call it early, so that loading is not
+# part of a measured downtime; the init loads only if the hop did not.
+qr_kexec_load() {
 	next=$((QR_HOP + 1))
 	krel=$(qr_kernel_of_hop "$next")
 	(cd / && cpio -o -H newc </etc/qr/manifest >/tmp/next.cpio 2>/dev/null)
@@ -87,8 +88,14 @@ qr_kexec_next() {
 		return 1
 	fi
 	rm -f /tmp/next.cpio
+	QR_KEXEC_LOADED=$krel
+}
+
+# Kexecs into the next hop's kernel.
+qr_kexec_next() {
+	[ -n "${QR_KEXEC_LOADED:-}" ] || qr_kexec_load || return 1
 	sync
-	qrt KEXEC "$krel"
+	qrt KEXEC "$QR_KEXEC_LOADED"
 	kexec -e
 	t_fail kexec-exec "kexec -e returned"
 }
