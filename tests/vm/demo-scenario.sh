@@ -3,7 +3,11 @@
 # kernel and restored by `quickreboot restore` in the New kernel, with the
 # same PID, its data intact and its counter going on from where it stopped.
 # Each phase of the downtime is reported (tests/vm/demo prints the table).
-QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+# tests/bench/downtime runs it with other sizes (the first three lines).
+DEMO_MIB=64
+SHELTER=128M
+QR_MEM=2048
+QR_APPEND="memmap=$SHELTER\$0x30000000 quickreboot.shelter=$SHELTER@0x30000000"
 QR_DISK=64
 QR_HOP_TIMEOUT=900
 
@@ -35,12 +39,12 @@ old() {
 	t_run shelter-mkfs quickreboot shelter mkfs || return
 	t_run shelter-mount quickreboot shelter mount || return
 	mkdir -p "$D"
-	cr-counter "$D" </dev/null >/dev/null 2>&1 &
+	cr-counter "$D" "$DEMO_MIB" </dev/null >/dev/null 2>&1 &
 	P=$!
 	echo "$P" >"$D/pid"
 	t_run process-running wait_for 120 sh -c \
 		"[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 5 ]" || return
-	t_info process "pid $P, $(kv sum "$D/info" | cut -c1-12)... checksum of 64 MiB, counter at $(wc -l <"$D/progress")"
+	t_info process "pid $P, $(kv sum "$D/info" | cut -c1-12)... checksum of $DEMO_MIB MiB, counter at $(wc -l <"$D/progress")"
 	# Loading the New kernel is not downtime: it happens before the freeze.
 	t_run new-cmdline sh -c "quickreboot cmdline --append qr.hop=1 >/tmp/cmdline"
 	QR_NEXT_CMDLINE=$(cat /tmp/cmdline)

@@ -1,6 +1,6 @@
 /*
- * cr-counter DIR: a stateful process for checkpoint/restore scenarios.
- * Holds 64 MiB of pseudo-random data and a progress counter; appends one
+ * cr-counter DIR [MIB]: a stateful process for checkpoint/restore scenarios.
+ * Holds MIB (default 64) MiB of pseudo-random data and a progress counter; appends one
  * record per round ("%020llu\n") to DIR/progress through one fd kept open
  * (its offset must survive); keeps values in xmm/ymm registers during each
  * round's spin and checks them at its end (the FPU state must survive a
@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DATA (64ul << 20)
 #define SPIN 30000000ul
 
 static uint64_t checksum(const uint64_t *d, size_t n)
@@ -73,22 +72,23 @@ int main(int argc, char **argv)
 	uint64_t *d, x = 88172645463325252ull, counter = 0, bad = 0, ok = 0, sum;
 	int avx = __builtin_cpu_supports("avx2"), fd;
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	size_t data = (argc > 2 ? strtoul(argv[2], NULL, 10) : 64) << 20;
 	FILE *f;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: cr-counter DIR\n");
+	if (argc < 2 || argc > 3 || !data) {
+		fprintf(stderr, "usage: cr-counter DIR [MIB]\n");
 		return 2;
 	}
-	d = mmap(NULL, DATA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	d = mmap(NULL, data, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (d == MAP_FAILED)
 		return 1;
-	for (size_t i = 0; i < DATA / 8; i++) {
+	for (size_t i = 0; i < data / 8; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
 		d[i] = x;
 	}
-	sum = checksum(d, DATA / 8);
+	sum = checksum(d, data / 8);
 	snprintf(path, sizeof(path), "%s/info", argv[1]);
 	f = fopen(path, "w");
 	if (!f)
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 			f = fopen(path, "w");
 			if (f) {
 				fprintf(f, "pid=%d sum=%016llx counter=%llu fpu_bad=%llu rounds_ok=%llu\n",
-					getpid(), (unsigned long long)checksum(d, DATA / 8),
+					getpid(), (unsigned long long)checksum(d, data / 8),
 					(unsigned long long)counter, (unsigned long long)bad,
 					(unsigned long long)ok);
 				fclose(f);
