@@ -87,6 +87,8 @@ build_initramfs() {
 	for app in $("$BUSYBOX" --list); do
 		[ "$app" = busybox ] || ln -s busybox "$stage/bin/$app"
 	done
+	# The kernel's request_module() runs /sbin/modprobe.
+	ln -s ../bin/busybox "$stage/sbin/modprobe"
 	stage_binary "$stage" "$(command -v kexec)" /sbin/kexec
 	stage_binary "$stage" "$ROOT/userspace/quickreboot" /usr/sbin/quickreboot
 	for app in mke2fs e2fsck; do
