@@ -8,6 +8,7 @@ int cmd_cmdline(int argc, char **argv);
 int cmd_shelter(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 

@@ -8,6 +8,7 @@ static const struct qr_command commands[] = {
 	{ "cmdline", cmd_cmdline, "print the command line for the New kernel" },
 	{ "setup", cmd_setup, "one-time setup: reserve the shelter at boot (GRUB)" },
 	{ "status", cmd_status, "what is reserved and built, and whether a quick reboot is ready" },
+	{ "check", cmd_check, "can these processes be kept? (nothing is frozen)" },
 	{ "checkpoint", cmd_checkpoint, "checkpoint processes into a directory (copy mode)" },
 	{ "restore", cmd_restore, "restore the processes of a checkpoint directory" },
 	{ 0 },

@@ -1,0 +1,40 @@
+# `quickreboot check` says which processes can be kept and names what
+# cannot be carried, freezing nothing; `checkpoint` refuses the same before
+# anything is frozen, and the refused process runs on untouched.
+QR_PAIRS=one
+D=/tmp/cr-check
+
+# Running or sleeping as before: not stopped (T), frozen (I) or parked (D).
+untouched() {
+	case $(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status") in
+	R | S) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+old() {
+	mkdir -p "$D"
+	cr-counter "$D" 16 </dev/null >/dev/null 2>&1 &
+	ok=$!
+	sleep 1000 | cat &
+	sleep 0.5
+	piped=$(pidof sleep)
+	t_run clean-process-can-be-kept quickreboot check "$ok"
+	quickreboot check "$piped" >/tmp/check.out 2>&1
+	t_eq piped-refused-exit-3 3 "$?"
+	t_run refusal-names-the-pipe grep -q "process $piped: fd 1 is pipe:" /tmp/check.out
+	quickreboot checkpoint --dir "$D/cp" "$ok" "$piped" >/tmp/cp.out 2>&1
+	t_eq checkpoint-refuses-exit-3 3 "$?"
+	t_run checkpoint-says-nothing-was-touched grep -q 'nothing was' /tmp/cp.out
+	t_fails no-image-written test -e "$D/cp/image"
+	t_run clean-process-not-frozen untouched "$ok"
+	t_run piped-process-not-frozen untouched "$piped"
+	n=$(wc -l <"$D/progress")
+	sleep 1
+	t_run clean-process-runs-on test "$(wc -l <"$D/progress")" -gt "$n"
+	kill "$ok" "$piped"
+}
+
+new() {
+	t_eq new-kernel "$(qr_kernel_of_hop "$QR_HOP")" "$(uname -r)"
+}
