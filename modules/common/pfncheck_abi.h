@@ -29,6 +29,24 @@
  *			ENOENT (not frozen, or no such parked thread), EINVAL
  *			(another note type), ENODATA (capture failed when it
  *			parked: out of memory), ENOSPC (size: what is needed).
+ * PFNCHECK_IOC_SIGSTATE	a parked thread's signal state and its process's,
+ *			which no user ABI gives for another process: the
+ *			actions as rt_sigaction(2) reports them, the
+ *			interval timers as getitimer(2), the sigaltstack as
+ *			sigaltstack(2) (as the thread would see it at its
+ *			parked stack pointer), the signal mask, and the
+ *			pending signals as siginfo_t (what rt_sigqueueinfo(2)
+ *			and rt_tgsigqueueinfo(2) take to queue them again):
+ *			the thread's own, then the process's shared ones,
+ *			oldest first. Read under the process's signal lock
+ *			at the time of the call: a frozen process changes
+ *			none of it, only a signal sent to it meanwhile adds
+ *			to the pending ones. SIGKILL and SIGSTOP are not
+ *			listed as pending (a process with SIGKILL pending is
+ *			dying; job control stops are not carried). ENOENT
+ *			(not frozen, or no such parked thread), ESRCH (it
+ *			has no signal handlers any more: exiting), ENOSPC
+ *			(nr_pending + nr_shared: what is needed).
  *
  * THREADS and PFNMAP fill caller-supplied arrays; when one is too small they
  * fail with ENOSPC and still report the counts needed (nr_*), so that the
@@ -43,7 +61,7 @@
 #include <linux/types.h>
 
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
-#define PFNCHECK_ABI_VERSION	1
+#define PFNCHECK_ABI_VERSION	2
 
 /* pfncheck_freeze.flags */
 #define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
@@ -107,6 +125,15 @@ struct pfncheck_thread {
 	__u32 rmtp_type;	/* PFNCHECK_RMTP_* */
 	__u32 reserved;
 	char restart_fn[48];	/* restart_block.fn, symbol name, for diagnosis */
+	/*
+	 * Per-thread registrations that no user ABI reads on a thread outside
+	 * a ptrace stop: set_tid_address / CLONE_CHILD_CLEARTID, and rseq
+	 * (as PTRACE_GET_RSEQ_CONFIGURATION gives it; rseq 0: none).
+	 */
+	__u64 clear_child_tid;
+	__u64 rseq;
+	__u32 rseq_len;
+	__u32 rseq_sig;
 };
 
 struct pfncheck_threads {
@@ -186,11 +213,53 @@ struct pfncheck_regset {
 	__u64 buf;		/* in: user address */
 };
 
+#define PFNCHECK_NSIG		64	/* signals 1..64 on x86-64 */
+#define PFNCHECK_MAX_PENDING	65536	/* most pending_cap taken */
+
+/* struct sigaction as the x86-64 rt_sigaction system call takes it. */
+struct pfncheck_sigaction {
+	__u64 handler;		/* 0 SIG_DFL, 1 SIG_IGN, else a user address */
+	__u64 flags;		/* SA_* */
+	__u64 restorer;
+	__u64 mask;		/* bit N-1: signal N */
+};
+
+/* struct itimerval of getitimer(2) on x86-64. */
+struct pfncheck_itimerval {
+	__s64 interval_sec, interval_usec;
+	__s64 value_sec, value_usec;	/* time left; 0: disarmed */
+};
+
+/* siginfo_t of the user ABI. */
+struct pfncheck_siginfo {
+	__u8 bytes[128];
+};
+
+struct pfncheck_sigstate {
+	__s32 pid;		/* in: thread-group ID of a frozen process */
+	__s32 tid;		/* in: one of its parked threads */
+	__u32 flags;		/* in: must be 0 */
+	__u32 pending_cap;	/* in: room in pending[] */
+	__u32 nr_pending;	/* out: the thread's own pending signals */
+	__u32 nr_shared;	/* out: the process's, after them in pending[] */
+	__u64 pending;		/* in: user address of struct pfncheck_siginfo[] */
+	/* in: user address of pfncheck_sigaction[PFNCHECK_NSIG], signal N at N-1 */
+	__u64 actions;
+	__u64 blocked;		/* out: the thread's signal mask */
+	__u64 ss_sp;		/* out: sigaltstack */
+	__u64 ss_size;
+	__s32 ss_flags;		/* out: SS_ONSTACK, SS_DISABLE, SS_AUTODISARM */
+	__u32 reserved;		/* must be 0 */
+	/* out: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
+	struct pfncheck_itimerval itimers[3];
+};
+
 #define PFNCHECK_IOC_MAGIC	0xE7	/* unused in ioctl-number.rst (6.12) */
 #define PFNCHECK_IOC_FREEZE	_IOWR(PFNCHECK_IOC_MAGIC, 1, struct pfncheck_freeze)
 #define PFNCHECK_IOC_THAW	_IOWR(PFNCHECK_IOC_MAGIC, 2, struct pfncheck_thaw)
 #define PFNCHECK_IOC_THREADS	_IOWR(PFNCHECK_IOC_MAGIC, 3, struct pfncheck_threads)
 #define PFNCHECK_IOC_PFNMAP	_IOWR(PFNCHECK_IOC_MAGIC, 4, struct pfncheck_pfnmap)
 #define PFNCHECK_IOC_REGSET	_IOWR(PFNCHECK_IOC_MAGIC, 5, struct pfncheck_regset)
+#define PFNCHECK_IOC_SIGSTATE	_IOWR(PFNCHECK_IOC_MAGIC, 6, struct pfncheck_sigstate)
 
 #endif

@@ -13,6 +13,7 @@
 #include <linux/blk-mq.h>
 #include <linux/capability.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 
 /*
  * A blk-mq disk backed by memory: non-rotational, with the given physical
@@ -92,5 +93,20 @@ static inline long qr_get_user_pages_remote(struct mm_struct *mm,
 				     NULL, NULL);
 #endif
 }
+
+#ifdef CONFIG_RSEQ
+/*
+ * The size a thread registered its rseq area with: recorded since 6.3,
+ * before which every registration was the original 32 bytes.
+ */
+static inline u32 qr_task_rseq_len(struct task_struct *t)
+{
+#ifdef HAVE_TASK_RSEQ_LEN
+	return t->rseq_len;
+#else
+	return t->rseq ? 32 : 0;
+#endif
+}
+#endif
 
 #endif

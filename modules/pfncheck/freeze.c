@@ -176,6 +176,12 @@ static void pf_record(struct pf_thread *t)
 	r->ip = instruction_pointer(regs);
 	r->sp = user_stack_pointer(regs);
 	r->clockid = -1;
+	r->clear_child_tid = (u64)(unsigned long)current->clear_child_tid;
+#ifdef CONFIG_RSEQ
+	r->rseq = (u64)(unsigned long)current->rseq;
+	r->rseq_len = qr_task_rseq_len(current);
+	r->rseq_sig = current->rseq_sig;
+#endif
 	if (r->syscall_nr != -1 &&
 	    syscall_get_error(current, regs) == -ERESTART_RESTARTBLOCK)
 		pf_record_restart(r, &current->restart_block);

@@ -57,6 +57,7 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_threads threads;
 		struct pfncheck_pfnmap pfnmap;
 		struct pfncheck_regset regset;
+		struct pfncheck_sigstate sigstate;
 	} a;
 	size_t size;
 	long ret;
@@ -80,6 +81,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_REGSET:
 		size = sizeof(a.regset);
 		break;
+	case PFNCHECK_IOC_SIGSTATE:
+		size = sizeof(a.sigstate);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -98,6 +102,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		break;
 	case PFNCHECK_IOC_REGSET:
 		ret = pf_regset(&a.regset);
+		break;
+	case PFNCHECK_IOC_SIGSTATE:
+		ret = pf_sigstate(&a.sigstate);
 		break;
 	default:
 		ret = pf_pfnmap(&a.pfnmap);

@@ -83,6 +83,8 @@ void pf_capture_regsets(struct pf_thread *t);
 void pf_free_regsets(struct pf_thread *t);
 int pf_regset(struct pfncheck_regset *arg);
 
+int pf_sigstate(struct pfncheck_sigstate *arg);
+
 int pf_pfnmap(struct pfncheck_pfnmap *arg);
 void pf_map_release(struct pf_proc *p);
 long pf_nr_refs(void);

@@ -1,5 +1,6 @@
-/* Fuzzes the /proc parsers of checkpoint (maps lines, stat, status): no
- * crash, and an accepted maps line is a non-empty range. */
+/* Fuzzes the /proc parsers of checkpoint (maps lines, stat, status and
+ * its SigBlk line): no crash, and an accepted maps line is a non-empty
+ * range. */
 #include "capture_maps.h"
 #include "capture_stat.h"
 #include "fuzz_input.h"
@@ -11,9 +12,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct qr_stat stat;
 	struct qr_map m;
 	struct qr_err e;
+	uint64_t sigblk;
 
 	qr_stat_parse(s, &stat, &e);
 	qr_status_parse(s, &status, &e);
+	qr_status_sigblk(s, &sigblk, &e);
 	if (qr_maps_line(s, &m, &e) == 0) {
 		uint32_t flags;
 		const char *why;

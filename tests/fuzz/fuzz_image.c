@@ -22,6 +22,18 @@ static void check(const struct qri_image *img)
 		for (size_t j = 0; j < p->nfds; j++)
 			if (!p->fds[j].path || p->fds[j].path[0] != '/')
 				abort();
+		if (p->mm && (p->mm->m.start_brk > p->mm->m.brk ||
+			      p->mm->m.brk >= QRI_USER_LIMIT ||
+			      (p->mm->exe && p->mm->exe[0] != '/')))
+			abort();
+		if (p->sig && (!p->pending || p->sig->actions[8].handler))
+			abort();
+		if (p->nrlimits && p->rlimits[p->nrlimits - 1].cur >
+		    p->rlimits[p->nrlimits - 1].max)
+			abort();
+		for (size_t j = 0; j < p->nthreads; j++)
+			if (p->threads[j].sig && !p->threads[j].pending)
+				abort();
 	}
 }
 

@@ -31,6 +31,15 @@ int main(int argc, char **argv)
 	struct qri_vma v = { .pid = 100, .prot = 3, .flags = QRI_VMA_ANON,
 			     .start = 0x10000, .end = 0x20000 };
 	struct qri_fd f = { .pid = 100, .fd = 3, .kind = QRI_FD_FILE, .pos = 9 };
+	struct qri_mm mm = { .pid = 100, .auxv_len = 16, .start_brk = 0x600000,
+			     .brk = 0x601000 };
+	struct qri_thread_signals ts = { .pid = 100, .tid = 100,
+					 .ss_sp = 0x700000, .ss_size = 0x4000,
+					 .nr_pending = 1 };
+	struct qri_rlimit lim[2] = { { 1024, 4096 }, { UINT64_MAX, UINT64_MAX } };
+	static struct qri_signals sig = { .pid = 100 };
+	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
+	struct qri_siginfo si = { { 12, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff } };
 	struct qri_writer w;
 
 	if (argc != 2) {
@@ -59,5 +68,21 @@ int main(int argc, char **argv)
 	qri_add_fd(&w, &f, "/srv/data/log");
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);
+
+	/* The per-process kernel state records. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	t.tid = 100;
+	t.xstate_len = QRI_XSTATE_MIN;
+	qri_add_thread(&w, &t, regs, xstate);
+	qri_add_mm(&w, &mm, auxv, "/usr/bin/seed");
+	sig.actions[9].handler = 0x401000;
+	sig.actions[14].handler = 1;
+	sig.itimers[QRI_ITIMER_REAL].interval_usec = 500000;
+	sig.nr_pending = 1;
+	qri_add_signals(&w, &sig, &si);
+	qri_add_rlimits(&w, 100, lim, 2);
+	qri_add_thread_signals(&w, &ts, &si);
+	save(argv[1], "state", &w);
 	return 0;
 }

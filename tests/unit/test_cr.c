@@ -9,7 +9,6 @@
 #include "capture_maps.h"
 #include "capture_stat.h"
 #include "image.h"
-#include "restore_mm.h"
 #include "restore_restart.h"
 #include "restore_sigframe.h"
 #include "restore_vdso.h"
@@ -232,9 +231,9 @@ TEST(cr_vdso_bad)
 
 TEST(cr_vdso_link)
 {
-	struct qr_vdso_sym olds[] = { { "__vdso_time", 0x100 }, { "__vdso_gone", 0x200 },
-				      { "__vdso_edge", 0x1ff8 } };
-	struct qr_vdso_sym news[] = { { "__vdso_edge", 0x10 }, { "__vdso_time", 0x300 } };
+	struct qr_vdso_sym olds[] = { { "__vdso_time", 0x100, 0 }, { "__vdso_gone", 0x200, 0 },
+				      { "__vdso_edge", 0x1ff8, 0 } };
+	struct qr_vdso_sym news[] = { { "__vdso_edge", 0x10, 0 }, { "__vdso_time", 0x300, 0 } };
 	struct qr_rst_tramp t[4];
 
 	CHECK(qr_vdso_link(olds, 3, 0x7000, 0x2000, news, 2, 0x9000, t, 4) == 1);
@@ -250,53 +249,4 @@ TEST(cr_find_hole)
 	CHECK_U64(qr_find_hole(a, 2, 0x2000, 0x10000000, 1ull << 47), 0x10005000);
 	CHECK_U64(qr_find_hole(a, 2, 0x1000, 0x0fffe001, 1ull << 47), 0x0ffff000);
 	CHECK_U64(qr_find_hole(a, 2, 0x2000, 0x10000000, 0x10006000), 0);
-}
-
-static void image_with_mm(struct qri_writer *w, const struct qri_mm *m,
-			  const void *tail, size_t len)
-{
-	struct qri_process p = { .pid = 9 };
-
-	qri_writer_init(w, "test");
-	qri_add_process(w, &p, "/", "/");
-	qri_add_raw(w, QRI_MM, QRI_REC_OPTIONAL, m, sizeof(*m), tail, len);
-	CHECK(!qri_finish(w));
-}
-
-TEST(cr_mm_record)
-{
-	uint8_t tail[32 + 8] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
-	struct qri_mm m = { .pid = 9, .auxv_len = 32, .exe_len = 8,
-			    .start_code = 0x400000, .end_code = 0x500000,
-			    .start_brk = 0x600000, .brk = 0x601000 };
-	struct qri_writer w;
-	struct qr_mm_img got;
-	struct qr_err e;
-
-	memcpy(tail + 32, "/bin/abc", 8);
-	image_with_mm(&w, &m, tail, sizeof(tail));
-	CHECK(qr_mm_find(w.buf, w.len, 9, &got, &e) == 1);
-	CHECK_STR(got.exe, "/bin/abc");
-	CHECK_U64(got.m.brk, 0x601000);
-	CHECK_U64(got.auxv[8], 0x10);
-	CHECK(qr_mm_find(w.buf, w.len, 10, &got, &e) == 0);
-	qri_writer_free(&w);
-
-	m.brk = 0x500000;	/* below start_brk */
-	image_with_mm(&w, &m, tail, sizeof(tail));
-	CHECK(qr_mm_find(w.buf, w.len, 9, &got, &e) == -1);
-	CHECK_HAS(e.msg, "out of order");
-	qri_writer_free(&w);
-
-	m.brk = 0x601000;
-	memcpy(tail + 32, "bin/abcd", 8);
-	image_with_mm(&w, &m, tail, sizeof(tail));
-	CHECK(qr_mm_find(w.buf, w.len, 9, &got, &e) == -1);
-	qri_writer_free(&w);
-
-	m.auxv_len = 24;
-	image_with_mm(&w, &m, tail, sizeof(tail));
-	CHECK(qr_mm_find(w.buf, w.len, 9, &got, &e) == -1);
-	CHECK_HAS(e.msg, "bad lengths");
-	qri_writer_free(&w);
 }

@@ -1,6 +1,6 @@
 # The demo: a stateful process (64 MiB of data, a progress counter, an open
-# file, values in FPU registers) is checkpointed into the shelter in the Old
-# kernel and restored by `quickreboot restore` in the New kernel, with the
+# file, values in FPU registers) is frozen and checkpointed into the shelter
+# in the Old kernel and restored by `quickreboot restore` in the New kernel, with the
 # same PID, its data intact and its counter going on from where it stopped.
 # Each phase of the downtime is reported (tests/vm/demo prints the table).
 # tests/bench/downtime runs it with other sizes (the first three lines).
@@ -57,10 +57,12 @@ old() {
 	wc -l <"$D/progress" >"$D/at-checkpoint"
 	t_info checkpoint-ms "$((t1 - t0))"
 	t_info image "$(du -k "$SH/cp/image" | cut -f1) KiB image, $(du -k "$SH/cp/pages" | cut -f1) KiB pages"
-	# Copy mode: the pages are in the shelter, the old process may go.
-	kill -9 "$P"
+	t_info state "pid $P frozen: $(sed -n 's/^State:\t//p' "/proc/$P/status")"
 	t_run shelter-umount quickreboot shelter umount
+	# The frozen process keeps its files open on the disk: synced, then
+	# detached; the journal makes the next mount clean.
 	sync
+	t_run disk-detach umount -l /mnt/disk
 }
 
 new() {

@@ -1,13 +1,13 @@
-/* Capture of a stopped process through user ABI only (ptrace regsets,
- * /proc/PID files), into checkpoint image records and the pages file. The
- * stopping itself is elsewhere (checkpoint_stop.c): capture only needs
- * every thread of the process to stay still while it runs. */
+/* Capture of a frozen process (checkpoint_freeze.h) into checkpoint image
+ * records and the pages file: through user ABI (/proc/PID files, system
+ * calls) and, for what has none on a frozen thread, pfncheck's ioctls. */
 #ifndef QR_CAPTURE_H
 #define QR_CAPTURE_H
 
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "checkpoint_freeze.h"
 #include "image.h"
 
 /* Where page contents go: the pages file and its size so far. */
@@ -21,16 +21,24 @@ struct qr_pages {
 int qr_capture_check(pid_t pid);
 
 /* Writes the whole process (process, memory fields, threads, memory
- * areas with their contents, files) to w and pg. tids are its threads,
- * all stopped. Returns -1 after printing what failed. */
-int qr_capture_process(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
-		       const pid_t *tids, int ntids);
+ * areas with their contents, files) to w and pg. f: the process, frozen
+ * through pfncheck_fd. Returns -1 after printing what failed. */
+int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
+		       int pfncheck_fd, const struct qr_frozen *f);
 
 /* Pieces of the above, one file each. */
-int qr_capture_thread(struct qri_writer *w, pid_t pid, pid_t tid);
+int qr_capture_thread(struct qri_writer *w, int pfncheck_fd, pid_t pid,
+		      const struct pfncheck_thread *t);
 /* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none. */
 int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		      uint64_t *heap_end);
 int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only);
+/* Resource limits, by prlimit(2). */
+int qr_capture_rlimits(struct qri_writer *w, pid_t pid);
+/* Signal actions, interval timers and pending signals of the process,
+ * each thread's sigaltstack and pending signals (PFNCHECK_IOC_SIGSTATE):
+ * after the thread records. */
+int qr_capture_signals(struct qri_writer *w, int pfncheck_fd,
+		       const struct qr_frozen *f);
 
 #endif

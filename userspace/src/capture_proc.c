@@ -101,7 +101,7 @@ static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,
 		.env_start = s->env_start, .env_end = s->env_end,
 	};
 	char path[64], exe[PATH_MAX];
-	uint8_t tail[1024 + PATH_MAX];
+	uint8_t auxv[QRI_MAX_AUXV];
 	ssize_t n;
 	FILE *f;
 
@@ -110,22 +110,19 @@ static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,
 	m.brk = heap_end > s->start_brk ? heap_end : s->start_brk;
 	snprintf(path, sizeof(path), "/proc/%d/auxv", pid);
 	f = fopen(path, "re");
-	n = f ? (ssize_t)fread(tail, 1, 1024, f) : -1;
+	n = f ? (ssize_t)fread(auxv, 1, sizeof(auxv), f) : -1;
 	if (f)
 		fclose(f);
 	m.auxv_len = n > 0 ? (uint32_t)n & ~15u : 0;
-	if (!proc_link(pid, "exe", exe, sizeof(exe)) && exe[0] == '/') {
-		m.exe_len = strlen(exe);
-		memcpy(tail + m.auxv_len, exe, m.exe_len);
-	}
-	qri_add_raw(w, QRI_MM, QRI_REC_OPTIONAL, &m, sizeof(m), tail,
-		    m.auxv_len + m.exe_len);
+	qri_add_mm(w, &m, auxv, !proc_link(pid, "exe", exe, sizeof(exe)) &&
+		   exe[0] == '/' ? exe : NULL);
 	return 0;
 }
 
-int qr_capture_process(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
-		       const pid_t *tids, int ntids)
+int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
+		       int pfncheck_fd, const struct qr_frozen *f)
 {
+	pid_t pid = f->pid;
 	char *stat = proc_text(pid, "stat"), *status = proc_text(pid, "status");
 	char *comm = proc_text(pid, "comm"), *pers = proc_text(pid, "personality");
 	char cwd[PATH_MAX], root[PATH_MAX];
@@ -156,11 +153,14 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 	comm[strcspn(comm, "\n")] = '\0';
 	strncpy(p.comm, comm, sizeof(p.comm) - 1);
 	qri_add_process(w, &p, cwd, root);
-	for (int i = 0; i < ntids; i++)
-		if (qr_capture_thread(w, pid, tids[i]))
+	for (int i = 0; i < f->nthreads; i++)
+		if (qr_capture_thread(w, pfncheck_fd, pid, &f->threads[i]))
 			goto out;
+	if (qr_capture_signals(w, pfncheck_fd, f))
+		goto out;
 	if (qr_capture_memory(w, pg, pid, &heap_end) ||
-	    capture_mm(w, pid, &s, heap_end) || qr_capture_fds(w, pid, 0))
+	    capture_mm(w, pid, &s, heap_end) || qr_capture_rlimits(w, pid) ||
+	    qr_capture_fds(w, pid, 0))
 		goto out;
 	rc = 0;
 out:

@@ -1,5 +1,6 @@
 /* /proc/PID/stat and /status: field positions and names are user ABI
  * (proc(5)); nothing here depends on the kernel version. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,5 +99,24 @@ int qr_status_parse(const char *text, struct qr_status *st, struct qr_err *e)
 		return qr_err_set(e, "status: no Umask line");
 	if (field(text, "TracerPid:", 10, &st->tracer, 1))
 		return qr_err_set(e, "status: no TracerPid line");
+	return 0;
+}
+
+int qr_status_sigblk(const char *text, uint64_t *mask, struct qr_err *e)
+{
+	const char *p = text;
+	char *end;
+
+	while (p && strncmp(p, "SigBlk:", 7))
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	if (!p)
+		return qr_err_set(e, "status: no SigBlk line");
+	p += 7;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	errno = 0;
+	*mask = strtoull(p, &end, 16);
+	if (end - p != 16 || errno || (*end != '\n' && *end))
+		return qr_err_set(e, "status: malformed SigBlk line");
 	return 0;
 }

@@ -27,4 +27,8 @@ struct qr_status {
 
 int qr_status_parse(const char *text, struct qr_status *st, struct qr_err *e);
 
+/* The blocked signals of /proc/PID/task/TID/status ("SigBlk:", 16 hex
+ * digits; bit N-1 is signal N). */
+int qr_status_sigblk(const char *text, uint64_t *mask, struct qr_err *e);
+
 #endif

@@ -1,4 +1,4 @@
-/* quickreboot checkpoint --dir DIR PID...: check, stop, capture, write. */
+/* quickreboot checkpoint --dir DIR PID...: check, freeze, capture, write. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "checkpoint_stop.h"
+#include "checkpoint_freeze.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -19,8 +19,10 @@ static const char usage[] =
 	"Checkpoints the processes into DIR/image and, in copy mode, their\n"
 	"private memory into DIR/pages. What cannot be carried (sockets, pipes,\n"
 	"shared memory, devices, deleted files, traced processes, ...) is\n"
-	"named and refused before anything is stopped (exit 3). On success the\n"
-	"processes are left stopped (SIGSTOP); on failure they continue.\n"
+	"named and refused before anything is frozen (exit 3). Processes are\n"
+	"frozen with the pfncheck module (loaded if needed): no thread runs, no\n"
+	"signal is delivered, no parent sees a stop. On success they stay frozen\n"
+	"until the kexec; on failure they are thawed and go on as before.\n"
 	QR_EXIT_CODES;
 
 /* Writes the file whole, then fsyncs it: it must survive the kexec. */
@@ -43,8 +45,8 @@ static int write_synced(const char *dir, const char *name, const void *buf,
 	return rc;
 }
 
-static int capture_all(const char *dir, pid_t *pids, int n,
-		       struct qr_stopped *st)
+static int capture_all(const char *dir, int fd, int n,
+		       const struct qr_frozen *fr)
 {
 	struct qr_pages pg = { .off = 0 };
 	struct qri_writer w;
@@ -61,7 +63,7 @@ static int capture_all(const char *dir, pid_t *pids, int n,
 	}
 	qri_writer_init(&w, u.release);
 	for (int i = 0; i < n; i++)
-		if (qr_capture_process(&w, &pg, pids[i], st[i].tids, st[i].ntids))
+		if (qr_capture_process(&w, &pg, fd, &fr[i]))
 			goto out;
 	if (fsync(pg.fd)) {
 		qr_error("checkpoint: %s: %s", path, strerror(errno));
@@ -95,9 +97,9 @@ int cmd_checkpoint(int argc, char **argv)
 		{ 0 },
 	};
 	const char *dir = NULL;
-	struct qr_stopped *st;
+	struct qr_frozen *fr;
 	pid_t *pids;
-	int opt, rc, n, refused = 0, stopped = 0;
+	int opt, rc, n, fd = -1, refused = 0, frozen = 0;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
@@ -110,8 +112,8 @@ int cmd_checkpoint(int argc, char **argv)
 	if (!dir || n < 1)
 		return qr_usage_error(usage, "checkpoint: --dir and at least one PID are needed");
 	pids = calloc(n, sizeof(*pids));
-	st = calloc(n, sizeof(*st));
-	if (!pids || !st)
+	fr = calloc(n, sizeof(*fr));
+	if (!pids || !fr)
 		return QR_EXIT_FAIL;
 	for (int i = 0; i < n; i++) {
 		char *end;
@@ -124,7 +126,7 @@ int cmd_checkpoint(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		refused += qr_capture_check(pids[i]);
 	if (refused) {
-		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was stopped",
+		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was frozen",
 			 refused);
 		rc = QR_EXIT_UNSAFE;
 		goto out;
@@ -135,15 +137,24 @@ int cmd_checkpoint(int argc, char **argv)
 		goto out;
 	}
 	rc = QR_EXIT_FAIL;
-	for (stopped = 0; stopped < n; stopped++)
-		if (qr_stop(pids[stopped], &st[stopped]))
+	fd = qr_pfncheck_open();
+	if (fd < 0)
+		goto out;
+	for (frozen = 0; frozen < n; frozen++)
+		if (qr_freeze(fd, pids[frozen], &fr[frozen]))
 			break;
-	if (stopped == n && !capture_all(dir, pids, n, st))
+	if (frozen == n && !capture_all(dir, fd, n, fr))
 		rc = QR_EXIT_OK;
-	for (int i = 0; i < stopped; i++)
-		qr_release(&st[i], rc == QR_EXIT_OK);
+	/* Frozen processes stay frozen after the module's fd is closed: the
+	 * freeze belongs to the module, not to this command. */
+	for (int i = 0; i < frozen; i++)
+		if (rc == QR_EXIT_OK)
+			qr_frozen_free(&fr[i]);
+		else
+			qr_thaw(fd, &fr[i]);
+	close(fd);
 out:
 	free(pids);
-	free(st);
+	free(fr);
 	return rc;
 }

@@ -9,10 +9,23 @@
 #include "err.h"
 #include "image_format.h"
 
+/* A pending signal: a siginfo_t as rt_sigqueueinfo takes it. */
+struct qri_siginfo {
+	uint8_t b[QRI_SIGINFO_SIZE];
+};
+
 struct qri_thread_img {
 	struct qri_thread t;
 	uint8_t *regs;		/* t.regs_len bytes */
 	uint8_t *xstate;	/* t.xstate_len bytes, or NULL */
+	struct qri_thread_signals *sig;	/* NULL when the image has none */
+	struct qri_siginfo *pending;	/* sig->nr_pending */
+};
+
+struct qri_mm_img {
+	struct qri_mm m;
+	uint8_t *auxv;		/* m.auxv_len bytes */
+	char *exe;		/* NULL when unknown */
 };
 
 struct qri_vma_img {
@@ -34,6 +47,11 @@ struct qri_proc_img {
 	size_t nvmas;
 	struct qri_fd_img *fds;
 	size_t nfds;
+	struct qri_mm_img *mm;		/* NULL when the image has none */
+	struct qri_signals *sig;	/* NULL when the image has none */
+	struct qri_siginfo *pending;	/* sig->nr_pending, shared */
+	struct qri_rlimit *rlimits;	/* NULL when the image has none */
+	uint32_t nrlimits;
 };
 
 struct qri_image {
@@ -67,6 +85,15 @@ void qri_add_thread(struct qri_writer *w, const struct qri_thread *t,
 void qri_add_vma(struct qri_writer *w, const struct qri_vma *v,
 		 const char *path);
 void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path);
+void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,
+		const void *auxv, const char *exe);
+void qri_add_signals(struct qri_writer *w, const struct qri_signals *s,
+		     const struct qri_siginfo *pending);
+void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
+		     const struct qri_rlimit *r, uint32_t count);
+void qri_add_thread_signals(struct qri_writer *w,
+			    const struct qri_thread_signals *s,
+			    const struct qri_siginfo *pending);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

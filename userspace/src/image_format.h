@@ -52,7 +52,10 @@ enum qri_type {
 	QRI_THREAD = 2,
 	QRI_VMA = 3,
 	QRI_FD = 4,
-	QRI_MM = 5,		/* written QRI_REC_OPTIONAL: see struct qri_mm */
+	QRI_MM = 5,
+	QRI_SIGNALS = 6,
+	QRI_RLIMITS = 7,
+	QRI_THREAD_SIGNALS = 8,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -125,9 +128,12 @@ enum qri_fd_kind {
 
 /* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP
  * takes; values from /proc/PID/stat, brk from the [heap] area); tail: the
- * auxiliary vector (auxv_len bytes, /proc/PID/auxv), then the executable's
- * path (exe_len bytes). Optional: without it a process still runs, only
- * brk, /proc/PID/cmdline and /proc/PID/exe are wrong. */
+ * auxiliary vector (auxv_len bytes, /proc/PID/auxv, whole 16-byte entries,
+ * at most QRI_MAX_AUXV), then the executable's path (exe_len bytes,
+ * absolute; 0 when unknown). At most one per process, after its process
+ * record. Without it a process still runs, only brk, /proc/PID/cmdline and
+ * /proc/PID/exe are wrong. Images of the first checkpoint code flag it
+ * QRI_REC_OPTIONAL; the flag does not matter to a reader that knows it. */
 struct qri_mm {
 	uint32_t pid;
 	uint32_t auxv_len;
@@ -138,6 +144,86 @@ struct qri_mm {
 	uint64_t arg_start, arg_end, env_start, env_end;
 };
 
+#define QRI_MAX_AUXV 1024
+
+/* Signal numbers 1..QRI_NSIG, as on x86-64 (_NSIG). */
+#define QRI_NSIG 64
+#define QRI_SIGKILL 9
+#define QRI_SIGSTOP 19
+
+/* A signal's disposition as the x86-64 rt_sigaction system call takes it
+ * (the kernel's struct sigaction, not glibc's): handler 0 is SIG_DFL, 1
+ * SIG_IGN, else a user address; flags SA_*; mask: bit N-1 is signal N. */
+struct qri_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+/* struct itimerval of getitimer/setitimer: the time left in it_value (0:
+ * disarmed), the reload in it_interval; microseconds below 1000000. */
+struct qri_itimer {
+	int64_t interval_sec, interval_usec;
+	int64_t value_sec, value_usec;
+};
+
+#define QRI_ITIMER_REAL 0
+#define QRI_ITIMER_VIRTUAL 1
+#define QRI_ITIMER_PROF 2
+#define QRI_NITIMERS 3
+
+/* A pending signal's siginfo_t as rt_sigqueueinfo takes it (128 bytes:
+ * si_signo, si_errno, si_code, then the union). */
+#define QRI_SIGINFO_SIZE 128
+/* At most this many pending signals per list (the kernel's default
+ * RLIMIT_SIGPENDING on a big machine is far below). */
+#define QRI_MAX_PENDING 65536
+
+/* QRI_SIGNALS: what a process's threads share about signals; at most one
+ * per process. actions[N-1] is signal N (SIGKILL and SIGSTOP: SIG_DFL);
+ * itimers[QRI_ITIMER_*]. Tail: the signals pending for the whole process
+ * (rt_sigqueueinfo, the kernel's shared queue), nr_pending siginfos of
+ * QRI_SIGINFO_SIZE bytes, oldest first. */
+struct qri_signals {
+	uint32_t pid;
+	uint32_t nr_pending;
+	struct qri_sigaction actions[QRI_NSIG];
+	struct qri_itimer itimers[QRI_NITIMERS];
+};
+
+/* QRI_RLIMITS: the resource limits as prlimit(2) gives them; at most one
+ * per process. Tail: count struct qri_rlimit, indexed by RLIMIT_*; a
+ * kernel may know more or fewer than the Old one did. */
+struct qri_rlimits {
+	uint32_t pid;
+	uint32_t count;
+};
+
+struct qri_rlimit {
+	uint64_t cur, max;	/* UINT64_MAX: RLIM_INFINITY; cur <= max */
+};
+
+#define QRI_MAX_RLIMITS 64
+
+/* QRI_THREAD_SIGNALS: one thread's own signal state; at most one per
+ * thread, after its thread record. The sigaltstack as sigaltstack(2)
+ * reports it (ss_flags QRI_SS_*; SS_DISABLE with size 0 when none). Tail:
+ * the signals pending for this thread only (rt_tgsigqueueinfo),
+ * nr_pending siginfos, oldest first. Supersedes qri_thread's sigaltstack
+ * fields, which the capture leaves 0: the reader puts its sigaltstack
+ * there (without SS_ONSTACK), where restore takes it for every thread. */
+struct qri_thread_signals {
+	uint32_t pid, tid;
+	uint64_t ss_sp, ss_size;
+	uint32_t ss_flags;
+	uint32_t nr_pending;
+};
+
+#define QRI_SS_ONSTACK 1
+#define QRI_SS_DISABLE 2
+#define QRI_SS_AUTODISARM (1u << 31)
+
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the image is written in the host's byte order: little-endian only");
 _Static_assert(sizeof(struct qri_header) == 64, "qri_header layout");
@@ -147,6 +233,12 @@ _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
 _Static_assert(sizeof(struct qri_vma) == 48, "qri_vma layout");
 _Static_assert(sizeof(struct qri_fd) == 32, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
+_Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");
+_Static_assert(sizeof(struct qri_itimer) == 32, "qri_itimer layout");
+_Static_assert(sizeof(struct qri_signals) == 2152, "qri_signals layout");
+_Static_assert(sizeof(struct qri_rlimits) == 8, "qri_rlimits layout");
+_Static_assert(sizeof(struct qri_rlimit) == 16, "qri_rlimit layout");
+_Static_assert(sizeof(struct qri_thread_signals) == 32, "qri_thread_signals layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */
 #define QRI_REGS_SIZE 216

@@ -1,36 +1,25 @@
 /* Reads a checkpoint image, trusting nothing in it (layout: image_format.h).
  * Every check happens before the image is returned; on the first problem
- * the reader stops, frees what it built, and names the problem. */
+ * the reader stops, frees what it built, and names the problem. This file:
+ * the framing and the process, thread, memory area and file records. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crc32.h"
-#include "image.h"
+#include "image_read.h"
 
-struct cursor {
-	const uint8_t *buf;
-	size_t len;
-	size_t pos;
-	uint32_t index;		/* of the record being read */
-	struct qri_image *img;
-	struct qr_err *e;
-};
-
-static const char *const type_names[] = {
+const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_PROCESS] = "process", [QRI_THREAD] = "thread",
 	[QRI_VMA] = "memory area", [QRI_FD] = "file descriptor",
+	[QRI_MM] = "memory fields", [QRI_SIGNALS] = "signals",
+	[QRI_RLIMITS] = "resource limits",
+	[QRI_THREAD_SIGNALS] = "thread signals",
 };
 
-#define BAD(c, type, fmt, ...)						\
-	qr_err_set((c)->e, "image record %" PRIu32 " (%s): " fmt,	\
-		   (c)->index, type_names[type], __VA_ARGS__)
-
-/* A path from the image: 1..QRI_MAX_PATH bytes, absolute, no NUL. */
-static int take_path(struct cursor *c, int type, const char *what,
-		     const uint8_t **tail, size_t *left, uint32_t len,
-		     char **out)
+int qri_take_path(struct qri_cursor *c, int type, const char *what,
+		  const uint8_t **tail, size_t *left, uint32_t len, char **out)
 {
 	if (len == 0 || len > QRI_MAX_PATH || len > *left)
 		return BAD(c, type, "%s length %" PRIu32 " is out of bounds",
@@ -47,12 +36,12 @@ static int take_path(struct cursor *c, int type, const char *what,
 	return 0;
 }
 
-static int take_blob(struct cursor *c, int type, const char *what,
-		     const uint8_t **tail, size_t *left, uint32_t len,
-		     uint8_t **out)
+int qri_take_blob(struct qri_cursor *c, int type, const char *what,
+		  const uint8_t **tail, size_t *left, uint64_t len,
+		  uint8_t **out)
 {
 	if (len > *left)
-		return BAD(c, type, "%s length %" PRIu32 " is out of bounds",
+		return BAD(c, type, "%s length %" PRIu64 " is out of bounds",
 			   what, len);
 	*out = malloc(len ? len : 1);
 	if (!*out)
@@ -71,8 +60,7 @@ static struct qri_proc_img *find_proc(struct qri_image *img, uint32_t pid)
 	return NULL;
 }
 
-/* Grows *arr by one zeroed element; returns it, NULL without memory. */
-static void *grow(void **arr, size_t *n, size_t size)
+void *qri_grow(void **arr, size_t *n, size_t size)
 {
 	uint8_t *a = realloc(*arr, (*n + 1) * size);
 
@@ -83,8 +71,8 @@ static void *grow(void **arr, size_t *n, size_t size)
 	return a + (*n)++ * size;
 }
 
-static int owner(struct cursor *c, int type, uint32_t pid,
-		 struct qri_proc_img **pr)
+int qri_owner(struct qri_cursor *c, int type, uint32_t pid,
+	      struct qri_proc_img **pr)
 {
 	*pr = find_proc(c->img, pid);
 	if (!*pr)
@@ -93,7 +81,7 @@ static int owner(struct cursor *c, int type, uint32_t pid,
 	return 0;
 }
 
-static int read_process(struct cursor *c, const void *fixed,
+static int read_process(struct qri_cursor *c, const void *fixed,
 			const uint8_t *tail, size_t left)
 {
 	struct qri_proc_img *pr;
@@ -116,12 +104,12 @@ static int read_process(struct cursor *c, const void *fixed,
 	if ((uint64_t)p.cwd_len + p.root_len != left)
 		return BAD(c, QRI_PROCESS, "pid %" PRIu32 ": paths do not fill the record",
 			   p.pid);
-	pr = grow((void **)&c->img->procs, &c->img->nprocs, sizeof(*pr));
+	pr = qri_grow((void **)&c->img->procs, &c->img->nprocs, sizeof(*pr));
 	if (!pr)
 		return qr_err_set(c->e, "out of memory");
 	pr->p = p;
-	if (take_path(c, QRI_PROCESS, "cwd", &tail, &left, p.cwd_len, &pr->cwd) ||
-	    take_path(c, QRI_PROCESS, "root", &tail, &left, p.root_len, &pr->root))
+	if (qri_take_path(c, QRI_PROCESS, "cwd", &tail, &left, p.cwd_len, &pr->cwd) ||
+	    qri_take_path(c, QRI_PROCESS, "root", &tail, &left, p.root_len, &pr->root))
 		return -1;
 	return 0;
 }
@@ -135,7 +123,7 @@ static bool tid_taken(const struct qri_image *img, uint32_t tid)
 	return false;
 }
 
-static int read_thread(struct cursor *c, const void *fixed,
+static int read_thread(struct qri_cursor *c, const void *fixed,
 		       const uint8_t *tail, size_t left)
 {
 	struct qri_thread_img *th;
@@ -143,7 +131,7 @@ static int read_thread(struct cursor *c, const void *fixed,
 	struct qri_thread t;
 
 	memcpy(&t, fixed, sizeof(t));
-	if (owner(c, QRI_THREAD, t.pid, &pr))
+	if (qri_owner(c, QRI_THREAD, t.pid, &pr))
 		return -1;
 	if (t.tid == 0 || t.tid >= QRI_PID_MAX)
 		return BAD(c, QRI_THREAD, "tid %" PRIu32 " is out of range", t.tid);
@@ -159,20 +147,20 @@ static int read_thread(struct cursor *c, const void *fixed,
 	if ((uint64_t)t.regs_len + t.xstate_len != left)
 		return BAD(c, QRI_THREAD, "tid %" PRIu32 ": registers and FPU state do not fill the record",
 			   t.tid);
-	th = grow((void **)&pr->threads, &pr->nthreads, sizeof(*th));
+	th = qri_grow((void **)&pr->threads, &pr->nthreads, sizeof(*th));
 	if (!th)
 		return qr_err_set(c->e, "out of memory");
 	th->t = t;
-	if (take_blob(c, QRI_THREAD, "registers", &tail, &left, t.regs_len,
+	if (qri_take_blob(c, QRI_THREAD, "registers", &tail, &left, t.regs_len,
 		      &th->regs))
 		return -1;
-	if (t.xstate_len && take_blob(c, QRI_THREAD, "FPU state", &tail, &left,
+	if (t.xstate_len && qri_take_blob(c, QRI_THREAD, "FPU state", &tail, &left,
 				      t.xstate_len, &th->xstate))
 		return -1;
 	return 0;
 }
 
-static int read_vma(struct cursor *c, const void *fixed, const uint8_t *tail,
+static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		    size_t left)
 {
 	struct qri_vma_img *vm;
@@ -180,7 +168,7 @@ static int read_vma(struct cursor *c, const void *fixed, const uint8_t *tail,
 	struct qri_vma v;
 
 	memcpy(&v, fixed, sizeof(v));
-	if (owner(c, QRI_VMA, v.pid, &pr))
+	if (qri_owner(c, QRI_VMA, v.pid, &pr))
 		return -1;
 	if (v.start >= v.end || v.end > QRI_USER_LIMIT || (v.start | v.end) & 4095)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": 0x%" PRIx64 "-0x%" PRIx64 " is not a page-aligned user range",
@@ -197,17 +185,17 @@ static int read_vma(struct cursor *c, const void *fixed, const uint8_t *tail,
 	if ((v.flags & QRI_VMA_ANON) && v.path_len)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": anonymous memory at 0x%" PRIx64 " names a file",
 			   v.pid, v.start);
-	vm = grow((void **)&pr->vmas, &pr->nvmas, sizeof(*vm));
+	vm = qri_grow((void **)&pr->vmas, &pr->nvmas, sizeof(*vm));
 	if (!vm)
 		return qr_err_set(c->e, "out of memory");
 	vm->v = v;
 	if (v.path_len &&
-	    take_path(c, QRI_VMA, "path", &tail, &left, v.path_len, &vm->path))
+	    qri_take_path(c, QRI_VMA, "path", &tail, &left, v.path_len, &vm->path))
 		return -1;
 	return 0;
 }
 
-static int read_fd(struct cursor *c, const void *fixed, const uint8_t *tail,
+static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		   size_t left)
 {
 	struct qri_proc_img *pr;
@@ -215,7 +203,7 @@ static int read_fd(struct cursor *c, const void *fixed, const uint8_t *tail,
 	struct qri_fd f;
 
 	memcpy(&f, fixed, sizeof(f));
-	if (owner(c, QRI_FD, f.pid, &pr))
+	if (qri_owner(c, QRI_FD, f.pid, &pr))
 		return -1;
 	if (f.fd >= QRI_FD_LIMIT)
 		return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " is out of range",
@@ -230,30 +218,36 @@ static int read_fd(struct cursor *c, const void *fixed, const uint8_t *tail,
 	if (f.path_len != left)
 		return BAD(c, QRI_FD, "pid %" PRIu32 ": path does not fill the record",
 			   f.pid);
-	fi = grow((void **)&pr->fds, &pr->nfds, sizeof(*fi));
+	fi = qri_grow((void **)&pr->fds, &pr->nfds, sizeof(*fi));
 	if (!fi)
 		return qr_err_set(c->e, "out of memory");
 	fi->f = f;
-	return take_path(c, QRI_FD, "path", &tail, &left, f.path_len, &fi->path);
+	return qri_take_path(c, QRI_FD, "path", &tail, &left, f.path_len, &fi->path);
 }
 
 struct record_kind {
 	uint32_t fixed_size;
-	int (*read)(struct cursor *c, const void *fixed, const uint8_t *tail,
+	int (*read)(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		    size_t left);
 };
 
-static const struct record_kind kinds[] = {
+static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PROCESS] = { sizeof(struct qri_process), read_process },
 	[QRI_THREAD] = { sizeof(struct qri_thread), read_thread },
 	[QRI_VMA] = { sizeof(struct qri_vma), read_vma },
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
+	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
+	[QRI_SIGNALS] = { sizeof(struct qri_signals), qri_read_signals },
+	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
+	[QRI_THREAD_SIGNALS] = { sizeof(struct qri_thread_signals),
+				 qri_read_thread_signals },
 };
 
-static int read_record(struct cursor *c)
+static int read_record(struct qri_cursor *c)
 {
 	const struct record_kind *k = NULL;
-	uint8_t fixed[128];
+	/* Aligned: the readers copy the fixed part into their struct. */
+	_Alignas(8) uint8_t fixed[QRI_FIXED_MAX];
 	struct qri_record r;
 	size_t left = c->len - c->pos, padded;
 
@@ -281,7 +275,7 @@ static int read_record(struct cursor *c)
 
 		if (r.fixed_size < k->fixed_size)
 			return qr_err_set(c->e, "image record %" PRIu32 " (%s): fixed part of %" PRIu32 " bytes is shorter than %" PRIu32,
-					  c->index, type_names[r.type],
+					  c->index, qri_type_names[r.type],
 					  r.fixed_size, k->fixed_size);
 		/* Fields added after this reader was written are skipped. */
 		memcpy(fixed, payload, k->fixed_size);
@@ -343,7 +337,7 @@ static int check_complete(const struct qri_image *img, struct qr_err *e)
 int qri_parse(const void *buf, size_t len, struct qri_image *img,
 	      struct qr_err *e)
 {
-	struct cursor c = { .buf = buf, .len = len, .img = img, .e = e };
+	struct qri_cursor c = { .buf = buf, .len = len, .img = img, .e = e };
 
 	memset(img, 0, sizeof(*img));
 	if (check_header(buf, len, &img->h, e))
@@ -379,6 +373,8 @@ void qri_free(struct qri_image *img)
 		for (size_t j = 0; j < pr->nthreads; j++) {
 			free(pr->threads[j].regs);
 			free(pr->threads[j].xstate);
+			free(pr->threads[j].sig);
+			free(pr->threads[j].pending);
 		}
 		for (size_t j = 0; j < pr->nvmas; j++)
 			free(pr->vmas[j].path);
@@ -389,6 +385,14 @@ void qri_free(struct qri_image *img)
 		free(pr->fds);
 		free(pr->cwd);
 		free(pr->root);
+		if (pr->mm) {
+			free(pr->mm->auxv);
+			free(pr->mm->exe);
+			free(pr->mm);
+		}
+		free(pr->sig);
+		free(pr->pending);
+		free(pr->rlimits);
 	}
 	free(img->procs);
 	memset(img, 0, sizeof(*img));

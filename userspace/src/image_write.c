@@ -112,6 +112,38 @@ void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path)
 	add2(w, QRI_FD, &q, sizeof(q), path, q.path_len, NULL, 0);
 }
 
+void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,
+		const void *auxv, const char *exe)
+{
+	struct qri_mm q = *m;
+
+	q.exe_len = exe ? strlen(exe) : 0;
+	add2(w, QRI_MM, &q, sizeof(q), auxv, q.auxv_len, exe, q.exe_len);
+}
+
+void qri_add_signals(struct qri_writer *w, const struct qri_signals *s,
+		     const struct qri_siginfo *pending)
+{
+	qri_add_raw(w, QRI_SIGNALS, 0, s, sizeof(*s), pending,
+		    (size_t)s->nr_pending * sizeof(*pending));
+}
+
+void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
+		     const struct qri_rlimit *r, uint32_t count)
+{
+	struct qri_rlimits q = { .pid = pid, .count = count };
+
+	qri_add_raw(w, QRI_RLIMITS, 0, &q, sizeof(q), r, count * sizeof(*r));
+}
+
+void qri_add_thread_signals(struct qri_writer *w,
+			    const struct qri_thread_signals *s,
+			    const struct qri_siginfo *pending)
+{
+	qri_add_raw(w, QRI_THREAD_SIGNALS, 0, s, sizeof(*s), pending,
+		    (size_t)s->nr_pending * sizeof(*pending));
+}
+
 int qri_finish(struct qri_writer *w)
 {
 	struct qri_header h;

@@ -11,8 +11,7 @@
  * restorer blob, which never returns. On failure before the jump returns
  * -1 after printing why; the child must then exit. status_fd gets the
  * restorer's verdict (restorer.h). */
-int qr_restore_become(const uint8_t *image, size_t image_len,
-		      const struct qri_proc_img *pr, const char *dir,
+int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      int status_fd);
 
 /* Files with their old numbers, positions and flags. */

@@ -31,10 +31,10 @@ static const char *const steps[] = {
 	[QR_RST_FILL] = "reading pages", [QR_RST_PROTECT] = "protecting memory",
 	[QR_RST_VDSO] = "placing the vDSO", [QR_RST_MM] = "setting brk and mm fields",
 	[QR_RST_CREDS] = "setting credentials", [QR_RST_TLS] = "setting FS/GS base",
+	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
 };
 
-static int restore_one(const uint8_t *buf, size_t len,
-		       const struct qri_proc_img *pr, const char *dir)
+static int restore_one(const struct qri_proc_img *pr, const char *dir)
 {
 	pid_t want = pr->p.pid, got;
 	struct clone_args ca = {
@@ -54,7 +54,7 @@ static int restore_one(const uint8_t *buf, size_t len,
 	got = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (got == 0) {
 		close(p[0]);
-		qr_restore_become(buf, len, pr, dir, p[1]);
+		qr_restore_become(pr, dir, p[1]);
 		_exit(1);
 	}
 	close(p[1]);
@@ -126,7 +126,7 @@ int cmd_restore(int argc, char **argv)
 		return QR_EXIT_UNSAFE;
 	}
 	for (size_t i = 0; i < img.nprocs; i++)
-		if (restore_one(buf, len, &img.procs[i], dir))
+		if (restore_one(&img.procs[i], dir))
 			failed++;
 	qri_free(&img);
 	free(buf);

@@ -14,15 +14,14 @@
 #include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
-#include <sys/user.h>
 #include <unistd.h>
 
 #include "capture_maps.h"
 #include "cli.h"
 #include "restore.h"
 #include "restore_mm.h"
-#include "restore_restart.h"
-#include "restore_sigframe.h"
+#include "restore_signals.h"
+#include "restore_threads.h"
 #include "restore_vdso.h"
 #include "restorer.h"
 
@@ -33,7 +32,7 @@
 
 struct region {
 	uint8_t *base;
-	uint64_t len, args_off, frame_off, stack_off;
+	uint64_t len, args_off, slots_off;
 };
 
 /* The New kernel's [vvar...][vdso] block in this process: the vvar areas
@@ -116,6 +115,8 @@ static int plan_vdso(struct qr_rst_args *a, const struct qri_proc_img *pr,
 	a->ntramps = qr_vdso_link(olds, nold, old->start, old->end - old->start,
 				  news, nnew, hole + (vs - vvar), a->tramps,
 				  QR_RST_MAX_TRAMPS);
+	a->exit_stub = qr_vdso_stub_place(olds, nold, old->start, a->tramps,
+					  a->ntramps, QR_EXIT_STUB_LEN);
 	return 0;
 }
 
@@ -157,36 +158,17 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
 	return 0;
 }
 
-static void plan_mm(struct qr_rst_args *a, const struct qr_mm_img *mm, int exe_fd)
-{
-	const struct qri_mm *m = &mm->m;
-
-	a->mm = (struct qr_rst_mm_map) {
-		.start_code = m->start_code, .end_code = m->end_code,
-		.start_data = m->start_data, .end_data = m->end_data,
-		.start_brk = m->start_brk, .brk = m->brk,
-		.start_stack = m->start_stack,
-		.arg_start = m->arg_start, .arg_end = m->arg_end,
-		.env_start = m->env_start, .env_end = m->env_end,
-		.exe_fd = exe_fd < 0 ? (uint32_t)-1 : (uint32_t)exe_fd,
-		.auxv_size = m->auxv_len,
-	};
-	memcpy(a->auxv, mm->auxv, m->auxv_len);
-	a->mm.auxv = (uint64_t)(uintptr_t)a->auxv;
-	a->mm_valid = 1;
-}
-
-/* The blob, its arguments, the signal frame and a stack, in one region
- * where the old process had nothing (and this one neither). */
-static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n)
+/* The blob, its arguments and a slot per thread, in one region where the
+ * old process had nothing (and this one neither). */
+static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n,
+		      size_t nthreads)
 {
 	size_t code = qr_restorer_code_end - qr_restorer_code;
 	uint64_t from = 0x10000000;
 
 	r->args_off = PAGE_UP(code);
-	r->frame_off = r->args_off + PAGE_UP(sizeof(struct qr_rst_args));
-	r->stack_off = r->frame_off + QR_RST_FRAME_MAX;
-	r->len = r->stack_off + QR_RST_STACK;
+	r->slots_off = r->args_off + PAGE_UP(sizeof(struct qr_rst_args));
+	r->len = r->slots_off + nthreads * QR_RST_SLOT;
 	for (int tries = 0; tries < 64; tries++) {
 		uint64_t hole = qr_find_hole(areas, n, r->len, from, TASK_SIZE_4L);
 		void *p;
@@ -249,23 +231,17 @@ static int restore_files(const struct qri_proc_img *pr, int *status_fd,
 	return qr_restore_fds(pr);
 }
 
-int qr_restore_become(const uint8_t *image, size_t image_len,
-		      const struct qri_proc_img *pr, const char *dir,
+int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      int status_fd)
 {
-	const struct qri_thread_img *th = &pr->threads[0];
 	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
-	struct qr_frame_in fin = { 0 };
-	struct user_regs_struct regs;
-	struct qr_mm_img mm;
 	struct qr_rst_args *a;
-	struct qr_err e;
 	struct region r;
 	char path[4096];
-	int found, exe_fd = -1, err_fd = -1;
+	int err_fd = -1;
 
-	if (pr->nthreads != 1 || !areas || strcmp(pr->root, "/")) {
-		qr_error("restore: pid %u: only single-threaded processes with root / for now",
+	if (!areas || strcmp(pr->root, "/")) {
+		qr_error("restore: pid %u: only processes with root / for now",
 			 pr->p.pid);
 		return -1;
 	}
@@ -284,7 +260,7 @@ int qr_restore_become(const uint8_t *image, size_t image_len,
 		areas[i][0] = pr->vmas[i].v.start;
 		areas[i][1] = pr->vmas[i].v.end;
 	}
-	if (map_region(&r, (const uint64_t (*)[2])areas, pr->nvmas))
+	if (map_region(&r, (const uint64_t (*)[2])areas, pr->nvmas, pr->nthreads))
 		return -1;
 	a = (struct qr_rst_args *)(r.base + r.args_off);
 	memset(a, 0, sizeof(*a));
@@ -305,45 +281,19 @@ int qr_restore_become(const uint8_t *image, size_t image_len,
 	if (plan_vmas(a, pr) ||
 	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
 		return -1;
-	found = qr_mm_find(image, image_len, pr->p.pid, &mm, &e);
-	if (found < 0) {
-		qr_error("restore: %s", e.msg);
+	qr_restore_plan_mm(a, pr);
+	if (qr_restore_signals(pr))
 		return -1;
-	}
-	if (found) {
-		if (mm.exe[0])
-			exe_fd = open(mm.exe, O_RDONLY | O_CLOEXEC);
-		a->close_fds[1] = exe_fd;
-		plan_mm(a, &mm, exe_fd);
-	}
 	memcpy(a->uid, pr->p.uid, sizeof(a->uid));
 	memcpy(a->gid, pr->p.gid, sizeof(a->gid));
-	memcpy(&regs, th->regs, sizeof(regs));
-	qr_restart_fixup(&regs);
-	a->fs_base = regs.fs_base;
-	a->gs_base = regs.gs_base;
-	a->rseq_ptr = th->t.rseq_ptr;
-	a->rseq_len = th->t.rseq_len;
-	a->rseq_sig = th->t.rseq_sig;
-	fin.regs = &regs;
-	fin.xstate = th->xstate;
-	fin.xstate_len = th->t.xstate_len;
-	fin.sigmask = th->t.sigmask;
-	fin.ss_sp = th->t.sigaltstack_sp;
-	fin.ss_size = th->t.sigaltstack_size;
-	fin.ss_flags = th->t.sigaltstack_flags;
-	a->frame = qr_sigframe_build(r.base + r.frame_off, QR_RST_FRAME_MAX,
-				     (uintptr_t)r.base + r.frame_off, &fin, &e);
-	if (!a->frame) {
-		qr_error("restore: pid %u: %s", pr->p.pid, e.msg);
+	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr))
 		return -1;
-	}
 	free(areas);
 	unregister_rseq();
 	/* No way back from here: the blob unmaps this code. */
 	__asm__ volatile("mov %0, %%rsp\n\t"
 			 "jmp *%1"
-			 : : "r"(r.base + r.stack_off + QR_RST_STACK - 8),
+			 : : "r"(a->threads[0].stack_top - 8),
 			   "r"(r.base), "D"(a) : "memory");
 	__builtin_unreachable();
 }

@@ -54,13 +54,21 @@ _Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
 _Static_assert(sizeof(struct k_ucontext) == 304, "ucontext layout");
 _Static_assert(sizeof(struct k_fpx_sw_bytes) == 48, "fpx_sw_bytes layout");
 
+/* The frame, then the xstate 64-byte aligned, then FP_XSTATE_MAGIC2. */
+#define FP_OFF ((sizeof(struct k_rt_sigframe) + 63) & ~(size_t)63)
+
+size_t qr_sigframe_size(size_t xstate_len)
+{
+	return FP_OFF + xstate_len + sizeof(uint32_t);
+}
+
 uint64_t qr_sigframe_build(uint8_t *buf, size_t len, uint64_t base,
 			   const struct qr_frame_in *in, struct qr_err *e)
 {
 	const struct user_regs_struct *r = in->regs;
 	struct k_rt_sigframe f;
 	struct k_fpx_sw_bytes sw;
-	size_t fp_off = (sizeof(f) + 63) & ~(size_t)63;
+	size_t fp_off = FP_OFF;
 	uint32_t magic2 = FP_XSTATE_MAGIC2;
 	uint64_t bv;
 

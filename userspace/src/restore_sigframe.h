@@ -18,6 +18,9 @@ struct qr_frame_in {
 	uint32_t ss_flags;
 };
 
+/* The bytes a frame with this much xstate takes from its base. */
+size_t qr_sigframe_size(size_t xstate_len);
+
 /* Builds the frame in buf (len bytes) as if buf were mapped at address
  * base: the fpstate pointer inside is absolute. Returns the address to
  * load into rsp before rt_sigreturn (the ucontext), or 0 with a message. */

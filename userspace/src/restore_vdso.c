@@ -69,6 +69,8 @@ int qr_vdso_syms(const uint8_t *img, size_t len, struct qr_vdso_sym *syms,
 			return qr_err_set(e, "vDSO: more than %d functions", QR_VDSO_MAX_SYMS);
 		memcpy(syms[n].name, name, nlen + 1);
 		syms[n].offset = s.st_value - base;
+		syms[n].size = s.st_size < len - syms[n].offset ?
+			s.st_size : len - syms[n].offset;
 		n++;
 	}
 	return n;
@@ -93,6 +95,33 @@ int qr_vdso_link(const struct qr_vdso_sym *old, int nold, uint64_t old_base,
 		}
 	}
 	return n;
+}
+
+static int overlaps_tramp(const struct qr_rst_tramp *t, int n, uint64_t at,
+			  size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (t[i].from < at + len && at < t[i].from + QR_TRAMP_LEN)
+			return 1;
+	return 0;
+}
+
+uint64_t qr_vdso_stub_place(const struct qr_vdso_sym *old, int nold,
+			    uint64_t old_base, const struct qr_rst_tramp *t,
+			    int n, size_t stub_len)
+{
+	for (int i = 0; i < nold; i++) {
+		uint64_t entry = old_base + old[i].offset;
+		int jumps = 0;
+
+		for (int j = 0; j < n; j++)
+			jumps |= t[j].from == entry;
+		if (!jumps || old[i].size < QR_TRAMP_LEN + stub_len ||
+		    overlaps_tramp(t, n, entry + QR_TRAMP_LEN, stub_len))
+			continue;
+		return entry + QR_TRAMP_LEN;
+	}
+	return 0;
 }
 
 uint64_t qr_find_hole(const uint64_t (*areas)[2], size_t n, uint64_t size,

@@ -15,6 +15,7 @@
 struct qr_vdso_sym {
 	char name[QR_VDSO_NAME];
 	uint64_t offset;	/* from the image's first byte */
+	uint64_t size;		/* bytes of code (st_size), within the image */
 };
 
 /* Fills syms with the image's global functions; returns their number, or
@@ -29,6 +30,15 @@ struct qr_rst_tramp;
 int qr_vdso_link(const struct qr_vdso_sym *old, int nold, uint64_t old_base,
 		 size_t old_len, const struct qr_vdso_sym *new, int nnew,
 		 uint64_t new_base, struct qr_rst_tramp *out, int max);
+
+/* Where stub_len bytes of code can go in the old vDSO's copy without
+ * touching a live byte: right after one of the n jumps, inside the body of
+ * the function it replaced (which nothing can run any more: its entry
+ * jumps away), if that body is long enough and no other jump lies there.
+ * 0 if no function has room. */
+uint64_t qr_vdso_stub_place(const struct qr_vdso_sym *old, int nold,
+			    uint64_t old_base, const struct qr_rst_tramp *t,
+			    int n, size_t stub_len);
 
 /* The lowest page-aligned address >= from where size bytes overlap none
  * of the n sorted areas [start, end) and stay below limit; 0 if none. */

@@ -12,9 +12,13 @@
 #define QR_RST_MAX_VMAS 1024
 #define QR_RST_MAX_TRAMPS 32
 #define QR_TRAMP_LEN 13	/* movabs $to, %r11; jmp *%r11 */
-#define QR_RST_STACK (64 * 1024)
-/* The signal frame, the xstate inside it included. */
+#define QR_RST_MAX_THREADS 256
+/* Each thread's slot in the region: where its signal frame is built (the
+ * xstate inside it included), then its stack in the restorer. */
 #define QR_RST_FRAME_MAX (16 * 1024)
+#define QR_RST_STACK (32 * 1024)
+/* The kernel's red zone below a user stack pointer (x86-64 ABI). */
+#define QR_RED_ZONE 128
 
 #define QR_RST_MAP_ANON 0x1	/* else: the file in fd */
 #define QR_RST_MAP_SHARED 0x2
@@ -50,7 +54,25 @@ struct qr_rst_mm_map {
 enum qr_rst_step {
 	QR_RST_OK = 0,
 	QR_RST_UNMAP, QR_RST_MAP, QR_RST_FILL, QR_RST_PROTECT, QR_RST_VDSO,
-	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS,
+	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS, QR_RST_THREAD,
+};
+
+/* One thread to bring back. Its signal frame is built in the region (at
+ * frame_src, as if at frame_dst) and copied by the restorer to frame_dst,
+ * just below the thread's own stack pointer and red zone, where the kernel
+ * itself would put a signal frame: the last instructions then need nothing
+ * of the region, which can go. */
+struct qr_rst_thread {
+	int32_t tid;
+	uint32_t rseq_len, rseq_sig;
+	uint32_t pad;
+	uint64_t fs_base, gs_base;
+	uint64_t frame_src, frame_dst, frame_len;
+	uint64_t frame;			/* the ucontext: rsp for rt_sigreturn */
+	uint64_t stack_top;		/* its stack in the restorer */
+	uint64_t clear_child_tid;	/* set_tid_address */
+	uint64_t robust_list, robust_len;	/* set_robust_list; 0: none */
+	uint64_t rseq_ptr;		/* re-registered; 0: none */
 };
 
 struct qr_rst_args {
@@ -61,13 +83,18 @@ struct qr_rst_args {
 	uint64_t vdso_vvar_addr;		/* ARCH_MAP_VDSO_64 argument; 0: none */
 	uint64_t tramp_page, tramp_len;		/* old vDSO copy: made RX after patching */
 	uint32_t uid[4], gid[4];		/* real, effective, saved, fs */
-	uint64_t fs_base, gs_base;
-	uint64_t rseq_ptr;			/* re-registered; 0: none */
-	uint32_t rseq_len, rseq_sig;
 	struct qr_rst_mm_map mm;
 	int32_t mm_valid;
 	int32_t close_fds[8];			/* helper fds, -1 for none */
-	uint64_t frame;				/* address of the rt_sigframe's ucontext */
+	/* The exit: every thread jumps to the exit stub (qr_exit_stub) with
+	 * its frame, the last one out unmaps the region there. The stub is
+	 * copied to exit_stub in the old vDSO's copy, whose code nothing runs
+	 * any more (every entry jumps to the new vDSO); exit_stub 0: no room
+	 * there, the stub runs from the region, which then stays mapped. */
+	uint64_t exit_stub;
+	uint32_t nthreads;
+	uint32_t ready, go, left;		/* the barrier, see the blob */
+	struct qr_rst_thread threads[QR_RST_MAX_THREADS];
 	struct qr_rst_vma vmas[QR_RST_MAX_VMAS];
 	struct qr_rst_tramp tramps[QR_RST_MAX_TRAMPS];
 	uint8_t auxv[1024];
@@ -76,5 +103,8 @@ struct qr_rst_args {
 /* The blob, embedded in quickreboot (restorer_embed.S); its entry point is
  * its first byte: void entry(struct qr_rst_args *), on its own stack. */
 extern const unsigned char qr_restorer_code[], qr_restorer_code_end[];
+
+/* The exit stub's length in bytes (restorer_blob.c; checked at build). */
+#define QR_EXIT_STUB_LEN 32
 
 #endif

@@ -2,8 +2,10 @@
  * The restorer blob: position-independent code copied into a region where
  * the old process had nothing, entered with everything it needs in struct
  * qr_rst_args. It unmaps all else (quickreboot's own code, libc, stack),
- * maps the old process's memory back at its old addresses, and ends with
- * rt_sigreturn on a frame holding the old registers and FPU state.
+ * maps the old process's memory back at its old addresses, creates the
+ * other threads with their old TIDs, and each thread ends with its own
+ * rt_sigreturn on a frame holding its old registers and FPU state, once
+ * every thread is ready; the last one out unmaps the region.
  *
  * Built on its own (see the Makefile): no libc, no stack protector, no
  * jump tables, no calls outside this file, so that the flat binary runs at
@@ -17,6 +19,7 @@
 #define NR_mmap 9
 #define NR_mprotect 10
 #define NR_munmap 11
+#define NR_rt_sigprocmask 14
 #define NR_rt_sigreturn 15
 #define NR_pread64 17
 #define NR_exit_group 231
@@ -26,7 +29,11 @@
 #define NR_setfsgid 123
 #define NR_prctl 157
 #define NR_arch_prctl 158
+#define NR_futex 202
+#define NR_set_tid_address 218
+#define NR_set_robust_list 273
 #define NR_rseq 334
+#define NR_clone3 435
 
 #define PROT_READ 1
 #define PROT_WRITE 2
@@ -42,6 +49,54 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_MAP_VDSO_64 0x2003
 #define EINTR 4
+#define SIG_SETMASK 2
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+/* glibc's pthread_create flags, CLONE_SETTLS, CLONE_PARENT_SETTID and
+ * CLONE_CHILD_CLEARTID aside: each thread sets its FS base, and its
+ * clear_child_tid with set_tid_address, itself. */
+#define CLONE_VM 0x100
+#define CLONE_FS 0x200
+#define CLONE_FILES 0x400
+#define CLONE_SIGHAND 0x800
+#define CLONE_THREAD 0x10000
+#define CLONE_SYSVSEM 0x40000
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
+		      CLONE_THREAD | CLONE_SYSVSEM)
+
+/* The kernel's struct clone_args (user ABI). */
+struct clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/*
+ * The way out, for every thread: in rdi the barrier's "left" counter, in r8
+ * and r9 the region and its length, rsp on the thread's signal frame (not
+ * in the region). The thread that brings "left" to 0 is the last to need
+ * the region (the others are past their decrement, inside this stub): it
+ * unmaps the region, then returns from the signal frame. The stub needs
+ * nothing but registers, so it runs as well from a copy outside the
+ * region (see qr_rst_args.exit_stub); from the region itself r9 is 0 and
+ * munmap fails harmlessly.
+ */
+__asm__(".pushsection .text\n"
+	".globl qr_exit_stub\n"
+	"qr_exit_stub:\n"
+	"	lock decl (%rdi)\n"
+	"	jnz 1f\n"
+	"	mov %r8, %rdi\n"
+	"	mov %r9, %rsi\n"
+	"	mov $11, %eax\n"		/* munmap */
+	"	syscall\n"
+	"1:	mov $15, %eax\n"		/* rt_sigreturn */
+	"	syscall\n"
+	"	ud2\n"
+	/* Padded to QR_EXIT_STUB_LEN; an error if the code outgrows it. */
+	"	.org qr_exit_stub + 32, 0xcc\n"
+	".popsection\n");
+extern const unsigned char qr_exit_stub[];
+_Static_assert(QR_EXIT_STUB_LEN == 32, "the .org in the stub above");
 
 static long sys6(long nr, long a, long b, long c, long d, long e, long f)
 {
@@ -114,6 +169,15 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 	}
 }
 
+/* Not memcpy: the compiler may not call out of the blob. */
+static void copy(unsigned char *to, const unsigned char *from, uint64_t n)
+{
+	volatile unsigned char *t = to;
+
+	while (n--)
+		*t++ = *from++;
+}
+
 /* movabs $to, %r11; jmp *%r11. r11 is scratch in every calling convention
  * the vDSO is called with (the syscall instruction clobbers it too). */
 static void write_tramp(const struct qr_rst_tramp *t)
@@ -146,6 +210,8 @@ static void map_vdso(struct qr_rst_args *a)
 		fail(a, QR_RST_VDSO, r);
 	for (uint32_t i = 0; i < a->ntramps; i++)
 		write_tramp(&a->tramps[i]);
+	if (a->exit_stub)
+		copy((unsigned char *)a->exit_stub, qr_exit_stub, QR_EXIT_STUB_LEN);
 	r = sys3(NR_mprotect, a->tramp_page, a->tramp_len, PROT_READ | PROT_EXEC);
 	if (r)
 		fail(a, QR_RST_VDSO, r);
@@ -162,12 +228,112 @@ static void set_creds(struct qr_rst_args *a)
 	sys3(NR_setfsuid, a->uid[3], 0, 0);
 }
 
+static long futex(uint32_t *word, long op, uint32_t val)
+{
+	return sys6(NR_futex, (long)word, op, val, 0, 0, 0);
+}
+
+/* Every thread waits here until all are ready, so that none runs the old
+ * program's code while another one is still missing. The last to arrive
+ * reports success (nothing can fail after this point) and opens the gate. */
+static void barrier(struct qr_rst_args *a)
+{
+	if (__atomic_add_fetch(&a->ready, 1, __ATOMIC_SEQ_CST) == a->nthreads) {
+		unsigned char ok[2] = { QR_RST_OK, 0 };
+
+		sys3(NR_write, a->status_fd, ok, 2);
+		sys3(NR_close, a->status_fd, 0, 0);
+		__atomic_store_n(&a->go, 1, __ATOMIC_SEQ_CST);
+		futex(&a->go, FUTEX_WAKE_PRIVATE, a->nthreads);
+		return;
+	}
+	while (!__atomic_load_n(&a->go, __ATOMIC_SEQ_CST))
+		futex(&a->go, FUTEX_WAIT_PRIVATE, 0);
+}
+
+/* What each thread sets for itself: credentials, TLS, robust list, rseq
+ * and clear_child_tid are per thread in the kernel. Then the barrier, then
+ * out through the exit stub onto its signal frame. */
+static void __attribute__((noreturn, used)) thread_main(struct qr_rst_args *a,
+							uint32_t i)
+{
+	const struct qr_rst_thread *t = &a->threads[i];
+	register uint64_t r8 __asm__("r8") = a->region_start;
+	register uint64_t r9 __asm__("r9") = a->exit_stub ?
+		a->region_end - a->region_start : 0;
+	long r;
+
+	set_creds(a);
+	if (sys3(NR_arch_prctl, ARCH_SET_FS, t->fs_base, 0) ||
+	    sys3(NR_arch_prctl, ARCH_SET_GS, t->gs_base, 0))
+		fail(a, QR_RST_TLS, -1);
+	sys3(NR_set_tid_address, t->clear_child_tid, 0, 0);
+	if (t->robust_list) {
+		r = sys3(NR_set_robust_list, t->robust_list, t->robust_len, 0);
+		if (r)
+			fail(a, QR_RST_THREAD, r);
+	}
+	/* The New kernel updates the old rseq area from the first return to
+	 * user mode on, as the Old one did. */
+	if (t->rseq_ptr) {
+		r = sys6(NR_rseq, (long)t->rseq_ptr, t->rseq_len, 0, t->rseq_sig, 0, 0);
+		if (r)
+			fail(a, QR_RST_TLS, r);
+	}
+	barrier(a);
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "jmp *%1"
+			 : : "r"(t->frame),
+			   "r"(a->exit_stub ? a->exit_stub : (uint64_t)qr_exit_stub),
+			   "D"(&a->left), "r"(r8), "r"(r9) : "memory");
+	__builtin_unreachable();
+}
+
+/* A thread with its old TID, sharing everything as glibc's threads do,
+ * starting in thread_main on its stack in the region. */
+static void clone_thread(struct qr_rst_args *a, uint32_t i)
+{
+	const struct qr_rst_thread *t = &a->threads[i];
+	uint64_t tid = (uint64_t)t->tid;
+	struct clone_args ca = {
+		.flags = THREAD_FLAGS,
+		.stack = t->stack_top - QR_RST_STACK,
+		.stack_size = QR_RST_STACK,
+		.set_tid = (uint64_t)&tid,
+		.set_tid_size = 1,
+	};
+	register long r12 __asm__("r12") = (long)a;
+	register long r13 __asm__("r13") = i;
+	register long r14 __asm__("r14") = (long)thread_main;
+	long ret;
+
+	/* The child starts after the syscall on its new stack, with no frame
+	 * to return to: it calls thread_main straight away. */
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov %%r12, %%rdi\n\t"
+			 "mov %%r13, %%rsi\n\t"
+			 "call *%%r14\n\t"
+			 "ud2\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "0"(NR_clone3), "D"(&ca), "S"(sizeof(ca)),
+			   "r"(r12), "r"(r13), "r"(r14)
+			 : "rcx", "r11", "memory");
+	if (ret < 0)
+		fail(a, QR_RST_THREAD, ret);
+}
+
 /* The entry point: first in the blob (section .text.entry). */
 __attribute__((section(".text.entry"), noreturn, used))
 void qr_restorer_entry(struct qr_rst_args *a)
 {
+	uint64_t all = ~0ull;
 	long r;
 
+	/* The threads inherit it; each gets its own mask from its frame. */
+	sys6(NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, 8, 0, 0);
 	r = sys3(NR_munmap, 0x1000, a->region_start - 0x1000, 0);
 	if (!r)
 		r = sys3(NR_munmap, a->region_end, a->task_size - a->region_end, 0);
@@ -185,29 +351,14 @@ void qr_restorer_entry(struct qr_rst_args *a)
 	for (int i = 0; i < 8; i++)
 		if (a->close_fds[i] >= 0 && a->close_fds[i] != a->status_fd)
 			sys3(NR_close, a->close_fds[i], 0, 0);
-	set_creds(a);
-	if (sys3(NR_arch_prctl, ARCH_SET_FS, a->fs_base, 0) ||
-	    sys3(NR_arch_prctl, ARCH_SET_GS, a->gs_base, 0))
-		fail(a, QR_RST_TLS, -1);
-	/* The New kernel updates the old rseq area from the first return to
-	 * user mode on, as the Old one did. */
-	if (a->rseq_ptr) {
-		r = sys6(NR_rseq, (long)a->rseq_ptr, a->rseq_len, 0, a->rseq_sig, 0, 0);
-		if (r)
-			fail(a, QR_RST_TLS, r);
-	}
-	{
-		unsigned char ok[2] = { QR_RST_OK, 0 };
+	for (uint32_t i = 0; i < a->nthreads; i++) {
+		const struct qr_rst_thread *t = &a->threads[i];
 
-		sys3(NR_write, a->status_fd, ok, 2);
-		sys3(NR_close, a->status_fd, 0, 0);
+		copy((unsigned char *)t->frame_dst,
+		     (const unsigned char *)t->frame_src, t->frame_len);
 	}
-	/* rt_sigreturn takes its frame at the stack pointer (after the
-	 * return-address slot): every register, the FPU state and the signal
-	 * mask come back from it. */
-	__asm__ volatile("mov %0, %%rsp\n\t"
-			 "mov %1, %%eax\n\t"
-			 "syscall"
-			 : : "r"(a->frame), "i"(NR_rt_sigreturn) : "memory");
-	__builtin_unreachable();
+	/* Before any thread drops its credentials: set_tid needs them. */
+	for (uint32_t i = 1; i < a->nthreads; i++)
+		clone_thread(a, i);
+	thread_main(a, 0);
 }

@@ -1,7 +1,7 @@
 # Copy-mode checkpoint/restore across kexec, there and back (Old -> New ->
 # Old): a single-threaded process holding 64 MiB of pseudo-random data is
-# checkpointed into the shelter, killed, and restored by `quickreboot
-# restore` in the next kernel with the same PID; its data checksum is
+# frozen by pfncheck and checkpointed into the shelter, and restored by
+# `quickreboot restore` in the next kernel with the same PID; its data checksum is
 # equal, its progress counter and file offset continue without a gap or a
 # restart, and the xmm/ymm values it keeps during each spin survive.
 QR_MEM=2048
@@ -77,13 +77,20 @@ hop() {
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
 		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$P"
-		t_eq stopped T "$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$P/status")"
+		t_eq frozen I "$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$P/status")"
 		records >"$D/at-checkpoint"
 		t_info checkpoint "$(ls -l "$SH/cp" | tr -s ' ' | tr '\n' ';')"
-		# The spike: the stopped process dies here; the next kernel has it.
+		# Frozen until the kexec: SIGKILL does not get in.
 		kill -9 "$P"
-		t_run killed wait_for 30 dead "$P"
+		sleep 1
+		t_run sigkill-held test -d "/proc/$P/task"
 		t_run shelter-umount quickreboot shelter umount
+		# It keeps its progress file open on the disk, as a kept service
+		# keeps its files: synced, then detached rather than unmounted
+		# (what a quick reboot does with a filesystem frozen processes
+		# hold); the journal makes the next mount clean.
+		sync
+		t_run disk-detach umount -l /mnt/disk
 		t_run new-cmdline sh -c \
 			"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
 		QR_NEXT_CMDLINE=$(cat /tmp/cmdline)

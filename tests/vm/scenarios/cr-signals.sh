@@ -1,0 +1,97 @@
+# Signal and resource state across kexec, there and back (Old -> New ->
+# Old): cr-signals, with a SIGUSR1 handler on a sigaltstack, SIGUSR2
+# blocked and pending (value 42), SIGTERM ignored, an ITIMER_REAL every
+# 500 ms and RLIMIT_NOFILE lowered, is frozen, checkpointed into the
+# shelter and restored in the next kernel. There the handler still runs on
+# the alternate stack, unblocking SIGUSR2 delivers the pending one with its
+# value, the timer keeps firing, SIGTERM is still ignored and the limit is
+# the same; the process then makes SIGUSR2 pending again for the next hop.
+QR_MEM=2048
+QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_HOPS=2
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+
+SH=/run/quickreboot/shelter
+D=/mnt/disk/sig
+
+kv() {
+	sed -n "s/.* *$1=\([^ ]*\).*/\1/p" "$2"
+}
+
+# wait_for SECONDS CMD...: polls CMD every half second
+wait_for() {
+	_n=$(($1 * 2))
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.5
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+status() {
+	sed -n "s/^$1:\t//p" "/proc/$P/status"
+}
+
+verify() {
+	rm -f "$D/result"
+	touch "$D/verify"
+	wait_for 60 test -s "$D/result"
+}
+
+# The kernel's view before and after: same pending, blocked, ignored and
+# caught signals, same limits (the timer's tick may be pending too).
+signals_view() {
+	printf '%s %s %s %s %s\n' "$(status ShdPnd)" "$(status SigBlk)" \
+		"$(status SigIgn)" "$(status SigCgt)" \
+		"$(grep 'open files' "/proc/$P/limits" | tr -s ' ')"
+}
+
+hop() {
+	modprobe -a crc32c_generic ext4
+	if [ "$1" = 0 ]; then
+		t_run shelter-load quickreboot shelter load --format
+		t_run shelter-mkfs quickreboot shelter mkfs
+		t_run shelter-mount quickreboot shelter mount
+		mkdir -p "$D"
+		(cd / && exec cr-signals "$D" </dev/null >/dev/null 2>&1) &
+		P=$!
+		t_run started wait_for 60 test -s "$D/info"
+		echo "$P" >"$D/pid"
+	else
+		P=$(cat "$D/pid")
+		t_run shelter-load quickreboot shelter load
+		t_run shelter-mount quickreboot shelter mount
+		t_run restore quickreboot restore --dir "$SH/cp"
+		t_eq same-pid cr-signals "$(cat "/proc/$P/comm" 2>/dev/null)"
+		t_eq signals-view "$(cat "$D/view")" "$(signals_view | sed 's/^0000000000002800/0000000000000800/')"
+		t_run verify-written verify
+		t_info result "$(cat "$D/result")"
+		t_eq pid-kept "$P" "$(kv pid "$D/result")"
+		t_eq handler-on-altstack 1 "$(kv alt "$D/result")"
+		t_eq sigaltstack-kept 1 "$(kv ss "$D/result")"
+		t_eq pending-value 42 "$(kv usr2 "$D/result")"
+		t_eq timer-fires 1 "$(kv ticks "$D/result")"
+		t_eq sigterm-ignored 1 "$(kv term "$D/result")"
+		t_eq rlimit-nofile 77/99 "$(kv nofile "$D/result")"
+	fi
+	if [ "$1" -lt "$QR_HOPS" ]; then
+		# ITIMER_REAL may have SIGALRM (0x2000) pending at any instant.
+		signals_view | sed 's/^0000000000002800/0000000000000800/' >"$D/view"
+		t_info view "$(cat "$D/view")"
+		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$P"
+		t_eq frozen I "$(status State | cut -c1)"
+		t_run shelter-umount quickreboot shelter umount
+		sync
+		t_run disk-detach umount -l /mnt/disk
+		t_run new-cmdline sh -c \
+			"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
+		QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
+	else
+		kill -9 "$P"
+		t_run shelter-umount quickreboot shelter umount
+	fi
+	sync
+}

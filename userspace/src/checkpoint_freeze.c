@@ -1,0 +1,115 @@
+/* See checkpoint_freeze.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "checkpoint_freeze.h"
+#include "cli.h"
+
+#define PFNCHECK_MODULE "pfncheck"
+
+static int load_module(void)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	int err = -ENOMEM;
+
+	if (ctx)
+		err = kmod_module_new_from_name(ctx, PFNCHECK_MODULE, &mod);
+	if (!err)
+		err = kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED,
+						      NULL, NULL, NULL, NULL);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	if (err)
+		qr_error("checkpoint: loading module %s: %s (is quickreboot-dkms built for this kernel?)",
+			 PFNCHECK_MODULE, strerror(err < 0 ? -err : err));
+	return err ? -1 : 0;
+}
+
+int qr_pfncheck_open(void)
+{
+	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT) {
+		if (load_module())
+			return -1;
+		fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+	}
+	if (fd < 0)
+		qr_error("checkpoint: %s: %s", PFNCHECK_DEVICE, strerror(errno));
+	return fd;
+}
+
+/* Threads cannot come or go while frozen: one retry with the count the
+ * module asked for is enough. */
+static int read_threads(int fd, struct qr_frozen *f, unsigned int cap)
+{
+	struct pfncheck_threads t = { .pid = f->pid };
+
+	for (int tries = 0; tries < 2; tries++) {
+		free(f->threads);
+		f->threads = calloc(cap, sizeof(*f->threads));
+		if (!f->threads)
+			return -1;
+		t.cap = cap;
+		t.threads = (uintptr_t)f->threads;
+		if (!ioctl(fd, PFNCHECK_IOC_THREADS, &t)) {
+			f->nthreads = t.nr;
+			return 0;
+		}
+		if (errno != ENOSPC)
+			break;
+		cap = t.nr;
+	}
+	qr_error("process %d: reading its threads: %s", f->pid, strerror(errno));
+	return -1;
+}
+
+int qr_freeze(int fd, pid_t pid, struct qr_frozen *f)
+{
+	struct pfncheck_freeze fr = { .pid = pid };
+	int n;
+
+	*f = (struct qr_frozen) { .pid = pid };
+	if (ioctl(fd, PFNCHECK_IOC_FREEZE, &fr)) {
+		if (errno == ETIMEDOUT)
+			qr_error("process %d: thread %d did not freeze in time (uninterruptible wait?)",
+				 pid, fr.stuck_tid);
+		else
+			qr_error("process %d: cannot freeze it: %s", pid, strerror(errno));
+		return -1;
+	}
+	if (read_threads(fd, f, fr.nr_threads)) {
+		qr_thaw(fd, f);
+		return -1;
+	}
+	/* A thread that was exiting never runs user code again: not kept. */
+	n = 0;
+	for (int i = 0; i < f->nthreads; i++)
+		if (f->threads[i].state == PFNCHECK_THREAD_PARKED)
+			f->threads[n++] = f->threads[i];
+	f->nthreads = n;
+	return 0;
+}
+
+void qr_thaw(int fd, struct qr_frozen *f)
+{
+	struct pfncheck_thaw t = { .pid = f->pid };
+
+	if (ioctl(fd, PFNCHECK_IOC_THAW, &t))
+		qr_error("process %d: thaw: %s", f->pid, strerror(errno));
+	qr_frozen_free(f);
+}
+
+void qr_frozen_free(struct qr_frozen *f)
+{
+	free(f->threads);
+	f->threads = NULL;
+	f->nthreads = 0;
+}
