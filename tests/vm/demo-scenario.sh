@@ -14,23 +14,8 @@ QR_HOP_TIMEOUT=900
 SH=/run/quickreboot/shelter
 D=/mnt/disk/demo
 
-kv() {
-	sed -n "s/.* *$1=\([^ ]*\).*/\1/p" "$2"
-}
-
 uptime_ms() {
 	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
-}
-
-wait_for() {
-	_n=$(($1 * 2))
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		_n=$((_n - 1))
-	done
-	return 1
 }
 
 old() {
@@ -39,12 +24,13 @@ old() {
 	t_run shelter-mkfs quickreboot shelter mkfs || return
 	t_run shelter-mount quickreboot shelter mount || return
 	mkdir -p "$D"
+	qr_pids_above 1000
 	cr-counter "$D" "$DEMO_MIB" </dev/null >/dev/null 2>&1 &
 	P=$!
 	echo "$P" >"$D/pid"
-	t_run process-running wait_for 120 sh -c \
+	t_run process-running qr_wait 120 sh -c \
 		"[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 5 ]" || return
-	t_info process "pid $P, $(kv sum "$D/info" | cut -c1-12)... checksum of $DEMO_MIB MiB, counter at $(wc -l <"$D/progress")"
+	t_info process "pid $P, $(qr_kv sum "$D/info" | cut -c1-12)... checksum of $DEMO_MIB MiB, counter at $(wc -l <"$D/progress")"
 	# Loading the New kernel is not downtime: it happens before the freeze.
 	t_run new-cmdline sh -c "quickreboot cmdline --append qr.hop=1 >/tmp/cmdline"
 	QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
@@ -81,13 +67,13 @@ new() {
 	t_eq same-pid cr-counter "$(cat "/proc/$P/comm" 2>/dev/null)"
 	rm -f "$D/result"
 	touch "$D/verify"
-	t_run process-answers wait_for 60 test -s "$D/result"
-	t_eq checksum-equal "$(kv sum "$D/info")" "$(kv sum "$D/result")"
-	t_eq fpu-registers-kept 0 "$(kv fpu_bad "$D/result")"
-	t_run counter-continues test "$(kv counter "$D/result")" -gt \
+	t_run process-answers qr_wait 60 test -s "$D/result"
+	t_eq checksum-equal "$(qr_kv sum "$D/info")" "$(qr_kv sum "$D/result")"
+	t_eq fpu-registers-kept 0 "$(qr_kv fpu_bad "$D/result")"
+	t_run counter-continues test "$(qr_kv counter "$D/result")" -gt \
 		"$(cat "$D/at-checkpoint")"
-	t_info process "pid $P, counter at $(kv counter "$D/result") (was $(cat "$D/at-checkpoint") at the checkpoint), checksum equal"
+	t_info process "pid $P, counter at $(qr_kv counter "$D/result") (was $(cat "$D/at-checkpoint") at the checkpoint), checksum equal"
 	kill -9 "$P"
-	wait_for 30 sh -c "! test -e /proc/$P"
+	qr_wait 30 sh -c "! test -e /proc/$P"
 	quickreboot shelter umount
 }

@@ -51,6 +51,31 @@ t_fails() {
 	fi
 }
 
+# qr_wait SECONDS CMD...: polls CMD every half second until it succeeds.
+qr_wait() {
+	_n=$(($1 * 2))
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.5
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# qr_kv KEY FILE: the value of KEY in "KEY=VALUE" words of FILE.
+qr_kv() {
+	sed -n "s/.* *$1=\([^ ]*\).*/\1/p" "$2"
+}
+
+# Processes started after this get PIDs above N, like the services of a
+# system that has run for a while: the New kernel's own threads, created
+# at boot before restore, then cannot hold the PIDs to restore (there are
+# more of them on 6.12 than on 6.1).
+qr_pids_above() {
+	echo "$1" >/proc/sys/kernel/ns_last_pid
+}
+
 # A random 32-bit number.
 qr_random() {
 	od -An -N4 -tu4 /dev/urandom | tr -d ' '

@@ -13,22 +13,6 @@ QR_HOP_TIMEOUT=900
 SH=/run/quickreboot/shelter
 D=/mnt/disk/cr
 
-kv() {
-	sed -n "s/.* *$1=\([^ ]*\).*/\1/p" "$2"
-}
-
-# wait_for SECONDS CMD...: polls CMD every half second
-wait_for() {
-	_n=$(($1 * 2))
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		_n=$((_n - 1))
-	done
-	return 1
-}
-
 records() {
 	wc -l <"$D/progress"
 }
@@ -46,7 +30,7 @@ dead() {
 verify() {
 	rm -f "$D/result"
 	touch "$D/verify"
-	wait_for 60 test -s "$D/result"
+	qr_wait 60 test -s "$D/result"
 }
 
 hop() {
@@ -56,9 +40,10 @@ hop() {
 		t_run shelter-mkfs quickreboot shelter mkfs
 		t_run shelter-mount quickreboot shelter mount
 		mkdir -p "$D"
+		qr_pids_above 1000
 		cr-counter "$D" </dev/null >/dev/null 2>&1 &
 		P=$!
-		t_run counter-started wait_for 120 sh -c "[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 5 ]"
+		t_run counter-started qr_wait 120 sh -c "[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 5 ]"
 		echo "$P" >"$D/pid"
 	else
 		P=$(cat "$D/pid")
@@ -66,14 +51,14 @@ hop() {
 		t_run shelter-mount quickreboot shelter mount
 		t_run restore quickreboot restore --dir "$SH/cp"
 		t_eq same-pid cr-counter "$(cat "/proc/$P/comm" 2>/dev/null)"
-		t_run counter-advances wait_for 60 sh -c "[ \$(wc -l <$D/progress) -gt $(cat "$D/at-checkpoint") ]"
+		t_run counter-advances qr_wait 60 sh -c "[ \$(wc -l <$D/progress) -gt $(cat "$D/at-checkpoint") ]"
 		t_run verify-written verify
-		t_eq pid-kept "$P" "$(kv pid "$D/result")"
-		t_eq checksum-equal "$(kv sum "$D/info")" "$(kv sum "$D/result")"
-		t_eq fpu-kept 0 "$(kv fpu_bad "$D/result")"
-		t_run counter-continues test "$(kv counter "$D/result")" -gt "$(cat "$D/at-checkpoint")"
+		t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
+		t_eq checksum-equal "$(qr_kv sum "$D/info")" "$(qr_kv sum "$D/result")"
+		t_eq fpu-kept 0 "$(qr_kv fpu_bad "$D/result")"
+		t_run counter-continues test "$(qr_kv counter "$D/result")" -gt "$(cat "$D/at-checkpoint")"
 		t_run progress-no-gap progress_consecutive
-		t_info counter "$(kv counter "$D/result") (checkpointed at $(cat "$D/at-checkpoint"))"
+		t_info counter "$(qr_kv counter "$D/result") (checkpointed at $(cat "$D/at-checkpoint"))"
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
 		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$P"
@@ -96,7 +81,7 @@ hop() {
 		QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
 	else
 		kill -9 "$P"
-		t_run killed wait_for 30 dead "$P"
+		t_run killed qr_wait 30 dead "$P"
 		t_run shelter-umount quickreboot shelter umount
 	fi
 	sync

@@ -15,22 +15,6 @@ QR_HOP_TIMEOUT=900
 SH=/run/quickreboot/shelter
 D=/mnt/disk/sig
 
-kv() {
-	sed -n "s/.* *$1=\([^ ]*\).*/\1/p" "$2"
-}
-
-# wait_for SECONDS CMD...: polls CMD every half second
-wait_for() {
-	_n=$(($1 * 2))
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		_n=$((_n - 1))
-	done
-	return 1
-}
-
 status() {
 	sed -n "s/^$1:\t//p" "/proc/$P/status"
 }
@@ -38,7 +22,7 @@ status() {
 verify() {
 	rm -f "$D/result"
 	touch "$D/verify"
-	wait_for 60 test -s "$D/result"
+	qr_wait 60 test -s "$D/result"
 }
 
 # The kernel's view before and after: same pending, blocked, ignored and
@@ -56,9 +40,10 @@ hop() {
 		t_run shelter-mkfs quickreboot shelter mkfs
 		t_run shelter-mount quickreboot shelter mount
 		mkdir -p "$D"
+		qr_pids_above 1000
 		(cd / && exec cr-signals "$D" </dev/null >/dev/null 2>&1) &
 		P=$!
-		t_run started wait_for 60 test -s "$D/info"
+		t_run started qr_wait 60 test -s "$D/info"
 		echo "$P" >"$D/pid"
 	else
 		P=$(cat "$D/pid")
@@ -69,13 +54,13 @@ hop() {
 		t_eq signals-view "$(cat "$D/view")" "$(signals_view | sed 's/^0000000000002800/0000000000000800/')"
 		t_run verify-written verify
 		t_info result "$(cat "$D/result")"
-		t_eq pid-kept "$P" "$(kv pid "$D/result")"
-		t_eq handler-on-altstack 1 "$(kv alt "$D/result")"
-		t_eq sigaltstack-kept 1 "$(kv ss "$D/result")"
-		t_eq pending-value 42 "$(kv usr2 "$D/result")"
-		t_eq timer-fires 1 "$(kv ticks "$D/result")"
-		t_eq sigterm-ignored 1 "$(kv term "$D/result")"
-		t_eq rlimit-nofile 77/99 "$(kv nofile "$D/result")"
+		t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
+		t_eq handler-on-altstack 1 "$(qr_kv alt "$D/result")"
+		t_eq sigaltstack-kept 1 "$(qr_kv ss "$D/result")"
+		t_eq pending-value 42 "$(qr_kv usr2 "$D/result")"
+		t_eq timer-fires 1 "$(qr_kv ticks "$D/result")"
+		t_eq sigterm-ignored 1 "$(qr_kv term "$D/result")"
+		t_eq rlimit-nofile 77/99 "$(qr_kv nofile "$D/result")"
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
 		# ITIMER_REAL may have SIGALRM (0x2000) pending at any instant.

@@ -16,21 +16,6 @@ QR_HOP_TIMEOUT=900
 SH=/run/quickreboot/shelter
 D=/mnt/disk/crt
 
-kv() {
-	sed -n "s/.* *$1=\([^ ]*\).*/\1/p" "$2"
-}
-
-wait_for() {
-	_n=$(($1 * 2))
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		_n=$((_n - 1))
-	done
-	return 1
-}
-
 # The TIDs the kernel shows, sorted, without the main thread's.
 task_tids() {
 	ls "/proc/$1/task" | grep -vx "$1" | sort -n | tr '\n' ',' | sed 's/,$//'
@@ -47,19 +32,12 @@ hop() {
 		t_run shelter-mkfs quickreboot shelter mkfs
 		t_run shelter-mount quickreboot shelter mount
 		mkdir -p "$D"
-		# TIDs above those the New kernel's own threads take at boot
-		# (more kthreads on 6.12 than on 6.1): restore runs early, but
-		# kernel threads are there before it.
-		_i=0
-		while [ "$_i" -lt 300 ]; do
-			sh -c : || break
-			_i=$((_i + 1))
-		done
+		qr_pids_above 1000
 		cr-threads "$D" </dev/null >/dev/null 2>&1 &
 		P=$!
-		t_run started wait_for 60 test -s "$D/info"
+		t_run started qr_wait 60 test -s "$D/info"
 		echo "$P" >"$D/pid"
-		t_eq tids-listed "$(sorted "$(kv tids "$D/info")")" "$(task_tids "$P")"
+		t_eq tids-listed "$(sorted "$(qr_kv tids "$D/info")")" "$(task_tids "$P")"
 		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$P"
 		t_eq frozen I "$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$P/status")"
 		kill -9 "$P"
@@ -78,20 +56,20 @@ hop() {
 		t_run shelter-mount quickreboot shelter mount
 		t_run restore quickreboot restore --dir "$SH/cp"
 		t_eq same-pid cr-threads "$(cat "/proc/$P/comm" 2>/dev/null)"
-		t_eq same-tids "$(sorted "$(kv tids "$D/info")")" "$(task_tids "$P")"
+		t_eq same-tids "$(sorted "$(qr_kv tids "$D/info")")" "$(task_tids "$P")"
 		touch "$D/verify"
-		t_run verify-written wait_for 60 test -s "$D/result"
+		t_run verify-written qr_wait 60 test -s "$D/result"
 		t_info result "$(cat "$D/result")"
-		t_eq pid-kept "$P" "$(kv pid "$D/result")"
-		t_eq tids-seen "$(kv tids "$D/info")" "$(kv tids "$D/result")"
-		t_eq invariants 0 "$(kv bad "$D/result")"
-		t_run workers-ran test "$(kv total "$D/result")" -gt 0
-		t_eq futex-woken 7 "$(kv woken "$D/result")"
-		sleeps=$(kv sleeps "$D/result")
-		t_run sleeper-goes-on wait_for 10 sh -c \
+		t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
+		t_eq tids-seen "$(qr_kv tids "$D/info")" "$(qr_kv tids "$D/result")"
+		t_eq invariants 0 "$(qr_kv bad "$D/result")"
+		t_run workers-ran test "$(qr_kv total "$D/result")" -gt 0
+		t_eq futex-woken 7 "$(qr_kv woken "$D/result")"
+		sleeps=$(qr_kv sleeps "$D/result")
+		t_run sleeper-goes-on qr_wait 10 sh -c \
 			"rm -f $D/result; touch $D/verify; sleep 3; [ \$(sed -n 's/.*sleeps=\([0-9]*\).*/\1/p' $D/result) -gt $sleeps ]"
 		kill -9 "$P"
-		t_run killed wait_for 30 sh -c \
+		t_run killed qr_wait 30 sh -c \
 			"[ ! -e /proc/$P ] || grep -q '^State:.*Z' /proc/$P/status"
 		t_run shelter-umount quickreboot shelter umount
 	fi
