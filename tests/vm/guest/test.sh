@@ -104,7 +104,7 @@ qr_kernel_of_hop() {
 qr_kexec_load() {
 	next=$((QR_HOP + 1))
 	krel=$(qr_kernel_of_hop "$next")
-	(cd / && cpio -o -H newc </etc/qr/manifest >/tmp/next.cpio 2>/dev/null)
+	qr_next_initrd
 	cmdline=${QR_NEXT_CMDLINE:-"$QR_BASE_APPEND qr.hop=$next $QR_APPEND ${QR_NEXT_APPEND:-}"}
 	if ! kexec -l "/boot/vmlinuz-$krel" --initrd=/tmp/next.cpio \
 		--append="$cmdline" >/tmp/.qr_out 2>&1; then
@@ -114,6 +114,12 @@ qr_kexec_load() {
 	fi
 	rm -f /tmp/next.cpio
 	QR_KEXEC_LOADED=$krel
+}
+
+# The initramfs for the next hop, re-archived from this one's manifest:
+# /tmp/next.cpio.
+qr_next_initrd() {
+	(cd / && cpio -o -H newc </etc/qr/manifest >/tmp/next.cpio 2>/dev/null)
 }
 
 # Kexecs into the next hop's kernel.

@@ -1,0 +1,63 @@
+# `quickreboot reboot` does the whole quick reboot: loads the New kernel,
+# checkpoints, unmounts the shelter, syncs and kexecs; the New kernel
+# restores. A reboot asked for a process that cannot be kept freezes
+# nothing and stays in the Old kernel.
+QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+
+SH=/run/quickreboot/shelter
+D=/mnt/disk/crr
+
+old() {
+	t_run shelter-load quickreboot shelter load --format || return
+	t_run shelter-mkfs quickreboot shelter mkfs || return
+	t_run shelter-mount quickreboot shelter mount || return
+	mkdir -p "$D"
+	qr_pids_above 1000
+	cr-counter "$D" 16 </dev/null >/dev/null 2>&1 &
+	P=$!
+	echo "$P" >"$D/pid"
+	t_run counter-started qr_wait 120 sh -c \
+		"[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 5 ]" || return
+	krel=$(qr_kernel_of_hop 1)
+	qr_next_initrd
+
+	sleep 1000 | cat &
+	sleep 0.5
+	piped=$(pidof sleep)
+	quickreboot reboot --kernel "/boot/vmlinuz-$krel" --initrd /tmp/next.cpio \
+		--append qr.hop=1 "$P" "$piped" >/tmp/refused.out 2>&1
+	t_eq refused-exit-3 3 "$?"
+	t_run refusal-names-the-pipe grep -q "process $piped: fd 1 is pipe:" /tmp/refused.out
+	n=$(wc -l <"$D/progress")
+	sleep 1
+	t_run still-running-in-old-kernel test "$(wc -l <"$D/progress")" -gt "$n"
+	kill "$piped"
+
+	wc -l <"$D/progress" >"$D/before-reboot"
+	sync
+	qrt KEXEC "$krel"
+	quickreboot reboot --kernel "/boot/vmlinuz-$krel" --initrd /tmp/next.cpio \
+		--append qr.hop=1 "$P" >/tmp/reboot.out 2>&1
+	qr_show_output reboot /tmp/reboot.out
+	t_fail reboot "quickreboot reboot returned $?"
+}
+
+new() {
+	P=$(cat "$D/pid")
+	t_run shelter-load quickreboot shelter load || return
+	t_run shelter-mount quickreboot shelter mount || return
+	t_run restore quickreboot restore --dir "$SH/cp" || return
+	t_eq same-pid cr-counter "$(cat "/proc/$P/comm" 2>/dev/null)"
+	rm -f "$D/result"
+	touch "$D/verify"
+	t_run process-answers qr_wait 60 test -s "$D/result"
+	t_eq checksum-equal "$(qr_kv sum "$D/info")" "$(qr_kv sum "$D/result")"
+	t_eq fpu-kept 0 "$(qr_kv fpu_bad "$D/result")"
+	t_run counter-continues test "$(qr_kv counter "$D/result")" -ge \
+		"$(cat "$D/before-reboot")"
+	kill -9 "$P"
+	qr_wait 30 sh -c "! test -e /proc/$P"
+	quickreboot shelter umount
+}
