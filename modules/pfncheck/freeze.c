@@ -354,6 +354,20 @@ struct pf_proc *pf_find_frozen(pid_t nr)
 	return found;
 }
 
+/* Caller holds pf_lock: settled threads only change state at thaw, under it. */
+struct pf_thread *pf_find_parked(pid_t nr, pid_t tid)
+{
+	struct pf_proc *p = pf_find_frozen(nr);
+	struct pf_thread *t;
+
+	if (!p)
+		return NULL;
+	list_for_each_entry(t, &p->threads, node)
+		if (t->tid == tid && t->state == PF_PARKED)
+			return t;
+	return NULL;
+}
+
 /* Finds the thread group @nr names, and refuses what must not be frozen. */
 static int pf_target(pid_t nr, struct pid **pidp, struct task_struct **taskp)
 {

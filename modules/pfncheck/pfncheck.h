@@ -78,6 +78,7 @@ void pf_wait_works(void);
 unsigned int pf_nr_frozen(void);
 long pf_nr_works(void);
 struct pf_proc *pf_find_frozen(pid_t nr);
+struct pf_thread *pf_find_parked(pid_t nr, pid_t tid);
 
 void pf_capture_regsets(struct pf_thread *t);
 void pf_free_regsets(struct pf_thread *t);

@@ -61,8 +61,7 @@ void pf_free_regsets(struct pf_thread *t)
 
 int pf_regset(struct pfncheck_regset *arg)
 {
-	struct pf_thread *t, *found = NULL;
-	struct pf_proc *p;
+	struct pf_thread *found;
 	unsigned int len;
 	void *data;
 	int ret = 0;
@@ -73,16 +72,7 @@ int pf_regset(struct pfncheck_regset *arg)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&pf_lock))
 		return -ERESTARTSYS;
-	p = pf_find_frozen(arg->pid);
-	if (p) {
-		/* Settled threads only change state at thaw, under pf_lock. */
-		list_for_each_entry(t, &p->threads, node) {
-			if (t->tid == arg->tid && t->state == PF_PARKED) {
-				found = t;
-				break;
-			}
-		}
-	}
+	found = pf_find_parked(arg->pid, arg->tid);
 	if (!found) {
 		ret = -ENOENT;
 		goto out;

@@ -165,8 +165,7 @@ int pf_sigstate(struct pfncheck_sigstate *arg)
 {
 	struct pf_sig_buf b = { .cap = arg->pending_cap };
 	struct pfncheck_sigaction *act;
-	struct pf_thread *t, *found = NULL;
-	struct pf_proc *p;
+	struct pf_thread *found;
 	int ret;
 
 	if (arg->pid <= 0 || arg->tid <= 0 || arg->flags || arg->reserved ||
@@ -182,16 +181,7 @@ int pf_sigstate(struct pfncheck_sigstate *arg)
 		ret = -ERESTARTSYS;
 		goto free;
 	}
-	p = pf_find_frozen(arg->pid);
-	if (p) {
-		/* Settled threads only change state at thaw, under pf_lock. */
-		list_for_each_entry(t, &p->threads, node) {
-			if (t->tid == arg->tid && t->state == PF_PARKED) {
-				found = t;
-				break;
-			}
-		}
-	}
+	found = pf_find_parked(arg->pid, arg->tid);
 	ret = found ? pf_sig_read(found, arg, act, &b) : -ENOENT;
 	mutex_unlock(&pf_lock);
 	if (ret)
