@@ -113,16 +113,13 @@ int cmd_checkpoint(int argc, char **argv)
 		return qr_usage_error(usage, "checkpoint: --dir and at least one PID are needed");
 	pids = calloc(n, sizeof(*pids));
 	fr = calloc(n, sizeof(*fr));
-	if (!pids || !fr)
-		return QR_EXIT_FAIL;
-	for (int i = 0; i < n; i++) {
-		char *end;
-
-		pids[i] = strtol(argv[optind + i], &end, 10);
-		if (*end || pids[i] <= 1 || pids[i] == getpid())
-			return qr_usage_error(usage, "checkpoint: '%s' is not a PID to checkpoint",
-					      argv[optind + i]);
+	if (!pids || !fr) {
+		rc = QR_EXIT_FAIL;
+		goto out;
 	}
+	rc = qr_parse_pids(argv + optind, n, pids, "checkpoint", usage);
+	if (rc)
+		goto out;
 	for (int i = 0; i < n; i++)
 		refused += qr_capture_check(pids[i]);
 	if (refused) {

@@ -3,7 +3,9 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void list_commands(FILE *out, const char *usage_head,
 			  const struct qr_command *cmds)
@@ -43,6 +45,20 @@ void qr_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int qr_parse_pids(char **args, int n, pid_t *pids, const char *cmd,
+		  const char *usage)
+{
+	for (int i = 0; i < n; i++) {
+		char *end;
+
+		pids[i] = strtol(args[i], &end, 10);
+		if (*end || end == args[i] || pids[i] <= 1 || pids[i] == getpid())
+			return qr_usage_error(usage, "%s: '%s' is not a PID that can be kept",
+					      cmd, args[i]);
+	}
+	return 0;
 }
 
 int qr_usage_error(const char *usage, const char *fmt, ...)

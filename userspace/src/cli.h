@@ -3,6 +3,7 @@
 #define QR_CLI_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit codes, documented in every --help. */
 enum {
@@ -32,6 +33,11 @@ void qr_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the message and usage to stderr; returns QR_EXIT_USAGE. */
 int qr_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The PID operands args[0..n): decimal, neither init nor this process.
+ * Fills pids[n]; returns 0, or QR_EXIT_USAGE after naming the bad one. */
+int qr_parse_pids(char **args, int n, pid_t *pids, const char *cmd,
+		  const char *usage);
 
 /* For getopt_long(): the usual handling of '?', ':' and 'h'. Returns -1
  * when opt was one of them and the command must return *rc. */

@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "capture.h"
 #include "cli.h"
@@ -22,29 +21,30 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
-	int opt, rc, refused = 0;
+	int opt, rc, n, refused = 0;
+	pid_t *pids;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1)
 		if (qr_common_option(opt, argv, usage, &rc))
 			return rc;
-	if (optind == argc)
+	n = argc - optind;
+	if (n < 1)
 		return qr_usage_error(usage, "check: at least one PID is needed");
-	for (int i = optind; i < argc; i++) {
-		char *end;
-		long pid = strtol(argv[i], &end, 10);
+	pids = calloc(n, sizeof(*pids));
+	if (!pids)
+		return QR_EXIT_FAIL;
+	rc = qr_parse_pids(argv + optind, n, pids, "check", usage);
+	for (int i = 0; !rc && i < n; i++) {
+		int bad = qr_capture_check(pids[i]);
 
-		if (*end || pid <= 1 || pid == getpid())
-			return qr_usage_error(usage, "check: '%s' is not a PID that can be kept",
-					      argv[i]);
+		if (!bad)
+			printf("%d: can be kept\n", pids[i]);
+		refused += bad;
 	}
-	for (int i = optind; i < argc; i++) {
-		int n = qr_capture_check((pid_t)strtol(argv[i], NULL, 10));
-
-		if (!n)
-			printf("%s: can be kept\n", argv[i]);
-		refused += n;
-	}
+	free(pids);
+	if (rc)
+		return rc;
 	if (refused) {
 		fprintf(stderr, "check: refused: what is named above cannot be carried\n");
 		return QR_EXIT_UNSAFE;
