@@ -29,6 +29,10 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 /* Pieces of the above, one file each. */
 int qr_capture_thread(struct qri_writer *w, int pfncheck_fd, pid_t pid,
 		      const struct pfncheck_thread *t);
+/* The sleep a thread was frozen in, if the kernel would continue it
+ * from its restart_block (capture_restart.c); nothing otherwise. */
+int qr_capture_restart(struct qri_writer *w, pid_t pid,
+		       const struct pfncheck_thread *t);
 /* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none. */
 int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		      uint64_t *heap_end);

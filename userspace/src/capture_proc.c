@@ -154,7 +154,8 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 	strncpy(p.comm, comm, sizeof(p.comm) - 1);
 	qri_add_process(w, &p, cwd, root);
 	for (int i = 0; i < f->nthreads; i++)
-		if (qr_capture_thread(w, pfncheck_fd, pid, &f->threads[i]))
+		if (qr_capture_thread(w, pfncheck_fd, pid, &f->threads[i]) ||
+		    qr_capture_restart(w, pid, &f->threads[i]))
 			goto out;
 	if (qr_capture_signals(w, pfncheck_fd, f))
 		goto out;

@@ -10,13 +10,15 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "capture_tree.h"
 #include "checkpoint_freeze.h"
 #include "cli.h"
 #include "commands.h"
 
 static const char usage[] =
 	"usage: quickreboot checkpoint --dir DIR PID...\n"
-	"Checkpoints the processes into DIR/image and, in copy mode, their\n"
+	"Checkpoints the processes with all their descendants (see check) into\n"
+	"DIR/image and, in copy mode, their\n"
 	"private memory into DIR/pages. What cannot be carried (sockets, pipes,\n"
 	"shared memory, devices, deleted files, traced processes, ...) is\n"
 	"named and refused before anything is frozen (exit 3). Processes are\n"
@@ -89,6 +91,19 @@ out:
 	return rc;
 }
 
+/* With every process frozen, none can fork or exit: the tree found before
+ * the freeze must be the tree now, or a child came or went in between. */
+static int tree_unchanged(const pid_t *pids, int n, const struct qr_subtree *st)
+{
+	struct qr_subtree now;
+	int same = qr_subtree_find(pids, n, &now) == 0 && qr_subtree_same(st, &now);
+
+	if (!same)
+		qr_error("checkpoint: the process tree changed while it was being frozen; thawed, try again");
+	qr_subtree_free(&now);
+	return same;
+}
+
 int cmd_checkpoint(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -97,7 +112,8 @@ int cmd_checkpoint(int argc, char **argv)
 		{ 0 },
 	};
 	const char *dir = NULL;
-	struct qr_frozen *fr;
+	struct qr_frozen *fr = NULL;
+	struct qr_subtree st = { 0 };
 	pid_t *pids;
 	int opt, rc, n, fd = -1, refused = 0, frozen = 0;
 
@@ -112,16 +128,20 @@ int cmd_checkpoint(int argc, char **argv)
 	if (!dir || n < 1)
 		return qr_usage_error(usage, "checkpoint: --dir and at least one PID are needed");
 	pids = calloc(n, sizeof(*pids));
-	fr = calloc(n, sizeof(*fr));
-	if (!pids || !fr) {
+	if (!pids) {
 		rc = QR_EXIT_FAIL;
 		goto out;
 	}
 	rc = qr_parse_pids(argv + optind, n, pids, "checkpoint", usage);
 	if (rc)
 		goto out;
-	for (int i = 0; i < n; i++)
-		refused += qr_capture_check(pids[i]);
+	refused = qr_subtree_find(pids, n, &st);
+	if (refused < 0) {
+		rc = QR_EXIT_FAIL;
+		goto out;
+	}
+	for (int i = 0; i < st.n; i++)
+		refused += qr_capture_check(st.pids[i]);
 	if (refused) {
 		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was frozen",
 			 refused);
@@ -134,13 +154,16 @@ int cmd_checkpoint(int argc, char **argv)
 		goto out;
 	}
 	rc = QR_EXIT_FAIL;
-	fd = qr_pfncheck_open();
+	fr = calloc(st.n, sizeof(*fr));
+	fd = fr ? qr_pfncheck_open() : -1;
 	if (fd < 0)
 		goto out;
-	for (frozen = 0; frozen < n; frozen++)
-		if (qr_freeze(fd, pids[frozen], &fr[frozen]))
+	/* Parents before children: a frozen parent forks no more. */
+	for (frozen = 0; frozen < st.n; frozen++)
+		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
-	if (frozen == n && !capture_all(dir, fd, n, fr))
+	if (frozen == st.n && tree_unchanged(pids, n, &st) &&
+	    !capture_all(dir, fd, st.n, fr))
 		rc = QR_EXIT_OK;
 	/* Frozen processes stay frozen after the module's fd is closed: the
 	 * freeze belongs to the module, not to this command. */
@@ -151,6 +174,7 @@ int cmd_checkpoint(int argc, char **argv)
 			qr_thaw(fd, &fr[i]);
 	close(fd);
 out:
+	qr_subtree_free(&st);
 	free(pids);
 	free(fr);
 	return rc;

@@ -4,14 +4,17 @@
 #include <stdlib.h>
 
 #include "capture.h"
+#include "capture_tree.h"
 #include "cli.h"
 #include "commands.h"
 
 static const char usage[] =
 	"usage: quickreboot check PID...\n"
-	"Says whether a quick reboot can keep these processes: names every\n"
+	"Says whether a quick reboot can keep these processes and all their\n"
+	"descendants (what checkpoint takes), listing each: names every\n"
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
-	"shared anonymous memory, devices, traced processes, ...). Reads /proc\n"
+	"shared anonymous memory, devices, traced processes, zombies, sessions\n"
+	"and groups restore cannot rebuild, ...). Reads /proc\n"
 	"only: nothing is frozen or changed.\n"
 	QR_EXIT_CODES;
 
@@ -35,12 +38,24 @@ int cmd_check(int argc, char **argv)
 	if (!pids)
 		return QR_EXIT_FAIL;
 	rc = qr_parse_pids(argv + optind, n, pids, "check", usage);
-	for (int i = 0; !rc && i < n; i++) {
-		int bad = qr_capture_check(pids[i]);
+	if (!rc) {
+		struct qr_subtree st;
 
-		if (!bad)
-			printf("%d: can be kept\n", pids[i]);
-		refused += bad;
+		refused = qr_subtree_find(pids, n, &st);
+		if (refused < 0)
+			rc = QR_EXIT_FAIL;
+		for (int i = 0; !rc && i < st.n; i++) {
+			int bad = qr_capture_check(st.pids[i]);
+
+			if (bad)
+				refused += bad;
+			else if (i < st.nroots)
+				printf("%d: can be kept\n", st.pids[i]);
+			else
+				printf("%d (child of %d): can be kept\n",
+				       st.pids[i], st.ppids[i]);
+		}
+		qr_subtree_free(&st);
 	}
 	free(pids);
 	if (rc)

@@ -20,6 +20,7 @@ struct qri_thread_img {
 	uint8_t *xstate;	/* t.xstate_len bytes, or NULL */
 	struct qri_thread_signals *sig;	/* NULL when the image has none */
 	struct qri_siginfo *pending;	/* sig->nr_pending */
+	struct qri_thread_restart *restart;	/* NULL when none */
 };
 
 struct qri_mm_img {
@@ -94,6 +95,8 @@ void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
 void qri_add_thread_signals(struct qri_writer *w,
 			    const struct qri_thread_signals *s,
 			    const struct qri_siginfo *pending);
+void qri_add_thread_restart(struct qri_writer *w,
+			    const struct qri_thread_restart *r);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

@@ -56,6 +56,7 @@ enum qri_type {
 	QRI_SIGNALS = 6,
 	QRI_RLIMITS = 7,
 	QRI_THREAD_SIGNALS = 8,
+	QRI_THREAD_RESTART = 16,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -220,6 +221,31 @@ struct qri_thread_signals {
 	uint32_t nr_pending;
 };
 
+/* QRI_THREAD_RESTART: a thread frozen in a sleep that the kernel would
+ * continue through its restart_block (nanosleep, relative clock_nanosleep:
+ * -ERESTART_RESTARTBLOCK), which no user ABI carries; at most one per
+ * thread, after its thread record. Restore continues the sleep for the
+ * time left instead of returning EINTR. Clocks that start again at 0 with
+ * the New kernel (CLOCK_MONOTONIC, CLOCK_BOOTTIME) carry the time left at
+ * the checkpoint (left_ns); CLOCK_REALTIME and CLOCK_TAI carry the
+ * absolute expiry on CLOCK_REALTIME (realtime_ns), and the downtime counts.
+ * rmtp: where the call writes the time left if a signal interrupts it
+ * later (0: nowhere). */
+struct qri_thread_restart {
+	uint32_t pid, tid;
+	uint32_t kind;		/* QRI_RESTART_* */
+	int32_t clockid;	/* CLOCK_* the sleep was on */
+	uint64_t left_ns;	/* clocks that restart: time left */
+	uint64_t realtime_ns;	/* realtime clocks: absolute expiry; else 0 */
+	uint64_t rmtp;
+};
+
+#define QRI_RESTART_NANOSLEEP 1
+#define QRI_CLOCK_REALTIME 0
+#define QRI_CLOCK_MONOTONIC 1
+#define QRI_CLOCK_BOOTTIME 7
+#define QRI_CLOCK_TAI 11
+
 #define QRI_SS_ONSTACK 1
 #define QRI_SS_DISABLE 2
 #define QRI_SS_AUTODISARM (1u << 31)
@@ -239,6 +265,7 @@ _Static_assert(sizeof(struct qri_signals) == 2152, "qri_signals layout");
 _Static_assert(sizeof(struct qri_rlimits) == 8, "qri_rlimits layout");
 _Static_assert(sizeof(struct qri_rlimit) == 16, "qri_rlimit layout");
 _Static_assert(sizeof(struct qri_thread_signals) == 32, "qri_thread_signals layout");
+_Static_assert(sizeof(struct qri_thread_restart) == 40, "qri_thread_restart layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */
 #define QRI_REGS_SIZE 216

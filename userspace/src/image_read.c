@@ -16,6 +16,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_MM] = "memory fields", [QRI_SIGNALS] = "signals",
 	[QRI_RLIMITS] = "resource limits",
 	[QRI_THREAD_SIGNALS] = "thread signals",
+	[QRI_THREAD_RESTART] = "interrupted sleep",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -241,6 +242,8 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
 	[QRI_THREAD_SIGNALS] = { sizeof(struct qri_thread_signals),
 				 qri_read_thread_signals },
+	[QRI_THREAD_RESTART] = { sizeof(struct qri_thread_restart),
+				 qri_read_thread_restart },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -375,6 +378,7 @@ void qri_free(struct qri_image *img)
 			free(pr->threads[j].xstate);
 			free(pr->threads[j].sig);
 			free(pr->threads[j].pending);
+			free(pr->threads[j].restart);
 		}
 		for (size_t j = 0; j < pr->nvmas; j++)
 			free(pr->vmas[j].path);

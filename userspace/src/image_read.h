@@ -10,7 +10,7 @@
 
 #include "image.h"
 
-#define QRI_NTYPES (QRI_THREAD_SIGNALS + 1)
+#define QRI_NTYPES (QRI_THREAD_RESTART + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
@@ -51,6 +51,8 @@ int qri_read_signals(struct qri_cursor *c, const void *fixed,
 int qri_read_rlimits(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left);
 int qri_read_thread_signals(struct qri_cursor *c, const void *fixed,
+			    const uint8_t *tail, size_t left);
+int qri_read_thread_restart(struct qri_cursor *c, const void *fixed,
 			    const uint8_t *tail, size_t left);
 
 #endif

@@ -144,6 +144,12 @@ void qri_add_thread_signals(struct qri_writer *w,
 		    (size_t)s->nr_pending * sizeof(*pending));
 }
 
+void qri_add_thread_restart(struct qri_writer *w,
+			    const struct qri_thread_restart *r)
+{
+	qri_add_raw(w, QRI_THREAD_RESTART, 0, r, sizeof(*r), NULL, 0);
+}
+
 int qri_finish(struct qri_writer *w)
 {
 	struct qri_header h;

@@ -7,12 +7,14 @@
 
 #include "image.h"
 
-/* In the child created with the old PID: files, identity, then the
- * restorer blob, which never returns. On failure before the jump returns
- * -1 after printing why; the child must then exit. status_fd gets the
- * restorer's verdict (restorer.h). */
+/* In the child created with the old PID, once its session, group and
+ * children are there (restore_tree.h): files, identity, then the restorer
+ * blob, which never returns. On failure before the jump returns -1 after
+ * printing why; the child must then exit. status_fd gets the restorer's
+ * verdict (restorer.h); the process then waits for the end of file on
+ * go_fd before it resumes. */
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
-		      int status_fd);
+		      int status_fd, int go_fd);
 
 /* Files with their old numbers, positions and flags. */
 int qr_restore_fds(const struct qri_proc_img *pr);

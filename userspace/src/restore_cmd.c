@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "restore.h"
+#include "restore_tree.h"
 #include "restorer.h"
 
 static const char usage[] =
@@ -23,7 +24,10 @@ static const char usage[] =
 	"Verifies DIR/image (a bad image is refused and left in place) and\n"
 	"rebuilds every process in it with its old PID, memory (from DIR/pages),\n"
 	"files, credentials and registers; each continues where it stopped.\n"
-	"Processes are restored independently: one failing leaves the others.\n"
+	"Each process is created by its restored parent, with its session and\n"
+	"process group; a process whose parent was not checkpointed becomes a\n"
+	"child of init. All resume together once all are ready. One failing\n"
+	"leaves the others (its descendants are not created if it fails first).\n"
 	QR_EXIT_CODES;
 
 static const char *const steps[] = {
@@ -34,52 +38,69 @@ static const char *const steps[] = {
 	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
 };
 
-static int restore_one(const struct qri_proc_img *pr, const char *dir)
+/* What process i said at the end of its restore (or that it never said). */
+static int report(const struct qr_restore_ctx *c, size_t i)
 {
-	pid_t want = pr->p.pid, got;
-	struct clone_args ca = {
-		.exit_signal = SIGCHLD,
-		.set_tid = (uintptr_t)&want,
-		.set_tid_size = 1,
-	};
+	const struct qri_process *p = &c->img->procs[i].p;
 	unsigned char st[2];
-	int p[2];
 	ssize_t n;
 
-	if (pipe2(p, O_CLOEXEC)) {
-		qr_error("restore: pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	got = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (got == 0) {
-		close(p[0]);
-		qr_restore_become(pr, dir, p[1]);
-		_exit(1);
-	}
-	close(p[1]);
-	if (got < 0) {
-		qr_error("restore: pid %u (%s): cannot have its PID: %s",
-			 pr->p.pid, pr->p.comm, strerror(errno));
-		close(p[0]);
-		return -1;
-	}
 	do
-		n = read(p[0], st, sizeof(st));
+		n = read(c->status_rd[i], st, sizeof(st));
 	while (n < 0 && errno == EINTR);
-	close(p[0]);
 	if (n == 2 && st[0] == QR_RST_OK) {
-		printf("restored %u (%s)\n", pr->p.pid, pr->p.comm);
+		printf("restored %u (%s)\n", p->pid, p->comm);
 		return 0;
 	}
 	if (n == 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
-		qr_error("restore: pid %u (%s): failed %s: %s", pr->p.pid,
-			 pr->p.comm, steps[st[0]], strerror(st[1]));
+		qr_error("restore: pid %u (%s): failed %s: %s", p->pid, p->comm,
+			 steps[st[0]], strerror(st[1]));
 	else
-		qr_error("restore: pid %u (%s): failed before its memory was replaced",
-			 pr->p.pid, pr->p.comm);
-	waitpid(got, NULL, 0);
+		qr_error("restore: pid %u (%s): failed before its memory was replaced, or not created (its parent failed first)",
+			 p->pid, p->comm);
 	return -1;
+}
+
+/* Roots first created here, each with its subtree; then every process
+ * reports, and all go on together once all have reported. */
+static int restore_all(const struct qri_image *img, const char *dir)
+{
+	struct qr_restore_ctx c;
+	pid_t *roots = calloc(img->nprocs + 1, sizeof(*roots));
+	int failed = 0;
+
+	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
+		if (roots)
+			qr_restore_ctx_free(&c);
+		free(roots);
+		return (int)img->nprocs;
+	}
+	for (size_t k = 0; k < c.tree.n; k++) {
+		size_t i = c.tree.order[k];
+
+		if (c.tree.parent[i] < 0)
+			roots[i] = qr_restore_spawn(&c, i);
+	}
+	/* Every process exists now, or never will: only they hold the write
+	 * ends from here on, so a missing report reads as the end of file. */
+	for (size_t i = 0; i < img->nprocs; i++) {
+		close(c.status_wr[i]);
+		c.status_wr[i] = -1;
+	}
+	close(c.go_rd);
+	c.go_rd = -1;
+	for (size_t k = 0; k < c.tree.n; k++) {
+		size_t i = c.tree.order[k];
+
+		if (report(&c, i)) {
+			failed++;
+			if (roots[i] > 0)
+				waitpid(roots[i], NULL, 0);
+		}
+	}
+	qr_restore_ctx_free(&c);
+	free(roots);
+	return failed;
 }
 
 int cmd_restore(int argc, char **argv)
@@ -125,9 +146,7 @@ int cmd_restore(int argc, char **argv)
 		free(buf);
 		return QR_EXIT_UNSAFE;
 	}
-	for (size_t i = 0; i < img.nprocs; i++)
-		if (restore_one(&img.procs[i], dir))
-			failed++;
+	failed = restore_all(&img, dir);
 	qri_free(&img);
 	free(buf);
 	return failed ? QR_EXIT_FAIL : QR_EXIT_OK;

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "restore.h"
 #include "restore_mm.h"
+#include "restore_restart.h"
 #include "restore_signals.h"
 #include "restore_threads.h"
 #include "restore_vdso.h"
@@ -32,7 +33,7 @@
 
 struct region {
 	uint8_t *base;
-	uint64_t len, args_off, slots_off;
+	uint64_t len, args_off, slots_off, keep_off;
 };
 
 /* The New kernel's [vvar...][vdso] block in this process: the vvar areas
@@ -159,16 +160,18 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
 }
 
 /* The blob, its arguments and a slot per thread, in one region where the
- * old process had nothing (and this one neither). */
+ * old process had nothing (and this one neither); at its end, keep bytes
+ * that stay in the process after the restore (restore_restart.h). */
 static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n,
-		      size_t nthreads)
+		      size_t nthreads, uint64_t keep)
 {
 	size_t code = qr_restorer_code_end - qr_restorer_code;
 	uint64_t from = 0x10000000;
 
 	r->args_off = PAGE_UP(code);
 	r->slots_off = r->args_off + PAGE_UP(sizeof(struct qr_rst_args));
-	r->len = r->slots_off + nthreads * QR_RST_SLOT;
+	r->keep_off = PAGE_UP(r->slots_off + nthreads * QR_RST_SLOT);
+	r->len = r->keep_off + keep;
 	for (int tries = 0; tries < 64; tries++) {
 		uint64_t hole = qr_find_hole(areas, n, r->len, from, TASK_SIZE_4L);
 		void *p;
@@ -203,36 +206,50 @@ static void unregister_rseq(void)
 		syscall(SYS_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
-/* Everything closed but status_fd and a copy of quickreboot's stderr
- * (where this child's messages keep going; the process's own fd 2 may be
- * another file), then the image's files at their numbers. */
+/* Everything closed but the fds restore keeps (status_fd, go_fd) and a
+ * copy of quickreboot's stderr (where this child's messages keep going;
+ * the process's own fd 2 may be another file), each moved above the
+ * image's files, then the image's files at their numbers. */
 static int restore_files(const struct qri_proc_img *pr, int *status_fd,
-			 int *err_fd)
+			 int *go_fd, int *err_fd)
 {
-	unsigned int top = 3;
+	unsigned int top = 3, keep[3];
 	FILE *err;
-	int s, e;
+	int e;
 
 	for (size_t i = 0; i < pr->nfds; i++)
 		if (pr->fds[i].f.fd >= top)
 			top = pr->fds[i].f.fd + 1;
-	s = fcntl(*status_fd, F_DUPFD_CLOEXEC, top);
+	*status_fd = fcntl(*status_fd, F_DUPFD_CLOEXEC, top);
+	*go_fd = fcntl(*go_fd, F_DUPFD_CLOEXEC, top);
 	e = fcntl(2, F_DUPFD_CLOEXEC, top);
 	err = e < 0 ? NULL : fdopen(e, "w");
-	if (s < 0 || !err)
+	if (*status_fd < 0 || *go_fd < 0 || !err)
 		return -1;
 	setvbuf(err, NULL, _IONBF, 0);
 	stderr = err;
-	close_range(0, (s < e ? s : e) - 1, 0);
-	close_range((s < e ? s : e) + 1, (s < e ? e : s) - 1, 0);
-	close_range((s < e ? e : s) + 1, ~0u, 0);
-	*status_fd = s;
 	*err_fd = e;
+	keep[0] = *status_fd;
+	keep[1] = *go_fd;
+	keep[2] = e;
+	/* sorted, then everything around them closed */
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				unsigned int t = keep[i];
+
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	close_range(0, keep[0] - 1, 0);
+	close_range(keep[0] + 1, keep[1] - 1, 0);
+	close_range(keep[1] + 1, keep[2] - 1, 0);
+	close_range(keep[2] + 1, ~0u, 0);
 	return qr_restore_fds(pr);
 }
 
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
-		      int status_fd)
+		      int status_fd, int go_fd)
 {
 	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
 	struct qr_rst_args *a;
@@ -245,14 +262,10 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 			 pr->p.pid);
 		return -1;
 	}
-	if (pr->p.sid == pr->p.pid)
-		setsid();
-	else if (pr->p.pgid == pr->p.pid)
-		setpgid(0, 0);
 	personality(pr->p.personality);
 	prctl(PR_SET_NAME, pr->p.comm);
 	umask(pr->p.umask);
-	if (restore_files(pr, &status_fd, &err_fd) || chdir(pr->cwd)) {
+	if (restore_files(pr, &status_fd, &go_fd, &err_fd) || chdir(pr->cwd)) {
 		qr_error("restore: pid %u: files or cwd: %s", pr->p.pid, strerror(errno));
 		return -1;
 	}
@@ -260,14 +273,18 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		areas[i][0] = pr->vmas[i].v.start;
 		areas[i][1] = pr->vmas[i].v.end;
 	}
-	if (map_region(&r, (const uint64_t (*)[2])areas, pr->nvmas, pr->nthreads))
+	if (map_region(&r, (const uint64_t (*)[2])areas, pr->nvmas, pr->nthreads,
+		       qr_restart_keep_len(pr)))
 		return -1;
 	a = (struct qr_rst_args *)(r.base + r.args_off);
 	memset(a, 0, sizeof(*a));
 	a->region_start = (uintptr_t)r.base;
 	a->region_end = (uintptr_t)r.base + r.len;
 	a->task_size = TASK_SIZE_4L;
+	a->keep_start = (uintptr_t)r.base + r.keep_off;
+	a->keep_len = r.len - r.keep_off;
 	a->status_fd = status_fd;
+	a->go_fd = go_fd;
 	for (int i = 0; i < 8; i++)
 		a->close_fds[i] = -1;
 	snprintf(path, sizeof(path), "%s/pages", dir);
@@ -286,7 +303,9 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		return -1;
 	memcpy(a->uid, pr->p.uid, sizeof(a->uid));
 	memcpy(a->gid, pr->p.gid, sizeof(a->gid));
-	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr))
+	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr) ||
+	    (a->keep_len &&
+	     mprotect((void *)a->keep_start, a->keep_len, PROT_READ | PROT_EXEC)))
 		return -1;
 	free(areas);
 	unregister_rseq();

@@ -1,6 +1,7 @@
 /* See restore_threads.h. */
 #include <string.h>
 #include <sys/user.h>
+#include <time.h>
 
 #include "cli.h"
 #include "restore_restart.h"
@@ -17,6 +18,8 @@ static uint64_t frame_base(uint64_t sp, size_t size)
 int qr_restore_plan_threads(struct qr_rst_args *a, uint8_t *slots,
 			    const struct qri_proc_img *pr)
 {
+	uint8_t *stub = (uint8_t *)(uintptr_t)a->keep_start;
+	struct timespec now;
 	size_t lead = 0;
 
 	if (pr->nthreads < 1 || pr->nthreads > QR_RST_MAX_THREADS) {
@@ -24,6 +27,7 @@ int qr_restore_plan_threads(struct qr_rst_args *a, uint8_t *slots,
 			 pr->p.pid, pr->nthreads, QR_RST_MAX_THREADS);
 		return -1;
 	}
+	clock_gettime(CLOCK_REALTIME, &now);
 	while (lead < pr->nthreads && pr->threads[lead].t.tid != pr->p.pid)
 		lead++;
 	if (lead == pr->nthreads) {
@@ -50,7 +54,14 @@ int qr_restore_plan_threads(struct qr_rst_args *a, uint8_t *slots,
 		struct qr_err e;
 
 		memcpy(&regs, th->regs, sizeof(regs));
-		qr_restart_fixup(&regs);
+		/* A sleep continues in its stub (a->keep_start, sized for all
+		 * by qr_restart_keep_len); any other call by the rules. */
+		if (th->restart &&
+		    qr_restart_sleep(&regs, th->restart, stub, (uintptr_t)stub,
+				     (int64_t)now.tv_sec * 1000000000 + now.tv_nsec))
+			stub += QR_SLEEP_STUB_LEN;
+		else
+			qr_restart_fixup(&regs);
 		*t = (struct qr_rst_thread) {
 			.tid = th->t.tid,
 			.fs_base = regs.fs_base, .gs_base = regs.gs_base,

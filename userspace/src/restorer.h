@@ -94,6 +94,12 @@ struct qr_rst_args {
 	uint64_t exit_stub;
 	uint32_t nthreads;
 	uint32_t ready, go, left;		/* the barrier, see the blob */
+	/* The other processes of the tree: the last thread at the barrier
+	 * waits for the end of file here before it opens the gate. */
+	int32_t go_fd;
+	/* The region's end that stays mapped after the restore (threads'
+	 * sleep stubs, restore_restart.h): not unmapped on the way out. */
+	uint64_t keep_start, keep_len;
 	struct qr_rst_thread threads[QR_RST_MAX_THREADS];
 	struct qr_rst_vma vmas[QR_RST_MAX_VMAS];
 	struct qr_rst_tramp tramps[QR_RST_MAX_TRAMPS];

@@ -235,14 +235,24 @@ static long futex(uint32_t *word, long op, uint32_t val)
 
 /* Every thread waits here until all are ready, so that none runs the old
  * program's code while another one is still missing. The last to arrive
- * reports success (nothing can fail after this point) and opens the gate. */
+ * reports success (nothing can fail after this point), waits until every
+ * process of the tree has reported (go_fd), and opens the gate. */
 static void barrier(struct qr_rst_args *a)
 {
 	if (__atomic_add_fetch(&a->ready, 1, __ATOMIC_SEQ_CST) == a->nthreads) {
 		unsigned char ok[2] = { QR_RST_OK, 0 };
 
+		char c;
+		long n;
+
 		sys3(NR_write, a->status_fd, ok, 2);
 		sys3(NR_close, a->status_fd, 0, 0);
+		/* Every signal is blocked here: only the end of file (or an
+		 * error) ends the read. */
+		do
+			n = sys3(NR_read, a->go_fd, &c, 1);
+		while (n > 0 || n == -EINTR);
+		sys3(NR_close, a->go_fd, 0, 0);
 		__atomic_store_n(&a->go, 1, __ATOMIC_SEQ_CST);
 		futex(&a->go, FUTEX_WAKE_PRIVATE, a->nthreads);
 		return;
@@ -260,7 +270,7 @@ static void __attribute__((noreturn, used)) thread_main(struct qr_rst_args *a,
 	const struct qr_rst_thread *t = &a->threads[i];
 	register uint64_t r8 __asm__("r8") = a->region_start;
 	register uint64_t r9 __asm__("r9") = a->exit_stub ?
-		a->region_end - a->region_start : 0;
+		a->region_end - a->region_start - a->keep_len : 0;
 	long r;
 
 	set_creds(a);

@@ -1,0 +1,163 @@
+/* See restore_tree.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "restore.h"
+#include "restore_tree.h"
+
+int qr_restore_ctx_init(struct qr_restore_ctx *c, const struct qri_image *img,
+			const char *dir)
+{
+	struct qr_tree_proc *p = calloc(img->nprocs + 1, sizeof(*p));
+	int go[2];
+	struct qr_err e;
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	c->img = img;
+	c->dir = dir;
+	c->go_rd = c->go_wr = -1;
+	c->status_rd = malloc((img->nprocs + 1) * sizeof(int));
+	c->status_wr = malloc((img->nprocs + 1) * sizeof(int));
+	if (!p || !c->status_rd || !c->status_wr) {
+		qr_error("restore: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < img->nprocs; i++) {
+		const struct qri_process *q = &img->procs[i].p;
+
+		p[i] = (struct qr_tree_proc) { q->pid, q->ppid, q->pgid, q->sid };
+		c->status_rd[i] = c->status_wr[i] = -1;
+	}
+	if (qr_tree_plan(p, img->nprocs, &c->tree, &e)) {
+		qr_error("restore: the image's process tree: %s", e.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < img->nprocs; i++) {
+		int s[2];
+
+		if (pipe2(s, O_CLOEXEC)) {
+			qr_error("restore: pipe: %s", strerror(errno));
+			goto out;
+		}
+		c->status_rd[i] = s[0];
+		c->status_wr[i] = s[1];
+	}
+	if (pipe2(go, O_CLOEXEC)) {
+		qr_error("restore: pipe: %s", strerror(errno));
+		goto out;
+	}
+	c->go_rd = go[0];
+	c->go_wr = go[1];
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+void qr_restore_ctx_free(struct qr_restore_ctx *c)
+{
+	for (size_t i = 0; c->status_rd && i < c->img->nprocs; i++) {
+		if (c->status_rd[i] >= 0)
+			close(c->status_rd[i]);
+		if (c->status_wr[i] >= 0)
+			close(c->status_wr[i]);
+	}
+	if (c->go_rd >= 0)
+		close(c->go_rd);
+	if (c->go_wr >= 0)
+		close(c->go_wr);
+	free(c->status_rd);
+	free(c->status_wr);
+	qr_tree_free(&c->tree);
+	memset(c, 0, sizeof(*c));
+}
+
+static int set_identity(const struct qri_process *p, int action)
+{
+	switch (action) {
+	case QR_TREE_SETSID:
+		return setsid() < 0 ? -1 : 0;
+	case QR_TREE_NEWGROUP:
+		return setpgid(0, 0);
+	case QR_TREE_JOIN:
+		return setpgid(0, p->pgid);
+	default:
+		return 0;
+	}
+}
+
+/* In the new process: session and group, the subtree, then the rest. */
+static void __attribute__((noreturn)) become(struct qr_restore_ctx *c, size_t i,
+					     int ready_fd)
+{
+	const struct qri_proc_img *pr = &c->img->procs[i];
+
+	if (set_identity(&pr->p, c->tree.action[i])) {
+		qr_error("restore: pid %u: session %u or group %u: %s", pr->p.pid,
+			 pr->p.sid, pr->p.pgid, strerror(errno));
+		_exit(1);
+	}
+	for (size_t k = 0; k < c->tree.n; k++) {
+		size_t j = c->tree.order[k];
+
+		if (c->tree.parent[j] == (long)i)
+			qr_restore_spawn(c, j);
+	}
+	if (write(ready_fd, "", 1) != 1)
+		_exit(1);
+	close(ready_fd);
+	qr_restore_become(pr, c->dir, c->status_wr[i], c->go_rd);
+	_exit(1);
+}
+
+pid_t qr_restore_spawn(struct qr_restore_ctx *c, size_t i)
+{
+	const struct qri_process *p = &c->img->procs[i].p;
+	pid_t want = p->pid, got;
+	struct clone_args ca = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&want,
+		.set_tid_size = 1,
+	};
+	char byte;
+	int r[2];
+	ssize_t n;
+
+	if (pipe2(r, O_CLOEXEC)) {
+		qr_error("restore: pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	got = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (got == 0) {
+		close(r[0]);
+		become(c, i, r[1]);
+	}
+	close(r[1]);
+	if (got < 0) {
+		qr_error("restore: pid %u (%s): cannot have its PID: %s",
+			 p->pid, p->comm, strerror(errno));
+		close(r[0]);
+		return -1;
+	}
+	do
+		n = read(r[0], &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(r[0]);
+	if (n == 1)
+		return got;
+	/* It died before its subtree was there: reaped here, by its parent. */
+	waitpid(got, NULL, 0);
+	return -1;
+}

@@ -1,0 +1,32 @@
+/* The process tree at restore: each process is created with its PID by
+ * its restored parent (or, for a root, by quickreboot restore), one at a
+ * time in the order proc_tree.h plans, and every process waits at the end
+ * of its restore until all are ready, so that the whole tree resumes
+ * together as it was frozen together. */
+#ifndef QR_RESTORE_TREE_H
+#define QR_RESTORE_TREE_H
+
+#include <sys/types.h>
+
+#include "image.h"
+#include "proc_tree.h"
+
+struct qr_restore_ctx {
+	const struct qri_image *img;
+	const char *dir;
+	struct qr_tree tree;
+	int *status_rd, *status_wr;	/* per process, by image index */
+	int go_rd, go_wr;		/* closing go_wr lets every process go */
+};
+
+/* Pipes and the plan; -1 after printing why. */
+int qr_restore_ctx_init(struct qr_restore_ctx *c, const struct qri_image *img,
+			const char *dir);
+void qr_restore_ctx_free(struct qr_restore_ctx *c);
+
+/* Creates process i (image index) with its PID, which sets its session and
+ * group, creates its own subtree, then restores itself. Returns once the
+ * subtree exists: its PID, or -1 (printed) if process i is not there. */
+pid_t qr_restore_spawn(struct qr_restore_ctx *c, size_t i);
+
+#endif
