@@ -7,6 +7,7 @@
 
 #include "crc32.h"
 #include "image.h"
+#include "proc_tree.h"
 
 static void check(const struct qri_image *img)
 {
@@ -32,9 +33,41 @@ static void check(const struct qri_image *img)
 		    p->rlimits[p->nrlimits - 1].max)
 			abort();
 		for (size_t j = 0; j < p->nthreads; j++)
-			if (p->threads[j].sig && !p->threads[j].pending)
+			if ((p->threads[j].sig && !p->threads[j].pending) ||
+			    (p->threads[j].restart &&
+			     p->threads[j].restart->rmtp >= QRI_USER_LIMIT))
 				abort();
 	}
+}
+
+/* What restore plans from an accepted image: every process once in the
+ * order, after its parent. */
+static void plan_tree(const struct qri_image *img)
+{
+	struct qr_tree_proc *p = calloc(img->nprocs + 1, sizeof(*p));
+	uint8_t *seen = calloc(img->nprocs + 1, 1);
+	struct qr_tree t;
+	struct qr_err e;
+
+	if (!p || !seen)
+		abort();
+	for (size_t i = 0; i < img->nprocs; i++)
+		p[i] = (struct qr_tree_proc) { img->procs[i].p.pid,
+			img->procs[i].p.ppid, img->procs[i].p.pgid,
+			img->procs[i].p.sid };
+	if (qr_tree_plan(p, img->nprocs, &t, &e) == 0) {
+		for (size_t k = 0; k < t.n; k++) {
+			size_t i = t.order[k];
+
+			if (i >= t.n || seen[i] ||
+			    (t.parent[i] >= 0 && !seen[t.parent[i]]))
+				abort();
+			seen[i] = 1;
+		}
+		qr_tree_free(&t);
+	}
+	free(seen);
+	free(p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -57,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (qri_parse(buf, size, &img, &e) == 0) {
 		check(&img);
+		plan_tree(&img);
 		qri_free(&img);
 	}
 	free(buf);

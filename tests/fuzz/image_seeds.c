@@ -84,5 +84,27 @@ int main(int argc, char **argv)
 	qri_add_rlimits(&w, 100, lim, 2);
 	qri_add_thread_signals(&w, &ts, &si);
 	save(argv[1], "state", &w);
+
+	/* A tree: 200 leads its session, 201 a group that its sibling 202
+	 * joins, 203 is 201's child; 201 sleeps. */
+	qri_writer_init(&w, "seed");
+	for (uint32_t i = 0; i < 4; i++) {
+		static const uint32_t ppid[4] = { 1, 200, 200, 201 };
+		static const uint32_t pgid[4] = { 200, 201, 201, 201 };
+		struct qri_process q = { .pid = 200 + i, .ppid = ppid[i],
+					 .pgid = pgid[i], .sid = 200,
+					 .umask = 022, .comm = "tree" };
+		struct qri_thread_restart rs = { .pid = 201, .tid = 201,
+			.kind = QRI_RESTART_NANOSLEEP,
+			.clockid = QRI_CLOCK_MONOTONIC, .left_ns = 1500000000,
+			.rmtp = 0x7ffc0000 };
+
+		qri_add_process(&w, &q, "/", "/");
+		t.pid = t.tid = q.pid;
+		qri_add_thread(&w, &t, regs, xstate);
+		if (q.pid == rs.pid)
+			qri_add_thread_restart(&w, &rs);
+	}
+	save(argv[1], "tree", &w);
 	return 0;
 }

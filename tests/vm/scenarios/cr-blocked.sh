@@ -1,0 +1,85 @@
+# Threads blocked in system calls across kexec: cr-blocked has a thread in
+# a 20 s nanosleep (CLOCK_MONOTONIC), one in a 45 s relative
+# clock_nanosleep on CLOCK_REALTIME, one in read() of /dev/console, and its
+# main thread in waitpid() on its child. After restore in the next kernel
+# the monotonic sleep ends the time it had left at the checkpoint after
+# the restore (the downtime does not count on a clock that restarts with
+# the kernel), not early and without EINTR; the realtime sleep ends at its
+# wall-clock time; the read is still blocked; and waitpid reaps the child,
+# restored as its child, with its exit status.
+QR_MEM=2048
+QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_HOPS=1
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+
+SH=/run/quickreboot/shelter
+D=/mnt/disk/blocked
+
+# The first field of /proc/PID/task/TID/syscall: the call it is blocked in.
+in_syscall() {
+	cut -d' ' -f1 "/proc/$(qr_kv pid "$D/info")/task/$(qr_kv "$1" "$D/info")/syscall"
+}
+
+hop() {
+	modprobe -a crc32c_generic ext4
+	if [ "$1" = 0 ]; then
+		t_run shelter-load quickreboot shelter load --format
+		t_run shelter-mkfs quickreboot shelter mkfs
+		t_run shelter-mount quickreboot shelter mount
+		mkdir -p "$D"
+		qr_pids_above 1000
+		(cd / && exec cr-blocked "$D" </dev/null >/dev/null 2>&1) &
+		t_run started qr_wait 60 test -s "$D/info"
+		t_info info "$(cat "$D/info")"
+		sleep 2
+		t_eq s-in-nanosleep 35 "$(in_syscall s_tid)"
+		t_eq t-in-clock-nanosleep 230 "$(in_syscall t_tid)"
+		t_eq d-in-read 0 "$(in_syscall d_tid)"
+		t_eq main-in-wait4 61 "$(in_syscall pid)"
+		cr-blocked --now >"$D/checkpoint-ms"
+		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$(qr_kv pid "$D/info")"
+		t_eq child-frozen I "$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$(qr_kv child "$D/info")/status")"
+		t_run shelter-umount quickreboot shelter umount
+		sync
+		t_run disk-detach umount -l /mnt/disk
+		t_run new-cmdline sh -c \
+			"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
+		QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
+	else
+		t_run shelter-load quickreboot shelter load
+		t_run shelter-mount quickreboot shelter mount
+		t_run restore quickreboot restore --dir "$SH/cp"
+		restored=$(cr-blocked --now)
+		P=$(qr_kv pid "$D/info")
+		C=$(qr_kv child "$D/info")
+		t_eq child-of-its-parent "$P" "$(sed 's/.*) . //' "/proc/$C/stat" | cut -d' ' -f1)"
+		t_run no-early-wake test ! -e "$D/sleep"
+		# Time the monotonic sleep had left when it was checkpointed.
+		left=$(($(qr_kv mono_start "$D/info") + 20000 - $(cat "$D/checkpoint-ms")))
+		t_info left-ms "$left"
+		t_run sleep-ends qr_wait 60 test -s "$D/sleep"
+		t_info sleep "$(cat "$D/sleep")"
+		t_eq sleep-ret "ret=0 errno=0" "$(cut -d' ' -f1-2 "$D/sleep")"
+		slept=$(($(qr_kv end "$D/sleep") - restored))
+		t_info slept-after-restore-ms "$slept"
+		t_run sleep-not-early test "$slept" -ge $((left - 3000))
+		t_run sleep-not-late test "$slept" -le $((left + 6000))
+		t_run read-still-blocked test ! -e "$D/read"
+		t_eq d-in-read 0 "$(in_syscall d_tid)"
+		touch "$D/exit"
+		t_run waited qr_wait 30 test -s "$D/waited"
+		t_eq waitpid-status "pid=$C exit=42" "$(cat "$D/waited")"
+		t_run rtsleep-ends qr_wait 60 test -s "$D/rtsleep"
+		t_info rtsleep "$(cat "$D/rtsleep")"
+		t_eq rtsleep-ret "ret=0 errno=0" "$(cut -d' ' -f1-2 "$D/rtsleep")"
+		due=$(($(qr_kv real_start "$D/info") + 45000))
+		t_run rtsleep-not-early test "$(qr_kv end "$D/rtsleep")" -ge $((due - 1500))
+		[ "$due" -gt "$restored" ] || due=$restored
+		t_run rtsleep-not-late test "$(qr_kv end "$D/rtsleep")" -le $((due + 6000))
+		t_run read-still-blocked-end test ! -e "$D/read"
+		kill -9 "$P"
+		t_run shelter-umount quickreboot shelter umount
+	fi
+	sync
+}
