@@ -225,10 +225,12 @@ struct qri_thread_signals {
  * continue through its restart_block (nanosleep, relative clock_nanosleep:
  * -ERESTART_RESTARTBLOCK), which no user ABI carries; at most one per
  * thread, after its thread record. Restore continues the sleep for the
- * time left instead of returning EINTR. Clocks that start again at 0 with
- * the New kernel (CLOCK_MONOTONIC, CLOCK_BOOTTIME) carry the time left at
- * the checkpoint (left_ns); CLOCK_REALTIME and CLOCK_TAI carry the
- * absolute expiry on CLOCK_REALTIME (realtime_ns), and the downtime counts.
+ * time left instead of returning EINTR. clockid is the clock the kernel
+ * times the sleep on (a relative sleep on CLOCK_REALTIME is on
+ * CLOCK_MONOTONIC, by POSIX). Clocks that start again at 0 with the New
+ * kernel (CLOCK_MONOTONIC, CLOCK_BOOTTIME) carry the time left at the
+ * checkpoint (left_ns); CLOCK_REALTIME and CLOCK_TAI carry the absolute
+ * expiry on CLOCK_REALTIME (realtime_ns), and the downtime counts.
  * rmtp: where the call writes the time left if a signal interrupts it
  * later (0: nowhere). */
 struct qri_thread_restart {

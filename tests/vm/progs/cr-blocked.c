@@ -5,14 +5,18 @@
  *  - thread S: one nanosleep system call of 20 s, rem given (the kernel's
  *    nanosleep is on CLOCK_MONOTONIC; glibc's nanosleep() would call
  *    clock_nanosleep on CLOCK_REALTIME);
- *  - thread T: one clock_nanosleep(CLOCK_REALTIME, relative) of 45 s;
+ *  - thread T: one relative clock_nanosleep(CLOCK_REALTIME) of 20 s (what
+ *    glibc's nanosleep() does; the kernel times it on CLOCK_MONOTONIC);
+ *  - thread A: one absolute clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME)
+ *    until 40 s after it began;
  *  - thread D: one read() of /dev/console, which nothing ever types on;
  *  - the main thread: waitpid(C).
  * Files (times: CLOCK_REALTIME in ms):
- *   DIR/info    "pid=P child=C s_tid=TID t_tid=TID d_tid=TID mono_start=MS
- *               real_start=MS" (when S and T began sleeping)
+ *   DIR/info    "pid=P child=C s_tid=TID t_tid=TID a_tid=TID d_tid=TID
+ *               s_start=MS t_start=MS a_start=MS" (when each began sleeping)
  *   DIR/sleep   "ret=R errno=E end=MS" once S's nanosleep returned
  *   DIR/rtsleep "ret=R errno=E end=MS" once T's returned
+ *   DIR/abssleep "ret=R errno=E end=MS" once A's returned
  *   DIR/read    "n=N errno=E" if D's read ever returned (it must not)
  *   DIR/waited  "pid=W exit=N" once waitpid returned
  * cr-blocked --now prints CLOCK_REALTIME in ms (busybox date has no %N).
@@ -21,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +36,9 @@
 #include <unistd.h>
 
 static const char *dir;
-static volatile pid_t tids[3];
-static long long starts[2];
+enum { S, T, A, D, N };
+static volatile pid_t tids[N];
+static long long starts[N];
 
 static long long now_ms(void)
 {
@@ -59,21 +65,27 @@ static void put(const char *name, const char *text)
 
 static void *sleeper(void *arg)
 {
-	int rt = arg != NULL, r, e;
-	struct timespec req = { rt ? 45 : 20, 0 }, rem = { 0, 0 };
+	static const char *const names[] = { "sleep", "rtsleep", "abssleep" };
+	int k = (int)(intptr_t)arg, r, e;
+	struct timespec req = { 20, 0 }, rem = { 0, 0 };
 	char line[128];
 
-	starts[rt] = now_ms();
-	tids[rt] = gettid();
-	if (rt) {
+	starts[k] = now_ms();
+	tids[k] = gettid();
+	if (k == S) {
+		r = syscall(SYS_nanosleep, &req, &rem);
+		e = r ? errno : 0;
+	} else if (k == T) {
 		r = clock_nanosleep(CLOCK_REALTIME, 0, &req, &rem);
 		e = r;
 	} else {
-		r = syscall(SYS_nanosleep, &req, &rem);
-		e = r ? errno : 0;
+		clock_gettime(CLOCK_REALTIME, &req);
+		req.tv_sec += 40;
+		r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &req, NULL);
+		e = r;
 	}
 	snprintf(line, sizeof(line), "ret=%d errno=%d end=%lld\n", r, e, now_ms());
-	put(rt ? "rtsleep" : "sleep", line);
+	put(names[k], line);
 	return NULL;
 }
 
@@ -84,7 +96,7 @@ static void *reader(void *arg)
 	ssize_t n;
 
 	(void)arg;
-	tids[2] = gettid();
+	tids[D] = gettid();
 	if (fd < 0)
 		return NULL;
 	n = read(fd, &c, 1);
@@ -97,7 +109,7 @@ int main(int argc, char **argv)
 {
 	struct timespec nap = { 0, 200000000 };
 	char line[256], p[4096];
-	pthread_t th[3];
+	pthread_t th[N];
 	struct stat sb;
 	pid_t c, w;
 	int st;
@@ -118,13 +130,15 @@ int main(int argc, char **argv)
 			nanosleep(&nap, NULL);
 		_exit(42);
 	}
-	pthread_create(&th[0], NULL, sleeper, NULL);
-	pthread_create(&th[1], NULL, sleeper, (void *)1);
-	pthread_create(&th[2], NULL, reader, NULL);
-	while (!tids[0] || !tids[1] || !tids[2])
+	for (int k = S; k <= A; k++)
+		pthread_create(&th[k], NULL, sleeper, (void *)(intptr_t)k);
+	pthread_create(&th[D], NULL, reader, NULL);
+	while (!tids[S] || !tids[T] || !tids[A] || !tids[D])
 		nanosleep(&nap, NULL);
-	snprintf(line, sizeof(line), "pid=%d child=%d s_tid=%d t_tid=%d d_tid=%d mono_start=%lld real_start=%lld\n",
-		 getpid(), c, tids[0], tids[1], tids[2], starts[0], starts[1]);
+	snprintf(line, sizeof(line),
+		 "pid=%d child=%d s_tid=%d t_tid=%d a_tid=%d d_tid=%d s_start=%lld t_start=%lld a_start=%lld\n",
+		 getpid(), c, tids[S], tids[T], tids[A], tids[D], starts[S],
+		 starts[T], starts[A]);
 	put("info", line);
 	w = waitpid(c, &st, 0);
 	snprintf(line, sizeof(line), "pid=%d exit=%d\n", w,

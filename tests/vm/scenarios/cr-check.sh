@@ -1,6 +1,7 @@
 # `quickreboot check` says which processes can be kept and names what
 # cannot be carried, freezing nothing; `checkpoint` refuses the same before
-# anything is frozen, and the refused process runs on untouched.
+# anything is frozen, and the refused process runs on untouched. A process
+# is checked with its descendants: a zombie child refuses its parent.
 QR_PAIRS=one
 D=/tmp/cr-check
 
@@ -32,7 +33,16 @@ old() {
 	n=$(wc -l <"$D/progress")
 	sleep 1
 	t_run clean-process-runs-on test "$(wc -l <"$D/progress")" -gt "$n"
-	kill "$ok" "$piped"
+	# The child "sleep 0" exits and stays a zombie: the exec'd parent
+	# never reaps it.
+	sh -c 'sleep 0 & exec sleep 1000' </dev/null >/dev/null 2>&1 &
+	reaper=$!
+	sleep 0.5
+	quickreboot check "$reaper" >/tmp/check.out 2>&1
+	t_eq zombie-refused-exit-3 3 "$?"
+	t_info zombie-check "$(tr '\n' ';' </tmp/check.out)"
+	t_run refusal-names-the-zombie grep -q "(child of $reaper): a zombie" /tmp/check.out
+	kill "$ok" "$piped" "$reaper"
 }
 
 new() {
