@@ -98,8 +98,8 @@ static int set_identity(const struct qri_process *p, int action)
 }
 
 /* In the new process: session and group, the subtree, then the rest. */
-static void __attribute__((noreturn)) become(struct qr_restore_ctx *c, size_t i,
-					     int ready_fd)
+static void __attribute__((noreturn))
+restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 {
 	const struct qri_proc_img *pr = &c->img->procs[i];
 
@@ -142,7 +142,7 @@ pid_t qr_restore_spawn(struct qr_restore_ctx *c, size_t i)
 	got = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (got == 0) {
 		close(r[0]);
-		become(c, i, r[1]);
+		restore_child(c, i, r[1]);
 	}
 	close(r[1]);
 	if (got < 0) {
