@@ -240,11 +240,8 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	char path[4096];
 	int err_fd = -1;
 
-	if (!areas || strcmp(pr->root, "/")) {
-		qr_error("restore: pid %u: only processes with root / for now",
-			 pr->p.pid);
+	if (!areas)
 		return -1;
-	}
 	if (pr->p.sid == pr->p.pid)
 		setsid();
 	else if (pr->p.pgid == pr->p.pid)
@@ -286,7 +283,8 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		return -1;
 	memcpy(a->uid, pr->p.uid, sizeof(a->uid));
 	memcpy(a->gid, pr->p.gid, sizeof(a->gid));
-	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr))
+	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr) ||
+	    qr_restore_plan_thread_signals(a, pr) || qr_restore_root(pr))
 		return -1;
 	free(areas);
 	unregister_rseq();
