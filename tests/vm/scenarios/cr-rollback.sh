@@ -73,7 +73,7 @@ old() {
 	t_run started qr_wait 120 sh -c "[ \$(wc -l <$D/c/progress 2>/dev/null || echo 0) -ge 3 ] && test -s $D/t/info"
 	for step in freeze capture write; do
 		klog=$(dmesg | wc -l)
-		QUICKREBOOT_TEST_FAIL=$step quickreboot checkpoint --dir "$SH/cp" "$C" "$T" \
+		QUICKREBOOT_TEST_FAIL=$step quickreboot checkpoint --dir "$SH/cp" "$T" "$C" \
 			>/tmp/cp.out 2>&1
 		t_eq "$step-fails-exit-1" 1 "$?"
 		t_run "$step-says-injected" grep -q "failure injected at $step" /tmp/cp.out
@@ -89,7 +89,7 @@ old() {
 	t_run threads-verify threads_verify
 	t_info threads "$(cat "$D/t/result")"
 	t_eq threads-invariants-hold 0 "$(qr_kv bad "$D/t/result")"
-	t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$C" "$T"
+	t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$T" "$C"
 	t_eq only-image-and-pages "$(printf '.\n..\nimage\npages')" "$(ls -a "$SH/cp")"
 	records >"$D/at-checkpoint"
 	t_run shelter-umount-2 quickreboot shelter umount
