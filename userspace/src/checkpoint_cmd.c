@@ -14,6 +14,7 @@
 #include "checkpoint_freeze.h"
 #include "cli.h"
 #include "commands.h"
+#include "test_fail.h"
 
 static const char usage[] =
 	"usage: quickreboot checkpoint --dir DIR PID...\n"
@@ -27,24 +28,74 @@ static const char usage[] =
 	"until the kexec; on failure they are thawed and go on as before.\n"
 	QR_EXIT_CODES;
 
-/* Writes the file whole, then fsyncs it: it must survive the kexec. */
+/* DIR/NAME, or DIR/.NAME.tmp while it is being written. */
+static void dir_path(char *out, size_t size, const char *dir, const char *name,
+		     int tmp)
+{
+	snprintf(out, size, tmp ? "%s/.%s.tmp" : "%s/%s", dir, name);
+}
+
+/* Writes the file whole under its temporary name, then fsyncs it: it must
+ * survive the kexec. */
 static int write_synced(const char *dir, const char *name, const void *buf,
 			size_t len)
 {
-	char tmp[4096], path[4096];
+	char tmp[4096];
 	int fd, rc = -1;
 
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	dir_path(tmp, sizeof(tmp), dir, name, 1);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0 && write(fd, buf, len) == (ssize_t)len && !fsync(fd) &&
-	    !rename(tmp, path))
+	if (fd >= 0 && write(fd, buf, len) == (ssize_t)len && !fsync(fd))
 		rc = 0;
 	if (rc)
-		qr_error("checkpoint: writing %s: %s", path, strerror(errno));
+		qr_error("checkpoint: writing %s: %s", tmp, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+/* The new pair in place of the old one. Without an image the pages are
+ * nothing: the old image goes first, the new one comes last, so that
+ * DIR never holds an image with pages that are not its own. */
+static int put_in_place(const char *dir)
+{
+	char from[4096], to[4096];
+	int dfd;
+
+	dir_path(to, sizeof(to), dir, "image", 0);
+	if (unlink(to) && errno != ENOENT)
+		goto fail;
+	dir_path(from, sizeof(from), dir, "pages", 1);
+	dir_path(to, sizeof(to), dir, "pages", 0);
+	if (rename(from, to))
+		goto fail;
+	dir_path(from, sizeof(from), dir, "image", 1);
+	dir_path(to, sizeof(to), dir, "image", 0);
+	if (rename(from, to))
+		goto fail;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd)) {
+		snprintf(to, sizeof(to), "%s", dir);
+		if (dfd >= 0)
+			close(dfd);
+		goto fail;
+	}
+	close(dfd);
+	return 0;
+fail:
+	qr_error("checkpoint: %s: %s", to, strerror(errno));
+	return -1;
+}
+
+/* A failed checkpoint leaves DIR as it was. */
+static void remove_partial(const char *dir)
+{
+	char path[4096];
+
+	dir_path(path, sizeof(path), dir, "pages", 1);
+	unlink(path);
+	dir_path(path, sizeof(path), dir, "image", 1);
+	unlink(path);
 }
 
 static int capture_all(const char *dir, int fd, int n,
@@ -54,10 +105,10 @@ static int capture_all(const char *dir, int fd, int n,
 	struct qri_writer w;
 	struct utsname u;
 	char path[4096];
-	int rc = -1, dfd;
+	int rc = -1;
 
 	uname(&u);
-	snprintf(path, sizeof(path), "%s/pages", dir);
+	dir_path(path, sizeof(path), dir, "pages", 1);
 	pg.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (pg.fd < 0) {
 		qr_error("checkpoint: %s: %s", path, strerror(errno));
@@ -67,6 +118,8 @@ static int capture_all(const char *dir, int fd, int n,
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i]))
 			goto out;
+	if (qr_test_fail("capture"))
+		goto out;
 	if (fsync(pg.fd)) {
 		qr_error("checkpoint: %s: %s", path, strerror(errno));
 		goto out;
@@ -75,19 +128,17 @@ static int capture_all(const char *dir, int fd, int n,
 		qr_error("checkpoint: out of memory");
 		goto out;
 	}
-	if (write_synced(dir, "image", w.buf, w.len))
+	if (write_synced(dir, "image", w.buf, w.len) || qr_test_fail("write") ||
+	    put_in_place(dir))
 		goto out;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
 	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
 	       n, w.len, (unsigned long long)(pg.off >> 20));
 	rc = 0;
 out:
 	qri_writer_free(&w);
 	close(pg.fd);
+	if (rc)
+		remove_partial(dir);
 	return rc;
 }
 

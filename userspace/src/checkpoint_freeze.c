@@ -10,6 +10,7 @@
 
 #include "checkpoint_freeze.h"
 #include "cli.h"
+#include "test_fail.h"
 
 #define PFNCHECK_MODULE "pfncheck"
 
@@ -77,6 +78,8 @@ int qr_freeze(int fd, pid_t pid, struct qr_frozen *f)
 	int n;
 
 	*f = (struct qr_frozen) { .pid = pid };
+	if (qr_test_fail("freeze"))
+		fr.flags |= PFNCHECK_FREEZE_INJECT_HALF;
 	if (ioctl(fd, PFNCHECK_IOC_FREEZE, &fr)) {
 		if (errno == ETIMEDOUT)
 			qr_error("process %d: thread %d did not freeze in time (uninterruptible wait?)",

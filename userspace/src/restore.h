@@ -19,4 +19,9 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 /* Files with their old numbers, positions and flags. */
 int qr_restore_fds(const struct qri_proc_img *pr);
 
+/* The process's root directory, set last before the restorer runs: every
+ * path in the image (files, cwd, mapped files, the executable) is as
+ * quickreboot saw it, from the real root, and must be opened before. */
+int qr_restore_root(const struct qri_proc_img *pr);
+
 #endif

@@ -32,6 +32,7 @@ static const char *const steps[] = {
 	[QR_RST_VDSO] = "placing the vDSO", [QR_RST_MM] = "setting brk and mm fields",
 	[QR_RST_CREDS] = "setting credentials", [QR_RST_TLS] = "setting FS/GS base",
 	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
+	[QR_RST_SIGNALS] = "queueing a thread's pending signals",
 };
 
 /* What process i said at the end of its restore (or that it never said). */

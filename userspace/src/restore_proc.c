@@ -257,11 +257,8 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	char path[4096];
 	int err_fd = -1;
 
-	if (!areas || strcmp(pr->root, "/")) {
-		qr_error("restore: pid %u: only processes with root / for now",
-			 pr->p.pid);
+	if (!areas)
 		return -1;
-	}
 	personality(pr->p.personality);
 	prctl(PR_SET_NAME, pr->p.comm);
 	umask(pr->p.umask);
@@ -304,6 +301,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	memcpy(a->uid, pr->p.uid, sizeof(a->uid));
 	memcpy(a->gid, pr->p.gid, sizeof(a->gid));
 	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr) ||
+	    qr_restore_plan_thread_signals(a, pr) || qr_restore_root(pr) ||
 	    (a->keep_len &&
 	     mprotect((void *)a->keep_start, a->keep_len, PROT_READ | PROT_EXEC)))
 		return -1;

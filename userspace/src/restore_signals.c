@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "restore_signals.h"
 
+_Static_assert(QR_RST_SIGINFO_SIZE == QRI_SIGINFO_SIZE, "siginfo size");
+
 #define SIGSET_SIZE 8	/* the kernel's sigset_t on x86-64 */
 
 static int set_actions(const struct qri_signals *s)
@@ -113,7 +115,7 @@ int qr_restore_signals(const struct qri_proc_img *pr)
 		if (queue(pid, 0, &pr->pending[i]))
 			return -1;
 	/* The other threads' own pending signals need their threads, which
-	 * the restorer creates: not queued yet. */
+	 * the restorer creates: qr_restore_plan_thread_signals. */
 	for (uint32_t i = 0; th && th->sig && i < th->sig->nr_pending; i++)
 		if (queue(pid, pid, &th->pending[i]))
 			return -1;
@@ -122,4 +124,37 @@ int qr_restore_signals(const struct qri_proc_img *pr)
 		return -1;
 	/* Timers last: they run from here on. */
 	return s ? set_itimers(s) : 0;
+}
+
+static const struct qri_thread_img *thread_of(const struct qri_proc_img *pr,
+					      int32_t tid)
+{
+	for (size_t i = 0; i < pr->nthreads; i++)
+		if ((int32_t)pr->threads[i].t.tid == tid)
+			return &pr->threads[i];
+	return NULL;
+}
+
+int qr_restore_plan_thread_signals(struct qr_rst_args *a,
+				   const struct qri_proc_img *pr)
+{
+	uint32_t used = 0;
+
+	for (uint32_t i = 1; i < a->nthreads; i++) {
+		struct qr_rst_thread *t = &a->threads[i];
+		const struct qri_thread_img *th = thread_of(pr, t->tid);
+		uint32_t n = th && th->sig ? th->sig->nr_pending : 0;
+
+		if (n > QR_RST_MAX_SIGQ - used) {
+			qr_error("restore: pid %u: more than %d signals pending for its threads",
+				 pr->p.pid, QR_RST_MAX_SIGQ);
+			return -1;
+		}
+		if (n)
+			memcpy(a->sigq[used], th->pending, (size_t)n * QRI_SIGINFO_SIZE);
+		t->sigq_first = used;
+		t->sigq_count = n;
+		used += n;
+	}
+	return 0;
 }

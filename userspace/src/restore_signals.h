@@ -6,6 +6,7 @@
 #define QR_RESTORE_SIGNALS_H
 
 #include "image.h"
+#include "restorer.h"
 
 /* Blocks every signal, so that nothing is delivered before the process
  * is whole (threads created later inherit the mask; each thread's
@@ -13,5 +14,11 @@
  * pending signals, sets the resource limits and the interval timers. What
  * the image lacks stays as it is. Returns -1 after printing why. */
 int qr_restore_signals(const struct qri_proc_img *pr);
+
+/* The other threads' own pending signals, for the restorer: each thread
+ * queues its own once it exists (a->threads planned already). Returns -1
+ * after printing why (more than QR_RST_MAX_SIGQ). */
+int qr_restore_plan_thread_signals(struct qr_rst_args *a,
+				   const struct qri_proc_img *pr);
 
 #endif

@@ -13,6 +13,9 @@
 #define QR_RST_MAX_TRAMPS 32
 #define QR_TRAMP_LEN 13	/* movabs $to, %r11; jmp *%r11 */
 #define QR_RST_MAX_THREADS 256
+/* Pending signals of the threads other than the first, all together. */
+#define QR_RST_MAX_SIGQ 1024
+#define QR_RST_SIGINFO_SIZE 128
 /* Each thread's slot in the region: where its signal frame is built (the
  * xstate inside it included), then its stack in the restorer. */
 #define QR_RST_FRAME_MAX (16 * 1024)
@@ -54,7 +57,7 @@ struct qr_rst_mm_map {
 enum qr_rst_step {
 	QR_RST_OK = 0,
 	QR_RST_UNMAP, QR_RST_MAP, QR_RST_FILL, QR_RST_PROTECT, QR_RST_VDSO,
-	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS, QR_RST_THREAD,
+	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS, QR_RST_THREAD, QR_RST_SIGNALS,
 };
 
 /* One thread to bring back. Its signal frame is built in the region (at
@@ -73,6 +76,9 @@ struct qr_rst_thread {
 	uint64_t clear_child_tid;	/* set_tid_address */
 	uint64_t robust_list, robust_len;	/* set_robust_list; 0: none */
 	uint64_t rseq_ptr;		/* re-registered; 0: none */
+	/* Its own pending signals: sigq[sigq_first..+sigq_count), queued
+	 * by the thread itself (threads other than the first only). */
+	uint32_t sigq_first, sigq_count;
 };
 
 struct qr_rst_args {
@@ -104,6 +110,7 @@ struct qr_rst_args {
 	struct qr_rst_vma vmas[QR_RST_MAX_VMAS];
 	struct qr_rst_tramp tramps[QR_RST_MAX_TRAMPS];
 	uint8_t auxv[1024];
+	uint8_t sigq[QR_RST_MAX_SIGQ][QR_RST_SIGINFO_SIZE];	/* siginfo_t */
 };
 
 /* The blob, embedded in quickreboot (restorer_embed.S); its entry point is

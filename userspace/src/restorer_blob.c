@@ -22,6 +22,7 @@
 #define NR_rt_sigprocmask 14
 #define NR_rt_sigreturn 15
 #define NR_pread64 17
+#define NR_getpid 39
 #define NR_exit_group 231
 #define NR_setresuid 117
 #define NR_setresgid 119
@@ -32,6 +33,7 @@
 #define NR_futex 202
 #define NR_set_tid_address 218
 #define NR_set_robust_list 273
+#define NR_rt_tgsigqueueinfo 297
 #define NR_rseq 334
 #define NR_clone3 435
 
@@ -261,6 +263,24 @@ static void barrier(struct qr_rst_args *a)
 		futex(&a->go, FUTEX_WAIT_PRIVATE, 0);
 }
 
+/* The kernel takes a siginfo with si_code >= 0 (what kill() and the
+ * kernel itself make) for a thread only from that thread: each queues its
+ * own, blocked as every signal is here until its rt_sigreturn. */
+static void queue_own_signals(struct qr_rst_args *a, const struct qr_rst_thread *t)
+{
+	long pid = sys3(NR_getpid, 0, 0, 0);
+
+	for (uint32_t k = 0; k < t->sigq_count; k++) {
+		const uint8_t *si = a->sigq[t->sigq_first + k];
+		int32_t signo = (int32_t)(si[0] | si[1] << 8 | si[2] << 16 |
+					  (uint32_t)si[3] << 24);
+		long r = sys6(NR_rt_tgsigqueueinfo, pid, t->tid, signo, (long)si, 0, 0);
+
+		if (r)
+			fail(a, QR_RST_SIGNALS, r);
+	}
+}
+
 /* What each thread sets for itself: credentials, TLS, robust list, rseq
  * and clear_child_tid are per thread in the kernel. Then the barrier, then
  * out through the exit stub onto its signal frame. */
@@ -290,6 +310,8 @@ static void __attribute__((noreturn, used)) thread_main(struct qr_rst_args *a,
 		if (r)
 			fail(a, QR_RST_TLS, r);
 	}
+	/* After its credentials: the signals count against its user. */
+	queue_own_signals(a, t);
 	barrier(a);
 	__asm__ volatile("mov %0, %%rsp\n\t"
 			 "jmp *%1"

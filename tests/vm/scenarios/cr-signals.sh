@@ -5,7 +5,10 @@
 # shelter and restored in the next kernel. There the handler still runs on
 # the alternate stack, unblocking SIGUSR2 delivers the pending one with its
 # value, the timer keeps firing, SIGTERM is still ignored and the limit is
-# the same; the process then makes SIGUSR2 pending again for the next hop.
+# the same; a second thread's own pending SIGRTMIN+1 (value 7) and SIGURG
+# (from tgkill) are still its own and handled by that thread once it
+# unblocks them; the process then makes them all pending again for the
+# next hop.
 QR_MEM=2048
 QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_HOPS=2
@@ -17,6 +20,13 @@ D=/mnt/disk/sig
 
 status() {
 	sed -n "s/^$1:\t//p" "/proc/$P/status"
+}
+
+# The worker thread's own pending and blocked signals, as the kernel
+# shows them.
+worker_view() {
+	sed -n 's/^\(SigPnd\|SigBlk\):\t//p' "/proc/$P/task/$(qr_kv worker "$D/info")/status" |
+		tr '\n' ' '
 }
 
 verify() {
@@ -52,6 +62,7 @@ hop() {
 		t_run restore quickreboot restore --dir "$SH/cp"
 		t_eq same-pid cr-signals "$(cat "/proc/$P/comm" 2>/dev/null)"
 		t_eq signals-view "$(cat "$D/view")" "$(signals_view | sed 's/^0000000000002800/0000000000000800/')"
+		worker_view >"$D/worker-view-restored"
 		t_run verify-written verify
 		t_info result "$(cat "$D/result")"
 		t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
@@ -61,11 +72,20 @@ hop() {
 		t_eq timer-fires 1 "$(qr_kv ticks "$D/result")"
 		t_eq sigterm-ignored 1 "$(qr_kv term "$D/result")"
 		t_eq rlimit-nofile 77/99 "$(qr_kv nofile "$D/result")"
+		t_eq worker-view "$(cat "$D/worker-view")" "$(cat "$D/worker-view-restored")"
+		t_eq thread-rt-value 7 "$(qr_kv rt "$D/result")"
+		t_eq thread-tkill-kept 1 "$(qr_kv urg "$D/result")"
+		t_eq thread-rt-in-its-thread 1 "$(qr_kv rt_tid "$D/result")"
+		t_eq thread-tkill-in-its-thread 1 "$(qr_kv urg_tid "$D/result")"
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
 		# ITIMER_REAL may have SIGALRM (0x2000) pending at any instant.
 		signals_view | sed 's/^0000000000002800/0000000000000800/' >"$D/view"
 		t_info view "$(cat "$D/view")"
+		worker_view >"$D/worker-view"
+		t_info worker-view "$(cat "$D/worker-view")"
+		t_run worker-pending grep -q '^SigPnd:.*400400000$' \
+			"/proc/$P/task/$(qr_kv worker "$D/info")/status"
 		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$P"
 		t_eq frozen I "$(status State | cut -c1)"
 		t_run shelter-umount quickreboot shelter umount

@@ -1,0 +1,12 @@
+/* Test only: QUICKREBOOT_TEST_FAIL=STEP makes checkpoint fail at STEP, so
+ * that its rollback can be tested: "freeze" (pfncheck rolls back after
+ * half the threads parked, PFNCHECK_FREEZE_INJECT_HALF), "capture" (after
+ * every process is captured), "write" (after the image is written, before
+ * it is put in place). Not for production use. */
+#ifndef QR_TEST_FAIL_H
+#define QR_TEST_FAIL_H
+
+/* Whether the variable names step; prints that the failure is injected. */
+int qr_test_fail(const char *step);
+
+#endif
