@@ -16,6 +16,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_MM] = "memory fields", [QRI_SIGNALS] = "signals",
 	[QRI_RLIMITS] = "resource limits",
 	[QRI_THREAD_SIGNALS] = "thread signals",
+	[QRI_PAGE_RUNS] = "page runs",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -241,6 +242,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
 	[QRI_THREAD_SIGNALS] = { sizeof(struct qri_thread_signals),
 				 qri_read_thread_signals },
+	[QRI_PAGE_RUNS] = { sizeof(struct qri_page_runs), qri_read_page_runs },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -357,7 +359,7 @@ int qri_parse(const void *buf, size_t len, struct qri_image *img,
 			   c.index, img->h.record_count);
 		goto fail;
 	}
-	if (check_complete(img, e))
+	if (check_complete(img, e) || qri_collect_frames(img, e))
 		goto fail;
 	return 0;
 fail:
@@ -376,8 +378,10 @@ void qri_free(struct qri_image *img)
 			free(pr->threads[j].sig);
 			free(pr->threads[j].pending);
 		}
-		for (size_t j = 0; j < pr->nvmas; j++)
+		for (size_t j = 0; j < pr->nvmas; j++) {
 			free(pr->vmas[j].path);
+			free(pr->vmas[j].runs);
+		}
 		for (size_t j = 0; j < pr->nfds; j++)
 			free(pr->fds[j].path);
 		free(pr->threads);
@@ -395,5 +399,6 @@ void qri_free(struct qri_image *img)
 		free(pr->rlimits);
 	}
 	free(img->procs);
+	free(img->frames);
 	memset(img, 0, sizeof(*img));
 }

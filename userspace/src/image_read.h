@@ -10,7 +10,7 @@
 
 #include "image.h"
 
-#define QRI_NTYPES (QRI_THREAD_SIGNALS + 1)
+#define QRI_NTYPES (QRI_PAGE_RUNS + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
@@ -50,6 +50,11 @@ int qri_read_signals(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left);
 int qri_read_rlimits(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left);
+int qri_read_page_runs(struct qri_cursor *c, const void *fixed,
+		       const uint8_t *tail, size_t left);
+/* Every frame of the image into img->frames, sorted; a frame listed twice
+ * is refused. */
+int qri_collect_frames(struct qri_image *img, struct qr_err *e);
 int qri_read_thread_signals(struct qri_cursor *c, const void *fixed,
 			    const uint8_t *tail, size_t left);
 

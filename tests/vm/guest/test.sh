@@ -99,21 +99,34 @@ qr_kernel_of_hop() {
 # Loads the next hop's kernel and initramfs (this initramfs, re-archived
 # from its manifest). QR_NEXT_APPEND, if a hop sets it, is added to the New
 # kernel's command line; QR_NEXT_CMDLINE replaces it whole (it must then
-# carry qr.hop=N+1 itself). A hop may call it early, so that loading is not
+# carry qr.hop=N+1 itself); QR_NEXT_KEXEC_OPTS are added to kexec -l (the
+# placement in the boot area: see qr_next_confined). A hop may call it early, so that loading is not
 # part of a measured downtime; the init loads only if the hop did not.
 qr_kexec_load() {
 	next=$((QR_HOP + 1))
 	krel=$(qr_kernel_of_hop "$next")
 	qr_next_initrd
 	cmdline=${QR_NEXT_CMDLINE:-"$QR_BASE_APPEND qr.hop=$next $QR_APPEND ${QR_NEXT_APPEND:-}"}
-	if ! kexec -l "/boot/vmlinuz-$krel" --initrd=/tmp/next.cpio \
-		--append="$cmdline" >/tmp/.qr_out 2>&1; then
+	# shellcheck disable=SC2086 # options, split on purpose
+	if ! kexec -l ${QR_NEXT_KEXEC_OPTS:-} "/boot/vmlinuz-$krel" \
+		--initrd=/tmp/next.cpio --append="$cmdline" >/tmp/.qr_out 2>&1; then
 		qr_show_output kexec-load /tmp/.qr_out
 		t_fail kexec-load "kexec -l /boot/vmlinuz-$krel failed"
 		return 1
 	fi
 	rm -f /tmp/next.cpio
 	QR_KEXEC_LOADED=$krel
+}
+
+# qr_next_confined [MODE]: the next hop as `quickreboot cmdline` makes it
+# (MODE zero-copy by default, or copy, or auto): QR_NEXT_CMDLINE and, in
+# zero copy, QR_NEXT_KEXEC_OPTS placing the kexec segments in the boot area.
+qr_next_confined() {
+	_mode=${1:-zero-copy}
+	QR_NEXT_CMDLINE=$(quickreboot cmdline --mode "$_mode" \
+		--append "qr.hop=$((QR_HOP + 1))") || return 1
+	QR_NEXT_KEXEC_OPTS=$(quickreboot cmdline --mode "$_mode" --kexec-options) ||
+		return 1
 }
 
 # The initramfs for the next hop, re-archived from this one's manifest:
