@@ -10,7 +10,8 @@
 /* In the child created with the old PID: files, identity, then the
  * restorer blob, which never returns. On failure before the jump returns
  * -1 after printing why; the child must then exit. status_fd gets the
- * restorer's verdict (restorer.h). */
+ * restorer's verdict (restorer.h). Frames of the image (zero copy) are
+ * adopted through /dev/qr-restore, after the hand-back. */
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      int status_fd);
 

@@ -11,19 +11,27 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../../modules/common/restore_abi.h"
 #include "cli.h"
 #include "commands.h"
 #include "restore.h"
+#include "restore_handback.h"
 #include "restorer.h"
 
 static const char usage[] =
 	"usage: quickreboot restore --dir DIR\n"
 	"Verifies DIR/image (a bad image is refused and left in place) and\n"
-	"rebuilds every process in it with its old PID, memory (from DIR/pages),\n"
-	"files, credentials and registers; each continues where it stopped.\n"
-	"Processes are restored independently: one failing leaves the others.\n"
+	"rebuilds every process in it with its old PID, memory (from DIR/pages,\n"
+	"and in zero copy the frames left in place, adopted through the restore\n"
+	"module), files, credentials and registers; each continues where it\n"
+	"stopped. Processes are restored independently: one failing leaves the\n"
+	"others, its frames are freed. In a kernel confined to a boot area, the\n"
+	"rest of RAM is handed back first (the image's frames held aside, the\n"
+	"next boot area kept): run it at every boot; without DIR/image it does\n"
+	"the hand-back alone.\n"
 	QR_EXIT_CODES;
 
 static const char *const steps[] = {
@@ -32,9 +40,43 @@ static const char *const steps[] = {
 	[QR_RST_VDSO] = "placing the vDSO", [QR_RST_MM] = "setting brk and mm fields",
 	[QR_RST_CREDS] = "setting credentials", [QR_RST_TLS] = "setting FS/GS base",
 	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
+	[QR_RST_ADOPT] = "adopting its frames",
 };
 
-static int restore_one(const struct qri_proc_img *pr, const char *dir)
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The frames of one process, for RELEASE when it failed. */
+static uint64_t *frames_of(const struct qri_proc_img *pr, uint64_t *n)
+{
+	uint64_t *f = NULL, k = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++)
+			if (pr->vmas[i].runs[j].kind == QRI_RUN_FRAMES)
+				*n += pr->vmas[i].runs[j].count;
+	if (*n)
+		f = malloc(*n * sizeof(*f));
+	for (size_t i = 0; f && i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++) {
+			const struct qri_page_run *r = &pr->vmas[i].runs[j];
+
+			for (uint64_t p = 0; r->kind == QRI_RUN_FRAMES && p < r->count; p++)
+				f[k++] = r->where + p;
+		}
+	if (!f)
+		*n = 0;
+	return f;
+}
+
+static int restore_one(const struct qri_proc_img *pr, const char *dir,
+		       struct qr_rst_times *times)
 {
 	pid_t want = pr->p.pid, got;
 	struct clone_args ca = {
@@ -42,7 +84,7 @@ static int restore_one(const struct qri_proc_img *pr, const char *dir)
 		.set_tid = (uintptr_t)&want,
 		.set_tid_size = 1,
 	};
-	unsigned char st[2];
+	unsigned char st[2 + sizeof(struct qr_rst_times)];
 	int p[2];
 	ssize_t n;
 
@@ -68,11 +110,12 @@ static int restore_one(const struct qri_proc_img *pr, const char *dir)
 		n = read(p[0], st, sizeof(st));
 	while (n < 0 && errno == EINTR);
 	close(p[0]);
-	if (n == 2 && st[0] == QR_RST_OK) {
+	if (n == sizeof(st) && st[0] == QR_RST_OK) {
+		memcpy(times, st + 2, sizeof(*times));
 		printf("restored %u (%s)\n", pr->p.pid, pr->p.comm);
 		return 0;
 	}
-	if (n == 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
+	if (n >= 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
 		qr_error("restore: pid %u (%s): failed %s: %s", pr->p.pid,
 			 pr->p.comm, steps[st[0]], strerror(st[1]));
 	else
@@ -80,6 +123,42 @@ static int restore_one(const struct qri_proc_img *pr, const char *dir)
 			 pr->p.pid, pr->p.comm);
 	waitpid(got, NULL, 0);
 	return -1;
+}
+
+/* Each process on its own: a failed one gives its frames back. */
+static int restore_all(const struct qri_image *img, const char *dir,
+		       struct qr_handback *hb)
+{
+	uint64_t adopt = 0, fill = 0, t0 = now_ns();
+	uint32_t mode = 0;
+	int failed = 0;
+
+	for (size_t i = 0; i < img->nprocs; i++) {
+		struct qr_rst_times t = { 0 };
+
+		if (restore_one(&img->procs[i], dir, &t)) {
+			uint64_t n, *f = frames_of(&img->procs[i], &n);
+
+			if (n)
+				qr_handback_release(hb, f, n);
+			free(f);
+			failed++;
+			continue;
+		}
+		adopt += t.adopt_ns;
+		fill += t.fill_ns;
+		if (t.adopt_mode)
+			mode = t.adopt_mode;
+	}
+	if (img->nframes)
+		qr_handback_release(hb, NULL, 0);
+	printf("restore: hand-back %llu ms, processes %llu ms (adopt %llu ms%s, read pages %llu ms)\n",
+	       (unsigned long long)hb->ns / 1000000,
+	       (unsigned long long)(now_ns() - t0) / 1000000,
+	       (unsigned long long)adopt / 1000000,
+	       mode == QR_MODE_COPY ? ", copy mode" : mode ? ", zero copy" : "",
+	       (unsigned long long)fill / 1000000);
+	return failed;
 }
 
 int cmd_restore(int argc, char **argv)
@@ -90,12 +169,13 @@ int cmd_restore(int argc, char **argv)
 		{ 0 },
 	};
 	const char *dir = NULL;
+	struct qr_handback hb;
 	struct qri_image img;
 	struct qr_err e;
 	char path[4096];
 	uint8_t *buf;
 	size_t len = 0;
-	int opt, rc, failed = 0;
+	int opt, rc, failed;
 	FILE *f;
 
 	opterr = 0;
@@ -109,6 +189,13 @@ int cmd_restore(int argc, char **argv)
 		return qr_usage_error(usage, "restore: --dir DIR, and nothing else, is needed");
 	snprintf(path, sizeof(path), "%s/image", dir);
 	f = fopen(path, "re");
+	if (!f && errno == ENOENT) {
+		printf("restore: no %s: hand-back alone\n", path);
+		rc = qr_handback_run(NULL, &hb);
+		if (hb.fd >= 0)
+			close(hb.fd);
+		return rc;
+	}
 	buf = malloc(QRI_MAX_SIZE + 1);
 	if (f && buf)
 		len = fread(buf, 1, QRI_MAX_SIZE + 1, f);
@@ -125,10 +212,15 @@ int cmd_restore(int argc, char **argv)
 		free(buf);
 		return QR_EXIT_UNSAFE;
 	}
-	for (size_t i = 0; i < img.nprocs; i++)
-		if (restore_one(&img.procs[i], dir))
-			failed++;
-	qri_free(&img);
 	free(buf);
+	rc = qr_handback_run(&img, &hb);
+	if (rc) {
+		qri_free(&img);
+		return rc;
+	}
+	failed = restore_all(&img, dir, &hb);
+	if (hb.fd >= 0)
+		close(hb.fd);
+	qri_free(&img);
 	return failed ? QR_EXIT_FAIL : QR_EXIT_OK;
 }
