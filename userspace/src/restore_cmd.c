@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -173,7 +174,8 @@ int cmd_restore(int argc, char **argv)
 	struct qri_image img;
 	struct qr_err e;
 	char path[4096];
-	uint8_t *buf;
+	uint8_t *buf = NULL;
+	struct stat sb;
 	size_t len = 0;
 	int opt, rc, failed;
 	FILE *f;
@@ -196,9 +198,12 @@ int cmd_restore(int argc, char **argv)
 			close(hb.fd);
 		return rc;
 	}
-	buf = malloc(QRI_MAX_SIZE + 1);
+	/* As large as the file (a confined kernel has little memory before
+	 * the hand-back), one byte more to see it did not grow. */
+	if (f && !fstat(fileno(f), &sb) && (uint64_t)sb.st_size <= QRI_MAX_SIZE)
+		buf = malloc(sb.st_size + 1);
 	if (f && buf)
-		len = fread(buf, 1, QRI_MAX_SIZE + 1, f);
+		len = fread(buf, 1, sb.st_size + 1, f);
 	if (!f || !buf || ferror(f)) {
 		qr_error("restore: %s: %s", path, strerror(errno));
 		free(buf);
