@@ -13,55 +13,23 @@ QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128
 QR_DISK=64
 QR_HOP_TIMEOUT=900
 
-SH=/run/quickreboot/shelter
-D=/mnt/disk/zc
-MIB=${ZC_MIB:-64}
-
-answered() {
-	qr_wait 60 test -s "$D/$1"
-}
+MIB=64
 
 old() {
-	t_run shelter-load quickreboot shelter load --format || return
-	t_run shelter-mkfs quickreboot shelter mkfs || return
-	t_run shelter-mount quickreboot shelter mount || return
-	mkdir -p "$D"
-	qr_pids_above 1000
-	zc-keep "$D" "$MIB" </dev/null >/dev/null 2>&1 &
-	P=$!
-	echo "$P" >"$D/pid"
-	t_run started qr_wait 120 test -s "$D/info" || return
-	touch "$D/dump"
-	t_run frames-recorded answered frames-before || return
-	t_run checkpoint quickreboot checkpoint --mode zero-copy --dir "$SH/cp" "$P" || return
-	cp /tmp/.qr_out /tmp/checkpoint.out
-	qr_show_output checkpoint /tmp/checkpoint.out
+	zc_start "$MIB" || return
+	zc_checkpoint || return
 	t_run some-pages-kept grep -q 'zero copy: [1-9][0-9]* pages kept' /tmp/checkpoint.out
-	t_run shelter-umount quickreboot shelter umount
-	sync
-	t_run disk-detach umount -l /mnt/disk
-	t_run confined-cmdline qr_next_confined
 }
 
 new() {
-	P=$(cat "$D/pid")
-	t_run shelter-load quickreboot shelter load || return
-	t_run shelter-mount quickreboot shelter mount || return
-	t_run restore quickreboot restore --dir "$SH/cp"
-	cp /tmp/.qr_out /tmp/restore.out
-	qr_show_output restore /tmp/restore.out
+	P=$(cat "$ZC_DIR/pid")
+	zc_restore
 	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
-	t_eq same-pid zc-keep "$(cat "/proc/$P/comm" 2>/dev/null)"
-	touch "$D/verify"
-	t_run verify-written answered result || return
-	t_info result "$(cat "$D/result")"
-	t_eq checksum-equal "$(qr_kv sum "$D/info")" "$(qr_kv sum "$D/result")"
-	t_eq no-frame-moved 0 "$(qr_kv moved "$D/result")"
-	t_run frames-kept test "$(qr_kv same "$D/result")" -gt 0
-	t_run counter-continues test "$(qr_kv counter "$D/result")" -gt 0
-	touch "$D/fork"
-	t_run fork-answered answered forked || return
-	t_eq fork-cow "child=OK parent=OK" "$(cat "$D/forked")"
+	zc_verify || return
+	t_run frames-kept test "$(qr_kv same "$ZC_DIR/result")" -gt 0
+	touch "$ZC_DIR/fork"
+	t_run fork-answered zc_answered forked || return
+	t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"
 	free_before=$(awk '/MemFree/ { print $2 }' /proc/meminfo)
 	kill -9 "$P"
 	t_run exited qr_wait 30 sh -c "! test -e /proc/$P"
