@@ -20,6 +20,12 @@ static void save(const char *dir, const char *name, struct qri_writer *w)
 	qri_writer_free(w);
 }
 
+static const struct qri_page_run runs[] = {
+	{ .addr = 0x10000000, .count = 4, .where = 0x50000, .kind = QRI_RUN_FRAMES },
+	{ .addr = 0x10004000, .count = 1, .where = 0, .kind = QRI_RUN_COPY },
+	{ .addr = 0x10008000, .count = 2, .where = 0x40000, .kind = QRI_RUN_FRAMES },
+};
+
 int main(int argc, char **argv)
 {
 	static unsigned char regs[QRI_REGS_SIZE], xstate[QRI_XSTATE_MIN];
@@ -106,5 +112,18 @@ int main(int argc, char **argv)
 			qri_add_thread_restart(&w, &rs);
 	}
 	save(argv[1], "tree", &w);
+
+	/* Zero copy: an area whose pages are frames and copied runs. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	t.pid = t.tid = p.pid;
+	qri_add_thread(&w, &t, regs, xstate);
+	v.flags = QRI_VMA_ANON;
+	v.start = 0x10000000;
+	v.end = 0x10010000;
+	v.pages_offset = QRI_NO_PAGES;
+	qri_add_vma(&w, &v, NULL);
+	qri_add_page_runs(&w, 100, 0x10000000, runs, 3);
+	save(argv[1], "zero-copy", &w);
 	return 0;
 }

@@ -3,11 +3,17 @@
 # in the Old kernel and restored by `quickreboot restore` in the New kernel, with the
 # same PID, its data intact and its counter going on from where it stopped.
 # Each phase of the downtime is reported (tests/vm/demo prints the table).
-# tests/bench/downtime runs it with other sizes (the first three lines).
+# tests/bench/downtime runs it with other sizes and modes (the first four
+# lines). Zero copy: the cold boot reserves the boot area [256 MiB, 640
+# MiB), the New kernel is confined to it, the pages stay where they are.
 DEMO_MIB=64
+DEMO_MODE=copy
 SHELTER=128M
 QR_MEM=2048
 QR_APPEND="memmap=$SHELTER\$0x30000000 quickreboot.shelter=$SHELTER@0x30000000"
+if [ "$DEMO_MODE" = zero-copy ]; then
+	QR_APPEND="memmap=384M\$0x10000000 $QR_APPEND"
+fi
 QR_DISK=64
 QR_HOP_TIMEOUT=900
 
@@ -32,13 +38,12 @@ old() {
 		"[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 5 ]" || return
 	t_info process "pid $P, $(qr_kv sum "$D/info" | cut -c1-12)... checksum of $DEMO_MIB MiB, counter at $(wc -l <"$D/progress")"
 	# Loading the New kernel is not downtime: it happens before the freeze.
-	t_run new-cmdline sh -c "quickreboot cmdline --append qr.hop=1 >/tmp/cmdline"
-	QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
+	t_run new-cmdline qr_next_confined "$DEMO_MODE"
 	t_run kexec-load qr_kexec_load || return
 
 	t_info downtime-start "checkpoint of pid $P"
 	t0=$(uptime_ms)
-	t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$P" || return
+	t_run checkpoint quickreboot checkpoint --mode "$DEMO_MODE" --dir "$SH/cp" "$P" || return
 	t1=$(uptime_ms)
 	wc -l <"$D/progress" >"$D/at-checkpoint"
 	t_info checkpoint-ms "$((t1 - t0))"
@@ -62,6 +67,9 @@ new() {
 	t_run restore quickreboot restore --dir "$SH/cp" || return
 	t2=$(uptime_ms)
 	t_info downtime-end "pid $P restored"
+	qr_show_output restore /tmp/.qr_out
+	t_info handback-ms "$(sed -n 's/.*hand-back \([0-9]*\) ms, processes.*/\1/p' /tmp/.qr_out)"
+	t_info adopt-ms "$(sed -n 's/.*(adopt \([0-9]*\) ms.*/\1/p' /tmp/.qr_out)"
 	t_info shelter-ms "$((t1 - t0))"
 	t_info restore-ms "$((t2 - t1))"
 	t_eq same-pid cr-counter "$(cat "/proc/$P/comm" 2>/dev/null)"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "capture_zc.h"
 #include "checkpoint_freeze.h"
 #include "image.h"
 
@@ -22,9 +23,11 @@ int qr_capture_check(pid_t pid);
 
 /* Writes the whole process (process, memory fields, threads, memory
  * areas with their contents, files) to w and pg. f: the process, frozen
- * through pfncheck_fd. Returns -1 after printing what failed. */
+ * through pfncheck_fd. zc: zero copy (its m and boot set), or NULL for
+ * copy mode. Returns -1 after printing what failed. */
 int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
-		       int pfncheck_fd, const struct qr_frozen *f);
+		       int pfncheck_fd, const struct qr_frozen *f,
+		       struct qr_zc *zc);
 
 /* Pieces of the above, one file each. */
 int qr_capture_thread(struct qri_writer *w, int pfncheck_fd, pid_t pid,
@@ -35,7 +38,7 @@ int qr_capture_restart(struct qri_writer *w, pid_t pid,
 		       const struct pfncheck_thread *t);
 /* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none. */
 int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
-		      uint64_t *heap_end);
+		      uint64_t *heap_end, struct qr_zc *zc);
 int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only);
 /* Resource limits, by prlimit(2). */
 int qr_capture_rlimits(struct qri_writer *w, pid_t pid);

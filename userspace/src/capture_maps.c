@@ -110,3 +110,15 @@ int qr_map_saves_pages(const struct qr_map *m, uint32_t flags)
 		return 0;
 	return (m->prot & PROT_READ) != 0;
 }
+
+const char *qr_map_zc_mode(const struct qr_map *m, uint32_t flags)
+{
+	if (!qr_map_saves_pages(m, flags))
+		return flags & QRI_VMA_SHARED ? "not saved: shared, its pages are the file's" :
+			"not saved: the kernel's or unreadable";
+	if (flags & QRI_VMA_VDSO)
+		return "copied (the old vDSO, for its entry points)";
+	if (m->name[0] == '/')
+		return "zero copy for written pages, the file's clean pages copied";
+	return "zero copy";
+}

@@ -29,4 +29,8 @@ int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why);
  * can read (shared file pages are in the file; vvar is the kernel's). */
 int qr_map_saves_pages(const struct qr_map *m, uint32_t flags);
 
+/* How a quick reboot in zero copy carries an area that can be kept: for
+ * "quickreboot check". */
+const char *qr_map_zc_mode(const struct qr_map *m, uint32_t flags);
+
 #endif

@@ -1,7 +1,9 @@
 /* The memory map from /proc/PID/maps, and in copy mode the contents of
- * every private area from /proc/PID/mem into the pages file. */
+ * every private area from /proc/PID/mem into the pages file; in zero copy
+ * the frames of its anonymous pages instead (capture_zc.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 
 #include "capture.h"
 #include "capture_maps.h"
+#include "capture_zc.h"
 #include "cli.h"
 
 #define CHUNK (1 << 20)
@@ -41,8 +44,34 @@ static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
 	return 0;
 }
 
+/* Zero copy for one area: its runs, the pages to copy written now. */
+static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
+			struct qr_zc *zc, int mem, uint8_t *buf,
+			const struct qri_vma *v, bool file)
+{
+	struct qri_page_run *runs;
+	uint64_t off = pg->off;
+	struct qr_err e;
+	long n = qr_zc_runs(zc, v->start, v->end, file, &off, &runs, &e);
+	int rc = 0;
+
+	if (n < 0) {
+		qr_error("process %u: area 0x%llx: %s", v->pid,
+			 (unsigned long long)v->start, e.msg);
+		return -1;
+	}
+	for (long i = 0; !rc && i < n; i++)
+		if (runs[i].kind == QRI_RUN_COPY)
+			rc = copy_area(mem, pg, runs[i].addr,
+				       runs[i].addr + runs[i].count * 4096, buf);
+	if (n)
+		qri_add_page_runs(w, v->pid, v->start, runs, n);
+	free(runs);
+	return rc;
+}
+
 int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
-		      uint64_t *heap_end)
+		      uint64_t *heap_end, struct qr_zc *zc)
 {
 	char path[64], *line = NULL;
 	size_t cap = 0;
@@ -86,6 +115,12 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		v.pgoff = m.offset / 4096;
 		if (v.flags & QRI_VMA_HEAP)
 			*heap_end = m.end;
+		if (zc && qr_map_saves_pages(&m, v.flags) &&
+		    !(v.flags & (QRI_VMA_VDSO | QRI_VMA_SHARED))) {
+			qri_add_vma(w, &v, m.name[0] == '/' ? m.name : NULL);
+			rc = capture_runs(w, pg, zc, mem, buf, &v, m.name[0] == '/');
+			continue;
+		}
 		if (qr_map_saves_pages(&m, v.flags)) {
 			v.pages_offset = pg->off;
 			rc = copy_area(mem, pg, m.start, m.end, buf);

@@ -120,7 +120,8 @@ static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,
 }
 
 int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
-		       int pfncheck_fd, const struct qr_frozen *f)
+		       int pfncheck_fd, const struct qr_frozen *f,
+		       struct qr_zc *zc)
 {
 	pid_t pid = f->pid;
 	char *stat = proc_text(pid, "stat"), *status = proc_text(pid, "status");
@@ -159,12 +160,16 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 			goto out;
 	if (qr_capture_signals(w, pfncheck_fd, f))
 		goto out;
-	if (qr_capture_memory(w, pg, pid, &heap_end) ||
+	if (zc && qr_zc_read_map(pfncheck_fd, pid, zc))
+		goto out;
+	if (qr_capture_memory(w, pg, pid, &heap_end, zc) ||
 	    capture_mm(w, pid, &s, heap_end) || qr_capture_rlimits(w, pid) ||
 	    qr_capture_fds(w, pid, 0))
 		goto out;
 	rc = 0;
 out:
+	if (zc)
+		qr_zc_free_map(zc);
 	free(stat);
 	free(status);
 	free(comm);

@@ -1,6 +1,7 @@
 /* quickreboot checkpoint --dir DIR PID...: check, freeze, capture, write. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,13 +15,20 @@
 #include "checkpoint_freeze.h"
 #include "cli.h"
 #include "commands.h"
+#include "memview.h"
+#include "next_kernel.h"
 #include "test_fail.h"
 
 static const char usage[] =
-	"usage: quickreboot checkpoint --dir DIR PID...\n"
+	"usage: quickreboot checkpoint --dir DIR [--mode zero-copy|copy|auto] PID...\n"
 	"Checkpoints the processes with all their descendants (see check) into\n"
 	"DIR/image and, in copy mode, their\n"
-	"private memory into DIR/pages. What cannot be carried (sockets, pipes,\n"
+	"private memory into DIR/pages. In zero copy (auto: when there is a boot\n"
+	"area, see `quickreboot cmdline`) their anonymous pages stay where they\n"
+	"are, pinned, and the image names their frames; the New kernel must then\n"
+	"be confined to the boot area (`quickreboot cmdline --mode zero-copy`,\n"
+	"or `quickreboot reboot`, which matches them). What cannot be carried\n"
+	"(sockets, pipes,\n"
 	"shared memory, devices, deleted files, traced processes, ...) is\n"
 	"named and refused before anything is frozen (exit 3). Processes are\n"
 	"frozen with the pfncheck module (loaded if needed): no thread runs, no\n"
@@ -99,7 +107,7 @@ static void remove_partial(const char *dir)
 }
 
 static int capture_all(const char *dir, int fd, int n,
-		       const struct qr_frozen *fr)
+		       const struct qr_frozen *fr, struct qr_zc *zc)
 {
 	struct qr_pages pg = { .off = 0 };
 	struct qri_writer w;
@@ -116,7 +124,7 @@ static int capture_all(const char *dir, int fd, int n,
 	}
 	qri_writer_init(&w, u.release);
 	for (int i = 0; i < n; i++)
-		if (qr_capture_process(&w, &pg, fd, &fr[i]))
+		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
 	if (qr_test_fail("capture"))
 		goto out;
@@ -133,6 +141,9 @@ static int capture_all(const char *dir, int fd, int n,
 		goto out;
 	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
 	       n, w.len, (unsigned long long)(pg.off >> 20));
+	if (zc)
+		printf("zero copy: %llu pages kept in place, %llu copied\n",
+		       (unsigned long long)zc->kept, (unsigned long long)zc->copied);
 	rc = 0;
 out:
 	qri_writer_free(&w);
@@ -155,10 +166,34 @@ static int tree_unchanged(const pid_t *pids, int n, const struct qr_subtree *st)
 	return same;
 }
 
+/* Zero copy needs the boot area the New kernel will run in: no frame may
+ * be kept there. Returns a QR_EXIT_* code. */
+static int zc_boot_area(int want, struct qr_memview *m, struct qr_span *boot,
+			bool *zero_copy)
+{
+	struct qr_err e;
+	int found;
+
+	if (qr_memview_read(m, NULL))
+		return want == QR_WANT_AUTO ? QR_EXIT_OK : QR_EXIT_FAIL;
+	found = qr_bootarea_find(m, boot, &e);
+	if (found < 0) {
+		qr_error("checkpoint: boot area: %s", e.msg);
+		return QR_EXIT_FAIL;
+	}
+	if (found && want == QR_WANT_ZERO_COPY) {
+		qr_error("checkpoint: zero copy needs a boot area (quickreboot setup reserves one)");
+		return QR_EXIT_UNSAFE;
+	}
+	*zero_copy = !found;
+	return QR_EXIT_OK;
+}
+
 int cmd_checkpoint(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dir", required_argument, 0, 'd' },
+		{ "mode", required_argument, 0, 'm' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
@@ -166,7 +201,11 @@ int cmd_checkpoint(int argc, char **argv)
 	struct qr_frozen *fr = NULL;
 	struct qr_subtree st = { 0 };
 	pid_t *pids;
-	int opt, rc, n, fd = -1, refused = 0, frozen = 0;
+	int opt, rc, n, fd = -1, refused = 0, frozen = 0, want = QR_WANT_AUTO;
+	struct qr_memview m = { 0 };
+	struct qr_span boot;
+	struct qr_zc zc = { .m = &m, .boot = &boot };
+	bool zero_copy = false;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
@@ -174,6 +213,8 @@ int cmd_checkpoint(int argc, char **argv)
 			return rc;
 		if (opt == 'd')
 			dir = optarg;
+		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0)
+			return qr_usage_error(usage, "checkpoint: unknown mode '%s'", optarg);
 	}
 	n = argc - optind;
 	if (!dir || n < 1)
@@ -204,6 +245,11 @@ int cmd_checkpoint(int argc, char **argv)
 		rc = QR_EXIT_FAIL;
 		goto out;
 	}
+	if (want != QR_WANT_COPY) {
+		rc = zc_boot_area(want, &m, &boot, &zero_copy);
+		if (rc)
+			goto out;
+	}
 	rc = QR_EXIT_FAIL;
 	fr = calloc(st.n, sizeof(*fr));
 	fd = fr ? qr_pfncheck_open() : -1;
@@ -214,7 +260,7 @@ int cmd_checkpoint(int argc, char **argv)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
 	if (frozen == st.n && tree_unchanged(pids, n, &st) &&
-	    !capture_all(dir, fd, st.n, fr))
+	    !capture_all(dir, fd, st.n, fr, zero_copy ? &zc : NULL))
 		rc = QR_EXIT_OK;
 	/* Frozen processes stay frozen after the module's fd is closed: the
 	 * freeze belongs to the module, not to this command. */
@@ -226,6 +272,7 @@ int cmd_checkpoint(int argc, char **argv)
 	close(fd);
 out:
 	qr_subtree_free(&st);
+	qr_memview_free(&m);
 	free(pids);
 	free(fr);
 	return rc;

@@ -1,7 +1,7 @@
 /* See checkpoint_freeze.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libkmod.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,40 +11,13 @@
 #include "checkpoint_freeze.h"
 #include "cli.h"
 #include "test_fail.h"
+#include "module_open.h"
 
 #define PFNCHECK_MODULE "pfncheck"
 
-static int load_module(void)
-{
-	struct kmod_module *mod = NULL;
-	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
-	int err = -ENOMEM;
-
-	if (ctx)
-		err = kmod_module_new_from_name(ctx, PFNCHECK_MODULE, &mod);
-	if (!err)
-		err = kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED,
-						      NULL, NULL, NULL, NULL);
-	kmod_module_unref(mod);
-	kmod_unref(ctx);
-	if (err)
-		qr_error("checkpoint: loading module %s: %s (is quickreboot-dkms built for this kernel?)",
-			 PFNCHECK_MODULE, strerror(err < 0 ? -err : err));
-	return err ? -1 : 0;
-}
-
 int qr_pfncheck_open(void)
 {
-	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0 && errno == ENOENT) {
-		if (load_module())
-			return -1;
-		fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
-	}
-	if (fd < 0)
-		qr_error("checkpoint: %s: %s", PFNCHECK_DEVICE, strerror(errno));
-	return fd;
+	return qr_module_open(PFNCHECK_MODULE, PFNCHECK_DEVICE, "checkpoint");
 }
 
 /* Threads cannot come or go while frozen: one retry with the count the

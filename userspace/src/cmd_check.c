@@ -5,6 +5,7 @@
 
 #include "capture.h"
 #include "capture_tree.h"
+#include "capture_maps.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -15,8 +16,34 @@ static const char usage[] =
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
 	"shared anonymous memory, devices, traced processes, zombies, sessions\n"
 	"and groups restore cannot rebuild, ...). Reads /proc\n"
-	"only: nothing is frozen or changed.\n"
+	"only: nothing is frozen or changed. For a process that can be kept it\n"
+	"lists how each memory area goes in zero copy (anonymous pages stay in\n"
+	"place; copy mode copies every area that zero copy does not leave).\n"
 	QR_EXIT_CODES;
+
+static void show_areas(pid_t pid)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	FILE *maps;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps = fopen(path, "re");
+	while (maps && getline(&line, &cap, maps) > 0) {
+		struct qr_map m;
+		uint32_t flags;
+		const char *why;
+
+		if (qr_maps_line(line, &m, NULL) || qr_map_classify(&m, &flags, &why))
+			continue;
+		printf("  %llx-%llx %s: %s\n", (unsigned long long)m.start,
+		       (unsigned long long)m.end, m.name[0] ? m.name : "[anon]",
+		       qr_map_zc_mode(&m, flags));
+	}
+	free(line);
+	if (maps)
+		fclose(maps);
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -54,6 +81,8 @@ int cmd_check(int argc, char **argv)
 			else
 				printf("%d (child of %d): can be kept\n",
 				       st.pids[i], st.ppids[i]);
+			if (!bad)
+				show_areas(st.pids[i]);
 		}
 		qr_subtree_free(&st);
 	}

@@ -8,13 +8,15 @@
 #include "cli.h"
 #include "commands.h"
 #include "newcmdline.h"
-#include "readfile.h"
+#include "next_kernel.h"
 #include "cmdline_tok.h"
 #include "shelter_checks.h"
 #include "shelter_locate.h"
 
 static const char usage[] =
 	"usage: quickreboot cmdline [--cmdline STRING] [--append ARGS] [--iomem FILE]\n"
+	"                           [--mode zero-copy|copy|auto] [--release VER]\n"
+	"                           [--kexec-options]\n"
 	"Prints the kernel command line for the New kernel: the current one\n"
 	"(/proc/cmdline, or STRING) without BOOT_IMAGE=, initrd=,\n"
 	"kexec_jump_back_entry= and elfcorehdr=, keeping every memmap= (kexec\n"
@@ -26,6 +28,16 @@ static const char usage[] =
 	"  --append ARGS     parameters to add (a \"--\" in ARGS starts init arguments)\n"
 	"  --iomem FILE      also check the shelter against FILE (a copy of\n"
 	"                    /proc/iomem): inside Reserved, outside System RAM\n"
+	"With a boot area (a memmap=SIZE$ADDR range of RAM that is neither the\n"
+	"shelter nor System RAM), zero copy confines the New kernel to it: every\n"
+	"other RAM range but the first MiB is marked memmap=SIZE$ADDR; copy mode\n"
+	"keeps it reserved. Either adds quickreboot.bootarea=SIZE@ADDR.\n"
+	"  --mode MODE       zero-copy, copy, or auto (default): zero copy when\n"
+	"                    there is a boot area and the New kernel can adopt\n"
+	"                    frames (not with IBT enforced by CPU and kernel)\n"
+	"  --release VER     the New kernel's release, for /boot/config-VER\n"
+	"  --kexec-options   print kexec's placement options for the boot area\n"
+	"                    (--mem-min=ADDR --mem-max=ADDR; nothing in copy mode)\n"
 	QR_EXIT_CODES;
 
 /* line was built by qr_new_cmdline(): it parses, and its shelter, if any,
@@ -57,13 +69,15 @@ int cmd_cmdline(int argc, char **argv)
 		{ "cmdline", required_argument, 0, 'c' },
 		{ "append", required_argument, 0, 'a' },
 		{ "iomem", required_argument, 0, 'i' },
+		{ "mode", required_argument, 0, 'm' },
+		{ "release", required_argument, 0, 'r' },
+		{ "kexec-options", no_argument, 0, 'k' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
-	const char *current = NULL, *append = NULL, *iomem = NULL;
-	char *proc = NULL, *line;
-	struct qr_err e;
-	int opt, rc = QR_EXIT_OK;
+	const char *current = NULL, *append = NULL, *iomem = NULL, *release = NULL;
+	struct qr_next_kernel nk;
+	int opt, rc = QR_EXIT_OK, want = QR_WANT_AUTO, kexec_opts = 0;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
@@ -75,27 +89,26 @@ int cmd_cmdline(int argc, char **argv)
 			append = optarg;
 		else if (opt == 'i')
 			iomem = optarg;
+		else if (opt == 'r')
+			release = optarg;
+		else if (opt == 'k')
+			kexec_opts = 1;
+		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0)
+			return qr_usage_error(usage, "cmdline: unknown mode '%s'", optarg);
 	}
 	if (optind < argc)
 		return qr_usage_error(usage, "cmdline: unexpected argument '%s'", argv[optind]);
-	if (!current) {
-		proc = qr_read_file("/proc/cmdline", 64 * 1024);
-		if (!proc) {
-			qr_error("cannot read /proc/cmdline: %s", strerror(errno));
-			return QR_EXIT_FAIL;
-		}
-		current = proc;
-	}
-	line = qr_new_cmdline(current, append, &e);
-	free(proc);
-	if (!line) {
-		qr_error("cmdline: %s", e.msg);
-		return QR_EXIT_UNSAFE;
-	}
+	rc = qr_next_kernel(current, append, want, release, &nk);
+	if (rc)
+		return rc;
 	if (iomem)
-		rc = check_iomem(line, iomem);
-	if (!rc)
-		printf("%s\n", line);
-	free(line);
+		rc = check_iomem(nk.line, iomem);
+	if (!rc && kexec_opts && nk.zero_copy)
+		printf("--mem-min=0x%llx --mem-max=0x%llx\n",
+		       (unsigned long long)nk.boot.start,
+		       (unsigned long long)nk.boot.end - 1);
+	else if (!rc && !kexec_opts)
+		printf("%s\n", nk.line);
+	free(nk.line);
 	return rc;
 }

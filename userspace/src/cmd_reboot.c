@@ -3,6 +3,7 @@
  * checkpoints into the mounted shelter, unmounts it, syncs and kexecs. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,22 +14,24 @@
 #include "../../modules/common/pfncheck_abi.h"
 #include "cli.h"
 #include "commands.h"
-#include "newcmdline.h"
-#include "readfile.h"
+#include "next_kernel.h"
 #include "run.h"
 #include "shelter_contract.h"
 
 #define QR_CHECKPOINT_DIR QR_SHELTER_MOUNTPOINT "/cp"
 
 static const char usage[] =
-	"usage: quickreboot reboot --kernel VMLINUZ [--initrd FILE] [--append ARGS] PID...\n"
+	"usage: quickreboot reboot --kernel VMLINUZ [--initrd FILE] [--append ARGS]\n"
+	"                          [--mode zero-copy|copy|auto] PID...\n"
 	"Quick reboot into VMLINUZ keeping the processes PID...: loads the New\n"
 	"kernel with the command line `quickreboot cmdline --append ARGS` prints,\n"
 	"checkpoints the processes into " QR_CHECKPOINT_DIR " (the shelter must\n"
 	"be mounted: `quickreboot shelter mount`), unmounts the shelter, syncs\n"
 	"and kexecs. Nothing is frozen if the kernel cannot be loaded or a\n"
 	"process cannot be kept; if the kexec itself fails, the processes are\n"
-	"thawed and go on in this kernel.\n"
+	"thawed and go on in this kernel. --mode as for `quickreboot cmdline`:\n"
+	"in zero copy the New kernel is placed in the boot area and the\n"
+	"processes' private pages stay where they are.\n"
 	QR_EXIT_CODES;
 
 /* Runs another quickreboot command in this process. */
@@ -42,31 +45,40 @@ static int subcommand(int (*cmd)(int, char **), char **argv)
 	return cmd(argc, argv);
 }
 
-static int load_kernel(const char *kernel, const char *initrd,
-		       const char *append)
+/* vmlinuz-VER: VER, for /boot/config-VER. */
+static const char *release_of(const char *kernel)
 {
-	char *current = qr_read_file("/proc/cmdline", QR_CMDLINE_MAX);
-	char *line = NULL, *initrd_opt = NULL, *append_opt = NULL;
-	struct qr_err e = { "" };
-	int rc = QR_EXIT_FAIL;
+	const char *base = strrchr(kernel, '/');
 
-	if (!current) {
-		qr_error("reboot: cannot read /proc/cmdline");
-		return QR_EXIT_FAIL;
-	}
-	current[strcspn(current, "\n")] = '\0';
-	line = qr_new_cmdline(current, append, &e);
-	if (!line) {
-		qr_error("reboot: the New kernel's command line: %s", e.msg);
-		rc = QR_EXIT_UNSAFE;
-		goto out;
-	}
-	if (asprintf(&append_opt, "--append=%s", line) < 0 ||
-	    (initrd && asprintf(&initrd_opt, "--initrd=%s", initrd) < 0))
+	base = base ? base + 1 : kernel;
+	return strncmp(base, "vmlinuz-", 8) ? NULL : base + 8;
+}
+
+static int load_kernel(const char *kernel, const char *initrd,
+		       const char *append, int want,
+		       bool *zero_copy)
+{
+	char *initrd_opt = NULL, *append_opt = NULL, *min_opt = NULL, *max_opt = NULL;
+	struct qr_next_kernel nk;
+	int rc;
+
+	rc = qr_next_kernel(NULL, append, want, release_of(kernel), &nk);
+	if (rc)
+		return rc;
+	rc = QR_EXIT_FAIL;
+	if (asprintf(&append_opt, "--append=%s", nk.line) < 0 ||
+	    (initrd && asprintf(&initrd_opt, "--initrd=%s", initrd) < 0) ||
+	    (nk.zero_copy &&
+	     (asprintf(&min_opt, "--mem-min=0x%llx", (unsigned long long)nk.boot.start) < 0 ||
+	      asprintf(&max_opt, "--mem-max=0x%llx", (unsigned long long)nk.boot.end - 1) < 0)))
 		goto out;
 	{
+		/* The New kernel's segments inside the boot area: the only
+		 * memory it believes is RAM. */
 		char *argv[] = { "kexec", "-l", (char *)kernel, append_opt,
-				 initrd_opt, NULL };
+				 nk.zero_copy ? min_opt : initrd_opt,
+				 nk.zero_copy ? max_opt : NULL,
+				 nk.zero_copy ? initrd_opt : NULL, NULL };
 
 		if (qr_run(argv))
 			qr_error("reboot: kexec -l %s failed: nothing was frozen",
@@ -74,11 +86,15 @@ static int load_kernel(const char *kernel, const char *initrd,
 		else
 			rc = QR_EXIT_OK;
 	}
+	if (!rc)
+		printf("New kernel loaded (%s)\n", nk.zero_copy ? "zero copy" : "copy mode");
+	*zero_copy = nk.zero_copy;
 out:
-	free(current);
-	free(line);
+	free(nk.line);
 	free(initrd_opt);
 	free(append_opt);
+	free(min_opt);
+	free(max_opt);
 	return rc;
 }
 
@@ -103,6 +119,7 @@ int cmd_reboot(int argc, char **argv)
 		{ "kernel", required_argument, 0, 'k' },
 		{ "initrd", required_argument, 0, 'i' },
 		{ "append", required_argument, 0, 'a' },
+		{ "mode", required_argument, 0, 'm' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
@@ -110,7 +127,8 @@ int cmd_reboot(int argc, char **argv)
 	char **cp_argv, *unload[] = { "kexec", "-u", NULL };
 	char *exec_argv[] = { "kexec", "-e", NULL };
 	char *umount_argv[] = { "shelter-umount", NULL };
-	int opt, rc, n;
+	int opt, rc, n, want = QR_WANT_AUTO;
+	bool zero_copy = false;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
@@ -122,6 +140,8 @@ int cmd_reboot(int argc, char **argv)
 			initrd = optarg;
 		else if (opt == 'a')
 			append = optarg;
+		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0)
+			return qr_usage_error(usage, "reboot: unknown mode '%s'", optarg);
 	}
 	n = argc - optind;
 	if (!kernel || n < 1)
@@ -130,17 +150,18 @@ int cmd_reboot(int argc, char **argv)
 		return qr_usage_error(usage, "reboot: cannot read %s",
 				      access(kernel, R_OK) ? kernel : initrd);
 
-	cp_argv = calloc(n + 4, sizeof(*cp_argv));
+	cp_argv = calloc(n + 6, sizeof(*cp_argv));
 	if (!cp_argv)
 		return QR_EXIT_FAIL;
+	rc = load_kernel(kernel, initrd, append, want, &zero_copy);
+	if (rc)
+		goto out;
 	cp_argv[0] = "checkpoint";
 	cp_argv[1] = "--dir";
 	cp_argv[2] = QR_CHECKPOINT_DIR;
-	memcpy(cp_argv + 3, argv + optind, n * sizeof(*cp_argv));
-
-	rc = load_kernel(kernel, initrd, append);
-	if (rc)
-		goto out;
+	cp_argv[3] = "--mode";
+	cp_argv[4] = zero_copy ? "zero-copy" : "copy";
+	memcpy(cp_argv + 5, argv + optind, n * sizeof(*cp_argv));
 	rc = subcommand(cmd_checkpoint, cp_argv);
 	if (rc) {
 		qr_run(unload);

@@ -32,6 +32,8 @@ struct qri_mm_img {
 struct qri_vma_img {
 	struct qri_vma v;
 	char *path;		/* NULL for anonymous memory */
+	struct qri_page_run *runs;	/* zero copy: QRI_PAGE_RUNS, or NULL */
+	size_t nruns;
 };
 
 struct qri_fd_img {
@@ -60,6 +62,9 @@ struct qri_image {
 	struct qri_proc_img *procs;
 	size_t nprocs;
 	size_t skipped;		/* optional records of unknown types */
+	uint64_t *frames;	/* every frame of every QRI_RUN_FRAMES run,
+				 * ascending, each once */
+	size_t nframes;
 };
 
 /* Checks everything (header, checksums, every record's bounds and fields,
@@ -97,6 +102,8 @@ void qri_add_thread_signals(struct qri_writer *w,
 			    const struct qri_siginfo *pending);
 void qri_add_thread_restart(struct qri_writer *w,
 			    const struct qri_thread_restart *r);
+void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
+		       const struct qri_page_run *runs, uint64_t n);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

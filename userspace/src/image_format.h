@@ -56,6 +56,7 @@ enum qri_type {
 	QRI_SIGNALS = 6,
 	QRI_RLIMITS = 7,
 	QRI_THREAD_SIGNALS = 8,
+	QRI_PAGE_RUNS = 9,
 	QRI_THREAD_RESTART = 16,
 };
 
@@ -247,6 +248,35 @@ struct qri_thread_restart {
 #define QRI_CLOCK_MONOTONIC 1
 #define QRI_CLOCK_BOOTTIME 7
 #define QRI_CLOCK_TAI 11
+/* QRI_PAGE_RUNS: zero copy. Where a private area's pages are when they
+ * are not saved whole (the area's pages_offset is QRI_NO_PAGES): at most
+ * one per area, right after its QRI_VMA record (same pid, vma_start its
+ * start). Tail: nr_runs struct qri_page_run, ascending by addr, not
+ * overlapping, inside the area. A page in no run was not present: an
+ * anonymous area reads zero there. Frames are physical page numbers of
+ * the Old kernel, left in place across the kexec: each may appear once in
+ * the whole image. */
+struct qri_page_runs {
+	uint32_t pid;
+	uint32_t pad;
+	uint64_t vma_start;
+	uint64_t nr_runs;
+};
+
+struct qri_page_run {
+	uint64_t addr;		/* page aligned */
+	uint64_t count;		/* pages, > 0 */
+	uint64_t where;		/* FRAMES: the first frame number (the others
+				 * follow it); COPY: offset of the contents in
+				 * the pages file, page aligned */
+	uint32_t kind;		/* QRI_RUN_* */
+	uint32_t pad;
+};
+
+#define QRI_RUN_FRAMES 1
+#define QRI_RUN_COPY 2
+/* Frame numbers stay below 2^40 (52-bit physical addresses). */
+#define QRI_MAX_PFN (1ull << 40)
 
 #define QRI_SS_ONSTACK 1
 #define QRI_SS_DISABLE 2
@@ -268,6 +298,8 @@ _Static_assert(sizeof(struct qri_rlimits) == 8, "qri_rlimits layout");
 _Static_assert(sizeof(struct qri_rlimit) == 16, "qri_rlimit layout");
 _Static_assert(sizeof(struct qri_thread_signals) == 32, "qri_thread_signals layout");
 _Static_assert(sizeof(struct qri_thread_restart) == 40, "qri_thread_restart layout");
+_Static_assert(sizeof(struct qri_page_runs) == 24, "qri_page_runs layout");
+_Static_assert(sizeof(struct qri_page_run) == 32, "qri_page_run layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */
 #define QRI_REGS_SIZE 216

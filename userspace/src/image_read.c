@@ -17,6 +17,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_RLIMITS] = "resource limits",
 	[QRI_THREAD_SIGNALS] = "thread signals",
 	[QRI_THREAD_RESTART] = "interrupted sleep",
+	[QRI_PAGE_RUNS] = "page runs",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -244,6 +245,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 				 qri_read_thread_signals },
 	[QRI_THREAD_RESTART] = { sizeof(struct qri_thread_restart),
 				 qri_read_thread_restart },
+	[QRI_PAGE_RUNS] = { sizeof(struct qri_page_runs), qri_read_page_runs },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -360,7 +362,7 @@ int qri_parse(const void *buf, size_t len, struct qri_image *img,
 			   c.index, img->h.record_count);
 		goto fail;
 	}
-	if (check_complete(img, e))
+	if (check_complete(img, e) || qri_collect_frames(img, e))
 		goto fail;
 	return 0;
 fail:
@@ -380,8 +382,10 @@ void qri_free(struct qri_image *img)
 			free(pr->threads[j].pending);
 			free(pr->threads[j].restart);
 		}
-		for (size_t j = 0; j < pr->nvmas; j++)
+		for (size_t j = 0; j < pr->nvmas; j++) {
 			free(pr->vmas[j].path);
+			free(pr->vmas[j].runs);
+		}
 		for (size_t j = 0; j < pr->nfds; j++)
 			free(pr->fds[j].path);
 		free(pr->threads);
@@ -399,5 +403,6 @@ void qri_free(struct qri_image *img)
 		free(pr->rlimits);
 	}
 	free(img->procs);
+	free(img->frames);
 	memset(img, 0, sizeof(*img));
 }

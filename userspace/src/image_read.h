@@ -50,6 +50,11 @@ int qri_read_signals(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left);
 int qri_read_rlimits(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left);
+int qri_read_page_runs(struct qri_cursor *c, const void *fixed,
+		       const uint8_t *tail, size_t left);
+/* Every frame of the image into img->frames, sorted; a frame listed twice
+ * is refused. */
+int qri_collect_frames(struct qri_image *img, struct qr_err *e);
 int qri_read_thread_signals(struct qri_cursor *c, const void *fixed,
 			    const uint8_t *tail, size_t left);
 int qri_read_thread_restart(struct qri_cursor *c, const void *fixed,

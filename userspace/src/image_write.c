@@ -104,6 +104,14 @@ void qri_add_vma(struct qri_writer *w, const struct qri_vma *v,
 	add2(w, QRI_VMA, &q, sizeof(q), path, q.path_len, NULL, 0);
 }
 
+void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
+		       const struct qri_page_run *runs, uint64_t n)
+{
+	struct qri_page_runs r = { .pid = pid, .vma_start = vma_start, .nr_runs = n };
+
+	add2(w, QRI_PAGE_RUNS, &r, sizeof(r), runs, n * sizeof(*runs), NULL, 0);
+}
+
 void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path)
 {
 	struct qri_fd q = *f;

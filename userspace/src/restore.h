@@ -12,7 +12,8 @@
  * blob, which never returns. On failure before the jump returns -1 after
  * printing why; the child must then exit. status_fd gets the restorer's
  * verdict (restorer.h); the process then waits for the end of file on
- * go_fd before it resumes. */
+ * go_fd before it resumes. Frames of the image (zero copy) are adopted
+ * through /dev/qr-restore, after the hand-back. */
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      int status_fd, int go_fd);
 

@@ -6,24 +6,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../../modules/common/restore_abi.h"
 #include "cli.h"
 #include "commands.h"
 #include "restore.h"
+#include "restore_handback.h"
 #include "restore_tree.h"
 #include "restorer.h"
 
 static const char usage[] =
 	"usage: quickreboot restore --dir DIR\n"
 	"Verifies DIR/image (a bad image is refused and left in place) and\n"
-	"rebuilds every process in it with its old PID, memory (from DIR/pages),\n"
-	"files, credentials and registers; each continues where it stopped.\n"
-	"Each process is created by its restored parent, with its session and\n"
-	"process group; a process whose parent was not checkpointed becomes a\n"
-	"child of init. All resume together once all are ready. One failing\n"
-	"leaves the others (its descendants are not created if it fails first).\n"
+	"rebuilds every process in it with its old PID, memory (from DIR/pages,\n"
+	"and in zero copy the frames left in place, adopted through the restore\n"
+	"module), files, credentials and registers; each continues where it\n"
+	"stopped. Each process is created by its restored parent, with its\n"
+	"session and process group; a process whose parent was not checkpointed\n"
+	"becomes a child of init. All resume together once all are ready. One\n"
+	"failing leaves the others (its descendants are not created if it fails\n"
+	"first) and its frames are freed. In a kernel confined to a boot area,\n"
+	"the rest of RAM is handed back first (the image's frames held aside,\n"
+	"the next boot area kept): run it at every boot; without DIR/image it\n"
+	"does the hand-back alone.\n"
 	QR_EXIT_CODES;
 
 static const char *const steps[] = {
@@ -32,24 +41,57 @@ static const char *const steps[] = {
 	[QR_RST_VDSO] = "placing the vDSO", [QR_RST_MM] = "setting brk and mm fields",
 	[QR_RST_CREDS] = "setting credentials", [QR_RST_TLS] = "setting FS/GS base",
 	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
-	[QR_RST_SIGNALS] = "queueing a thread's pending signals",
 };
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The frames of one process, for RELEASE when it failed. */
+static uint64_t *frames_of(const struct qri_proc_img *pr, uint64_t *n)
+{
+	uint64_t *f = NULL, k = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++)
+			if (pr->vmas[i].runs[j].kind == QRI_RUN_FRAMES)
+				*n += pr->vmas[i].runs[j].count;
+	if (*n)
+		f = malloc(*n * sizeof(*f));
+	for (size_t i = 0; f && i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++) {
+			const struct qri_page_run *r = &pr->vmas[i].runs[j];
+
+			for (uint64_t p = 0; r->kind == QRI_RUN_FRAMES && p < r->count; p++)
+				f[k++] = r->where + p;
+		}
+	if (!f)
+		*n = 0;
+	return f;
+}
+
 /* What process i said at the end of its restore (or that it never said). */
-static int report(const struct qr_restore_ctx *c, size_t i)
+static int report(const struct qr_restore_ctx *c, size_t i,
+		  struct qr_rst_times *times)
 {
 	const struct qri_process *p = &c->img->procs[i].p;
-	unsigned char st[2];
+	unsigned char st[2 + sizeof(struct qr_rst_times)];
 	ssize_t n;
 
 	do
 		n = read(c->status_rd[i], st, sizeof(st));
 	while (n < 0 && errno == EINTR);
-	if (n == 2 && st[0] == QR_RST_OK) {
+	if (n == sizeof(st) && st[0] == QR_RST_OK) {
+		memcpy(times, st + 2, sizeof(*times));
 		printf("restored %u (%s)\n", p->pid, p->comm);
 		return 0;
 	}
-	if (n == 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
+	if (n >= 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
 		qr_error("restore: pid %u (%s): failed %s: %s", p->pid, p->comm,
 			 steps[st[0]], strerror(st[1]));
 	else
@@ -59,11 +101,15 @@ static int report(const struct qr_restore_ctx *c, size_t i)
 }
 
 /* Roots first created here, each with its subtree; then every process
- * reports, and all go on together once all have reported. */
-static int restore_all(const struct qri_image *img, const char *dir)
+ * reports, and all go on together once all have reported. A failed one
+ * gives its frames back. */
+static int restore_all(const struct qri_image *img, const char *dir,
+		       struct qr_handback *hb)
 {
-	struct qr_restore_ctx c;
+	uint64_t adopt = 0, fill = 0, t0 = now_ns();
 	pid_t *roots = calloc(img->nprocs + 1, sizeof(*roots));
+	struct qr_restore_ctx c;
+	uint32_t mode = 0;
 	int failed = 0;
 
 	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
@@ -88,15 +134,34 @@ static int restore_all(const struct qri_image *img, const char *dir)
 	c.go_rd = -1;
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
+		struct qr_rst_times t = { 0 };
 
-		if (report(&c, i)) {
+		if (report(&c, i, &t)) {
+			uint64_t n, *f = frames_of(&img->procs[i], &n);
+
+			if (n)
+				qr_handback_release(hb, f, n);
+			free(f);
 			failed++;
 			if (roots[i] > 0)
 				waitpid(roots[i], NULL, 0);
+			continue;
 		}
+		adopt += t.adopt_ns;
+		fill += t.fill_ns;
+		if (t.adopt_mode)
+			mode = t.adopt_mode;
 	}
 	qr_restore_ctx_free(&c);
 	free(roots);
+	if (img->nframes)
+		qr_handback_release(hb, NULL, 0);
+	printf("restore: hand-back %llu ms, processes %llu ms (adopt %llu ms%s, read pages %llu ms)\n",
+	       (unsigned long long)hb->ns / 1000000,
+	       (unsigned long long)(now_ns() - t0) / 1000000,
+	       (unsigned long long)adopt / 1000000,
+	       mode == QR_MODE_COPY ? ", copy mode" : mode ? ", zero copy" : "",
+	       (unsigned long long)fill / 1000000);
 	return failed;
 }
 
@@ -108,10 +173,12 @@ int cmd_restore(int argc, char **argv)
 		{ 0 },
 	};
 	const char *dir = NULL;
+	struct qr_handback hb;
 	struct qri_image img;
 	struct qr_err e;
 	char path[4096];
-	uint8_t *buf;
+	uint8_t *buf = NULL;
+	struct stat sb;
 	size_t len = 0;
 	int opt, rc, failed = 0;
 	FILE *f;
@@ -127,9 +194,19 @@ int cmd_restore(int argc, char **argv)
 		return qr_usage_error(usage, "restore: --dir DIR, and nothing else, is needed");
 	snprintf(path, sizeof(path), "%s/image", dir);
 	f = fopen(path, "re");
-	buf = malloc(QRI_MAX_SIZE + 1);
+	if (!f && errno == ENOENT) {
+		printf("restore: no %s: hand-back alone\n", path);
+		rc = qr_handback_run(NULL, &hb);
+		if (hb.fd >= 0)
+			close(hb.fd);
+		return rc;
+	}
+	/* As large as the file (a confined kernel has little memory before
+	 * the hand-back), one byte more to see it did not grow. */
+	if (f && !fstat(fileno(f), &sb) && (uint64_t)sb.st_size <= QRI_MAX_SIZE)
+		buf = malloc(sb.st_size + 1);
 	if (f && buf)
-		len = fread(buf, 1, QRI_MAX_SIZE + 1, f);
+		len = fread(buf, 1, sb.st_size + 1, f);
 	if (!f || !buf || ferror(f)) {
 		qr_error("restore: %s: %s", path, strerror(errno));
 		free(buf);
@@ -143,8 +220,14 @@ int cmd_restore(int argc, char **argv)
 		free(buf);
 		return QR_EXIT_UNSAFE;
 	}
-	failed = restore_all(&img, dir);
+	rc = qr_handback_run(&img, &hb);
+	if (!rc)
+		failed = restore_all(&img, dir, &hb);
+	if (!rc && hb.fd >= 0)
+		close(hb.fd);
 	qri_free(&img);
 	free(buf);
+	if (rc)
+		return rc;
 	return failed ? QR_EXIT_FAIL : QR_EXIT_OK;
 }

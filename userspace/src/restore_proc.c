@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "restore_threads.h"
 #include "restore_vdso.h"
 #include "restorer.h"
+#include "../../modules/common/restore_abi.h"
 
 #define PAGE_UP(x) (((x) + 4095) & ~(uint64_t)4095)
 /* Highest user address plus one with 4-level paging, less the guard page:
@@ -33,8 +35,68 @@
 
 struct region {
 	uint8_t *base;
-	uint64_t len, args_off, slots_off, keep_off;
+	uint64_t len, args_off, slots_off, ops_off, keep_off;
 };
+
+/* Zero copy: the region's room for page operations and frame lists. */
+static uint64_t ops_bytes(const struct qri_proc_img *pr)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++)
+			n += sizeof(struct qr_rst_op) +
+				(pr->vmas[i].runs[j].kind == QRI_RUN_FRAMES ?
+				 pr->vmas[i].runs[j].count * 8 : 0);
+	return PAGE_UP(n);
+}
+
+/* One operation per run, except that frame runs at consecutive addresses
+ * make one ADOPT (the module takes any list of frames). The frame lists
+ * follow the operations in the region. */
+static void plan_ops(struct qr_rst_args *a, const struct qri_proc_img *pr,
+		     uint8_t *room)
+{
+	struct qr_rst_op *ops = (struct qr_rst_op *)room;
+	uint64_t nops = 0, *frames;
+
+	for (size_t i = 0; i < pr->nvmas; i++)
+		nops += pr->vmas[i].nruns;
+	frames = (uint64_t *)(ops + nops);
+	nops = 0;
+	a->ops = (uintptr_t)ops;
+	for (uint32_t k = 0; k < a->nvmas; k++) {
+		struct qr_rst_vma *v = &a->vmas[k];
+		const struct qri_vma_img *vi = NULL;
+
+		for (size_t i = 0; i < pr->nvmas; i++)
+			if (pr->vmas[i].v.start == v->start)
+				vi = &pr->vmas[i];
+		v->first_op = nops;
+		for (size_t j = 0; vi && j < vi->nruns; j++) {
+			const struct qri_page_run *r = &vi->runs[j];
+			struct qr_rst_op *last = nops > v->first_op ? &ops[nops - 1] : NULL;
+
+			if (r->kind == QRI_RUN_COPY) {
+				ops[nops++] = (struct qr_rst_op){ .addr = r->addr,
+					.nr = r->count, .arg = r->where,
+					.kind = QR_RST_OP_FILL };
+				continue;
+			}
+			if (!last || last->kind != QR_RST_OP_ADOPT ||
+			    last->addr + last->nr * 4096 != r->addr) {
+				last = &ops[nops++];
+				*last = (struct qr_rst_op){ .addr = r->addr,
+					.arg = (uintptr_t)frames,
+					.kind = QR_RST_OP_ADOPT };
+			}
+			for (uint64_t f = 0; f < r->count; f++)
+				*frames++ = r->where + f;
+			last->nr += r->count;
+		}
+		v->nops = nops - v->first_op;
+	}
+}
 
 /* The New kernel's [vvar...][vdso] block in this process: the vvar areas
  * (one or more, by kernel version) lie right below the vDSO. */
@@ -160,17 +222,19 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
 }
 
 /* The blob, its arguments and a slot per thread, in one region where the
- * old process had nothing (and this one neither); at its end, keep bytes
- * that stay in the process after the restore (restore_restart.h). */
+ * old process had nothing (and this one neither); then room for the page
+ * operations (zero copy) and, at its end, keep bytes that stay in the
+ * process after the restore (restore_restart.h). */
 static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n,
-		      size_t nthreads, uint64_t keep)
+		      size_t nthreads, uint64_t ops_len, uint64_t keep)
 {
 	size_t code = qr_restorer_code_end - qr_restorer_code;
 	uint64_t from = 0x10000000;
 
 	r->args_off = PAGE_UP(code);
 	r->slots_off = r->args_off + PAGE_UP(sizeof(struct qr_rst_args));
-	r->keep_off = PAGE_UP(r->slots_off + nthreads * QR_RST_SLOT);
+	r->ops_off = r->slots_off + nthreads * QR_RST_SLOT;
+	r->keep_off = PAGE_UP(r->ops_off + ops_len);
 	r->len = r->keep_off + keep;
 	for (int tries = 0; tries < 64; tries++) {
 		uint64_t hole = qr_find_hole(areas, n, r->len, from, TASK_SIZE_4L);
@@ -248,6 +312,16 @@ static int restore_files(const struct qri_proc_img *pr, int *status_fd,
 	return qr_restore_fds(pr);
 }
 
+/* Whether some of the process's pages are frames to adopt. */
+static bool has_frames(const struct qri_proc_img *pr)
+{
+	for (size_t i = 0; i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++)
+			if (pr->vmas[i].runs[j].kind == QRI_RUN_FRAMES)
+				return true;
+	return false;
+}
+
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      int status_fd, int go_fd)
 {
@@ -271,7 +345,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		areas[i][1] = pr->vmas[i].v.end;
 	}
 	if (map_region(&r, (const uint64_t (*)[2])areas, pr->nvmas, pr->nthreads,
-		       qr_restart_keep_len(pr)))
+		       ops_bytes(pr), qr_restart_keep_len(pr)))
 		return -1;
 	a = (struct qr_rst_args *)(r.base + r.args_off);
 	memset(a, 0, sizeof(*a));
@@ -288,6 +362,14 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	a->pages_fd = open(path, O_RDONLY | O_CLOEXEC);
 	a->close_fds[0] = a->pages_fd;
 	a->close_fds[2] = err_fd;
+	/* Opened after the files are in place, closed by the blob. */
+	a->restore_fd = has_frames(pr) ?
+		open(QR_RESTORE_DEVICE, O_RDWR | O_CLOEXEC) : -1;
+	a->close_fds[3] = a->restore_fd;
+	if (has_frames(pr) && a->restore_fd < 0) {
+		qr_error("restore: %s: %s", QR_RESTORE_DEVICE, strerror(errno));
+		return -1;
+	}
 	if (a->pages_fd < 0) {
 		qr_error("restore: %s: %s", path, strerror(errno));
 		return -1;
@@ -295,6 +377,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	if (plan_vmas(a, pr) ||
 	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
 		return -1;
+	plan_ops(a, pr, r.base + r.ops_off);
 	qr_restore_plan_mm(a, pr);
 	if (qr_restore_signals(pr))
 		return -1;

@@ -34,6 +34,19 @@ struct qr_rst_vma {
 	int32_t fd;		/* -1 for anonymous memory */
 	uint32_t prot;
 	uint32_t how;		/* QR_RST_MAP_* */
+	uint32_t nops;		/* zero copy: its page operations, from first_op */
+	uint64_t first_op;
+};
+
+/* Zero copy: what fills part of an area once it is mapped. */
+#define QR_RST_OP_FILL 1	/* nr pages read from the pages file at arg */
+#define QR_RST_OP_ADOPT 2	/* the nr frames listed at address arg become
+				 * the pages (QR_RESTORE_IOC_ADOPT) */
+
+struct qr_rst_op {
+	uint64_t addr, nr;
+	uint64_t arg;
+	uint32_t kind;
 	uint32_t pad;
 };
 
@@ -58,6 +71,14 @@ enum qr_rst_step {
 	QR_RST_OK = 0,
 	QR_RST_UNMAP, QR_RST_MAP, QR_RST_FILL, QR_RST_PROTECT, QR_RST_VDSO,
 	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS, QR_RST_THREAD, QR_RST_SIGNALS,
+	QR_RST_ADOPT,
+};
+
+/* On success the status is followed by struct qr_rst_times. */
+struct qr_rst_times {
+	uint64_t adopt_ns, fill_ns;	/* in ADOPT, and reading pages */
+	uint32_t adopt_mode;		/* QR_MODE_* the module used; 0: none */
+	uint32_t pad;
 };
 
 /* One thread to bring back. Its signal frame is built in the region (at
@@ -86,6 +107,10 @@ struct qr_rst_args {
 	uint64_t task_size;			/* unmap up to here */
 	int32_t pages_fd, status_fd;
 	uint32_t nvmas, ntramps;
+	int32_t restore_fd;			/* /dev/qr-restore; -1: none */
+	uint32_t pad;
+	uint64_t ops;				/* struct qr_rst_op[], in the region */
+	struct qr_rst_times times;
 	uint64_t vdso_vvar_addr;		/* ARCH_MAP_VDSO_64 argument; 0: none */
 	uint64_t tramp_page, tramp_len;		/* old vDSO copy: made RX after patching */
 	uint32_t uid[4], gid[4];		/* real, effective, saved, fs */

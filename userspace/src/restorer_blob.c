@@ -11,6 +11,7 @@
  * jump tables, no calls outside this file, so that the flat binary runs at
  * any address. Every syscall is inline assembly.
  */
+#include "../../modules/common/restore_abi.h"
 #include "restorer.h"
 
 #define NR_read 0
@@ -21,8 +22,10 @@
 #define NR_munmap 11
 #define NR_rt_sigprocmask 14
 #define NR_rt_sigreturn 15
+#define NR_ioctl 16
 #define NR_pread64 17
 #define NR_getpid 39
+#define NR_clock_gettime 228
 #define NR_exit_group 231
 #define NR_setresuid 117
 #define NR_setresgid 119
@@ -51,6 +54,7 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_MAP_VDSO_64 0x2003
 #define EINTR 4
+#define CLOCK_MONOTONIC 1
 #define SIG_SETMASK 2
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
@@ -128,14 +132,22 @@ static void __attribute__((noreturn)) fail(struct qr_rst_args *a, int step,
 		sys3(NR_exit_group, 1, 0, 0);
 }
 
-static void fill(struct qr_rst_args *a, const struct qr_rst_vma *v)
+static uint64_t now_ns(void)
 {
-	uint64_t done = 0;
+	long ts[2];
 
-	while (done < v->len) {
-		long n = sys6(NR_pread64, a->pages_fd, (long)(v->start + done),
-			      (long)(v->len - done), (long)(v->pages_off + done),
-			      0, 0);
+	sys3(NR_clock_gettime, CLOCK_MONOTONIC, ts, 0);
+	return (uint64_t)ts[0] * 1000000000ull + (uint64_t)ts[1];
+}
+
+static void fill(struct qr_rst_args *a, uint64_t addr, uint64_t len,
+		 uint64_t off)
+{
+	uint64_t done = 0, t0 = now_ns();
+
+	while (done < len) {
+		long n = sys6(NR_pread64, a->pages_fd, (long)(addr + done),
+			      (long)(len - done), (long)(off + done), 0, 0);
 
 		if (n == -EINTR)
 			continue;
@@ -143,11 +155,26 @@ static void fill(struct qr_rst_args *a, const struct qr_rst_vma *v)
 			fail(a, QR_RST_FILL, n ? n : -5);
 		done += (uint64_t)n;
 	}
+	a->times.fill_ns += now_ns() - t0;
+}
+
+static void adopt(struct qr_rst_args *a, const struct qr_rst_op *op)
+{
+	struct qr_restore_adopt ad = { .addr = op->addr, .nr = op->nr,
+				       .pfns = op->arg };
+	uint64_t t0 = now_ns();
+	long r = sys3(NR_ioctl, a->restore_fd, QR_RESTORE_IOC_ADOPT, &ad);
+
+	if (r)
+		fail(a, QR_RST_ADOPT, r);
+	a->times.adopt_ns += now_ns() - t0;
+	a->times.adopt_mode = ad.mode;
 }
 
 static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 {
-	int saved = v->pages_off != UINT64_MAX;
+	const struct qr_rst_op *ops = (const struct qr_rst_op *)a->ops;
+	int saved = v->pages_off != UINT64_MAX || v->nops;
 	/* Contents are written through the mapping: writable until filled. */
 	long prot = v->prot | (saved ? PROT_WRITE : 0);
 	long flags = MAP_FIXED |
@@ -163,7 +190,14 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 		sys3(NR_close, v->fd, 0, 0);
 	if (!saved)
 		return;
-	fill(a, v);
+	if (v->pages_off != UINT64_MAX)
+		fill(a, v->start, v->len, v->pages_off);
+	for (uint64_t i = v->first_op; i < v->first_op + v->nops; i++) {
+		if (ops[i].kind == QR_RST_OP_FILL)
+			fill(a, ops[i].addr, ops[i].nr * 4096, ops[i].arg);
+		else
+			adopt(a, &ops[i]);
+	}
 	if (prot != (long)v->prot) {
 		r = sys3(NR_mprotect, v->start, v->len, v->prot);
 		if (r)
@@ -242,12 +276,12 @@ static long futex(uint32_t *word, long op, uint32_t val)
 static void barrier(struct qr_rst_args *a)
 {
 	if (__atomic_add_fetch(&a->ready, 1, __ATOMIC_SEQ_CST) == a->nthreads) {
-		unsigned char ok[2] = { QR_RST_OK, 0 };
-
+		unsigned char ok[2 + sizeof(struct qr_rst_times)] = { QR_RST_OK, 0 };
 		char c;
 		long n;
 
-		sys3(NR_write, a->status_fd, ok, 2);
+		copy(ok + 2, (const unsigned char *)&a->times, sizeof(a->times));
+		sys3(NR_write, a->status_fd, ok, sizeof(ok));
 		sys3(NR_close, a->status_fd, 0, 0);
 		/* Every signal is blocked here: only the end of file (or an
 		 * error) ends the read. */

@@ -99,21 +99,34 @@ qr_kernel_of_hop() {
 # Loads the next hop's kernel and initramfs (this initramfs, re-archived
 # from its manifest). QR_NEXT_APPEND, if a hop sets it, is added to the New
 # kernel's command line; QR_NEXT_CMDLINE replaces it whole (it must then
-# carry qr.hop=N+1 itself). A hop may call it early, so that loading is not
+# carry qr.hop=N+1 itself); QR_NEXT_KEXEC_OPTS are added to kexec -l (the
+# placement in the boot area: see qr_next_confined). A hop may call it early, so that loading is not
 # part of a measured downtime; the init loads only if the hop did not.
 qr_kexec_load() {
 	next=$((QR_HOP + 1))
 	krel=$(qr_kernel_of_hop "$next")
 	qr_next_initrd
 	cmdline=${QR_NEXT_CMDLINE:-"$QR_BASE_APPEND qr.hop=$next $QR_APPEND ${QR_NEXT_APPEND:-}"}
-	if ! kexec -l "/boot/vmlinuz-$krel" --initrd=/tmp/next.cpio \
-		--append="$cmdline" >/tmp/.qr_out 2>&1; then
+	# shellcheck disable=SC2086 # options, split on purpose
+	if ! kexec -l ${QR_NEXT_KEXEC_OPTS:-} "/boot/vmlinuz-$krel" \
+		--initrd=/tmp/next.cpio --append="$cmdline" >/tmp/.qr_out 2>&1; then
 		qr_show_output kexec-load /tmp/.qr_out
 		t_fail kexec-load "kexec -l /boot/vmlinuz-$krel failed"
 		return 1
 	fi
 	rm -f /tmp/next.cpio
 	QR_KEXEC_LOADED=$krel
+}
+
+# qr_next_confined [MODE]: the next hop as `quickreboot cmdline` makes it
+# (MODE zero-copy by default, or copy, or auto): QR_NEXT_CMDLINE and, in
+# zero copy, QR_NEXT_KEXEC_OPTS placing the kexec segments in the boot area.
+qr_next_confined() {
+	_mode=${1:-zero-copy}
+	QR_NEXT_CMDLINE=$(quickreboot cmdline --mode "$_mode" \
+		--append "qr.hop=$((QR_HOP + 1))") || return 1
+	QR_NEXT_KEXEC_OPTS=$(quickreboot cmdline --mode "$_mode" --kexec-options) ||
+		return 1
 }
 
 # The initramfs for the next hop, re-archived from this one's manifest:
@@ -129,4 +142,69 @@ qr_kexec_next() {
 	qrt KEXEC "$QR_KEXEC_LOADED"
 	kexec -e
 	t_fail kexec-exec "kexec -e returned"
+}
+
+# Zero copy scenarios (zc-*): a zc-keep process in $ZC_DIR, kept across
+# quick reboots through the shelter at $ZC_SH.
+ZC_SH=/run/quickreboot/shelter
+ZC_DIR=/mnt/disk/zc
+
+# zc_answered FILE: zc-keep answered a request with $ZC_DIR/FILE.
+zc_answered() {
+	qr_wait 60 test -s "$ZC_DIR/$1"
+}
+
+# zc_start MIB: a fresh shelter and a zc-keep process of MIB MiB.
+zc_start() {
+	t_run shelter-load quickreboot shelter load --format || return
+	t_run shelter-mkfs quickreboot shelter mkfs || return
+	t_run shelter-mount quickreboot shelter mount || return
+	mkdir -p "$ZC_DIR"
+	rm -f "$ZC_DIR"/*
+	qr_pids_above 1000
+	zc-keep "$ZC_DIR" "$1" </dev/null >/dev/null 2>&1 &
+	echo $! >"$ZC_DIR/pid"
+	t_run started qr_wait 120 test -s "$ZC_DIR/info"
+}
+
+# zc_checkpoint [MODE]: records the frames, checkpoints (zero copy by
+# default), detaches shelter and disk, and confines the next hop.
+zc_checkpoint() {
+	_p=$(cat "$ZC_DIR/pid")
+	rm -f "$ZC_DIR/frames-before"
+	touch "$ZC_DIR/dump"
+	t_run frames-recorded zc_answered frames-before || return
+	t_run checkpoint quickreboot checkpoint --mode "${1:-zero-copy}" \
+		--dir "$ZC_SH/cp" "$_p" || return
+	cp /tmp/.qr_out /tmp/checkpoint.out
+	qr_show_output checkpoint /tmp/checkpoint.out
+	t_run shelter-umount quickreboot shelter umount
+	sync
+	t_run disk-detach umount -l /mnt/disk
+	t_run confined-cmdline qr_next_confined "${1:-zero-copy}"
+}
+
+# zc_restore: mounts the shelter and restores; output in /tmp/restore.out.
+zc_restore() {
+	t_run shelter-load quickreboot shelter load || return
+	t_run shelter-mount quickreboot shelter mount || return
+	t_run restore quickreboot restore --dir "$ZC_SH/cp"
+	_rc=$?
+	cp /tmp/.qr_out /tmp/restore.out
+	qr_show_output restore /tmp/restore.out
+	return $_rc
+}
+
+# zc_verify: the process is back with its PID and data, no kept page
+# moved to another frame, and it runs on.
+zc_verify() {
+	_p=$(cat "$ZC_DIR/pid")
+	t_eq same-pid zc-keep "$(cat "/proc/$_p/comm" 2>/dev/null)"
+	rm -f "$ZC_DIR/result"
+	touch "$ZC_DIR/verify"
+	t_run verify-written zc_answered result || return
+	t_info result "$(cat "$ZC_DIR/result")"
+	t_eq checksum-equal "$(qr_kv sum "$ZC_DIR/info")" "$(qr_kv sum "$ZC_DIR/result")"
+	t_eq no-frame-moved 0 "$(qr_kv moved "$ZC_DIR/result")"
+	t_run counter-continues test "$(qr_kv counter "$ZC_DIR/result")" -gt 0
 }

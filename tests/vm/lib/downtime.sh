@@ -14,6 +14,8 @@ downtime_phases() {
 	echo "kexec-to-init $(ms "$(stamp 'QRT 0 KEXEC')" "$(stamp 'QRT 1 INIT')")"
 	echo "shelter $(info shelter-ms)"
 	echo "restore $(info restore-ms)"
+	echo "handback $(info handback-ms)"
+	echo "adopt $(info adopt-ms)"
 	echo "total $(ms "$(stamp 'INFO downtime-start')" "$(stamp 'INFO downtime-end')")"
 }
 
@@ -25,6 +27,8 @@ downtime_label() {
 	kexec-to-init) echo "kexec -e to the New kernel's init (host)" ;;
 	shelter) echo "load and mount the shelter" ;;
 	restore) echo "restore" ;;
+	handback) echo "of which: hand RAM back (zero copy)" ;;
+	adopt) echo "of which: adopt frames (zero copy)" ;;
 	total) echo "total, checkpoint start to running (host)" ;;
 	esac
 }

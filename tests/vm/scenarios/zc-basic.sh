@@ -1,0 +1,40 @@
+# Zero copy across kexec: a process holding 64 MiB of pseudo-random data is
+# checkpointed with its anonymous pages left where they are (frames in the
+# image), the New kernel boots confined to the boot area (`quickreboot
+# cmdline`, kexec segments placed there), `quickreboot restore` hands the
+# rest of RAM back holding those frames aside and the process adopts them:
+# same PID, data equal byte for byte, every kept page in the same frame as
+# before (those the Old kernel had put in the first memory block are
+# copied), its counter goes on; fork and copy-on-write work on adopted
+# pages; its exit frees the memory.
+QR_MEM=2048
+# Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
+QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+
+MIB=64
+
+old() {
+	zc_start "$MIB" || return
+	zc_checkpoint || return
+	t_run some-pages-kept grep -q 'zero copy: [1-9][0-9]* pages kept' /tmp/checkpoint.out
+}
+
+new() {
+	P=$(cat "$ZC_DIR/pid")
+	zc_restore
+	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
+	zc_verify || return
+	t_run frames-kept test "$(qr_kv same "$ZC_DIR/result")" -gt 0
+	touch "$ZC_DIR/fork"
+	t_run fork-answered zc_answered forked || return
+	t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"
+	free_before=$(awk '/MemFree/ { print $2 }' /proc/meminfo)
+	kill -9 "$P"
+	t_run exited qr_wait 30 sh -c "! test -e /proc/$P"
+	free_after=$(awk '/MemFree/ { print $2 }' /proc/meminfo)
+	t_info freed-kib "$((free_after - free_before))"
+	t_run exit-frees-memory test $((free_after - free_before)) -ge $((MIB * 1024 * 7 / 8))
+	quickreboot shelter umount
+}

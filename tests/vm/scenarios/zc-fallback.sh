@@ -1,0 +1,28 @@
+# The restore module's copy fallback (force_copy=1, what it does itself
+# where it cannot adopt frames, e.g. under IBT): the same zero-copy
+# checkpoint is restored by copying each frame into a fresh page; the
+# process comes back intact, in new frames.
+QR_MEM=2048
+QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+
+old() {
+	zc_start 64 || return
+	zc_checkpoint
+}
+
+new() {
+	t_run force-copy modprobe restore force_copy=1 || return
+	zc_restore
+	t_run copy-mode-said grep -q 'adopt [0-9]* ms, copy mode' /tmp/restore.out
+	_p=$(cat "$ZC_DIR/pid")
+	t_eq same-pid zc-keep "$(cat "/proc/$_p/comm" 2>/dev/null)"
+	touch "$ZC_DIR/verify"
+	t_run verify-written zc_answered result || return
+	t_info result "$(cat "$ZC_DIR/result")"
+	t_eq checksum-equal "$(qr_kv sum "$ZC_DIR/info")" "$(qr_kv sum "$ZC_DIR/result")"
+	t_run pages-copied test "$(qr_kv moved "$ZC_DIR/result")" -gt 0
+	kill -9 "$_p"
+	quickreboot shelter umount
+}

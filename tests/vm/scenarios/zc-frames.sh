@@ -1,0 +1,47 @@
+# The boot area works before anything adopts a frame: a process's 64 MiB
+# (mlocked, frames read from pagemap) stay in place, byte for byte, across a
+# kexec into a New kernel confined by `quickreboot cmdline` to the boot area
+# reserved at cold boot (kexec segments placed there too); the New kernel
+# reads those frames through /dev/mem and finds every page intact (but
+# those in the first memory block, where the New kernel runs too).
+QR_MEM=2048
+# Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
+QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_DISK=16
+
+F=/mnt/disk/frames
+
+# ram_confined START END: every System RAM range of /proc/iomem lies in the
+# first memory block (128 MiB) or inside [START, END).
+ram_confined() {
+	grep 'System RAM' /proc/iomem | while IFS='- ' read -r s e _; do
+		qrt INFO "ram=$s-$e"
+		[ $((0x$e)) -lt $((0x8000000)) ] && continue
+		[ $((0x$s)) -ge $(($1)) ] && [ $((0x$e)) -lt $(($2)) ] && continue
+		echo "System RAM $s-$e outside the boot area"
+		exit 1
+	done
+}
+
+old() {
+	echo 0 >/proc/sys/vm/compact_unevictable_allowed
+	zc-frames fill 64 "$F" >/tmp/fill.out 2>&1 &
+	t_run filled qr_wait 120 grep -q ready /tmp/fill.out || return
+	t_run confined-cmdline qr_next_confined || return
+	t_info cmdline "$QR_NEXT_CMDLINE"
+	t_info kexec-options "$QR_NEXT_KEXEC_OPTS"
+	case $QR_NEXT_CMDLINE in
+	*'quickreboot.bootarea=384M@0x10000000'*) t_pass boot-area-found ;;
+	*) t_fail boot-area-found "no quickreboot.bootarea=384M@0x10000000" ;;
+	esac
+	t_eq kexec-in-boot-area "--mem-min=0x10000000 --mem-max=0x27ffffff" "$QR_NEXT_KEXEC_OPTS"
+	sync
+}
+
+new() {
+	t_eq new-kernel "$(qr_kernel_of_hop "$QR_HOP")" "$(uname -r)"
+	# Confined: System RAM is the first MiB and the boot area only.
+	t_run only-boot-area-is-ram ram_confined 0x10000000 0x28000000
+	t_run frames-intact zc-frames check "$F" 0x8000000
+	qr_show_output frames /tmp/.qr_out
+}

@@ -1,0 +1,158 @@
+/* See restore_handback.h. */
+#include "restore_handback.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../../modules/common/restore_abi.h"
+#include "cli.h"
+#include "memview.h"
+#include "module_open.h"
+
+#define RESTORE_MODULE "restore"
+
+static const char *const reasons[] = {
+	[QR_BAD_ORDER] = "listed twice",
+	[QR_BAD_NOT_RAM] = "not RAM in the firmware map",
+	[QR_BAD_BOOT_AREA] = "inside memory this kernel runs in",
+	[QR_BAD_KEPT] = "inside a range kept aside (the next boot area, the shelter)",
+	[QR_BAD_BUSY] = "inside a busy resource (the shelter?)",
+	[QR_BAD_COUNT] = "more frames than the RAM holds",
+	[QR_BAD_RANGES] = "RAM ranges refused",
+};
+
+/* Which process and page a refused frame belongs to. */
+static void name_owner(const struct qri_image *img, uint64_t pfn)
+{
+	for (size_t i = 0; img && i < img->nprocs; i++)
+		for (size_t j = 0; j < img->procs[i].nvmas; j++)
+			for (size_t k = 0; k < img->procs[i].vmas[j].nruns; k++) {
+				const struct qri_page_run *r = &img->procs[i].vmas[j].runs[k];
+
+				if (r->kind == QRI_RUN_FRAMES && pfn >= r->where &&
+				    pfn - r->where < r->count)
+					qr_error("restore: frame 0x%" PRIx64 " holds page 0x%" PRIx64 " of process %" PRIu32 " (%s)",
+						 pfn, r->addr + (pfn - r->where) * 4096,
+						 img->procs[i].p.pid, img->procs[i].p.comm);
+			}
+}
+
+static struct qr_restore_range *ranges(const struct qr_spans *v)
+{
+	struct qr_restore_range *r = calloc(v->n + 1, sizeof(*r));
+
+	for (size_t i = 0; r && i < v->n; i++)
+		r[i] = (struct qr_restore_range){ v->s[i].start, v->s[i].end };
+	return r;
+}
+
+static int call(struct qr_handback *hb, const struct qri_image *img,
+		const struct qr_memview *m, const struct qr_span *next)
+{
+	struct qr_restore_range *ram = ranges(&m->fwram), keep[2];
+	struct qr_restore_handback h = {
+		.nr_ram = m->fwram.n, .ram = (uintptr_t)ram,
+		.nr_keep = 1, .keep = (uintptr_t)keep,
+		.nr_pfns = img ? img->nframes : 0,
+		.pfns = (uintptr_t)(img ? img->frames : NULL),
+	};
+	int rc = QR_EXIT_OK;
+
+	keep[0] = (struct qr_restore_range){ next->start, next->end };
+	if (m->has_shelter) {
+		keep[1] = (struct qr_restore_range){ m->shelter.start,
+			m->shelter.start + m->shelter.size };
+		h.nr_keep = 2;
+	}
+	if (!ram)
+		return QR_EXIT_FAIL;
+	if (ioctl(hb->fd, QR_RESTORE_IOC_HANDBACK, &h)) {
+		if (errno == EINVAL && h.bad_reason) {
+			qr_error("restore: the image's frames were refused: frame 0x%" PRIx64 " is %s; nothing was adopted, the image is left in place",
+				 (uint64_t)h.bad_pfn,
+				 h.bad_reason < sizeof(reasons) / sizeof(*reasons) &&
+				 reasons[h.bad_reason] ? reasons[h.bad_reason] : "refused");
+			name_owner(img, h.bad_pfn);
+			rc = QR_EXIT_UNSAFE;
+		} else {
+			qr_error("restore: hand-back: %s", strerror(errno));
+			rc = QR_EXIT_FAIL;
+		}
+	} else {
+		hb->mode = h.mode;
+		hb->added = h.added_bytes;
+		hb->ns = h.elapsed_ns;
+	}
+	free(ram);
+	return rc;
+}
+
+int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
+{
+	struct qr_spans hidden = { 0 };
+	struct qr_memview m;
+	struct qr_span next;
+	uint64_t size;
+	int rc = QR_EXIT_FAIL;
+
+	memset(hb, 0, sizeof(*hb));
+	hb->fd = -1;
+	if (qr_memview_read(&m, NULL))
+		return QR_EXIT_FAIL;
+	if (qr_hidden_ram(&m, &hidden))
+		goto out;
+	if (!m.has_named || !hidden.n) {
+		/* Not confined to a boot area: nothing hidden to give back. */
+		rc = QR_EXIT_OK;
+		if (img && img->nframes) {
+			qr_error("restore: the image keeps %zu frames in place, but this kernel was not confined to a boot area (quickreboot.bootarea= with hidden RAM): they were not preserved; the image is left in place",
+				 img->nframes);
+			rc = QR_EXIT_UNSAFE;
+		}
+		goto out;
+	}
+	size = m.named.size > QR_BOOTAREA_MIN ? m.named.size : QR_BOOTAREA_MIN;
+	if (qr_bootarea_next(&hidden, img ? img->frames : NULL,
+			     img ? img->nframes : 0, size, m.block, &next)) {
+		qr_error("restore: no room for the next boot area (%" PRIu64 " MiB of hidden RAM without frames)",
+			 size >> 20);
+		rc = QR_EXIT_UNSAFE;
+		goto out;
+	}
+	hb->fd = qr_module_open(RESTORE_MODULE, QR_RESTORE_DEVICE, "restore");
+	if (hb->fd < 0)
+		goto out;
+	rc = call(hb, img, &m, &next);
+	if (rc) {
+		close(hb->fd);
+		hb->fd = -1;
+	} else {
+		printf("hand-back: %" PRIu64 " MiB in %" PRIu64 " ms (%s); next boot area %" PRIu64 "M@0x%" PRIx64 "\n",
+		       hb->added >> 20, hb->ns / 1000000,
+		       hb->mode == QR_MODE_ZERO_COPY ? "zero copy" : "copy mode",
+		       (next.end - next.start) >> 20, next.start);
+	}
+out:
+	qr_spans_free(&hidden);
+	qr_memview_free(&m);
+	return rc;
+}
+
+void qr_handback_release(struct qr_handback *hb, const uint64_t *pfns,
+			 uint64_t n)
+{
+	struct qr_restore_release r = { .nr = n, .pfns = (uintptr_t)pfns };
+
+	if (hb->fd < 0)
+		return;
+	if (ioctl(hb->fd, QR_RESTORE_IOC_RELEASE, &r))
+		qr_error("restore: releasing frames: %s", strerror(errno));
+	else if (r.released)
+		printf("released %llu frames no process took\n",
+		       (unsigned long long)r.released);
+}
