@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,17 @@
 
 static const char usage[] =
 	"usage: quickreboot restore --dir DIR\n"
+	"       quickreboot restore --boot\n"
 	"Verifies DIR/image (a bad image is refused and left in place) and\n"
 	"rebuilds every process in it with its old PID, memory (from DIR/pages),\n"
 	"files, credentials and registers; each continues where it stopped.\n"
 	"Processes are restored independently: one failing leaves the others.\n"
+	"--boot is what quickreboot-restore.service runs early in the New\n"
+	"kernel's boot: nothing to do unless the command line has\n"
+	"quickreboot.restore=TOKEN (put there by `quickreboot reboot`); then it\n"
+	"mounts the shelter, restores its checkpoint if its keep record has the\n"
+	"same token, and hands each kept service's processes to its systemd unit\n"
+	"(see quickreboot(8), SYSTEMD).\n"
 	QR_EXIT_CODES;
 
 static const char *const steps[] = {
@@ -82,31 +90,18 @@ static int restore_one(const struct qri_proc_img *pr, const char *dir)
 	return -1;
 }
 
-int cmd_restore(int argc, char **argv)
+int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, 0, 'd' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 },
-	};
-	const char *dir = NULL;
 	struct qri_image img;
 	struct qr_err e;
 	char path[4096];
 	uint8_t *buf;
 	size_t len = 0;
-	int opt, rc, failed = 0;
+	int failed = 0;
 	FILE *f;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		if (qr_common_option(opt, argv, usage, &rc))
-			return rc;
-		if (opt == 'd')
-			dir = optarg;
-	}
-	if (!dir || optind < argc)
-		return qr_usage_error(usage, "restore: --dir DIR, and nothing else, is needed");
+	*ok = NULL;
+	*nok = 0;
 	snprintf(path, sizeof(path), "%s/image", dir);
 	f = fopen(path, "re");
 	buf = malloc(QRI_MAX_SIZE + 1);
@@ -125,10 +120,46 @@ int cmd_restore(int argc, char **argv)
 		free(buf);
 		return QR_EXIT_UNSAFE;
 	}
-	for (size_t i = 0; i < img.nprocs; i++)
-		if (restore_one(&img.procs[i], dir))
+	*ok = calloc(img.nprocs ? img.nprocs : 1, sizeof(**ok));
+	for (size_t i = 0; i < img.nprocs; i++) {
+		if (!*ok || restore_one(&img.procs[i], dir))
 			failed++;
+		else
+			(*ok)[(*nok)++] = img.procs[i].p.pid;
+	}
 	qri_free(&img);
 	free(buf);
 	return failed ? QR_EXIT_FAIL : QR_EXIT_OK;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, 0, 'd' },
+		{ "boot", no_argument, 0, 'b' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 },
+	};
+	const char *dir = NULL;
+	bool boot = false;
+	pid_t *ok;
+	size_t nok;
+	int opt, rc;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		if (qr_common_option(opt, argv, usage, &rc))
+			return rc;
+		if (opt == 'd')
+			dir = optarg;
+		else if (opt == 'b')
+			boot = true;
+	}
+	if (boot && !dir && optind == argc)
+		return qr_restore_boot();
+	if (!dir || boot || optind < argc)
+		return qr_usage_error(usage, "restore: --dir DIR or --boot, and nothing else, is needed");
+	rc = qr_restore_dir(dir, &ok, &nok);
+	free(ok);
+	return rc;
 }
