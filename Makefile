@@ -2,6 +2,7 @@
 #   make                      userspace + modules for every kernel with headers
 #   make KERNELRELEASE=K      ... for kernel K only (KDIR=... for headers elsewhere)
 #   make check                the whole test suite (the README's test command)
+#   make check-debian         the packages in a Debian 12 guest with systemd
 #   make demo                 a quick reboot inside a QEMU guest
 #   make bench                benchmarks: numbers, never a failure on timing
 #   make dkms-source DESTDIR=D   the DKMS source tree, as packaged
@@ -44,6 +45,9 @@ dkms-source:
 check:
 	tests/run-all
 
+check-debian:
+	tests/debian/run
+
 demo:
 	tests/vm/demo
 
@@ -54,4 +58,4 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
 
-.PHONY: all userspace modules dkms-source check demo bench clean
+.PHONY: all userspace modules dkms-source check check-debian demo bench clean

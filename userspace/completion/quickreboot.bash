@@ -20,12 +20,21 @@ _quickreboot()
 	done
 
 	case $prev in
-	--iomem | --file | --root)
+	--iomem | --file | --root | --kernel | --initrd)
 		_filedir
 		return
 		;;
 	--device)
 		COMPREPLY=($(compgen -f -- "${cur:-/dev/shelter}"))
+		return
+		;;
+	--dir)
+		_filedir -d
+		return
+		;;
+	--unit)
+		COMPREPLY=($(compgen -W "$(systemctl list-units --type=service --state=running \
+			--no-legend --plain 2>/dev/null | awk '{print $1}')" -- "$cur"))
 		return
 		;;
 	--region | --shelter | --cmdline | --append)
@@ -36,13 +45,17 @@ _quickreboot()
 	local opts=""
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W 'version shelter cmdline setup status help --help' -- "$cur"))
+		COMPREPLY=($(compgen -W 'version shelter cmdline setup status check checkpoint reboot restore help --help' -- "$cur"))
 		return
 		;;
 	version) opts="--help" ;;
 	cmdline) opts="--cmdline --append --iomem --help" ;;
 	setup) opts="--shelter --dry-run --file --no-update-grub --iomem --cmdline --help" ;;
 	status) opts="--json --root --help" ;;
+	check) opts="--help" ;;
+	checkpoint) opts="--dir --help" ;;
+	reboot) opts="--kernel --initrd --append --unit --help" ;;
+	restore) opts="--dir --boot --help" ;;
 	shelter)
 		case $sub in
 		"")

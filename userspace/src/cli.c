@@ -91,3 +91,13 @@ int qr_common_option(int opt, char **argv, const char *usage, int *rc)
 		return 0;
 	}
 }
+
+int qr_subcommand(int (*cmd)(int, char **), char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	optind = 0;
+	return cmd(argc, argv);
+}

@@ -43,4 +43,8 @@ int qr_parse_pids(char **args, int n, pid_t *pids, const char *cmd,
  * when opt was one of them and the command must return *rc. */
 int qr_common_option(int opt, char **argv, const char *usage, int *rc);
 
+/* Runs another command's function with a NULL-terminated argv (argv[0] its
+ * name), getopt reset. */
+int qr_subcommand(int (*cmd)(int, char **), char **argv);
+
 #endif

@@ -1,7 +1,9 @@
-/* quickreboot reboot --kernel VMLINUZ [--initrd F] [--append A] PID...:
- * the whole quick reboot. Loads the New kernel first (not downtime), then
- * checkpoints into the mounted shelter, unmounts it, syncs and kexecs. */
+/* quickreboot reboot --kernel VMLINUZ [--initrd F] [--append A]
+ * [--unit NAME.service]... [PID...]: the whole quick reboot. Loads the New
+ * kernel first (not downtime), then checkpoints into the shelter, unmounts
+ * it, syncs and kexecs. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <getopt.h>
@@ -9,41 +11,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../modules/common/pfncheck_abi.h"
 #include "cli.h"
 #include "commands.h"
+#include "conf.h"
+#include "keep_record.h"
 #include "next_kernel.h"
+#include "readfile.h"
 #include "run.h"
 #include "shelter_contract.h"
+#include "shelter_ready.h"
+#include "strbuf.h"
+#include "unit_procs.h"
 
 #define QR_CHECKPOINT_DIR QR_SHELTER_MOUNTPOINT "/cp"
 
 static const char usage[] =
 	"usage: quickreboot reboot --kernel VMLINUZ [--initrd FILE] [--append ARGS]\n"
-	"                          [--mode zero-copy|copy|auto] PID...\n"
-	"Quick reboot into VMLINUZ keeping the processes PID...: loads the New\n"
-	"kernel with the command line `quickreboot cmdline --append ARGS` prints,\n"
-	"checkpoints the processes into " QR_CHECKPOINT_DIR " (the shelter must\n"
-	"be mounted: `quickreboot shelter mount`), unmounts the shelter, syncs\n"
-	"and kexecs. Nothing is frozen if the kernel cannot be loaded or a\n"
-	"process cannot be kept; if the kexec itself fails, the processes are\n"
-	"thawed and go on in this kernel. --mode as for `quickreboot cmdline`:\n"
-	"in zero copy the New kernel is placed in the boot area and the\n"
-	"processes' private pages stay where they are.\n"
+	"                          [--mode zero-copy|copy|auto]\n"
+	"                          [--unit NAME.service]... [PID...]\n"
+	"Quick reboot into VMLINUZ keeping the processes of each --unit (every\n"
+	"process in its cgroup) and the processes PID...; with neither, what\n"
+	QR_CONF_PATH " lists (keep-unit, keep-pid). Loads the New kernel with\n"
+	"the command line `quickreboot cmdline --append ARGS` prints, plus\n"
+	QR_KEEP_CMDLINE_PARAM "=TOKEN; mounts the shelter (loading and\n"
+	"formatting a fresh one); writes the keep record (the units and TOKEN)\n"
+	"and checkpoints the processes into " QR_CHECKPOINT_DIR "; unmounts the\n"
+	"shelter, syncs and kexecs. In the New kernel, quickreboot-restore.service\n"
+	"restores them and hands each unit its processes back. Nothing is frozen\n"
+	"if the kernel cannot be loaded or a process cannot be kept; if the kexec\n"
+	"itself fails, the processes are thawed and go on in this kernel.\n"
+	"--mode as for `quickreboot cmdline`: in zero copy the New kernel is\n"
+	"placed in the boot area and the processes' private pages stay where\n"
+	"they are.\n"
 	QR_EXIT_CODES;
-
-/* Runs another quickreboot command in this process. */
-static int subcommand(int (*cmd)(int, char **), char **argv)
-{
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	optind = 0;
-	return cmd(argc, argv);
-}
 
 /* vmlinuz-VER: VER, for /boot/config-VER. */
 static const char *release_of(const char *kernel)
@@ -99,18 +104,146 @@ out:
 }
 
 /* After a failed kexec: the processes go on in this kernel. */
-static void thaw_all(char **pids)
+static void thaw_all(const pid_t *pids, size_t n)
 {
 	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
 
-	for (; fd >= 0 && *pids; pids++) {
-		struct pfncheck_thaw t = { .pid = atoi(*pids) };
+	for (size_t i = 0; fd >= 0 && i < n; i++) {
+		struct pfncheck_thaw t = { .pid = pids[i] };
 
 		if (ioctl(fd, PFNCHECK_IOC_THAW, &t))
-			qr_error("reboot: cannot thaw %s", *pids);
+			qr_error("reboot: cannot thaw %d", (int)pids[i]);
 	}
 	if (fd >= 0)
 		close(fd);
+}
+
+/* What to keep: the units and PIDs of the command line, or of the
+ * configuration file when the command line names none. */
+struct keep_plan {
+	const char **unit;
+	size_t nunits;
+	pid_t *pid;	/* every process: the units' and the named ones */
+	size_t npids;
+	struct qr_keep rec;
+	struct qr_conf conf;
+	char *conf_text;
+};
+
+static int add_pids(struct keep_plan *p, const pid_t *pid, size_t n)
+{
+	pid_t *grown = realloc(p->pid, (p->npids + n) * sizeof(*pid));
+
+	if (!grown)
+		return QR_EXIT_FAIL;
+	p->pid = grown;
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < p->npids && p->pid[j] != pid[i]; j++)
+			;
+		if (j == p->npids)
+			p->pid[p->npids++] = pid[i];
+	}
+	return QR_EXIT_OK;
+}
+
+static int plan_from_conf(struct keep_plan *p)
+{
+	struct qr_err e;
+
+	p->conf_text = qr_read_file(QR_CONF_PATH, 1 << 20);
+	if (!p->conf_text) {
+		qr_error("reboot: nothing to keep: no --unit, no PID, and %s: %s",
+			 QR_CONF_PATH, strerror(errno));
+		return QR_EXIT_USAGE;
+	}
+	if (qr_conf_parse(p->conf_text, strlen(p->conf_text), &p->conf, &e)) {
+		qr_error("reboot: %s: %s", QR_CONF_PATH, e.msg);
+		return QR_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < p->conf.n; i++) {
+		const struct qr_conf_entry *en = &p->conf.entry[i];
+
+		if (en->kind == QR_KEEP_UNIT)
+			p->unit[p->nunits++] = en->unit;
+		else if (add_pids(p, &en->pid, 1))
+			return QR_EXIT_FAIL;
+	}
+	if (!p->nunits && !p->npids) {
+		qr_error("reboot: nothing to keep: no --unit, no PID, and %s lists nothing",
+			 QR_CONF_PATH);
+		return QR_EXIT_USAGE;
+	}
+	return QR_EXIT_OK;
+}
+
+/* Each unit's processes into the keep record and the PID list. */
+static int plan_units(struct keep_plan *p)
+{
+	struct qr_err e;
+
+	for (size_t i = 0; i < p->nunits; i++) {
+		pid_t *pids;
+		size_t n;
+		int rc = qr_unit_processes(p->unit[i], &pids, &n);
+
+		if (!rc && qr_keep_add_unit(&p->rec, p->unit[i], pids, n, &e)) {
+			qr_error("reboot: %s", e.msg);
+			rc = QR_EXIT_USAGE;
+		}
+		if (!rc)
+			rc = add_pids(p, pids, n);
+		free(pids);
+		if (rc)
+			return rc;
+	}
+	return QR_EXIT_OK;
+}
+
+static int new_token(char *token)
+{
+	unsigned char r[QR_KEEP_TOKEN_LEN / 2];
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		qr_error("reboot: getrandom: %s", strerror(errno));
+		return QR_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < sizeof(r); i++)
+		sprintf(token + 2 * i, "%02x", r[i]);
+	return QR_EXIT_OK;
+}
+
+/* DIR/keep, synced: restore --boot reads it in the New kernel. */
+static int write_keep(const struct qr_keep *rec)
+{
+	struct qr_strbuf b = { 0 };
+	int fd, rc = QR_EXIT_FAIL;
+
+	qr_keep_format(rec, &b);
+	if (mkdir(QR_CHECKPOINT_DIR, 0700) && errno != EEXIST)
+		goto out;
+	fd = open(QR_CHECKPOINT_DIR "/" QR_KEEP_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	if (!qr_strbuf_failed(&b) && write(fd, b.s, b.len) == (ssize_t)b.len && !fsync(fd))
+		rc = QR_EXIT_OK;
+	close(fd);
+out:
+	if (rc)
+		qr_error("reboot: writing %s: %s", QR_CHECKPOINT_DIR "/" QR_KEEP_FILE,
+			 strerror(errno));
+	qr_strbuf_free(&b);
+	return rc;
+}
+
+static void plan_free(struct keep_plan *p)
+{
+	free(p->unit);
+	free(p->pid);
+	qr_keep_free(&p->rec);
+	qr_conf_free(&p->conf);
+	free(p->conf_text);
 }
 
 int cmd_reboot(int argc, char **argv)
@@ -120,64 +253,109 @@ int cmd_reboot(int argc, char **argv)
 		{ "initrd", required_argument, 0, 'i' },
 		{ "append", required_argument, 0, 'a' },
 		{ "mode", required_argument, 0, 'm' },
+		{ "unit", required_argument, 0, 'u' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
-	const char *kernel = NULL, *initrd = NULL, *append = NULL;
-	char **cp_argv, *unload[] = { "kexec", "-u", NULL };
+	const char *kernel = NULL, *initrd = NULL, *append = "";
+	char **cp_argv = NULL, *unload[] = { "kexec", "-u", NULL };
 	char *exec_argv[] = { "kexec", "-e", NULL };
 	char *umount_argv[] = { "shelter-umount", NULL };
+	char *full_append = NULL, (*pid_args)[16] = NULL;
+	struct keep_plan p = { .nunits = 0 };
 	int opt, rc, n, want = QR_WANT_AUTO;
 	bool zero_copy = false;
 
+	p.unit = calloc(argc + QR_CONF_MAX_ENTRIES, sizeof(*p.unit));
+	if (!p.unit)
+		return QR_EXIT_FAIL;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		if (qr_common_option(opt, argv, usage, &rc))
-			return rc;
+			goto out;
 		if (opt == 'k')
 			kernel = optarg;
 		else if (opt == 'i')
 			initrd = optarg;
 		else if (opt == 'a')
 			append = optarg;
-		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0)
-			return qr_usage_error(usage, "reboot: unknown mode '%s'", optarg);
+		else if (opt == 'u')
+			p.unit[p.nunits++] = optarg;
+		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0) {
+			rc = qr_usage_error(usage, "reboot: unknown mode '%s'", optarg);
+			goto out;
+		}
 	}
 	n = argc - optind;
-	if (!kernel || n < 1)
-		return qr_usage_error(usage, "reboot: --kernel and at least one PID are needed");
-	if (access(kernel, R_OK) || (initrd && access(initrd, R_OK)))
-		return qr_usage_error(usage, "reboot: cannot read %s",
-				      access(kernel, R_OK) ? kernel : initrd);
+	rc = QR_EXIT_USAGE;
+	if (!kernel) {
+		qr_usage_error(usage, "reboot: --kernel is needed");
+		goto out;
+	}
+	if (access(kernel, R_OK) || (initrd && access(initrd, R_OK))) {
+		qr_usage_error(usage, "reboot: cannot read %s",
+			       access(kernel, R_OK) ? kernel : initrd);
+		goto out;
+	}
+	if (n) {
+		pid_t *named = calloc(n, sizeof(*named));
 
-	cp_argv = calloc(n + 6, sizeof(*cp_argv));
-	if (!cp_argv)
-		return QR_EXIT_FAIL;
-	rc = load_kernel(kernel, initrd, append, want, &zero_copy);
+		rc = named ? qr_parse_pids(argv + optind, n, named, "reboot", usage) : QR_EXIT_FAIL;
+		if (!rc)
+			rc = add_pids(&p, named, n);
+		free(named);
+	} else {
+		rc = p.nunits ? QR_EXIT_OK : plan_from_conf(&p);
+	}
+	if (!rc)
+		rc = plan_units(&p);
+	if (!rc)
+		rc = new_token(p.rec.token);
 	if (rc)
+		goto out;
+	rc = QR_EXIT_FAIL;
+	cp_argv = calloc(p.npids + 6, sizeof(*cp_argv));
+	pid_args = calloc(p.npids, sizeof(*pid_args));
+	if (!cp_argv || !pid_args ||
+	    asprintf(&full_append, "%s%s" QR_KEEP_CMDLINE_PARAM "=%s", append,
+		     *append ? " " : "", p.rec.token) < 0)
 		goto out;
 	cp_argv[0] = "checkpoint";
 	cp_argv[1] = "--dir";
 	cp_argv[2] = QR_CHECKPOINT_DIR;
+	for (size_t i = 0; i < p.npids; i++) {
+		snprintf(pid_args[i], sizeof(pid_args[i]), "%d", (int)p.pid[i]);
+		cp_argv[5 + i] = pid_args[i];
+	}
+
+	rc = load_kernel(kernel, initrd, full_append, want, &zero_copy);
+	if (rc)
+		goto out;
 	cp_argv[3] = "--mode";
 	cp_argv[4] = zero_copy ? "zero-copy" : "copy";
-	memcpy(cp_argv + 5, argv + optind, n * sizeof(*cp_argv));
-	rc = subcommand(cmd_checkpoint, cp_argv);
+	rc = qr_shelter_ready(true);
+	if (!rc)
+		rc = write_keep(&p.rec);
+	if (!rc)
+		rc = qr_subcommand(cmd_checkpoint, cp_argv);
 	if (rc) {
 		qr_run(unload);
 		goto out;
 	}
-	rc = subcommand(cmd_shelter_umount, umount_argv);
+	rc = qr_subcommand(cmd_shelter_umount, umount_argv);
 	if (!rc) {
 		sync();
 		qr_run(exec_argv);
 		qr_error("reboot: kexec -e returned");
 	}
 	/* Still in this kernel: nothing is lost, the processes go on. */
-	thaw_all(argv + optind);
+	thaw_all(p.pid, p.npids);
 	qr_run(unload);
 	rc = QR_EXIT_FAIL;
 out:
 	free(cp_argv);
+	free(pid_args);
+	free(full_append);
+	plan_free(&p);
 	return rc;
 }

@@ -12,6 +12,7 @@ int cmd_check(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_reboot(int argc, char **argv);
+int cmd_adopt(int argc, char **argv);
 
 int cmd_shelter_load(int argc, char **argv);
 int cmd_shelter_check(int argc, char **argv);

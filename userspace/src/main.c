@@ -12,6 +12,7 @@ static const struct qr_command commands[] = {
 	{ "checkpoint", cmd_checkpoint, "checkpoint processes into a directory (copy mode)" },
 	{ "reboot", cmd_reboot, "quick reboot: load the New kernel, checkpoint, kexec" },
 	{ "restore", cmd_restore, "restore the processes of a checkpoint directory" },
+	{ "adopt", cmd_adopt, "systemd: a kept unit takes its restored processes back" },
 	{ 0 },
 };
 

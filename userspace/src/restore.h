@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "image.h"
 
@@ -16,6 +17,19 @@
  * through /dev/qr-restore, after the hand-back. */
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      int status_fd, int go_fd);
+
+/* Restores every process of DIR/image, each with its old PID; one failing
+ * leaves the others. *ok gets the PIDs restored (malloc'd, free it even on
+ * failure), *nok their count. Returns a QR_EXIT_* code: FAIL when any
+ * process failed, UNSAFE when the image was refused. */
+int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok);
+
+/* The hand-back with no image: a kernel confined to its boot area gets
+ * the rest of RAM (nothing to do in a kernel that is not). */
+int qr_handback_alone(void);
+
+/* restore --boot (restore_boot.c). */
+int qr_restore_boot(void);
 
 /* Files with their old numbers, positions and flags. */
 int qr_restore_fds(const struct qri_proc_img *pr);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 static const char usage[] =
 	"usage: quickreboot restore --dir DIR\n"
+	"       quickreboot restore --boot\n"
 	"Verifies DIR/image (a bad image is refused and left in place) and\n"
 	"rebuilds every process in it with its old PID, memory (from DIR/pages,\n"
 	"and in zero copy the frames left in place, adopted through the restore\n"
@@ -33,6 +35,12 @@ static const char usage[] =
 	"the rest of RAM is handed back first (the image's frames held aside,\n"
 	"the next boot area kept): run it at every boot; without DIR/image it\n"
 	"does the hand-back alone.\n"
+	"--boot is what quickreboot-restore.service runs early in the New\n"
+	"kernel's boot: the hand-back, and nothing more unless the command line\n"
+	"has quickreboot.restore=TOKEN (put there by `quickreboot reboot`); then\n"
+	"it mounts the shelter, restores its checkpoint if its keep record has\n"
+	"the same token, and hands each kept service's processes to its systemd\n"
+	"unit (see quickreboot(8), SYSTEMD).\n"
 	QR_EXIT_CODES;
 
 static const char *const steps[] = {
@@ -104,7 +112,7 @@ static int report(const struct qr_restore_ctx *c, size_t i,
  * reports, and all go on together once all have reported. A failed one
  * gives its frames back. */
 static int restore_all(const struct qri_image *img, const char *dir,
-		       struct qr_handback *hb)
+		       struct qr_handback *hb, pid_t *ok, size_t *nok)
 {
 	uint64_t adopt = 0, fill = 0, t0 = now_ns();
 	pid_t *roots = calloc(img->nprocs + 1, sizeof(*roots));
@@ -147,6 +155,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 				waitpid(roots[i], NULL, 0);
 			continue;
 		}
+		ok[(*nok)++] = img->procs[i].p.pid;
 		adopt += t.adopt_ns;
 		fill += t.fill_ns;
 		if (t.adopt_mode)
@@ -165,14 +174,18 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	return failed;
 }
 
-int cmd_restore(int argc, char **argv)
+int qr_handback_alone(void)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, 0, 'd' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 },
-	};
-	const char *dir = NULL;
+	struct qr_handback hb;
+	int rc = qr_handback_run(NULL, &hb);
+
+	if (hb.fd >= 0)
+		close(hb.fd);
+	return rc;
+}
+
+int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok)
+{
 	struct qr_handback hb;
 	struct qri_image img;
 	struct qr_err e;
@@ -180,26 +193,16 @@ int cmd_restore(int argc, char **argv)
 	uint8_t *buf = NULL;
 	struct stat sb;
 	size_t len = 0;
-	int opt, rc, failed = 0;
+	int rc, failed = 0;
 	FILE *f;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		if (qr_common_option(opt, argv, usage, &rc))
-			return rc;
-		if (opt == 'd')
-			dir = optarg;
-	}
-	if (!dir || optind < argc)
-		return qr_usage_error(usage, "restore: --dir DIR, and nothing else, is needed");
+	*ok = NULL;
+	*nok = 0;
 	snprintf(path, sizeof(path), "%s/image", dir);
 	f = fopen(path, "re");
 	if (!f && errno == ENOENT) {
 		printf("restore: no %s: hand-back alone\n", path);
-		rc = qr_handback_run(NULL, &hb);
-		if (hb.fd >= 0)
-			close(hb.fd);
-		return rc;
+		return qr_handback_alone();
 	}
 	/* As large as the file (a confined kernel has little memory before
 	 * the hand-back), one byte more to see it did not grow. */
@@ -220,9 +223,10 @@ int cmd_restore(int argc, char **argv)
 		free(buf);
 		return QR_EXIT_UNSAFE;
 	}
-	rc = qr_handback_run(&img, &hb);
+	*ok = calloc(img.nprocs ? img.nprocs : 1, sizeof(**ok));
+	rc = *ok ? qr_handback_run(&img, &hb) : QR_EXIT_FAIL;
 	if (!rc)
-		failed = restore_all(&img, dir, &hb);
+		failed = restore_all(&img, dir, &hb, *ok, nok);
 	if (!rc && hb.fd >= 0)
 		close(hb.fd);
 	qri_free(&img);
@@ -230,4 +234,36 @@ int cmd_restore(int argc, char **argv)
 	if (rc)
 		return rc;
 	return failed ? QR_EXIT_FAIL : QR_EXIT_OK;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, 0, 'd' },
+		{ "boot", no_argument, 0, 'b' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 },
+	};
+	const char *dir = NULL;
+	bool boot = false;
+	pid_t *ok;
+	size_t nok;
+	int opt, rc;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		if (qr_common_option(opt, argv, usage, &rc))
+			return rc;
+		if (opt == 'd')
+			dir = optarg;
+		else if (opt == 'b')
+			boot = true;
+	}
+	if (boot && !dir && optind == argc)
+		return qr_restore_boot();
+	if (!dir || boot || optind < argc)
+		return qr_usage_error(usage, "restore: --dir DIR or --boot, and nothing else, is needed");
+	rc = qr_restore_dir(dir, &ok, &nok);
+	free(ok);
+	return rc;
 }
