@@ -4,6 +4,7 @@
 #   make check                the whole test suite (the README's test command)
 #   make demo                 a quick reboot inside a QEMU guest
 #   make bench                benchmarks: numbers, never a failure on timing
+#   make bench-reboot         ... of them, reboot time against memory by method
 #   make dkms-source DESTDIR=D   the DKMS source tree, as packaged
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -50,8 +51,11 @@ demo:
 bench:
 	tests/bench/run
 
+bench-reboot:
+	tests/bench/reboot
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
 
-.PHONY: all userspace modules dkms-source check demo bench clean
+.PHONY: all userspace modules dkms-source check demo bench bench-reboot clean
