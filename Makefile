@@ -5,6 +5,7 @@
 #   make check-debian         the packages in a Debian 12 guest with systemd
 #   make demo                 a quick reboot inside a QEMU guest
 #   make bench                benchmarks: numbers, never a failure on timing
+#   make bench-reboot         ... of them, reboot time against memory by method
 #   make dkms-source DESTDIR=D   the DKMS source tree, as packaged
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -54,8 +55,11 @@ demo:
 bench:
 	tests/bench/run
 
+bench-reboot:
+	tests/bench/reboot
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
 
-.PHONY: all userspace modules dkms-source check check-debian demo bench clean
+.PHONY: all userspace modules dkms-source check check-debian demo bench bench-reboot clean

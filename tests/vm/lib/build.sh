@@ -37,17 +37,29 @@ build_userspace() {
 	done
 }
 
-# Copies a dynamically linked program and the libraries ldd lists.
+# Copies a dynamically linked program and the libraries ldd lists. With
+# LIBROOT, libraries found under it (an unpacked package, on
+# LD_LIBRARY_PATH) go where the package would have installed them.
 stage_binary() {
-	local stage=$1 bin=$2 dest=$3 lib
+	local stage=$1 bin=$2 dest=$3 libroot=${4:-} lib
 	install -D -m 755 "$bin" "$stage$dest"
+	if ldd "$bin" | grep 'not found'; then
+		echo "stage_binary: $bin: libraries missing" >&2
+		return 1
+	fi
 	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
-		[ -e "$stage$lib" ] || install -D -m 755 "$lib" "$stage$lib"
+		dest=${libroot:+${lib#"$libroot"}}
+		dest=${dest:-$lib}
+		[ -e "$stage$dest" ] || install -D -m 755 "$lib" "$stage$dest"
 	done
 }
 
 # Kernel modules that the guest loads from the distribution's kernel.
 GUEST_KMODS="virtio_pci virtio_blk ext4 crc32c_generic brd zram"
+# CRIU collects sockets through the diag modules and refuses to start
+# without nf_tables (its kernel probe); tun and veth answer more probes.
+CRIU_KMODS="unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag
+	nf_tables tun veth"
 
 stage_kernel() {
 	local stage=$1 krel=$2 kroot dst f m dep
@@ -60,7 +72,7 @@ stage_kernel() {
 	# Distribution modules: ours' dependencies and those the guest needs.
 	[ -e "$kroot/lib/modules/$krel/modules.dep" ] ||
 		with_lock "depmod-$krel" depmod -b "$kroot" "$krel"
-	for m in $GUEST_KMODS $(for f in "$dst"/updates/*.ko "$dst"/extra/*.ko; do
+	for m in $GUEST_KMODS ${CRIU_ROOT:+$CRIU_KMODS} $(for f in "$dst"/updates/*.ko "$dst"/extra/*.ko; do
 			[ -e "$f" ] && modinfo -F depends "$f" | tr ',' ' '
 		done); do
 		modprobe -d "$kroot" -S "$krel" --show-depends "$m" 2>/dev/null |
@@ -98,6 +110,9 @@ build_initramfs() {
 	ln -s e2fsck "$stage/sbin/fsck.ext4"
 	cp /etc/mke2fs.conf "$stage/etc/"
 	cp "$BUILD"/progs/* "$stage/usr/bin/" 2>/dev/null || true
+	[ "${QR_CRIU:-0}" = 0 ] ||
+		LD_LIBRARY_PATH=$CRIU_ROOT/usr/lib/x86_64-linux-gnu \
+			stage_binary "$stage" "$CRIU_ROOT/usr/sbin/criu" /usr/sbin/criu "$CRIU_ROOT"
 	stage_kernel "$stage" "$old"
 	[ "$new" = "$old" ] || stage_kernel "$stage" "$new"
 	install -m 755 "$VM/guest/init" "$stage/init"
@@ -125,4 +140,23 @@ fetch_busybox() {
 	[ -x "$tmp/root/bin/busybox" ] || { echo "no busybox-static" >&2; return 1; }
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
+}
+
+# Debian's CRIU and the libraries it needs that a host may lack, unpacked
+# into the cache (not installed: the host does not need it): CRIU_ROOT.
+CRIU_PKGS="criu libnet1 libnftables1 libnftnl11 libprotobuf-c1 libnl-3-200
+	libjansson4 libmnl0 libxtables12"
+fetch_criu() {
+	local tmp d
+	CRIU_ROOT=$QR_CACHE/criu/root
+	[ -x "$CRIU_ROOT/usr/sbin/criu" ] && return 0
+	tmp=$(mktemp -d "$QR_CACHE/.criu.XXXXXX")
+	# shellcheck disable=SC2086
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
+		$CRIU_PKGS >/dev/null && for d in ./*.deb; do
+			dpkg-deb -x "$d" root || exit 1
+		done && rm ./*.deb)
+	[ -x "$tmp/root/usr/sbin/criu" ] || { echo "no criu package" >&2; return 1; }
+	rm -rf "$QR_CACHE/criu"
+	mv "$tmp" "$QR_CACHE/criu"
 }

@@ -1,0 +1,121 @@
+/*
+ * qr-bench-workload MIB: the process that `make bench-reboot` carries
+ * across reboots. Holds MIB MiB of pseudo-random data and a progress
+ * counter, and keeps no file open (stdin/out/err aside), so that every
+ * method (our checkpoint, CRIU; on a disk or in the shelter) can carry it.
+ *
+ * Every round (10 ms) it advances the counter and looks whether it now runs
+ * in another boot: the wall-clock time of boot (CLOCK_REALTIME minus
+ * CLOCK_BOOTTIME, constant within a boot, several seconds later in the next
+ * one) moved. Then it is running again: it says so at once on the console,
+ * where the host stamps the line with its own clock
+ * ("QRB running-again pid=P counter=C"), and writes "counter=C" to
+ * /run/qrb-resumed for the guest's script. /run/qrb-resumed is written the
+ * same way once the data is ready at start ("pid=P sum=S counter=0").
+ * When /run/qrb-verify appears it checksums its data again, writes
+ * "sum=S counter=C" to /run/qrb-result and removes /run/qrb-verify.
+ * Files are opened only for these writes, never across a round.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RESUMED "/run/qrb-resumed"
+#define VERIFY "/run/qrb-verify"
+#define RESULT "/run/qrb-result"
+#define NEW_BOOT_NS 1000000000ll
+
+static uint64_t checksum(const uint64_t *d, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ d[i]) * 1099511628211ull;
+	return h;
+}
+
+static long long ns(clockid_t c)
+{
+	struct timespec t;
+
+	clock_gettime(c, &t);
+	return t.tv_sec * 1000000000ll + t.tv_nsec;
+}
+
+/* The wall-clock time this kernel booted at. */
+static long long boot_wall(void)
+{
+	return ns(CLOCK_REALTIME) - ns(CLOCK_BOOTTIME);
+}
+
+/* Writes TEXT to PATH (created, truncated), closing it at once. */
+static void put(const char *path, int flags, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0644);
+
+	if (fd < 0)
+		return;
+	if (write(fd, text, strlen(text)) < 0)
+		perror(path);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	uint64_t *d, x = 88172645463325252ull, counter = 0;
+	size_t words = argc == 2 ? strtoul(argv[1], NULL, 10) << 17 : 0;
+	long long boot;
+	char line[160];
+
+	if (!words) {
+		fprintf(stderr, "usage: qr-bench-workload MIB\n");
+		return 2;
+	}
+	d = mmap(NULL, words * 8, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (d == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	for (size_t i = 0; i < words; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		d[i] = x;
+	}
+	snprintf(line, sizeof(line), "pid=%d sum=%016llx counter=0\n", getpid(),
+		 (unsigned long long)checksum(d, words));
+	put(RESUMED, O_CREAT | O_TRUNC, line);
+	boot = boot_wall();
+	for (;;) {
+		long long now;
+
+		nanosleep(&nap, NULL);
+		counter++;
+		now = boot_wall();
+		if (llabs(now - boot) > NEW_BOOT_NS) {
+			boot = now;
+			snprintf(line, sizeof(line),
+				 "QRB running-again pid=%d counter=%llu\n",
+				 getpid(), (unsigned long long)counter);
+			put("/dev/console", O_NOCTTY, line);
+			snprintf(line, sizeof(line), "counter=%llu\n",
+				 (unsigned long long)counter);
+			put(RESUMED, O_CREAT | O_TRUNC, line);
+		}
+		if (!access(VERIFY, F_OK)) {
+			snprintf(line, sizeof(line), "sum=%016llx counter=%llu\n",
+				 (unsigned long long)checksum(d, words),
+				 (unsigned long long)counter);
+			put(RESULT, O_CREAT | O_TRUNC, line);
+			unlink(VERIFY);
+		}
+	}
+}

@@ -1,0 +1,234 @@
+# The guest of `make bench-reboot` (tests/bench/reboot writes one copy per
+# workload size, the settings up to QR_CRIU changed). One guest session
+# works through a plan of reboots kept on its disk: each boot finishes the
+# step that rebooted into it (restore; then the workload must answer with
+# its data intact and its counter gone on) and starts the next one. The
+# workload is one process carried from reboot to reboot, started again
+# only when a step lost it. The host times each step from the guest's
+# "QRT <hop> REBOOT <method> ..." line to the workload's own
+# "QRB running-again" line (the floor: to the next init), both stamped with
+# the host's clock as they arrive on the console.
+#
+# Methods (what the reboot command does; then what the next boot does):
+#   floor          kexec -l, kexec -e; no workload (ends at the next init)
+#   firmware-disk  our checkpoint to the disk, reboot -f (QEMU resets:
+#                  firmware, the kernel again); restore from the disk
+#   kexec-disk     kexec -l, our checkpoint to the disk, kexec -e; restore
+#   qr-copy        quickreboot reboot (copy mode, through the shelter);
+#                  shelter load + mount, quickreboot restore
+#   qr-zero-copy   quickreboot reboot --mode zero-copy; the same (skipped
+#                  as unavailable while quickreboot has no --mode)
+#   criu-disk      kexec -l, criu dump to the disk, kexec -e; criu restore
+#   criu-shelter   kexec -l, criu dump into the shelter, kexec -e; shelter
+#                  load + mount, criu restore
+# Every reboot command syncs before its kexec (quickreboot reboot and
+# reboot -f do it themselves).
+BENCH_MIB=10
+BENCH_RUNS=1
+BENCH_METHODS="floor firmware-disk kexec-disk qr-copy qr-zero-copy criu-disk criu-shelter"
+SHELTER=128M
+QR_MEM=2048
+QR_DISK=256
+# Boot area [256 MiB, 640 MiB) for zero copy, the shelter at 768 MiB.
+QR_APPEND="memmap=384M\$0x10000000 memmap=$SHELTER\$0x30000000 quickreboot.shelter=$SHELTER@0x30000000"
+QR_HOP_TIMEOUT=900
+QR_RESET=1
+QR_CRIU=1
+
+B=/mnt/disk/bench
+SH=/run/quickreboot/shelter
+W=qr-bench-workload
+CRIU_MODS="unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag nf_tables tun veth"
+
+hop() {
+	mkdir -p $B
+	if [ ! -e $B/plan ]; then
+		bench_next_boot
+		bench_plan >$B/plan
+		qr_mode_option >/dev/null ||
+			t_info unavailable "qr-zero-copy: quickreboot reboot has no --mode"
+	fi
+	[ ! -e $B/current ] || bench_finish $(cat $B/current)
+	while step=$(sed -n "$(($(cat $B/done) + 1))p" $B/plan) && [ -n "$step" ]; do
+		bench_start $step
+	done
+	t_info bench-done "$(cat $B/done) steps"
+}
+
+# What every kexec boots, on the disk: the kernel, and this initramfs
+# without the kernels and the test programs (all kexec methods load the
+# same; a cold boot gets the whole initramfs from the firmware).
+bench_next_boot() {
+	cp "/boot/vmlinuz-$(qr_kernel_of_hop 1)" $B/vmlinuz
+	(cd / && { grep -v -e '^boot/' -e '^usr/bin/.' /etc/qr/manifest &&
+		echo usr/bin/$W; } | cpio -o -H newc >$B/next.cpio 2>/dev/null)
+}
+
+# "METHOD RUN" lines: the floor first (it needs no workload), then the
+# methods in turn, run after run, so that a slow spell of the host falls
+# on all of them.
+bench_plan() {
+	local m r
+	for r in $(seq "$BENCH_RUNS"); do
+		case " $BENCH_METHODS " in *" floor "*) echo "floor $r" ;; esac
+	done
+	for r in $(seq "$BENCH_RUNS"); do
+		for m in $BENCH_METHODS; do
+			[ "$m" = floor ] && continue
+			[ "$m" = qr-zero-copy ] && ! qr_mode_option >/dev/null && continue
+			echo "$m $r"
+		done
+	done
+	echo 0 >$B/done
+}
+
+# "--mode copy" when this quickreboot knows modes (it would otherwise
+# choose zero copy by itself once it can); fails when it does not.
+qr_mode_option() {
+	quickreboot reboot --help 2>&1 | grep -q -- --mode && echo "--mode copy"
+}
+
+bench_next() {
+	rm -f $B/current
+	echo $(($(cat $B/done) + 1)) >$B/done
+}
+
+# The workload, running: P. Started when no step carried one here.
+bench_workload() {
+	P=$(cat $B/pid 2>/dev/null)
+	# comm holds 15 characters of the name.
+	case $(cat /proc/"${P:-0}"/comm 2>/dev/null) in qr-bench-work*) return 0 ;; esac
+	rm -f /run/qrb-resumed
+	qr_pids_above 1000
+	setsid $W "$BENCH_MIB" </dev/null >/dev/null 2>&1 &
+	P=$!
+	t_run workload-ready qr_wait 600 test -s /run/qrb-resumed || return 1
+	echo "$P" >$B/pid
+	qr_kv sum /run/qrb-resumed >$B/sum
+	echo 0 >$B/counter
+	t_info workload "pid $P, $BENCH_MIB MiB, checksum $(cat $B/sum)"
+}
+
+# The shelter loaded, mounted and empty (formatted when it carries nothing).
+bench_shelter() {
+	if ! grep -q " $SH " /proc/mounts; then
+		grep -q '^shelter ' /proc/modules ||
+			quickreboot shelter load --format || return 1
+		quickreboot shelter mount 2>/dev/null ||
+			{ quickreboot shelter mkfs && quickreboot shelter mount; } || return 1
+	fi
+	rm -rf $SH/cp $SH/criu
+}
+
+# The New kernel loaded for kexec -e: its command line is the one
+# quickreboot reboot gives a copy-mode reboot.
+bench_kexec_load() {
+	kexec -l $B/vmlinuz --initrd=$B/next.cpio \
+		--append="$(quickreboot cmdline $(qr_mode_option) --append qr.hop=1)"
+}
+
+bench_criu_ready() {
+	ip link set lo up && modprobe -a $CRIU_MODS
+}
+
+# bench_start METHOD RUN: reboots, or returns when the step failed.
+bench_start() {
+	local m=$1 r=$2 ready=true
+	case $m in
+	floor) ;;
+	qr-*) ready="bench_workload && t_run shelter-ready bench_shelter" ;;
+	criu-shelter) ready="bench_workload && t_run shelter-ready bench_shelter &&
+		mkdir -p $SH/criu && bench_criu_ready" ;;
+	criu-disk) ready="bench_workload && mkdir -p $B/criu && bench_criu_ready" ;;
+	*) ready="bench_workload && mkdir -p $B/cp" ;;
+	esac
+	if ! eval "$ready"; then
+		t_fail "$m-run$r" "could not get ready"
+		qrt INFO "step=$m:$r:failed"
+		bench_next
+		return
+	fi
+	echo "$m $r" >$B/current
+	sync
+	qrt REBOOT "$m mib=$BENCH_MIB run=$r"
+	case $m in
+	floor)
+		bench_kexec_load && sync && kexec -e ;;
+	firmware-disk)
+		quickreboot checkpoint --dir $B/cp "$P" && reboot -f ;;
+	kexec-disk)
+		bench_kexec_load && quickreboot checkpoint --dir $B/cp "$P" &&
+			sync && kexec -e ;;
+	qr-copy)
+		quickreboot reboot $(qr_mode_option) --kernel $B/vmlinuz \
+			--initrd $B/next.cpio --append qr.hop=1 "$P" ;;
+	qr-zero-copy)
+		quickreboot reboot --mode zero-copy --kernel $B/vmlinuz \
+			--initrd $B/next.cpio --append qr.hop=1 "$P" ;;
+	criu-disk)
+		bench_kexec_load &&
+			criu dump -t "$P" -D $B/criu --shell-job -o dump.log &&
+			sync && kexec -e ;;
+	criu-shelter)
+		bench_kexec_load &&
+			criu dump -t "$P" -D $SH/criu --shell-job -o dump.log &&
+			quickreboot shelter umount && sync && kexec -e ;;
+	esac >/tmp/.qr_out 2>&1
+	qr_show_output "$m" /tmp/.qr_out
+	[ ! -e $B/criu/dump.log ] || tail -n 20 $B/criu/dump.log >/tmp/.qr_out
+	[ ! -e $SH/criu/dump.log ] || tail -n 20 $SH/criu/dump.log >/tmp/.qr_out
+	qr_show_output "$m" /tmp/.qr_out
+	t_fail "$m-run$r" "the reboot command returned"
+	qrt INFO "step=$m:$r:failed"
+	bench_next
+}
+
+# bench_finish METHOD RUN: in the boot METHOD rebooted into.
+bench_finish() {
+	local m=$1 r=$2 ok=failed log=
+	P=$(cat $B/pid 2>/dev/null)
+	case $m in
+	floor) ;;
+	firmware-disk | kexec-disk)
+		quickreboot restore --dir $B/cp ;;
+	qr-copy | qr-zero-copy)
+		quickreboot shelter load && quickreboot shelter mount &&
+			quickreboot restore --dir $SH/cp ;;
+	criu-disk)
+		log=$B/criu/restore.log
+		bench_criu_ready && criu restore -D $B/criu --shell-job -d -o restore.log ;;
+	criu-shelter)
+		log=$SH/criu/restore.log
+		bench_criu_ready && quickreboot shelter load &&
+			quickreboot shelter mount &&
+			criu restore -D $SH/criu --shell-job -d -o restore.log ;;
+	esac >/tmp/.qr_out 2>&1
+	rc=$?
+	if [ "$m" = floor ]; then
+		ok=ok
+	elif [ $rc != 0 ]; then
+		qr_show_output "$m-restore" /tmp/.qr_out
+		[ -z "$log" ] || ! tail -n 20 "$log" >/tmp/.qr_out ||
+			qr_show_output "$m-restore" /tmp/.qr_out
+		t_fail "$m-run$r" "restore exited $rc"
+	elif bench_check "$m-run$r"; then
+		ok=ok
+	fi
+	qrt INFO "step=$m:$r:$ok"
+	rm -rf $B/cp $B/criu
+	[ "$ok" = ok ] || rm -f $B/pid
+	bench_next
+}
+
+# The restored workload runs again, its data intact, its counter further.
+bench_check() {
+	local was
+	t_run "$1-running" qr_wait 120 test -s /run/qrb-resumed || return 1
+	was=$(cat $B/counter)
+	qr_kv counter /run/qrb-resumed >$B/counter
+	rm -f /run/qrb-result
+	touch /run/qrb-verify
+	t_run "$1-answers" qr_wait 600 test -s /run/qrb-result || return 1
+	t_run "$1-data-intact" test "$(cat $B/sum)" = "$(qr_kv sum /run/qrb-result)" &&
+		t_run "$1-counter-goes-on" test "$(cat $B/counter)" -gt "$was"
+}
