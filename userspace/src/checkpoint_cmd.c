@@ -48,7 +48,7 @@ static int write_synced(const char *dir, const char *name, const void *buf,
 }
 
 static int capture_all(const char *dir, int fd, int n,
-		       const struct qr_frozen *fr)
+		       const struct qr_frozen *fr, const struct qr_subtree *st)
 {
 	struct qr_pages pg = { .off = 0 };
 	struct qri_writer w;
@@ -67,6 +67,9 @@ static int capture_all(const char *dir, int fd, int n,
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i]))
 			goto out;
+	/* After their parents' records, which the reader wants first. */
+	for (int i = 0; i < st->nzombies; i++)
+		qri_add_zombie(&w, &st->zombies[i]);
 	if (fsync(pg.fd)) {
 		qr_error("checkpoint: %s: %s", path, strerror(errno));
 		goto out;
@@ -163,7 +166,7 @@ int cmd_checkpoint(int argc, char **argv)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
 	if (frozen == st.n && tree_unchanged(pids, n, &st) &&
-	    !capture_all(dir, fd, st.n, fr))
+	    !capture_all(dir, fd, st.n, fr, &st))
 		rc = QR_EXIT_OK;
 	/* Frozen processes stay frozen after the module's fd is closed: the
 	 * freeze belongs to the module, not to this command. */

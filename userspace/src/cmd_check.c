@@ -13,8 +13,8 @@ static const char usage[] =
 	"Says whether a quick reboot can keep these processes and all their\n"
 	"descendants (what checkpoint takes), listing each: names every\n"
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
-	"shared anonymous memory, devices, traced processes, zombies, sessions\n"
-	"and groups restore cannot rebuild, ...). Reads /proc\n"
+	"shared anonymous memory, devices, traced processes, sessions and\n"
+	"groups restore cannot rebuild, ...); zombies are kept as such. Reads /proc\n"
 	"only: nothing is frozen or changed.\n"
 	QR_EXIT_CODES;
 
@@ -54,6 +54,13 @@ int cmd_check(int argc, char **argv)
 			else
 				printf("%d (child of %d): can be kept\n",
 				       st.pids[i], st.ppids[i]);
+		}
+		for (int i = 0; !rc && i < st.nzombies; i++) {
+			const struct qri_zombie *z = &st.zombies[i];
+
+			printf("%u (child of %u): can be kept as it is: exited (%s %u), not yet reaped\n",
+			       z->pid, z->ppid, z->status & 0x7f ? "signal" : "status",
+			       z->status & 0x7f ? z->status & 0x7f : z->status >> 8);
 		}
 		qr_subtree_free(&st);
 	}

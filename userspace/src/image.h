@@ -59,6 +59,8 @@ struct qri_image {
 	struct qri_header h;
 	struct qri_proc_img *procs;
 	size_t nprocs;
+	struct qri_zombie *zombies;
+	size_t nzombies;
 	size_t skipped;		/* optional records of unknown types */
 };
 
@@ -97,6 +99,7 @@ void qri_add_thread_signals(struct qri_writer *w,
 			    const struct qri_siginfo *pending);
 void qri_add_thread_restart(struct qri_writer *w,
 			    const struct qri_thread_restart *r);
+void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

@@ -37,7 +37,8 @@ static const char *const steps[] = {
 /* What process i said at the end of its restore (or that it never said). */
 static int report(const struct qr_restore_ctx *c, size_t i)
 {
-	const struct qri_process *p = &c->img->procs[i].p;
+	uint32_t pid = qr_restore_pid(c, i);
+	const char *comm = qr_restore_comm(c, i);
 	unsigned char st[2];
 	ssize_t n;
 
@@ -45,15 +46,16 @@ static int report(const struct qr_restore_ctx *c, size_t i)
 		n = read(c->status_rd[i], st, sizeof(st));
 	while (n < 0 && errno == EINTR);
 	if (n == 2 && st[0] == QR_RST_OK) {
-		printf("restored %u (%s)\n", p->pid, p->comm);
+		printf("restored %u (%s)%s\n", pid, comm, i < c->img->nprocs ? "" :
+		       ": exited, for its parent's wait()");
 		return 0;
 	}
 	if (n == 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
-		qr_error("restore: pid %u (%s): failed %s: %s", p->pid, p->comm,
+		qr_error("restore: pid %u (%s): failed %s: %s", pid, comm,
 			 steps[st[0]], strerror(st[1]));
 	else
 		qr_error("restore: pid %u (%s): failed before its memory was replaced, or not created (its parent failed first)",
-			 p->pid, p->comm);
+			 pid, comm);
 	return -1;
 }
 
@@ -62,14 +64,14 @@ static int report(const struct qr_restore_ctx *c, size_t i)
 static int restore_all(const struct qri_image *img, const char *dir)
 {
 	struct qr_restore_ctx c;
-	pid_t *roots = calloc(img->nprocs + 1, sizeof(*roots));
+	pid_t *roots = calloc(img->nprocs + img->nzombies + 1, sizeof(*roots));
 	int failed = 0;
 
 	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
 		if (roots)
 			qr_restore_ctx_free(&c);
 		free(roots);
-		return (int)img->nprocs;
+		return (int)(img->nprocs + img->nzombies);
 	}
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
@@ -79,7 +81,7 @@ static int restore_all(const struct qri_image *img, const char *dir)
 	}
 	/* Every process exists now, or never will: only they hold the write
 	 * ends from here on, so a missing report reads as the end of file. */
-	for (size_t i = 0; i < img->nprocs; i++) {
+	for (size_t i = 0; i < c.tree.n; i++) {
 		close(c.status_wr[i]);
 		c.status_wr[i] = -1;
 	}
