@@ -63,6 +63,13 @@ static int list_all(struct entry **out, size_t *n)
 	return 0;
 }
 
+/* Exited, not reaped. A leader that left by pthread_exit() shows Z too,
+ * while its other threads run on: its process is alive. */
+static int zombie(const struct entry *en)
+{
+	return en->st.state == 'Z' && en->st.nthreads <= 1;
+}
+
 static const struct entry *lookup(const struct entry *all, size_t n, pid_t pid)
 {
 	for (size_t i = 0; i < n; i++)
@@ -174,7 +181,7 @@ int qr_subtree_find(const pid_t *roots, int nroots, struct qr_subtree *st)
 		for (size_t i = 0; i < n; i++) {
 			if ((pid_t)all[i].st.ppid != st->pids[k])
 				continue;
-			if (all[i].st.state == 'Z')
+			if (zombie(&all[i]))
 				add_zombie(st, &all[i]);
 			else
 				add(st, all[i].pid, st->pids[k], cap);
@@ -188,7 +195,7 @@ int qr_subtree_find(const pid_t *roots, int nroots, struct qr_subtree *st)
 	for (int k = 0; k < st->nroots; k++) {
 		const struct entry *en = lookup(all, n, st->pids[k]);
 
-		if (en && en->st.state == 'Z') {
+		if (en && zombie(en)) {
 			qr_error("process %d: exited (a zombie): nothing to carry",
 				 st->pids[k]);
 			refused++;
