@@ -52,6 +52,9 @@ static int list_all(struct entry **out, size_t *n)
 			struct entry *m = realloc(*out, (cap = cap * 2 + 64) * sizeof(*m));
 
 			if (!m) {
+				qr_error("/proc: out of memory");
+				free(*out);
+				*out = NULL;
 				closedir(d);
 				return -1;
 			}
