@@ -44,8 +44,9 @@ static void check(const struct qri_image *img)
  * order, after its parent. */
 static void plan_tree(const struct qri_image *img)
 {
-	struct qr_tree_proc *p = calloc(img->nprocs + 1, sizeof(*p));
-	uint8_t *seen = calloc(img->nprocs + 1, 1);
+	size_t n = img->nprocs + img->nzombies;
+	struct qr_tree_proc *p = calloc(n + 1, sizeof(*p));
+	uint8_t *seen = calloc(n + 1, 1);
 	struct qr_tree t;
 	struct qr_err e;
 
@@ -55,7 +56,11 @@ static void plan_tree(const struct qri_image *img)
 		p[i] = (struct qr_tree_proc) { img->procs[i].p.pid,
 			img->procs[i].p.ppid, img->procs[i].p.pgid,
 			img->procs[i].p.sid };
-	if (qr_tree_plan(p, img->nprocs, &t, &e) == 0) {
+	for (size_t i = 0; i < img->nzombies; i++)
+		p[img->nprocs + i] = (struct qr_tree_proc) { img->zombies[i].pid,
+			img->zombies[i].ppid, img->zombies[i].pgid,
+			img->zombies[i].sid };
+	if (qr_tree_plan(p, n, &t, &e) == 0) {
 		for (size_t k = 0; k < t.n; k++) {
 			size_t i = t.order[k];
 

@@ -111,6 +111,13 @@ int main(int argc, char **argv)
 		if (q.pid == rs.pid)
 			qri_add_thread_restart(&w, &rs);
 	}
+	{
+		struct qri_zombie z = { .pid = 204, .ppid = 200, .pgid = 200,
+					.sid = 200, .status = 9 << 8,
+					.comm = "gone" };
+
+		qri_add_zombie(&w, &z);
+	}
 	save(argv[1], "tree", &w);
 
 	/* Zero copy: an area whose pages are frames and copied runs. */

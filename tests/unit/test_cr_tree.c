@@ -245,3 +245,49 @@ TEST(restart_sleep_only_for_restart_block)
 	CHECK_U64(ts[0], 0);
 	CHECK_U64(ts[1], 0);
 }
+
+static int parse_zombie(const struct qri_zombie *z, struct qri_image *img,
+			struct qr_err *e)
+{
+	static unsigned char regs[QRI_REGS_SIZE];
+	struct qri_process p = { .pid = 60, .ppid = 1, .pgid = 60, .sid = 60 };
+	struct qri_thread t = { .pid = 60, .tid = 60, .regs_len = QRI_REGS_SIZE };
+	struct qri_writer w;
+	int rc;
+
+	qri_writer_init(&w, "test");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, NULL);
+	qri_add_zombie(&w, z);
+	CHECK(qri_finish(&w) == 0);
+	rc = qri_parse(w.buf, w.len, img, e);
+	qri_writer_free(&w);
+	return rc;
+}
+
+TEST(image_zombie_record)
+{
+	struct qri_zombie z = { .pid = 61, .ppid = 60, .pgid = 60, .sid = 60,
+				.status = 9 << 8, .comm = "gone" };
+	struct qri_image img;
+	struct qr_err e;
+
+	CHECK(parse_zombie(&z, &img, &e) == 0);
+	CHECK_U64(img.nzombies, 1);
+	CHECK_U64(img.zombies[0].status, 0x900);
+	qri_free(&img);
+	z.status = 0x80 | 11;	/* SIGSEGV, core dumped */
+	CHECK(parse_zombie(&z, &img, &e) == 0);
+	qri_free(&img);
+	z.status = 0x137f;	/* stopped: not an end */
+	CHECK(parse_zombie(&z, &img, &e) == -1);
+	CHECK(strstr(e.msg, "status 0x137f"));
+	z.status = 0;
+	z.ppid = 70;		/* its parent must be in the image */
+	CHECK(parse_zombie(&z, &img, &e) == -1);
+	CHECK(strstr(e.msg, "pid 70 has no process record"));
+	z.ppid = 60;
+	z.pid = 60;		/* a PID once */
+	CHECK(parse_zombie(&z, &img, &e) == -1);
+	CHECK(strstr(e.msg, "listed twice"));
+}

@@ -11,7 +11,8 @@
 enum { F_STATE = 3, F_PPID = 4, F_PGRP = 5, F_SESSION = 6, F_THREADS = 20,
        F_STARTCODE = 26, F_ENDCODE = 27, F_STARTSTACK = 28,
        F_START_DATA = 45, F_END_DATA = 46, F_START_BRK = 47, F_ARG_START = 48,
-       F_ARG_END = 49, F_ENV_START = 50, F_ENV_END = 51, F_LAST = 51 };
+       F_ARG_END = 49, F_ENV_START = 50, F_ENV_END = 51, F_EXIT_CODE = 52,
+       F_LAST = 52 };
 
 int qr_stat_parse(const char *text, struct qr_stat *st, struct qr_err *e)
 {
@@ -56,6 +57,7 @@ int qr_stat_parse(const char *text, struct qr_stat *st, struct qr_err *e)
 	st->arg_end = f[F_ARG_END];
 	st->env_start = f[F_ENV_START];
 	st->env_end = f[F_ENV_END];
+	st->exit_code = f[F_EXIT_CODE] > UINT32_MAX ? UINT32_MAX : f[F_EXIT_CODE];
 	return 0;
 }
 

@@ -13,6 +13,7 @@ struct qr_stat {
 	uint64_t start_code, end_code, start_stack;
 	uint64_t start_data, end_data, start_brk;
 	uint64_t arg_start, arg_end, env_start, env_end;
+	uint32_t exit_code;	/* a zombie's wait(2) status (Linux 3.5 and later) */
 };
 
 /* "pid (comm) state ppid pgrp session ...": comm may hold anything, even

@@ -107,7 +107,8 @@ static void remove_partial(const char *dir)
 }
 
 static int capture_all(const char *dir, int fd, int n,
-		       const struct qr_frozen *fr, struct qr_zc *zc)
+		       const struct qr_frozen *fr, const struct qr_subtree *st,
+		       struct qr_zc *zc)
 {
 	struct qr_pages pg = { .off = 0 };
 	struct qri_writer w;
@@ -126,6 +127,9 @@ static int capture_all(const char *dir, int fd, int n,
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
+	/* After their parents' records, which the reader wants first. */
+	for (int i = 0; i < st->nzombies; i++)
+		qri_add_zombie(&w, &st->zombies[i]);
 	if (qr_test_fail("capture"))
 		goto out;
 	if (fsync(pg.fd)) {
@@ -260,7 +264,7 @@ int cmd_checkpoint(int argc, char **argv)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
 	if (frozen == st.n && tree_unchanged(pids, n, &st) &&
-	    !capture_all(dir, fd, st.n, fr, zero_copy ? &zc : NULL))
+	    !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL))
 		rc = QR_EXIT_OK;
 	/* Frozen processes stay frozen after the module's fd is closed: the
 	 * freeze belongs to the module, not to this command. */

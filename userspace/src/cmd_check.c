@@ -14,11 +14,16 @@ static const char usage[] =
 	"Says whether a quick reboot can keep these processes and all their\n"
 	"descendants (what checkpoint takes), listing each: names every\n"
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
-	"shared anonymous memory, devices, traced processes, zombies, sessions\n"
-	"and groups restore cannot rebuild, ...). Reads /proc\n"
-	"only: nothing is frozen or changed. For a process that can be kept it\n"
-	"lists how each memory area goes in zero copy (anonymous pages stay in\n"
-	"place; copy mode copies every area that zero copy does not leave).\n"
+	"shared anonymous memory, devices, traced processes, sessions and
+"
+	"groups restore cannot rebuild, ...); zombies are kept as such. Reads /proc
+"
+	"only: nothing is frozen or changed. For a process that can be kept it
+"
+	"lists how each memory area goes in zero copy (anonymous pages stay in
+"
+	"place; copy mode copies every area that zero copy does not leave).
+"
 	QR_EXIT_CODES;
 
 static void show_areas(pid_t pid)
@@ -83,6 +88,13 @@ int cmd_check(int argc, char **argv)
 				       st.pids[i], st.ppids[i]);
 			if (!bad)
 				show_areas(st.pids[i]);
+		}
+		for (int i = 0; !rc && i < st.nzombies; i++) {
+			const struct qri_zombie *z = &st.zombies[i];
+
+			printf("%u (child of %u): can be kept as it is: exited (%s %u), not yet reaped\n",
+			       z->pid, z->ppid, z->status & 0x7f ? "signal" : "status",
+			       z->status & 0x7f ? z->status & 0x7f : z->status >> 8);
 		}
 		qr_subtree_free(&st);
 	}

@@ -61,6 +61,8 @@ struct qri_image {
 	struct qri_header h;
 	struct qri_proc_img *procs;
 	size_t nprocs;
+	struct qri_zombie *zombies;
+	size_t nzombies;
 	size_t skipped;		/* optional records of unknown types */
 	uint64_t *frames;	/* every frame of every QRI_RUN_FRAMES run,
 				 * ascending, each once */
@@ -104,6 +106,7 @@ void qri_add_thread_restart(struct qri_writer *w,
 			    const struct qri_thread_restart *r);
 void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
 		       const struct qri_page_run *runs, uint64_t n);
+void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

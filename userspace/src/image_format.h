@@ -58,6 +58,7 @@ enum qri_type {
 	QRI_THREAD_SIGNALS = 8,
 	QRI_PAGE_RUNS = 9,
 	QRI_THREAD_RESTART = 16,
+	QRI_ZOMBIE = 17,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -244,6 +245,18 @@ struct qri_thread_restart {
 };
 
 #define QRI_RESTART_NANOSLEEP 1
+
+/* QRI_ZOMBIE: a child that had exited and that its parent (a process
+ * record before it) had not reaped: restore creates it with its PID,
+ * session and group, and it ends at once with the same status, for its
+ * parent's wait(2). status: as wait(2) reports it, an exit (code << 8) or
+ * a death by signal (its number, | 0x80 if it dumped core: not kept). */
+struct qri_zombie {
+	uint32_t pid, ppid, pgid, sid;
+	uint32_t status;
+	char comm[16];		/* NUL padded */
+	uint32_t pad;
+};
 #define QRI_CLOCK_REALTIME 0
 #define QRI_CLOCK_MONOTONIC 1
 #define QRI_CLOCK_BOOTTIME 7
@@ -300,6 +313,7 @@ _Static_assert(sizeof(struct qri_thread_signals) == 32, "qri_thread_signals layo
 _Static_assert(sizeof(struct qri_thread_restart) == 40, "qri_thread_restart layout");
 _Static_assert(sizeof(struct qri_page_runs) == 24, "qri_page_runs layout");
 _Static_assert(sizeof(struct qri_page_run) == 32, "qri_page_run layout");
+_Static_assert(sizeof(struct qri_zombie) == 40, "qri_zombie layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */
 #define QRI_REGS_SIZE 216

@@ -18,6 +18,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_THREAD_SIGNALS] = "thread signals",
 	[QRI_THREAD_RESTART] = "interrupted sleep",
 	[QRI_PAGE_RUNS] = "page runs",
+	[QRI_ZOMBIE] = "zombie",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -92,7 +93,7 @@ static int read_process(struct qri_cursor *c, const void *fixed,
 	memcpy(&p, fixed, sizeof(p));
 	if (p.pid == 0 || p.pid >= QRI_PID_MAX)
 		return BAD(c, QRI_PROCESS, "pid %" PRIu32 " is out of range", p.pid);
-	if (find_proc(c->img, p.pid))
+	if (find_proc(c->img, p.pid) || qri_zombie_listed(c->img, p.pid))
 		return BAD(c, QRI_PROCESS, "pid %" PRIu32 " is listed twice", p.pid);
 	if (p.ppid >= QRI_PID_MAX || p.pgid >= QRI_PID_MAX || p.sid >= QRI_PID_MAX)
 		return BAD(c, QRI_PROCESS, "pid %" PRIu32 ": parent, group or session out of range",
@@ -246,6 +247,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_THREAD_RESTART] = { sizeof(struct qri_thread_restart),
 				 qri_read_thread_restart },
 	[QRI_PAGE_RUNS] = { sizeof(struct qri_page_runs), qri_read_page_runs },
+	[QRI_ZOMBIE] = { sizeof(struct qri_zombie), qri_read_zombie },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -404,5 +406,6 @@ void qri_free(struct qri_image *img)
 	}
 	free(img->procs);
 	free(img->frames);
+	free(img->zombies);
 	memset(img, 0, sizeof(*img));
 }

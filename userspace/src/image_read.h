@@ -5,12 +5,13 @@
 #define QR_IMAGE_READ_H
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "image.h"
 
-#define QRI_NTYPES (QRI_THREAD_RESTART + 1)
+#define QRI_NTYPES (QRI_ZOMBIE + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
@@ -39,6 +40,8 @@ int qri_take_blob(struct qri_cursor *c, int type, const char *what,
 /* The process record pid names, which must come before. */
 int qri_owner(struct qri_cursor *c, int type, uint32_t pid,
 	      struct qri_proc_img **pr);
+/* Whether a zombie record names pid. */
+bool qri_zombie_listed(const struct qri_image *img, uint32_t pid);
 /* Grows *arr by one zeroed element; returns it, NULL without memory. */
 void *qri_grow(void **arr, size_t *n, size_t size);
 
@@ -59,5 +62,7 @@ int qri_read_thread_signals(struct qri_cursor *c, const void *fixed,
 			    const uint8_t *tail, size_t left);
 int qri_read_thread_restart(struct qri_cursor *c, const void *fixed,
 			    const uint8_t *tail, size_t left);
+int qri_read_zombie(struct qri_cursor *c, const void *fixed,
+		    const uint8_t *tail, size_t left);
 
 #endif

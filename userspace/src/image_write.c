@@ -158,6 +158,11 @@ void qri_add_thread_restart(struct qri_writer *w,
 	qri_add_raw(w, QRI_THREAD_RESTART, 0, r, sizeof(*r), NULL, 0);
 }
 
+void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z)
+{
+	qri_add_raw(w, QRI_ZOMBIE, 0, z, sizeof(*z), NULL, 0);
+}
+
 int qri_finish(struct qri_writer *w)
 {
 	struct qri_header h;

@@ -87,24 +87,28 @@ static uint64_t *frames_of(const struct qri_proc_img *pr, uint64_t *n)
 static int report(const struct qr_restore_ctx *c, size_t i,
 		  struct qr_rst_times *times)
 {
-	const struct qri_process *p = &c->img->procs[i].p;
+	uint32_t pid = qr_restore_pid(c, i);
+	const char *comm = qr_restore_comm(c, i);
 	unsigned char st[2 + sizeof(struct qr_rst_times)];
 	ssize_t n;
 
 	do
 		n = read(c->status_rd[i], st, sizeof(st));
 	while (n < 0 && errno == EINTR);
-	if (n == sizeof(st) && st[0] == QR_RST_OK) {
-		memcpy(times, st + 2, sizeof(*times));
-		printf("restored %u (%s)\n", p->pid, p->comm);
+	/* A zombie reports its status only, a process its times too. */
+	if (n >= 2 && st[0] == QR_RST_OK) {
+		if (n == sizeof(st))
+			memcpy(times, st + 2, sizeof(*times));
+		printf("restored %u (%s)%s\n", pid, comm, i < c->img->nprocs ? "" :
+		       ": exited, for its parent's wait()");
 		return 0;
 	}
 	if (n >= 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
-		qr_error("restore: pid %u (%s): failed %s: %s", p->pid, p->comm,
+		qr_error("restore: pid %u (%s): failed %s: %s", pid, comm,
 			 steps[st[0]], strerror(st[1]));
 	else
 		qr_error("restore: pid %u (%s): failed before its memory was replaced, or not created (its parent failed first)",
-			 p->pid, p->comm);
+			 pid, comm);
 	return -1;
 }
 
@@ -114,8 +118,8 @@ static int report(const struct qr_restore_ctx *c, size_t i,
 static int restore_all(const struct qri_image *img, const char *dir,
 		       struct qr_handback *hb, pid_t *ok, size_t *nok)
 {
+	pid_t *roots = calloc(img->nprocs + img->nzombies + 1, sizeof(*roots));
 	uint64_t adopt = 0, fill = 0, t0 = now_ns();
-	pid_t *roots = calloc(img->nprocs + 1, sizeof(*roots));
 	struct qr_restore_ctx c;
 	uint32_t mode = 0;
 	int failed = 0;
@@ -124,7 +128,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		if (roots)
 			qr_restore_ctx_free(&c);
 		free(roots);
-		return (int)img->nprocs;
+		return (int)(img->nprocs + img->nzombies);
 	}
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
@@ -134,7 +138,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	}
 	/* Every process exists now, or never will: only they hold the write
 	 * ends from here on, so a missing report reads as the end of file. */
-	for (size_t i = 0; i < img->nprocs; i++) {
+	for (size_t i = 0; i < c.tree.n; i++) {
 		close(c.status_wr[i]);
 		c.status_wr[i] = -1;
 	}
@@ -145,7 +149,10 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		struct qr_rst_times t = { 0 };
 
 		if (report(&c, i, &t)) {
-			uint64_t n, *f = frames_of(&img->procs[i], &n);
+			uint64_t n = 0, *f = NULL;
+
+			if (i < img->nprocs)
+				f = frames_of(&img->procs[i], &n);
 
 			if (n)
 				qr_handback_release(hb, f, n);
@@ -155,7 +162,8 @@ static int restore_all(const struct qri_image *img, const char *dir,
 				waitpid(roots[i], NULL, 0);
 			continue;
 		}
-		ok[(*nok)++] = img->procs[i].p.pid;
+		if (i < img->nprocs)
+			ok[(*nok)++] = img->procs[i].p.pid;
 		adopt += t.adopt_ns;
 		fill += t.fill_ns;
 		if (t.adopt_mode)

@@ -11,11 +11,13 @@
 #include "image.h"
 #include "proc_tree.h"
 
+/* Index i of the tree: the process img->procs[i] for i < nprocs, else the
+ * zombie img->zombies[i - nprocs]. */
 struct qr_restore_ctx {
 	const struct qri_image *img;
 	const char *dir;
 	struct qr_tree tree;
-	int *status_rd, *status_wr;	/* per process, by image index */
+	int *status_rd, *status_wr;	/* per tree index */
 	int go_rd, go_wr;		/* closing go_wr lets every process go */
 };
 
@@ -24,9 +26,14 @@ int qr_restore_ctx_init(struct qr_restore_ctx *c, const struct qri_image *img,
 			const char *dir);
 void qr_restore_ctx_free(struct qr_restore_ctx *c);
 
-/* Creates process i (image index) with its PID, which sets its session and
- * group, creates its own subtree, then restores itself. Returns once the
- * subtree exists: its PID, or -1 (printed) if process i is not there. */
+/* PID and name of tree index i. */
+uint32_t qr_restore_pid(const struct qr_restore_ctx *c, size_t i);
+const char *qr_restore_comm(const struct qr_restore_ctx *c, size_t i);
+
+/* Creates process i (tree index) with its PID, which sets its session and
+ * group, creates its own subtree, then restores itself; a zombie reports
+ * and ends with its status, and is dead (not reaped) on return. Returns
+ * once the subtree exists: its PID, or -1 (printed) if i is not there. */
 pid_t qr_restore_spawn(struct qr_restore_ctx *c, size_t i);
 
 #endif

@@ -1,14 +1,15 @@
 /*
  * cr-tree DIR: a process tree for checkpoint/restore scenarios. The root R
- * leads its own session and forks A and B; A leads a new process group and
- * forks G, which stays in A's group; B joins A's group (its sibling's).
- * R waits in wait() for its children, A in waitpid() for G; B and G nap
- * until DIR/exit appears, then G exits 5 and B kills itself with SIGUSR1;
- * A, once it has reaped G, exits 3. Files:
- *   DIR/info    "r=R a=A b=B g=G" once all four exist
+ * leads its own session and forks Z, which exits 9 at once, then A and B;
+ * A leads a new process group and forks G, which stays in A's group; B
+ * joins A's group (its sibling's). R waits in waitpid() for the children
+ * in A's group (Z stays a zombie meanwhile), A in waitpid() for G; B and G
+ * nap until DIR/exit appears, then G exits 5 and B kills itself with
+ * SIGUSR1; A, once it has reaped G, exits 3. R then reaps Z. Files:
+ *   DIR/info    "r=R z=Z a=A b=B g=G" once all five exist
  *   DIR/a       "g=exit:5": what A's waitpid returned for G
- *   DIR/reaped  one line per child R's wait() returned: "PID exit:N" or
- *               "PID sig:N"; then DIR/done.
+ *   DIR/reaped  one line per child R's waits returned: "PID exit:N" or
+ *               "PID sig:N", A's group first, then Z; then DIR/done.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -62,7 +63,7 @@ static void describe(int st, const char **how, long *v)
 
 int main(int argc, char **argv)
 {
-	pid_t a, b, g, w;
+	pid_t a, b, g, w, z;
 	const char *how;
 	char p[4096], line[128];
 	struct stat sb;
@@ -74,6 +75,9 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	if (setsid() < 0)
 		return 3;
+	z = fork();
+	if (z == 0)
+		_exit(9);
 	a = fork();
 	if (a == 0) {
 		setpgid(0, 0);
@@ -116,11 +120,11 @@ int main(int argc, char **argv)
 		f = fopen(p, "w");
 		if (!f)
 			return 5;
-		fprintf(f, "r=%d a=%d b=%d g=%ld\n", getpid(), a, b, gv);
+		fprintf(f, "r=%d z=%d a=%d b=%d g=%ld\n", getpid(), z, a, b, gv);
 		fclose(f);
 	}
-	for (int i = 0; i < 2; i++) {
-		w = wait(&st);
+	for (int i = 0; i < 3; i++) {
+		w = waitpid(i < 2 ? -a : -1, &st, 0);
 		if (w < 0)
 			return 6;
 		describe(st, &how, &v);

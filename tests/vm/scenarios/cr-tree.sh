@@ -1,10 +1,12 @@
 # A process tree across kexec: cr-tree's root R leads its session and waits
-# in wait() for A and B; A leads a process group and waits in waitpid()
-# for its child G; B is in its sibling A's group. `quickreboot check R`
-# lists all four, `checkpoint R` takes them all, and after `restore` in the
-# next kernel each has its PID, parent, group and session again; told to
-# end, G exits 5 (A's waitpid sees it), A exits 3 and B dies of SIGUSR1,
-# and R's wait() returns exactly those statuses.
+# in waitpid() for the children in A's group, A and B; A leads that group
+# and waits in waitpid() for its child G; B is in its sibling A's group;
+# R's child Z exited with status 9 and is a zombie. `quickreboot check R`
+# lists all five, `checkpoint R` takes them all, and after `restore` in
+# the next kernel each has its PID, parent, group and session again (Z
+# still a zombie); told to end, G exits 5 (A's waitpid sees it), A exits 3
+# and B dies of SIGUSR1, R's waits return exactly those statuses, then
+# Z's 9.
 QR_MEM=2048
 QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_HOPS=1
@@ -34,7 +36,8 @@ hop() {
 		(cd / && exec cr-tree "$D" </dev/null >/dev/null 2>&1) &
 		t_run started qr_wait 60 test -s "$D/info"
 		t_info tree "$(cat "$D/info")"
-		for n in r a b g; do
+		t_eq z-zombie Z "$(state "$(qr_kv z "$D/info")")"
+		for n in r z a b g; do
 			p=$(qr_kv $n "$D/info")
 			echo "$n $p $(ids "$p")" >>"$D/before"
 		done
@@ -42,7 +45,8 @@ hop() {
 		R=$(qr_kv r "$D/info")
 		quickreboot check "$R" >"$D/check" 2>&1
 		t_info check "$(cat "$D/check" | tr '\n' ';')"
-		t_eq check-lists-four 4 "$(grep -c 'can be kept' "$D/check")"
+		t_eq check-lists-five 5 "$(grep -c 'can be kept' "$D/check")"
+		t_eq check-names-zombie 1 "$(grep -c "^$(qr_kv z "$D/info") (child of $(qr_kv r "$D/info")): can be kept as it is: exited (status 9)" "$D/check")"
 		t_eq check-names-grandchild 1 "$(grep -c "^$(qr_kv g "$D/info") (child of $(qr_kv a "$D/info")): can be kept" "$D/check")"
 		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$R"
 		for n in r a b g; do
@@ -59,7 +63,7 @@ hop() {
 		t_run shelter-mount quickreboot shelter mount
 		t_run restore quickreboot restore --dir "$SH/cp"
 		while read -r n p ppid pgid sid; do
-			t_eq "$n-alive" cr-tree "$(cat "/proc/$p/comm" 2>/dev/null)"
+			t_eq "$n-there" cr-tree "$(cat "/proc/$p/comm" 2>/dev/null)"
 			now=$(ids "$p")
 			if [ "$n" = r ]; then
 				# Its parent was not checkpointed: now init's child.
@@ -69,6 +73,7 @@ hop() {
 				t_eq "$n-parent-group-session" "$ppid $pgid $sid" "$now"
 			fi
 		done <"$D/before"
+		t_eq z-still-zombie Z "$(state "$(qr_kv z "$D/info")")"
 		t_eq b-in-a-group "$(qr_kv a "$D/info")" "$(ids "$(qr_kv b "$D/info")" | cut -d' ' -f2)"
 		touch "$D/exit"
 		t_run reaped qr_wait 60 test -e "$D/done"
@@ -76,7 +81,8 @@ hop() {
 		t_eq a-waitpid-g g=exit:5 "$(cat "$D/a")"
 		t_eq r-wait-a "$(qr_kv a "$D/info") exit:3" "$(grep "^$(qr_kv a "$D/info") " "$D/reaped")"
 		t_eq r-wait-b "$(qr_kv b "$D/info") sig:10" "$(grep "^$(qr_kv b "$D/info") " "$D/reaped")"
-		t_eq r-reaped-two 2 "$(wc -l <"$D/reaped")"
+		t_eq r-reaped-z-last "$(qr_kv z "$D/info") exit:9" "$(tail -n 1 "$D/reaped")"
+		t_eq r-reaped-three 3 "$(wc -l <"$D/reaped")"
 		kill -9 "$(qr_kv r "$D/info")"
 		t_run shelter-umount quickreboot shelter umount
 	fi
