@@ -14,16 +14,11 @@ static const char usage[] =
 	"Says whether a quick reboot can keep these processes and all their\n"
 	"descendants (what checkpoint takes), listing each: names every\n"
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
-	"shared anonymous memory, devices, traced processes, sessions and
-"
-	"groups restore cannot rebuild, ...); zombies are kept as such. Reads /proc
-"
-	"only: nothing is frozen or changed. For a process that can be kept it
-"
-	"lists how each memory area goes in zero copy (anonymous pages stay in
-"
-	"place; copy mode copies every area that zero copy does not leave).
-"
+	"shared anonymous memory, devices, traced processes, sessions and\n"
+	"groups restore cannot rebuild, ...); zombies are kept as such. Reads /proc\n"
+	"only: nothing is frozen or changed. For a process that can be kept it\n"
+	"lists how each memory area goes in zero copy (anonymous pages stay in\n"
+	"place; copy mode copies every area that zero copy does not leave).\n"
 	QR_EXIT_CODES;
 
 static void show_areas(pid_t pid)
