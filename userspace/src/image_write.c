@@ -104,6 +104,15 @@ void qri_add_vma(struct qri_writer *w, const struct qri_vma *v,
 	add2(w, QRI_VMA, &q, sizeof(q), path, q.path_len, NULL, 0);
 }
 
+void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
+		     const struct qri_page_run *runs, uint32_t nruns)
+{
+	struct qri_vma_own q = { .pid = pid, .nruns = nruns, .start = start };
+
+	qri_add_raw(w, QRI_VMA_OWN, QRI_REC_OPTIONAL, &q, sizeof(q), runs,
+		    (size_t)nruns * sizeof(*runs));
+}
+
 void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path)
 {
 	struct qri_fd q = *f;

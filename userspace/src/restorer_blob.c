@@ -128,13 +128,14 @@ static void __attribute__((noreturn)) fail(struct qr_rst_args *a, int step,
 		sys3(NR_exit_group, 1, 0, 0);
 }
 
-static void fill(struct qr_rst_args *a, const struct qr_rst_vma *v)
+static void fill(struct qr_rst_args *a, const struct qr_rst_vma *v,
+		 uint64_t off, uint64_t len)
 {
 	uint64_t done = 0;
 
-	while (done < v->len) {
-		long n = sys6(NR_pread64, a->pages_fd, (long)(v->start + done),
-			      (long)(v->len - done), (long)(v->pages_off + done),
+	while (done < len) {
+		long n = sys6(NR_pread64, a->pages_fd, (long)(v->start + off + done),
+			      (long)(len - done), (long)(v->pages_off + off + done),
 			      0, 0);
 
 		if (n == -EINTR)
@@ -142,6 +143,21 @@ static void fill(struct qr_rst_args *a, const struct qr_rst_vma *v)
 		if (n <= 0)
 			fail(a, QR_RST_FILL, n ? n : -5);
 		done += (uint64_t)n;
+	}
+}
+
+/* A private file mapping gets only its own pages: writing the others
+ * would make them copies that no longer follow the file. */
+static void fill_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
+{
+	if (!(v->how & QR_RST_MAP_RUNS)) {
+		fill(a, v, 0, v->len);
+		return;
+	}
+	for (uint32_t i = 0; i < v->runs_count; i++) {
+		const struct qr_rst_run *r = &a->runs[v->runs_first + i];
+
+		fill(a, v, r->off, r->len);
 	}
 }
 
@@ -163,7 +179,7 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 		sys3(NR_close, v->fd, 0, 0);
 	if (!saved)
 		return;
-	fill(a, v);
+	fill_vma(a, v);
 	if (prot != (long)v->prot) {
 		r = sys3(NR_mprotect, v->start, v->len, v->prot);
 		if (r)
