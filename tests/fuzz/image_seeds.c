@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	static struct qri_signals sig = { .pid = 100 };
 	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	struct qri_siginfo si = { { 12, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff } };
-	struct qri_page_run runs[2] = { { 0, 1 }, { 3, 2 } };
+	struct qri_own_run runs[2] = { { 0, 1 }, { 3, 2 } };
 	struct qri_writer w;
 
 	if (argc != 2) {

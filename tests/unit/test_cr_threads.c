@@ -95,8 +95,8 @@ TEST(cr_vdso_sizes)
 TEST(cr_plan_own_pages)
 {
 	struct qr_rst_args *a = calloc(1, sizeof(*a));
-	struct qri_page_run two[2] = { { 1, 1 }, { 4, 2 } };
-	struct qri_page_run *many = calloc(QR_RST_MAX_RUNS, sizeof(*many));
+	struct qri_own_run two[2] = { { 1, 1 }, { 4, 2 } };
+	struct qri_own_run *many = calloc(QR_RST_MAX_RUNS, sizeof(*many));
 	struct qri_vma_img v[4] = {
 		{ .v = { .start = 0x1000, .end = 0x9000 }, .own = two, .nown = 2 },
 		{ .v = { .start = 0x10000, .end = 0x20000 } },
@@ -107,7 +107,7 @@ TEST(cr_plan_own_pages)
 	struct qri_proc_img pr = { .vmas = v, .nvmas = 4 };
 
 	for (uint32_t i = 0; i < QR_RST_MAX_RUNS; i++)
-		many[i] = (struct qri_page_run) { 2 * i, 1 };
+		many[i] = (struct qri_own_run) { 2 * i, 1 };
 	for (int i = 0; i < 4; i++)
 		a->vmas[i].start = v[i].v.start;
 	a->nvmas = 4;

@@ -329,7 +329,7 @@ static void own_refused(struct qri_writer *w, const char *needle)
 
 TEST(image_vma_own_pages)
 {
-	struct qri_page_run runs[2] = { { 1, 1 }, { 5, 3 } };
+	struct qri_own_run runs[2] = { { 1, 1 }, { 5, 3 } };
 	struct qri_image img;
 	struct qri_writer w;
 	struct qr_err e;
@@ -368,7 +368,7 @@ TEST(image_vma_own_pages)
 
 TEST(image_vma_own_refused)
 {
-	struct qri_page_run runs[2] = { { 1, 2 }, { 2, 1 } };
+	struct qri_own_run runs[2] = { { 1, 2 }, { 2, 1 } };
 	struct qri_writer w;
 
 	add_file_map(&w, 0, 0);
@@ -392,12 +392,12 @@ TEST(image_vma_own_refused)
 	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
 	own_refused(&w, "run 1 (pages 2+1) is out of order");
 
-	runs[1] = (struct qri_page_run) { 7, 2 };
+	runs[1] = (struct qri_own_run) { 7, 2 };
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
 	own_refused(&w, "outside the area");
 
-	runs[1] = (struct qri_page_run) { 5, 0 };
+	runs[1] = (struct qri_own_run) { 5, 0 };
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
 	own_refused(&w, "run 1 (pages 5+0)");

@@ -61,7 +61,7 @@ static int capture_own(struct qri_writer *w, int pagemap, pid_t pid,
 		       uint64_t start, uint64_t end, uint64_t *buf)
 {
 	uint64_t pages = (end - start) / 4096, per = CHUNK / sizeof(*buf);
-	struct qri_page_run *runs = NULL;
+	struct qri_own_run *runs = NULL;
 	uint32_t n = 0, cap = 0;
 
 	for (uint64_t p = 0; p < pages; p += per) {
@@ -82,7 +82,7 @@ static int capture_own(struct qri_writer *w, int pagemap, pid_t pid,
 				continue;
 			}
 			if (n == cap) {
-				struct qri_page_run *r;
+				struct qri_own_run *r;
 
 				cap = cap ? 2 * cap : 16;
 				r = realloc(runs, cap * sizeof(*runs));
@@ -92,7 +92,7 @@ static int capture_own(struct qri_writer *w, int pagemap, pid_t pid,
 				}
 				runs = r;
 			}
-			runs[n++] = (struct qri_page_run) { p + i, 1 };
+			runs[n++] = (struct qri_own_run) { p + i, 1 };
 		}
 	}
 	qri_add_vma_own(w, pid, start, runs, n);

@@ -31,7 +31,7 @@ struct qri_mm_img {
 struct qri_vma_img {
 	struct qri_vma v;
 	char *path;		/* NULL for anonymous memory */
-	struct qri_page_run *own;	/* NULL: no QRI_VMA_OWN, fill it all */
+	struct qri_own_run *own;	/* NULL: no QRI_VMA_OWN, fill it all */
 	uint32_t nown;
 };
 
@@ -98,7 +98,7 @@ void qri_add_thread_signals(struct qri_writer *w,
 			    const struct qri_siginfo *pending);
 /* After its private file mapping's qri_add_vma: its own pages. */
 void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
-		     const struct qri_page_run *runs, uint32_t nruns);
+		     const struct qri_own_run *runs, uint32_t nruns);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

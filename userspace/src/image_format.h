@@ -56,7 +56,7 @@ enum qri_type {
 	QRI_SIGNALS = 6,
 	QRI_RLIMITS = 7,
 	QRI_THREAD_SIGNALS = 8,
-	QRI_VMA_OWN = 9,
+	QRI_VMA_OWN = 18,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -227,7 +227,7 @@ struct qri_thread_signals {
  * following it. At most one per memory area, right after its QRI_VMA
  * record, which names a file, is not shared and has its contents saved in
  * full (the pages file keeps its layout). Tail: nruns struct
- * qri_page_run, in page order, not overlapping, inside the area. Written
+ * qri_own_run, in page order, not overlapping, inside the area. Written
  * with QRI_REC_OPTIONAL: a reader that does not know it fills the whole
  * area, with the contents it had at checkpoint. */
 struct qri_vma_own {
@@ -236,7 +236,7 @@ struct qri_vma_own {
 	uint64_t start;		/* the area's start */
 };
 
-struct qri_page_run {
+struct qri_own_run {
 	uint64_t first, count;	/* pages from the area's start; count > 0 */
 };
 
@@ -260,7 +260,7 @@ _Static_assert(sizeof(struct qri_rlimits) == 8, "qri_rlimits layout");
 _Static_assert(sizeof(struct qri_rlimit) == 16, "qri_rlimit layout");
 _Static_assert(sizeof(struct qri_thread_signals) == 32, "qri_thread_signals layout");
 _Static_assert(sizeof(struct qri_vma_own) == 16, "qri_vma_own layout");
-_Static_assert(sizeof(struct qri_page_run) == 16, "qri_page_run layout");
+_Static_assert(sizeof(struct qri_own_run) == 16, "qri_own_run layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */
 #define QRI_REGS_SIZE 216

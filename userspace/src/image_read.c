@@ -215,8 +215,8 @@ static int read_vma_own(struct qri_cursor *c, const void *fixed,
 	    vm->v.pages_offset == QRI_NO_PAGES || vm->own)
 		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": 0x%" PRIx64 " is not a saved private file mapping, or has a second one",
 			   o.pid, o.start);
-	if (o.nruns > left / sizeof(struct qri_page_run) ||
-	    (uint64_t)o.nruns * sizeof(struct qri_page_run) != left)
+	if (o.nruns > left / sizeof(struct qri_own_run) ||
+	    (uint64_t)o.nruns * sizeof(struct qri_own_run) != left)
 		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": %" PRIu32 " runs do not fill the record",
 			   o.pid, o.nruns);
 	if (qri_take_blob(c, QRI_VMA_OWN, "runs", &tail, &left, left,
@@ -225,7 +225,7 @@ static int read_vma_own(struct qri_cursor *c, const void *fixed,
 	vm->nown = o.nruns;
 	pages = (vm->v.end - vm->v.start) / 4096;
 	for (uint32_t i = 0; i < o.nruns; i++) {
-		const struct qri_page_run *r = &vm->own[i];
+		const struct qri_own_run *r = &vm->own[i];
 
 		if (r->first < next || !r->count || r->first >= pages ||
 		    r->count > pages - r->first)

@@ -105,7 +105,7 @@ void qri_add_vma(struct qri_writer *w, const struct qri_vma *v,
 }
 
 void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
-		     const struct qri_page_run *runs, uint32_t nruns)
+		     const struct qri_own_run *runs, uint32_t nruns)
 {
 	struct qri_vma_own q = { .pid = pid, .nruns = nruns, .start = start };
 
