@@ -46,6 +46,7 @@ int main(int argc, char **argv)
 	static struct qri_signals sig = { .pid = 100 };
 	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	struct qri_siginfo si = { { 12, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff } };
+	struct qri_own_run runs[2] = { { 0, 1 }, { 3, 2 } };
 	struct qri_writer w;
 
 	if (argc != 2) {
@@ -71,6 +72,11 @@ int main(int argc, char **argv)
 	v.start = 0x400000;
 	v.end = 0x402000;
 	qri_add_vma(&w, &v, "/usr/bin/seed");
+	v.start = 0x500000;
+	v.end = 0x508000;
+	v.pages_offset = 0;
+	qri_add_vma(&w, &v, "/srv/data/map");
+	qri_add_vma_own(&w, 100, 0x500000, runs, 2);
 	qri_add_fd(&w, &f, "/srv/data/log");
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);

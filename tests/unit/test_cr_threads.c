@@ -1,10 +1,12 @@
 /* The pure pieces of multi-threaded checkpoint/restore: the signal mask
- * from /proc, the signal frame's size, and where the exit stub goes in the
- * old vDSO's copy. */
+ * from /proc, the signal frame's size, where the exit stub goes in the
+ * old vDSO's copy, and which pages of private file mappings are filled. */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 
 #include "capture_stat.h"
+#include "restore.h"
 #include "restore_sigframe.h"
 #include "restore_vdso.h"
 #include "restorer.h"
@@ -86,4 +88,39 @@ TEST(cr_vdso_sizes)
 		t[i] = (struct qr_rst_tramp) { 0x7000 + syms[i].offset, 0 };
 	}
 	CHECK(qr_vdso_stub_place(syms, n, 0x7000, t, n, QR_EXIT_STUB_LEN) != 0);
+}
+
+/* Private file mappings get only their own pages filled; an area without
+ * the record, or whose runs no longer fit, is filled whole. */
+TEST(cr_plan_own_pages)
+{
+	struct qr_rst_args *a = calloc(1, sizeof(*a));
+	struct qri_own_run two[2] = { { 1, 1 }, { 4, 2 } };
+	struct qri_own_run *many = calloc(QR_RST_MAX_RUNS, sizeof(*many));
+	struct qri_vma_img v[4] = {
+		{ .v = { .start = 0x1000, .end = 0x9000 }, .own = two, .nown = 2 },
+		{ .v = { .start = 0x10000, .end = 0x20000 } },
+		{ .v = { .start = 0x30000, .end = 0x30000 + 2ull * QR_RST_MAX_RUNS * 4096 },
+		  .own = many, .nown = QR_RST_MAX_RUNS },
+		{ .v = { .start = 0x8000000, .end = 0x8001000 }, .own = two, .nown = 0 },
+	};
+	struct qri_proc_img pr = { .vmas = v, .nvmas = 4 };
+
+	for (uint32_t i = 0; i < QR_RST_MAX_RUNS; i++)
+		many[i] = (struct qri_own_run) { 2 * i, 1 };
+	for (int i = 0; i < 4; i++)
+		a->vmas[i].start = v[i].v.start;
+	a->nvmas = 4;
+	qr_restore_plan_own_pages(a, &pr);
+	CHECK(a->vmas[0].how & QR_RST_MAP_RUNS);
+	CHECK_U64(a->vmas[0].runs_count, 2);
+	CHECK_U64(a->runs[a->vmas[0].runs_first + 1].off, 4 * 4096);
+	CHECK_U64(a->runs[a->vmas[0].runs_first + 1].len, 2 * 4096);
+	CHECK(!(a->vmas[1].how & QR_RST_MAP_RUNS));
+	/* 2 runs used already: QR_RST_MAX_RUNS more do not fit. */
+	CHECK(!(a->vmas[2].how & QR_RST_MAP_RUNS));
+	CHECK(a->vmas[3].how & QR_RST_MAP_RUNS);
+	CHECK_U64(a->vmas[3].runs_count, 0);
+	free(many);
+	free(a);
 }

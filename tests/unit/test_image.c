@@ -303,3 +303,112 @@ TEST(crc32_matches_zlib)
 	CHECK_U64(qr_crc32(0, "123456789", 9), 0xcbf43926);
 	CHECK_U64(qr_crc32(qr_crc32(0, "1234", 4), "56789", 5), 0xcbf43926);
 }
+
+/* A private file mapping of 8 pages, its contents saved; pid 42. */
+static void add_file_map(struct qri_writer *w, uint32_t flags, uint64_t pages)
+{
+	struct qri_vma v = { .pid = 42, .prot = 3, .flags = flags,
+			     .start = 0x700000, .end = 0x708000,
+			     .pages_offset = pages };
+
+	qri_writer_init(w, "test");
+	add_proc(w, 42);
+	qri_add_vma(w, &v, "/srv/data.bin");
+}
+
+static void own_refused(struct qri_writer *w, const char *needle)
+{
+	struct qri_image img;
+	struct qr_err e = { "" };
+
+	CHECK(!qri_finish(w));
+	CHECK(qri_parse(w->buf, w->len, &img, &e) == -1);
+	CHECK_HAS(e.msg, needle);
+	qri_writer_free(w);
+}
+
+TEST(image_vma_own_pages)
+{
+	struct qri_own_run runs[2] = { { 1, 1 }, { 5, 3 } };
+	struct qri_image img;
+	struct qri_writer w;
+	struct qr_err e;
+
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
+	CHECK(!qri_finish(&w));
+	CHECK(qri_parse(w.buf, w.len, &img, &e) == 0);
+	CHECK(img.procs[0].vmas[0].own != NULL);
+	CHECK_U64(img.procs[0].vmas[0].nown, 2);
+	CHECK_U64(img.procs[0].vmas[0].own[1].first, 5);
+	CHECK_U64(img.procs[0].vmas[0].own[1].count, 3);
+	qri_free(&img);
+	qri_writer_free(&w);
+
+	/* No page written: none filled, which is not "no record". */
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x700000, NULL, 0);
+	CHECK(!qri_finish(&w));
+	CHECK(qri_parse(w.buf, w.len, &img, &e) == 0);
+	CHECK(img.procs[0].vmas[0].own != NULL);
+	CHECK_U64(img.procs[0].vmas[0].nown, 0);
+	qri_free(&img);
+	qri_writer_free(&w);
+
+	/* Optional: a reader that does not know it skips it. */
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
+	CHECK(!qri_finish(&w));
+	CHECK(((struct qri_record *)(w.buf + w.len - sizeof(runs) -
+				     sizeof(struct qri_vma_own) -
+				     sizeof(struct qri_record)))->flags &
+	      QRI_REC_OPTIONAL);
+	qri_writer_free(&w);
+}
+
+TEST(image_vma_own_refused)
+{
+	struct qri_own_run runs[2] = { { 1, 2 }, { 2, 1 } };
+	struct qri_writer w;
+
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x701000, runs, 1);
+	own_refused(&w, "is not the memory area before it");
+
+	add_file_map(&w, QRI_VMA_SHARED, QRI_NO_PAGES);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
+	own_refused(&w, "is not a saved private file mapping");
+
+	add_file_map(&w, 0, QRI_NO_PAGES);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
+	own_refused(&w, "is not a saved private file mapping");
+
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
+	own_refused(&w, "or has a second one");
+
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
+	own_refused(&w, "run 1 (pages 2+1) is out of order");
+
+	runs[1] = (struct qri_own_run) { 7, 2 };
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
+	own_refused(&w, "outside the area");
+
+	runs[1] = (struct qri_own_run) { 5, 0 };
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
+	own_refused(&w, "run 1 (pages 5+0)");
+
+	add_file_map(&w, 0, 0);
+	qri_add_raw(&w, QRI_VMA_OWN, QRI_REC_OPTIONAL,
+		    &(struct qri_vma_own) { .pid = 42, .nruns = 3, .start = 0x700000 },
+		    sizeof(struct qri_vma_own), runs, sizeof(runs));
+	own_refused(&w, "3 runs do not fill the record");
+
+	add_file_map(&w, 0, 0);
+	qri_add_vma_own(&w, 43, 0x700000, runs, 1);
+	own_refused(&w, "pid 43 has no process record before it");
+}

@@ -1,7 +1,10 @@
 /* The memory map from /proc/PID/maps, and in copy mode the contents of
- * every private area from /proc/PID/mem into the pages file; in zero copy
- * the frames of its anonymous pages instead (capture_zc.h). */
+ * every private area from /proc/PID/mem into the pages file, and for private
+ * file mappings which of their pages are the process's own, from
+ * /proc/PID/pagemap; in zero copy the frames of its anonymous pages instead
+ * (capture_zc.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -68,6 +71,60 @@ static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
 		qri_add_page_runs(w, v->pid, v->start, runs, n);
 	free(runs);
 	return rc;
+/* /proc/PID/pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
+#define PM_PRESENT (1ull << 63)
+#define PM_SWAP (1ull << 62)
+#define PM_FILE (1ull << 61)
+
+/* A page of a private file mapping is the process's own once written: an
+ * anonymous page then (present and not a file page, or swapped out). */
+static int own_page(uint64_t e)
+{
+	return (e & PM_PRESENT && !(e & PM_FILE)) || e & PM_SWAP;
+}
+
+/* The runs of own pages of [start, end) as QRI_VMA_OWN wants them. */
+static int capture_own(struct qri_writer *w, int pagemap, pid_t pid,
+		       uint64_t start, uint64_t end, uint64_t *buf)
+{
+	uint64_t pages = (end - start) / 4096, per = CHUNK / sizeof(*buf);
+	struct qri_own_run *runs = NULL;
+	uint32_t n = 0, cap = 0;
+
+	for (uint64_t p = 0; p < pages; p += per) {
+		uint64_t k = pages - p < per ? pages - p : per;
+		ssize_t want = k * sizeof(*buf);
+
+		if (pread(pagemap, buf, want, (start / 4096 + p) * sizeof(*buf)) != want) {
+			qr_error("process %d: pagemap at 0x%llx: %s", pid,
+				 (unsigned long long)(start + p * 4096), strerror(errno));
+			free(runs);
+			return -1;
+		}
+		for (uint64_t i = 0; i < k; i++) {
+			if (!own_page(buf[i]))
+				continue;
+			if (n && runs[n - 1].first + runs[n - 1].count == p + i) {
+				runs[n - 1].count++;
+				continue;
+			}
+			if (n == cap) {
+				struct qri_own_run *r;
+
+				cap = cap ? 2 * cap : 16;
+				r = realloc(runs, cap * sizeof(*runs));
+				if (!r) {
+					free(runs);
+					return -1;
+				}
+				runs = r;
+			}
+			runs[n++] = (struct qri_own_run) { p + i, 1 };
+		}
+	}
+	qri_add_vma_own(w, pid, start, runs, n);
+	free(runs);
+	return 0;
 }
 
 int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
@@ -75,7 +132,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 {
 	char path[64], *line = NULL;
 	size_t cap = 0;
-	int mem, rc = 0;
+	int mem, pagemap, rc = 0;
 	uint8_t *buf = malloc(CHUNK);
 	FILE *maps;
 
@@ -84,7 +141,9 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 	maps = fopen(path, "re");
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
 	mem = open(path, O_RDONLY | O_CLOEXEC);
-	if (!maps || mem < 0 || !buf) {
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	pagemap = open(path, O_RDONLY | O_CLOEXEC);
+	if (!maps || mem < 0 || pagemap < 0 || !buf) {
 		qr_error("process %d: cannot read its memory: %s", pid, strerror(errno));
 		rc = -1;
 	}
@@ -126,6 +185,9 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 			rc = copy_area(mem, pg, m.start, m.end, buf);
 		}
 		qri_add_vma(w, &v, m.name[0] == '/' ? m.name : NULL);
+		if (!rc && m.name[0] == '/' && v.pages_offset != QRI_NO_PAGES)
+			rc = capture_own(w, pagemap, pid, m.start, m.end,
+					 (uint64_t *)buf);
 	}
 	free(line);
 	free(buf);
@@ -133,5 +195,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		fclose(maps);
 	if (mem >= 0)
 		close(mem);
+	if (pagemap >= 0)
+		close(pagemap);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "restorer.h"
 
 _Static_assert(sizeof(struct pfncheck_siginfo) == QRI_SIGINFO_SIZE, "siginfo");
 _Static_assert(sizeof(struct pfncheck_sigaction) == sizeof(struct qri_sigaction),
@@ -74,6 +75,7 @@ static void add_thread(struct qri_writer *w, pid_t pid, pid_t tid,
 int qr_capture_signals(struct qri_writer *w, int fd, const struct qr_frozen *f)
 {
 	struct sigstate *st = malloc(sizeof(*st));
+	uint32_t threads_pending = 0;
 	int have_process = 0;
 
 	if (!st)
@@ -93,8 +95,17 @@ int qr_capture_signals(struct qri_writer *w, int fd, const struct qr_frozen *f)
 		if (!have_process++)
 			add_process(w, f->pid, st);
 		add_thread(w, f->pid, tid, st);
+		if (tid != f->pid)
+			threads_pending += st->s.nr_pending;
 		free(st->pending);
 	}
 	free(st);
+	/* The restorer queues the other threads' own signals from a table
+	 * of fixed size: refused now rather than after the kexec. */
+	if (threads_pending > QR_RST_MAX_SIGQ) {
+		qr_error("process %d: %u signals pending for its threads other than the main one, more than %d can be restored",
+			 f->pid, threads_pending, QR_RST_MAX_SIGQ);
+		return -1;
+	}
 	return 0;
 }

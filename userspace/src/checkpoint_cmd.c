@@ -64,7 +64,8 @@ static int write_synced(const char *dir, const char *name, const void *buf,
 
 /* The new pair in place of the old one. Without an image the pages are
  * nothing: the old image goes first, the new one comes last, so that
- * DIR never holds an image with pages that are not its own. */
+ * DIR never holds an image with pages that are not its own. On failure
+ * DIR holds no image (the processes are thawed: none may be restored). */
 static int put_in_place(const char *dir)
 {
 	char from[4096], to[4096];
@@ -83,10 +84,11 @@ static int put_in_place(const char *dir)
 		goto fail;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd)) {
-		snprintf(to, sizeof(to), "%s", dir);
+		qr_error("checkpoint: %s: %s", dir, strerror(errno));
+		unlink(to);
 		if (dfd >= 0)
 			close(dfd);
-		goto fail;
+		return -1;
 	}
 	close(dfd);
 	return 0;

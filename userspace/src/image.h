@@ -34,6 +34,8 @@ struct qri_vma_img {
 	char *path;		/* NULL for anonymous memory */
 	struct qri_page_run *runs;	/* zero copy: QRI_PAGE_RUNS, or NULL */
 	size_t nruns;
+	struct qri_own_run *own;	/* NULL: no QRI_VMA_OWN, fill it all */
+	uint32_t nown;
 };
 
 struct qri_fd_img {
@@ -107,6 +109,9 @@ void qri_add_thread_restart(struct qri_writer *w,
 void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
 		       const struct qri_page_run *runs, uint64_t n);
 void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z);
+/* After its private file mapping's qri_add_vma: its own pages. */
+void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
+		     const struct qri_own_run *runs, uint32_t nruns);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

@@ -59,6 +59,7 @@ enum qri_type {
 	QRI_PAGE_RUNS = 9,
 	QRI_THREAD_RESTART = 16,
 	QRI_ZOMBIE = 17,
+	QRI_VMA_OWN = 18,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -291,6 +292,25 @@ struct qri_page_run {
 /* Frame numbers stay below 2^40 (52-bit physical addresses). */
 #define QRI_MAX_PFN (1ull << 40)
 
+/* QRI_VMA_OWN: the pages of a private file mapping that are the process's
+ * own (written, so copied on write); the others still show the file, and
+ * restore maps them from it instead of filling them, so that they keep
+ * following it. At most one per memory area, right after its QRI_VMA
+ * record, which names a file, is not shared and has its contents saved in
+ * full (the pages file keeps its layout). Tail: nruns struct
+ * qri_own_run, in page order, not overlapping, inside the area. Written
+ * with QRI_REC_OPTIONAL: a reader that does not know it fills the whole
+ * area, with the contents it had at checkpoint. */
+struct qri_vma_own {
+	uint32_t pid;
+	uint32_t nruns;
+	uint64_t start;		/* the area's start */
+};
+
+struct qri_own_run {
+	uint64_t first, count;	/* pages from the area's start; count > 0 */
+};
+
 #define QRI_SS_ONSTACK 1
 #define QRI_SS_DISABLE 2
 #define QRI_SS_AUTODISARM (1u << 31)
@@ -314,6 +334,8 @@ _Static_assert(sizeof(struct qri_thread_restart) == 40, "qri_thread_restart layo
 _Static_assert(sizeof(struct qri_page_runs) == 24, "qri_page_runs layout");
 _Static_assert(sizeof(struct qri_page_run) == 32, "qri_page_run layout");
 _Static_assert(sizeof(struct qri_zombie) == 40, "qri_zombie layout");
+_Static_assert(sizeof(struct qri_vma_own) == 16, "qri_vma_own layout");
+_Static_assert(sizeof(struct qri_own_run) == 16, "qri_own_run layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */
 #define QRI_REGS_SIZE 216

@@ -19,6 +19,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_THREAD_RESTART] = "interrupted sleep",
 	[QRI_PAGE_RUNS] = "page runs",
 	[QRI_ZOMBIE] = "zombie",
+	[QRI_VMA_OWN] = "own pages",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -198,6 +199,46 @@ static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail
 	return 0;
 }
 
+static int read_vma_own(struct qri_cursor *c, const void *fixed,
+			const uint8_t *tail, size_t left)
+{
+	struct qri_vma_img *vm;
+	struct qri_proc_img *pr;
+	struct qri_vma_own o;
+	uint64_t pages, next = 0;
+
+	memcpy(&o, fixed, sizeof(o));
+	if (qri_owner(c, QRI_VMA_OWN, o.pid, &pr))
+		return -1;
+	vm = pr->nvmas ? &pr->vmas[pr->nvmas - 1] : NULL;
+	if (!vm || vm->v.start != o.start)
+		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": 0x%" PRIx64 " is not the memory area before it",
+			   o.pid, o.start);
+	if (!vm->path || vm->v.flags & QRI_VMA_SHARED ||
+	    vm->v.pages_offset == QRI_NO_PAGES || vm->own)
+		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": 0x%" PRIx64 " is not a saved private file mapping, or has a second one",
+			   o.pid, o.start);
+	if (o.nruns > left / sizeof(struct qri_own_run) ||
+	    (uint64_t)o.nruns * sizeof(struct qri_own_run) != left)
+		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": %" PRIu32 " runs do not fill the record",
+			   o.pid, o.nruns);
+	if (qri_take_blob(c, QRI_VMA_OWN, "runs", &tail, &left, left,
+			  (uint8_t **)&vm->own))
+		return -1;
+	vm->nown = o.nruns;
+	pages = (vm->v.end - vm->v.start) / 4096;
+	for (uint32_t i = 0; i < o.nruns; i++) {
+		const struct qri_own_run *r = &vm->own[i];
+
+		if (r->first < next || !r->count || r->first >= pages ||
+		    r->count > pages - r->first)
+			return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": 0x%" PRIx64 ": run %" PRIu32 " (pages %" PRIu64 "+%" PRIu64 ") is out of order or outside the area",
+				   o.pid, o.start, i, r->first, r->count);
+		next = r->first + r->count;
+	}
+	return 0;
+}
+
 static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		   size_t left)
 {
@@ -239,6 +280,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_THREAD] = { sizeof(struct qri_thread), read_thread },
 	[QRI_VMA] = { sizeof(struct qri_vma), read_vma },
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
+	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
 	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
 	[QRI_SIGNALS] = { sizeof(struct qri_signals), qri_read_signals },
 	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
@@ -387,6 +429,7 @@ void qri_free(struct qri_image *img)
 		for (size_t j = 0; j < pr->nvmas; j++) {
 			free(pr->vmas[j].path);
 			free(pr->vmas[j].runs);
+			free(pr->vmas[j].own);
 		}
 		for (size_t j = 0; j < pr->nfds; j++)
 			free(pr->fds[j].path);

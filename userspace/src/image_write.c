@@ -112,6 +112,15 @@ void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
 	add2(w, QRI_PAGE_RUNS, &r, sizeof(r), runs, n * sizeof(*runs), NULL, 0);
 }
 
+void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
+		     const struct qri_own_run *runs, uint32_t nruns)
+{
+	struct qri_vma_own q = { .pid = pid, .nruns = nruns, .start = start };
+
+	qri_add_raw(w, QRI_VMA_OWN, QRI_REC_OPTIONAL, &q, sizeof(q), runs,
+		    (size_t)nruns * sizeof(*runs));
+}
+
 void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path)
 {
 	struct qri_fd q = *f;

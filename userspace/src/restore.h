@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "image.h"
+#include "restorer.h"
 
 /* In the child created with the old PID, once its session, group and
  * children are there (restore_tree.h): files, identity, then the restorer
@@ -33,6 +34,12 @@ int qr_restore_boot(void);
 
 /* Files with their old numbers, positions and flags. */
 int qr_restore_fds(const struct qri_proc_img *pr);
+
+/* For each private file mapping in a->vmas (planned already) whose image
+ * says which pages are the process's own: only those are filled, the
+ * others map the file. */
+void qr_restore_plan_own_pages(struct qr_rst_args *a,
+			       const struct qri_proc_img *pr);
 
 /* The process's root directory, set last before the restorer runs: every
  * path in the image (files, cwd, mapped files, the executable) is as

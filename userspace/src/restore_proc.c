@@ -378,6 +378,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
 		return -1;
 	plan_ops(a, pr, r.base + r.ops_off);
+	qr_restore_plan_own_pages(a, pr);
 	qr_restore_plan_mm(a, pr);
 	if (qr_restore_signals(pr))
 		return -1;

@@ -26,6 +26,10 @@
 #define QR_RST_MAP_ANON 0x1	/* else: the file in fd */
 #define QR_RST_MAP_SHARED 0x2
 #define QR_RST_MAP_GROWSDOWN 0x4
+#define QR_RST_MAP_RUNS 0x8	/* fill only runs[runs_first..+runs_count) */
+/* Runs of own pages of private file mappings, all together; an area whose
+ * runs do not fit is filled whole (as it was at checkpoint). */
+#define QR_RST_MAX_RUNS 4096
 
 struct qr_rst_vma {
 	uint64_t start, len;
@@ -48,6 +52,12 @@ struct qr_rst_op {
 	uint64_t arg;
 	uint32_t kind;
 	uint32_t pad;
+	uint32_t runs_first, runs_count;
+};
+
+/* Bytes from the area's start; also from its contents' start in pages. */
+struct qr_rst_run {
+	uint64_t off, len;
 };
 
 /* A jump written at an entry point of the old vDSO's copy to the same
@@ -136,6 +146,7 @@ struct qr_rst_args {
 	struct qr_rst_tramp tramps[QR_RST_MAX_TRAMPS];
 	uint8_t auxv[1024];
 	uint8_t sigq[QR_RST_MAX_SIGQ][QR_RST_SIGINFO_SIZE];	/* siginfo_t */
+	struct qr_rst_run runs[QR_RST_MAX_RUNS];
 };
 
 /* The blob, embedded in quickreboot (restorer_embed.S); its entry point is

@@ -171,6 +171,21 @@ static void adopt(struct qr_rst_args *a, const struct qr_rst_op *op)
 	a->times.adopt_mode = ad.mode;
 }
 
+/* A private file mapping gets only its own pages: writing the others
+ * would make them copies that no longer follow the file. */
+static void fill_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
+{
+	if (!(v->how & QR_RST_MAP_RUNS)) {
+		fill(a, v->start, v->len, v->pages_off);
+		return;
+	}
+	for (uint32_t i = 0; i < v->runs_count; i++) {
+		const struct qr_rst_run *r = &a->runs[v->runs_first + i];
+
+		fill(a, v->start + r->off, r->len, v->pages_off + r->off);
+	}
+}
+
 static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 {
 	const struct qr_rst_op *ops = (const struct qr_rst_op *)a->ops;
@@ -191,7 +206,7 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 	if (!saved)
 		return;
 	if (v->pages_off != UINT64_MAX)
-		fill(a, v->start, v->len, v->pages_off);
+		fill_vma(a, v);
 	for (uint64_t i = v->first_op; i < v->first_op + v->nops; i++) {
 		if (ops[i].kind == QR_RST_OP_FILL)
 			fill(a, ops[i].addr, ops[i].nr * 4096, ops[i].arg);

@@ -10,10 +10,12 @@
  * follows the previous one and writes it to output.txt and journal.txt.
  * DIR/info holds "pid=P" once set up (written before the chroot).
  * When DIR/verify appears it writes DIR/result:
- *   "pid=P rounds=N seq_bad=0 own=1 file=1 data=1 shared=G shared_file=1
- *    append=1 dirfd=1 root=1 cwd=1"
+ *   "pid=P rounds=N seq_bad=0 own=1 file=1 data=1 follows=1 shared=G
+ *    shared_file=1 append=1 dirfd=1 root=1 cwd=1"
  * (own: the private pages it wrote hold its values; file: the others
- * equal data.bin; data: data.bin is as created; shared: the generation
+ * equal data.bin; data: data.bin is as created; follows: a word written
+ * to data.bin with pwrite shows in a private page it did not write and
+ * not in one it wrote (then data.bin is set back); shared: the generation
  * the shared mapping held, all pages alike (0 if not); shared_file: after
  * writing generation G+1 and msync, shared.bin read with pread shows it; append: journal.txt's fd still has O_APPEND;
  * dirfd: the directory fd finds input.txt; root and cwd: / is DIR and the
@@ -111,6 +113,22 @@ static void shared_set(uint64_t *m, uint64_t gen)
 			m[p * WORDS + i] = shared_word(gen, p, i);
 }
 
+/* Whether a word written to the file at page p shows in the private
+ * mapping (it must for a page the process never wrote, must not for one
+ * it did); the file is set back after. */
+static int changes_show(int fd, const uint64_t *priv, int p, int was_file)
+{
+	uint64_t before = data_word(p, 0), probe = ~before;
+	int shows;
+
+	if (pwrite(fd, &probe, 8, (off_t)p * PAGE) != 8)
+		return !was_file;
+	shows = priv[p * WORDS] == probe;
+	if (pwrite(fd, &before, 8, (off_t)p * PAGE) != 8)
+		return !was_file;
+	return shows;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t *priv, *shared, page[WORDS], gen = 1, expect = 1, rounds = 0,
@@ -172,7 +190,7 @@ int main(int argc, char **argv)
 		}
 		if (!access("/verify", F_OK)) {
 			int own = 1, file = 1, data = 1, shared_ok, shared_file = 1,
-			    cwd;
+			    cwd, follows;
 			struct stat st;
 
 			for (int p = 0; p < PAGES; p++) {
@@ -187,6 +205,8 @@ int main(int argc, char **argv)
 						is_own(p) ? (own = 0) : (file = 0);
 				}
 			}
+			follows = changes_show(data_fd, priv, 3, 1) &&
+				!changes_show(data_fd, priv, 5, 0);
 			shared_ok = shared_is(shared, gen);
 			gen++;
 			shared_set(shared, gen);
@@ -202,9 +222,10 @@ int main(int argc, char **argv)
 			cwd = getcwd(buf, sizeof(buf)) && !strcmp(buf, "/sub");
 			f = fopen("/result", "w");
 			if (f) {
-				fprintf(f, "pid=%d rounds=%llu seq_bad=%llu own=%d file=%d data=%d shared=%llu shared_file=%d append=%d dirfd=%d root=%d cwd=%d\n",
+				fprintf(f, "pid=%d rounds=%llu seq_bad=%llu own=%d file=%d data=%d follows=%d shared=%llu shared_file=%d append=%d dirfd=%d root=%d cwd=%d\n",
 					getpid(), (unsigned long long)rounds,
 					(unsigned long long)seq_bad, own, file, data,
+					follows,
 					shared_ok ? (unsigned long long)gen - 1 : 0ull,
 					shared_file,
 					!!(fcntl(journal, F_GETFL) & O_APPEND),

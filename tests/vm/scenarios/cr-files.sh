@@ -6,7 +6,8 @@
 # shared.bin it has written, and a directory fd. After restore: its root
 # and working directory are the same, reading and writing go on from the
 # same offsets (every record once, in order, none lost), its own private
-# pages keep its values and the others show the file, what it wrote
+# pages keep its values and the others show the file (and follow it: a
+# change written to the file shows there), what it wrote
 # through the shared mapping is in the file (synced before the kexec) and
 # what it writes now reaches the file, O_APPEND is kept.
 QR_MEM=2048
@@ -60,6 +61,7 @@ hop() {
 		t_eq private-own-pages-kept 1 "$(qr_kv own "$D/result")"
 		t_eq private-other-pages-show-file 1 "$(qr_kv file "$D/result")"
 		t_eq private-writes-not-in-file 1 "$(qr_kv data "$D/result")"
+		t_eq private-other-pages-follow-file 1 "$(qr_kv follows "$D/result")"
 		t_eq shared-mapping-kept "$1" "$(qr_kv shared "$D/result")"
 		t_eq shared-writes-reach-file 1 "$(qr_kv shared_file "$D/result")"
 		t_eq append-kept 1 "$(qr_kv append "$D/result")"
