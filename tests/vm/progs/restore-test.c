@@ -136,6 +136,17 @@ static int cmd_fill(uint64_t seed, uint64_t first, uint64_t stride, uint64_t n)
 	return 0;
 }
 
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return 0;
+	ret = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ret;
+}
+
 static uint64_t sysfs_u64(const char *path)
 {
 	char buf[64] = "";
@@ -566,6 +577,16 @@ static int cmd_run(const char *expect, uint64_t seed, uint64_t first,
 		check(pfns_matching(mem, frames, n, pm, &np) == n,
 		      "cow-parent-keeps-frames",
 		      "parent's pages moved after the child's exit");
+	}
+
+	/* Migration, where compaction picks these pages: contents survive. */
+	if (write_file("/proc/sys/vm/compact_memory", "1")) {
+		same = pfns_matching(mem, frames, n, pm, &np);
+		printf("info compaction_moved=%llu\n",
+		       (unsigned long long)(zero_copy ? n - same - np : 0));
+		check(!pages_differing(mem, expected, n), "compaction-contents",
+		      "%llu pages differ after compaction",
+		      (unsigned long long)pages_differing(mem, expected, n));
 	}
 
 	rel.nr = nrel;
