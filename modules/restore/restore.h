@@ -46,10 +46,7 @@ enum rs_frame_state {
 
 int rs_frames_set(u64 *pfns, u64 nr);
 bool rs_frames_present(void);
-bool rs_frame_held(unsigned long pfn);
 bool rs_frames_any_held(unsigned long pfn, unsigned long nr);
-long rs_frame_index(unsigned long pfn);
-enum rs_frame_state rs_frame_state(long idx);
 void rs_frame_set_state(long idx, enum rs_frame_state state);
 int rs_frames_claim(const u64 *pfns, u64 nr, long *idx);
 void rs_frames_unclaim(const long *idx, u64 nr);
