@@ -38,8 +38,8 @@ static int install_pte(pte_t *pte, unsigned long addr, void *data)
 	if (vma->vm_flags & VM_WRITE)
 		entry = qr_pte_mkwrite_dirty(entry);
 	qr_add_mm_anon_counter(vma->vm_mm, 1);
-	qr_call_new_anon_rmap(rs_mm.new_anon_rmap, folio, vma, addr);
-	rs_mm.add_lru_vma(folio, vma);
+	qr_call_new_anon_rmap(static_call(rs_new_anon_rmap), folio, vma, addr);
+	static_call(rs_add_lru_vma)(folio, vma);
 	set_pte_at(vma->vm_mm, addr, pte, entry);
 	in->placed++;
 	return 0;
@@ -58,7 +58,7 @@ static struct folio *prepare(struct mm_struct *mm, u64 pfn, int *err)
 	}
 	folio = page_folio(page);
 	if (!mem_cgroup_disabled() &&
-	    rs_mm.memcg_charge(folio, mm, GFP_KERNEL)) {
+	    static_call(rs_memcg_charge)(folio, mm, GFP_KERNEL)) {
 		/* Out of the held state already: to the allocator. */
 		folio_put(folio);
 		*err = -ENOMEM;
@@ -78,7 +78,7 @@ int rs_adopt_zero_copy(struct vm_area_struct *vma, unsigned long addr,
 	u64 base = 0;
 	int ret = 0, err;
 
-	if (!vma->anon_vma && rs_mm.anon_vma_prepare(vma))
+	if (!vma->anon_vma && static_call(rs_anon_vma_prepare)(vma))
 		return -ENOMEM;
 	while (base < nr && !ret) {
 		/* One batch within one page table. */
