@@ -23,6 +23,8 @@
 #include "restore.h"
 
 #define RS_MAX_RANGES	1024
+/* The frame list is one allocation: 1 TiB of preserved memory at most. */
+#define RS_MAX_FRAMES	(INT_MAX / sizeof(u64))
 #define RS_RESOURCE	"System RAM (quickreboot)"
 
 struct rs_range {
@@ -86,7 +88,7 @@ static void rs_online_page(struct page *page, unsigned int order)
 			i++;
 			continue;
 		}
-		o = min(__ffs(pfn + i), ilog2(n - i));
+		o = min_t(unsigned int, __ffs(pfn + i), ilog2(n - i));
 		while (o && !pages_wanted(pfn + i, 1UL << o))
 			o--;
 		generic_online_page(pfn_to_page(pfn + i), o);
@@ -205,6 +207,15 @@ static int validate_pfns(struct qr_restore_handback *arg, const u64 *pfns,
 	return 0;
 }
 
+/* The last block recorded was not added after all. */
+static void unrecord_added(u64 start)
+{
+	if (added[nr_added - 1].start == start)
+		nr_added--;
+	else
+		added[nr_added - 1].end = start;
+}
+
 static void record_added(u64 start, u64 end)
 {
 	if (nr_added && added[nr_added - 1].end == start) {
@@ -265,15 +276,17 @@ static int add_blocks(const struct rs_range *keep, u32 nr_keep, u64 *bytes)
 			last = b;
 			if (area_verdict(b, b + block, keep, nr_keep))
 				continue;
+			/* Before the add: 6.12 onlines inside it. */
+			record_added(b, b + block);
 			ret = add_memory_driver_managed(memory_add_physaddr_to_nid(b),
 							b, block, RS_RESOURCE,
 							MHP_MERGE_RESOURCE);
 			if (ret) {
+				unrecord_added(b);
 				pr_err("handback: cannot add %#llx-%#llx: %d\n",
 				       b, b + block - 1, ret);
 				return ret;
 			}
-			record_added(b, b + block);
 			*bytes += block;
 			ret = online_block(b);
 			if (ret) {
@@ -342,11 +355,13 @@ int rs_handback(struct qr_restore_handback *arg)
 		keep = NULL;
 		goto fail;
 	}
-	if (arg->nr_pfns > ram_pages(ram, nr_ram)) {
+	if (arg->nr_pfns > ram_pages(ram, nr_ram) ||
+	    arg->nr_pfns > RS_MAX_FRAMES) {
 		ret = refuse(arg, QR_BAD_COUNT, arg->nr_pfns);
 		goto fail;
 	}
-	pfns = kvmalloc_array(arg->nr_pfns ?: 1, sizeof(*pfns), GFP_KERNEL);
+	pfns = kvmalloc_array(arg->nr_pfns ?: 1, sizeof(*pfns),
+			      GFP_KERNEL | __GFP_NOWARN);
 	if (!pfns) {
 		ret = -ENOMEM;
 		goto fail;
@@ -367,7 +382,8 @@ int rs_handback(struct qr_restore_handback *arg)
 	for (i = 0; i < nr_ram; i++)
 		nr_blocks += DIV_ROUND_UP_ULL(ram[i].end, block) -
 			     div64_u64(ram[i].start, block);
-	added = kvmalloc_array(nr_blocks, sizeof(*added), GFP_KERNEL);
+	added = kvmalloc_array(nr_blocks, sizeof(*added),
+			       GFP_KERNEL | __GFP_NOWARN);
 	if (!added) {
 		ret = -ENOMEM;
 		goto fail;
