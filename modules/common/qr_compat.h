@@ -13,7 +13,10 @@
 #include <linux/blk-mq.h>
 #include <linux/capability.h>
 #include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/rmap.h>
 #include <linux/sched.h>
+#include <linux/swap.h>
 
 /*
  * A blk-mq disk backed by memory: non-rotational, with the given physical
@@ -108,5 +111,71 @@ static inline u32 qr_task_rseq_len(struct task_struct *t)
 #endif
 }
 #endif
+
+/*
+ * Zero copy (the restore module): the non-exported functions that make a
+ * page a new anonymous page of a VMA, by the name each kernel has. The
+ * module resolves QR_SYM_* at load time and calls them through pointers of
+ * their declared type (qr_call_*), so each call is checked at build time.
+ */
+#ifdef HAVE_FOLIO_ADD_NEW_ANON_RMAP
+#define QR_SYM_NEW_ANON_RMAP folio_add_new_anon_rmap
+#define qr_call_new_anon_rmap(fn, folio, vma, addr) \
+	fn(folio, vma, addr, RMAP_EXCLUSIVE)
+#else
+#define QR_SYM_NEW_ANON_RMAP page_add_new_anon_rmap
+#define qr_call_new_anon_rmap(fn, folio, vma, addr) \
+	fn(&(folio)->page, vma, addr)
+#endif
+
+/*
+ * A writable, dirty PTE for a VMA that is not a shadow stack. Since 6.6
+ * pte_mkwrite() takes the VMA and, on x86, is out of line and not exported;
+ * pte_mkwrite_novma() is what it does for other VMAs. Made writable before
+ * dirty, the PTE never needs x86's SavedDirty bit.
+ */
+static inline pte_t qr_pte_mkwrite_dirty(pte_t pte)
+{
+#ifdef HAVE_PTE_MKWRITE_NOVMA
+	return pte_mkdirty(pte_mkwrite_novma(pte));
+#else
+	return pte_mkdirty(pte_mkwrite(pte));
+#endif
+}
+
+/* Shadow stacks came in 6.6; before, no VMA is one. */
+#ifndef VM_SHADOW_STACK
+#define VM_SHADOW_STACK VM_NONE
+#endif
+
+/*
+ * add_mm_counter(mm, MM_ANONPAGES, n) without its trace event, whose
+ * helper is not exported: RSS counters are atomic before 6.2, per-CPU
+ * since.
+ */
+static inline void qr_add_mm_anon_counter(struct mm_struct *mm, long n)
+{
+#ifdef HAVE_MM_RSS_STAT_PERCPU
+	percpu_counter_add(&mm->rss_stat[MM_ANONPAGES], n);
+#else
+	atomic_long_add(n, &mm->rss_stat.count[MM_ANONPAGES]);
+#endif
+}
+
+/*
+ * A page of hot-added memory that the online callback held back from the
+ * allocator becomes an allocated page (refcount 1, as the memmap left it)
+ * counted in its zone's managed pages. Hot-added memmaps start PageReserved
+ * before 6.11 and PageOffline since; the page's own state says which, so
+ * this holds whatever the kernel did.
+ */
+static inline void qr_hotplug_page_take(struct page *page)
+{
+	if (PageOffline(page))
+		__ClearPageOffline(page);
+	if (PageReserved(page))
+		__ClearPageReserved(page);
+	adjust_managed_page_count(page, 1);
+}
 
 #endif

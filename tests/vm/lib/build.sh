@@ -47,7 +47,7 @@ stage_binary() {
 }
 
 # Kernel modules that the guest loads from the distribution's kernel.
-GUEST_KMODS="virtio_pci virtio_blk ext4 crc32c_generic brd"
+GUEST_KMODS="virtio_pci virtio_blk ext4 crc32c_generic brd zram"
 
 stage_kernel() {
 	local stage=$1 krel=$2 kroot dst f m dep

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* quickreboot restore: what the parts of the module share. */
+#ifndef RESTORE_H
+#define RESTORE_H
+
+#include <linux/memcontrol.h>
+#include <linux/mutex.h>
+#include <linux/rmap.h>
+#include <linux/swap.h>
+#include <linux/types.h>
+
+#include "qr_compat.h"
+#include "restore_abi.h"
+
+/* Serialises HANDBACK, ADOPT and RELEASE, and every frame state change. */
+extern struct mutex rs_lock;
+
+/* Mode, decided once at load (ibt.c); "why" explains copy mode. */
+extern u32 rs_mode;
+extern const char *rs_copy_reason;
+void rs_choose_mode(bool force_copy);
+
+/*
+ * The kernel functions zero copy needs and the kernel does not export,
+ * resolved at load (ksyms.c). Their types come from the target kernel's
+ * own declarations, so every call is type-checked at build time.
+ */
+struct rs_mm_ops {
+	typeof(&__anon_vma_prepare) anon_vma_prepare;
+	typeof(&__mem_cgroup_charge) memcg_charge;
+	typeof(&QR_SYM_NEW_ANON_RMAP) new_anon_rmap;
+	typeof(&folio_add_lru_vma) add_lru_vma;
+};
+extern struct rs_mm_ops rs_mm;
+/* 0, or -ENOENT with *missing naming the first symbol not found. */
+int rs_resolve_mm_ops(const char **missing);
+
+/* The held frames (held.c). */
+enum rs_frame_state {
+	RS_HELD,	/* held aside since HANDBACK */
+	RS_CLAIMED,	/* being placed by an ADOPT */
+	RS_ADOPTED,	/* an anonymous page of a process now */
+	RS_COPIED,	/* copied into a process's page, then freed */
+	RS_RELEASED,	/* given to the page allocator */
+};
+
+int rs_frames_set(u64 *pfns, u64 nr);
+bool rs_frames_present(void);
+bool rs_frame_held(unsigned long pfn);
+bool rs_frames_any_held(unsigned long pfn, unsigned long nr);
+long rs_frame_index(unsigned long pfn);
+enum rs_frame_state rs_frame_state(long idx);
+void rs_frame_set_state(long idx, enum rs_frame_state state);
+int rs_frames_claim(const u64 *pfns, u64 nr, long *idx);
+void rs_frames_unclaim(const long *idx, u64 nr);
+void rs_frames_free(void);
+struct page *rs_frame_take(unsigned long pfn);
+void rs_frame_free(long idx, enum rs_frame_state state);
+
+/* Counters shown in /sys/module/restore/status/. */
+struct rs_stats {
+	u64 held, adopted, copied, released, added_bytes;
+	u64 adopt_ns, copy_ns;
+};
+extern struct rs_stats rs_stats;
+
+/* HANDBACK (handback.c). */
+int rs_handback(struct qr_restore_handback *arg);
+void rs_handback_exit(void);
+
+/* ADOPT (adopt.c; zero_copy.c and copy.c place the pages). */
+int rs_adopt(struct qr_restore_adopt *arg);
+int rs_adopt_zero_copy(struct vm_area_struct *vma, unsigned long addr,
+		       const long *idx, const u64 *pfns, u64 nr, u64 *done);
+int rs_adopt_copy(unsigned long addr, const long *idx, const u64 *pfns,
+		  u64 nr, u64 *done);
+
+/* RELEASE (held.c). */
+int rs_release(struct qr_restore_release *arg);
+
+#endif
