@@ -63,7 +63,11 @@ struct qr_restore_handback {
 /*
  * ADOPT, in the process being restored (current->mm): the frames pfns[i]
  * become the pages at addr + i * 4096, inside one private VMA already
- * mapped there. Each frame must be held and not adopted yet.
+ * mapped there. Each frame must be held and not adopted yet. Nothing may be
+ * mapped in the range yet (not even the zero page: EEXIST). Refusals,
+ * before any frame moves: EINVAL (arguments, not one private VMA), ENOENT
+ * (no HANDBACK, or a frame not handed back), EALREADY (a frame adopted,
+ * copied, released or listed twice), EEXIST.
  */
 struct qr_restore_adopt {
 	__u64 addr;		/* in: page aligned */
@@ -76,7 +80,8 @@ struct qr_restore_adopt {
 
 /*
  * RELEASE: frames that no process will take (a process whose restore
- * failed) go to the page allocator. nr 0: every frame still held.
+ * failed) go to the page allocator. nr 0: every frame still held. Every
+ * listed frame must be held (else ENOENT or EALREADY, nothing released).
  */
 struct qr_restore_release {
 	__u64 nr;		/* in */

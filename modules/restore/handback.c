@@ -86,7 +86,7 @@ static void rs_online_page(struct page *page, unsigned int order)
 			i++;
 			continue;
 		}
-		o = min(__ffs(pfn + i), ilog2(n - i));
+		o = min_t(unsigned int, __ffs(pfn + i), ilog2(n - i));
 		while (o && !pages_wanted(pfn + i, 1UL << o))
 			o--;
 		generic_online_page(pfn_to_page(pfn + i), o);
@@ -205,6 +205,15 @@ static int validate_pfns(struct qr_restore_handback *arg, const u64 *pfns,
 	return 0;
 }
 
+/* The last block recorded was not added after all. */
+static void unrecord_added(u64 start)
+{
+	if (added[nr_added - 1].start == start)
+		nr_added--;
+	else
+		added[nr_added - 1].end = start;
+}
+
 static void record_added(u64 start, u64 end)
 {
 	if (nr_added && added[nr_added - 1].end == start) {
@@ -265,15 +274,17 @@ static int add_blocks(const struct rs_range *keep, u32 nr_keep, u64 *bytes)
 			last = b;
 			if (area_verdict(b, b + block, keep, nr_keep))
 				continue;
+			/* Before the add: 6.12 onlines inside it. */
+			record_added(b, b + block);
 			ret = add_memory_driver_managed(memory_add_physaddr_to_nid(b),
 							b, block, RS_RESOURCE,
 							MHP_MERGE_RESOURCE);
 			if (ret) {
+				unrecord_added(b);
 				pr_err("handback: cannot add %#llx-%#llx: %d\n",
 				       b, b + block - 1, ret);
 				return ret;
 			}
-			record_added(b, b + block);
 			*bytes += block;
 			ret = online_block(b);
 			if (ret) {
