@@ -8,6 +8,8 @@
 
 #include "fuzz_input.h"
 #include "grub_dropin.h"
+#include "bootarea.h"
+#include "bootarea_place.h"
 #include "setup_plan.h"
 #include "shelter_checks.h"
 #include "shelter_plan.h"
@@ -40,7 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     p.shelter.start < QR_SHELTER_FLOOR ||
 			     p.shelter.start % QR_SHELTER_PLACE_ALIGN))
 				abort();
-			qr_grub_dropin_text(&text, &p.shelter);
+			/* The boot area: whole blocks, below 4 GiB, apart from the shelter. */
+			if (p.boot.size && (p.boot.start % QR_MEMORY_BLOCK || p.boot.size % QR_MEMORY_BLOCK ||
+			    p.boot.size < QR_BOOTAREA_MIN ||
+			    p.boot.start + p.boot.size > QR_BOOTAREA_LIMIT ||
+			    (p.boot.start < p.shelter.start + p.shelter.size &&
+			     p.shelter.start < p.boot.start + p.boot.size)))
+				abort();
+			qr_grub_dropin_text(&text, &p.shelter, p.boot.size ? &p.boot : NULL);
 			if (qr_grub_dropin_shelter(qr_strbuf_str(&text), &back, &e) ||
 			    back.start != p.shelter.start || back.size != p.shelter.size)
 				abort();

@@ -1,5 +1,6 @@
 /* Shelter size and placement, the setup decision, the GRUB drop-in. */
 #include "grub_dropin.h"
+#include "bootarea_place.h"
 #include "setup_plan.h"
 #include "shelter_plan.h"
 #include "test.h"
@@ -145,6 +146,10 @@ TEST(setup_new_then_idempotent)
 	/* 1/16 of 2047.6 MiB, rounded down to 2 MiB. */
 	CHECK_U64(p1.shelter.size, 126 << 20);
 	CHECK_U64(p1.shelter.start, 0x78000000);
+	/* The boot area: 256 MiB in whole blocks, the lowest free below 4 GiB. */
+	CHECK_U64(p1.boot.size, 256 << 20);
+	CHECK_U64(p1.boot.start % (128 << 20), 0);
+	CHECK(p1.boot.start + p1.boot.size <= p1.shelter.start);
 	/* Second run: the drop-in has it; nothing changes. */
 	in.dropin_named = true;
 	in.dropin = p1.shelter;
@@ -165,13 +170,16 @@ TEST(setup_after_reboot_keeps_active)
 	struct qr_setup_input in = { .io = &io, .active_named = true,
 				     .active = { 0x77e00000, 128 << 20 },
 				     .dropin_named = true,
-				     .dropin = { 0x77e00000, 128 << 20 } };
+				     .dropin = { 0x77e00000, 128 << 20 },
+				     .active_boot = true,
+				     .boot = { 0x18000000, 256 << 20 } };
 	struct qr_setup_plan p;
 	struct qr_err e;
 
 	CHECK(qr_setup_decide(&in, &p, &e) == 0);
 	CHECK(p.source == QR_SETUP_KEPT_ACTIVE);
 	CHECK(!p.reboot_needed);
+	CHECK_U64(p.boot.start, 0x18000000);
 	CHECK_U64(p.shelter.start, 0x77e00000);
 	/* Another size asked: a new place, a reboot, and a note why. */
 	in.want_size = 64 << 20;
@@ -218,13 +226,18 @@ TEST(grub_dropin_text_escapes_dollar)
 {
 	struct qr_strbuf b = { 0 };
 	struct qr_range r = { 0x630000000ull, 256 << 20 }, back;
+	struct qr_range boot = { 0x10000000, 384 << 20 };
 	struct qr_err e;
 	char size[24];
 
-	qr_grub_dropin_text(&b, &r);
+	qr_grub_dropin_text(&b, &r, NULL);
 	CHECK_HAS(qr_strbuf_str(&b),
 		  "\nGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
 		  "memmap=256M\\\\\\$0x630000000 quickreboot.shelter=256M@0x630000000\"\n");
+	qr_strbuf_free(&b);
+	qr_grub_dropin_text(&b, &r, &boot);
+	CHECK_HAS(qr_strbuf_str(&b),
+		  "quickreboot.shelter=256M@0x630000000 memmap=384M\\\\\\$0x10000000\"\n");
 	CHECK(qr_grub_dropin_shelter(qr_strbuf_str(&b), &back, &e) == 0);
 	CHECK_U64(back.start, r.start);
 	CHECK_U64(back.size, r.size);
@@ -251,4 +264,23 @@ TEST(grub_dropin_parse_edge_cases)
 	CHECK_U64(r.start, 0x2000);
 	CHECK(qr_grub_dropin_shelter("quickreboot.shelter=64M", &r, &e) == -1);
 	CHECK(qr_grub_dropin_shelter("quickreboot.shelter=", &r, &e) == -1);
+}
+
+TEST(bootarea_place_and_size)
+{
+	struct qr_iomem io = parse("00001000-0009fbff : System RAM\n"
+				   "00100000-7ffdffff : System RAM\n"
+				   "  09000000-0a0fffff : Kernel code\n"
+				   "100000000-47fffffff : System RAM\n");
+	struct qr_range shelter = { 0x10000000, 128 << 20 }, b;
+	struct qr_err e;
+
+	CHECK_U64(qr_bootarea_default_size(2ull << 30, 128 << 20), 256 << 20);
+	CHECK_U64(qr_bootarea_default_size(16ull << 30, 128 << 20), 512 << 20);
+	/* Above the first block, the kernel image and the shelter. */
+	CHECK(!qr_bootarea_place(&io, 256 << 20, 128 << 20, &shelter, &b, &e));
+	CHECK_U64(b.start, 0x18000000);
+	CHECK(qr_bootarea_place(&io, 3ull << 30, 128 << 20, &shelter, &b, &e) == -1);
+	CHECK_HAS(e.msg, "below 4 GiB");
+	qr_iomem_free(&io);
 }

@@ -279,6 +279,11 @@ TEST(zc_frame_fate)
 	CHECK(qr_frame_fate(&m, &b, 0x90000, &why) == QR_FRAME_REFUSE);
 	CHECK_HAS(why, "not RAM");
 	CHECK(qr_frame_fate(&m, &b, UINT64_MAX, &why) == QR_FRAME_REFUSE);
+	/* A shelter not block aligned: the rest of its blocks is copied. */
+	m.shelter = (struct qr_range){ 0x30200000, 64 * MIB };
+	CHECK(qr_frame_fate(&m, &b, 0x30000, &why) == QR_FRAME_COPY);
+	CHECK(qr_frame_fate(&m, &b, 0x34500, &why) == QR_FRAME_COPY);
+	CHECK(qr_frame_fate(&m, &b, 0x38000, &why) == QR_FRAME_KEEP);
 	drop(&m);
 }
 

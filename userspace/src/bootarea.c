@@ -141,5 +141,8 @@ enum qr_frame_fate qr_frame_fate(const struct qr_memview *m,
 		*why = "inside the shelter";
 	else if (a < m->block)
 		return QR_FRAME_COPY;
+	else if (m->has_shelter && a / m->block * m->block < m->shelter.start + m->shelter.size &&
+		 m->shelter.start < (a / m->block + 1) * m->block)
+		return QR_FRAME_COPY;	/* a block shared with the shelter stays out */
 	return *why ? QR_FRAME_REFUSE : QR_FRAME_KEEP;
 }

@@ -64,7 +64,8 @@ int qr_bootarea_next(const struct qr_spans *hidden, const uint64_t *pfns,
 
 enum qr_frame_fate {
 	QR_FRAME_KEEP,		/* left in place, adopted by the New kernel */
-	QR_FRAME_COPY,		/* in the first block: its contents are copied */
+	QR_FRAME_COPY,		/* in the first block, or in a block the shelter
+				 * shares (never handed back): copied */
 	QR_FRAME_REFUSE,	/* cannot be: *why says where it is */
 };
 

@@ -71,6 +71,8 @@ static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
 		qri_add_page_runs(w, v->pid, v->start, runs, n);
 	free(runs);
 	return rc;
+}
+
 /* /proc/PID/pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
 #define PM_PRESENT (1ull << 63)
 #define PM_SWAP (1ull << 62)

@@ -15,7 +15,9 @@
 #include "cmdline_tok.h"
 #include "commands.h"
 #include "grub_dropin.h"
+#include "bootarea_place.h"
 #include "iomem.h"
+#include "memview.h"
 #include "readfile.h"
 #include "run.h"
 #include "setup_plan.h"
@@ -31,9 +33,13 @@ static const char usage[] =
 	"One-time setup: reserves the shelter at boot. Chooses a range of SIZE\n"
 	"bytes (default: 256M or 1/16 of RAM, whichever is smaller) in free System\n"
 	"RAM from /proc/iomem (needs root), the highest 2 MiB aligned one above\n"
-	"256 MiB, away from the kernel image and the crash kernel; writes\n"
+	"256 MiB, away from the kernel image and the crash kernel, and a boot\n"
+	"area (zero copy: the New kernel boots there; 256 MiB, more with more\n"
+	"RAM, in whole memory blocks below 4 GiB; kept if the running kernel\n"
+	"has one); writes\n"
 	QR_GRUB_DROPIN " adding\n"
-	"memmap=SIZE$ADDR quickreboot.shelter=SIZE@ADDR to GRUB_CMDLINE_LINUX_DEFAULT\n"
+	"memmap=SIZE$ADDR quickreboot.shelter=SIZE@ADDR memmap=SIZE$ADDR to\n"
+	"GRUB_CMDLINE_LINUX_DEFAULT\n"
 	"($ escaped for GRUB), and runs update-grub. A normal reboot is then\n"
 	"needed once. Running it again keeps the shelter already chosen (on the\n"
 	"running kernel's command line, or in the drop-in) while it still fits.\n"
@@ -73,6 +79,28 @@ static int read_iomem(const char *path, struct qr_iomem *io)
 	return QR_EXIT_OK;
 }
 
+/* The running kernel's boot area: a block-aligned memmap=SIZE$ADDR other
+ * than the shelter's. */
+static void active_boot(const struct qr_cmdline *cl, struct qr_setup_input *in)
+{
+	struct qr_memview m = { 0 };
+
+	if (!qr_memview_cmdline(&m, cl, NULL)) {
+		if (m.has_shelter)
+			qr_spans_sub(&m.reserved, m.shelter.start,
+				     m.shelter.start + m.shelter.size);
+		for (size_t i = 0; i < m.reserved.n && !in->active_boot; i++) {
+			const struct qr_span *r = &m.reserved.s[i];
+
+			if (r->start % QR_MEMORY_BLOCK || (r->end - r->start) % QR_MEMORY_BLOCK)
+				continue;
+			in->active_boot = true;
+			in->boot = (struct qr_range){ r->start, r->end - r->start };
+		}
+	}
+	qr_spans_free(&m.reserved);
+}
+
 /* The running kernel's shelter, if its command line names one. */
 static int read_active(const char *cmdline, struct qr_setup_input *in)
 {
@@ -93,6 +121,7 @@ static int read_active(const char *cmdline, struct qr_setup_input *in)
 	found = qr_shelter_from_cmdline(&cl, &in->active, &e);
 	/* Named but not reserved (no memmap=) is no shelter to keep. */
 	in->active_named = found == 0 && !qr_shelter_check_memmap(&cl, &in->active, NULL);
+	active_boot(&cl, in);
 	qr_cmdline_free(&cl);
 	free(text);
 	return QR_EXIT_OK;
@@ -188,6 +217,9 @@ static void describe(const struct qr_setup_plan *plan, const char *params)
 	       qr_range_last(&plan->shelter), source[plan->source]);
 	if (plan->note[0])
 		printf("note: %s\n", plan->note);
+	if (plan->boot.size)
+		printf("boot area: %" PRIu64 " MiB at 0x%" PRIx64 "-0x%" PRIx64 " (the New kernel's memory in zero copy)\n",
+	       plan->boot.size >> 20, plan->boot.start, qr_range_last(&plan->boot));
 	printf("kernel parameters: %s\n", params);
 }
 
@@ -303,8 +335,12 @@ int cmd_setup(int argc, char **argv)
 		rc = QR_EXIT_UNSAFE;
 	}
 	if (!rc) {
-		qr_grub_dropin_text(&text, &plan.shelter);
+		qr_grub_dropin_text(&text, &plan.shelter, plan.boot.size ? &plan.boot : NULL);
 		qr_shelter_params(&params, &plan.shelter);
+		if (plan.boot.size) {
+			qr_strbuf_puts(&params, " ");
+			qr_bootarea_params(&params, &plan.boot);
+		}
 		if (qr_strbuf_failed(&text) || qr_strbuf_failed(&params)) {
 			qr_error("setup: out of memory");
 			rc = QR_EXIT_FAIL;

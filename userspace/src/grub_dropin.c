@@ -35,7 +35,16 @@ void qr_shelter_params(struct qr_strbuf *out, const struct qr_range *r)
 	params(out, r, "$");
 }
 
-void qr_grub_dropin_text(struct qr_strbuf *out, const struct qr_range *r)
+void qr_bootarea_params(struct qr_strbuf *out, const struct qr_range *boot)
+{
+	char size[24];
+
+	qr_format_size(size, boot->size);
+	qr_strbuf_printf(out, "memmap=%s$0x%" PRIx64, size, boot->start);
+}
+
+void qr_grub_dropin_text(struct qr_strbuf *out, const struct qr_range *r,
+			 const struct qr_range *boot)
 {
 	qr_strbuf_puts(out,
 		"# Written by \"quickreboot setup\": run it again instead of editing this\n"
@@ -49,8 +58,20 @@ void qr_grub_dropin_text(struct qr_strbuf *out, const struct qr_range *r)
 		"# grub.cfg, where GRUB would expand \"$0\" in \"$0x...\" to nothing and\n"
 		"# leave memmap=SIZE, which limits RAM to SIZE. Inside double quotes the\n"
 		"# shell turns \\\\\\$ into \\$, which GRUB reads as a plain $.\n");
+	if (boot)
+		qr_strbuf_puts(out,
+			"#\n"
+			"# The boot area, the only memory a New kernel uses until it has\n"
+			"# taken the kept processes' pages aside (zero copy): a second\n"
+			"# memmap=SIZE$ADDR keeps this kernel off it.\n");
 	qr_strbuf_puts(out, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT ");
 	params(out, r, "\\\\\\$");
+	if (boot) {
+		char size[24];
+
+		qr_format_size(size, boot->size);
+		qr_strbuf_printf(out, " memmap=%s\\\\\\$0x%" PRIx64, size, boot->start);
+	}
 	qr_strbuf_puts(out, "\"\n");
 }
 

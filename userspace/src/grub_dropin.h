@@ -26,8 +26,11 @@ const char *qr_format_size(char *buf, uint64_t v);
  * show them): "memmap=SIZE$ADDR quickreboot.shelter=SIZE@ADDR". */
 void qr_shelter_params(struct qr_strbuf *out, const struct qr_range *r);
 
-/* The whole drop-in file. */
-void qr_grub_dropin_text(struct qr_strbuf *out, const struct qr_range *r);
+/* memmap=SIZE$ADDR for the boot area, unescaped. */
+void qr_bootarea_params(struct qr_strbuf *out, const struct qr_range *boot);
+/* The whole drop-in file: the shelter, and the boot area unless NULL. */
+void qr_grub_dropin_text(struct qr_strbuf *out, const struct qr_range *r,
+			 const struct qr_range *boot);
 
 /* The shelter named by the last quickreboot.shelter=SIZE@ADDR in a drop-in
  * (ours, or edited by hand). Returns 0 found, 1 none, -1 malformed (e set). */

@@ -65,8 +65,13 @@ static int call(struct qr_handback *hb, const struct qri_image *img,
 
 	keep[0] = (struct qr_restore_range){ next->start, next->end };
 	if (m->has_shelter) {
-		keep[1] = (struct qr_restore_range){ m->shelter.start,
+		/* Ascending, as the module wants them. */
+		struct qr_restore_range sh = { m->shelter.start,
 			m->shelter.start + m->shelter.size };
+
+		keep[1] = sh.start < keep[0].start ? keep[0] : sh;
+		if (sh.start < keep[0].start)
+			keep[0] = sh;
 		h.nr_keep = 2;
 	}
 	if (!ram)

@@ -40,6 +40,7 @@ struct qr_rst_vma {
 	uint32_t how;		/* QR_RST_MAP_* */
 	uint32_t nops;		/* zero copy: its page operations, from first_op */
 	uint64_t first_op;
+	uint32_t runs_first, runs_count;	/* own pages (QR_RST_MAP_RUNS) */
 };
 
 /* Zero copy: what fills part of an area once it is mapped. */
@@ -52,7 +53,6 @@ struct qr_rst_op {
 	uint64_t arg;
 	uint32_t kind;
 	uint32_t pad;
-	uint32_t runs_first, runs_count;
 };
 
 /* Bytes from the area's start; also from its contents' start in pages. */

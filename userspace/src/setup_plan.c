@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bootarea_place.h"
 #include "shelter_plan.h"
 
 static bool same_range(const struct qr_range *a, const struct qr_range *b)
@@ -32,6 +33,7 @@ int qr_setup_decide(const struct qr_setup_input *in, struct qr_setup_plan *plan,
 		    struct qr_err *e)
 {
 	uint64_t ram = qr_ram_bytes(in->io), size = in->want_size;
+	struct qr_err be;
 
 	memset(plan, 0, sizeof(*plan));
 	if (!size) {
@@ -62,6 +64,16 @@ int qr_setup_decide(const struct qr_setup_input *in, struct qr_setup_plan *plan,
 			return -1;
 		plan->source = QR_SETUP_NEW;
 	}
-	plan->reboot_needed = !in->active_named || !same_range(&in->active, &plan->shelter);
+	if (in->active_boot && !(in->boot.start < plan->shelter.start + plan->shelter.size &&
+				 plan->shelter.start < in->boot.start + in->boot.size)) {
+		plan->boot = in->boot;
+	} else if (qr_bootarea_place(in->io, qr_bootarea_default_size(ram, QR_MEMORY_BLOCK),
+				     QR_MEMORY_BLOCK, &plan->shelter, &plan->boot, &be)) {
+		/* Copy mode needs none: the shelter alone still serves. */
+		memset(&plan->boot, 0, sizeof(plan->boot));
+		snprintf(plan->note, sizeof(plan->note), "%.280s: zero copy unavailable", be.msg);
+	}
+	plan->reboot_needed = !in->active_named || !same_range(&in->active, &plan->shelter) ||
+		(plan->boot.size && (!in->active_boot || !same_range(&in->boot, &plan->boot)));
 	return 0;
 }

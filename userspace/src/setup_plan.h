@@ -17,6 +17,8 @@ struct qr_setup_input {
 	struct qr_range active;
 	bool dropin_named;		/* in the existing drop-in */
 	struct qr_range dropin;
+	bool active_boot;		/* a boot area the running kernel has */
+	struct qr_range boot;
 };
 
 enum qr_setup_source {
@@ -28,11 +30,13 @@ enum qr_setup_source {
 struct qr_setup_plan {
 	struct qr_range shelter;
 	enum qr_setup_source source;
-	bool reboot_needed;	/* the running kernel does not have this shelter */
+	struct qr_range boot;	/* the boot area (bootarea_place.h); size 0: none fits */
+	bool reboot_needed;	/* the running kernel does not have these */
 	char note[QR_ERR_MAX];	/* why an earlier shelter was not kept, or "" */
 };
 
-/* Keeps an earlier shelter (the running kernel's first, then the
+/* The boot area: the running kernel's if it has one, else placed anew.
+ * Keeps an earlier shelter (the running kernel's first, then the
  * drop-in's) when it has the wanted size and still fits (shelter_plan.h:
  * qr_shelter_fits), so that running setup again changes nothing; else
  * places a new one. Returns 0, or -1 with e set. */

@@ -6,6 +6,8 @@
  *
  *   zc-image IMAGE frame N PFN     the N-th frame run (from 0) starts at PFN
  *   zc-image IMAGE count N COUNT   the N-th frame run has COUNT frames
+ *   zc-image IMAGE copied N PFN    the N-th run of copied pages becomes
+ *                                  a frame run from PFN on
  *   zc-image IMAGE show N          prints the N-th frame run: "addr=A
  *                                  pfn=P count=C"
  *
@@ -35,8 +37,9 @@ static uint32_t crc32(const uint8_t *p, size_t len)
 	return ~crc;
 }
 
-/* The n-th run of kind frames, or NULL. */
-static struct run *nth_frames(uint8_t *buf, size_t len, unsigned long n)
+/* The n-th run of kind (1 frames, 2 copied), or NULL. */
+static struct run *nth_run(uint8_t *buf, size_t len, uint32_t kind,
+			   unsigned long n)
 {
 	size_t pos = 64;
 
@@ -53,7 +56,7 @@ static struct run *nth_frames(uint8_t *buf, size_t len, unsigned long n)
 			size_t k = (length - fixed) / sizeof(*r);
 
 			for (size_t i = 0; i < k; i++)
-				if (r[i].kind == 1 && n-- == 0)
+				if (r[i].kind == kind && n-- == 0)
 					return &r[i];
 		}
 		pos += 16 + length + (8 - length % 8) % 8;
@@ -66,11 +69,12 @@ int main(int argc, char **argv)
 	FILE *f = argc >= 4 ? fopen(argv[1], "r+b") : NULL;
 	uint8_t *buf = malloc(64 << 20);
 	size_t len = f && buf ? fread(buf, 1, 64 << 20, f) : 0;
-	struct run *r = len > 64 ? nth_frames(buf, len, strtoul(argv[3], NULL, 0)) : NULL;
+	uint32_t kind = argc >= 3 && !strcmp(argv[2], "copied") ? 2 : 1;
+	struct run *r = len > 64 ? nth_run(buf, len, kind, strtoul(argv[3], NULL, 0)) : NULL;
 	uint32_t crc;
 
 	if (!r) {
-		fprintf(stderr, "usage: zc-image IMAGE frame|count|show N [VALUE] (no such run?)\n");
+		fprintf(stderr, "usage: zc-image IMAGE frame|count|copied|show N [VALUE] (no such run?)\n");
 		return 2;
 	}
 	if (!strcmp(argv[2], "show")) {
@@ -84,6 +88,10 @@ int main(int argc, char **argv)
 		r->where = strtoull(argv[4], NULL, 0);
 	else if (!strcmp(argv[2], "count"))
 		r->count = strtoull(argv[4], NULL, 0);
+	else if (!strcmp(argv[2], "copied")) {
+		r->kind = 1;
+		r->where = strtoull(argv[4], NULL, 0);
+	}
 	else
 		return 2;
 	crc = crc32(buf + 64, len - 64);

@@ -1,0 +1,31 @@
+# `quickreboot reboot` in zero copy (auto: a boot area is there): it loads
+# the New kernel confined to the boot area, its segments placed there,
+# checkpoints with the same mode, and kexecs; `quickreboot restore` in the
+# New kernel hands RAM back and the process adopts its frames.
+QR_MEM=2048
+QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+
+old() {
+	zc_start 64 || return
+	touch "$ZC_DIR/dump"
+	t_run frames-recorded zc_answered frames-before || return
+	krel=$(qr_kernel_of_hop 1)
+	qr_next_initrd
+	sync
+	qrt KEXEC "$krel"
+	quickreboot reboot --kernel "/boot/vmlinuz-$krel" --initrd /tmp/next.cpio \
+		--append qr.hop=1 "$(cat "$ZC_DIR/pid")" >/tmp/reboot.out 2>&1
+	qr_show_output reboot /tmp/reboot.out
+	t_fail reboot "quickreboot reboot returned $?"
+}
+
+new() {
+	t_run bootarea-named grep -q 'quickreboot.bootarea=384M@0x10000000' /proc/cmdline
+	zc_restore
+	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
+	zc_verify || return
+	kill -9 "$(cat "$ZC_DIR/pid")"
+	quickreboot shelter umount
+}
