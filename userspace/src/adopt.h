@@ -12,8 +12,8 @@
  *   3. quickreboot-adopted.service (`adopt --finish`), after those units,
  *      removes the drop-ins and reloads systemd, so that every unit is its
  *      own unmodified self again (a later restart starts it normally); a
- *      unit whose adoption failed has its leftovers killed and is started
- *      normally. */
+ *      unit that is not active with its restored main process has its
+ *      leftovers killed and is started normally. */
 #ifndef QR_ADOPT_H
 #define QR_ADOPT_H
 
@@ -23,7 +23,6 @@
 #include "strbuf.h"
 
 #define QR_ADOPT_DIR "/run/quickreboot/adopt"
-#define QR_ADOPTED_SUFFIX ".adopted"
 #define QR_RUNTIME_UNIT_DIR "/run/systemd/system"
 /* Drop-ins of all directories apply in the order of their file names:
  * "zz-" comes after an administrator's override.conf, which would

@@ -69,19 +69,27 @@ static int read_record(const char *path, const char *unit, struct qr_keep *k)
 	return 0;
 }
 
+/* Is the unit active with this main process (systemd took it)? */
+static bool has_main_pid(const char *unit, pid_t want)
+{
+	char *argv[] = { "systemctl", "show", "-p", QR_UNIT_SHOW_PROPS, "--",
+			 (char *)unit, NULL };
+	struct qr_unit_show u;
+	char out[8192];
+
+	return !qr_run_output(argv, out, sizeof(out)) &&
+	       !qr_unit_show_parse(out, &u, NULL) && u.main_pid == want &&
+	       !strcmp(u.active_state, "active");
+}
+
 /* Until systemd has taken the new main PID (bounded): exiting before that
  * would look like the main process exiting. */
 static int wait_main_pid(const char *unit, pid_t want)
 {
-	char *argv[] = { "systemctl", "show", "-p", QR_UNIT_SHOW_PROPS, "--",
-			 (char *)unit, NULL };
 	struct timespec t = { 0, 50 * 1000 * 1000 };
-	struct qr_unit_show u;
-	char out[8192];
 
 	for (int i = 0; i < 600; i++) {
-		if (!qr_run_output(argv, out, sizeof(out)) &&
-		    !qr_unit_show_parse(out, &u, NULL) && u.main_pid == want)
+		if (has_main_pid(unit, want))
 			return 0;
 		nanosleep(&t, NULL);
 	}
@@ -91,7 +99,7 @@ static int wait_main_pid(const char *unit, pid_t want)
 
 static int adopt(const char *unit)
 {
-	char path[4096], done[4096 + sizeof(QR_ADOPTED_SUFFIX)], cg[4096], msg[256];
+	char path[4096], cg[4096], msg[256];
 	struct qr_keep k;
 	const struct qr_keep_unit *u;
 	int rc = QR_EXIT_FAIL;
@@ -118,9 +126,6 @@ static int adopt(const char *unit)
 		 (int)u->pid[0]);
 	if (qr_sd_notify(msg) || wait_main_pid(unit, u->pid[0]))
 		goto out;
-	snprintf(done, sizeof(done), "%s" QR_ADOPTED_SUFFIX, path);
-	if (rename(path, done))
-		qr_error("adopt: %s: %s", path, strerror(errno));
 	printf("%s: adopted %zu restored process(es), main PID %d\n", unit, u->npids,
 	       (int)u->pid[0]);
 	rc = QR_EXIT_OK;
@@ -129,18 +134,21 @@ out:
 	return rc;
 }
 
-/* A unit whose adoption did not happen: what is left of its processes
- * goes, so that a normal start does not meet them. */
-static void end_leftovers(const char *path, const char *unit)
+/* Did the unit adopt its processes? If not, what is left of them goes
+ * (so that a normal start does not meet them) and false is returned. */
+static bool adopted_or_ended(const char *path, const char *unit)
 {
 	struct qr_keep k;
+	bool ok;
 
 	if (read_record(path, unit, &k))
-		return;
-	for (size_t i = 0; i < k.unit[0].npids; i++)
+		return false;
+	ok = has_main_pid(unit, k.unit[0].pid[0]);
+	for (size_t i = 0; !ok && i < k.unit[0].npids; i++)
 		if (waiting_for_adoption(k.unit[0].pid[i]))
 			kill(k.unit[0].pid[i], SIGKILL);
 	qr_keep_free(&k);
+	return ok;
 }
 
 static int finish(void)
@@ -153,20 +161,15 @@ static int finish(void)
 	int rc = QR_EXIT_OK, removed = 0;
 
 	while (dd && (d = readdir(dd))) {
-		char unit[512], path[4096];
-		size_t l = strlen(d->d_name), sl = strlen(QR_ADOPTED_SUFFIX);
-		bool adopted = l > sl && !strcmp(d->d_name + l - sl, QR_ADOPTED_SUFFIX);
+		const char *unit = d->d_name;
+		char path[4096];
 
-		if (d->d_name[0] == '.' || l >= sizeof(unit))
-			continue;
-		snprintf(unit, sizeof(unit), "%.*s", (int)(adopted ? l - sl : l), d->d_name);
 		if (!qr_unit_name_valid(unit))
 			continue;
-		snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", d->d_name);
-		if (!adopted) {
+		snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", unit);
+		if (!adopted_or_ended(path, unit)) {
 			char **grown = realloc(again, (nagain + 1) * sizeof(*again));
 
-			end_leftovers(path, unit);
 			if (grown) {
 				again = grown;
 				again[nagain] = strdup(unit);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,14 +134,13 @@ static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
 	struct qr_strbuf dropin = { 0 };
 	char exe[4096];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	bool exe_ok = len > 0 && !strpbrk((exe[len] = '\0', exe), " \t\\%$\"'");
 	int written = 0;
 
-	if (len <= 0 || strpbrk((exe[len] = '\0', exe), " \t\\%$\"'")) {
+	if (!exe_ok)
 		qr_error("restore: the path of this program is unusable in a unit file");
-		*failed += k->nunits;
-		return 0;
-	}
-	qr_adopt_dropin(exe, &dropin);
+	else
+		qr_adopt_dropin(exe, &dropin);
 	mkdir("/run/quickreboot", 0755);
 	mkdir(QR_ADOPT_DIR, 0755);
 	mkdir(QR_RUNTIME_UNIT_DIR, 0755);
@@ -150,7 +150,7 @@ static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
 
 		for (size_t j = 0; j < u->npids; j++)
 			back += restored(ok, nok, u->pid[j]);
-		if (back == u->npids && !qr_strbuf_failed(&dropin) &&
+		if (back == u->npids && exe_ok && !qr_strbuf_failed(&dropin) &&
 		    !prepare_adoption(k, u, dropin.s)) {
 			printf("%s: %zu process(es) restored, main PID %d; the unit adopts them when it starts\n",
 			       u->name, u->npids, (int)u->pid[0]);
