@@ -38,7 +38,6 @@ QR_CRIU=1
 B=/mnt/disk/bench
 SH=/run/quickreboot/shelter
 W=qr-bench-workload
-CRIU_MODS="unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag nf_tables tun veth"
 
 hop() {
 	mkdir -p $B
@@ -127,10 +126,6 @@ bench_kexec_load() {
 		--append="$(quickreboot cmdline $(qr_mode_option) --append qr.hop=1)"
 }
 
-bench_criu_ready() {
-	ip link set lo up && modprobe -a $CRIU_MODS
-}
-
 # bench_start METHOD RUN: reboots, or returns when the step failed.
 bench_start() {
 	local m=$1 r=$2 ready=true
@@ -138,8 +133,8 @@ bench_start() {
 	floor) ;;
 	qr-*) ready="bench_workload && t_run shelter-ready bench_shelter" ;;
 	criu-shelter) ready="bench_workload && t_run shelter-ready bench_shelter &&
-		mkdir -p $SH/criu && bench_criu_ready" ;;
-	criu-disk) ready="bench_workload && mkdir -p $B/criu && bench_criu_ready" ;;
+		mkdir -p $SH/criu && qr_criu_ready" ;;
+	criu-disk) ready="bench_workload && mkdir -p $B/criu && qr_criu_ready" ;;
 	*) ready="bench_workload && mkdir -p $B/cp" ;;
 	esac
 	if ! eval "$ready"; then
@@ -196,10 +191,10 @@ bench_finish() {
 			quickreboot restore --dir $SH/cp ;;
 	criu-disk)
 		log=$B/criu/restore.log
-		bench_criu_ready && criu restore -D $B/criu --shell-job -d -o restore.log ;;
+		qr_criu_ready && criu restore -D $B/criu --shell-job -d -o restore.log ;;
 	criu-shelter)
 		log=$SH/criu/restore.log
-		bench_criu_ready && quickreboot shelter load &&
+		qr_criu_ready && quickreboot shelter load &&
 			quickreboot shelter mount &&
 			criu restore -D $SH/criu --shell-job -d -o restore.log ;;
 	esac >/tmp/.qr_out 2>&1

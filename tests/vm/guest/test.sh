@@ -130,3 +130,9 @@ qr_kexec_next() {
 	kexec -e
 	t_fail kexec-exec "kexec -e returned"
 }
+
+# Readies the guest for Debian's CRIU (scenarios with QR_CRIU=1): the
+# loopback up and the modules its probes need (QR_CRIU_MODS).
+qr_criu_ready() {
+	ip link set lo up && modprobe -a $QR_CRIU_MODS
+}

@@ -121,6 +121,7 @@ build_initramfs() {
 	cat >"$stage/etc/qr/config" <<-CONF
 	QR_KERNELS="$old $new"
 	QR_BASE_APPEND="$BASE_APPEND"
+	QR_CRIU_MODS="$(echo $CRIU_KMODS)"
 	CONF
 	(cd "$stage" && find . -mindepth 1 | sed 's|^\./||' | sort >etc/qr/manifest &&
 		echo etc/qr/manifest >>etc/qr/manifest &&
