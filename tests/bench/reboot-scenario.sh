@@ -128,7 +128,7 @@ bench_kexec_load() {
 
 # bench_start METHOD RUN: reboots, or returns when the step failed.
 bench_start() {
-	local m=$1 r=$2 ready=true
+	local m=$1 r=$2 ready=true log
 	case $m in
 	floor) ;;
 	qr-*) ready="bench_workload && t_run shelter-ready bench_shelter" ;;
@@ -170,9 +170,10 @@ bench_start() {
 			quickreboot shelter umount && sync && kexec -e ;;
 	esac >/tmp/.qr_out 2>&1
 	qr_show_output "$m" /tmp/.qr_out
-	[ ! -e $B/criu/dump.log ] || tail -n 20 $B/criu/dump.log >/tmp/.qr_out
-	[ ! -e $SH/criu/dump.log ] || tail -n 20 $SH/criu/dump.log >/tmp/.qr_out
-	qr_show_output "$m" /tmp/.qr_out
+	for log in $B/criu/dump.log $SH/criu/dump.log; do
+		[ -e $log ] && tail -n 20 $log >/tmp/.qr_out &&
+			qr_show_output "$m" /tmp/.qr_out
+	done
 	t_fail "$m-run$r" "the reboot command returned"
 	qrt INFO "step=$m:$r:failed"
 	bench_next
