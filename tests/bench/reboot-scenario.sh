@@ -181,8 +181,7 @@ bench_start() {
 
 # bench_finish METHOD RUN: in the boot METHOD rebooted into.
 bench_finish() {
-	local m=$1 r=$2 ok=failed log=
-	P=$(cat $B/pid 2>/dev/null)
+	local m=$1 r=$2 ok=failed log= rc
 	case $m in
 	floor) ;;
 	firmware-disk | kexec-disk)
@@ -204,7 +203,7 @@ bench_finish() {
 		ok=ok
 	elif [ $rc != 0 ]; then
 		qr_show_output "$m-restore" /tmp/.qr_out
-		[ -z "$log" ] || ! tail -n 20 "$log" >/tmp/.qr_out ||
+		[ -n "$log" ] && tail -n 20 "$log" >/tmp/.qr_out 2>/dev/null &&
 			qr_show_output "$m-restore" /tmp/.qr_out
 		t_fail "$m-run$r" "restore exited $rc"
 	elif bench_check "$m-run$r"; then
