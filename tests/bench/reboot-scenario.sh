@@ -38,7 +38,6 @@ QR_CRIU=1
 B=/mnt/disk/bench
 SH=/run/quickreboot/shelter
 W=qr-bench-workload
-CRIU_MODS="unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag nf_tables tun veth"
 
 hop() {
 	mkdir -p $B
@@ -127,19 +126,15 @@ bench_kexec_load() {
 		--append="$(quickreboot cmdline $(qr_mode_option) --append qr.hop=1)"
 }
 
-bench_criu_ready() {
-	ip link set lo up && modprobe -a $CRIU_MODS
-}
-
 # bench_start METHOD RUN: reboots, or returns when the step failed.
 bench_start() {
-	local m=$1 r=$2 ready=true
+	local m=$1 r=$2 ready=true log
 	case $m in
 	floor) ;;
 	qr-*) ready="bench_workload && t_run shelter-ready bench_shelter" ;;
 	criu-shelter) ready="bench_workload && t_run shelter-ready bench_shelter &&
-		mkdir -p $SH/criu && bench_criu_ready" ;;
-	criu-disk) ready="bench_workload && mkdir -p $B/criu && bench_criu_ready" ;;
+		mkdir -p $SH/criu && qr_criu_ready" ;;
+	criu-disk) ready="bench_workload && mkdir -p $B/criu && qr_criu_ready" ;;
 	*) ready="bench_workload && mkdir -p $B/cp" ;;
 	esac
 	if ! eval "$ready"; then
@@ -175,9 +170,10 @@ bench_start() {
 			quickreboot shelter umount && sync && kexec -e ;;
 	esac >/tmp/.qr_out 2>&1
 	qr_show_output "$m" /tmp/.qr_out
-	[ ! -e $B/criu/dump.log ] || tail -n 20 $B/criu/dump.log >/tmp/.qr_out
-	[ ! -e $SH/criu/dump.log ] || tail -n 20 $SH/criu/dump.log >/tmp/.qr_out
-	qr_show_output "$m" /tmp/.qr_out
+	for log in $B/criu/dump.log $SH/criu/dump.log; do
+		[ -e $log ] && tail -n 20 $log >/tmp/.qr_out &&
+			qr_show_output "$m" /tmp/.qr_out
+	done
 	t_fail "$m-run$r" "the reboot command returned"
 	qrt INFO "step=$m:$r:failed"
 	bench_next
@@ -185,8 +181,7 @@ bench_start() {
 
 # bench_finish METHOD RUN: in the boot METHOD rebooted into.
 bench_finish() {
-	local m=$1 r=$2 ok=failed log=
-	P=$(cat $B/pid 2>/dev/null)
+	local m=$1 r=$2 ok=failed log= rc
 	case $m in
 	floor) ;;
 	firmware-disk | kexec-disk)
@@ -196,10 +191,10 @@ bench_finish() {
 			quickreboot restore --dir $SH/cp ;;
 	criu-disk)
 		log=$B/criu/restore.log
-		bench_criu_ready && criu restore -D $B/criu --shell-job -d -o restore.log ;;
+		qr_criu_ready && criu restore -D $B/criu --shell-job -d -o restore.log ;;
 	criu-shelter)
 		log=$SH/criu/restore.log
-		bench_criu_ready && quickreboot shelter load &&
+		qr_criu_ready && quickreboot shelter load &&
 			quickreboot shelter mount &&
 			criu restore -D $SH/criu --shell-job -d -o restore.log ;;
 	esac >/tmp/.qr_out 2>&1
@@ -208,7 +203,7 @@ bench_finish() {
 		ok=ok
 	elif [ $rc != 0 ]; then
 		qr_show_output "$m-restore" /tmp/.qr_out
-		[ -z "$log" ] || ! tail -n 20 "$log" >/tmp/.qr_out ||
+		[ -n "$log" ] && tail -n 20 "$log" >/tmp/.qr_out 2>/dev/null &&
 			qr_show_output "$m-restore" /tmp/.qr_out
 		t_fail "$m-run$r" "restore exited $rc"
 	elif bench_check "$m-run$r"; then

@@ -208,3 +208,9 @@ zc_verify() {
 	t_eq no-frame-moved 0 "$(qr_kv moved "$ZC_DIR/result")"
 	t_run counter-continues test "$(qr_kv counter "$ZC_DIR/result")" -gt 0
 }
+
+# Readies the guest for Debian's CRIU (scenarios with QR_CRIU=1): the
+# loopback up and the modules its probes need (QR_CRIU_MODS).
+qr_criu_ready() {
+	ip link set lo up && modprobe -a $QR_CRIU_MODS
+}

@@ -41,16 +41,16 @@ build_userspace() {
 # LIBROOT, libraries found under it (an unpacked package, on
 # LD_LIBRARY_PATH) go where the package would have installed them.
 stage_binary() {
-	local stage=$1 bin=$2 dest=$3 libroot=${4:-} lib
+	local stage=$1 bin=$2 dest=$3 libroot=${4:-} lib at
 	install -D -m 755 "$bin" "$stage$dest"
 	if ldd "$bin" | grep 'not found'; then
 		echo "stage_binary: $bin: libraries missing" >&2
 		return 1
 	fi
 	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
-		dest=${libroot:+${lib#"$libroot"}}
-		dest=${dest:-$lib}
-		[ -e "$stage$dest" ] || install -D -m 755 "$lib" "$stage$dest"
+		at=${libroot:+${lib#"$libroot"}}
+		at=${at:-$lib}
+		[ -e "$stage$at" ] || install -D -m 755 "$lib" "$stage$at"
 	done
 }
 
@@ -121,6 +121,7 @@ build_initramfs() {
 	cat >"$stage/etc/qr/config" <<-CONF
 	QR_KERNELS="$old $new"
 	QR_BASE_APPEND="$BASE_APPEND"
+	QR_CRIU_MODS="$(echo $CRIU_KMODS)"
 	CONF
 	(cd "$stage" && find . -mindepth 1 | sed 's|^\./||' | sort >etc/qr/manifest &&
 		echo etc/qr/manifest >>etc/qr/manifest &&
