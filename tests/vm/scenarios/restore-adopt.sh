@@ -155,8 +155,8 @@ new() {
 	[ "$cg" -lt 2097152 ] && t_pass memcg-empty-after-exit ||
 		t_fail memcg-empty-after-exit "memory.current $cg after exit"
 	# Free memory grew by what was added, less its struct pages (64 bytes
-	# per 4 KiB) and 16 MiB; waits up to 10 s for deferred frees.
-	want=$((added_kb - added_kb / 64 - 16384))
+	# per 4 KiB) and 4 MiB; waits up to 10 s for deferred frees.
+	want=$((added_kb - added_kb / 64 - 4096))
 	qr_wait 10 memfree_gained
 	free1=$(memfree_kb)
 	t_info zc-memfree-gain-kb "$((free1 - free0))"
