@@ -113,10 +113,11 @@ static inline u32 qr_task_rseq_len(struct task_struct *t)
 #endif
 
 /*
- * Zero copy (the restore module): the non-exported functions that make a
+ * Zero copy (the restore module): the non-exported function that makes a
  * page a new anonymous page of a VMA, by the name each kernel has. The
- * module resolves QR_SYM_* at load time and calls them through pointers of
- * their declared type (qr_call_*), so each call is checked at build time.
+ * module resolves QR_SYM_NEW_ANON_RMAP at load time and calls it as a static
+ * call of its declared type, with the arguments qr_call_new_anon_rmap()
+ * gives, so the call is checked at build time.
  */
 #ifdef HAVE_FOLIO_ADD_NEW_ANON_RMAP
 #define QR_SYM_NEW_ANON_RMAP folio_add_new_anon_rmap

@@ -42,8 +42,8 @@ struct qr_restore_range {
 struct qr_restore_handback {
 	__u32 flags;		/* in: must be 0 */
 	__u32 nr_ram;		/* in: entries in ram[] */
-	__u64 ram;		/* in: user address of qr_restore_range[]: RAM
-				 * per the firmware map (/sys/firmware/memmap) */
+	/* in: user address of qr_restore_range[], RAM per the firmware map */
+	__u64 ram;		/* (/sys/firmware/memmap) */
 	__u32 nr_keep;		/* in: entries in keep[] */
 	__u32 reserved;		/* must be 0 */
 	__u64 keep;		/* in: user address of qr_restore_range[] */

@@ -23,6 +23,8 @@
 #include "restore.h"
 
 #define RS_MAX_RANGES	1024
+/* The frame list is one allocation: 1 TiB of preserved memory at most. */
+#define RS_MAX_FRAMES	(INT_MAX / sizeof(u64))
 #define RS_RESOURCE	"System RAM (quickreboot)"
 
 struct rs_range {
@@ -353,11 +355,13 @@ int rs_handback(struct qr_restore_handback *arg)
 		keep = NULL;
 		goto fail;
 	}
-	if (arg->nr_pfns > ram_pages(ram, nr_ram)) {
+	if (arg->nr_pfns > ram_pages(ram, nr_ram) ||
+	    arg->nr_pfns > RS_MAX_FRAMES) {
 		ret = refuse(arg, QR_BAD_COUNT, arg->nr_pfns);
 		goto fail;
 	}
-	pfns = kvmalloc_array(arg->nr_pfns ?: 1, sizeof(*pfns), GFP_KERNEL);
+	pfns = kvmalloc_array(arg->nr_pfns ?: 1, sizeof(*pfns),
+			      GFP_KERNEL | __GFP_NOWARN);
 	if (!pfns) {
 		ret = -ENOMEM;
 		goto fail;
@@ -378,7 +382,8 @@ int rs_handback(struct qr_restore_handback *arg)
 	for (i = 0; i < nr_ram; i++)
 		nr_blocks += DIV_ROUND_UP_ULL(ram[i].end, block) -
 			     div64_u64(ram[i].start, block);
-	added = kvmalloc_array(nr_blocks, sizeof(*added), GFP_KERNEL);
+	added = kvmalloc_array(nr_blocks, sizeof(*added),
+			       GFP_KERNEL | __GFP_NOWARN);
 	if (!added) {
 		ret = -ENOMEM;
 		goto fail;

@@ -52,14 +52,14 @@ static u64 lower_bound(unsigned long pfn)
 	return lo;
 }
 
-long rs_frame_index(unsigned long pfn)
+static long rs_frame_index(unsigned long pfn)
 {
 	u64 i = lower_bound(pfn);
 
 	return i < nr_frames && frames[i] == pfn ? i : -1;
 }
 
-enum rs_frame_state rs_frame_state(long idx)
+static enum rs_frame_state rs_frame_state(long idx)
 {
 	return READ_ONCE(states[idx]);
 }
@@ -79,13 +79,6 @@ void rs_frame_set_state(long idx, enum rs_frame_state state)
 	else if (state == RS_RELEASED)
 		rs_stats.released++;
 	WRITE_ONCE(states[idx], state);
-}
-
-bool rs_frame_held(unsigned long pfn)
-{
-	long i = rs_frame_index(pfn);
-
-	return i >= 0 && rs_frame_state(i) == RS_HELD;
 }
 
 /* Some frame of [pfn, pfn + nr) is held. */

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Zero copy or copy mode, decided once at load. Zero copy calls kernel
- * functions that are not exported through pointers. A kernel built with IBT
- * seals such functions (their ENDBR is overwritten at boot) where the CPU
- * enforces IBT, and an indirect call to them then traps: there, and when
- * asked (force_copy=1) or when a function is not found, copy mode, which
- * uses exported functions only.
+ * functions that are not exported. A kernel built with IBT seals such
+ * functions (their ENDBR is overwritten at boot) where the CPU enforces
+ * IBT: an indirect call to them would trap. The module calls them as static
+ * calls, direct branches that IBT does not check (ksyms.c), but that has not
+ * run on a CPU enforcing IBT yet: there, as when asked (force_copy=1) or
+ * when a function is not found, copy mode, which uses exported functions
+ * only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,7 +38,7 @@ void rs_choose_mode(bool force_copy)
 	if (force_copy) {
 		rs_copy_reason = "force_copy=1";
 	} else if (ibt_enforced()) {
-		rs_copy_reason = "IBT enforced: the kernel functions zero copy needs are sealed";
+		rs_copy_reason = "IBT enforced: zero copy not verified under IBT";
 	} else if (rs_resolve_mm_ops(&missing)) {
 		snprintf(reason, sizeof(reason), "kernel function %s not found",
 			 missing);

@@ -6,6 +6,7 @@
 #include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/rmap.h>
+#include <linux/static_call.h>
 #include <linux/swap.h>
 #include <linux/types.h>
 
@@ -22,16 +23,13 @@ void rs_choose_mode(bool force_copy);
 
 /*
  * The kernel functions zero copy needs and the kernel does not export,
- * resolved at load (ksyms.c). Their types come from the target kernel's
- * own declarations, so every call is type-checked at build time.
+ * resolved at load (ksyms.c) and called as static calls typed from the
+ * target kernel's own declarations.
  */
-struct rs_mm_ops {
-	typeof(&__anon_vma_prepare) anon_vma_prepare;
-	typeof(&__mem_cgroup_charge) memcg_charge;
-	typeof(&QR_SYM_NEW_ANON_RMAP) new_anon_rmap;
-	typeof(&folio_add_lru_vma) add_lru_vma;
-};
-extern struct rs_mm_ops rs_mm;
+DECLARE_STATIC_CALL(rs_anon_vma_prepare, __anon_vma_prepare);
+DECLARE_STATIC_CALL(rs_memcg_charge, __mem_cgroup_charge);
+DECLARE_STATIC_CALL(rs_new_anon_rmap, QR_SYM_NEW_ANON_RMAP);
+DECLARE_STATIC_CALL(rs_add_lru_vma, folio_add_lru_vma);
 /* 0, or -ENOENT with *missing naming the first symbol not found. */
 int rs_resolve_mm_ops(const char **missing);
 
@@ -46,10 +44,7 @@ enum rs_frame_state {
 
 int rs_frames_set(u64 *pfns, u64 nr);
 bool rs_frames_present(void);
-bool rs_frame_held(unsigned long pfn);
 bool rs_frames_any_held(unsigned long pfn, unsigned long nr);
-long rs_frame_index(unsigned long pfn);
-enum rs_frame_state rs_frame_state(long idx);
 void rs_frame_set_state(long idx, enum rs_frame_state state);
 int rs_frames_claim(const u64 *pfns, u64 nr, long *idx);
 void rs_frames_unclaim(const long *idx, u64 nr);

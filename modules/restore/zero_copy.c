@@ -3,8 +3,9 @@
  * Zero copy: a held frame becomes a genuine anonymous page of the VMA, as
  * if do_anonymous_page() had allocated it: charged to the mm's memory
  * cgroup, anon rmap (exclusive), on the LRU, counted in RSS, mapped
- * writable where the VMA is. The page table comes from
- * apply_to_page_range(), which allocates it and holds the PTE lock.
+ * writable where the VMA is. The page tables come from
+ * apply_to_page_range(), which allocates them and holds the PTE lock; it
+ * places a batch of pages within one page table per walk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,25 +15,58 @@
 
 #include "restore.h"
 
+#define RS_BATCH	64
+
 struct rs_install {
 	struct vm_area_struct *vma;
-	struct folio *folio;
-	pte_t entry;
+	unsigned long start;		/* address of folios[0] */
+	struct folio *folios[RS_BATCH];
+	unsigned int placed;
 };
 
 /* Under the PTE lock, as in do_anonymous_page(). */
 static int install_pte(pte_t *pte, unsigned long addr, void *data)
 {
 	struct rs_install *in = data;
-	struct mm_struct *mm = in->vma->vm_mm;
+	struct vm_area_struct *vma = in->vma;
+	struct folio *folio = in->folios[(addr - in->start) >> PAGE_SHIFT];
+	pte_t entry;
 
 	if (!pte_none(ptep_get(pte)))
 		return -EEXIST;
-	qr_add_mm_anon_counter(mm, 1);
-	qr_call_new_anon_rmap(rs_mm.new_anon_rmap, in->folio, in->vma, addr);
-	rs_mm.add_lru_vma(in->folio, in->vma);
-	set_pte_at(mm, addr, pte, in->entry);
+	entry = pte_sw_mkyoung(mk_pte(&folio->page, vma->vm_page_prot));
+	if (vma->vm_flags & VM_WRITE)
+		entry = qr_pte_mkwrite_dirty(entry);
+	qr_add_mm_anon_counter(vma->vm_mm, 1);
+	qr_call_new_anon_rmap(static_call(rs_new_anon_rmap), folio, vma, addr);
+	static_call(rs_add_lru_vma)(folio, vma);
+	set_pte_at(vma->vm_mm, addr, pte, entry);
+	in->placed++;
 	return 0;
+}
+
+/* A held frame made ready to map: out of the held state, charged. */
+static struct folio *prepare(struct mm_struct *mm, u64 pfn, int *err)
+{
+	struct page *page = rs_frame_take(pfn);
+	struct folio *folio;
+
+	if (!page) {
+		pr_err("adopt: frame %#llx is not online\n", pfn);
+		*err = -EIO;
+		return NULL;
+	}
+	folio = page_folio(page);
+	if (!mem_cgroup_disabled() &&
+	    static_call(rs_memcg_charge)(folio, mm, GFP_KERNEL)) {
+		/* Out of the held state already: to the allocator. */
+		folio_put(folio);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	/* Contents visible before the PTE, as for a fresh page. */
+	__folio_mark_uptodate(folio);
+	return folio;
 }
 
 /* Called with mmap_lock held for reading, the frames claimed. */
@@ -40,43 +74,50 @@ int rs_adopt_zero_copy(struct vm_area_struct *vma, unsigned long addr,
 		       const long *idx, const u64 *pfns, u64 nr, u64 *done)
 {
 	struct rs_install in = { .vma = vma };
-	struct page *page;
-	u64 i;
-	int ret;
+	unsigned int n, i;
+	u64 base = 0;
+	int ret = 0, err;
 
-	if (!vma->anon_vma && rs_mm.anon_vma_prepare(vma))
+	if (!vma->anon_vma && static_call(rs_anon_vma_prepare)(vma))
 		return -ENOMEM;
-	for (i = 0; i < nr; i++, addr += PAGE_SIZE) {
-		page = rs_frame_take(pfns[i]);
-		if (!page) {
-			pr_err("adopt: frame %#llx is not online\n", pfns[i]);
-			return -EIO;
+	while (base < nr && !ret) {
+		/* One batch within one page table. */
+		n = min_t(u64, nr - base, RS_BATCH);
+		n = min_t(u64, n, (pmd_addr_end(addr, addr + n * PAGE_SIZE) -
+				   addr) >> PAGE_SHIFT);
+		for (i = 0; i < n; i++) {
+			in.folios[i] = prepare(vma->vm_mm, pfns[base + i], &err);
+			if (!in.folios[i]) {
+				if (err == -ENOMEM)
+					rs_frame_set_state(idx[base + i],
+							   RS_RELEASED);
+				ret = err;
+				n = i;
+				break;
+			}
 		}
-		in.folio = page_folio(page);
-		if (!mem_cgroup_disabled() &&
-		    rs_mm.memcg_charge(in.folio, vma->vm_mm, GFP_KERNEL)) {
-			ret = -ENOMEM;
-			goto drop;
+		in.start = addr;
+		in.placed = 0;
+		err = n ? apply_to_page_range(vma->vm_mm, addr, n * PAGE_SIZE,
+					      install_pte, &in) : 0;
+		for (i = 0; i < n; i++) {
+			if (i < in.placed) {
+				rs_frame_set_state(idx[base + i], RS_ADOPTED);
+				continue;
+			}
+			folio_put(in.folios[i]);
+			rs_frame_set_state(idx[base + i], RS_RELEASED);
 		}
-		/* Contents visible before the PTE, as for a fresh page. */
-		__folio_mark_uptodate(in.folio);
-		in.entry = pte_sw_mkyoung(mk_pte(page, vma->vm_page_prot));
-		if (vma->vm_flags & VM_WRITE)
-			in.entry = qr_pte_mkwrite_dirty(in.entry);
-		ret = apply_to_page_range(vma->vm_mm, addr, PAGE_SIZE,
-					  install_pte, &in);
-		if (ret)
-			goto drop;
-		rs_frame_set_state(idx[i], RS_ADOPTED);
-		(*done)++;
+		if (err) {
+			pr_err("adopt: frame %#llx not placed at %#lx: %d\n",
+			       pfns[base + in.placed],
+			       addr + in.placed * PAGE_SIZE, err);
+			ret = err;
+		}
+		*done += in.placed;
+		base += in.placed;
+		addr += (unsigned long)in.placed << PAGE_SHIFT;
 		cond_resched();
 	}
-	return 0;
-
-drop:
-	/* Out of the held state already: the frame goes to the allocator. */
-	folio_put(in.folio);
-	rs_frame_set_state(idx[i], RS_RELEASED);
-	pr_err("adopt: frame %#llx not placed at %#lx: %d\n", pfns[i], addr, ret);
 	return ret;
 }

@@ -9,7 +9,9 @@
  *       a HANDBACK that must be refused with CASE's reason, changing nothing
  *       (CASE: boot-area not-ram twice count kept busy ranges flags)
  *   restore-test run EXPECT SEED FIRST STRIDE N NREL KEEP_START KEEP_END
- *       HANDBACK of N + NREL frames (ram[] from /sys/firmware/memmap), ADOPT
+ *                    HOLE_START HOLE_END
+ *       HANDBACK of N + NREL frames (ram[] from /sys/firmware/memmap, less
+ *       the hole, which must then stay out of MemTotal), ADOPT
  *       of the first N into fresh anonymous memory, RELEASE of the rest, and
  *       every check of the page's life (EXPECT: zero-copy or copy)
  *
@@ -136,6 +138,17 @@ static int cmd_fill(uint64_t seed, uint64_t first, uint64_t stride, uint64_t n)
 	return 0;
 }
 
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return 0;
+	ret = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ret;
+}
+
 static uint64_t sysfs_u64(const char *path)
 {
 	char buf[64] = "";
@@ -177,7 +190,7 @@ static struct qr_restore_range *firmware_ram(uint32_t *nr)
 	*nr = 0;
 	if (!dir)
 		die("/sys/firmware/memmap");
-	while ((d = readdir(dir)) && *nr < 256) {
+	while ((d = readdir(dir)) && *nr < 255) {
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/sys/firmware/memmap/%s/type",
@@ -213,11 +226,38 @@ static int dev(void)
 	return fd;
 }
 
+/* A range that ram[] leaves out, as if the firmware did not call it RAM. */
+static struct qr_restore_range hole;
+
+/* ram[] with the hole cut out. */
+static void cut_hole(struct qr_restore_range *ram, uint32_t *nr)
+{
+	uint32_t i;
+
+	if (hole.start == hole.end)
+		return;
+	for (i = 0; i < *nr; i++) {
+		if (ram[i].start < hole.start && hole.end < ram[i].end) {
+			memmove(ram + i + 2, ram + i + 1,
+				(*nr - i - 1) * sizeof(*ram));
+			ram[i + 1].start = hole.end;
+			ram[i + 1].end = ram[i].end;
+			ram[i].end = hole.start;
+			(*nr)++;
+			return;
+		}
+	}
+	fprintf(stderr, "restore-test: hole not inside one RAM range\n");
+	exit(2);
+}
+
 static void handback_args(struct qr_restore_handback *hb, uint64_t *pfns,
 			  uint64_t nr, struct qr_restore_range *keep)
 {
 	uint32_t nr_ram;
 	struct qr_restore_range *ram = firmware_ram(&nr_ram);
+
+	cut_hole(ram, &nr_ram);
 
 	memset(hb, 0, sizeof(*hb));
 	hb->nr_ram = nr_ram;
@@ -568,6 +608,16 @@ static int cmd_run(const char *expect, uint64_t seed, uint64_t first,
 		      "parent's pages moved after the child's exit");
 	}
 
+	/* Migration, where compaction picks these pages: contents survive. */
+	if (write_file("/proc/sys/vm/compact_memory", "1")) {
+		same = pfns_matching(mem, frames, n, pm, &np);
+		printf("info compaction_moved=%llu\n",
+		       (unsigned long long)(zero_copy ? n - same - np : 0));
+		check(!pages_differing(mem, expected, n), "compaction-contents",
+		      "%llu pages differ after compaction",
+		      (unsigned long long)pages_differing(mem, expected, n));
+	}
+
 	rel.nr = nrel;
 	rel.pfns = (uintptr_t)(frames + n);
 	rel.released = 0;
@@ -589,11 +639,14 @@ static int cmd_run(const char *expect, uint64_t seed, uint64_t first,
 		check(ret == -1 && errno == EALREADY, "release-again-refused",
 		      "ioctl %d (%s)", ret, strerror(errno));
 	}
-	check(meminfo_kb("MemTotal") - memtotal0 == hb.added_bytes / 1024,
-	      "memtotal-grew", "MemTotal %llu -> %llu kB, added %llu kB",
+	/* All of it, but for the pages ram[] does not call RAM. */
+	check(meminfo_kb("MemTotal") - memtotal0 ==
+	      (hb.added_bytes - (hole.end - hole.start)) / 1024,
+	      "memtotal-grew", "MemTotal %llu -> %llu kB, added %llu kB, hole %llu kB",
 	      (unsigned long long)memtotal0,
 	      (unsigned long long)meminfo_kb("MemTotal"),
-	      (unsigned long long)hb.added_bytes / 1024);
+	      (unsigned long long)hb.added_bytes / 1024,
+	      (unsigned long long)(hole.end - hole.start) / 1024);
 
 	/* Swap out and back in. */
 	ret = madvise(mem, n * PAGE, MADV_PAGEOUT);
@@ -624,13 +677,15 @@ int main(int argc, char **argv)
 		return cmd_handback_bad(argv[2], number(argv[3]),
 					argc == 6 ? &keep : NULL);
 	}
-	if (argc == 10 && !strcmp(argv[1], "run")) {
+	if (argc == 12 && !strcmp(argv[1], "run")) {
 		keep.start = number(argv[8]);
 		keep.end = number(argv[9]);
+		hole.start = number(argv[10]);
+		hole.end = number(argv[11]);
 		return cmd_run(argv[2], number(argv[3]), number(argv[4]),
 			       number(argv[5]), number(argv[6]), number(argv[7]),
 			       keep.end ? &keep : NULL);
 	}
-	fprintf(stderr, "usage: restore-test fill SEED FIRST STRIDE N | handback-bad CASE PFN [KEEP_START KEEP_END] | run EXPECT SEED FIRST STRIDE N NREL KEEP_START KEEP_END\n");
+	fprintf(stderr, "usage: restore-test fill SEED FIRST STRIDE N | handback-bad CASE PFN [KEEP_START KEEP_END] | run EXPECT SEED FIRST STRIDE N NREL KEEP_START KEEP_END HOLE_START HOLE_END\n");
 	return 2;
 }
