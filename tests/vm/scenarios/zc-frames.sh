@@ -3,7 +3,8 @@
 # kexec into a New kernel confined by `quickreboot cmdline` to the boot area
 # reserved at cold boot (kexec segments placed there too); the New kernel
 # reads those frames through /dev/mem and finds every page intact (but
-# those in the first memory block, where the New kernel runs too).
+# those in the first memory block, where the New kernel runs too). Then,
+# with no image, `quickreboot restore` hands the hidden RAM back alone.
 QR_MEM=2048
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
 QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
@@ -44,4 +45,12 @@ new() {
 	t_run only-boot-area-is-ram ram_confined 0x10000000 0x28000000
 	t_run frames-intact zc-frames check "$F" 0x8000000
 	qr_show_output frames /tmp/.qr_out
+	# No image: restore hands the hidden RAM back alone (else the system
+	# would keep only its boot area).
+	before=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)
+	t_run handback-alone quickreboot restore --dir /run/no-image
+	qr_show_output handback /tmp/.qr_out
+	after=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)
+	t_info memtotal-kib "$before -> $after"
+	t_run ram-handed-back test $((after - before)) -ge $((900 * 1024))
 }
