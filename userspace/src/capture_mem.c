@@ -37,8 +37,10 @@ static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
 		} else {
 			n = r;
 		}
-		if (pwrite(pg->fd, buf, n, pg->off + (a - start)) != (ssize_t)n) {
-			qr_error("writing pages: %s", strerror(errno));
+		r = pwrite(pg->fd, buf, n, pg->off + (a - start));
+		if (r != (ssize_t)n) {
+			qr_error("writing pages: %s", r < 0 ? strerror(errno) :
+				 "short write (no space left?)");
 			return -1;
 		}
 		a += n;

@@ -62,18 +62,33 @@ static int write_synced(const char *dir, const char *name, const void *buf,
 	return rc;
 }
 
-/* The new pair in place of the old one. Without an image the pages are
- * nothing: the old image goes first, the new one comes last, so that
- * DIR never holds an image with pages that are not its own. On failure
- * DIR holds no image (the processes are thawed: none may be restored). */
+/* The shelter has room for one checkpoint: the previous one goes before
+ * the new pages are written, its image first, so that DIR never holds an
+ * image with pages that are not its own. */
+static int remove_previous(const char *dir)
+{
+	char path[4096];
+
+	dir_path(path, sizeof(path), dir, "image", 0);
+	if (unlink(path) && errno != ENOENT)
+		goto fail;
+	dir_path(path, sizeof(path), dir, "pages", 0);
+	if (unlink(path) && errno != ENOENT)
+		goto fail;
+	return 0;
+fail:
+	qr_error("checkpoint: %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* The pages, then the image: DIR holds an image only once it is whole
+ * with its pages. On failure DIR holds no image (the processes are
+ * thawed: none may be restored). */
 static int put_in_place(const char *dir)
 {
 	char from[4096], to[4096];
 	int dfd;
 
-	dir_path(to, sizeof(to), dir, "image", 0);
-	if (unlink(to) && errno != ENOENT)
-		goto fail;
 	dir_path(from, sizeof(from), dir, "pages", 1);
 	dir_path(to, sizeof(to), dir, "pages", 0);
 	if (rename(from, to))
@@ -97,7 +112,7 @@ fail:
 	return -1;
 }
 
-/* A failed checkpoint leaves DIR as it was. */
+/* A failed checkpoint leaves no partial file. */
 static void remove_partial(const char *dir)
 {
 	char path[4096];
@@ -119,6 +134,8 @@ static int capture_all(const char *dir, int fd, int n,
 	int rc = -1;
 
 	uname(&u);
+	if (remove_previous(dir))
+		return -1;
 	dir_path(path, sizeof(path), dir, "pages", 1);
 	pg.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (pg.fd < 0) {
