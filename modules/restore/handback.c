@@ -256,6 +256,9 @@ static int online_block(u64 start)
 		msleep(20);
 	}
 	filp_close(f, NULL);
+	if (tries)
+		pr_info("handback: onlining %s waited %d times for the hotplug lock\n",
+			path, tries);
 	if (pfn_to_online_page(PHYS_PFN(start)))
 		return 0;
 	return n < 0 ? n : -EIO;
