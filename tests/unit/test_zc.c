@@ -298,9 +298,16 @@ TEST(zc_confined_cmdline)
 	l = qr_confine_cmdline("console=ttyS0 memmap=384M$0x10000000 "
 			       "memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000 "
 			       "quickreboot.bootarea=1G@0x0 -- single", &m, &b, true, &e);
-	CHECK_STR(l, "console=ttyS0 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000 "
-		  "memmap=128M$0x8000000 memmap=128M$0x28000000 memmap=0x47fe0000$0x38000000 "
+	CHECK_STR(l, "memmap=128M$0x8000000,128M$0x28000000,0x47fe0000$0x38000000,128M$0x30000000 "
+		  "console=ttyS0 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000 "
 		  "quickreboot.bootarea=384M@0x10000000 -- single");
+	/* The next confinement drops the list and makes its own. */
+	free(l);
+	l = qr_confine_cmdline("memmap=128M$0x8000000,128M$0x30000000 memmap=128M$0x30000000 "
+			       "quickreboot.shelter=128M@0x30000000", &m, &b, true, &e);
+	CHECK_STR(l, "memmap=128M$0x8000000,128M$0x28000000,0x47fe0000$0x38000000,128M$0x30000000 "
+		  "memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000 "
+		  "quickreboot.bootarea=384M@0x10000000");
 	free(l);
 	l = qr_confine_cmdline("console=ttyS0 memmap=384M$0x10000000 memmap=1M$0x90000000",
 			       &m, &b, false, &e);

@@ -23,7 +23,8 @@ void qr_format_range(char *out, size_t len, uint64_t start, uint64_t end,
 		snprintf(out, len, "%" PRIu64 "M%c0x%" PRIx64, size / MIB, sep, start);
 }
 
-/* A memmap= of the current boot's hiding (or the cold boot's boot area). */
+/* A memmap= of the current boot's hiding (or the cold boot's boot area):
+ * every entry reserved and in firmware RAM, and not the shelter's own. */
 static bool hides_ram(const struct qr_param *p, const struct qr_memview *m)
 {
 	struct qr_memmap mm;
@@ -36,7 +37,7 @@ static bool hides_ram(const struct qr_param *p, const struct qr_memview *m)
 
 		if (mm.entry[i].kind != QR_MEMMAP_RESERVED ||
 		    !qr_spans_overlap(&m->fwram, r->start, r->start + r->size) ||
-		    (m->has_shelter && r->start == m->shelter.start &&
+		    (mm.n == 1 && m->has_shelter && r->start == m->shelter.start &&
 		     r->size == m->shelter.size))
 			hides = false;
 	}
@@ -75,6 +76,44 @@ static void put_range(struct out *o, const char *name, uint64_t start,
 	put(o, tok);
 }
 
+/* The hidden ranges and the shelter in one memmap= list, first on the
+ * line. The x86 decompressor keeps KASLR off the first 4 memmap= ranges
+ * only, and ignores those after; a list longer than 4 turns physical
+ * KASLR off (memmap_too_large), so the New kernel stays where kexec put it,
+ * in the boot area. Separate parameters past the 4th would let KASLR
+ * place the New kernel in hidden RAM, over preserved frames. */
+static void put_hidden(struct out *o, const struct qr_spans *hide,
+		       const struct qr_memview *m)
+{
+	struct qr_spans all = { 0 };
+	char r[64];
+	size_t len;
+
+	for (size_t i = 0; i < hide->n; i++)
+		if (qr_spans_add(&all, hide->s[i].start, hide->s[i].end))
+			o->over = true;
+	if (!all.n)
+		return;
+	/* Not merged with the hidden ranges: the shelter keeps its own entry. */
+	put(o, "memmap=");
+	for (size_t i = 0; i < all.n + m->has_shelter; i++) {
+		uint64_t s = i < all.n ? all.s[i].start : m->shelter.start;
+		uint64_t t = i < all.n ? all.s[i].end : m->shelter.start + m->shelter.size;
+
+		qr_format_range(r, sizeof(r), s, t, '$');
+		len = strlen(r);
+		if (o->len + len + 2 > o->cap) {
+			o->over = true;
+			break;
+		}
+		if (i)
+			o->buf[o->len++] = ',';
+		memcpy(o->buf + o->len, r, len + 1);
+		o->len += len;
+	}
+	qr_spans_free(&all);
+}
+
 char *qr_confine_cmdline(const char *line, const struct qr_memview *m,
 			 const struct qr_span *boot, bool zero_copy,
 			 struct qr_err *e)
@@ -92,6 +131,8 @@ char *qr_confine_cmdline(const char *line, const struct qr_memview *m,
 		goto fail;
 	}
 	o.buf[0] = '\0';
+	if (zero_copy)
+		put_hidden(&o, &hide, m);
 	for (size_t i = 0; i < cl.n; i++) {
 		const struct qr_param *p = &cl.param[i];
 
@@ -102,10 +143,7 @@ char *qr_confine_cmdline(const char *line, const struct qr_memview *m,
 			continue;
 		put(&o, p->raw);
 	}
-	if (zero_copy)
-		for (size_t i = 0; i < hide.n; i++)
-			put_range(&o, "memmap", hide.s[i].start, hide.s[i].end, '$');
-	else
+	if (!zero_copy)
 		put_range(&o, "memmap", boot->start, boot->end, '$');
 	put_range(&o, QR_BOOTAREA_PARAM, boot->start, boot->end, '@');
 	for (size_t i = 0; i < cl.n; i++) {

@@ -4,8 +4,9 @@
  * From a line that qr_new_cmdline() built: the memmap=SIZE$ADDR
  * parameters that hide RAM (every entry reserved, inside firmware RAM, not
  * the shelter) and quickreboot.bootarea= are the current boot's and are
- * dropped; then, in zero copy, memmap=SIZE$ADDR for every RAM range but
- * [0, 1 MiB), the boot area and the shelter (whose own memmap= stays); in
+ * dropped; then, in zero copy, one memmap= list first on the line with
+ * every RAM range but the first memory block, the boot area and the
+ * shelter, and the shelter again (its own memmap= stays too); in
  * copy mode memmap=SIZE$ADDR for the boot area alone, so that it stays
  * free for a later quick reboot; in both quickreboot.bootarea=SIZE@ADDR. */
 #ifndef QR_CONFINE_H

@@ -8,7 +8,7 @@ downtime_phases() {
 	local out=$1
 	info() { sed -n "s/.*QRT [0-9]* INFO $1=\([0-9]*\).*/\1/p" "$out/console.log"; }
 	stamp() { awk -v p="$1" 'index($0, p) { print $1; exit }' "$out/timed.log"; }
-	ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+	ms() { [ -z "$1" ] || [ -z "$2" ] || awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 	echo "checkpoint $(info checkpoint-ms)"
 	echo "to-kexec $(ms "$(stamp 'INFO checkpoint-ms')" "$(stamp 'QRT 0 KEXEC')")"
 	echo "kexec-to-init $(ms "$(stamp 'QRT 0 KEXEC')" "$(stamp 'QRT 1 INIT')")"
