@@ -74,13 +74,21 @@ static int set_rlimits(const struct qri_proc_img *pr)
 static int set_itimers(const struct qri_signals *s)
 {
 	for (int i = 0; i < QRI_NITIMERS; i++) {
-		const struct qri_itimer *t = &s->itimers[i];
+		struct qri_itimer t = s->itimers[i];
 
-		/* A zero value is a disarmed timer, as this child's are. */
-		if (!t->value_sec && !t->value_usec)
-			continue;
+		/* A zero value is a disarmed timer, as this child's are,
+		 * unless it has an interval: then it expired with its SIGALRM
+		 * still pending, and the kernel would have armed it again
+		 * when that signal was taken, from the interval that this
+		 * child would not have without setitimer. */
+		if (!t.value_sec && !t.value_usec) {
+			if (!t.interval_sec && !t.interval_usec)
+				continue;
+			t.value_sec = t.interval_sec;
+			t.value_usec = t.interval_usec;
+		}
 		/* struct itimerval on x86-64 is the image's layout. */
-		if (syscall(SYS_setitimer, i, t, NULL)) {
+		if (syscall(SYS_setitimer, i, &t, NULL)) {
 			qr_error("restore: pid %u: interval timer %d: %s",
 				 s->pid, i, strerror(errno));
 			return -1;
