@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "keep_record.h"
 #include "next_kernel.h"
+#include "pid_floor.h"
 #include "readfile.h"
 #include "run.h"
 #include "shelter_contract.h"
@@ -38,10 +39,14 @@ static const char usage[] =
 	"process in its cgroup) and the processes PID...; with neither, what\n"
 	QR_CONF_PATH " lists (keep-unit, keep-pid). Loads the New kernel with\n"
 	"the command line `quickreboot cmdline --append ARGS` prints, plus\n"
-	QR_KEEP_CMDLINE_PARAM "=TOKEN; mounts the shelter (loading and\n"
-	"formatting a fresh one); writes the keep record (the units and TOKEN)\n"
-	"and checkpoints the processes into " QR_CHECKPOINT_DIR "; unmounts the\n"
-	"shelter, syncs and kexecs. In the New kernel, quickreboot-restore.service\n"
+	QR_KEEP_CMDLINE_PARAM "=TOKEN and a PID floor (sysctl.kernel.pid_max=\n"
+	"and ns_last_pid=: the New kernel hands out no kept PID before restore);\n"
+	"mounts the shelter (loading and formatting a fresh one); writes the keep\n"
+	"record (the units and TOKEN) and checkpoints the processes into\n"
+	QR_CHECKPOINT_DIR ";\n"
+	"loads the New kernel again if a kept PID or TID is above the floor;\n"
+	"unmounts the shelter, syncs and kexecs. In the New kernel,\n"
+	"quickreboot-restore.service\n"
 	"restores them and hands each unit its processes back. Nothing is frozen\n"
 	"if the kernel cannot be loaded or a process cannot be kept; if the kexec\n"
 	"itself fails, the processes are thawed and go on in this kernel.\n"
@@ -101,6 +106,56 @@ out:
 	free(min_opt);
 	free(max_opt);
 	return rc;
+}
+
+/* The caller's parameters, the keep token and the PID floor
+ * (pid_floor.h); NULL if out of memory. */
+static char *new_append(const char *append, const char *token, long pid_max,
+			long floor)
+{
+	char params[96], *line;
+
+	if (qr_pid_floor_params(params, sizeof(params), pid_max, floor)) {
+		qr_error("reboot: PID %ld is not below pid_max %ld", floor, pid_max);
+		return NULL;
+	}
+	if (asprintf(&line, "%s%s" QR_KEEP_CMDLINE_PARAM "=%s %s", append,
+		     *append ? " " : "", token, params) < 0)
+		return NULL;
+	return line;
+}
+
+/*
+ * The New kernel was loaded with the last PID handed out then as its
+ * floor; the frozen processes may have made children or threads since.
+ * Their highest ID decides: above the floor, the New kernel is loaded
+ * again with that ID as its floor.
+ */
+static int raise_floor(char **full_append, const char *append,
+		       const char *token, long pid_max, long floor,
+		       const pid_t *pids, size_t npids, const char *kernel,
+		       const char *initrd, bool zero_copy)
+{
+	long kept = qr_kept_id_max(pids, (int)npids);
+	char *line;
+	bool again;
+
+	if (kept < 0)
+		return QR_EXIT_FAIL;
+	if (kept <= floor)
+		return QR_EXIT_OK;
+	printf("PID %ld was handed out after the New kernel was loaded: loading it again\n",
+	       kept);
+	line = new_append(append, token, pid_max, kept);
+	if (!line)
+		return QR_EXIT_FAIL;
+	free(*full_append);
+	*full_append = line;
+	if (load_kernel(kernel, initrd, line,
+			zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY, &again) ||
+	    again != zero_copy)
+		return QR_EXIT_FAIL;
+	return QR_EXIT_OK;
 }
 
 /* After a failed kexec: the processes go on in this kernel. */
@@ -264,6 +319,7 @@ int cmd_reboot(int argc, char **argv)
 	char *full_append = NULL, (*pid_args)[16] = NULL;
 	struct keep_plan p = { .nunits = 0 };
 	int opt, rc, n, want = QR_WANT_AUTO;
+	long pid_max, floor;
 	bool zero_copy = false;
 
 	p.unit = calloc(argc + QR_CONF_MAX_ENTRIES, sizeof(*p.unit));
@@ -314,11 +370,12 @@ int cmd_reboot(int argc, char **argv)
 	if (rc)
 		goto out;
 	rc = QR_EXIT_FAIL;
+	pid_max = qr_pid_max();
+	floor = qr_last_pid();
 	cp_argv = calloc(p.npids + 6, sizeof(*cp_argv));
 	pid_args = calloc(p.npids, sizeof(*pid_args));
-	if (!cp_argv || !pid_args ||
-	    asprintf(&full_append, "%s%s" QR_KEEP_CMDLINE_PARAM "=%s", append,
-		     *append ? " " : "", p.rec.token) < 0)
+	if (pid_max < 0 || floor < 0 || !cp_argv || !pid_args ||
+	    !(full_append = new_append(append, p.rec.token, pid_max, floor)))
 		goto out;
 	cp_argv[0] = "checkpoint";
 	cp_argv[1] = "--dir";
@@ -342,7 +399,10 @@ int cmd_reboot(int argc, char **argv)
 		qr_run(unload);
 		goto out;
 	}
-	rc = qr_subcommand(cmd_shelter_umount, umount_argv);
+	rc = raise_floor(&full_append, append, p.rec.token, pid_max, floor,
+			 p.pid, p.npids, kernel, initrd, zero_copy);
+	if (!rc)
+		rc = qr_subcommand(cmd_shelter_umount, umount_argv);
 	if (!rc) {
 		sync();
 		qr_run(exec_argv);

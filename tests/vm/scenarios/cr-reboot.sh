@@ -2,6 +2,11 @@
 # checkpoints, unmounts the shelter, syncs and kexecs; the New kernel
 # restores. A reboot asked for a process that cannot be kept freezes
 # nothing and stays in the Old kernel.
+# The kept PID is above the New kernel's default pid_max, and the Old
+# kernel's last PID is set below it just before the reboot (as after PIDs
+# wrapped): reboot loads the New kernel again with the kept PID as its
+# floor, and the New kernel hands out no PID at or below it, nor refuses
+# it for being above its own pid_max.
 QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_DISK=64
 QR_HOP_TIMEOUT=900
@@ -14,7 +19,8 @@ old() {
 	t_run shelter-mkfs quickreboot shelter mkfs || return
 	t_run shelter-mount quickreboot shelter mount || return
 	mkdir -p "$D"
-	qr_pids_above 1000
+	echo 4194304 >/proc/sys/kernel/pid_max
+	qr_pids_above 70000
 	cr-counter "$D" 16 </dev/null >/dev/null 2>&1 &
 	P=$!
 	echo "$P" >"$D/pid"
@@ -37,15 +43,20 @@ old() {
 
 	wc -l <"$D/progress" >"$D/before-reboot"
 	sync
+	qr_pids_above 500
 	qrt KEXEC "$krel"
 	quickreboot reboot --kernel "/boot/vmlinuz-$krel" --initrd /tmp/next.cpio \
-		--append qr.hop=1 "$P" >/tmp/reboot.out 2>&1
-	qr_show_output reboot /tmp/reboot.out
+		--append qr.hop=1 "$P" >"$D/reboot.out" 2>&1
+	qr_show_output reboot "$D/reboot.out"
 	t_fail reboot "quickreboot reboot returned $?"
 }
 
 new() {
 	P=$(cat "$D/pid")
+	t_run loaded-again-with-floor grep -q "PID [0-9]* was handed out after the New kernel was loaded" "$D/reboot.out"
+	t_eq pid-max-carried 4194304 "$(cat /proc/sys/kernel/pid_max)"
+	t_run pid-floor test "$(cat /proc/sys/kernel/ns_last_pid)" -gt "$P"
+	t_run new-pids-above-kept test "$(sh -c 'echo $$')" -gt "$P"
 	t_run shelter-load quickreboot shelter load || return
 	t_run shelter-mount quickreboot shelter mount || return
 	t_run restore quickreboot restore --dir "$SH/cp" || return
