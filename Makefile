@@ -22,16 +22,23 @@ all: userspace modules
 userspace:
 	$(MAKE) -C userspace
 
+# Built in a copy per kernel; when a file was added or removed the copy
+# starts afresh, so that no deleted source or module stays in it.
 modules:
 ifeq ($(strip $(KERNELS)),)
 	@echo "No kernel headers found: install linux-headers-$$(uname -r)," >&2
 	@echo "or name a kernel with KERNELRELEASE=... [KDIR=...]." >&2
 	@exit 1
 endif
-	@set -e; for k in $(KERNELS); do \
+	@set -e; files=$$(cd modules && find . -type f | sort | md5sum); \
+	for k in $(KERNELS); do \
 		kdir=$(if $(KDIR),$(KDIR),/lib/modules/$$k/build); \
+		if [ "$$(cat $(BUILD)/modules/$$k/.sources 2>/dev/null)" != "$$files" ]; then \
+			rm -rf $(BUILD)/modules/$$k; \
+		fi; \
 		mkdir -p $(BUILD)/modules/$$k; \
 		cp -a --update modules/. $(BUILD)/modules/$$k/; \
+		echo "$$files" >$(BUILD)/modules/$$k/.sources; \
 		$(MAKE) -C $(BUILD)/modules/$$k KVER=$$k KDIR=$$kdir; \
 		echo "modules for $$k: $(BUILD)/modules/$$k"; \
 	done

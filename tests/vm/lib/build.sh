@@ -62,7 +62,7 @@ CRIU_KMODS="unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag
 	nf_tables tun veth"
 
 stage_kernel() {
-	local stage=$1 krel=$2 kroot dst f m dep
+	local stage=$1 krel=$2 kroot dst f m dep deps
 	kroot=$("$VM/kernels" root "$krel")
 	dst=$stage/lib/modules/$krel
 	install -D -m 644 "$kroot/boot/vmlinuz-$krel" "$stage/boot/vmlinuz-$krel"
@@ -72,12 +72,13 @@ stage_kernel() {
 	# Distribution modules: ours' dependencies and those the guest needs.
 	[ -e "$kroot/lib/modules/$krel/modules.dep" ] ||
 		with_lock "depmod-$krel" depmod -b "$kroot" "$krel"
-	for m in $GUEST_KMODS ${CRIU_ROOT:+$CRIU_KMODS} $(for f in "$dst"/updates/*.ko "$dst"/extra/*.ko; do
+	deps=$(for m in $GUEST_KMODS ${CRIU_ROOT:+$CRIU_KMODS} $(for f in "$dst"/updates/*.ko "$dst"/extra/*.ko; do
 			[ -e "$f" ] && modinfo -F depends "$f" | tr ',' ' '
 		done); do
-		modprobe -d "$kroot" -S "$krel" --show-depends "$m" 2>/dev/null |
-			sed -n 's/^insmod \([^ ]*\).*/\1/p'
-	done | sort -u | while read -r f; do
+		modprobe -d "$kroot" -S "$krel" --show-depends "$m" 2>/dev/null ||
+			{ echo "build: kernel $krel has no module $m" >&2; exit 1; }
+	done) || return 1
+	echo "$deps" | sed -n 's/^insmod \([^ ]*\).*/\1/p' | sort -u | while read -r f; do
 		dep=$dst/kernel/$(basename "$f")
 		case $f in
 		*.xz) xz -dc "$f" >"${dep%.xz}" ;;
