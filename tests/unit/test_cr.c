@@ -78,7 +78,11 @@ TEST(cr_maps_classify)
 	CHECK(classify("1000-2000 rw-s 0 0:0 0", &f, &why) == -1);
 	CHECK_STR(why, "shared anonymous memory");
 	CHECK(classify("1000-2000 rw-s 0 0:1 7 /SYSV00000000 (deleted)", &f, &why) == -1);
-	CHECK(classify("1000-2000 r--p 0 fe:0 9 /bin/x (deleted)", &f, &why) == -1);
+	/* Replaced by an upgrade: private, carried as memory; shared, not. */
+	CHECK(classify("1000-2000 r-xp 0 fe:0 9 /lib/libc.so.6 (deleted)", &f, &why) == 0 &&
+	      f == QRI_VMA_ANON);
+	CHECK(classify("1000-2000 rw-s 0 fe:0 9 /data/f (deleted)", &f, &why) == -1);
+	CHECK_STR(why, "a shared mapping of a deleted file");
 	CHECK(classify("1000-2000 rw-s 0 0:1 7 /memfd:x (deleted)", &f, &why) == -1);
 	CHECK(classify("1000-2000 rw-p 0 0:0 0 [uprobes]", &f, &why) == -1);
 }

@@ -62,6 +62,11 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
+bool qr_map_file_deleted(const struct qr_map *m)
+{
+	return m->name[0] == '/' && ends_with(m->name, " (deleted)");
+}
+
 int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why)
 {
 	const char *n = m->name;
@@ -83,8 +88,10 @@ int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why)
 			*why = "System V shared memory";
 		else if (!strncmp(n, "/dev/", 5))
 			*why = "a mapping of a device";
-		else if (ends_with(n, " (deleted)"))
-			*why = "a mapping of a deleted file";
+		else if (qr_map_file_deleted(m) && m->shared)
+			*why = "a shared mapping of a deleted file";
+		else if (qr_map_file_deleted(m))
+			*flags = QRI_VMA_ANON;
 		else
 			*flags = m->shared ? QRI_VMA_SHARED : 0;
 		return *why ? -1 : 0;
@@ -118,6 +125,8 @@ const char *qr_map_zc_mode(const struct qr_map *m, uint32_t flags)
 			"not saved: the kernel's or unreadable";
 	if (flags & QRI_VMA_VDSO)
 		return "copied (the old vDSO, for its entry points)";
+	if (qr_map_file_deleted(m))
+		return "copied whole: its file was replaced or deleted, the process keeps the old contents as anonymous memory";
 	if (m->name[0] == '/')
 		return "zero copy for written pages, the file's clean pages copied";
 	return "zero copy";

@@ -2,6 +2,7 @@
 #ifndef QR_CAPTURE_MAPS_H
 #define QR_CAPTURE_MAPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -19,6 +20,12 @@ struct qr_map {
  * or without '\n', which is cut). Returns -1 with a message on a line that
  * does not follow the format. */
 int qr_maps_line(char *line, struct qr_map *m, struct qr_err *e);
+
+/* A mapping of a file that was deleted or replaced since (an upgrade
+ * renamed a new library or binary over it). A private one is carried as
+ * anonymous memory holding the whole old contents: the process must go on
+ * seeing what it mapped, not the new file. */
+bool qr_map_file_deleted(const struct qr_map *m);
 
 /* What the image makes of an area: QRI_VMA_* flags in *flags and 0; 1 for
  * an area that is not the process's to carry ([vsyscall], above user

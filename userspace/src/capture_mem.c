@@ -155,7 +155,8 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		struct qr_map m;
 		struct qr_err e;
 		struct qri_vma v = { .pid = pid, .pages_offset = QRI_NO_PAGES };
-		const char *why;
+		const char *why, *file_path;
+		bool file;
 		int c;
 
 		if (qr_maps_line(line, &m, &e)) {
@@ -172,24 +173,28 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		}
 		if (c > 0)
 			continue;
+		/* A deleted file's pages are all saved (file), the area
+		 * restored without it (path NULL). */
+		file = m.name[0] == '/';
+		file_path = file && !qr_map_file_deleted(&m) ? m.name : NULL;
 		v.start = m.start;
 		v.end = m.end;
 		v.prot = m.prot;
-		v.pgoff = m.offset / 4096;
+		v.pgoff = file_path ? m.offset / 4096 : 0;
 		if (v.flags & QRI_VMA_HEAP)
 			*heap_end = m.end;
 		if (zc && qr_map_saves_pages(&m, v.flags) &&
 		    !(v.flags & (QRI_VMA_VDSO | QRI_VMA_SHARED))) {
-			qri_add_vma(w, &v, m.name[0] == '/' ? m.name : NULL);
-			rc = capture_runs(w, pg, zc, mem, buf, &v, m.name[0] == '/');
+			qri_add_vma(w, &v, file_path);
+			rc = capture_runs(w, pg, zc, mem, buf, &v, file);
 			continue;
 		}
 		if (qr_map_saves_pages(&m, v.flags)) {
 			v.pages_offset = pg->off;
 			rc = copy_area(mem, pg, m.start, m.end, buf);
 		}
-		qri_add_vma(w, &v, m.name[0] == '/' ? m.name : NULL);
-		if (!rc && m.name[0] == '/' && v.pages_offset != QRI_NO_PAGES)
+		qri_add_vma(w, &v, file_path);
+		if (!rc && file_path && v.pages_offset != QRI_NO_PAGES)
 			rc = capture_own(w, pagemap, pid, m.start, m.end,
 					 (uint64_t *)buf);
 	}

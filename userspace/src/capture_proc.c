@@ -114,8 +114,16 @@ static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,
 	if (f)
 		fclose(f);
 	m.auxv_len = n > 0 ? (uint32_t)n & ~15u : 0;
-	qri_add_mm(w, &m, auxv, !proc_link(pid, "exe", exe, sizeof(exe)) &&
-		   exe[0] == '/' ? exe : NULL);
+	if (proc_link(pid, "exe", exe, sizeof(exe)) || exe[0] != '/') {
+		qri_add_mm(w, &m, auxv, NULL);
+		return 0;
+	}
+	/* An upgraded binary: the process's exe becomes the file now at that
+	 * path (its code is in its memory, carried whole). */
+	n = (ssize_t)strlen(exe);
+	if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
+		exe[n - 10] = '\0';
+	qri_add_mm(w, &m, auxv, exe);
 	return 0;
 }
 

@@ -29,7 +29,7 @@ static const char usage[] =
 	"be confined to the boot area (`quickreboot cmdline --mode zero-copy`,\n"
 	"or `quickreboot reboot`, which matches them). What cannot be carried\n"
 	"(sockets, pipes,\n"
-	"shared memory, devices, deleted files, traced processes, ...) is\n"
+	"shared memory, devices, open deleted files, traced processes, ...) is\n"
 	"named and refused before anything is frozen (exit 3). Processes are\n"
 	"frozen with the pfncheck module (loaded if needed): no thread runs, no\n"
 	"signal is delivered, no parent sees a stop. On success they stay frozen\n"
