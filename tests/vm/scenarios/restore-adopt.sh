@@ -2,7 +2,9 @@
 # frames of a hidden RAM range (memmap=...$...), the New kernel hands the
 # range back with those frames held aside and adopts them as the anonymous
 # pages of a process. Asserted: contents, the PFNs themselves (not one page
-# copied), MemTotal, write in place, fork copy-on-write, swap out and in
+# copied), transparent huge pages kept huge (2 MiB of contiguous aligned
+# frames at a 2 MiB-aligned address: AnonHugePages, kpageflags, and their
+# fork, split and swap), MemTotal, write in place, fork copy-on-write, swap out and in
 # (zram), migration by compaction, memory cgroup charge, free memory back
 # after exit, every refusal (HANDBACK and ADOPT) changing nothing, RELEASE,
 # pages that ram[] does not call RAM kept out, and copy mode (force_copy=1)
@@ -11,13 +13,17 @@
 QR_MEM=2048
 # A 4 MiB hidden range inside a block that is System RAM otherwise.
 QR_APPEND='memmap=384M$0x40000000 memmap=4M$0x60000000'
-# Zero copy: 2112 frames, 31 pages apart, in the first two 128 MiB blocks;
-# the third block is kept hidden for the copy-mode run.
+# Zero copy: 2112 frames, 15 pages apart, in the first 128 MiB block, and
+# 1124 contiguous ones from a 2 MiB-aligned frame in the second (two THPs
+# and 100 pages more); the third block is kept hidden for the copy-mode run.
 SEED=0x5eed
 FIRST=0x40000
-STRIDE=31
+STRIDE=15
 N=2048
 NREL=64
+HFIRST=0x48000
+HN=1124
+NTHP=2
 KEEP_START=0x50000000
 KEEP_END=0x58000000
 # Copy mode: 272 frames, 7 pages apart, in the third block.
@@ -72,6 +78,7 @@ memfree_gained() {
 
 old() {
 	rt fill restore-test fill $SEED $FIRST $STRIDE $((N + NREL))
+	rt fill-huge restore-test fill $SEED $HFIRST 1 $HN
 }
 
 refusals() {
@@ -133,16 +140,17 @@ new() {
 
 	free0=$(memfree_kb)
 	rt zc in_cgroup restore-test run $expect $SEED $FIRST $STRIDE $N $NREL \
-		$KEEP_START $KEEP_END 0 0
+		$KEEP_START $KEEP_END 0 0 $HFIRST $HN
 	added_kb=262144
 	t_eq added-kb $added_kb "$(($(status added_bytes) / 1024))"
 	# Time inside ADOPT (all calls), per page placed.
 	t_info zc-kernel-ns-per-page \
-		"$((($(status adopt_ns) + $(status copy_ns)) / N))"
+		"$((($(status adopt_ns) + $(status copy_ns)) / (N + HN)))"
 	if [ $expect = zero-copy ]; then
-		t_eq adopted $N "$(status adopted)"
+		t_eq adopted $((N + HN)) "$(status adopted)"
+		t_eq adopted-huge $NTHP "$(status adopted_huge)"
 	else
-		t_eq copied $N "$(status copied)"
+		t_eq copied $((N + HN)) "$(status copied)"
 	fi
 	t_eq released $NREL "$(status released)"
 	t_eq held 0 "$(status held)"
@@ -173,7 +181,7 @@ new() {
 	logged copy-logged "mode: copy (force_copy=1)"
 	# ram[] without the block's last MiB: those pages stay out of MemTotal.
 	rt copy in_cgroup restore-test run copy $CSEED $CFIRST $CSTRIDE $CN $CNREL \
-		0 0 0x57f00000 0x58000000
+		0 0 0x57f00000 0x58000000 0 0
 	t_info copy-kernel-ns-per-page "$(($(status copy_ns) / CN))"
 	t_eq copy-added-kb 131072 "$(($(status added_bytes) / 1024))"
 	t_eq copied $CN "$(status copied)"
