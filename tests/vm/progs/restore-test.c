@@ -537,7 +537,8 @@ static uint64_t outside_gap_differing(const char *a, const char *b,
 static void huge_run(int fd, int zero_copy, uint64_t seed,
 		     const uint64_t *frames, uint64_t hn)
 {
-	uint64_t nthp = zero_copy ? hn / THP_PAGES : 0, i, *pm, np, cg0, cg1, huge0;
+	uint64_t nthp = zero_copy ? hn / THP_PAGES : 0, i, *pm, np, cg0, cg1;
+	uint64_t huge0, thp0;
 	uint64_t adopted0 = status(zero_copy ? "adopted" : "copied");
 	size_t len = hn * PAGE;
 	struct qr_restore_adopt a;
@@ -562,6 +563,7 @@ static void huge_run(int fd, int zero_copy, uint64_t seed,
 		fill_page((uint64_t *)(expected + i * PAGE), seed, frames[i]);
 
 	huge0 = status("adopted_huge");
+	thp0 = meminfo_kb("AnonHugePages");
 	cg0 = memcg_current();
 	t0 = now_ms();
 	ret = adopt(fd, mem, frames, hn, &a);
@@ -595,6 +597,10 @@ static void huge_run(int fd, int zero_copy, uint64_t seed,
 		      "AnonHugePages %llu kB, expected %llu",
 		      (unsigned long long)anon_huge_kb(mem),
 		      (unsigned long long)nthp * THP_SIZE / 1024);
+		check(meminfo_kb("AnonHugePages") - thp0 == nthp * THP_SIZE / 1024,
+		      "huge-meminfo", "AnonHugePages %llu -> %llu kB",
+		      (unsigned long long)thp0,
+		      (unsigned long long)meminfo_kb("AnonHugePages"));
 		check(thp_frames(frames[0], hn) == nthp * THP_PAGES,
 		      "huge-kpageflags",
 		      "%llu of the frames are THP pages, expected %llu",

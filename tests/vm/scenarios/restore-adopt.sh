@@ -71,6 +71,11 @@ memfree_kb() {
 		4 * $(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)))
 }
 
+# AnonHugePages in /proc/meminfo, kB.
+thp_kb() {
+	sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' /proc/meminfo
+}
+
 # Free memory is at least $want kB above $free0.
 memfree_gained() {
 	[ $(($(memfree_kb) - free0)) -ge "$want" ]
@@ -139,6 +144,7 @@ new() {
 	setup_swap_and_cgroup || return
 
 	free0=$(memfree_kb)
+	thp0=$(thp_kb)
 	rt zc in_cgroup restore-test run $expect $SEED $FIRST $STRIDE $N $NREL \
 		$KEEP_START $KEEP_END 0 0 $HFIRST $HN
 	added_kb=262144
@@ -170,6 +176,8 @@ new() {
 	t_info zc-memfree-gain-kb "$((free1 - free0))"
 	[ $((free1 - free0)) -ge $want ] && t_pass memfree-back ||
 		t_fail memfree-back "MemFree $free0 -> $free1 kB, want a gain of $want kB or more"
+	# The THPs' NR_ANON_THPS went with them.
+	t_eq anon-thp-back "$thp0" "$(thp_kb)"
 	t_run unload rmmod restore
 
 	# Copy mode, forced: same contents, other PFNs.
