@@ -160,11 +160,12 @@ static inline pmd_t qr_pmd_mkwrite_dirty(pmd_t pmd)
  * exported: QR_SYM_PREP_THP, resolved at load and called as a static call.
  * Since 6.8 prep_compound_page() makes the list and an inline flag says the
  * rest; QR_SYM_PREP_THP then names prep_compound_page, which zero copy
- * resolves anyway, and the static call is not called.
+ * resolves anyway, and the static call is not called (only named).
  */
 #ifdef HAVE_FOLIO_SET_LARGE_RMAPPABLE
 #define QR_SYM_PREP_THP prep_compound_page
-#define qr_call_prep_thp(fn, folio) folio_set_large_rmappable(folio)
+#define qr_call_prep_thp(fn, folio) \
+	((void)(fn), folio_set_large_rmappable(folio))
 #else
 #define QR_SYM_PREP_THP prep_transhuge_page
 #define qr_call_prep_thp(fn, folio) fn(&(folio)->page)
