@@ -8,6 +8,9 @@
  * NR_ANON_THPS), on the LRU, a page table deposited for a later split, a
  * huge PMD writable and dirty where the VMA is writable.
  *
+ * Not queued for 6.12's shrinker of underused THPs (deferred_split_folio()),
+ * which only ever splits them.
+ *
  * Everything that can fail comes before the frames change: a THP is built
  * whole under the PMD lock, or not at all and the caller maps 4 KiB pages.
  */
