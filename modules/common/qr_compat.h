@@ -144,6 +144,33 @@ static inline pte_t qr_pte_mkwrite_dirty(pte_t pte)
 #endif
 }
 
+/* The same for a huge PMD (pmd_mkwrite_novma() came with the PTE one). */
+static inline pmd_t qr_pmd_mkwrite_dirty(pmd_t pmd)
+{
+#ifdef HAVE_PTE_MKWRITE_NOVMA
+	return pmd_mkdirty(pmd_mkwrite_novma(pmd));
+#else
+	return pmd_mkdirty(pmd_mkwrite(pmd));
+#endif
+}
+
+/*
+ * A compound page of PMD order becomes a THP. 6.1 gives it the THP
+ * destructor and its deferred-split list with prep_transhuge_page(), not
+ * exported: QR_SYM_PREP_THP, resolved at load and called as a static call.
+ * Since 6.8 prep_compound_page() makes the list and an inline flag says the
+ * rest; QR_SYM_PREP_THP then names prep_compound_page, which zero copy
+ * resolves anyway, and the static call is not called (only named).
+ */
+#ifdef HAVE_FOLIO_SET_LARGE_RMAPPABLE
+#define QR_SYM_PREP_THP prep_compound_page
+#define qr_call_prep_thp(fn, folio) \
+	((void)(fn), folio_set_large_rmappable(folio))
+#else
+#define QR_SYM_PREP_THP prep_transhuge_page
+#define qr_call_prep_thp(fn, folio) fn(&(folio)->page)
+#endif
+
 /* Shadow stacks came in 6.6; before, no VMA is one. */
 #ifndef VM_SHADOW_STACK
 #define VM_SHADOW_STACK VM_NONE

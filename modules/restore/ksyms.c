@@ -24,6 +24,13 @@ DEFINE_STATIC_CALL_NULL(rs_anon_vma_prepare, __anon_vma_prepare);
 DEFINE_STATIC_CALL_NULL(rs_memcg_charge, __mem_cgroup_charge);
 DEFINE_STATIC_CALL_NULL(rs_new_anon_rmap, QR_SYM_NEW_ANON_RMAP);
 DEFINE_STATIC_CALL_NULL(rs_add_lru_vma, folio_add_lru_vma);
+DEFINE_STATIC_CALL_NULL(rs_prep_compound, prep_compound_page);
+DEFINE_STATIC_CALL_NULL(rs_prep_thp, QR_SYM_PREP_THP);
+DEFINE_STATIC_CALL_NULL(rs_p4d_alloc, __p4d_alloc);
+DEFINE_STATIC_CALL_NULL(rs_pud_alloc, __pud_alloc);
+DEFINE_STATIC_CALL_NULL(rs_pmd_alloc, __pmd_alloc);
+DEFINE_STATIC_CALL_NULL(rs_pte_alloc_one, pte_alloc_one);
+DEFINE_STATIC_CALL_NULL(rs_deposit, pgtable_trans_huge_deposit);
 
 /* ENDBR64: with IBT built in, a kprobe reports the address after it. */
 static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
@@ -69,6 +76,13 @@ int rs_resolve_mm_ops(const char **missing)
 	miss = miss ?: RS_RESOLVE(rs_memcg_charge, __mem_cgroup_charge);
 	miss = miss ?: RS_RESOLVE(rs_new_anon_rmap, QR_SYM_NEW_ANON_RMAP);
 	miss = miss ?: RS_RESOLVE(rs_add_lru_vma, folio_add_lru_vma);
+	miss = miss ?: RS_RESOLVE(rs_prep_compound, prep_compound_page);
+	miss = miss ?: RS_RESOLVE(rs_prep_thp, QR_SYM_PREP_THP);
+	miss = miss ?: RS_RESOLVE(rs_p4d_alloc, __p4d_alloc);
+	miss = miss ?: RS_RESOLVE(rs_pud_alloc, __pud_alloc);
+	miss = miss ?: RS_RESOLVE(rs_pmd_alloc, __pmd_alloc);
+	miss = miss ?: RS_RESOLVE(rs_pte_alloc_one, pte_alloc_one);
+	miss = miss ?: RS_RESOLVE(rs_deposit, pgtable_trans_huge_deposit);
 	if (miss) {
 		*missing = miss;
 		return -ENOENT;

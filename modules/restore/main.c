@@ -47,6 +47,7 @@ static struct kobj_attribute name##_attr = __ATTR_RO(name)
 
 RS_STAT_ATTR(held);
 RS_STAT_ATTR(adopted);
+RS_STAT_ATTR(adopted_huge);
 RS_STAT_ATTR(copied);
 RS_STAT_ATTR(released);
 RS_STAT_ATTR(added_bytes);
@@ -60,6 +61,7 @@ static struct attribute *status_attrs[] = {
 	&copy_reason_attr.attr,
 	&held_attr.attr,
 	&adopted_attr.attr,
+	&adopted_huge_attr.attr,
 	&copied_attr.attr,
 	&released_attr.attr,
 	&added_bytes_attr.attr,

@@ -4,11 +4,14 @@
 #define RESTORE_H
 
 #include <linux/memcontrol.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/pgtable.h>
 #include <linux/rmap.h>
 #include <linux/static_call.h>
 #include <linux/swap.h>
 #include <linux/types.h>
+#include <asm/pgalloc.h>
 
 #include "qr_compat.h"
 #include "restore_abi.h"
@@ -30,6 +33,15 @@ DECLARE_STATIC_CALL(rs_anon_vma_prepare, __anon_vma_prepare);
 DECLARE_STATIC_CALL(rs_memcg_charge, __mem_cgroup_charge);
 DECLARE_STATIC_CALL(rs_new_anon_rmap, QR_SYM_NEW_ANON_RMAP);
 DECLARE_STATIC_CALL(rs_add_lru_vma, folio_add_lru_vma);
+/* And for a THP (thp.c); prep_compound_page() as mm/internal.h declares it. */
+void prep_compound_page(struct page *page, unsigned int order);
+DECLARE_STATIC_CALL(rs_prep_compound, prep_compound_page);
+DECLARE_STATIC_CALL(rs_prep_thp, QR_SYM_PREP_THP);
+DECLARE_STATIC_CALL(rs_p4d_alloc, __p4d_alloc);
+DECLARE_STATIC_CALL(rs_pud_alloc, __pud_alloc);
+DECLARE_STATIC_CALL(rs_pmd_alloc, __pmd_alloc);
+DECLARE_STATIC_CALL(rs_pte_alloc_one, pte_alloc_one);
+DECLARE_STATIC_CALL(rs_deposit, pgtable_trans_huge_deposit);
 /* 0, or -ENOENT with *missing naming the first symbol not found. */
 int rs_resolve_mm_ops(const char **missing);
 
@@ -55,6 +67,7 @@ void rs_frame_free(long idx, enum rs_frame_state state);
 /* Counters shown in /sys/module/restore/status/. */
 struct rs_stats {
 	u64 held, adopted, copied, released, added_bytes;
+	u64 adopted_huge;	/* THPs among the frames adopted */
 	u64 adopt_ns, copy_ns;
 };
 extern struct rs_stats rs_stats;
@@ -67,6 +80,11 @@ void rs_handback_exit(void);
 int rs_adopt(struct qr_restore_adopt *arg);
 int rs_adopt_zero_copy(struct vm_area_struct *vma, unsigned long addr,
 		       const long *idx, const u64 *pfns, u64 nr, u64 *done);
+/* Frames per THP: one page table's worth. */
+#define RS_THP_NR	PTRS_PER_PTE
+bool rs_thp_allowed(struct vm_area_struct *vma);
+int rs_place_thp(struct vm_area_struct *vma, unsigned long haddr,
+		 struct folio **folios);
 int rs_adopt_copy(unsigned long addr, const long *idx, const u64 *pfns,
 		  u64 nr, u64 *done);
 

@@ -15,6 +15,7 @@
 #include "../../modules/common/restore_abi.h"
 #include "cli.h"
 #include "commands.h"
+#include "readfile.h"
 #include "restore.h"
 #include "restore_handback.h"
 #include "restore_tree.h"
@@ -112,6 +113,26 @@ static int report(const struct qr_restore_ctx *c, size_t i,
 	return -1;
 }
 
+/* ", N huge pages": the THPs zero copy kept huge, from the restore module's
+ * status; "" if it does not say (a module without the counter). */
+static const char *huge_pages(void)
+{
+	static char text[48];
+	char *s = qr_read_file("/sys/module/restore/status/adopted_huge", 32);
+	char *end;
+	unsigned long long n;
+
+	text[0] = 0;
+	if (s) {
+		errno = 0;
+		n = strtoull(s, &end, 10);
+		if (!errno && end != s && (*end == '\n' || !*end))
+			snprintf(text, sizeof(text), ", %llu huge pages", n);
+	}
+	free(s);
+	return text;
+}
+
 /* Roots first created here, each with its subtree; then every process
  * reports, and all go on together once all have reported. A failed one
  * gives its frames back. */
@@ -173,11 +194,12 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	free(roots);
 	if (img->nframes)
 		qr_handback_release(hb, NULL, 0);
-	printf("restore: hand-back %llu ms, processes %llu ms (adopt %llu ms%s, read pages %llu ms)\n",
+	printf("restore: hand-back %llu ms, processes %llu ms (adopt %llu ms%s%s, read pages %llu ms)\n",
 	       (unsigned long long)hb->ns / 1000000,
 	       (unsigned long long)(now_ns() - t0) / 1000000,
 	       (unsigned long long)adopt / 1000000,
 	       mode == QR_MODE_COPY ? ", copy mode" : mode ? ", zero copy" : "",
+	       mode == QR_MODE_ZERO_COPY ? huge_pages() : "",
 	       (unsigned long long)fill / 1000000);
 	return failed;
 }

@@ -205,14 +205,16 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 		sys3(NR_close, v->fd, 0, 0);
 	if (!saved)
 		return;
+	/* Frames first: a page written before could fault in a huge page
+	 * over addresses still to adopt, which ADOPT then refuses. */
+	for (uint64_t i = v->first_op; i < v->first_op + v->nops; i++)
+		if (ops[i].kind == QR_RST_OP_ADOPT)
+			adopt(a, &ops[i]);
 	if (v->pages_off != UINT64_MAX)
 		fill_vma(a, v);
-	for (uint64_t i = v->first_op; i < v->first_op + v->nops; i++) {
+	for (uint64_t i = v->first_op; i < v->first_op + v->nops; i++)
 		if (ops[i].kind == QR_RST_OP_FILL)
 			fill(a, ops[i].addr, ops[i].nr * 4096, ops[i].arg);
-		else
-			adopt(a, &ops[i]);
-	}
 	if (prot != (long)v->prot) {
 		r = sys3(NR_mprotect, v->start, v->len, v->prot);
 		if (r)

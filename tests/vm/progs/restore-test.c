@@ -9,11 +9,13 @@
  *       a HANDBACK that must be refused with CASE's reason, changing nothing
  *       (CASE: boot-area not-ram twice count kept busy ranges flags)
  *   restore-test run EXPECT SEED FIRST STRIDE N NREL KEEP_START KEEP_END
- *                    HOLE_START HOLE_END
- *       HANDBACK of N + NREL frames (ram[] from /sys/firmware/memmap, less
- *       the hole, which must then stay out of MemTotal), ADOPT
- *       of the first N into fresh anonymous memory, RELEASE of the rest, and
- *       every check of the page's life (EXPECT: zero-copy or copy)
+ *                    HOLE_START HOLE_END HFIRST HN
+ *       HANDBACK of N + NREL frames and HN contiguous frames from HFIRST
+ *       (ram[] from /sys/firmware/memmap, less the hole, which must then
+ *       stay out of MemTotal), ADOPT of the first N into fresh anonymous
+ *       memory, of the HN into a 2 MiB-aligned mapping (zero copy: huge
+ *       pages kept huge), RELEASE of the NREL, and every check of the
+ *       page's life (EXPECT: zero-copy or copy)
  *
  * Prints "ok NAME", "FAIL NAME: why" and "info KEY=VALUE" lines; exits 1 if
  * anything failed.
@@ -471,12 +473,209 @@ static int count_swapped(const uint64_t *pm, uint64_t n)
 	return s;
 }
 
+#define THP_PAGES 512
+#define THP_SIZE (THP_PAGES * PAGE)
+#define KPF_THP (1ULL << 22)
+
+/* AnonHugePages of the mapping that starts at addr, kB. */
+static uint64_t anon_huge_kb(const void *addr)
+{
+	char line[256];
+	uint64_t v = UINT64_MAX;
+	unsigned long start;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-", &start) == 1 && strchr(line, '-') &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in = start == (uintptr_t)addr;
+		else if (in && !strncmp(line, "AnonHugePages:", 14))
+			v = strtoull(line + 14, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Frames of [first, first + n) that kpageflags calls part of a THP. */
+static uint64_t thp_frames(uint64_t first, uint64_t n)
+{
+	uint64_t *fl = calloc(n, sizeof(*fl)), i, thp = 0;
+	int fd = open("/proc/kpageflags", O_RDONLY);
+
+	if (!fl || fd < 0 ||
+	    pread(fd, fl, n * 8, first * 8) != (ssize_t)(n * 8))
+		die("kpageflags");
+	close(fd);
+	for (i = 0; i < n; i++)
+		thp += !!(fl[i] & KPF_THP);
+	free(fl);
+	return thp;
+}
+
+/* [gap, gap + gap_len) of the huge mapping is unmapped (bytes). */
+static size_t gap, gap_len;
+
+/* Pages of a and b (len bytes) that differ, outside the gap. */
+static uint64_t outside_gap_differing(const char *a, const char *b,
+				       size_t len)
+{
+	size_t after = gap + gap_len;
+
+	return pages_differing(a, b, gap / PAGE) +
+	       pages_differing(a + after, b + after, (len - after) / PAGE);
+}
+
+/*
+ * Zero copy of the hn contiguous frames from frames[0] (a multiple of 512)
+ * into a 2 MiB-aligned mapping: whole 2 MiB runs become THPs, the rest 4 KiB
+ * pages. Their life: fork and copy-on-write, a THP split by munmap of half
+ * of it, swap out and in, all with the contents and (but for swap) frames
+ * kept.
+ */
+static void huge_run(int fd, int zero_copy, uint64_t seed,
+		     const uint64_t *frames, uint64_t hn)
+{
+	uint64_t nthp = zero_copy ? hn / THP_PAGES : 0, i, *pm, np, cg0, cg1;
+	uint64_t huge0, thp0;
+	uint64_t adopted0 = status(zero_copy ? "adopted" : "copied");
+	size_t len = hn * PAGE;
+	struct qr_restore_adopt a;
+	char *raw, *mem, *expected;
+	double t0, t1;
+	int ret, st;
+	pid_t child;
+
+	pm = calloc(hn, sizeof(*pm));
+	expected = malloc(len);
+	raw = mmap(NULL, len + THP_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!pm || !expected || raw == MAP_FAILED)
+		die("huge: memory");
+	mem = (char *)(((uintptr_t)raw + THP_SIZE - 1) & ~(uintptr_t)(THP_SIZE - 1));
+	/* One VMA starting at mem, whatever the THP policy says. */
+	if (mem != raw)
+		munmap(raw, mem - raw);
+	munmap(mem + len, raw + THP_SIZE - mem);
+	madvise(mem, len, MADV_HUGEPAGE);
+	for (i = 0; i < hn; i++)
+		fill_page((uint64_t *)(expected + i * PAGE), seed, frames[i]);
+
+	huge0 = status("adopted_huge");
+	thp0 = meminfo_kb("AnonHugePages");
+	cg0 = memcg_current();
+	t0 = now_ms();
+	ret = adopt(fd, mem, frames, hn, &a);
+	t1 = now_ms();
+	cg1 = memcg_current();
+	if (ret) {
+		fail("huge-adopt", "%s (done %llu)", strerror(errno),
+		     (unsigned long long)a.done);
+		return;
+	}
+	ok("huge-adopt");
+	printf("info huge_adopt_pages=%llu huge_adopt_ms=%.2f huge_us_per_page=%.3f\n",
+	       (unsigned long long)hn, t1 - t0, (t1 - t0) * 1e3 / hn);
+	check(status("adopted_huge") - huge0 == nthp, "huge-counted",
+	      "adopted_huge %llu -> %llu, expected +%llu",
+	      (unsigned long long)huge0,
+	      (unsigned long long)status("adopted_huge"),
+	      (unsigned long long)nthp);
+	check(status(zero_copy ? "adopted" : "copied") - adopted0 == hn,
+	      "huge-adopted", "adopted or copied +%llu, expected +%llu",
+	      (unsigned long long)(status(zero_copy ? "adopted" : "copied") -
+				   adopted0),
+	      (unsigned long long)hn);
+	check(cg1 != UINT64_MAX && cg1 + MEMCG_BATCH >= cg0 + len &&
+	      cg1 < cg0 + len + (4 << 20), "huge-memcg-charged",
+	      "memory.current %llu -> %llu for %llu pages",
+	      (unsigned long long)cg0, (unsigned long long)cg1,
+	      (unsigned long long)hn);
+	if (zero_copy) {
+		check(anon_huge_kb(mem) == nthp * THP_SIZE / 1024, "huge-smaps",
+		      "AnonHugePages %llu kB, expected %llu",
+		      (unsigned long long)anon_huge_kb(mem),
+		      (unsigned long long)nthp * THP_SIZE / 1024);
+		check(meminfo_kb("AnonHugePages") - thp0 == nthp * THP_SIZE / 1024,
+		      "huge-meminfo", "AnonHugePages %llu -> %llu kB",
+		      (unsigned long long)thp0,
+		      (unsigned long long)meminfo_kb("AnonHugePages"));
+		check(thp_frames(frames[0], hn) == nthp * THP_PAGES,
+		      "huge-kpageflags",
+		      "%llu of the frames are THP pages, expected %llu",
+		      (unsigned long long)thp_frames(frames[0], hn),
+		      (unsigned long long)nthp * THP_PAGES);
+	}
+	gap = len;
+	gap_len = 0;
+	check(!pages_differing(mem, expected, hn), "huge-contents",
+	      "%llu pages differ from the pattern",
+	      (unsigned long long)pages_differing(mem, expected, hn));
+	if (zero_copy)
+		check(pfns_matching(mem, frames, hn, pm, &np) == hn,
+		      "huge-pfns", "%llu of %llu pages on their frame, %llu not present",
+		      (unsigned long long)pfns_matching(mem, frames, hn, pm, &np),
+		      (unsigned long long)hn, (unsigned long long)np);
+
+	/* Copy on write of a THP: the child writes, the parent keeps its data. */
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child) {
+		memset(mem, 0x5a, len);
+		for (i = 0; i < hn; i++)
+			if (mem[i * PAGE + 7] != 0x5a)
+				_exit(1);
+		_exit(0);
+	}
+	waitpid(child, &st, 0);
+	check(WIFEXITED(st) && !WEXITSTATUS(st), "huge-cow-child",
+	      "child status %#x", st);
+	check(!pages_differing(mem, expected, hn), "huge-cow-parent-intact",
+	      "%llu pages changed by the child",
+	      (unsigned long long)pages_differing(mem, expected, hn));
+	for (i = 0; i < hn; i++) {
+		((uint64_t *)(mem + i * PAGE))[0] = ~i;
+		((uint64_t *)(expected + i * PAGE))[0] = ~i;
+	}
+	if (zero_copy)
+		check(pfns_matching(mem, frames, hn, pm, &np) == hn,
+		      "huge-write-in-place", "parent's pages moved on write");
+
+	/* Half of the last THP unmapped: the PMD is split, the rest stays. */
+	if (nthp) {
+		gap = (nthp - 1) * THP_SIZE + THP_SIZE / 2;
+		gap_len = THP_SIZE / 2;
+		check(!munmap(mem + gap, gap_len), "huge-munmap-half",
+		      "munmap: %s", strerror(errno));
+		check(!outside_gap_differing(mem, expected, len),
+		      "huge-split-contents", "%llu pages differ after the split",
+		      (unsigned long long)outside_gap_differing(mem, expected,
+								  len));
+		check(pfns_matching(mem, frames, gap / PAGE, pm, &np) ==
+		      gap / PAGE, "huge-split-pfns", "pages moved by the split");
+	}
+
+	/* Swap out and back in: the first THP. */
+	ret = madvise(mem, THP_SIZE, MADV_PAGEOUT);
+	pagemap(mem, THP_PAGES, pm);
+	check(!ret && count_swapped(pm, THP_PAGES) == THP_PAGES,
+	      "huge-swapped-out", "madvise %d, %d of %d pages in swap", ret,
+	      count_swapped(pm, THP_PAGES), THP_PAGES);
+	check(!outside_gap_differing(mem, expected, len),
+	      "huge-swapped-in-contents", "%llu pages differ after swap-in",
+	      (unsigned long long)outside_gap_differing(mem, expected, len));
+	free(expected);
+	free(pm);
+}
+
 static int cmd_run(const char *expect, uint64_t seed, uint64_t first,
 		   uint64_t stride, uint64_t n, uint64_t nrel,
-		   struct qr_restore_range *keep)
+		   struct qr_restore_range *keep, uint64_t hfirst, uint64_t hn)
 {
 	int zero_copy = !strcmp(expect, "zero-copy");
-	uint64_t total = n + nrel, i, *frames, *pm, np, same, cg0, cg1;
+	uint64_t total = n + nrel + hn, i, *frames, *pm, np, same, cg0, cg1;
 	uint64_t memtotal0 = meminfo_kb("MemTotal"), memtotal1;
 	struct qr_restore_handback hb, hb2;
 	struct qr_restore_adopt a;
@@ -491,8 +690,10 @@ static int cmd_run(const char *expect, uint64_t seed, uint64_t first,
 	expected = malloc(n * PAGE);
 	if (!frames || !pm || !expected)
 		die("malloc");
-	for (i = 0; i < total; i++)
+	for (i = 0; i < n + nrel; i++)
 		frames[i] = first + i * stride;
+	for (i = 0; i < hn; i++)
+		frames[n + nrel + i] = hfirst + i;
 	for (i = 0; i < n; i++)
 		fill_page((uint64_t *)(expected + i * PAGE), seed, frames[i]);
 
@@ -620,6 +821,9 @@ static int cmd_run(const char *expect, uint64_t seed, uint64_t first,
 		      (unsigned long long)pages_differing(mem, expected, n));
 	}
 
+	if (hn)
+		huge_run(fd, zero_copy, seed, frames + n + nrel, hn);
+
 	rel.nr = nrel;
 	rel.pfns = (uintptr_t)(frames + n);
 	rel.released = 0;
@@ -679,15 +883,16 @@ int main(int argc, char **argv)
 		return cmd_handback_bad(argv[2], number(argv[3]),
 					argc == 6 ? &keep : NULL);
 	}
-	if (argc == 12 && !strcmp(argv[1], "run")) {
+	if (argc == 14 && !strcmp(argv[1], "run")) {
 		keep.start = number(argv[8]);
 		keep.end = number(argv[9]);
 		hole.start = number(argv[10]);
 		hole.end = number(argv[11]);
 		return cmd_run(argv[2], number(argv[3]), number(argv[4]),
 			       number(argv[5]), number(argv[6]), number(argv[7]),
-			       keep.end ? &keep : NULL);
+			       keep.end ? &keep : NULL, number(argv[12]),
+			       number(argv[13]));
 	}
-	fprintf(stderr, "usage: restore-test fill SEED FIRST STRIDE N | handback-bad CASE PFN [KEEP_START KEEP_END] | run EXPECT SEED FIRST STRIDE N NREL KEEP_START KEEP_END HOLE_START HOLE_END\n");
+	fprintf(stderr, "usage: restore-test fill SEED FIRST STRIDE N | handback-bad CASE PFN [KEEP_START KEEP_END] | run EXPECT SEED FIRST STRIDE N NREL KEEP_START KEEP_END HOLE_START HOLE_END HFIRST HN\n");
 	return 2;
 }

@@ -2,7 +2,9 @@
 # frames of a hidden RAM range (memmap=...$...), the New kernel hands the
 # range back with those frames held aside and adopts them as the anonymous
 # pages of a process. Asserted: contents, the PFNs themselves (not one page
-# copied), MemTotal, write in place, fork copy-on-write, swap out and in
+# copied), transparent huge pages kept huge (2 MiB of contiguous aligned
+# frames at a 2 MiB-aligned address: AnonHugePages, kpageflags, and their
+# fork, split and swap), MemTotal, write in place, fork copy-on-write, swap out and in
 # (zram), migration by compaction, memory cgroup charge, free memory back
 # after exit, every refusal (HANDBACK and ADOPT) changing nothing, RELEASE,
 # pages that ram[] does not call RAM kept out, and copy mode (force_copy=1)
@@ -11,13 +13,17 @@
 QR_MEM=2048
 # A 4 MiB hidden range inside a block that is System RAM otherwise.
 QR_APPEND='memmap=384M$0x40000000 memmap=4M$0x60000000'
-# Zero copy: 2112 frames, 31 pages apart, in the first two 128 MiB blocks;
-# the third block is kept hidden for the copy-mode run.
+# Zero copy: 2112 frames, 15 pages apart, in the first 128 MiB block, and
+# 1124 contiguous ones from a 2 MiB-aligned frame in the second (two THPs
+# and 100 pages more); the third block is kept hidden for the copy-mode run.
 SEED=0x5eed
 FIRST=0x40000
-STRIDE=31
+STRIDE=15
 N=2048
 NREL=64
+HFIRST=0x48000
+HN=1124
+NTHP=2
 KEEP_START=0x50000000
 KEEP_END=0x58000000
 # Copy mode: 272 frames, 7 pages apart, in the third block.
@@ -65,6 +71,11 @@ memfree_kb() {
 		4 * $(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)))
 }
 
+# AnonHugePages in /proc/meminfo, kB.
+thp_kb() {
+	sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' /proc/meminfo
+}
+
 # Free memory is at least $want kB above $free0.
 memfree_gained() {
 	[ $(($(memfree_kb) - free0)) -ge "$want" ]
@@ -72,6 +83,7 @@ memfree_gained() {
 
 old() {
 	rt fill restore-test fill $SEED $FIRST $STRIDE $((N + NREL))
+	rt fill-huge restore-test fill $SEED $HFIRST 1 $HN
 }
 
 refusals() {
@@ -132,17 +144,19 @@ new() {
 	setup_swap_and_cgroup || return
 
 	free0=$(memfree_kb)
+	thp0=$(thp_kb)
 	rt zc in_cgroup restore-test run $expect $SEED $FIRST $STRIDE $N $NREL \
-		$KEEP_START $KEEP_END 0 0
+		$KEEP_START $KEEP_END 0 0 $HFIRST $HN
 	added_kb=262144
 	t_eq added-kb $added_kb "$(($(status added_bytes) / 1024))"
 	# Time inside ADOPT (all calls), per page placed.
 	t_info zc-kernel-ns-per-page \
-		"$((($(status adopt_ns) + $(status copy_ns)) / N))"
+		"$((($(status adopt_ns) + $(status copy_ns)) / (N + HN)))"
 	if [ $expect = zero-copy ]; then
-		t_eq adopted $N "$(status adopted)"
+		t_eq adopted $((N + HN)) "$(status adopted)"
+		t_eq adopted-huge $NTHP "$(status adopted_huge)"
 	else
-		t_eq copied $N "$(status copied)"
+		t_eq copied $((N + HN)) "$(status copied)"
 	fi
 	t_eq released $NREL "$(status released)"
 	t_eq held 0 "$(status held)"
@@ -162,6 +176,8 @@ new() {
 	t_info zc-memfree-gain-kb "$((free1 - free0))"
 	[ $((free1 - free0)) -ge $want ] && t_pass memfree-back ||
 		t_fail memfree-back "MemFree $free0 -> $free1 kB, want a gain of $want kB or more"
+	# The THPs' NR_ANON_THPS went with them.
+	t_eq anon-thp-back "$thp0" "$(thp_kb)"
 	t_run unload rmmod restore
 
 	# Copy mode, forced: same contents, other PFNs.
@@ -173,7 +189,7 @@ new() {
 	logged copy-logged "mode: copy (force_copy=1)"
 	# ram[] without the block's last MiB: those pages stay out of MemTotal.
 	rt copy in_cgroup restore-test run copy $CSEED $CFIRST $CSTRIDE $CN $CNREL \
-		0 0 0x57f00000 0x58000000
+		0 0 0x57f00000 0x58000000 0 0
 	t_info copy-kernel-ns-per-page "$(($(status copy_ns) / CN))"
 	t_eq copy-added-kb 131072 "$(($(status added_bytes) / 1024))"
 	t_eq copied $CN "$(status copied)"

@@ -5,8 +5,9 @@
 # rest of RAM back holding those frames aside and the process adopts them:
 # same PID, data equal byte for byte, every kept page in the same frame as
 # before (those the Old kernel had put in the first memory block are
-# copied), its counter goes on; fork and copy-on-write work on adopted
-# pages; its exit frees the memory.
+# copied), its counter goes on; the Old kernel's transparent huge pages
+# are huge pages again; fork and copy-on-write work on adopted pages, huge
+# ones too; its exit frees the memory.
 QR_MEM=2048
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
 QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
@@ -36,6 +37,14 @@ new() {
 	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
 	zc_verify || return
 	t_run frames-kept test "$(qr_kv same "$ZC_DIR/result")" -gt 0
+	# Debian's kernels give a 64 MiB mapping THPs at its first touch.
+	huge=$(cat /sys/module/restore/status/adopted_huge)
+	t_info adopted-huge "$huge"
+	t_run huge-kept test "$huge" -gt 0
+	t_run huge-reported grep -q "zero copy, $huge huge pages" /tmp/restore.out
+	thp=$(sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' "/proc/$P/smaps_rollup")
+	t_info anon-huge-kb "$thp"
+	t_run anon-huge-pages test "$thp" -ge $((huge * 2048))
 	touch "$ZC_DIR/fork"
 	t_run fork-answered zc_answered forked || return
 	t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"
