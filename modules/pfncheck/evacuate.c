@@ -41,40 +41,28 @@ struct pf_ev {
 	u32 nr_ranges;
 	unsigned long *pfns;	/* frames of process pages in the ranges */
 	size_t nr_pfns, cap_pfns;
-	unsigned long *held;	/* first frames of the pageblocks taken */
+	struct pfncheck_range *held;	/* frames taken */
 	size_t nr_held, cap_held;
-	unsigned long *busy;	/* pageblocks that could not be emptied */
-	size_t nr_busy, cap_busy;
 	struct page **batch;
 };
 
-static int pf_ev_push(unsigned long **arr, size_t *nr, size_t *cap,
-		      unsigned long v)
+/* Room for one more element of @size bytes in *@arr. */
+static int pf_ev_grow(void **arr, size_t nr, size_t *cap, size_t size)
 {
-	if (*nr == *cap) {
-		size_t want = max_t(size_t, 256, *cap * 2);
-		unsigned long *n = kvmalloc_array(want, sizeof(*n), GFP_KERNEL);
+	size_t want = max_t(size_t, 256, *cap * 2);
+	void *n;
 
-		if (!n)
-			return -ENOMEM;
-		if (*nr)
-			memcpy(n, *arr, *nr * sizeof(*n));
-		kvfree(*arr);
-		*arr = n;
-		*cap = want;
-	}
-	(*arr)[(*nr)++] = v;
+	if (nr < *cap)
+		return 0;
+	n = kvmalloc_array(want, size, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	if (nr)
+		memcpy(n, *arr, nr * size);
+	kvfree(*arr);
+	*arr = n;
+	*cap = want;
 	return 0;
-}
-
-static bool pf_ev_in(const unsigned long *arr, size_t nr, unsigned long v)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		if (arr[i] == v)
-			return true;
-	return false;
 }
 
 static bool pf_ev_in_ranges(const struct pf_ev *ev, unsigned long pfn)
@@ -127,9 +115,12 @@ static int pf_ev_collect_vma(struct pf_ev *ev, struct mm_struct *mm,
 			struct page *page = ev->batch[i];
 			unsigned long pfn = page_to_pfn(page);
 
-			if (!ret && PageAnon(page) && pf_ev_in_ranges(ev, pfn))
-				ret = pf_ev_push(&ev->pfns, &ev->nr_pfns,
-						 &ev->cap_pfns, pfn);
+			if (!ret && PageAnon(page) && pf_ev_in_ranges(ev, pfn)) {
+				ret = pf_ev_grow((void **)&ev->pfns, ev->nr_pfns,
+						 &ev->cap_pfns, sizeof(*ev->pfns));
+				if (!ret)
+					ev->pfns[ev->nr_pfns++] = pfn;
+			}
 			put_page(page);
 		}
 		if (ret)
@@ -227,25 +218,28 @@ static bool pf_ev_block_free(unsigned long start)
 }
 
 /*
- * Empties the pageblock at @start and keeps its frames. Returns 1 when it
- * did, 0 when it could not (something there does not migrate), or a
- * negative error that must stop the evacuation.
+ * Empties frames [start, end) of a pageblock and keeps them. Returns 1
+ * when it did, 0 when it could not (something there does not migrate),
+ * or a negative error that must stop the evacuation.
  */
-static int pf_ev_take(struct pf_ev *ev, unsigned long start)
+static int pf_ev_take(struct pf_ev *ev, unsigned long start,
+		      unsigned long end)
 {
 	int ret;
 
-	if (!pf_ev_block_usable(start))
+	if (!pf_ev_block_usable(pageblock_start_pfn(start)))
 		return 0;
-	/* Room first: a block taken must never be lost track of. */
-	ret = pf_ev_push(&ev->held, &ev->nr_held, &ev->cap_held, start);
+	/* Room first: frames taken must never be lost track of. */
+	ret = pf_ev_grow((void **)&ev->held, ev->nr_held, &ev->cap_held,
+			 sizeof(*ev->held));
 	if (ret)
 		return ret;
-	ret = alloc_contig_range(start, start + pageblock_nr_pages,
-				 MIGRATE_MOVABLE, GFP_KERNEL | __GFP_NOWARN);
-	if (!ret)
+	ret = alloc_contig_range(start, end, MIGRATE_MOVABLE,
+				 GFP_KERNEL | __GFP_NOWARN);
+	if (!ret) {
+		ev->held[ev->nr_held++] = (struct pfncheck_range){ start, end };
 		return 1;
-	ev->nr_held--;
+	}
 	return ret == -EINTR ? ret : 0;
 }
 
@@ -261,7 +255,7 @@ static int pf_ev_take_free(struct pf_ev *ev, u32 *nr)
 		for (; pfn < ev->ranges[i].end_pfn; pfn += pageblock_nr_pages) {
 			if (!pf_ev_block_free(pfn))
 				continue;
-			ret = pf_ev_take(ev, pfn);
+			ret = pf_ev_take(ev, pfn, pfn + pageblock_nr_pages);
 			if (ret < 0)
 				return ret;
 			*nr += ret;
@@ -270,7 +264,13 @@ static int pf_ev_take_free(struct pf_ev *ev, u32 *nr)
 	return 0;
 }
 
-/* One pass: every pageblock holding collected pages, once. */
+/*
+ * One pass: every pageblock holding collected pages, once. What fails is
+ * tried again by the next pass: some failures pass (a page briefly held
+ * by someone else, a migration target not found). A pageblock cannot be
+ * emptied in part: the kernel isolates whole pageblocks, and refuses one
+ * with a page it cannot move.
+ */
 static int pf_ev_pass(struct pf_ev *ev, u32 *emptied, bool *moved)
 {
 	size_t i = 0;
@@ -283,18 +283,11 @@ static int pf_ev_pass(struct pf_ev *ev, u32 *emptied, bool *moved)
 		while (i < ev->nr_pfns &&
 		       ev->pfns[i] < start + pageblock_nr_pages)
 			i++;
-		if (pf_ev_in(ev->busy, ev->nr_busy, start))
-			continue;
-		ret = pf_ev_take(ev, start);
-		if (!ret)
-			ret = pf_ev_push(&ev->busy, &ev->nr_busy,
-					 &ev->cap_busy, start);
+		ret = pf_ev_take(ev, start, start + pageblock_nr_pages);
 		if (ret < 0)
 			return ret;
-		if (ret == 1) {
-			(*emptied)++;
-			*moved = true;
-		}
+		*emptied += ret;
+		*moved |= ret;
 	}
 	return 0;
 }
@@ -321,6 +314,7 @@ static const char *pf_ev_obstacle(unsigned long start, unsigned long *where)
 		if (!PageLRU(page) && !__PageMovable(page))
 			return "a kernel page";
 	}
+
 	*where = start;
 	return "pages in use that did not migrate";
 }
@@ -379,11 +373,11 @@ static void pf_ev_free(struct pf_ev *ev)
 	size_t i;
 
 	for (i = 0; i < ev->nr_held; i++)
-		free_contig_range(ev->held[i], pageblock_nr_pages);
+		free_contig_range(ev->held[i].start_pfn,
+				  ev->held[i].end_pfn - ev->held[i].start_pfn);
 	kfree(ev->ranges);
 	kvfree(ev->pfns);
 	kvfree(ev->held);
-	kvfree(ev->busy);
 	kfree(ev->batch);
 }
 
