@@ -30,9 +30,18 @@ freed() {
 	[ $(($(memfree) - $1)) -ge $((MIB * 1024 * 7 / 8)) ]
 }
 
+# Transparent huge pages of the process (kB): migration keeps them huge
+# when it finds a free 2 MiB frame, else splits them.
+thp() {
+	awk '/AnonHugePages/ { print $2 }' "/proc/$P/smaps_rollup"
+}
+
 old() {
 	zc_start "$MIB" || return
+	P=$(cat "$ZC_DIR/pid")
+	t_info thp-kb-before "$(thp)"
 	zc_checkpoint || return
+	t_info thp-kb-frozen "$(thp)"
 	t_run some-pages-kept grep -q 'zero copy: [1-9][0-9]* pages kept' /tmp/checkpoint.out
 	moved=$(sed -n 's/.*zero copy: \([0-9]*\) of \([0-9]*\) pages moved out.*/\1 \2/p' \
 		/tmp/checkpoint.out)
