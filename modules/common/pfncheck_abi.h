@@ -47,6 +47,22 @@
  *			(not frozen, or no such parked thread), ESRCH (it
  *			has no signal handlers any more: exiting), ENOSPC
  *			(nr_pending + nr_shared: what is needed).
+ * PFNCHECK_IOC_EVACUATE	moves the anonymous pages of the frozen processes
+ *			out of the given frame ranges (those the New kernel
+ *			runs in, where zero copy could not keep them), by the
+ *			kernel's page migration, before their PFN maps pin
+ *			them: each 2 MiB pageblock of the ranges that holds
+ *			such pages is emptied and allocated until all are done
+ *			(so that no page migrates into one already emptied),
+ *			and so is each wholly free one, then all are freed. A
+ *			pageblock holding a page that cannot migrate (a kernel
+ *			page) is left as it is: its process pages stay, to be
+ *			copied. A transparent huge page moves whole when a
+ *			free 2 MiB frame is found for it, else split. Processes
+ *			whose PFN map is built already are left alone (their
+ *			pages are pinned). EINVAL (flags, reserved, ranges
+ *			empty, over PFNCHECK_MAX_RANGES, or not ascending and
+ *			disjoint), EINTR (killed; what moved stays moved).
  *
  * THREADS and PFNMAP fill caller-supplied arrays; when one is too small they
  * fail with ENOSPC and still report the counts needed (nr_*), so that the
@@ -61,7 +77,7 @@
 #include <linux/types.h>
 
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
-#define PFNCHECK_ABI_VERSION	2
+#define PFNCHECK_ABI_VERSION	3
 
 /* pfncheck_freeze.flags */
 #define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
@@ -254,6 +270,27 @@ struct pfncheck_sigstate {
 	struct pfncheck_itimerval itimers[3];
 };
 
+#define PFNCHECK_MAX_RANGES	64
+
+/* Frames [start_pfn, end_pfn). */
+struct pfncheck_range {
+	__u64 start_pfn;
+	__u64 end_pfn;
+};
+
+struct pfncheck_evacuate {
+	__u32 flags;		/* in: must be 0 */
+	__u32 nr_ranges;	/* in: entries in ranges[], 1..PFNCHECK_MAX_RANGES */
+	__u64 ranges;		/* in: user address of struct pfncheck_range[] */
+	__u64 nr_found;		/* out: anonymous pages in the ranges before */
+	__u64 nr_left;		/* out: those still in the ranges after */
+	__u32 nr_emptied;	/* out: pageblocks whose pages were moved out */
+	__u32 nr_busy;		/* out: pageblocks holding the pages left */
+	__u32 nr_free;		/* out: free pageblocks held while moving */
+	__u32 rounds;		/* out: passes (moved pages can land in the ranges) */
+	__u64 elapsed_ns;	/* out: time it took */
+};
+
 #define PFNCHECK_IOC_MAGIC	0xE7	/* unused in ioctl-number.rst (6.12) */
 #define PFNCHECK_IOC_FREEZE	_IOWR(PFNCHECK_IOC_MAGIC, 1, struct pfncheck_freeze)
 #define PFNCHECK_IOC_THAW	_IOWR(PFNCHECK_IOC_MAGIC, 2, struct pfncheck_thaw)
@@ -261,5 +298,6 @@ struct pfncheck_sigstate {
 #define PFNCHECK_IOC_PFNMAP	_IOWR(PFNCHECK_IOC_MAGIC, 4, struct pfncheck_pfnmap)
 #define PFNCHECK_IOC_REGSET	_IOWR(PFNCHECK_IOC_MAGIC, 5, struct pfncheck_regset)
 #define PFNCHECK_IOC_SIGSTATE	_IOWR(PFNCHECK_IOC_MAGIC, 6, struct pfncheck_sigstate)
+#define PFNCHECK_IOC_EVACUATE	_IOWR(PFNCHECK_IOC_MAGIC, 7, struct pfncheck_evacuate)
 
 #endif

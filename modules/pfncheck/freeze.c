@@ -354,6 +354,20 @@ struct pf_proc *pf_find_frozen(pid_t nr)
 	return found;
 }
 
+/* Caller holds pf_lock. Stops at the first non-zero return of @fn. */
+int pf_visit_frozen(int (*fn)(struct pf_proc *p, void *arg), void *arg)
+{
+	struct pf_proc *p;
+	int ret;
+
+	list_for_each_entry(p, &pf_procs, node) {
+		ret = fn(p, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Caller holds pf_lock: settled threads only change state at thaw, under it. */
 struct pf_thread *pf_find_parked(pid_t nr, pid_t tid)
 {

@@ -58,6 +58,7 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_pfnmap pfnmap;
 		struct pfncheck_regset regset;
 		struct pfncheck_sigstate sigstate;
+		struct pfncheck_evacuate evacuate;
 	} a;
 	size_t size;
 	long ret;
@@ -84,6 +85,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_SIGSTATE:
 		size = sizeof(a.sigstate);
 		break;
+	case PFNCHECK_IOC_EVACUATE:
+		size = sizeof(a.evacuate);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -105,6 +109,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		break;
 	case PFNCHECK_IOC_SIGSTATE:
 		ret = pf_sigstate(&a.sigstate);
+		break;
+	case PFNCHECK_IOC_EVACUATE:
+		ret = pf_evacuate(&a.evacuate);
 		break;
 	default:
 		ret = pf_pfnmap(&a.pfnmap);

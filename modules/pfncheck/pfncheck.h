@@ -79,6 +79,7 @@ unsigned int pf_nr_frozen(void);
 long pf_nr_works(void);
 struct pf_proc *pf_find_frozen(pid_t nr);
 struct pf_thread *pf_find_parked(pid_t nr, pid_t tid);
+int pf_visit_frozen(int (*fn)(struct pf_proc *p, void *arg), void *arg);
 
 void pf_capture_regsets(struct pf_thread *t);
 void pf_free_regsets(struct pf_thread *t);
@@ -89,5 +90,10 @@ int pf_sigstate(struct pfncheck_sigstate *arg);
 int pf_pfnmap(struct pfncheck_pfnmap *arg);
 void pf_map_release(struct pf_proc *p);
 long pf_nr_refs(void);
+struct mm_struct *pf_proc_mm(struct pf_proc *p);
+unsigned long pf_skip_empty(struct mm_struct *mm, unsigned long addr,
+			    unsigned long end);
+
+int pf_evacuate(struct pfncheck_evacuate *arg);
 
 #endif

@@ -98,8 +98,8 @@ static int pf_grow_pages(struct pf_map *m, u64 more)
  * mmap_lock they are not freed, and GUP reads them the same way. This only
  * spares GUP calls on holes; GUP itself decides what is present.
  */
-static unsigned long pf_skip_empty(struct mm_struct *mm, unsigned long addr,
-				   unsigned long end)
+unsigned long pf_skip_empty(struct mm_struct *mm, unsigned long addr,
+			    unsigned long end)
 {
 	pgd_t *pgd = pgd_offset(mm, addr);
 	p4d_t *p4d;
@@ -272,7 +272,7 @@ static int pf_map_vma(struct pf_map *m, struct mm_struct *mm,
 	return 0;
 }
 
-static struct mm_struct *pf_proc_mm(struct pf_proc *p)
+struct mm_struct *pf_proc_mm(struct pf_proc *p)
 {
 	struct mm_struct *mm = NULL;
 	struct pf_thread *t;

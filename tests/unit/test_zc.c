@@ -287,6 +287,33 @@ TEST(zc_frame_fate)
 	drop(&m);
 }
 
+TEST(zc_copy_ranges)
+{
+	struct qr_memview m;
+	struct qr_spans r;
+
+	view(&m, true);
+	CHECK(!qr_zc_copy_ranges(&m, &r));
+	CHECK_U64(r.n, 2);
+	CHECK_U64(r.s[0].start, 0x1000);
+	CHECK_U64(r.s[0].end, 0x9fc00);
+	CHECK_U64(r.s[1].start, MIB);
+	CHECK_U64(r.s[1].end, 128 * MIB);
+	qr_spans_free(&r);
+	/* A shelter not block aligned: the RAM beside it in its block. */
+	m.shelter = (struct qr_range){ 0x30200000, 64 * MIB };
+	qr_spans_add(&m.sysram, 0x30000000, 0x30200000);
+	qr_spans_add(&m.sysram, 0x34200000, 0x38000000);
+	CHECK(!qr_zc_copy_ranges(&m, &r));
+	CHECK_U64(r.n, 4);
+	CHECK_U64(r.s[2].start, 0x30000000);
+	CHECK_U64(r.s[2].end, 0x30200000);
+	CHECK_U64(r.s[3].start, 0x34200000);
+	CHECK_U64(r.s[3].end, 0x38000000);
+	qr_spans_free(&r);
+	drop(&m);
+}
+
 TEST(zc_confined_cmdline)
 {
 	struct qr_memview m;

@@ -146,3 +146,28 @@ enum qr_frame_fate qr_frame_fate(const struct qr_memview *m,
 		return QR_FRAME_COPY;	/* a block shared with the shelter stays out */
 	return *why ? QR_FRAME_REFUSE : QR_FRAME_KEEP;
 }
+
+int qr_zc_copy_ranges(const struct qr_memview *m, struct qr_spans *out)
+{
+	struct qr_spans place = { 0 };
+	int rc = -1;
+
+	out->s = NULL;
+	out->n = 0;
+	if (qr_spans_add(&place, 0, m->block))
+		goto out;
+	if (m->has_shelter && m->block &&
+	    qr_spans_add(&place, m->shelter.start / m->block * m->block,
+			 up(m->shelter.start + m->shelter.size, m->block)))
+		goto out;
+	if (qr_spans_and(&place, &m->sysram, out) ||
+	    (m->has_shelter &&
+	     qr_spans_sub(out, m->shelter.start, m->shelter.start + m->shelter.size)))
+		goto out;
+	rc = 0;
+out:
+	qr_spans_free(&place);
+	if (rc)
+		qr_spans_free(out);
+	return rc;
+}

@@ -76,4 +76,11 @@ enum qr_frame_fate qr_frame_fate(const struct qr_memview *m,
 				 const struct qr_span *boot, uint64_t pfn,
 				 const char **why);
 
+/* The RAM where a frame of a process kept in zero copy would be copied
+ * for its place (QR_FRAME_COPY): System RAM in the first memory block and
+ * in the blocks the shelter shares. Pages there are moved out before they
+ * are pinned where the kernel can (zc_evacuate.h). Returns 0, or -1 when
+ * memory ran out. */
+int qr_zc_copy_ranges(const struct qr_memview *m, struct qr_spans *out);
+
 #endif

@@ -101,6 +101,7 @@ long qr_zc_runs(struct qr_zc *zc, uint64_t start, uint64_t end, bool file,
 		case QR_FRAME_COPY:
 			if (copy_page(&v, zc, p->addr, copy_off))
 				goto oom;
+			zc->copied_place++;
 			break;
 		case QR_FRAME_REFUSE:
 			qr_err_set(e, "frame 0x%" PRIx64 " of page 0x%" PRIx64 " is %s: it cannot be kept",

@@ -5,7 +5,8 @@
  * every other page of a private file mapping is copied (clean file pages
  * copied are always right, even if the file changes), as are pages shared
  * copy-on-write with another process (a frame can have one owner only) and
- * frames in the first memory block (the New kernel runs there). */
+ * frames in the first memory block (the New kernel runs there) that could
+ * not be moved out of it before the pinning (zc_evacuate.h). */
 #ifndef QR_CAPTURE_ZC_H
 #define QR_CAPTURE_ZC_H
 
@@ -25,6 +26,7 @@ struct qr_zc {
 	struct pfncheck_page *pages;
 	uint64_t npages;
 	uint64_t kept, copied;		/* pages, for the report */
+	uint64_t copied_place;		/* of the copied: for their frame's place */
 };
 
 /* Reads pid's PFN map (PFNCHECK_IOC_PFNMAP: its pages stay pinned until

@@ -18,6 +18,7 @@
 #include "memview.h"
 #include "next_kernel.h"
 #include "test_fail.h"
+#include "zc_evacuate.h"
 
 static const char usage[] =
 	"usage: quickreboot checkpoint --dir DIR [--mode zero-copy|copy|auto] PID...\n"
@@ -165,8 +166,9 @@ static int capture_all(const char *dir, int fd, int n,
 	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
 	       n, w.len, (unsigned long long)(pg.off >> 20));
 	if (zc)
-		printf("zero copy: %llu pages kept in place, %llu copied\n",
-		       (unsigned long long)zc->kept, (unsigned long long)zc->copied);
+		printf("zero copy: %llu pages kept in place, %llu copied (%llu of them for where their frame is)\n",
+		       (unsigned long long)zc->kept, (unsigned long long)zc->copied,
+		       (unsigned long long)zc->copied_place);
 	rc = 0;
 out:
 	qri_writer_free(&w);
@@ -228,7 +230,7 @@ int cmd_checkpoint(int argc, char **argv)
 	struct qr_memview m = { 0 };
 	struct qr_span boot;
 	struct qr_zc zc = { .m = &m, .boot = &boot };
-	bool zero_copy = false;
+	bool zero_copy = false, ready;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
@@ -282,8 +284,12 @@ int cmd_checkpoint(int argc, char **argv)
 	for (frozen = 0; frozen < st.n; frozen++)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
-	if (frozen == st.n && tree_unchanged(pids, n, &st) &&
-	    !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL))
+	ready = frozen == st.n && tree_unchanged(pids, n, &st);
+	/* Before any page is pinned. Pages it cannot move are copied: its
+	 * failure is not the checkpoint's. */
+	if (ready && zero_copy)
+		qr_zc_evacuate(fd, &m);
+	if (ready && !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL))
 		rc = QR_EXIT_OK;
 	/* Frozen processes stay frozen after the module's fd is closed: the
 	 * freeze belongs to the module, not to this command. */

@@ -167,17 +167,18 @@ zc_start() {
 	t_run started qr_wait 120 test -s "$ZC_DIR/info"
 }
 
-# zc_checkpoint [MODE]: records the frames, checkpoints (zero copy by
-# default), detaches shelter and disk, and confines the next hop.
+# zc_checkpoint [MODE]: checkpoints (zero copy by default), records the
+# frames the frozen process is left in (pages moved out of the first
+# memory block are in their new ones), detaches shelter and disk, and
+# confines the next hop.
 zc_checkpoint() {
 	_p=$(cat "$ZC_DIR/pid")
 	rm -f "$ZC_DIR/frames-before"
-	touch "$ZC_DIR/dump"
-	t_run frames-recorded zc_answered frames-before || return
 	t_run checkpoint quickreboot checkpoint --mode "${1:-zero-copy}" \
 		--dir "$ZC_SH/cp" "$_p" || return
 	cp /tmp/.qr_out /tmp/checkpoint.out
 	qr_show_output checkpoint /tmp/checkpoint.out
+	t_run frames-recorded zc-keep --frames "$ZC_DIR" || return
 	t_run shelter-umount quickreboot shelter umount
 	sync
 	t_run disk-detach umount -l /mnt/disk

@@ -19,7 +19,8 @@
  *   pfncheck-ctl ioctl-as UID PID
  *				open as root, drop to UID, FREEZE PID: exit 0
  *				if the ioctl succeeded
- *   pfncheck-ctl badargs PID	invalid arguments must all be refused
+ *   pfncheck-ctl badargs PID	invalid arguments must all be refused (FREEZE,
+ *				THAW, EVACUATE)
  *   pfncheck-ctl vfork-hold S	vfork a child that sleeps S seconds: the
  *				parent waits uninterruptibly (killable) meanwhile
  *   pfncheck-ctl now		CLOCK_MONOTONIC in ms
@@ -395,6 +396,50 @@ static void drop_to(int uid)
 }
 
 /* Each must fail with the given errno. */
+/* EVACUATE's argument checks; a valid call must succeed. */
+static int evacuate_badargs(int fd)
+{
+	struct pfncheck_range r[PFNCHECK_MAX_RANGES + 1] = {
+		{ 0x100, 0x200 }, { 0x180, 0x300 },
+	};
+	struct {
+		const char *what;
+		struct pfncheck_evacuate a;
+		int want;
+	} cases[] = {
+		{ "evacuate: flags", { .flags = 1, .nr_ranges = 1 }, EINVAL },
+		{ "evacuate: no range", { .nr_ranges = 0 }, EINVAL },
+		{ "evacuate: too many ranges",
+		  { .nr_ranges = PFNCHECK_MAX_RANGES + 1 }, EINVAL },
+		{ "evacuate: overlapping ranges", { .nr_ranges = 2 }, EINVAL },
+		{ "evacuate: bad pointer", { .nr_ranges = 1, .ranges = 8 }, EFAULT },
+	};
+	struct pfncheck_evacuate ok = { .nr_ranges = 1, .ranges = (uintptr_t)r };
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int e;
+
+		if (!cases[i].a.ranges)
+			cases[i].a.ranges = (uintptr_t)r;
+		e = ioctl(fd, PFNCHECK_IOC_EVACUATE, &cases[i].a) ? errno : 0;
+		printf("%s: %s\n", cases[i].what, e ? strerror(e) : "success");
+		bad += e != cases[i].want;
+	}
+	r[0] = (struct pfncheck_range){ 0x200, 0x100 };
+	if (!ioctl(fd, PFNCHECK_IOC_EVACUATE, &ok) || errno != EINVAL) {
+		printf("evacuate: empty range not refused\n");
+		bad++;
+	}
+	r[0] = (struct pfncheck_range){ 0x100, 0x200 };
+	if (ioctl(fd, PFNCHECK_IOC_EVACUATE, &ok)) {
+		printf("evacuate: valid call failed: %s\n", strerror(errno));
+		bad++;
+	}
+	return bad;
+}
+
 static int badargs(int pid)
 {
 	struct {
@@ -444,6 +489,7 @@ static int badargs(int pid)
 		printf("thaw of a process not frozen: not ENOENT\n");
 		bad++;
 	}
+	bad += evacuate_badargs(fd);
 	return bad ? 1 : 0;
 }
 

@@ -2,8 +2,8 @@
 /*
  * zc-keep DIR MIB: a process for the zero-copy scenarios. Holds MIB MiB of
  * pseudo-random anonymous data and a counter that goes up every 50 ms.
- * DIR/info: "pid=P sum=S" from the start. Requests, each a file that
- * appears in DIR and that it removes once answered:
+ * DIR/info: "pid=P sum=S addr=A pages=N" from the start. Requests, each a
+ * file that appears in DIR and that it removes once answered:
  *   dump    writes DIR/frames-before: the frame of each page (pagemap, root)
  *   verify  writes DIR/result: "pid=P sum=S counter=C same=N moved=N low=N
  *           absent=N": pages whose frame is the same as in frames-before,
@@ -13,6 +13,8 @@
  *           sees its own writes and the parent's data elsewhere; the parent
  *           then checks its data is untouched: DIR/forked "child=OK|BAD
  *           parent=OK|BAD"
+ * zc-keep --frames DIR: writes DIR/frames-before as dump does, for the
+ * process DIR/info names, read from outside (it may be frozen).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -56,32 +58,70 @@ static FILE *out(const char *name)
 	return fopen(p, "w");
 }
 
-static void frames(uint64_t *f)
+static void frames_of(const char *pagemap, uintptr_t addr, uint64_t *f)
 {
-	int pm = open("/proc/self/pagemap", O_RDONLY);
+	int pm = open(pagemap, O_RDONLY);
 
 	for (size_t i = 0; i < pages; i++) {
 		uint64_t v = 0;
 
-		pread(pm, &v, 8, ((uintptr_t)mem / PAGE + i) * 8);
+		pread(pm, &v, 8, (addr / PAGE + i) * 8);
 		f[i] = v >> 63 ? v & ((1ull << 55) - 1) : 0;
 	}
 	close(pm);
 }
 
-static void dump(void)
+static void frames(uint64_t *f)
 {
-	uint64_t *f = calloc(pages, 8);
+	frames_of("/proc/self/pagemap", (uintptr_t)mem, f);
+}
+
+static void write_frames(const uint64_t *f)
+{
 	FILE *o = out("frames-before.tmp");
 	char a[300], b[300];
 
-	frames(f);
 	fwrite(f, 8, pages, o);
 	fclose(o);
 	snprintf(a, sizeof(a), "%s/frames-before.tmp", dir);
 	snprintf(b, sizeof(b), "%s/frames-before", dir);
 	rename(a, b);
+}
+
+static void dump(void)
+{
+	uint64_t *f = calloc(pages, 8);
+
+	frames(f);
+	write_frames(f);
 	free(f);
+}
+
+/* The frames of the process DIR/info names: 0 when all were present. */
+static int dump_from_outside(void)
+{
+	unsigned long long addr = 0;
+	char p[300], pm[64];
+	uint64_t *f;
+	int pid = 0, rc = 0;
+	FILE *in;
+
+	snprintf(p, sizeof(p), "%s/info", dir);
+	in = fopen(p, "r");
+	if (!in || fscanf(in, "pid=%d sum=%*[0-9] addr=%llx pages=%zu", &pid, &addr,
+			  &pages) != 3) {
+		fprintf(stderr, "zc-keep: %s unreadable\n", p);
+		return 1;
+	}
+	fclose(in);
+	f = calloc(pages, 8);
+	snprintf(pm, sizeof(pm), "/proc/%d/pagemap", pid);
+	frames_of(pm, addr, f);
+	for (size_t i = 0; i < pages; i++)
+		rc |= !f[i];
+	write_frames(f);
+	free(f);
+	return rc;
 }
 
 static void verify(uint64_t counter)
@@ -159,8 +199,12 @@ int main(int argc, char **argv)
 	struct timespec ts = { 0, 50000000 };
 	FILE *o;
 
+	if (argc == 3 && !strcmp(argv[1], "--frames")) {
+		snprintf(dir, sizeof(dir), "%s", argv[2]);
+		return dump_from_outside();
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: zc-keep DIR MIB\n");
+		fprintf(stderr, "usage: zc-keep DIR MIB | zc-keep --frames DIR\n");
 		return 2;
 	}
 	snprintf(dir, sizeof(dir), "%s", argv[1]);
@@ -176,7 +220,8 @@ int main(int argc, char **argv)
 		mem[i] = x;
 	}
 	o = out("info");
-	fprintf(o, "pid=%d sum=%llu\n", getpid(), (unsigned long long)checksum());
+	fprintf(o, "pid=%d sum=%llu addr=%lx pages=%zu\n", getpid(),
+		(unsigned long long)checksum(), (unsigned long)(uintptr_t)mem, pages);
 	fclose(o);
 	for (;;) {
 		nanosleep(&ts, NULL);
