@@ -22,63 +22,10 @@ QR_HOP_TIMEOUT=900
 
 MIB=64
 
-memfree() {
-	awk '/MemFree/ { print $2 }' /proc/meminfo
-}
-
-# freed KIB_BEFORE: at least 7/8 of the process's memory came back.
-freed() {
-	[ $(($(memfree) - $1)) -ge $((MIB * 1024 * 7 / 8)) ]
-}
-
-# Transparent huge pages of the process (kB): migration keeps them huge
-# when it finds a free 2 MiB frame, else splits them.
-thp() {
-	awk '/AnonHugePages/ { print $2 }' "/proc/$P/smaps_rollup"
-}
-
 old() {
-	zc_start "$MIB" || return
-	P=$(cat "$ZC_DIR/pid")
-	t_info thp-kb-before "$(thp)"
-	zc_checkpoint || return
-	t_info thp-kb-frozen "$(thp)"
-	t_run some-pages-kept grep -q 'zero copy: [1-9][0-9]* pages kept' /tmp/checkpoint.out
-	moved=$(sed -n 's/.*zero copy: \([0-9]*\) of \([0-9]*\) pages moved out.*/\1 \2/p' \
-		/tmp/checkpoint.out)
-	t_info moved-of-found "$moved"
-	left=$(sed -n 's/.* ms (\([0-9]*\) left, .*/\1/p' /tmp/checkpoint.out)
-	place=$(sed -n 's/.*copied (\([0-9]*\) of them for where.*/\1/p' /tmp/checkpoint.out)
-	# Every page copied for its place is one the evacuation left, named.
-	t_eq copied-for-place-were-left "${left:-0}" "$place"
-	t_run at-most-1024-left test "${left:-0}" -le 1024
+	zc_keep_old
 }
 
 new() {
-	P=$(cat "$ZC_DIR/pid")
-	zc_restore
-	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
-	zc_verify || return
-	same=$(qr_kv same "$ZC_DIR/result")
-	low=$(qr_kv low "$ZC_DIR/result")
-	t_eq every-page-kept-or-left $((MIB * 256)) $((same + low))
-	t_run few-in-first-block test "$low" -le 1024
-	# Debian's kernels give a 64 MiB mapping THPs at its first touch.
-	huge=$(cat /sys/module/restore/status/adopted_huge)
-	t_info adopted-huge "$huge"
-	t_run huge-kept test "$huge" -gt 0
-	t_run huge-reported grep -q "zero copy, $huge huge pages" /tmp/restore.out
-	thp=$(sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' "/proc/$P/smaps_rollup")
-	t_info anon-huge-kb "$thp"
-	t_run anon-huge-pages test "$thp" -ge $((huge * 2048))
-	touch "$ZC_DIR/fork"
-	t_run fork-answered zc_answered forked || return
-	t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"
-	free_before=$(memfree)
-	kill -9 "$P"
-	t_run exited qr_wait 30 sh -c "! test -e /proc/$P"
-	# Freed pages reach MemFree once the per-CPU lists drain.
-	t_run exit-frees-memory qr_wait 20 freed "$free_before"
-	t_info freed-kib "$(($(memfree) - free_before))"
-	quickreboot shelter umount
+	zc_keep_new
 }
