@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "conf.h"
 #include "keep_record.h"
+#include "kexec_load_argv.h"
 #include "next_kernel.h"
 #include "readfile.h"
 #include "run.h"
@@ -32,7 +33,7 @@
 
 static const char usage[] =
 	"usage: quickreboot reboot --kernel VMLINUZ [--initrd FILE] [--append ARGS]\n"
-	"                          [--mode zero-copy|copy|auto]\n"
+	"                          [--mode zero-copy|copy|auto] [--no-kexec-digest]\n"
 	"                          [--unit NAME.service]... [PID...]\n"
 	"Quick reboot into VMLINUZ keeping the processes of each --unit (every\n"
 	"process in its cgroup) and the processes PID...; with neither, what\n"
@@ -48,6 +49,10 @@ static const char usage[] =
 	"--mode as for `quickreboot cmdline`: in zero copy the New kernel is\n"
 	"placed in the boot area and the processes' private pages stay where\n"
 	"they are.\n"
+	"--no-kexec-digest loads with kexec -i: purgatory then jumps to the New\n"
+	"kernel without checking the SHA-256 of what was loaded (a second or\n"
+	"more on slow or emulated CPUs; the check catches a loaded kernel or\n"
+	"initramfs corrupted before the kexec).\n"
 	QR_EXIT_CODES;
 
 /* vmlinuz-VER: VER, for /boot/config-VER. */
@@ -60,10 +65,11 @@ static const char *release_of(const char *kernel)
 }
 
 static int load_kernel(const char *kernel, const char *initrd,
-		       const char *append, int want,
+		       const char *append, int want, bool no_digest,
 		       bool *zero_copy)
 {
 	char *initrd_opt = NULL, *append_opt = NULL, *min_opt = NULL, *max_opt = NULL;
+	char *argv[QR_KEXEC_LOAD_ARGC];
 	struct qr_next_kernel nk;
 	int rc;
 
@@ -77,20 +83,16 @@ static int load_kernel(const char *kernel, const char *initrd,
 	     (asprintf(&min_opt, "--mem-min=0x%llx", (unsigned long long)nk.boot.start) < 0 ||
 	      asprintf(&max_opt, "--mem-max=0x%llx", (unsigned long long)nk.boot.end - 1) < 0)))
 		goto out;
-	{
-		/* The New kernel's segments inside the boot area: the only
-		 * memory it believes is RAM. */
-		char *argv[] = { "kexec", "-l", (char *)kernel, append_opt,
-				 nk.zero_copy ? min_opt : initrd_opt,
-				 nk.zero_copy ? max_opt : NULL,
-				 nk.zero_copy ? initrd_opt : NULL, NULL };
-
-		if (qr_run(argv))
-			qr_error("reboot: kexec -l %s failed: nothing was frozen",
-				 kernel);
-		else
-			rc = QR_EXIT_OK;
-	}
+	/* In zero copy, the New kernel's segments inside the boot area: the
+	 * only memory it believes is RAM. */
+	qr_kexec_load_argv(&(struct qr_kexec_load){
+		.kernel = kernel, .append = append_opt, .initrd = initrd_opt,
+		.mem_min = min_opt, .mem_max = max_opt, .no_digest = no_digest,
+	}, argv);
+	if (qr_run(argv))
+		qr_error("reboot: kexec -l %s failed: nothing was frozen", kernel);
+	else
+		rc = QR_EXIT_OK;
 	if (!rc)
 		printf("New kernel loaded (%s)\n", nk.zero_copy ? "zero copy" : "copy mode");
 	*zero_copy = nk.zero_copy;
@@ -253,6 +255,7 @@ int cmd_reboot(int argc, char **argv)
 		{ "initrd", required_argument, 0, 'i' },
 		{ "append", required_argument, 0, 'a' },
 		{ "mode", required_argument, 0, 'm' },
+		{ "no-kexec-digest", no_argument, 0, 'D' },
 		{ "unit", required_argument, 0, 'u' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
@@ -264,7 +267,7 @@ int cmd_reboot(int argc, char **argv)
 	char *full_append = NULL, (*pid_args)[16] = NULL;
 	struct keep_plan p = { .nunits = 0 };
 	int opt, rc, n, want = QR_WANT_AUTO;
-	bool zero_copy = false;
+	bool zero_copy = false, no_digest = false;
 
 	p.unit = calloc(argc + QR_CONF_MAX_ENTRIES, sizeof(*p.unit));
 	if (!p.unit)
@@ -281,6 +284,8 @@ int cmd_reboot(int argc, char **argv)
 			append = optarg;
 		else if (opt == 'u')
 			p.unit[p.nunits++] = optarg;
+		else if (opt == 'D')
+			no_digest = true;
 		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0) {
 			rc = qr_usage_error(usage, "reboot: unknown mode '%s'", optarg);
 			goto out;
@@ -328,7 +333,7 @@ int cmd_reboot(int argc, char **argv)
 		cp_argv[5 + i] = pid_args[i];
 	}
 
-	rc = load_kernel(kernel, initrd, full_append, want, &zero_copy);
+	rc = load_kernel(kernel, initrd, full_append, want, no_digest, &zero_copy);
 	if (rc)
 		goto out;
 	cp_argv[3] = "--mode";
