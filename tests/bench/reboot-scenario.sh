@@ -42,7 +42,8 @@ BENCH_METHODS="floor firmware-disk qr-zero-copy kexec-disk qr-copy criu-disk cri
 SHELTER=128M
 QR_MEM=2048
 QR_DISK=256
-QR_APPEND="memmap=384M\$0x10000000 memmap=384M\$0x30000000 memmap=$SHELTER\$0x48000000 quickreboot.shelter=$SHELTER@0x48000000"
+# earlyprintk: the New kernel's first line comes right after its decompression.
+QR_APPEND="earlyprintk=serial,ttyS0,115200 memmap=384M\$0x10000000 memmap=384M\$0x30000000 memmap=$SHELTER\$0x48000000 quickreboot.shelter=$SHELTER@0x48000000"
 QR_HOP_TIMEOUT=900
 QR_RESET=1
 QR_CRIU=1
