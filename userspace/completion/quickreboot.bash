@@ -54,7 +54,7 @@ _quickreboot()
 	status) opts="--json --root --help" ;;
 	check) opts="--help" ;;
 	checkpoint) opts="--dir --help" ;;
-	reboot) opts="--kernel --initrd --append --unit --help" ;;
+	reboot) opts="--kernel --initrd --append --mode --no-kexec-digest --unit --help" ;;
 	restore) opts="--dir --boot --help" ;;
 	shelter)
 		case $sub in

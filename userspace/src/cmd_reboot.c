@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "conf.h"
 #include "keep_record.h"
+#include "kexec_load_argv.h"
 #include "next_kernel.h"
 #include "pid_floor.h"
 #include "readfile.h"
@@ -33,7 +34,7 @@
 
 static const char usage[] =
 	"usage: quickreboot reboot --kernel VMLINUZ [--initrd FILE] [--append ARGS]\n"
-	"                          [--mode zero-copy|copy|auto]\n"
+	"                          [--mode zero-copy|copy|auto] [--no-kexec-digest]\n"
 	"                          [--unit NAME.service]... [PID...]\n"
 	"Quick reboot into VMLINUZ keeping the processes of each --unit (every\n"
 	"process in its cgroup) and the processes PID...; with neither, what\n"
@@ -53,6 +54,10 @@ static const char usage[] =
 	"--mode as for `quickreboot cmdline`: in zero copy the New kernel is\n"
 	"placed in the boot area and the processes' private pages stay where\n"
 	"they are.\n"
+	"--no-kexec-digest loads with kexec -i: purgatory then jumps to the New\n"
+	"kernel without checking the SHA-256 of what was loaded (a second or\n"
+	"more on slow or emulated CPUs; the check catches a loaded kernel or\n"
+	"initramfs corrupted before the kexec).\n"
 	QR_EXIT_CODES;
 
 /* vmlinuz-VER: VER, for /boot/config-VER. */
@@ -64,11 +69,18 @@ static const char *release_of(const char *kernel)
 	return strncmp(base, "vmlinuz-", 8) ? NULL : base + 8;
 }
 
-static int load_kernel(const char *kernel, const char *initrd,
-		       const char *append, int want,
-		       bool *zero_copy)
+/* What kexec loads, the command line apart. */
+struct kernel_files {
+	const char *kernel, *initrd;
+	bool no_digest;
+};
+
+static int load_kernel(const struct kernel_files *kf, const char *append,
+		       int want, bool *zero_copy)
 {
+	const char *kernel = kf->kernel, *initrd = kf->initrd;
 	char *initrd_opt = NULL, *append_opt = NULL, *min_opt = NULL, *max_opt = NULL;
+	char *argv[QR_KEXEC_LOAD_ARGC];
 	struct qr_next_kernel nk;
 	int rc;
 
@@ -82,20 +94,16 @@ static int load_kernel(const char *kernel, const char *initrd,
 	     (asprintf(&min_opt, "--mem-min=0x%llx", (unsigned long long)nk.boot.start) < 0 ||
 	      asprintf(&max_opt, "--mem-max=0x%llx", (unsigned long long)nk.boot.end - 1) < 0)))
 		goto out;
-	{
-		/* The New kernel's segments inside the boot area: the only
-		 * memory it believes is RAM. */
-		char *argv[] = { "kexec", "-l", (char *)kernel, append_opt,
-				 nk.zero_copy ? min_opt : initrd_opt,
-				 nk.zero_copy ? max_opt : NULL,
-				 nk.zero_copy ? initrd_opt : NULL, NULL };
-
-		if (qr_run(argv))
-			qr_error("reboot: kexec -l %s failed: nothing was frozen",
-				 kernel);
-		else
-			rc = QR_EXIT_OK;
-	}
+	/* In zero copy, the New kernel's segments inside the boot area: the
+	 * only memory it believes is RAM. */
+	qr_kexec_load_argv(&(struct qr_kexec_load){
+		.kernel = kernel, .append = append_opt, .initrd = initrd_opt,
+		.mem_min = min_opt, .mem_max = max_opt, .no_digest = kf->no_digest,
+	}, argv);
+	if (qr_run(argv))
+		qr_error("reboot: kexec -l %s failed", kernel);
+	else
+		rc = QR_EXIT_OK;
 	if (!rc)
 		printf("New kernel loaded (%s)\n", nk.zero_copy ? "zero copy" : "copy mode");
 	*zero_copy = nk.zero_copy;
@@ -133,8 +141,8 @@ static char *new_append(const char *append, const char *token, long pid_max,
  */
 static int raise_floor(char **full_append, const char *append,
 		       const char *token, long pid_max, long floor,
-		       const pid_t *pids, size_t npids, const char *kernel,
-		       const char *initrd, bool zero_copy)
+		       const pid_t *pids, size_t npids,
+		       const struct kernel_files *kf, bool zero_copy)
 {
 	long kept = qr_kept_id_max(pids, (int)npids);
 	char *line;
@@ -151,10 +159,11 @@ static int raise_floor(char **full_append, const char *append,
 		return QR_EXIT_FAIL;
 	free(*full_append);
 	*full_append = line;
-	if (load_kernel(kernel, initrd, line,
-			zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY, &again) ||
-	    again != zero_copy)
+	if (load_kernel(kf, line, zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY,
+			&again) || again != zero_copy) {
+		qr_error("reboot: the New kernel could not be loaded again: the processes go on in this kernel");
 		return QR_EXIT_FAIL;
+	}
 	return QR_EXIT_OK;
 }
 
@@ -308,6 +317,7 @@ int cmd_reboot(int argc, char **argv)
 		{ "initrd", required_argument, 0, 'i' },
 		{ "append", required_argument, 0, 'a' },
 		{ "mode", required_argument, 0, 'm' },
+		{ "no-kexec-digest", no_argument, 0, 'D' },
 		{ "unit", required_argument, 0, 'u' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
@@ -320,7 +330,8 @@ int cmd_reboot(int argc, char **argv)
 	struct keep_plan p = { .nunits = 0 };
 	int opt, rc, n, want = QR_WANT_AUTO;
 	long pid_max, floor;
-	bool zero_copy = false;
+	bool zero_copy = false, no_digest = false;
+	struct kernel_files kf;
 
 	p.unit = calloc(argc + QR_CONF_MAX_ENTRIES, sizeof(*p.unit));
 	if (!p.unit)
@@ -337,6 +348,8 @@ int cmd_reboot(int argc, char **argv)
 			append = optarg;
 		else if (opt == 'u')
 			p.unit[p.nunits++] = optarg;
+		else if (opt == 'D')
+			no_digest = true;
 		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0) {
 			rc = qr_usage_error(usage, "reboot: unknown mode '%s'", optarg);
 			goto out;
@@ -385,9 +398,12 @@ int cmd_reboot(int argc, char **argv)
 		cp_argv[5 + i] = pid_args[i];
 	}
 
-	rc = load_kernel(kernel, initrd, full_append, want, &zero_copy);
-	if (rc)
+	kf = (struct kernel_files){ kernel, initrd, no_digest };
+	rc = load_kernel(&kf, full_append, want, &zero_copy);
+	if (rc) {
+		qr_error("reboot: nothing was frozen");
 		goto out;
+	}
 	cp_argv[3] = "--mode";
 	cp_argv[4] = zero_copy ? "zero-copy" : "copy";
 	rc = qr_shelter_ready(true);
@@ -400,7 +416,7 @@ int cmd_reboot(int argc, char **argv)
 		goto out;
 	}
 	rc = raise_floor(&full_append, append, p.rec.token, pid_max, floor,
-			 p.pid, p.npids, kernel, initrd, zero_copy);
+			 p.pid, p.npids, &kf, zero_copy);
 	if (!rc)
 		rc = qr_subcommand(cmd_shelter_umount, umount_argv);
 	if (!rc) {
