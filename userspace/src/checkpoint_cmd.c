@@ -143,6 +143,8 @@ static int capture_all(const char *dir, int fd, int n,
 		return -1;
 	}
 	qri_writer_init(&w, u.release);
+	if (qr_capture_clocks(&w, fr[0].pid))
+		goto out;
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
@@ -257,6 +259,7 @@ int cmd_checkpoint(int argc, char **argv)
 	}
 	for (int i = 0; i < st.n; i++)
 		refused += qr_capture_check(st.pids[i]);
+	refused += qr_clocks_check(st.pids, st.n);
 	if (refused) {
 		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was frozen",
 			 refused);

@@ -84,6 +84,8 @@ int cmd_check(int argc, char **argv)
 			if (!bad)
 				show_areas(st.pids[i]);
 		}
+		if (!rc)
+			refused += qr_clocks_check(st.pids, st.n);
 		for (int i = 0; !rc && i < st.nzombies; i++) {
 			const struct qri_zombie *z = &st.zombies[i];
 
