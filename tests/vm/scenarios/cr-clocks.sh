@@ -100,6 +100,8 @@ hop() {
 		(cd / && exec cr-clocks "$D" </dev/null >/dev/null 2>&1) &
 		echo $! >"$D/pid"
 		P=$(cat "$D/pid")
+		t_run started qr_wait 30 sh -c "[ \"\$(cat /proc/$P/comm)\" = cr-clocks ]"
+		sleep 1
 		t_run check-keeps quickreboot check "$P"
 	else
 		P=$(cat "$D/pid")
