@@ -4,8 +4,11 @@
  * CLOCK_REALTIME and /proc/uptime every 20 ms; when CLOCK_REALTIME moved
  * more than 3 s between two samples (it was frozen over a quick reboot)
  * it writes DIR/jump-N (N = 1, 2, ...):
- *   "mono0=NS boot0=NS real0=NS up0=MS mono1=NS boot1=NS real1=NS up1=MS"
- * (0: the last sample before, 1: the first after). Files it looks for
+ *   "mono0=NS boot0=NS real0=NS up0=MS mono1=NS boot1=NS real1=NS up1=MS
+ *   sys1=NS"
+ * (0: the last sample before, 1: the first after; the clocks are read
+ * through the vDSO, sys1 is CLOCK_MONOTONIC from the clock_gettime system
+ * call right after). Files it looks for
  * (each removed once seen; N counts them from 1):
  *   DIR/arm: starts a thread in an absolute clock_nanosleep(CLOCK_MONOTONIC,
  *     TIMER_ABSTIME) until 120 s later, and one in a relative
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +48,15 @@ static long long ns(clockid_t id)
 	struct timespec t;
 
 	clock_gettime(id, &t);
+	return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* The kernel's answer, not the vDSO's. */
+static long long sys_ns(clockid_t id)
+{
+	struct timespec t;
+
+	syscall(SYS_clock_gettime, id, &t);
 	return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
@@ -208,17 +221,18 @@ int main(int argc, char **argv)
 	real0 = ns(CLOCK_REALTIME);
 	up0 = uptime_ms();
 	for (;;) {
-		long long mono1, boot1, real1, up1;
+		long long mono1, boot1, real1, up1, sys1;
 
 		nanosleep(&nap, NULL);
 		mono1 = ns(CLOCK_MONOTONIC);
 		boot1 = ns(CLOCK_BOOTTIME);
 		real1 = ns(CLOCK_REALTIME);
 		up1 = uptime_ms();
+		sys1 = sys_ns(CLOCK_MONOTONIC);
 		if (real1 - real0 > 3000000000ll) {
 			snprintf(line, sizeof(line),
-				 "mono0=%lld boot0=%lld real0=%lld up0=%lld mono1=%lld boot1=%lld real1=%lld up1=%lld\n",
-				 mono0, boot0, real0, up0, mono1, boot1, real1, up1);
+				 "mono0=%lld boot0=%lld real0=%lld up0=%lld mono1=%lld boot1=%lld real1=%lld up1=%lld sys1=%lld\n",
+				 mono0, boot0, real0, up0, mono1, boot1, real1, up1, sys1);
 			put("jump", ++jumps, line);
 		}
 		mono0 = mono1;

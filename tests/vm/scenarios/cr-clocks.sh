@@ -9,7 +9,9 @@
 # early, at most 6 s late; without the namespace it would wait for the New
 # kernel's uptime to reach the Old one's deadline); a relative one of 60 s
 # ends the time it had left at the checkpoint after the restore; a child
-# forked after the restore reads the same CLOCK_MONOTONIC as its parent.
+# forked after the restore reads the same CLOCK_MONOTONIC as its parent;
+# the vDSO the restorer placed reads the namespace's clocks (its
+# CLOCK_MONOTONIC is the system call's, its CLOCK_BOOTTIME /proc/uptime).
 # check and checkpoint refuse processes whose time namespaces differ,
 # before anything is frozen.
 QR_MEM=2048
@@ -22,10 +24,10 @@ SH=/run/quickreboot/shelter
 D=/mnt/disk/clocks
 TOL=2000
 
-# near NAME A B: |A - B| <= TOL (ms).
+# near NAME A B [TOLERANCE]: |A - B| <= TOLERANCE (ms, default TOL).
 near() {
 	t_info "$1-diff-ms" $(($2 - $3))
-	t_run "$1" test $(($2 - $3)) -le "$TOL" -a $(($3 - $2)) -le "$TOL"
+	t_run "$1" test $(($2 - $3)) -le "${4:-$TOL}" -a $(($3 - $2)) -le "${4:-$TOL}"
 }
 
 # The clocks the process read across the reboot (DIR/jump-N).
@@ -43,7 +45,8 @@ clocks_went_on() {
 	near monotonic-by-realtime "$mono" "$real"
 	near boottime-by-realtime "$boot" "$real"
 	near uptime-by-realtime "$up" "$real"
-	near uptime-is-boottime "$(qr_kv up1 "$j")" $(($(qr_kv boot1 "$j") / 1000000))
+	near uptime-is-boottime "$(qr_kv up1 "$j")" $(($(qr_kv boot1 "$j") / 1000000)) 100
+	near vdso-is-kernel $(($(qr_kv sys1 "$j") / 1000000)) $(($(qr_kv mono1 "$j") / 1000000)) 100
 }
 
 # The sleeps begun before checkpoint N (DIR/armed-N).
