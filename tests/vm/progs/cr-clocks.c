@@ -8,7 +8,7 @@
  *   sys1=NS"
  * (0: the last sample before, 1: the first after; the clocks are read
  * through the vDSO, sys1 is CLOCK_MONOTONIC from the clock_gettime system
- * call right after). Files it looks for
+ * call right after mono1). Files it looks for
  * (each removed once seen; N counts them from 1):
  *   DIR/arm: starts a thread in an absolute clock_nanosleep(CLOCK_MONOTONIC,
  *     TIMER_ABSTIME) until 120 s later, and one in a relative
@@ -225,10 +225,10 @@ int main(int argc, char **argv)
 
 		nanosleep(&nap, NULL);
 		mono1 = ns(CLOCK_MONOTONIC);
+		sys1 = sys_ns(CLOCK_MONOTONIC);
 		boot1 = ns(CLOCK_BOOTTIME);
 		real1 = ns(CLOCK_REALTIME);
 		up1 = uptime_ms();
-		sys1 = sys_ns(CLOCK_MONOTONIC);
 		if (real1 - real0 > 3000000000ll) {
 			snprintf(line, sizeof(line),
 				 "mono0=%lld boot0=%lld real0=%lld up0=%lld mono1=%lld boot1=%lld real1=%lld up1=%lld sys1=%lld\n",
