@@ -231,10 +231,12 @@ struct qri_thread_signals {
  * thread, after its thread record. Restore continues the sleep for the
  * time left instead of returning EINTR. clockid is the clock the kernel
  * times the sleep on (a relative sleep on CLOCK_REALTIME is on
- * CLOCK_MONOTONIC, by POSIX). Clocks that start again at 0 with the New
- * kernel (CLOCK_MONOTONIC, CLOCK_BOOTTIME) carry the time left at the
- * checkpoint (left_ns); CLOCK_REALTIME and CLOCK_TAI carry the absolute
- * expiry on CLOCK_REALTIME (realtime_ns), and the downtime counts.
+ * CLOCK_MONOTONIC, by POSIX). CLOCK_MONOTONIC and CLOCK_BOOTTIME carry
+ * the time left at the checkpoint (left_ns): the downtime does not count
+ * (restored in a time namespace, QRI_CLOCKS, those clocks go on and count
+ * it, but a relative sleep sleeps its time left); CLOCK_REALTIME and
+ * CLOCK_TAI carry the absolute expiry on CLOCK_REALTIME (realtime_ns),
+ * and the downtime counts.
  * rmtp: where the call writes the time left if a signal interrupts it
  * later (0: nowhere). */
 struct qri_thread_restart {
