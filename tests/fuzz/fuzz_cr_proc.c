@@ -1,15 +1,17 @@
 /* Fuzzes the /proc parsers of checkpoint (maps lines, stat, status and
- * its SigBlk line): no crash, and an accepted maps line is a non-empty
- * range. */
+ * its SigBlk line, timens_offsets): no crash, an accepted maps line is a
+ * non-empty range, accepted offsets format back to what parses the same. */
 #include "capture_maps.h"
 #include "capture_stat.h"
 #include "fuzz_input.h"
+#include "timens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_string(data, size);
 	struct qr_status status;
 	struct qr_stat stat;
+	struct qr_timens_off off;
 	struct qr_map m;
 	struct qr_err e;
 	uint64_t sigblk;
@@ -17,6 +19,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	qr_stat_parse(s, &stat, &e);
 	qr_status_parse(s, &status, &e);
 	qr_status_sigblk(s, &sigblk, &e);
+	if (qr_timens_parse(s, &off, &e) == 0) {
+		struct qr_timens_off back;
+		char text[128];
+
+		if (qr_timens_format(&off, text, sizeof(text)) < 0 ||
+		    qr_timens_parse(text, &back, &e) ||
+		    back.monotonic_ns != off.monotonic_ns ||
+		    back.boottime_ns != off.boottime_ns)
+			abort();
+	}
 	if (qr_maps_line(s, &m, &e) == 0) {
 		uint32_t flags;
 		const char *why;

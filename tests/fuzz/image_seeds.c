@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	static struct qri_signals sig = { .pid = 100 };
 	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	struct qri_siginfo si = { { 12, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff } };
-	struct qri_own_run runs[2] = { { 0, 1 }, { 3, 2 } };
+	struct qri_own_run own[2] = { { 0, 1 }, { 3, 2 } };
 	struct qri_writer w;
 
 	if (argc != 2) {
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	v.end = 0x508000;
 	v.pages_offset = 0;
 	qri_add_vma(&w, &v, "/srv/data/map");
-	qri_add_vma_own(&w, 100, 0x500000, runs, 2);
+	qri_add_vma_own(&w, 100, 0x500000, own, 2);
 	qri_add_fd(&w, &f, "/srv/data/log");
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);
@@ -138,5 +138,18 @@ int main(int argc, char **argv)
 	qri_add_vma(&w, &v, NULL);
 	qri_add_page_runs(&w, 100, 0x10000000, runs, 3);
 	save(argv[1], "zero-copy", &w);
+
+	/* The clocks at the checkpoint, before the process. */
+	qri_writer_init(&w, "seed");
+	{
+		struct qri_clocks k = { .monotonic_ns = 3600000000000,
+					.boottime_ns = 3700000000000,
+					.realtime_ns = 1764150000000000000 };
+
+		qri_add_clocks(&w, &k);
+	}
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	save(argv[1], "clocks", &w);
 	return 0;
 }

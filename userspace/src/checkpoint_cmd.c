@@ -126,7 +126,7 @@ static void remove_partial(const char *dir)
 
 static int capture_all(const char *dir, int fd, int n,
 		       const struct qr_frozen *fr, const struct qr_subtree *st,
-		       struct qr_zc *zc)
+		       struct qr_zc *zc, bool clocks)
 {
 	struct qr_pages pg = { .off = 0 };
 	struct qri_writer w;
@@ -144,6 +144,8 @@ static int capture_all(const char *dir, int fd, int n,
 		return -1;
 	}
 	qri_writer_init(&w, u.release);
+	if (clocks && qr_capture_clocks(&w, fr[0].pid))
+		goto out;
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
@@ -230,7 +232,7 @@ int cmd_checkpoint(int argc, char **argv)
 	struct qr_memview m = { 0 };
 	struct qr_span boot;
 	struct qr_zc zc = { .m = &m, .boot = &boot };
-	bool zero_copy = false, ready;
+	bool zero_copy = false, ready, clocks = false;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
@@ -259,6 +261,7 @@ int cmd_checkpoint(int argc, char **argv)
 	}
 	for (int i = 0; i < st.n; i++)
 		refused += qr_capture_check(st.pids[i]);
+	refused += qr_clocks_check(st.pids, st.n, &clocks);
 	if (refused) {
 		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was frozen",
 			 refused);
@@ -289,7 +292,8 @@ int cmd_checkpoint(int argc, char **argv)
 	 * failure is not the checkpoint's. */
 	if (ready && zero_copy)
 		qr_zc_evacuate(fd, &m);
-	if (ready && !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL))
+	if (ready && !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
+				  clocks))
 		rc = QR_EXIT_OK;
 	/* Frozen processes stay frozen after the module's fd is closed: the
 	 * freeze belongs to the module, not to this command. */

@@ -15,7 +15,8 @@ static const char usage[] =
 	"descendants (what checkpoint takes), listing each: names every\n"
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
 	"shared anonymous memory, devices, traced processes, sessions and\n"
-	"groups restore cannot rebuild, ...); zombies are kept as such. Reads /proc\n"
+	"groups restore cannot rebuild, a process whose children get another\n"
+	"time namespace, ...); zombies are kept as such. Reads /proc\n"
 	"only: nothing is frozen or changed. For a process that can be kept it\n"
 	"lists how each memory area goes in zero copy (anonymous pages stay in\n"
 	"place; copy mode copies every area that zero copy does not leave).\n"
@@ -52,6 +53,7 @@ int cmd_check(int argc, char **argv)
 		{ 0 },
 	};
 	int opt, rc, n, refused = 0;
+	bool shared;
 	pid_t *pids;
 
 	opterr = 0;
@@ -84,6 +86,8 @@ int cmd_check(int argc, char **argv)
 			if (!bad)
 				show_areas(st.pids[i]);
 		}
+		if (!rc)
+			refused += qr_clocks_check(st.pids, st.n, &shared);
 		for (int i = 0; !rc && i < st.nzombies; i++) {
 			const struct qri_zombie *z = &st.zombies[i];
 

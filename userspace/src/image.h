@@ -65,6 +65,7 @@ struct qri_image {
 	size_t nprocs;
 	struct qri_zombie *zombies;
 	size_t nzombies;
+	struct qri_clocks *clocks;	/* NULL when the image has none */
 	size_t skipped;		/* optional records of unknown types */
 	uint64_t *frames;	/* every frame of every QRI_RUN_FRAMES run,
 				 * ascending, each once */
@@ -109,6 +110,8 @@ void qri_add_thread_restart(struct qri_writer *w,
 void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
 		       const struct qri_page_run *runs, uint64_t n);
 void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z);
+/* Before the first process: the clocks at the checkpoint. */
+void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k);
 /* After its private file mapping's qri_add_vma: its own pages. */
 void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
 		     const struct qri_own_run *runs, uint32_t nruns);

@@ -60,6 +60,7 @@ enum qri_type {
 	QRI_THREAD_RESTART = 16,
 	QRI_ZOMBIE = 17,
 	QRI_VMA_OWN = 18,
+	QRI_CLOCKS = 19,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -230,10 +231,12 @@ struct qri_thread_signals {
  * thread, after its thread record. Restore continues the sleep for the
  * time left instead of returning EINTR. clockid is the clock the kernel
  * times the sleep on (a relative sleep on CLOCK_REALTIME is on
- * CLOCK_MONOTONIC, by POSIX). Clocks that start again at 0 with the New
- * kernel (CLOCK_MONOTONIC, CLOCK_BOOTTIME) carry the time left at the
- * checkpoint (left_ns); CLOCK_REALTIME and CLOCK_TAI carry the absolute
- * expiry on CLOCK_REALTIME (realtime_ns), and the downtime counts.
+ * CLOCK_MONOTONIC, by POSIX). CLOCK_MONOTONIC and CLOCK_BOOTTIME carry
+ * the time left at the checkpoint (left_ns): the downtime does not count
+ * (restored in a time namespace, QRI_CLOCKS, those clocks go on and count
+ * it, but a relative sleep sleeps its time left); CLOCK_REALTIME and
+ * CLOCK_TAI carry the absolute expiry on CLOCK_REALTIME (realtime_ns),
+ * and the downtime counts.
  * rmtp: where the call writes the time left if a signal interrupts it
  * later (0: nowhere). */
 struct qri_thread_restart {
@@ -311,6 +314,24 @@ struct qri_own_run {
 	uint64_t first, count;	/* pages from the area's start; count > 0 */
 };
 
+/* QRI_CLOCKS: the clocks as the kept processes saw them at the checkpoint
+ * (all share one time namespace), read at one moment: CLOCK_MONOTONIC and
+ * CLOCK_BOOTTIME of their time namespace, CLOCK_REALTIME. At most one per
+ * image, before any process record. Restore puts the processes in a new
+ * time namespace where both clocks go on from these values plus the
+ * CLOCK_REALTIME elapsed since (never less). Written with
+ * QRI_REC_OPTIONAL: without it (an older image, or an older reader) the
+ * processes see the New kernel's clocks, which start again near 0. */
+struct qri_clocks {
+	uint64_t monotonic_ns;
+	uint64_t boottime_ns;
+	uint64_t realtime_ns;	/* > 0 */
+};
+
+/* A time namespace's clocks stay below KTIME_SEC_MAX / 2 seconds (the
+ * kernel refuses offsets beyond): 2^62 ns is below that. */
+#define QRI_MAX_CLOCK_NS (1ull << 62)
+
 #define QRI_SS_ONSTACK 1
 #define QRI_SS_DISABLE 2
 #define QRI_SS_AUTODISARM (1u << 31)
@@ -336,6 +357,7 @@ _Static_assert(sizeof(struct qri_page_run) == 32, "qri_page_run layout");
 _Static_assert(sizeof(struct qri_zombie) == 40, "qri_zombie layout");
 _Static_assert(sizeof(struct qri_vma_own) == 16, "qri_vma_own layout");
 _Static_assert(sizeof(struct qri_own_run) == 16, "qri_own_run layout");
+_Static_assert(sizeof(struct qri_clocks) == 24, "qri_clocks layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */
 #define QRI_REGS_SIZE 216

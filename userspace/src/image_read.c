@@ -20,6 +20,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_PAGE_RUNS] = "page runs",
 	[QRI_ZOMBIE] = "zombie",
 	[QRI_VMA_OWN] = "own pages",
+	[QRI_CLOCKS] = "clocks",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -290,6 +291,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 				 qri_read_thread_restart },
 	[QRI_PAGE_RUNS] = { sizeof(struct qri_page_runs), qri_read_page_runs },
 	[QRI_ZOMBIE] = { sizeof(struct qri_zombie), qri_read_zombie },
+	[QRI_CLOCKS] = { sizeof(struct qri_clocks), qri_read_clocks },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -450,5 +452,6 @@ void qri_free(struct qri_image *img)
 	free(img->procs);
 	free(img->frames);
 	free(img->zombies);
+	free(img->clocks);
 	memset(img, 0, sizeof(*img));
 }

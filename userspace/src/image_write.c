@@ -172,6 +172,11 @@ void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z)
 	qri_add_raw(w, QRI_ZOMBIE, 0, z, sizeof(*z), NULL, 0);
 }
 
+void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k)
+{
+	qri_add_raw(w, QRI_CLOCKS, QRI_REC_OPTIONAL, k, sizeof(*k), NULL, 0);
+}
+
 int qri_finish(struct qri_writer *w)
 {
 	struct qri_header h;

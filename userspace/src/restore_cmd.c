@@ -143,7 +143,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	uint64_t adopt = 0, fill = 0, t0 = now_ns();
 	struct qr_restore_ctx c;
 	uint32_t mode = 0;
-	int failed = 0;
+	int failed = 0, timens;
 
 	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
 		if (roots)
@@ -151,12 +151,15 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		free(roots);
 		return (int)(img->nprocs + img->nzombies);
 	}
+	/* The roots' subtrees are created by the roots: all inherit it. */
+	timens = qr_clocks_enter(img->clocks);
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
 
 		if (c.tree.parent[i] < 0)
 			roots[i] = qr_restore_spawn(&c, i);
 	}
+	qr_clocks_leave(timens);
 	/* Every process exists now, or never will: only they hold the write
 	 * ends from here on, so a missing report reads as the end of file. */
 	for (size_t i = 0; i < c.tree.n; i++) {

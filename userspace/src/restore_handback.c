@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,28 +52,33 @@ static struct qr_restore_range *ranges(const struct qr_spans *v)
 	return r;
 }
 
+/* next: the next boot area to keep hidden, or NULL for none. */
 static int call(struct qr_handback *hb, const struct qri_image *img,
 		const struct qr_memview *m, const struct qr_span *next)
 {
 	struct qr_restore_range *ram = ranges(&m->fwram), keep[2];
 	struct qr_restore_handback h = {
 		.nr_ram = m->fwram.n, .ram = (uintptr_t)ram,
-		.nr_keep = 1, .keep = (uintptr_t)keep,
+		.nr_keep = 0, .keep = (uintptr_t)keep,
 		.nr_pfns = img ? img->nframes : 0,
 		.pfns = (uintptr_t)(img ? img->frames : NULL),
 	};
 	int rc = QR_EXIT_OK;
 
-	keep[0] = (struct qr_restore_range){ next->start, next->end };
+	if (next)
+		keep[h.nr_keep++] = (struct qr_restore_range){ next->start, next->end };
 	if (m->has_shelter) {
 		/* Ascending, as the module wants them. */
 		struct qr_restore_range sh = { m->shelter.start,
 			m->shelter.start + m->shelter.size };
 
-		keep[1] = sh.start < keep[0].start ? keep[0] : sh;
-		if (sh.start < keep[0].start)
+		if (next && sh.start < keep[0].start) {
+			keep[1] = keep[0];
 			keep[0] = sh;
-		h.nr_keep = 2;
+		} else {
+			keep[h.nr_keep] = sh;
+		}
+		h.nr_keep++;
 	}
 	if (!ram)
 		return QR_EXIT_FAIL;
@@ -102,6 +108,7 @@ int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
 	struct qr_spans hidden = { 0 };
 	struct qr_memview m;
 	struct qr_span next;
+	bool has_next;
 	uint64_t size;
 	int rc = QR_EXIT_FAIL;
 
@@ -122,25 +129,29 @@ int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
 		goto out;
 	}
 	size = m.named.size > QR_BOOTAREA_MIN ? m.named.size : QR_BOOTAREA_MIN;
-	if (qr_bootarea_next(&hidden, img ? img->frames : NULL,
-			     img ? img->nframes : 0, size, m.block, &next)) {
-		qr_error("restore: no room for the next boot area (%" PRIu64 " MiB of hidden RAM without frames)",
-			 size >> 20);
-		rc = QR_EXIT_UNSAFE;
-		goto out;
-	}
+	/* Without one, the processes still come back; only the next quick
+	 * reboot cannot be in zero copy. */
+	has_next = !qr_bootarea_next(&hidden, img ? img->frames : NULL,
+				     img ? img->nframes : 0, size, m.block, &next);
+	if (!has_next)
+		fprintf(stderr, "quickreboot: restore: no room for the next boot area (%" PRIu64 " MiB of hidden RAM without frames): all RAM is given back, and the next quick reboot will be in copy mode (a normal boot reserves the boot area again)\n",
+			size >> 20);
 	hb->fd = qr_module_open(RESTORE_MODULE, QR_RESTORE_DEVICE, "restore");
 	if (hb->fd < 0)
 		goto out;
-	rc = call(hb, img, &m, &next);
+	rc = call(hb, img, &m, has_next ? &next : NULL);
 	if (rc) {
 		close(hb->fd);
 		hb->fd = -1;
 	} else {
-		printf("hand-back: %" PRIu64 " MiB in %" PRIu64 " ms (%s); next boot area %" PRIu64 "M@0x%" PRIx64 "\n",
+		printf("hand-back: %" PRIu64 " MiB in %" PRIu64 " ms (%s); ",
 		       hb->added >> 20, hb->ns / 1000000,
-		       hb->mode == QR_MODE_ZERO_COPY ? "zero copy" : "copy mode",
-		       (next.end - next.start) >> 20, next.start);
+		       hb->mode == QR_MODE_ZERO_COPY ? "zero copy" : "copy mode");
+		if (has_next)
+			printf("next boot area %" PRIu64 "M@0x%" PRIx64 "\n",
+			       (next.end - next.start) >> 20, next.start);
+		else
+			printf("no next boot area\n");
 	}
 out:
 	qr_spans_free(&hidden);

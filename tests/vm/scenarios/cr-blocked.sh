@@ -4,8 +4,8 @@
 # until 40 s of wall-clock time later, one in read() of /dev/console, and
 # its main thread in waitpid() on its child. After restore in the next
 # kernel both relative sleeps end the time they had left at the checkpoint
-# after the restore (the kernel times both on CLOCK_MONOTONIC, which starts
-# again with the New kernel: the downtime does not count), not early and
+# after the restore (the downtime does not count; cr-clocks has absolute
+# CLOCK_MONOTONIC sleeps and the clocks themselves), not early and
 # without EINTR; the absolute sleep ends at its wall-clock time (or at
 # once if that passed during the downtime); the read is still blocked;
 # and waitpid reaps the child, restored as its child, with its status.
