@@ -192,8 +192,8 @@ static inline void qr_add_mm_anon_counter(struct mm_struct *mm, long n)
 
 /*
  * A page of hot-added memory that the online callback held back from the
- * allocator becomes an allocated page (refcount 1, as the memmap left it)
- * counted in its zone's managed pages. Hot-added memmaps start PageReserved
+ * allocator becomes an allocated page (refcount 1, as the memmap left it;
+ * already counted in its zone's managed pages at the hand-back). Hot-added memmaps start PageReserved
  * before 6.11 and PageOffline since; the page's own state says which, so
  * this holds whatever the kernel did.
  */
@@ -203,7 +203,6 @@ static inline void qr_hotplug_page_take(struct page *page)
 		__ClearPageOffline(page);
 	if (PageReserved(page))
 		__ClearPageReserved(page);
-	adjust_managed_page_count(page, 1);
 }
 
 #endif

@@ -405,6 +405,7 @@ int rs_handback(struct qr_restore_handback *arg)
 	callback_set = true;
 	handed_back = true;
 	ret = add_blocks(keep, arg->nr_keep, &bytes);
+	rs_frames_count_online();
 	rs_stats.added_bytes = bytes;
 	arg->added_bytes = bytes;
 	arg->elapsed_ns = ktime_get_ns() - start;

@@ -149,9 +149,26 @@ void rs_frames_unclaim(const long *idx, u64 nr)
 }
 
 /*
+ * Held frames are RAM in use from the hand-back on: counted as managed
+ * pages once their memory is online, not at adoption, so that MemTotal and
+ * the overcommit check see them and the restorer can map a process larger
+ * than the rest of RAM before it adopts its frames.
+ */
+void rs_frames_count_online(void)
+{
+	struct page *page;
+	u64 i;
+
+	for (i = 0; i < nr_frames; i++) {
+		page = pfn_to_online_page(frames[i]);
+		if (page && rs_frame_state(i) == RS_HELD)
+			adjust_managed_page_count(page, 1);
+	}
+}
+
+/*
  * A held frame leaves its held state: an allocated page with one reference,
- * counted in its zone, not yet anything else. NULL if its memory is not
- * online.
+ * not yet anything else. NULL if its memory is not online.
  */
 struct page *rs_frame_take(unsigned long pfn)
 {
@@ -170,8 +187,11 @@ void rs_frame_free(long idx, enum rs_frame_state state)
 {
 	struct page *page = pfn_to_online_page(frames[idx]);
 
-	if (page)
+	/* Onlining counts it again. */
+	if (page) {
+		adjust_managed_page_count(page, -1);
 		generic_online_page(page, 0);
+	}
 	rs_frame_set_state(idx, state);
 }
 

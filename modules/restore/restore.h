@@ -61,6 +61,7 @@ void rs_frame_set_state(long idx, enum rs_frame_state state);
 int rs_frames_claim(const u64 *pfns, u64 nr, long *idx);
 void rs_frames_unclaim(const long *idx, u64 nr);
 void rs_frames_free(void);
+void rs_frames_count_online(void);
 struct page *rs_frame_take(unsigned long pfn);
 void rs_frame_free(long idx, enum rs_frame_state state);
 
