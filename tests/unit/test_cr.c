@@ -83,6 +83,8 @@ TEST(cr_maps_classify)
 	      f == QRI_VMA_ANON);
 	CHECK(classify("1000-2000 rw-s 0 fe:0 9 /data/f (deleted)", &f, &why) == -1);
 	CHECK_STR(why, "a shared mapping of a deleted file");
+	CHECK(qr_path_deleted("/usr/bin/app (deleted)"));
+	CHECK(!qr_path_deleted("/usr/bin/app"));
 	CHECK(classify("1000-2000 rw-s 0 0:1 7 /memfd:x (deleted)", &f, &why) == -1);
 	CHECK(classify("1000-2000 rw-p 0 0:0 0 [uprobes]", &f, &why) == -1);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "capture_maps.h"
 #include "cli.h"
 #include "readfile.h"
 
@@ -28,11 +29,9 @@ static int plain_chardev(dev_t rdev)
 static const char *kind_of(const char *link, const struct stat *st,
 			   uint32_t *kind)
 {
-	size_t n = strlen(link);
-
 	if (link[0] != '/')
 		return link;	/* "socket:[123]", "pipe:[4]", "anon_inode:..." */
-	if (n > 10 && !strcmp(link + n - 10, " (deleted)"))
+	if (qr_path_deleted(link))
 		return "a deleted file";
 	if (S_ISREG(st->st_mode))
 		*kind = QRI_FD_FILE;

@@ -62,9 +62,14 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
+bool qr_path_deleted(const char *path)
+{
+	return ends_with(path, QR_DELETED);
+}
+
 bool qr_map_file_deleted(const struct qr_map *m)
 {
-	return m->name[0] == '/' && ends_with(m->name, " (deleted)");
+	return m->name[0] == '/' && qr_path_deleted(m->name);
 }
 
 int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why)

@@ -21,6 +21,11 @@ struct qr_map {
  * does not follow the format. */
 int qr_maps_line(char *line, struct qr_map *m, struct qr_err *e);
 
+/* The link or map name of a file deleted or replaced since it was opened
+ * or mapped: the kernel appends " (deleted)". */
+#define QR_DELETED " (deleted)"
+bool qr_path_deleted(const char *path);
+
 /* A mapping of a file that was deleted or replaced since (an upgrade
  * renamed a new library or binary over it). A private one is carried as
  * anonymous memory holding the whole old contents: the process must go on

@@ -120,9 +120,8 @@ static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,
 	}
 	/* An upgraded binary: the process's exe becomes the file now at that
 	 * path (its code is in its memory, carried whole). */
-	n = (ssize_t)strlen(exe);
-	if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
-		exe[n - 10] = '\0';
+	if (qr_path_deleted(exe))
+		exe[strlen(exe) - strlen(QR_DELETED)] = '\0';
 	qri_add_mm(w, &m, auxv, exe);
 	return 0;
 }
