@@ -191,13 +191,14 @@ static inline void qr_add_mm_anon_counter(struct mm_struct *mm, long n)
 }
 
 /*
- * A page of hot-added memory that the online callback held back from the
- * allocator becomes an allocated page (refcount 1, as the memmap left it;
- * already counted in its zone's managed pages at the hand-back). Hot-added memmaps start PageReserved
- * before 6.11 and PageOffline since; the page's own state says which, so
- * this holds whatever the kernel did.
+ * A held frame becomes an allocated page (refcount 1, as the memmap left
+ * it). Hot-added memmaps start PageReserved before 6.11 and PageOffline
+ * since; a hole of boot memory (holes.c) is PageReserved in every kernel.
+ * The page's own state says which, so this holds whatever the kernel did,
+ * and the page allocator may take the page afterwards (6.12's onlining
+ * path expects it not reserved).
  */
-static inline void qr_hotplug_page_take(struct page *page)
+static inline void qr_held_page_take(struct page *page)
 {
 	if (PageOffline(page))
 		__ClearPageOffline(page);

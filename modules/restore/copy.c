@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Copy mode: each frame's contents go into the process's own page at its
- * address, then the frame goes to the page allocator. Exported functions
+ * address, then the frame goes to the page allocator (but for a frame in a
+ * hole of boot memory, which stays reserved: holes.c). Exported functions
  * only. access_process_vm() with FOLL_FORCE writes read-only private
  * mappings too, as a debugger would.
  */
@@ -28,10 +29,12 @@ int rs_adopt_copy(unsigned long addr, const long *idx, const u64 *pfns,
 			pr_err("adopt: frame %#llx is not online\n", pfns[i]);
 			return -EIO;
 		}
-		kaddr = kmap_local_page(page);
+		kaddr = rs_frame_map(pfns[i]);
+		if (!kaddr)
+			return -ENOMEM;
 		n = access_process_vm(current, addr, kaddr, PAGE_SIZE,
 				      FOLL_FORCE | FOLL_WRITE);
-		kunmap_local(kaddr);
+		rs_frame_unmap(pfns[i], kaddr);
 		if (n != PAGE_SIZE) {
 			pr_err("adopt: cannot copy frame %#llx to %#lx\n",
 			       pfns[i], addr);

@@ -51,7 +51,7 @@ static bool pfn_is_ram(unsigned long pfn, unsigned long nr)
 	return false;
 }
 
-static bool pfn_is_added(unsigned long pfn)
+bool rs_pfn_added(unsigned long pfn)
 {
 	u64 a = PFN_PHYS(pfn);
 	u32 i;
@@ -79,7 +79,7 @@ static void rs_online_page(struct page *page, unsigned int order)
 	unsigned long pfn = page_to_pfn(page), n = 1UL << order, i = 0;
 	unsigned int o;
 
-	if (!pfn_is_added(pfn) || pages_wanted(pfn, n)) {
+	if (!rs_pfn_added(pfn) || pages_wanted(pfn, n)) {
 		generic_online_page(page, order);
 		return;
 	}
@@ -110,6 +110,13 @@ static bool iomem_overlaps(u64 start, u64 end, unsigned long flags)
 	walk_iomem_res_desc(IORES_DESC_NONE, flags, start, end - 1, &found,
 			    found_resource);
 	return found;
+}
+
+bool rs_range_is_hole(u64 start, u64 end)
+{
+	return pfn_is_ram(PHYS_PFN(start), PHYS_PFN(end - start)) &&
+	       !iomem_overlaps(start, end, IORESOURCE_SYSTEM_RAM) &&
+	       !iomem_overlaps(start, end, IORESOURCE_MEM | IORESOURCE_BUSY);
 }
 
 static bool ranges_overlap(const struct rs_range *r, u32 n, u64 start, u64 end)
@@ -192,11 +199,17 @@ static int validate_pfns(struct qr_restore_handback *arg, const u64 *pfns,
 						       cur_block + block,
 						       keep, nr_keep);
 			}
-			/* In a bad block, the frame's own reason if it has one. */
+			/*
+			 * In a bad block, the frame's own reason if it has
+			 * one; in a block this kernel runs in, a frame in a
+			 * hole of it is held all the same (holes.c).
+			 */
 			bad = verdict;
 			if (bad && area_verdict(a, a + PAGE_SIZE, keep, nr_keep))
 				bad = area_verdict(a, a + PAGE_SIZE, keep,
 						   nr_keep);
+			else if (bad == QR_BAD_BOOT_AREA && rs_hole_frame_ok(pfn))
+				bad = QR_BAD_NONE;
 		}
 		if (bad) {
 			arg->bad_pfn = pfn;
@@ -379,6 +392,9 @@ int rs_handback(struct qr_restore_handback *arg)
 		refuse(arg, arg->bad_reason, arg->bad_pfn);
 		goto fail;
 	}
+	/* Before any block is added: online frames are those in holes. */
+	if (rs_mode == QR_MODE_ZERO_COPY)
+		rs_holes_map(pfns, arg->nr_pfns);
 
 	/* Valid: from here on, memory changes hands. */
 	nr_blocks = 0;

@@ -161,8 +161,11 @@ void rs_frames_count_online(void)
 
 	for (i = 0; i < nr_frames; i++) {
 		page = pfn_to_online_page(frames[i]);
-		if (page && rs_frame_state(i) == RS_HELD)
+		if (page && rs_frame_state(i) == RS_HELD) {
 			adjust_managed_page_count(page, 1);
+			if (rs_frame_in_hole(frames[i]))
+				rs_stats.hole_frames++;
+		}
 	}
 }
 
@@ -175,13 +178,14 @@ struct page *rs_frame_take(unsigned long pfn)
 	struct page *page = pfn_to_online_page(pfn);
 
 	if (page)
-		qr_hotplug_page_take(page);
+		qr_held_page_take(page);
 	return page;
 }
 
 /*
  * A held or claimed frame goes to the page allocator, as onlining would
- * have done, and ends in state (released or copied).
+ * have done, and ends in state (released or copied). A frame in a hole
+ * that has no direct mapping (copy mode) stays reserved, not RAM.
  */
 void rs_frame_free(long idx, enum rs_frame_state state)
 {
@@ -190,7 +194,10 @@ void rs_frame_free(long idx, enum rs_frame_state state)
 	/* Onlining counts it again. */
 	if (page) {
 		adjust_managed_page_count(page, -1);
-		generic_online_page(page, 0);
+		if (rs_frame_mapped(frames[idx])) {
+			qr_held_page_take(page);
+			generic_online_page(page, 0);
+		}
 	}
 	rs_frame_set_state(idx, state);
 }

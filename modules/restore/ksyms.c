@@ -31,6 +31,7 @@ DEFINE_STATIC_CALL_NULL(rs_pud_alloc, __pud_alloc);
 DEFINE_STATIC_CALL_NULL(rs_pmd_alloc, __pmd_alloc);
 DEFINE_STATIC_CALL_NULL(rs_pte_alloc_one, pte_alloc_one);
 DEFINE_STATIC_CALL_NULL(rs_deposit, pgtable_trans_huge_deposit);
+DEFINE_STATIC_CALL_NULL(rs_init_memory_mapping, init_memory_mapping);
 
 /* ENDBR64: with IBT built in, a kprobe reports the address after it. */
 static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
@@ -83,6 +84,7 @@ int rs_resolve_mm_ops(const char **missing)
 	miss = miss ?: RS_RESOLVE(rs_pmd_alloc, __pmd_alloc);
 	miss = miss ?: RS_RESOLVE(rs_pte_alloc_one, pte_alloc_one);
 	miss = miss ?: RS_RESOLVE(rs_deposit, pgtable_trans_huge_deposit);
+	miss = miss ?: RS_RESOLVE(rs_init_memory_mapping, init_memory_mapping);
 	if (miss) {
 		*missing = miss;
 		return -ENOENT;

@@ -51,6 +51,7 @@ RS_STAT_ATTR(adopted_huge);
 RS_STAT_ATTR(copied);
 RS_STAT_ATTR(released);
 RS_STAT_ATTR(added_bytes);
+RS_STAT_ATTR(hole_frames);
 RS_STAT_ATTR(adopt_ns);
 RS_STAT_ATTR(copy_ns);
 static struct kobj_attribute mode_attr = __ATTR_RO(mode);
@@ -65,6 +66,7 @@ static struct attribute *status_attrs[] = {
 	&copied_attr.attr,
 	&released_attr.attr,
 	&added_bytes_attr.attr,
+	&hole_frames_attr.attr,
 	&adopt_ns_attr.attr,
 	&copy_ns_attr.attr,
 	NULL,

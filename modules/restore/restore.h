@@ -42,6 +42,8 @@ DECLARE_STATIC_CALL(rs_pud_alloc, __pud_alloc);
 DECLARE_STATIC_CALL(rs_pmd_alloc, __pmd_alloc);
 DECLARE_STATIC_CALL(rs_pte_alloc_one, pte_alloc_one);
 DECLARE_STATIC_CALL(rs_deposit, pgtable_trans_huge_deposit);
+/* And for frames in holes of boot memory (holes.c). */
+DECLARE_STATIC_CALL(rs_init_memory_mapping, init_memory_mapping);
 /* 0, or -ENOENT with *missing naming the first symbol not found. */
 int rs_resolve_mm_ops(const char **missing);
 
@@ -68,6 +70,7 @@ void rs_frame_free(long idx, enum rs_frame_state state);
 /* Counters shown in /sys/module/restore/status/. */
 struct rs_stats {
 	u64 held, adopted, copied, released, added_bytes;
+	u64 hole_frames;	/* held in holes of boot memory */
 	u64 adopted_huge;	/* THPs among the frames adopted */
 	u64 adopt_ns, copy_ns;
 };
@@ -76,6 +79,17 @@ extern struct rs_stats rs_stats;
 /* HANDBACK (handback.c). */
 int rs_handback(struct qr_restore_handback *arg);
 void rs_handback_exit(void);
+bool rs_pfn_added(unsigned long pfn);
+/* RAM per the firmware map, neither System RAM here nor busy. */
+bool rs_range_is_hole(u64 start, u64 end);
+
+/* Frames in holes of the memory this kernel booted with (holes.c). */
+bool rs_hole_frame_ok(unsigned long pfn);
+bool rs_frame_in_hole(unsigned long pfn);
+void rs_holes_map(const u64 *pfns, u64 nr);
+bool rs_frame_mapped(unsigned long pfn);
+void *rs_frame_map(unsigned long pfn);
+void rs_frame_unmap(unsigned long pfn, void *addr);
 
 /* ADOPT (adopt.c; zero_copy.c and copy.c place the pages). */
 int rs_adopt(struct qr_restore_adopt *arg);

@@ -5,6 +5,7 @@
 #include "bootarea.h"
 #include "capture_zc.h"
 #include "confine.h"
+#include "first_block.h"
 #include "image.h"
 #include "test.h"
 #include "zc_mode.h"
@@ -272,6 +273,10 @@ TEST(zc_frame_fate)
 	view(&m, true);
 	CHECK(qr_frame_fate(&m, &b, 0x50000, &why) == QR_FRAME_KEEP);
 	CHECK(qr_frame_fate(&m, &b, 0x100, &why) == QR_FRAME_COPY);
+	/* Past the first pageblock, the first block may be hidden. */
+	CHECK(qr_frame_fate(&m, &b, 0x1ff, &why) == QR_FRAME_COPY);
+	CHECK(qr_frame_fate(&m, &b, 0x200, &why) == QR_FRAME_HIDE);
+	CHECK(qr_frame_fate(&m, &b, 0x7fff, &why) == QR_FRAME_HIDE);
 	CHECK(qr_frame_fate(&m, &b, 0x10000, &why) == QR_FRAME_REFUSE);
 	CHECK_HAS(why, "boot area");
 	CHECK(qr_frame_fate(&m, &b, 0x30000, &why) == QR_FRAME_REFUSE);
@@ -324,24 +329,92 @@ TEST(zc_confined_cmdline)
 	view(&m, true);
 	l = qr_confine_cmdline("console=ttyS0 memmap=384M$0x10000000 "
 			       "memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000 "
-			       "quickreboot.bootarea=1G@0x0 -- single", &m, &b, true, &e);
+			       "quickreboot.bootarea=1G@0x0 -- single", &m, &b, true, NULL, &e);
 	CHECK_STR(l, "memmap=128M$0x8000000,128M$0x28000000,0x47fe0000$0x38000000,128M$0x30000000 "
 		  "console=ttyS0 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000 "
 		  "quickreboot.bootarea=384M@0x10000000 -- single");
 	/* The next confinement drops the list and makes its own. */
 	free(l);
 	l = qr_confine_cmdline("memmap=128M$0x8000000,128M$0x30000000 memmap=128M$0x30000000 "
-			       "quickreboot.shelter=128M@0x30000000", &m, &b, true, &e);
+			       "quickreboot.shelter=128M@0x30000000", &m, &b, true, NULL, &e);
 	CHECK_STR(l, "memmap=128M$0x8000000,128M$0x28000000,0x47fe0000$0x38000000,128M$0x30000000 "
 		  "memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000 "
 		  "quickreboot.bootarea=384M@0x10000000");
 	free(l);
 	l = qr_confine_cmdline("console=ttyS0 memmap=384M$0x10000000 memmap=1M$0x90000000",
-			       &m, &b, false, &e);
+			       &m, &b, false, NULL, &e);
 	CHECK_STR(l, "console=ttyS0 memmap=1M$0x90000000 memmap=384M$0x10000000 "
 		  "quickreboot.bootarea=384M@0x10000000");
 	free(l);
 	drop(&m);
+}
+
+/* Pageblocks of the first block with kept pages: in the hidden list. */
+TEST(zc_confined_cmdline_first_block)
+{
+	struct qr_memview m;
+	struct qr_span b = { 0x10000000, 0x28000000 };
+	struct qr_spans fb = { 0 };
+	struct qr_err e;
+	char *l;
+
+	view(&m, true);
+	qr_spans_add(&fb, 0x2000000, 0x2400000);
+	qr_spans_add(&fb, 0x7e00000, 0x8000000);
+	l = qr_confine_cmdline("console=ttyS0 memmap=384M$0x10000000", &m, &b,
+			       true, &fb, &e);
+	CHECK_STR(l, "memmap=4M$0x2000000,130M$0x7e00000,128M$0x28000000,0x47fe0000$0x38000000,128M$0x30000000 "
+		  "console=ttyS0 quickreboot.bootarea=384M@0x10000000");
+	free(l);
+	/* Copy mode hides nothing, so the list is not its business. */
+	l = qr_confine_cmdline("console=ttyS0", &m, &b, false, &fb, &e);
+	CHECK_STR(l, "console=ttyS0 memmap=384M$0x10000000 quickreboot.bootarea=384M@0x10000000");
+	free(l);
+	/* Outside the first block, or its first pageblock: refused, named. */
+	qr_spans_add(&fb, 0x8000000, 0x8200000);
+	CHECK(!qr_confine_cmdline("console=ttyS0", &m, &b, true, &fb, &e));
+	CHECK_HAS(e.msg, "pageblocks 0x7e00000-0x81fffff are not in the first memory block");
+	qr_spans_free(&fb);
+	qr_spans_add(&fb, 0, 0x200000);
+	CHECK(!qr_confine_cmdline("console=ttyS0", &m, &b, true, &fb, &e));
+	CHECK_HAS(e.msg, "past its first pageblock");
+	qr_spans_free(&fb);
+	/* Not RAM in the firmware map. */
+	qr_spans_sub(&m.fwram, 0x3000000, 0x3001000);
+	qr_spans_add(&fb, 0x3000000, 0x3200000);
+	CHECK(!qr_confine_cmdline("console=ttyS0", &m, &b, true, &fb, &e));
+	CHECK_HAS(e.msg, "pageblocks 0x3000000-0x31fffff are not all RAM");
+	qr_spans_free(&fb);
+	drop(&m);
+}
+
+TEST(zc_first_block_file)
+{
+	struct qr_spans fb = { 0 };
+	struct qr_err e;
+	char *t;
+
+	qr_spans_add(&fb, 0x2000000, 0x2400000);
+	qr_spans_add(&fb, 0x7e00000, 0x8000000);
+	t = qr_first_block_format(&fb);
+	CHECK_STR(t, "4M$0x2000000,2M$0x7e00000\n");
+	qr_spans_free(&fb);
+	CHECK(!qr_first_block_parse(t, &fb, &e));
+	free(t);
+	CHECK_U64(fb.n, 2);
+	CHECK_U64(fb.s[0].start, 0x2000000);
+	CHECK_U64(fb.s[0].end, 0x2400000);
+	CHECK_U64(fb.s[1].end, 0x8000000);
+	qr_spans_free(&fb);
+	CHECK(qr_first_block_parse("\n", &fb, &e) == -1);
+	CHECK(qr_first_block_parse("2M$0x2000000,1M$0x3000000", &fb, &e) == -1);
+	CHECK_HAS(e.msg, "entry 2 is not a run of whole 2 MiB pageblocks");
+	CHECK(qr_first_block_parse("2M@0x2000000", &fb, &e) == -1);
+	CHECK_HAS(e.msg, "entry 1");
+	CHECK(qr_first_block_parse("2M$0x2100000", &fb, &e) == -1);
+	CHECK(qr_first_block_parse("2M$", &fb, &e) == -1);
+	CHECK(!qr_first_block_read("/nonexistent-dir", &fb, &e));
+	CHECK_U64(fb.n, 0);
 }
 
 TEST(zc_confined_cmdline_too_long)
@@ -354,7 +427,7 @@ TEST(zc_confined_cmdline_too_long)
 	/* Many RAM ranges: more memmap= than the kernel keeps. */
 	for (uint64_t a = 0x100000000ull; a < 0x100000000ull + 200 * 0x200000; a += 0x200000)
 		qr_spans_add(&m.fwram, a, a + 0x100000);
-	CHECK(!qr_confine_cmdline("console=ttyS0", &m, &b, true, &e));
+	CHECK(!qr_confine_cmdline("console=ttyS0", &m, &b, true, NULL, &e));
 	CHECK_HAS(e.msg, "the kernel keeps only 2047");
 	drop(&m);
 }
@@ -397,6 +470,20 @@ TEST(zc_runs_from_pfn_map)
 	CHECK(r[2].kind == QRI_RUN_COPY && r[2].addr == 0x404000 && r[2].where == 0x3000);
 	CHECK(r[3].kind == QRI_RUN_FRAMES && r[3].addr == 0x405000);
 	CHECK_U64(off, 0x4000);
+	CHECK_U64(zc.copied_place, 1);
+	free(r);
+	/* Kept in the first block: its pageblock is to be hidden. */
+	p[3].pfn = 0x2345;
+	zc.keep_first_block = true;
+	n = qr_zc_runs(&zc, 0x400000, 0x408000, false, &off, &r, &e);
+	CHECK(n == 4);
+	CHECK(r[2].kind == QRI_RUN_FRAMES && r[2].addr == 0x404000 && r[2].where == 0x2345);
+	CHECK_U64(zc.kept_first, 1);
+	CHECK_U64(zc.hidden.n, 1);
+	CHECK_U64(zc.hidden.s[0].start, 0x2200000);
+	CHECK_U64(zc.hidden.s[0].end, 0x2400000);
+	qr_spans_free(&zc.hidden);
+	zc.keep_first_block = false;
 	free(r);
 	/* A file mapping: everything but its anonymous pages is copied. */
 	n = qr_zc_runs(&zc, 0x600000, 0x604000, true, &off, &r, &e);
@@ -404,7 +491,7 @@ TEST(zc_runs_from_pfn_map)
 	CHECK(r[0].kind == QRI_RUN_COPY && r[0].addr == 0x600000 && r[0].count == 1);
 	CHECK(r[1].kind == QRI_RUN_FRAMES && r[1].where == 0x70000);
 	CHECK(r[2].kind == QRI_RUN_COPY && r[2].addr == 0x602000 && r[2].count == 2);
-	CHECK_U64(zc.kept, 4);
+	CHECK_U64(zc.kept, 3 + 4 + 1);
 	free(r);
 	/* A frame in the boot area is refused, named. */
 	p[7] = page(0x602000, 0x10005, PFNCHECK_PAGE_ANON);

@@ -139,8 +139,10 @@ enum qr_frame_fate qr_frame_fate(const struct qr_memview *m,
 	else if (m->has_shelter && a >= m->shelter.start &&
 		 a - m->shelter.start < m->shelter.size)
 		*why = "inside the shelter";
-	else if (a < m->block)
+	else if (a < QR_PAGEBLOCK)
 		return QR_FRAME_COPY;
+	else if (a < m->block)
+		return QR_FRAME_HIDE;
 	else if (m->has_shelter && a / m->block * m->block < m->shelter.start + m->shelter.size &&
 		 m->shelter.start < (a / m->block + 1) * m->block)
 		return QR_FRAME_COPY;	/* a block shared with the shelter stays out */

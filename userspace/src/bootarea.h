@@ -62,9 +62,18 @@ int qr_bootarea_next(const struct qr_spans *hidden, const uint64_t *pfns,
 		     size_t n, uint64_t size, uint64_t block,
 		     struct qr_span *out);
 
+/* x86's pageblock, the unit the kernel moves pages out of (zc_evacuate.h)
+ * and the unit hidden in the first block. */
+#define QR_PAGEBLOCK ((uint64_t)2 << 20)
+
 enum qr_frame_fate {
 	QR_FRAME_KEEP,		/* left in place, adopted by the New kernel */
-	QR_FRAME_COPY,		/* in the first block, or in a block the shelter
+	QR_FRAME_HIDE,		/* in the first block, past its first
+				 * pageblock: kept if the New kernel is told
+				 * its pageblock is not RAM (first_block.h),
+				 * else copied */
+	QR_FRAME_COPY,		/* in the first pageblock (the firmware's low
+				 * MiB shares it), or in a block the shelter
 				 * shares (never handed back): copied */
 	QR_FRAME_REFUSE,	/* cannot be: *why says where it is */
 };

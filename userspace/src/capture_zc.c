@@ -71,6 +71,7 @@ long qr_zc_runs(struct qr_zc *zc, uint64_t start, uint64_t end, bool file,
 	}
 	for (uint64_t i = 0; pv && i < pv->nr_pages; i++) {
 		const struct pfncheck_page *p = &zc->pages[pv->first_page + i];
+		enum qr_frame_fate fate;
 		const char *why;
 
 		if (p->addr < cursor || p->addr >= end || p->addr % PAGE) {
@@ -92,7 +93,18 @@ long qr_zc_runs(struct qr_zc *zc, uint64_t start, uint64_t end, bool file,
 				goto oom;
 			continue;
 		}
-		switch (qr_frame_fate(zc->m, zc->boot, p->pfn, &why)) {
+		fate = qr_frame_fate(zc->m, zc->boot, p->pfn, &why);
+		if (fate == QR_FRAME_HIDE && !zc->keep_first_block)
+			fate = QR_FRAME_COPY;
+		if (fate == QR_FRAME_HIDE) {
+			uint64_t pb = p->pfn * PAGE / QR_PAGEBLOCK * QR_PAGEBLOCK;
+
+			if (qr_spans_add(&zc->hidden, pb, pb + QR_PAGEBLOCK))
+				goto oom;
+			zc->kept_first++;
+			fate = QR_FRAME_KEEP;
+		}
+		switch (fate) {
 		case QR_FRAME_KEEP:
 			if (append(&v, QRI_RUN_FRAMES, p->addr, p->pfn))
 				goto oom;
@@ -103,7 +115,7 @@ long qr_zc_runs(struct qr_zc *zc, uint64_t start, uint64_t end, bool file,
 				goto oom;
 			zc->copied_place++;
 			break;
-		case QR_FRAME_REFUSE:
+		default:
 			qr_err_set(e, "frame 0x%" PRIx64 " of page 0x%" PRIx64 " is %s: it cannot be kept",
 				   (uint64_t)p->pfn, (uint64_t)p->addr, why);
 			goto fail;

@@ -6,7 +6,8 @@
  * copied are always right, even if the file changes), as are pages shared
  * copy-on-write with another process (a frame can have one owner only) and
  * frames in the first memory block (the New kernel runs there) that could
- * not be moved out of it before the pinning (zc_evacuate.h). */
+ * not be moved out of it before the pinning (zc_evacuate.h), unless their
+ * pageblocks are to be hidden from the New kernel (first_block.h). */
 #ifndef QR_CAPTURE_ZC_H
 #define QR_CAPTURE_ZC_H
 
@@ -27,6 +28,11 @@ struct qr_zc {
 	uint64_t npages;
 	uint64_t kept, copied;		/* pages, for the report */
 	uint64_t copied_place;		/* of the copied: for their frame's place */
+	/* Keep pages left in the first block (first_block.h): their
+	 * pageblocks go to hidden, for the New kernel's command line. */
+	bool keep_first_block;
+	struct qr_spans hidden;
+	uint64_t kept_first;		/* of the kept: in hidden */
 };
 
 /* Reads pid's PFN map (PFNCHECK_IOC_PFNMAP: its pages stay pinned until

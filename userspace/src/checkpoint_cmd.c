@@ -17,11 +17,13 @@
 #include "commands.h"
 #include "memview.h"
 #include "next_kernel.h"
+#include "first_block.h"
 #include "test_fail.h"
 #include "zc_evacuate.h"
 
 static const char usage[] =
-	"usage: quickreboot checkpoint --dir DIR [--mode zero-copy|copy|auto] PID...\n"
+	"usage: quickreboot checkpoint --dir DIR [--mode zero-copy|copy|auto]\n"
+	"                              [--keep-first-block] PID...\n"
 	"Checkpoints the processes with all their descendants (see check) into\n"
 	"DIR/image and, in copy mode, their\n"
 	"private memory into DIR/pages. In zero copy (auto: when there is a boot\n"
@@ -35,6 +37,11 @@ static const char usage[] =
 	"frozen with the pfncheck module (loaded if needed): no thread runs, no\n"
 	"signal is delivered, no parent sees a stop. On success they stay frozen\n"
 	"until the kexec; on failure they are thawed and go on as before.\n"
+	"In zero copy, pages that cannot be moved out of the first memory block\n"
+	"(where every kernel runs) are copied; with --keep-first-block they are\n"
+	"kept too, and their 2 MiB pageblocks are written to\n"
+	"DIR/" QR_FIRST_BLOCK_FILE ": the New kernel must then be loaded with\n"
+	"`quickreboot cmdline --hide-from DIR` (reboot does both).\n"
 	QR_EXIT_CODES;
 
 /* DIR/NAME, or DIR/.NAME.tmp while it is being written. */
@@ -63,41 +70,43 @@ static int write_synced(const char *dir, const char *name, const void *buf,
 	return rc;
 }
 
+/* What a checkpoint leaves in DIR, the image last: DIR holds an image only
+ * once it is whole with the files it needs. */
+static const char *const files[] = { "pages", QR_FIRST_BLOCK_FILE, "image" };
+#define NFILES (sizeof(files) / sizeof(files[0]))
+
 /* The shelter has room for one checkpoint: the previous one goes before
  * the new pages are written, its image first, so that DIR never holds an
- * image with pages that are not its own. */
+ * image with files that are not its own. */
 static int remove_previous(const char *dir)
 {
 	char path[4096];
 
-	dir_path(path, sizeof(path), dir, "image", 0);
-	if (unlink(path) && errno != ENOENT)
-		goto fail;
-	dir_path(path, sizeof(path), dir, "pages", 0);
-	if (unlink(path) && errno != ENOENT)
-		goto fail;
+	for (size_t i = NFILES; i-- > 0;) {
+		dir_path(path, sizeof(path), dir, files[i], 0);
+		if (unlink(path) && errno != ENOENT) {
+			qr_error("checkpoint: %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
-fail:
-	qr_error("checkpoint: %s: %s", path, strerror(errno));
-	return -1;
 }
 
-/* The pages, then the image: DIR holds an image only once it is whole
- * with its pages. On failure DIR holds no image (the processes are
- * thawed: none may be restored). */
+/* Each file written, the image last. On failure DIR holds no image (the
+ * processes are thawed: none may be restored). */
 static int put_in_place(const char *dir)
 {
 	char from[4096], to[4096];
 	int dfd;
 
-	dir_path(from, sizeof(from), dir, "pages", 1);
-	dir_path(to, sizeof(to), dir, "pages", 0);
-	if (rename(from, to))
-		goto fail;
-	dir_path(from, sizeof(from), dir, "image", 1);
-	dir_path(to, sizeof(to), dir, "image", 0);
-	if (rename(from, to))
-		goto fail;
+	for (size_t i = 0; i < NFILES; i++) {
+		dir_path(from, sizeof(from), dir, files[i], 1);
+		dir_path(to, sizeof(to), dir, files[i], 0);
+		if (rename(from, to) && (errno != ENOENT || i == NFILES - 1)) {
+			qr_error("checkpoint: %s: %s", to, strerror(errno));
+			return -1;
+		}
+	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd)) {
 		qr_error("checkpoint: %s: %s", dir, strerror(errno));
@@ -108,9 +117,6 @@ static int put_in_place(const char *dir)
 	}
 	close(dfd);
 	return 0;
-fail:
-	qr_error("checkpoint: %s: %s", to, strerror(errno));
-	return -1;
 }
 
 /* A failed checkpoint leaves no partial file. */
@@ -118,10 +124,29 @@ static void remove_partial(const char *dir)
 {
 	char path[4096];
 
-	dir_path(path, sizeof(path), dir, "pages", 1);
-	unlink(path);
-	dir_path(path, sizeof(path), dir, "image", 1);
-	unlink(path);
+	for (size_t i = 0; i < NFILES; i++) {
+		dir_path(path, sizeof(path), dir, files[i], 1);
+		unlink(path);
+	}
+}
+
+/* Zero copy with pages kept in the first block: their pageblocks, for the
+ * New kernel's command line (first_block.h). */
+static int write_hidden(const char *dir, const struct qr_zc *zc)
+{
+	char *text;
+	int rc;
+
+	if (!zc || !zc->hidden.n)
+		return 0;
+	text = qr_first_block_format(&zc->hidden);
+	if (!text) {
+		qr_error("checkpoint: out of memory");
+		return -1;
+	}
+	rc = write_synced(dir, QR_FIRST_BLOCK_FILE, text, strlen(text));
+	free(text);
+	return rc;
 }
 
 static int capture_all(const char *dir, int fd, int n,
@@ -162,7 +187,8 @@ static int capture_all(const char *dir, int fd, int n,
 		qr_error("checkpoint: out of memory");
 		goto out;
 	}
-	if (write_synced(dir, "image", w.buf, w.len) || qr_test_fail("write") ||
+	if (write_hidden(dir, zc) ||
+	    write_synced(dir, "image", w.buf, w.len) || qr_test_fail("write") ||
 	    put_in_place(dir))
 		goto out;
 	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
@@ -171,6 +197,10 @@ static int capture_all(const char *dir, int fd, int n,
 		printf("zero copy: %llu pages kept in place, %llu copied (%llu of them for where their frame is)\n",
 		       (unsigned long long)zc->kept, (unsigned long long)zc->copied,
 		       (unsigned long long)zc->copied_place);
+	if (zc && zc->hidden.n)
+		printf("zero copy: %llu of the pages kept are in the first memory block: the New kernel must not use its pageblocks %s/%s (quickreboot cmdline --hide-from %s)\n",
+		       (unsigned long long)zc->kept_first, dir,
+		       QR_FIRST_BLOCK_FILE, dir);
 	rc = 0;
 out:
 	qri_writer_free(&w);
@@ -221,6 +251,7 @@ int cmd_checkpoint(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "dir", required_argument, 0, 'd' },
 		{ "mode", required_argument, 0, 'm' },
+		{ "keep-first-block", no_argument, 0, 'K' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
@@ -240,6 +271,8 @@ int cmd_checkpoint(int argc, char **argv)
 			return rc;
 		if (opt == 'd')
 			dir = optarg;
+		else if (opt == 'K')
+			zc.keep_first_block = true;
 		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0)
 			return qr_usage_error(usage, "checkpoint: unknown mode '%s'", optarg);
 	}
@@ -290,7 +323,7 @@ int cmd_checkpoint(int argc, char **argv)
 	ready = frozen == st.n && tree_unchanged(pids, n, &st);
 	/* Before any page is pinned. Pages it cannot move are copied: its
 	 * failure is not the checkpoint's. */
-	if (ready && zero_copy)
+	if (ready && zero_copy && !qr_test_fail("evacuate"))
 		qr_zc_evacuate(fd, &m);
 	if (ready && !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
 				  clocks))
@@ -305,6 +338,7 @@ int cmd_checkpoint(int argc, char **argv)
 	close(fd);
 out:
 	qr_subtree_free(&st);
+	qr_spans_free(&zc.hidden);
 	qr_memview_free(&m);
 	free(pids);
 	free(fr);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "first_block.h"
 #include "newcmdline.h"
 #include "next_kernel.h"
 #include "cmdline_tok.h"
@@ -16,7 +17,7 @@
 static const char usage[] =
 	"usage: quickreboot cmdline [--cmdline STRING] [--append ARGS] [--iomem FILE]\n"
 	"                           [--mode zero-copy|copy|auto] [--release VER]\n"
-	"                           [--kexec-options]\n"
+	"                           [--hide-from DIR] [--kexec-options]\n"
 	"Prints the kernel command line for the New kernel: the current one\n"
 	"(/proc/cmdline, or STRING) without BOOT_IMAGE=, initrd=,\n"
 	"kexec_jump_back_entry= and elfcorehdr=, keeping every memmap= (kexec\n"
@@ -36,6 +37,9 @@ static const char usage[] =
 	"                    there is a boot area and the New kernel can adopt\n"
 	"                    frames (not with IBT enforced by CPU and kernel)\n"
 	"  --release VER     the New kernel's release, for /boot/config-VER\n"
+	"  --hide-from DIR   hide the pageblocks of the first memory block that\n"
+	"                    `checkpoint --keep-first-block --dir DIR` wrote to\n"
+	"                    DIR/" QR_FIRST_BLOCK_FILE " (zero copy; none: no file)\n"
 	"  --kexec-options   print kexec's placement options for the boot area\n"
 	"                    (--mem-min=ADDR --mem-max=ADDR; nothing in copy mode)\n"
 	QR_EXIT_CODES;
@@ -72,11 +76,15 @@ int cmd_cmdline(int argc, char **argv)
 		{ "mode", required_argument, 0, 'm' },
 		{ "release", required_argument, 0, 'r' },
 		{ "kexec-options", no_argument, 0, 'k' },
+		{ "hide-from", required_argument, 0, 'H' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
 	const char *current = NULL, *append = NULL, *iomem = NULL, *release = NULL;
+	const char *hide_from = NULL;
+	struct qr_spans first_block = { 0 };
 	struct qr_next_kernel nk;
+	struct qr_err e;
 	int opt, rc = QR_EXIT_OK, want = QR_WANT_AUTO, kexec_opts = 0;
 
 	opterr = 0;
@@ -93,12 +101,19 @@ int cmd_cmdline(int argc, char **argv)
 			release = optarg;
 		else if (opt == 'k')
 			kexec_opts = 1;
+		else if (opt == 'H')
+			hide_from = optarg;
 		else if (opt == 'm' && (want = qr_parse_mode(optarg)) < 0)
 			return qr_usage_error(usage, "cmdline: unknown mode '%s'", optarg);
 	}
 	if (optind < argc)
 		return qr_usage_error(usage, "cmdline: unexpected argument '%s'", argv[optind]);
-	rc = qr_next_kernel(current, append, want, release, &nk);
+	if (hide_from && qr_first_block_read(hide_from, &first_block, &e)) {
+		qr_error("cmdline: %s", e.msg);
+		return QR_EXIT_FAIL;
+	}
+	rc = qr_next_kernel(current, append, want, release, &first_block, &nk);
+	qr_spans_free(&first_block);
 	if (rc)
 		return rc;
 	if (iomem)

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "conf.h"
 #include "keep_record.h"
+#include "first_block.h"
 #include "kexec_load_argv.h"
 #include "next_kernel.h"
 #include "pid_floor.h"
@@ -45,7 +46,9 @@ static const char usage[] =
 	"mounts the shelter (loading and formatting a fresh one); writes the keep\n"
 	"record (the units and TOKEN) and checkpoints the processes into\n"
 	QR_CHECKPOINT_DIR "; loads the New kernel again if a kept\n"
-	"PID or TID is above the floor; unmounts the shelter, syncs and kexecs.\n"
+	"PID or TID is above the floor, or if pages are kept in the first memory\n"
+	"block (checkpoint --keep-first-block: their pageblocks hidden from it);\n"
+	"unmounts the shelter, syncs and kexecs.\n"
 	"In the New kernel, quickreboot-restore.service restores them and hands\n"
 	"each unit its processes back. Nothing is frozen if the kernel cannot be\n"
 	"loaded or a process cannot be kept; if the kexec itself fails, the\n"
@@ -75,7 +78,8 @@ struct kernel_files {
 };
 
 static int load_kernel(const struct kernel_files *kf, const char *append,
-		       int want, bool *zero_copy)
+		       int want, const struct qr_spans *first_block,
+		       bool *zero_copy)
 {
 	const char *kernel = kf->kernel, *initrd = kf->initrd;
 	char *initrd_opt = NULL, *append_opt = NULL, *min_opt = NULL, *max_opt = NULL;
@@ -83,7 +87,8 @@ static int load_kernel(const struct kernel_files *kf, const char *append,
 	struct qr_next_kernel nk;
 	int rc;
 
-	rc = qr_next_kernel(NULL, append, want, release_of(kernel), &nk);
+	rc = qr_next_kernel(NULL, append, want, release_of(kernel), first_block,
+			    &nk);
 	if (rc)
 		return rc;
 	rc = QR_EXIT_FAIL;
@@ -133,37 +138,51 @@ static char *new_append(const char *append, const char *token, long pid_max,
 }
 
 /*
- * The New kernel was loaded with the last PID handed out then as its
- * floor; the frozen processes may have made children or threads since.
- * Their highest ID decides: above the floor, the New kernel is loaded
- * again with that ID as its floor.
+ * The New kernel was loaded before the freeze, with the last PID handed
+ * out then as its floor. It is loaded again, once, if the frozen processes
+ * made children or threads above the floor since (their highest ID is the
+ * new floor), or if the checkpoint kept pages in the first memory block,
+ * whose pageblocks it must then not use (first_block.h).
  */
-static int raise_floor(char **full_append, const char *append,
-		       const char *token, long pid_max, long floor,
-		       const pid_t *pids, size_t npids,
-		       const struct kernel_files *kf, bool zero_copy)
+static int load_again(char **full_append, const char *append,
+		      const char *token, long pid_max, long floor,
+		      const pid_t *pids, size_t npids,
+		      const struct kernel_files *kf, bool zero_copy)
 {
 	long kept = qr_kept_id_max(pids, (int)npids);
+	struct qr_spans first_block = { 0 };
+	struct qr_err e;
 	char *line;
 	bool again;
+	int rc = QR_EXIT_FAIL;
 
 	if (kept < 0)
 		return QR_EXIT_FAIL;
-	if (kept <= floor)
-		return QR_EXIT_OK;
-	printf("PID %ld was handed out after the New kernel was loaded: loading it again\n",
-	       kept);
-	line = new_append(append, token, pid_max, kept);
-	if (!line)
+	if (zero_copy &&
+	    qr_first_block_read(QR_CHECKPOINT_DIR, &first_block, &e)) {
+		qr_error("reboot: %s", e.msg);
 		return QR_EXIT_FAIL;
+	}
+	if (kept <= floor && !first_block.n)
+		return QR_EXIT_OK;
+	if (kept > floor)
+		printf("PID %ld was handed out after the New kernel was loaded: loading it again\n",
+		       kept);
+	if (first_block.n)
+		printf("pages kept in the first memory block: loading the New kernel again, their pageblocks hidden from it\n");
+	line = new_append(append, token, pid_max, kept > floor ? kept : floor);
+	if (!line)
+		goto out;
 	free(*full_append);
 	*full_append = line;
 	if (load_kernel(kf, line, zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY,
-			&again) || again != zero_copy) {
+			&first_block, &again) || again != zero_copy)
 		qr_error("reboot: the New kernel could not be loaded again: the processes go on in this kernel");
-		return QR_EXIT_FAIL;
-	}
-	return QR_EXIT_OK;
+	else
+		rc = QR_EXIT_OK;
+out:
+	qr_spans_free(&first_block);
+	return rc;
 }
 
 /* After a failed kexec: the processes go on in this kernel. */
@@ -398,13 +417,13 @@ int cmd_reboot(int argc, char **argv)
 	}
 
 	kf = (struct kernel_files){ kernel, initrd, no_digest };
-	rc = load_kernel(&kf, full_append, want, &zero_copy);
+	rc = load_kernel(&kf, full_append, want, NULL, &zero_copy);
 	if (rc) {
 		qr_error("reboot: nothing was frozen");
 		goto out;
 	}
-	cp_argv[3] = "--mode";
-	cp_argv[4] = zero_copy ? "zero-copy" : "copy";
+	cp_argv[3] = zero_copy ? "--keep-first-block" : "--mode=copy";
+	cp_argv[4] = zero_copy ? "--mode=zero-copy" : "--mode=copy";
 	rc = qr_shelter_ready(true);
 	if (!rc)
 		rc = write_keep(&p.rec);
@@ -414,8 +433,8 @@ int cmd_reboot(int argc, char **argv)
 		qr_run(unload);
 		goto out;
 	}
-	rc = raise_floor(&full_append, append, p.rec.token, pid_max, floor,
-			 p.pid, p.npids, &kf, zero_copy);
+	rc = load_again(&full_append, append, p.rec.token, pid_max, floor,
+			p.pid, p.npids, &kf, zero_copy);
 	if (!rc)
 		rc = qr_subcommand(cmd_shelter_umount, umount_argv);
 	if (!rc) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmdline_tok.h"
+#include "first_block.h"
 #include "memmap.h"
 #include "newcmdline.h"
 
@@ -114,9 +115,28 @@ static void put_hidden(struct out *o, const struct qr_spans *hide,
 	qr_spans_free(&all);
 }
 
+/* The hidden ranges: the RAM the New kernel must not use. */
+static int hidden(const struct qr_memview *m, const struct qr_span *boot,
+		  const struct qr_spans *first_block, struct qr_spans *hide,
+		  struct qr_err *e)
+{
+	if (first_block && qr_first_block_check(m, first_block, e))
+		return -1;
+	if (qr_bootarea_hide(m, boot, hide))
+		goto oom;
+	for (size_t i = 0; first_block && i < first_block->n; i++)
+		if (qr_spans_add(hide, first_block->s[i].start,
+				 first_block->s[i].end))
+			goto oom;
+	return 0;
+oom:
+	qr_err_set(e, "out of memory");
+	return -1;
+}
+
 char *qr_confine_cmdline(const char *line, const struct qr_memview *m,
 			 const struct qr_span *boot, bool zero_copy,
-			 struct qr_err *e)
+			 const struct qr_spans *first_block, struct qr_err *e)
 {
 	struct out o = { .cap = 4 * QR_CMDLINE_MAX };
 	struct qr_spans hide = { 0 };
@@ -126,10 +146,12 @@ char *qr_confine_cmdline(const char *line, const struct qr_memview *m,
 	if (qr_cmdline_parse(line, &cl, e))
 		return NULL;
 	o.buf = malloc(o.cap);
-	if (!o.buf || (zero_copy && qr_bootarea_hide(m, boot, &hide))) {
+	if (!o.buf) {
 		qr_err_set(e, "out of memory");
 		goto fail;
 	}
+	if (zero_copy && hidden(m, boot, first_block, &hide, e))
+		goto fail;
 	o.buf[0] = '\0';
 	if (zero_copy)
 		put_hidden(&o, &hide, m);

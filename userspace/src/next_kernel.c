@@ -61,6 +61,7 @@ static bool may_have_boot_area(const char *current)
 
 int qr_next_kernel(const char *current, const char *append,
 		   enum qr_mode_want want, const char *release,
+		   const struct qr_spans *first_block,
 		   struct qr_next_kernel *out)
 {
 	char *proc = NULL, *cpuinfo = NULL, *config = NULL, *line;
@@ -70,6 +71,13 @@ int qr_next_kernel(const char *current, const char *append,
 	int found, rc = QR_EXIT_UNSAFE;
 
 	memset(out, 0, sizeof(*out));
+	if (first_block && first_block->n) {
+		if (want == QR_WANT_COPY) {
+			qr_error("pages kept in the first memory block need zero copy: the image was made for it");
+			return QR_EXIT_UNSAFE;
+		}
+		want = QR_WANT_ZERO_COPY;
+	}
 	if (!current) {
 		proc = qr_read_file("/proc/cmdline", 64 * 1024);
 		if (!proc) {
@@ -115,7 +123,8 @@ int qr_next_kernel(const char *current, const char *append,
 		fprintf(stderr, "quickreboot: copy mode: %s\n", why);
 		out->zero_copy = false;
 	}
-	out->line = qr_confine_cmdline(line, &m, &out->boot, out->zero_copy, &e);
+	out->line = qr_confine_cmdline(line, &m, &out->boot, out->zero_copy,
+				       first_block, &e);
 	if (!out->line)
 		qr_error("the New kernel's command line: %s", e.msg);
 	else

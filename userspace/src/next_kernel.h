@@ -17,10 +17,12 @@ struct qr_next_kernel {
 };
 
 /* current: NULL for /proc/cmdline; release: the New kernel's version for
- * its /boot/config-VER (NULL: unknown). Reports on stderr, returns a
- * QR_EXIT_* code. */
+ * its /boot/config-VER (NULL: unknown); first_block: pageblocks holding
+ * kept pages to hide too (first_block.h; NULL or empty: none), which need
+ * zero copy. Reports on stderr, returns a QR_EXIT_* code. */
 int qr_next_kernel(const char *current, const char *append,
 		   enum qr_mode_want want, const char *release,
+		   const struct qr_spans *first_block,
 		   struct qr_next_kernel *out);
 
 /* "zero-copy", "copy" or "auto"; -1 for anything else. */

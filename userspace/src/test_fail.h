@@ -2,7 +2,9 @@
  * that its rollback can be tested: "freeze" (pfncheck rolls back after
  * half the threads parked, PFNCHECK_FREEZE_INJECT_HALF), "capture" (after
  * every process is captured), "write" (after the image is written, before
- * it is put in place). Not for production use. */
+ * it is put in place); and "evacuate" fails zero copy's evacuation of the
+ * first memory block, which the checkpoint survives (every page of the
+ * first block is then left there). Not for production use. */
 #ifndef QR_TEST_FAIL_H
 #define QR_TEST_FAIL_H
 
