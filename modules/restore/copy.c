@@ -24,7 +24,7 @@ int rs_adopt_copy(unsigned long addr, const long *idx, const u64 *pfns,
 	int n;
 
 	for (i = 0; i < nr; i++, addr += PAGE_SIZE) {
-		page = pfn_to_online_page(pfns[i]);
+		page = rs_frame_page(pfns[i]);
 		if (!page) {
 			pr_err("adopt: frame %#llx is not online\n", pfns[i]);
 			return -EIO;

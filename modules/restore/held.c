@@ -160,7 +160,7 @@ void rs_frames_count_online(void)
 	u64 i;
 
 	for (i = 0; i < nr_frames; i++) {
-		page = pfn_to_online_page(frames[i]);
+		page = rs_frame_page(frames[i]);
 		if (page && rs_frame_state(i) == RS_HELD) {
 			adjust_managed_page_count(page, 1);
 			if (rs_frame_in_hole(frames[i]))
@@ -175,7 +175,7 @@ void rs_frames_count_online(void)
  */
 struct page *rs_frame_take(unsigned long pfn)
 {
-	struct page *page = pfn_to_online_page(pfn);
+	struct page *page = rs_frame_page(pfn);
 
 	if (page)
 		qr_held_page_take(page);
@@ -189,7 +189,7 @@ struct page *rs_frame_take(unsigned long pfn)
  */
 void rs_frame_free(long idx, enum rs_frame_state state)
 {
-	struct page *page = pfn_to_online_page(frames[idx]);
+	struct page *page = rs_frame_page(frames[idx]);
 
 	/* Onlining counts it again. */
 	if (page) {

@@ -23,9 +23,26 @@
 
 static bool holes_mapped;
 
-bool rs_hole_frame_ok(unsigned long pfn)
+/*
+ * pfn_to_online_page() knows only memory the kernel was given: a hole of
+ * boot memory has no subsection of its own. Its memmap is there all the
+ * same, populated and initialised for the whole early section.
+ */
+struct page *rs_frame_page(unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
+
+	if (page)
+		return page;
+	if (!pfn_valid(pfn) || !online_section_nr(pfn_to_section_nr(pfn)) ||
+	    !early_section(__pfn_to_section(pfn)))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+bool rs_hole_frame_ok(unsigned long pfn)
+{
+	struct page *page = rs_frame_page(pfn);
 
 	return page && PageReserved(page) &&
 	       rs_range_is_hole(PFN_PHYS(pfn), PFN_PHYS(pfn + 1));
@@ -46,7 +63,7 @@ void rs_holes_map(const u64 *pfns, u64 nr)
 	u64 pb_bytes = PAGE_SIZE << pageblock_order, done = U64_MAX, s, i;
 
 	for (i = 0; i < nr; i++) {
-		if (!pfn_to_online_page(pfns[i]))
+		if (!rs_frame_page(pfns[i]))
 			continue;
 		s = ALIGN_DOWN(PFN_PHYS(pfns[i]), pb_bytes);
 		if (s == done)

@@ -84,6 +84,7 @@ bool rs_pfn_added(unsigned long pfn);
 bool rs_range_is_hole(u64 start, u64 end);
 
 /* Frames in holes of the memory this kernel booted with (holes.c). */
+struct page *rs_frame_page(unsigned long pfn);
 bool rs_hole_frame_ok(unsigned long pfn);
 bool rs_frame_in_hole(unsigned long pfn);
 void rs_holes_map(const u64 *pfns, u64 nr);

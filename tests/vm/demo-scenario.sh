@@ -43,10 +43,19 @@ old() {
 
 	t_info downtime-start "checkpoint of pid $P"
 	t0=$(uptime_ms)
-	t_run checkpoint quickreboot checkpoint --mode "$DEMO_MODE" --dir "$SH/cp" "$P" || return
+	keep=
+	[ "$DEMO_MODE" != zero-copy ] || keep=--keep-first-block
+	t_run checkpoint quickreboot checkpoint --mode "$DEMO_MODE" $keep --dir "$SH/cp" "$P" || return
 	t1=$(uptime_ms)
 	wc -l <"$D/progress" >"$D/at-checkpoint"
 	t_info checkpoint-ms "$((t1 - t0))"
+	# Pages kept in the first memory block: the New kernel is loaded again
+	# with their pageblocks hidden (as quickreboot reboot does).
+	if [ -s "$SH/cp/first-block-hidden" ]; then
+		t_run new-cmdline-hidden qr_next_confined "$DEMO_MODE" "$SH/cp"
+		t_run kexec-load-again qr_kexec_load || return
+		t_info reload-ms "$(($(uptime_ms) - t1))"
+	fi
 	t_info image "$(du -k "$SH/cp/image" | cut -f1) KiB image, $(du -k "$SH/cp/pages" | cut -f1) KiB pages"
 	t_info state "pid $P frozen: $(sed -n 's/^State:\t//p' "/proc/$P/status")"
 	t_run shelter-umount quickreboot shelter umount

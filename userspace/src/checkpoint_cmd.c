@@ -198,7 +198,7 @@ static int capture_all(const char *dir, int fd, int n,
 		       (unsigned long long)zc->kept, (unsigned long long)zc->copied,
 		       (unsigned long long)zc->copied_place);
 	if (zc && zc->hidden.n)
-		printf("zero copy: %llu of the pages kept are in the first memory block: the New kernel must not use its pageblocks %s/%s (quickreboot cmdline --hide-from %s)\n",
+		printf("zero copy: %llu of the pages kept are in the first memory block: the New kernel must not use their pageblocks, listed in %s/%s (quickreboot cmdline --hide-from %s)\n",
 		       (unsigned long long)zc->kept_first, dir,
 		       QR_FIRST_BLOCK_FILE, dir);
 	rc = 0;
@@ -324,7 +324,7 @@ int cmd_checkpoint(int argc, char **argv)
 	/* Before any page is pinned. Pages it cannot move are copied: its
 	 * failure is not the checkpoint's. */
 	if (ready && zero_copy && !qr_test_fail("evacuate"))
-		qr_zc_evacuate(fd, &m);
+		qr_zc_evacuate(fd, &m, zc.keep_first_block);
 	if (ready && !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
 				  clocks))
 		rc = QR_EXIT_OK;

@@ -11,7 +11,7 @@
 
 #define PAGE 4096ull
 
-int qr_zc_evacuate(int fd, const struct qr_memview *m)
+int qr_zc_evacuate(int fd, const struct qr_memview *m, bool keep_first_block)
 {
 	struct pfncheck_range r[PFNCHECK_MAX_RANGES];
 	struct pfncheck_evacuate a = { .ranges = (uintptr_t)r };
@@ -42,8 +42,9 @@ int qr_zc_evacuate(int fd, const struct qr_memview *m)
 	       (unsigned long long)a.nr_found,
 	       (unsigned long long)(a.elapsed_ns / 1000000));
 	if (left)
-		printf(" (%llu left, in %u pageblocks with pages that cannot move: copied)",
-		       (unsigned long long)left, a.nr_busy);
+		printf(" (%llu left, in %u pageblocks with pages that cannot move: %s)",
+		       (unsigned long long)left, a.nr_busy,
+		       keep_first_block ? "kept there" : "copied");
 	printf("\n");
 	return 0;
 }

@@ -11,6 +11,7 @@ downtime_phases() {
 	ms() { [ -z "$1" ] || [ -z "$2" ] || awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 	echo "checkpoint $(info checkpoint-ms)"
 	echo "to-kexec $(ms "$(stamp 'INFO checkpoint-ms')" "$(stamp 'QRT 0 KEXEC')")"
+	echo "reload $(info reload-ms)"
 	echo "kexec-to-init $(ms "$(stamp 'QRT 0 KEXEC')" "$(stamp 'QRT 1 INIT')")"
 	echo "shelter $(info shelter-ms)"
 	echo "restore $(info restore-ms)"
@@ -24,6 +25,7 @@ downtime_label() {
 	case $1 in
 	checkpoint) echo "freeze + capture + write the image" ;;
 	to-kexec) echo "unmount, sync, into kexec (host)" ;;
+	reload) echo "of which: load the New kernel again, first-block pageblocks hidden" ;;
 	kexec-to-init) echo "kexec -e to the New kernel's init (host)" ;;
 	shelter) echo "load and mount the shelter" ;;
 	restore) echo "restore" ;;

@@ -5,10 +5,11 @@
  * DIR/info: "pid=P sum=S addr=A pages=N" from the start. Requests, each a
  * file that appears in DIR and that it removes once answered:
  *   dump    writes DIR/frames-before: the frame of each page (pagemap, root)
- *   verify  writes DIR/result: "pid=P sum=S counter=C same=N moved=N low=N
- *           absent=N": pages whose frame is the same as in frames-before,
- *           moved, and those whose frame was in the first memory block
- *           (below FROM, 128 MiB: copied there, not kept), or not present
+ *   verify  writes DIR/result: "pid=P sum=S counter=C same=N first=N
+ *           moved=N low=N absent=N": pages whose frame is the same as in
+ *           frames-before (first: of them, in the first memory block, below
+ *           128 MiB), moved, moved from the first memory block (copied
+ *           there, not kept), or not present
  *   fork    forks a child that writes every other page and checks that it
  *           sees its own writes and the parent's data elsewhere; the parent
  *           then checks its data is untouched: DIR/forked "child=OK|BAD
@@ -127,7 +128,7 @@ static int dump_from_outside(void)
 static void verify(uint64_t counter)
 {
 	uint64_t *now = calloc(pages, 8), *before = calloc(pages, 8);
-	size_t same = 0, moved = 0, low = 0, absent = 0;
+	size_t same = 0, first = 0, moved = 0, low = 0, absent = 0;
 	char p[300];
 	FILE *in, *o;
 
@@ -140,19 +141,21 @@ static void verify(uint64_t counter)
 	}
 	frames(now);
 	for (size_t i = 0; i < pages; i++) {
-		if (!now[i])
+		if (!now[i]) {
 			absent++;
-		else if (before[i] && before[i] < LOW_PFN)
-			low++;
-		else if (now[i] == before[i])
+		} else if (now[i] == before[i]) {
 			same++;
-		else
+			first += now[i] < LOW_PFN;
+		} else if (before[i] && before[i] < LOW_PFN) {
+			low++;
+		} else {
 			moved++;
+		}
 	}
 	o = out("result.tmp");
-	fprintf(o, "pid=%d sum=%llu counter=%llu same=%zu moved=%zu low=%zu absent=%zu\n",
+	fprintf(o, "pid=%d sum=%llu counter=%llu same=%zu first=%zu moved=%zu low=%zu absent=%zu\n",
 		getpid(), (unsigned long long)checksum(), (unsigned long long)counter,
-		same, moved, low, absent);
+		same, first, moved, low, absent);
 	fclose(o);
 	snprintf(p, sizeof(p), "%s/result.tmp", dir);
 	{

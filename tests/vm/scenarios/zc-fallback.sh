@@ -1,7 +1,10 @@
 # The restore module's copy fallback (force_copy=1, what it does itself
 # where it cannot adopt frames, e.g. under IBT): the same zero-copy
 # checkpoint is restored by copying each frame into a fresh page; the
-# process comes back intact, in new frames.
+# process comes back intact, in new frames. The evacuation is made to fail
+# (QUICKREBOOT_TEST_FAIL=evacuate), so that thousands of its frames are
+# in holes of the New kernel's first memory block, which has no direct
+# mapping for them in copy mode: the module reads them through memremap().
 QR_MEM=2048
 QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_DISK=64
@@ -9,6 +12,7 @@ QR_HOP_TIMEOUT=900
 
 old() {
 	zc_start 64 || return
+	export QUICKREBOOT_TEST_FAIL=evacuate
 	zc_checkpoint
 }
 
@@ -23,6 +27,8 @@ new() {
 	t_info result "$(cat "$ZC_DIR/result")"
 	t_eq checksum-equal "$(qr_kv sum "$ZC_DIR/info")" "$(qr_kv sum "$ZC_DIR/result")"
 	t_run pages-copied test "$(qr_kv moved "$ZC_DIR/result")" -gt 0
+	t_run first-block-frames-copied test "$(qr_kv low "$ZC_DIR/result")" -gt 1000
+	t_run hole-frames-held test "$(cat /sys/module/restore/status/hole_frames)" -gt 1000
 	kill -9 "$_p"
 	quickreboot shelter umount
 }

@@ -1,0 +1,69 @@
+# Pages kept in the first memory block, where every kernel runs. The
+# evacuation is made to fail (QUICKREBOOT_TEST_FAIL=evacuate), so every
+# page the Old kernel put in the first 128 MiB stays there: thousands, not
+# the handful a real run leaves (zc-basic). checkpoint --keep-first-block
+# keeps them all, and their 2 MiB pageblocks are hidden from the New
+# kernel (memmap=2M$ADDR in its hidden list); its restore module holds
+# those frames in the holes and gives them a direct mapping. Two hops, the
+# second keeping the pages again in the holes of the first New kernel. At
+# each: same PID and data, every page in its frame, none copied. At the
+# end, fork and copy-on-write (the kernel copies adopted pages of the holes
+# through the direct map), and the exit frees the memory.
+QR_MEM=2048
+# Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
+QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_HOPS=2
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+QR_PAIRS=cross
+
+MIB=64
+
+fb_checkpoint() {
+	export QUICKREBOOT_TEST_FAIL=evacuate
+	zc_checkpoint
+	_rc=$?
+	unset QUICKREBOOT_TEST_FAIL
+	[ "$_rc" = 0 ] || return
+	t_run evacuation-failed grep -q 'failure injected at evacuate' /tmp/checkpoint.out
+	t_eq none-copied-for-place 0 \
+		"$(sed -n 's/.*copied (\([0-9]*\) of them for where.*/\1/p' /tmp/checkpoint.out)"
+	t_info kept-in-first-block "$(zc_kept_first /tmp/checkpoint.out)"
+	t_run many-kept-in-first-block test "$(zc_kept_first /tmp/checkpoint.out)" -gt 1000
+	zc_first_block_hidden
+}
+
+fb_verify() {
+	zc_restore
+	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
+	t_run first-block-hidden-here qr_hides_first_block \
+		"$ZC_DIR/first-block-hidden" "$(cat /proc/cmdline)"
+	zc_verify || return
+	t_eq every-page-same-frame $((MIB * 256)) "$(qr_kv same "$ZC_DIR/result")"
+	t_run many-in-first-block test "$(qr_kv first "$ZC_DIR/result")" -gt 1000
+	t_eq hole-frames-held "$(zc_kept_first "$ZC_DIR/checkpoint.out")" \
+		"$(cat /sys/module/restore/status/hole_frames)"
+}
+
+hop() {
+	case $1 in
+	0)
+		zc_start "$MIB" && fb_checkpoint
+		;;
+	1)
+		fb_verify && fb_checkpoint
+		;;
+	*)
+		fb_verify || return
+		P=$(cat "$ZC_DIR/pid")
+		touch "$ZC_DIR/fork"
+		t_run fork-answered zc_answered forked || return
+		t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"
+		free_before=$(memfree)
+		kill -9 "$P"
+		t_run exited qr_wait 30 sh -c "! test -e /proc/$P"
+		t_run exit-frees-memory qr_wait 20 freed "$free_before"
+		quickreboot shelter umount
+		;;
+	esac
+}
