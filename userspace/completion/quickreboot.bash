@@ -28,7 +28,7 @@ _quickreboot()
 		COMPREPLY=($(compgen -f -- "${cur:-/dev/shelter}"))
 		return
 		;;
-	--dir)
+	--dir | --hide-from)
 		_filedir -d
 		return
 		;;
@@ -49,11 +49,11 @@ _quickreboot()
 		return
 		;;
 	version) opts="--help" ;;
-	cmdline) opts="--cmdline --append --iomem --help" ;;
+	cmdline) opts="--cmdline --append --iomem --mode --release --hide-from --kexec-options --help" ;;
 	setup) opts="--shelter --dry-run --file --no-update-grub --iomem --cmdline --help" ;;
 	status) opts="--json --root --help" ;;
 	check) opts="--help" ;;
-	checkpoint) opts="--dir --help" ;;
+	checkpoint) opts="--dir --mode --keep-first-block --help" ;;
 	reboot) opts="--kernel --initrd --append --mode --no-kexec-digest --unit --help" ;;
 	restore) opts="--dir --boot --help" ;;
 	shelter)
