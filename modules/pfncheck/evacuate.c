@@ -36,29 +36,10 @@ struct pf_ev {
 	struct pfncheck_range *ranges;
 	u32 nr_ranges;
 	unsigned long *pfns;	/* frames of process pages in the ranges */
-	size_t nr_pfns, cap_pfns;
+	u64 nr_pfns, cap_pfns;
 	struct pfncheck_range *held;	/* frames taken */
-	size_t nr_held, cap_held;
+	u64 nr_held, cap_held;
 };
-
-/* Room for one more element of @size bytes in *@arr. */
-static int pf_ev_grow(void **arr, size_t nr, size_t *cap, size_t size)
-{
-	size_t want = max_t(size_t, 256, *cap * 2);
-	void *n;
-
-	if (nr < *cap)
-		return 0;
-	n = kvmalloc_array(want, size, GFP_KERNEL);
-	if (!n)
-		return -ENOMEM;
-	if (nr)
-		memcpy(n, *arr, nr * size);
-	kvfree(*arr);
-	*arr = n;
-	*cap = want;
-	return 0;
-}
 
 static bool pf_ev_in_ranges(const struct pf_ev *ev, unsigned long pfn)
 {
@@ -95,8 +76,8 @@ static int pf_ev_pages(unsigned long addr, struct page **pages, long n,
 		unsigned long pfn = page_to_pfn(pages[i]);
 
 		if (PageAnon(pages[i]) && pf_ev_in_ranges(ev, pfn)) {
-			ret = pf_ev_grow((void **)&ev->pfns, ev->nr_pfns,
-					 &ev->cap_pfns, sizeof(*ev->pfns));
+			ret = pf_grow((void **)&ev->pfns, ev->nr_pfns,
+				      &ev->cap_pfns, 1, sizeof(*ev->pfns));
 			if (!ret)
 				ev->pfns[ev->nr_pfns++] = pfn;
 		}
@@ -190,8 +171,8 @@ static int pf_ev_take(struct pf_ev *ev, unsigned long start,
 	if (!pf_ev_block_usable(pageblock_start_pfn(start)))
 		return 0;
 	/* Room first: frames taken must never be lost track of. */
-	ret = pf_ev_grow((void **)&ev->held, ev->nr_held, &ev->cap_held,
-			 sizeof(*ev->held));
+	ret = pf_grow((void **)&ev->held, ev->nr_held, &ev->cap_held, 1,
+		      sizeof(*ev->held));
 	if (ret)
 		return ret;
 	ret = alloc_contig_range(start, end, MIGRATE_MOVABLE,

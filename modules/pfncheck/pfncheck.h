@@ -108,6 +108,9 @@ struct pf_walk {
 int pf_walk_proc(struct pf_proc *p, const struct pf_walk *w);
 void pf_walk_put(struct page **pages, long n, u32 how);
 
+/* Makes room for @more entries in an array of @size-byte elements. */
+int pf_grow(void **arr, u64 nr, u64 *cap, u64 more, size_t size);
+
 int pf_pfnmap(struct pfncheck_pfnmap *arg);
 void pf_map_release(struct pf_proc *p);
 long pf_nr_refs(void);

@@ -48,25 +48,6 @@ void pf_map_release(struct pf_proc *p)
 	}
 }
 
-/* Makes room for @more entries in an array of @size-byte elements. */
-static int pf_grow(void **arr, u64 nr, u64 *cap, u64 more, size_t size)
-{
-	u64 want = max3(nr + more, *cap * 2, 256ULL);
-	void *n;
-
-	if (nr + more <= *cap)
-		return 0;
-	n = kvmalloc_array(want, size, GFP_KERNEL);
-	if (!n)
-		return -ENOMEM;
-	if (nr)
-		memcpy(n, *arr, nr * size);
-	kvfree(*arr);
-	*arr = n;
-	*cap = want;
-	return 0;
-}
-
 static int pf_grow_pages(struct pf_map *m, u64 more)
 {
 	u64 cap = m->cap_pages;
