@@ -47,13 +47,19 @@ TEST(said_handback_no_frames)
 	CHECK_STR(handback(&h), "hand-back: 1536 MiB in 7 ms; next boot area 256M@0x10000000");
 }
 
-TEST(said_restore_zero_copy)
+/* A zero-copy restore after a hand-back, as the tests' starting point. */
+static struct qr_restore_said zero_copy(void)
 {
-	struct qr_restore_said r = {
+	return (struct qr_restore_said){
 		.handback_ns = 40000000, .processes_ns = 812000000,
 		.adopt_mode = QR_MODE_ZERO_COPY, .adopt_ns = 246000000,
 		.fill_ns = 3000000, .huge = 31,
 	};
+}
+
+TEST(said_restore_zero_copy)
+{
+	struct qr_restore_said r = zero_copy();
 
 	CHECK_STR(restore(&r), "restore: hand-back 40 ms, processes 812 ms (adopt 246 ms, zero copy, 31 huge pages, read pages 3 ms)");
 	r.huge = -1;
@@ -63,49 +69,34 @@ TEST(said_restore_zero_copy)
 	CHECK_STR(restore(&r), "restore: hand-back 40 ms, processes 812 ms (adopt 0 ms, zero copy, read pages 3 ms)");
 }
 
+/* The module copied the frames: no huge pages to speak of. */
 TEST(said_restore_copy_mode_adoption)
 {
-	struct qr_restore_said r = {
-		.handback_ns = 40000000, .processes_ns = 900000000,
-		.adopt_mode = QR_MODE_COPY, .adopt_ns = 500000000,
-		.fill_ns = 3000000, .huge = 7,
-	};
+	struct qr_restore_said r = zero_copy();
 
-	CHECK_STR(restore(&r), "restore: hand-back 40 ms, processes 900 ms (adopt 500 ms, copy mode, read pages 3 ms)");
+	r.adopt_mode = QR_MODE_COPY;
+	CHECK_STR(restore(&r), "restore: hand-back 40 ms, processes 812 ms (adopt 246 ms, copy mode, read pages 3 ms)");
 }
 
 /* Nothing adopted: no adopt time, no mode. */
 TEST(said_restore_nothing_adopted)
 {
-	struct qr_restore_said r = {
-		.handback_ns = 40000000, .processes_ns = 600000000,
-		.fill_ns = 450000000, .huge = -1,
-	};
+	struct qr_restore_said r = zero_copy();
 
-	CHECK_STR(restore(&r), "restore: hand-back 40 ms, processes 600 ms (read pages 450 ms)");
+	r.adopt_mode = 0;
+	r.adopt_ns = 0;
+	CHECK_STR(restore(&r), "restore: hand-back 40 ms, processes 812 ms (read pages 3 ms)");
 	r.handback_ns = 0;
-	CHECK_STR(restore(&r), "restore: hand-back 0 ms, processes 600 ms (read pages 450 ms)");
-}
-
-/* A kernel not confined to a boot area hands nothing back. */
-TEST(said_restore_no_handback)
-{
-	struct qr_restore_said r = {
-		.handback_ns = UINT64_MAX, .processes_ns = 600000000,
-		.fill_ns = 450000000, .huge = -1,
-	};
-
-	CHECK_STR(restore(&r), "restore: processes 600 ms (read pages 450 ms)");
+	CHECK_STR(restore(&r), "restore: hand-back 0 ms, processes 812 ms (read pages 3 ms)");
+	/* A kernel not confined to a boot area hands nothing back. */
+	r.handback_ns = UINT64_MAX;
+	CHECK_STR(restore(&r), "restore: processes 812 ms (read pages 3 ms)");
 }
 
 /* A short buffer gets the line's beginning, terminated. */
 TEST(said_truncated)
 {
-	struct qr_restore_said r = {
-		.handback_ns = 40000000, .processes_ns = 812000000,
-		.adopt_mode = QR_MODE_ZERO_COPY, .adopt_ns = 246000000,
-		.fill_ns = 3000000, .huge = 31,
-	};
+	struct qr_restore_said r = zero_copy();
 	char line[24];
 
 	qr_said_restore(line, sizeof(line), &r);
