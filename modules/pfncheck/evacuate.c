@@ -23,47 +23,23 @@
 #include <linux/mmzone.h>
 #include <linux/page-flags.h>
 #include <linux/pageblock-flags.h>
-#include <linux/sched/mm.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
 
-#include "qr_compat.h"
 #include "pfncheck.h"
 
 #define PF_EV_ROUNDS	4	/* passes at most */
-#define PF_EV_BATCH	512	/* pages per GUP call: one page table */
 #define PF_EV_NAMED	4	/* pageblocks left that the log explains */
 
 struct pf_ev {
 	struct pfncheck_range *ranges;
 	u32 nr_ranges;
 	unsigned long *pfns;	/* frames of process pages in the ranges */
-	size_t nr_pfns, cap_pfns;
+	u64 nr_pfns, cap_pfns;
 	struct pfncheck_range *held;	/* frames taken */
-	size_t nr_held, cap_held;
-	struct page **batch;
+	u64 nr_held, cap_held;
 };
-
-/* Room for one more element of @size bytes in *@arr. */
-static int pf_ev_grow(void **arr, size_t nr, size_t *cap, size_t size)
-{
-	size_t want = max_t(size_t, 256, *cap * 2);
-	void *n;
-
-	if (nr < *cap)
-		return 0;
-	n = kvmalloc_array(want, size, GFP_KERNEL);
-	if (!n)
-		return -ENOMEM;
-	if (nr)
-		memcpy(n, *arr, nr * size);
-	kvfree(*arr);
-	*arr = n;
-	*cap = want;
-	return 0;
-}
 
 static bool pf_ev_in_ranges(const struct pf_ev *ev, unsigned long pfn)
 {
@@ -82,82 +58,47 @@ static bool pf_ev_in_ranges(const struct pf_ev *ev, unsigned long pfn)
 	return false;
 }
 
-/* The anonymous pages of one VMA that are present and in the ranges. */
-static int pf_ev_collect_vma(struct pf_ev *ev, struct mm_struct *mm,
-			     struct vm_area_struct *vma)
+/* Anonymous pages are in private VMAs of struct pages only. */
+static int pf_ev_vma(struct vm_area_struct *vma, void *arg)
 {
-	const unsigned int gup = FOLL_NOFAULT | FOLL_FORCE;
-	unsigned long addr = vma->vm_start, end = vma->vm_end, next;
+	return !(vma->vm_flags & (VM_IO | VM_PFNMAP | VM_SHARED));
+}
+
+/* Collects the frames of the anonymous pages in the ranges. */
+static int pf_ev_pages(unsigned long addr, struct page **pages, long n,
+		       u32 how, void *arg)
+{
+	struct pf_ev *ev = arg;
 	int ret = 0;
-	long got, i;
+	long i;
 
-	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_SHARED))
-		return 0;
-	while (addr < end) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		next = pf_skip_empty(mm, addr, end);
-		if (next > addr) {
-			addr = next;
-			continue;
-		}
-		next = pmd_addr_end(addr, end);
-		got = qr_get_user_pages_remote(mm, addr,
-					       (next - addr) >> PAGE_SHIFT,
-					       gup, ev->batch);
-		if (got < 0 && got != -EFAULT)
-			return got;
-		if (got <= 0) {		/* absent */
-			addr += PAGE_SIZE;
-			continue;
-		}
-		for (i = 0; i < got; i++) {
-			struct page *page = ev->batch[i];
-			unsigned long pfn = page_to_pfn(page);
+	for (i = 0; i < n && !ret; i++) {
+		unsigned long pfn = page_to_pfn(pages[i]);
 
-			if (!ret && PageAnon(page) && pf_ev_in_ranges(ev, pfn)) {
-				ret = pf_ev_grow((void **)&ev->pfns, ev->nr_pfns,
-						 &ev->cap_pfns, sizeof(*ev->pfns));
-				if (!ret)
-					ev->pfns[ev->nr_pfns++] = pfn;
-			}
-			put_page(page);
+		if (PageAnon(pages[i]) && pf_ev_in_ranges(ev, pfn)) {
+			ret = pf_grow((void **)&ev->pfns, ev->nr_pfns,
+				      &ev->cap_pfns, 1, sizeof(*ev->pfns));
+			if (!ret)
+				ev->pfns[ev->nr_pfns++] = pfn;
 		}
-		if (ret)
-			return ret;
-		addr += got << PAGE_SHIFT;
 	}
-	return 0;
+	pf_walk_put(pages, n, how);
+	return ret;
 }
 
 static int pf_ev_collect_proc(struct pf_proc *p, void *arg)
 {
-	struct pf_ev *ev = arg;
-	struct vm_area_struct *vma;
-	struct mm_struct *mm;
-	int ret = 0;
+	const struct pf_walk w = {
+		.vma = pf_ev_vma,
+		.pages = pf_ev_pages,
+		.arg = arg,
+	};
+	int ret;
 
 	if (p->map)		/* its pages are pinned: they cannot move */
 		return 0;
-	mm = pf_proc_mm(p);
-	if (!mm)
-		return 0;
-	if (mmap_read_lock_killable(mm)) {
-		mmput(mm);
-		return -EINTR;
-	}
-	{
-		VMA_ITERATOR(vmi, mm, 0);
-
-		for_each_vma(vmi, vma) {
-			ret = pf_ev_collect_vma(ev, mm, vma);
-			if (ret)
-				break;
-		}
-	}
-	mmap_read_unlock(mm);
-	mmput(mm);
-	return ret;
+	ret = pf_walk_proc(p, &w);
+	return ret == -ESRCH ? 0 : ret;		/* no mm: nothing to move */
 }
 
 static int pf_ev_cmp(const void *a, const void *b)
@@ -230,8 +171,8 @@ static int pf_ev_take(struct pf_ev *ev, unsigned long start,
 	if (!pf_ev_block_usable(pageblock_start_pfn(start)))
 		return 0;
 	/* Room first: frames taken must never be lost track of. */
-	ret = pf_ev_grow((void **)&ev->held, ev->nr_held, &ev->cap_held,
-			 sizeof(*ev->held));
+	ret = pf_grow((void **)&ev->held, ev->nr_held, &ev->cap_held, 1,
+		      sizeof(*ev->held));
 	if (ret)
 		return ret;
 	ret = alloc_contig_range(start, end, MIGRATE_MOVABLE,
@@ -378,7 +319,6 @@ static void pf_ev_free(struct pf_ev *ev)
 	kfree(ev->ranges);
 	kvfree(ev->pfns);
 	kvfree(ev->held);
-	kfree(ev->batch);
 }
 
 int pf_evacuate(struct pfncheck_evacuate *arg)
@@ -391,11 +331,6 @@ int pf_evacuate(struct pfncheck_evacuate *arg)
 	ret = pf_ev_ranges(&ev, arg);
 	if (ret)
 		goto out;
-	ev.batch = kmalloc_array(PF_EV_BATCH, sizeof(*ev.batch), GFP_KERNEL);
-	if (!ev.batch) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	arg->nr_emptied = 0;
 	arg->nr_free = 0;
 	arg->rounds = 0;

@@ -5,6 +5,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -87,12 +88,32 @@ int pf_regset(struct pfncheck_regset *arg);
 
 int pf_sigstate(struct pfncheck_sigstate *arg);
 
+/*
+ * A walk over the present pages of a frozen process (page_walk.c). @vma
+ * says for each VMA whether its pages are walked (> 0) or not (0), or
+ * stops the walk (< 0). @pages is given present pages from @addr on,
+ * referenced as @how says (PFNCHECK_PAGE_PINNED, or PFNCHECK_PAGE_HELD for
+ * a plain reference); it keeps or puts the references, also when it fails,
+ * and non-zero stops the walk. With @pin, pages that cannot be pinned
+ * without a fault (shared copy-on-write) are given held.
+ */
+struct pf_walk {
+	bool pin;
+	int (*vma)(struct vm_area_struct *vma, void *arg);
+	int (*pages)(unsigned long addr, struct page **pages, long n, u32 how,
+		     void *arg);
+	void *arg;
+};
+
+int pf_walk_proc(struct pf_proc *p, const struct pf_walk *w);
+void pf_walk_put(struct page **pages, long n, u32 how);
+
+/* Makes room for @more entries in an array of @size-byte elements. */
+int pf_grow(void **arr, u64 nr, u64 *cap, u64 more, size_t size);
+
 int pf_pfnmap(struct pfncheck_pfnmap *arg);
 void pf_map_release(struct pf_proc *p);
 long pf_nr_refs(void);
-struct mm_struct *pf_proc_mm(struct pf_proc *p);
-unsigned long pf_skip_empty(struct mm_struct *mm, unsigned long addr,
-			    unsigned long end);
 
 int pf_evacuate(struct pfncheck_evacuate *arg);
 

@@ -11,15 +11,10 @@
 #include <linux/errno.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
-#include <linux/pgtable.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "qr_compat.h"
 #include "pfncheck.h"
-
-#define PF_BATCH	512	/* pages per GUP call: one page table */
 
 static atomic_long_t pf_refs = ATOMIC_LONG_INIT(0);
 
@@ -53,25 +48,6 @@ void pf_map_release(struct pf_proc *p)
 	}
 }
 
-/* Makes room for @more entries in an array of @size-byte elements. */
-static int pf_grow(void **arr, u64 nr, u64 *cap, u64 more, size_t size)
-{
-	u64 want = max3(nr + more, *cap * 2, 256ULL);
-	void *n;
-
-	if (nr + more <= *cap)
-		return 0;
-	n = kvmalloc_array(want, size, GFP_KERNEL);
-	if (!n)
-		return -ENOMEM;
-	if (nr)
-		memcpy(n, *arr, nr * size);
-	kvfree(*arr);
-	*arr = n;
-	*cap = want;
-	return 0;
-}
-
 static int pf_grow_pages(struct pf_map *m, u64 more)
 {
 	u64 cap = m->cap_pages;
@@ -90,41 +66,6 @@ static int pf_grow_pages(struct pf_map *m, u64 more)
 	}
 	m->cap_pages = cap;
 	return 0;
-}
-
-/*
- * If the page tables hold nothing at @addr, the end of the empty range
- * (at most @end); otherwise @addr. Only the upper levels are read: under
- * mmap_lock they are not freed, and GUP reads them the same way. This only
- * spares GUP calls on holes; GUP itself decides what is present.
- */
-unsigned long pf_skip_empty(struct mm_struct *mm, unsigned long addr,
-			    unsigned long end)
-{
-	pgd_t *pgd = pgd_offset(mm, addr);
-	p4d_t *p4d;
-	pud_t *pud, pudv;
-	pmd_t *pmd;
-
-	if (pgd_none(READ_ONCE(*pgd)))
-		return pgd_addr_end(addr, end);
-	if (pgd_bad(READ_ONCE(*pgd)))
-		return addr;
-	p4d = p4d_offset(pgd, addr);
-	if (p4d_none(READ_ONCE(*p4d)))
-		return p4d_addr_end(addr, end);
-	if (p4d_bad(READ_ONCE(*p4d)))
-		return addr;
-	pud = pud_offset(p4d, addr);
-	pudv = READ_ONCE(*pud);
-	if (pud_none(pudv))
-		return pud_addr_end(addr, end);
-	if (!pud_present(pudv) || pud_bad(pudv))	/* e.g. a huge page */
-		return addr;
-	pmd = pmd_offset(pud, addr);
-	if (pmd_none(READ_ONCE(*pmd)))
-		return pmd_addr_end(addr, end);
-	return addr;
 }
 
 static int pf_record_pages(struct pf_map *m, unsigned long addr,
@@ -160,19 +101,6 @@ static int pf_record_pages(struct pf_map *m, unsigned long addr,
 	return 0;
 }
 
-/* Drops what GUP returned when it cannot be recorded. */
-static void pf_drop(struct page **batch, long n, u32 how)
-{
-	long i;
-
-	for (i = 0; i < n; i++) {
-		if (how & PFNCHECK_PAGE_PINNED)
-			unpin_user_page(batch[i]);
-		else
-			put_page(batch[i]);
-	}
-}
-
 static u32 pf_vma_flags(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	unsigned long f = vma->vm_flags;
@@ -200,15 +128,12 @@ static u32 pf_vma_flags(struct mm_struct *mm, struct vm_area_struct *vma)
 	return flags;
 }
 
-static int pf_map_vma(struct pf_map *m, struct mm_struct *mm,
-		      struct vm_area_struct *vma, struct page **batch)
+/* Records @vma; its pages are walked unless it maps no pages (IO, PFN). */
+static int pf_map_vma(struct vm_area_struct *vma, void *arg)
 {
-	/* FOLL_FORCE: also pages present in PROT_NONE (but readable) VMAs. */
-	const unsigned int gup = FOLL_NOFAULT | FOLL_FORCE;
-	unsigned long addr = vma->vm_start, end = vma->vm_end, next;
+	struct pf_map *m = arg;
 	struct pfncheck_vma *v;
 	u64 cap = m->cap_vmas;
-	long got;
 	int ret;
 
 	ret = pf_grow((void **)&m->vmas, m->nr_vmas, &cap, 1, sizeof(*v));
@@ -221,110 +146,45 @@ static int pf_map_vma(struct pf_map *m, struct mm_struct *mm,
 	v->end = vma->vm_end;
 	v->pgoff = vma->vm_pgoff;
 	v->vm_flags = vma->vm_flags;
-	v->flags = pf_vma_flags(mm, vma);
+	v->flags = pf_vma_flags(vma->vm_mm, vma);
 	v->first_page = m->nr_pages;
-	if (v->flags & PFNCHECK_VMA_SPECIAL)
-		return 0;
-
-	while (addr < end) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		next = pf_skip_empty(mm, addr, end);
-		if (next > addr) {
-			addr = next;
-			continue;
-		}
-		next = pmd_addr_end(addr, end);
-		got = qr_pin_user_pages_remote(mm, addr,
-					       (next - addr) >> PAGE_SHIFT,
-					       gup, batch);
-		if (got > 0) {
-			ret = pf_record_pages(m, addr, batch, got,
-					      PFNCHECK_PAGE_PINNED);
-			if (ret) {
-				pf_drop(batch, got, PFNCHECK_PAGE_PINNED);
-				return ret;
-			}
-			addr += got << PAGE_SHIFT;
-			continue;
-		}
-		if (got < 0 && got != -EFAULT)
-			return got;
-		/*
-		 * Not pinnable without a fault: absent, or an anonymous page
-		 * shared copy-on-write (the kernel pins only exclusive ones, and
-		 * would copy it). A plain reference tells the two apart.
-		 */
-		got = qr_get_user_pages_remote(mm, addr, 1, gup, batch);
-		if (got == 1) {
-			ret = pf_record_pages(m, addr, batch, 1,
-					      PFNCHECK_PAGE_HELD);
-			if (ret) {
-				pf_drop(batch, 1, PFNCHECK_PAGE_HELD);
-				return ret;
-			}
-		} else if (got < 0 && got != -EFAULT) {
-			return got;
-		}
-		addr += PAGE_SIZE;
-	}
-	v->nr_pages = m->nr_pages - v->first_page;
-	return 0;
+	return !(v->flags & PFNCHECK_VMA_SPECIAL);
 }
 
-struct mm_struct *pf_proc_mm(struct pf_proc *p)
+/* Records pages of the last VMA recorded. */
+static int pf_map_pages(unsigned long addr, struct page **pages, long n,
+			u32 how, void *arg)
 {
-	struct mm_struct *mm = NULL;
-	struct pf_thread *t;
+	struct pf_map *m = arg;
+	int ret;
 
-	list_for_each_entry(t, &p->threads, node) {
-		if (t->state != PF_PARKED)
-			continue;
-		mm = get_task_mm(t->task);
-		if (mm)
-			break;
+	ret = pf_record_pages(m, addr, pages, n, how);
+	if (ret) {
+		pf_walk_put(pages, n, how);
+		return ret;
 	}
-	return mm;
+	m->vmas[m->nr_vmas - 1].nr_pages += n;
+	return 0;
 }
 
 static int pf_map_build(struct pf_proc *p)
 {
-	struct vm_area_struct *vma;
-	struct mm_struct *mm;
-	struct page **batch;
+	struct pf_walk w = {
+		.pin = true,
+		.vma = pf_map_vma,
+		.pages = pf_map_pages,
+	};
 	struct pf_map *m;
 	u64 t0 = ktime_get_ns();
-	int ret = 0;
+	int ret;
 
-	mm = pf_proc_mm(p);
-	if (!mm)
-		return -ESRCH;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	batch = kmalloc_array(PF_BATCH, sizeof(*batch), GFP_KERNEL);
-	if (!m || !batch) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (mmap_read_lock_killable(mm)) {
-		ret = -EINTR;
-		goto out;
-	}
-	{
-		VMA_ITERATOR(vmi, mm, 0);
-
-		for_each_vma(vmi, vma) {
-			ret = pf_map_vma(m, mm, vma, batch);
-			if (ret)
-				break;
-		}
-	}
-	mmap_read_unlock(mm);
-out:
-	mmput(mm);
-	kfree(batch);
+	if (!m)
+		return -ENOMEM;
+	w.arg = m;
+	ret = pf_walk_proc(p, &w);
 	if (ret) {
-		if (m)
-			pf_map_free(m);
+		pf_map_free(m);
 		pr_warn("pfnmap %d: failed (%d); nothing pinned\n", p->nr, ret);
 		return ret;
 	}

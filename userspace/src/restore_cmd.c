@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "readfile.h"
 #include "restore.h"
 #include "restore_handback.h"
+#include "restore_said.h"
 #include "restore_tree.h"
 #include "restorer.h"
 
@@ -113,24 +115,24 @@ static int report(const struct qr_restore_ctx *c, size_t i,
 	return -1;
 }
 
-/* ", N huge pages": the THPs zero copy kept huge, from the restore module's
- * status; "" if it does not say (a module without the counter). */
-static const char *huge_pages(void)
+/* The THPs zero copy kept huge, from the restore module's status; -1 if
+ * it does not say (a module without the counter). */
+static int64_t huge_pages(void)
 {
-	static char text[48];
 	char *s = qr_read_file("/sys/module/restore/status/adopted_huge", 32);
 	char *end;
 	unsigned long long n;
+	int64_t huge = -1;
 
-	text[0] = 0;
 	if (s) {
 		errno = 0;
 		n = strtoull(s, &end, 10);
-		if (!errno && end != s && (*end == '\n' || !*end))
-			snprintf(text, sizeof(text), ", %llu huge pages", n);
+		if (!errno && end != s && (*end == '\n' || !*end) &&
+		    n <= INT64_MAX)
+			huge = (int64_t)n;
 	}
 	free(s);
-	return text;
+	return huge;
 }
 
 /* Roots first created here, each with its subtree; then every process
@@ -140,9 +142,12 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		       struct qr_handback *hb, pid_t *ok, size_t *nok)
 {
 	pid_t *roots = calloc(img->nprocs + img->nzombies + 1, sizeof(*roots));
-	uint64_t adopt = 0, fill = 0, t0 = now_ns();
+	struct qr_restore_said said = {
+		.handback_ns = hb->fd >= 0 ? hb->ns : UINT64_MAX,
+	};
+	uint64_t t0 = now_ns();
 	struct qr_restore_ctx c;
-	uint32_t mode = 0;
+	char line[QR_SAID_MAX];
 	int failed = 0, timens;
 
 	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
@@ -188,22 +193,19 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		}
 		if (i < img->nprocs)
 			ok[(*nok)++] = img->procs[i].p.pid;
-		adopt += t.adopt_ns;
-		fill += t.fill_ns;
+		said.adopt_ns += t.adopt_ns;
+		said.fill_ns += t.fill_ns;
 		if (t.adopt_mode)
-			mode = t.adopt_mode;
+			said.adopt_mode = t.adopt_mode;
 	}
 	qr_restore_ctx_free(&c);
 	free(roots);
 	if (img->nframes)
 		qr_handback_release(hb, NULL, 0);
-	printf("restore: hand-back %llu ms, processes %llu ms (adopt %llu ms%s%s, read pages %llu ms)\n",
-	       (unsigned long long)hb->ns / 1000000,
-	       (unsigned long long)(now_ns() - t0) / 1000000,
-	       (unsigned long long)adopt / 1000000,
-	       mode == QR_MODE_COPY ? ", copy mode" : mode ? ", zero copy" : "",
-	       mode == QR_MODE_ZERO_COPY ? huge_pages() : "",
-	       (unsigned long long)fill / 1000000);
+	said.processes_ns = now_ns() - t0;
+	said.huge = said.adopt_mode == QR_MODE_ZERO_COPY ? huge_pages() : -1;
+	qr_said_restore(line, sizeof(line), &said);
+	printf("%s\n", line);
 	return failed;
 }
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "memview.h"
 #include "module_open.h"
+#include "restore_said.h"
 
 #define RESTORE_MODULE "restore"
 
@@ -144,14 +145,15 @@ int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
 		close(hb->fd);
 		hb->fd = -1;
 	} else {
-		printf("hand-back: %" PRIu64 " MiB in %" PRIu64 " ms (%s); ",
-		       hb->added >> 20, hb->ns / 1000000,
-		       hb->mode == QR_MODE_ZERO_COPY ? "zero copy" : "copy mode");
-		if (has_next)
-			printf("next boot area %" PRIu64 "M@0x%" PRIx64 "\n",
-			       (next.end - next.start) >> 20, next.start);
-		else
-			printf("no next boot area\n");
+		struct qr_handback_said said = {
+			.added = hb->added, .ns = hb->ns, .mode = hb->mode,
+			.nframes = img ? img->nframes : 0,
+			.next = has_next ? &next : NULL,
+		};
+		char line[QR_SAID_MAX];
+
+		qr_said_handback(line, sizeof(line), &said);
+		printf("%s\n", line);
 	}
 out:
 	qr_spans_free(&hidden);

@@ -307,6 +307,9 @@ zc_keep_new() {
 	P=$(cat "$ZC_DIR/pid")
 	zc_restore
 	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
+	t_run frames-held-said grep -q \
+		'^hand-back: [0-9]* MiB in [0-9]* ms ([1-9][0-9]* frames held aside, zero copy); ' \
+		/tmp/restore.out
 	zc_verify || return
 	# Every page in the frame it had, those in the first block too.
 	t_eq every-page-same-frame $((MIB * 256)) "$(qr_kv same "$ZC_DIR/result")"

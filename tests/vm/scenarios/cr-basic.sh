@@ -50,6 +50,10 @@ hop() {
 		t_run shelter-load quickreboot shelter load
 		t_run shelter-mount quickreboot shelter mount
 		t_run restore quickreboot restore --dir "$SH/cp"
+		cp /tmp/.qr_out /tmp/restore.out
+		# Not confined, no frames: no hand-back, no adoption, no mode.
+		t_run said-what-happened grep -q \
+			'^restore: processes [0-9]* ms (read pages [0-9]* ms)$' /tmp/restore.out
 		t_eq same-pid cr-counter "$(cat "/proc/$P/comm" 2>/dev/null)"
 		t_run counter-advances qr_wait 60 sh -c "[ \$(wc -l <$D/progress) -gt $(cat "$D/at-checkpoint") ]"
 		t_run verify-written verify

@@ -50,6 +50,9 @@ new() {
 	before=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)
 	t_run handback-alone quickreboot restore --dir /run/no-image
 	qr_show_output handback /tmp/.qr_out
+	cp /tmp/.qr_out /tmp/handback.out
+	t_run handback-no-mode grep -q '^hand-back: [1-9][0-9]* MiB in [0-9]* ms; ' \
+		/tmp/handback.out
 	after=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)
 	t_info memtotal-kib "$before -> $after"
 	t_run ram-handed-back test $((after - before)) -ge $((900 * 1024))
