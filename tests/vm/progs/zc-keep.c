@@ -10,6 +10,8 @@
  *           frames-before (first: of them, in the first memory block, below
  *           128 MiB), moved, moved from the first memory block (copied
  *           there, not kept), or not present
+ *   pageout swaps the data out and back: DIR/paged "swapped=N first=N
+ *           sum=S" (page_out())
  *   fork    forks a child that writes every other page and checks that it
  *           sees its own writes and the parent's data elsewhere; the parent
  *           then checks its data is untouched: DIR/forked "child=OK|BAD
@@ -168,6 +170,37 @@ static void verify(uint64_t counter)
 	free(before);
 }
 
+/* Swaps the data out (MADV_PAGEOUT; a swap device is needed) and reads it
+ * back: DIR/paged "swapped=N first=N sum=S", the pages that went out, of
+ * them those that were in the first memory block, and the checksum after
+ * they came back. */
+static void page_out(void)
+{
+	uint64_t *before = calloc(pages, 8);
+	size_t swapped = 0, first = 0;
+	int pm;
+	FILE *o;
+
+	frames(before);
+	madvise(mem, pages * PAGE, MADV_PAGEOUT);
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	for (size_t i = 0; i < pages; i++) {
+		uint64_t v = 0;
+
+		pread(pm, &v, 8, ((uintptr_t)mem / PAGE + i) * 8);
+		if (v >> 62 & 1) {
+			swapped++;
+			first += before[i] && before[i] < LOW_PFN;
+		}
+	}
+	close(pm);
+	free(before);
+	o = out("paged");
+	fprintf(o, "swapped=%zu first=%zu sum=%llu\n", swapped, first,
+		(unsigned long long)checksum());
+	fclose(o);
+}
+
 static void fork_cow(void)
 {
 	uint64_t sum = checksum();
@@ -235,5 +268,7 @@ int main(int argc, char **argv)
 			verify(counter);
 		if (taken("fork"))
 			fork_cow();
+		if (taken("pageout"))
+			page_out();
 	}
 }

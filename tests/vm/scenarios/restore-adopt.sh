@@ -89,8 +89,10 @@ old() {
 refusals() {
 	rt bad-boot-area restore-test handback-bad boot-area 0x10000
 	logged bad-boot-area-logged "frame 0x10000 in memory this kernel runs in"
-	rt bad-boot-block restore-test handback-bad boot-area 0x60000
-	logged bad-boot-block-logged "frame 0x60000 in memory this kernel runs in"
+	# In the block of the 4 MiB hole, past the hole: System RAM. (A frame
+	# in the hole itself is held: zc-first-block.)
+	rt bad-boot-block restore-test handback-bad boot-area 0x60400
+	logged bad-boot-block-logged "frame 0x60400 in memory this kernel runs in"
 	rt bad-not-ram restore-test handback-bad not-ram 0x7fff0
 	logged bad-not-ram-logged "frame 0x7fff0 not RAM in the firmware map"
 	rt bad-twice restore-test handback-bad twice $FIRST

@@ -7,8 +7,9 @@
 # those frames in the holes and gives them a direct mapping. Two hops, the
 # second keeping the pages again in the holes of the first New kernel. At
 # each: same PID and data, every page in its frame, none copied. At the
-# end, fork and copy-on-write (the kernel copies adopted pages of the holes
-# through the direct map), and the exit frees the memory.
+# end, swap out to zram and back and fork with copy-on-write (the kernel
+# reads adopted pages of the holes through the direct map), and the exit
+# frees the memory.
 QR_MEM=2048
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
 QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
@@ -56,6 +57,17 @@ hop() {
 	*)
 		fb_verify || return
 		P=$(cat "$ZC_DIR/pid")
+		# Swapped out to zram and back: the kernel compresses the pages
+		# of the holes through the direct map too.
+		t_run zram modprobe zram || return
+		echo 96M >/sys/block/zram0/disksize
+		t_run swapon sh -c 'mkswap /dev/zram0 && swapon /dev/zram0' || return
+		touch "$ZC_DIR/pageout"
+		t_run pageout-answered zc_answered paged || return
+		t_info paged "$(cat "$ZC_DIR/paged")"
+		t_run first-block-swapped test "$(qr_kv first "$ZC_DIR/paged")" -gt 1000
+		t_eq swapped-back-same "$(qr_kv sum "$ZC_DIR/info")" "$(qr_kv sum "$ZC_DIR/paged")"
+		swapoff /dev/zram0
 		touch "$ZC_DIR/fork"
 		t_run fork-answered zc_answered forked || return
 		t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"
