@@ -324,6 +324,13 @@ zc_keep_new() {
 	thp=$(sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' "/proc/$P/smaps_rollup")
 	t_info anon-huge-kb "$thp"
 	t_run anon-huge-pages test "$thp" -ge $((huge * 2048))
+	zc_fork_and_exit
+}
+
+# zc_fork_and_exit: the kept process forks (copy-on-write checked), then
+# is killed, and its memory comes back.
+zc_fork_and_exit() {
+	P=$(cat "$ZC_DIR/pid")
 	touch "$ZC_DIR/fork"
 	t_run fork-answered zc_answered forked || return
 	t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"

@@ -56,7 +56,6 @@ hop() {
 		;;
 	*)
 		fb_verify || return
-		P=$(cat "$ZC_DIR/pid")
 		# Swapped out to zram and back: the kernel compresses the pages
 		# of the holes through the direct map too.
 		t_run zram modprobe zram || return
@@ -68,14 +67,7 @@ hop() {
 		t_run first-block-swapped test "$(qr_kv first "$ZC_DIR/paged")" -gt 1000
 		t_eq swapped-back-same "$(qr_kv sum "$ZC_DIR/info")" "$(qr_kv sum "$ZC_DIR/paged")"
 		swapoff /dev/zram0
-		touch "$ZC_DIR/fork"
-		t_run fork-answered zc_answered forked || return
-		t_eq fork-cow "child=OK parent=OK" "$(cat "$ZC_DIR/forked")"
-		free_before=$(memfree)
-		kill -9 "$P"
-		t_run exited qr_wait 30 sh -c "! test -e /proc/$P"
-		t_run exit-frees-memory qr_wait 20 freed "$free_before"
-		quickreboot shelter umount
+		zc_fork_and_exit
 		;;
 	esac
 }
