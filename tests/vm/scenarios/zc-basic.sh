@@ -8,12 +8,12 @@
 # copy-on-write work on adopted pages, huge ones too; its exit frees the
 # memory. The pages the Old kernel had put in the first memory block (where
 # the New kernel runs) are moved out of it at the checkpoint, before they
-# are pinned; every page is in the same frame after the restore as the
-# frozen process had it. Only pages in a 2 MiB pageblock that also holds a
-# page the kernel cannot move stay to be copied: seen, pageblocks shared
-# with the kernel's image (reserved; where KASLR put it) and with block
-# device pages whose buffers the mounted ext4 filesystems hold (up to 515
-# pages in 2-4 pageblocks; 0 is the aim of issue 5, not reached).
+# are pinned; the few in a 2 MiB pageblock that also holds a page the
+# kernel cannot move (the kernel's image where KASLR put it, block device
+# pages whose buffers the mounted ext4 filesystems hold) stay where they
+# are, their pageblocks hidden from the New kernel. Not one page is copied
+# for its place: every page is in the same frame after the restore as the
+# frozen process had it.
 QR_MEM=2048
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
 QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
