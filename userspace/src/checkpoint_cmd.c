@@ -321,8 +321,8 @@ int cmd_checkpoint(int argc, char **argv)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
 	ready = frozen == st.n && tree_unchanged(pids, n, &st);
-	/* Before any page is pinned. Pages it cannot move are copied: its
-	 * failure is not the checkpoint's. */
+	/* Before any page is pinned. Pages it cannot move are copied, or kept
+	 * with --keep-first-block: its failure is not the checkpoint's. */
 	if (ready && zero_copy && !qr_test_fail("evacuate"))
 		qr_zc_evacuate(fd, &m, zc.keep_first_block);
 	if (ready && !capture_all(dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
