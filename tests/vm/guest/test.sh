@@ -230,7 +230,8 @@ qr_criu_ready() {
 # page by page (the scenarios' comments say what).
 
 # Free memory, kB: MemFree plus the pages freed into the per-CPU lists,
-# which MemFree leaves out until they drain (6.1 keeps freed THPs there).
+# which MemFree leaves out until they drain (6.1 keeps freed THPs there;
+# 6.12 lets them grow to tens of MiB after large frees).
 memfree() {
 	echo $(($(awk '/^MemFree:/ { print $2 }' /proc/meminfo) +
 		$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)))

@@ -64,13 +64,6 @@ logged() {
 	fi
 }
 
-# Free memory, kB: MemFree plus the pages in per-CPU lists, which MemFree
-# leaves out (6.12 lets them grow to tens of MiB after large frees).
-memfree_kb() {
-	echo $(($(sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo) + \
-		4 * $(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)))
-}
-
 # AnonHugePages in /proc/meminfo, kB.
 thp_kb() {
 	sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' /proc/meminfo
@@ -78,7 +71,7 @@ thp_kb() {
 
 # Free memory is at least $want kB above $free0.
 memfree_gained() {
-	[ $(($(memfree_kb) - free0)) -ge "$want" ]
+	[ $(($(memfree) - free0)) -ge "$want" ]
 }
 
 old() {
@@ -145,7 +138,7 @@ new() {
 	refusals
 	setup_swap_and_cgroup || return
 
-	free0=$(memfree_kb)
+	free0=$(memfree)
 	thp0=$(thp_kb)
 	rt zc in_cgroup restore-test run $expect $SEED $FIRST $STRIDE $N $NREL \
 		$KEEP_START $KEEP_END 0 0 $HFIRST $HN
@@ -174,7 +167,7 @@ new() {
 	# per 4 KiB) and 4 MiB; waits up to 10 s for deferred frees.
 	want=$((added_kb - added_kb / 64 - 4096))
 	qr_wait 10 memfree_gained
-	free1=$(memfree_kb)
+	free1=$(memfree)
 	t_info zc-memfree-gain-kb "$((free1 - free0))"
 	[ $((free1 - free0)) -ge $want ] && t_pass memfree-back ||
 		t_fail memfree-back "MemFree $free0 -> $free1 kB, want a gain of $want kB or more"
