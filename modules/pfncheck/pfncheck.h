@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
-#include "pfncheck_abi.h"
+#include "quickreboot/pfncheck_abi.h"
 
 /* Where a thread is in a freeze. */
 enum pf_thread_state {

@@ -14,7 +14,7 @@
 #include <asm/pgalloc.h>
 
 #include "qr_compat.h"
-#include "restore_abi.h"
+#include "quickreboot/restore_abi.h"
 
 /* Serialises HANDBACK, ADOPT and RELEASE, and every frame state change. */
 extern struct mutex rs_lock;

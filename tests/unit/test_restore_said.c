@@ -1,7 +1,7 @@
 /* The lines restore prints about what it did. */
 #include <stdint.h>
 
-#include "../../modules/common/restore_abi.h"
+#include "quickreboot/restore_abi.h"
 #include "restore_said.h"
 #include "test.h"
 

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../../modules/common/pfncheck_abi.h"
+#include "quickreboot/pfncheck_abi.h"
 #include "bootarea.h"
 #include "image.h"
 

@@ -8,7 +8,7 @@
 
 #include <sys/types.h>
 
-#include "../../modules/common/pfncheck_abi.h"
+#include "quickreboot/pfncheck_abi.h"
 
 struct qr_frozen {
 	pid_t pid;

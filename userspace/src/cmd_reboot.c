@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../modules/common/pfncheck_abi.h"
+#include "quickreboot/pfncheck_abi.h"
 #include "cli.h"
 #include "commands.h"
 #include "conf.h"

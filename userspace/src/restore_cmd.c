@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../modules/common/restore_abi.h"
+#include "quickreboot/restore_abi.h"
 #include "cli.h"
 #include "commands.h"
 #include "readfile.h"

@@ -10,7 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../../modules/common/restore_abi.h"
+#include "quickreboot/restore_abi.h"
 #include "cli.h"
 #include "memview.h"
 #include "module_open.h"

@@ -26,7 +26,7 @@
 #include "restore_threads.h"
 #include "restore_vdso.h"
 #include "restorer.h"
-#include "../../modules/common/restore_abi.h"
+#include "quickreboot/restore_abi.h"
 
 #define PAGE_UP(x) (((x) + 4095) & ~(uint64_t)4095)
 /* Highest user address plus one with 4-level paging, less the guard page:

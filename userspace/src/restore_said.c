@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "../../modules/common/restore_abi.h"
+#include "quickreboot/restore_abi.h"
 
 #define MS(ns) ((ns) / 1000000)
 

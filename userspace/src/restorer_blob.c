@@ -11,7 +11,7 @@
  * jump tables, no calls outside this file, so that the flat binary runs at
  * any address. Every syscall is inline assembly.
  */
-#include "../../modules/common/restore_abi.h"
+#include "quickreboot/restore_abi.h"
 #include "restorer.h"
 
 #define NR_read 0

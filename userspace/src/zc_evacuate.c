@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "../../modules/common/pfncheck_abi.h"
+#include "quickreboot/pfncheck_abi.h"
 #include "cli.h"
 
 #define PAGE 4096ull

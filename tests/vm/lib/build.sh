@@ -32,7 +32,7 @@ build_userspace() {
 	for p in "$VM"/progs/*.c "$ROOT"/tests/bench/*.c; do
 		[ -e "$p" ] || continue
 		[ "$BUILD/progs/$(basename "$p" .c)" -nt "$p" ] && continue
-		gcc -static -O2 -Wall -Wextra -Werror -o \
+		gcc -static -O2 -Wall -Wextra -Werror -I"$ROOT/modules/include/uapi" -o \
 			"$BUILD/progs/$(basename "$p" .c)" "$p" -lpthread
 	done
 }

@@ -41,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../modules/common/pfncheck_abi.h"
+#include "quickreboot/pfncheck_abi.h"
 
 static uint64_t now_ms(void)
 {

@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../modules/common/restore_abi.h"
+#include "quickreboot/restore_abi.h"
 
 #define PAGE 4096UL
 #define WORDS (PAGE / sizeof(uint64_t))
