@@ -1,6 +1,6 @@
 /* Fuzzes the command line tokenizer: no crash, and the raw tokens joined
  * with single spaces tokenize to the same parameters. */
-#include "cmdline_tok.h"
+#include "boot/cmdline_tok.h"
 #include "fuzz_input.h"
 
 static void rejoin(const struct qr_cmdline *cl, char *out)

@@ -1,10 +1,10 @@
 /* Fuzzes the /proc parsers of checkpoint (maps lines, stat, status and
  * its SigBlk line, timens_offsets): no crash, an accepted maps line is a
  * non-empty range, accepted offsets format back to what parses the same. */
-#include "capture_maps.h"
-#include "capture_stat.h"
+#include "checkpoint/maps.h"
+#include "checkpoint/stat.h"
 #include "fuzz_input.h"
-#include "timens.h"
+#include "lib/timens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

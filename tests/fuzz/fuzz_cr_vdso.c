@@ -1,7 +1,7 @@
 /* Fuzzes the vDSO symbol reader on hostile images (the old vDSO comes
  * from the checkpoint): no crash, every symbol inside the image. */
 #include "fuzz_input.h"
-#include "restore_vdso.h"
+#include "restore/vdso.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

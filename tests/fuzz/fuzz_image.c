@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crc32.h"
-#include "image.h"
-#include "proc_tree.h"
+#include "lib/crc32.h"
+#include "image/image.h"
+#include "image/proc_tree.h"
 
 static void check(const struct qri_image *img)
 {

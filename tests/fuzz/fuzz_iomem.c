@@ -1,8 +1,8 @@
 /* Fuzzes the /proc/iomem parser and the shelter check on its result: no
  * crash, and accepted entries nest as the parser promises. */
 #include "fuzz_input.h"
-#include "iomem.h"
-#include "shelter_checks.h"
+#include "boot/iomem.h"
+#include "shelter/checks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz_input.h"
-#include "json.h"
+#include "lib/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

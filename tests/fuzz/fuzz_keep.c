@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fuzz_input.h"
-#include "keep_record.h"
+#include "image/keep_record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

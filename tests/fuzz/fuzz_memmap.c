@@ -1,8 +1,8 @@
 /* Fuzzes the memmap= parser, and the first-block file's parser on top of
  * it: no crash, and accepted ranges are sane. */
-#include "first_block.h"
+#include "boot/first_block.h"
 #include "fuzz_input.h"
-#include "memmap.h"
+#include "boot/memmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
  * and idempotent (the first rebuild may only drop appended parameters that
  * are not inherited, such as initrd=). */
 #include "fuzz_input.h"
-#include "newcmdline.h"
+#include "boot/newcmdline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

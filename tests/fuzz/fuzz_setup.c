@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "fuzz_input.h"
-#include "grub_dropin.h"
-#include "bootarea.h"
-#include "bootarea_place.h"
-#include "setup_plan.h"
-#include "shelter_checks.h"
-#include "shelter_plan.h"
+#include "boot/grub_dropin.h"
+#include "boot/bootarea.h"
+#include "boot/bootarea_place.h"
+#include "boot/setup_plan.h"
+#include "shelter/checks.h"
+#include "shelter/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

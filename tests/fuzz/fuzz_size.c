@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "fuzz_input.h"
-#include "size.h"
+#include "lib/size.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "image.h"
+#include "image/image.h"
 
 static void save(const char *dir, const char *name, struct qri_writer *w)
 {

@@ -5,9 +5,9 @@
  * the clocks go on from the checkpoint by the realtime elapsed. */
 #include <stdlib.h>
 
-#include "image.h"
+#include "image/image.h"
 #include "test.h"
-#include "timens.h"
+#include "lib/timens.h"
 
 #define S 1000000000ull
 

@@ -1,5 +1,5 @@
 /* Kernel command line tokenizer. */
-#include "cmdline_tok.h"
+#include "boot/cmdline_tok.h"
 #include "test.h"
 
 static struct qr_cmdline parse_ok(const char *s)

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conf.h"
+#include "lib/conf.h"
 #include "test.h"
 
 static struct qr_conf ok(const char *s)

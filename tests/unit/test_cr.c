@@ -6,13 +6,13 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
-#include "capture_maps.h"
-#include "capture_stat.h"
-#include "image.h"
-#include "restore_restart.h"
-#include "restore_sigframe.h"
-#include "restore_vdso.h"
-#include "restorer.h"
+#include "checkpoint/maps.h"
+#include "checkpoint/stat.h"
+#include "image/image.h"
+#include "restore/restart.h"
+#include "restore/sigframe.h"
+#include "restore/vdso.h"
+#include "restorer/restorer.h"
 #include "test.h"
 
 static int classify(const char *line, uint32_t *flags, const char **why)

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <sys/auxv.h>
 
-#include "capture_stat.h"
-#include "restore.h"
-#include "restore_sigframe.h"
-#include "restore_vdso.h"
-#include "restorer.h"
+#include "checkpoint/stat.h"
+#include "restore/restore.h"
+#include "restore/sigframe.h"
+#include "restore/vdso.h"
+#include "restorer/restorer.h"
 #include "test.h"
 
 TEST(cr_status_sigblk)

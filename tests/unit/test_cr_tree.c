@@ -5,9 +5,9 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "image.h"
-#include "proc_tree.h"
-#include "restore_restart.h"
+#include "image/image.h"
+#include "image/proc_tree.h"
+#include "restore/restart.h"
 #include "test.h"
 
 static int plan(const struct qr_tree_proc *p, size_t n, struct qr_tree *t,

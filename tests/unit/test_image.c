@@ -2,8 +2,8 @@
  * anything damaged, inconsistent or unknown is refused, naming why. */
 #include <stdlib.h>
 
-#include "crc32.h"
-#include "image.h"
+#include "lib/crc32.h"
+#include "image/image.h"
 #include "test.h"
 
 static uint8_t regs[QRI_REGS_SIZE];

@@ -3,7 +3,7 @@
  * gives back; anything the kernel could not have given is refused. */
 #include <stdlib.h>
 
-#include "image.h"
+#include "image/image.h"
 #include "test.h"
 
 static uint8_t regs[QRI_REGS_SIZE];

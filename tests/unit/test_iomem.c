@@ -1,5 +1,5 @@
 /* /proc/iomem parser. */
-#include "iomem.h"
+#include "boot/iomem.h"
 #include "test.h"
 
 /* Trimmed from a 2 GiB QEMU guest booted with memmap=64M$0x30000000. */

@@ -1,5 +1,5 @@
 /* JSON writer: escaping and structure. */
-#include "json.h"
+#include "lib/json.h"
 #include "test.h"
 
 static const char *quoted(struct qr_strbuf *b, const char *s, size_t len)

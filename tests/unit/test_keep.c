@@ -1,7 +1,7 @@
 /* The keep record (keep_record.c): round trip and refusals. */
 #include <stdlib.h>
 
-#include "keep_record.h"
+#include "image/keep_record.h"
 #include "test.h"
 
 static const char *bad(const char *s)

@@ -1,5 +1,5 @@
 /* kexec -l's arguments for quickreboot reboot. */
-#include "kexec_load_argv.h"
+#include "boot/kexec_load_argv.h"
 #include "test.h"
 
 /* argv joined with spaces into out. */

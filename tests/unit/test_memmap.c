@@ -1,5 +1,5 @@
 /* memmap= values. */
-#include "memmap.h"
+#include "boot/memmap.h"
 #include "test.h"
 
 static struct qr_memmap mm_ok(const char *s)

@@ -1,6 +1,6 @@
 /* Small pure helpers: fsck status text, error token quoting. */
-#include "err.h"
-#include "fsck_status.h"
+#include "lib/err.h"
+#include "shelter/fsck_status.h"
 #include "test.h"
 
 TEST(fsck_status_names_bits)

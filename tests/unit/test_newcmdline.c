@@ -1,7 +1,7 @@
 /* The New kernel's command line. */
 #include <stdlib.h>
 
-#include "newcmdline.h"
+#include "boot/newcmdline.h"
 #include "test.h"
 
 #define SHELTER "memmap=64M$0x30000000 quickreboot.shelter=64M@0x30000000"

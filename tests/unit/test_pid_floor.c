@@ -1,5 +1,5 @@
 /* The New kernel's PID floor parameters (pid_floor.h). */
-#include "pid_floor.h"
+#include "boot/pid_floor.h"
 #include "test.h"
 
 TEST(pid_floor_params)

@@ -2,7 +2,7 @@
 #include <stdint.h>
 
 #include "quickreboot/restore_abi.h"
-#include "restore_said.h"
+#include "restore/said.h"
 #include "test.h"
 
 static const char *handback(const struct qr_handback_said *h)

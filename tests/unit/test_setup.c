@@ -1,8 +1,8 @@
 /* Shelter size and placement, the setup decision, the GRUB drop-in. */
-#include "grub_dropin.h"
-#include "bootarea_place.h"
-#include "setup_plan.h"
-#include "shelter_plan.h"
+#include "boot/grub_dropin.h"
+#include "boot/bootarea_place.h"
+#include "boot/setup_plan.h"
+#include "shelter/plan.h"
 #include "test.h"
 
 /* The 2 GiB QEMU guest's map (test_iomem.c), before any reservation. */

@@ -1,7 +1,7 @@
 /* Shelter location and safety decisions. */
-#include "cmdline_tok.h"
-#include "iomem.h"
-#include "shelter_checks.h"
+#include "boot/cmdline_tok.h"
+#include "boot/iomem.h"
+#include "shelter/checks.h"
 #include "test.h"
 
 static struct qr_cmdline cl_of(const char *s)

@@ -1,5 +1,5 @@
 /* Sizes, addresses and SIZE@ADDR ranges. */
-#include "size.h"
+#include "lib/size.h"
 #include "test.h"
 
 static uint64_t size_ok(const char *s)

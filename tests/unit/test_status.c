@@ -1,8 +1,8 @@
 /* Kernel list, readiness and the status report. */
 #include <stdio.h>
 
-#include "kernels.h"
-#include "status.h"
+#include "boot/kernels.h"
+#include "status/status.h"
 #include "test.h"
 
 TEST(kver_order_and_names)

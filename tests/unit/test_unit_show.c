@@ -1,8 +1,8 @@
 /* `systemctl show` output (unit_show.c) and the adoption drop-in
  * (adopt_dropin.c). */
-#include "adopt.h"
+#include "service/adopt.h"
 #include "test.h"
-#include "unit_show.h"
+#include "service/unit_show.h"
 
 static const char *bad(const char *s)
 {

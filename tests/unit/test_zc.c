@@ -2,13 +2,13 @@
  * line, the runs a checkpoint builds from a PFN map, the IBT prediction. */
 #include <stdlib.h>
 
-#include "bootarea.h"
-#include "capture_zc.h"
-#include "confine.h"
-#include "first_block.h"
-#include "image.h"
+#include "boot/bootarea.h"
+#include "checkpoint/zc.h"
+#include "boot/confine.h"
+#include "boot/first_block.h"
+#include "image/image.h"
 #include "test.h"
-#include "zc_mode.h"
+#include "boot/zc_mode.h"
 
 #define MIB (1ull << 20)
 

@@ -11,7 +11,7 @@
  *   zc-image IMAGE show N          prints the N-th frame run: "addr=A
  *                                  pfn=P count=C"
  *
- * Layout: userspace/src/image_format.h (header of 64 bytes, records of a
+ * Layout: userspace/src/image/format.h (header of 64 bytes, records of a
  * 16-byte header, a fixed part and a tail, padded to 8; QRI_PAGE_RUNS = 9
  * with a 24-byte fixed part, then runs of 32 bytes, kind 1 = frames).
  */

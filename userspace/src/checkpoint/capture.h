@@ -1,0 +1,62 @@
+/* Capture of a frozen process (checkpoint_freeze.h) into checkpoint image
+ * records and the pages file: through user ABI (/proc/PID files, system
+ * calls) and, for what has none on a frozen thread, pfncheck's ioctls. */
+#ifndef QR_CAPTURE_H
+#define QR_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "checkpoint/zc.h"
+#include "checkpoint/freeze.h"
+#include "image/image.h"
+
+/* Where page contents go: the pages file and its size so far. */
+struct qr_pages {
+	int fd;
+	uint64_t off;
+};
+
+/* Resources that cannot be carried: prints one line per resource naming
+ * the process, returns how many. Needs no stop; nothing is changed. */
+int qr_capture_check(pid_t pid);
+
+/* Refuses (one line each, returns how many) a process whose children get
+ * another time namespace than its own. *shared: the processes share one,
+ * so their clocks can go on (else a note says they start again; a record
+ * per namespace would keep them all). */
+int qr_clocks_check(const pid_t *pids, int n, bool *shared);
+
+/* The clocks of pid's time namespace and CLOCK_REALTIME, now (QRI_CLOCKS):
+ * once per image, before the processes. */
+int qr_capture_clocks(struct qri_writer *w, pid_t pid);
+
+/* Writes the whole process (process, memory fields, threads, memory
+ * areas with their contents, files) to w and pg. f: the process, frozen
+ * through pfncheck_fd. zc: zero copy (its m and boot set), or NULL for
+ * copy mode. Returns -1 after printing what failed. */
+int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
+		       int pfncheck_fd, const struct qr_frozen *f,
+		       struct qr_zc *zc);
+
+/* Pieces of the above, one file each. */
+int qr_capture_thread(struct qri_writer *w, int pfncheck_fd, pid_t pid,
+		      const struct pfncheck_thread *t);
+/* The sleep a thread was frozen in, if the kernel would continue it
+ * from its restart_block (capture_restart.c); nothing otherwise. */
+int qr_capture_restart(struct qri_writer *w, pid_t pid,
+		       const struct pfncheck_thread *t);
+/* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none. */
+int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
+		      uint64_t *heap_end, struct qr_zc *zc);
+int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only);
+/* Resource limits, by prlimit(2). */
+int qr_capture_rlimits(struct qri_writer *w, pid_t pid);
+/* Signal actions, interval timers and pending signals of the process,
+ * each thread's sigaltstack and pending signals (PFNCHECK_IOC_SIGSTATE):
+ * after the thread records. */
+int qr_capture_signals(struct qri_writer *w, int pfncheck_fd,
+		       const struct qr_frozen *f);
+
+#endif

@@ -1,0 +1,91 @@
+/* See checkpoint_freeze.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "checkpoint/freeze.h"
+#include "cmd/cli.h"
+#include "checkpoint/test_fail.h"
+#include "lib/module_open.h"
+
+#define PFNCHECK_MODULE "pfncheck"
+
+int qr_pfncheck_open(void)
+{
+	return qr_module_open(PFNCHECK_MODULE, PFNCHECK_DEVICE, "checkpoint");
+}
+
+/* Threads cannot come or go while frozen: one retry with the count the
+ * module asked for is enough. */
+static int read_threads(int fd, struct qr_frozen *f, unsigned int cap)
+{
+	struct pfncheck_threads t = { .pid = f->pid };
+
+	for (int tries = 0; tries < 2; tries++) {
+		free(f->threads);
+		f->threads = calloc(cap, sizeof(*f->threads));
+		if (!f->threads)
+			return -1;
+		t.cap = cap;
+		t.threads = (uintptr_t)f->threads;
+		if (!ioctl(fd, PFNCHECK_IOC_THREADS, &t)) {
+			f->nthreads = t.nr;
+			return 0;
+		}
+		if (errno != ENOSPC)
+			break;
+		cap = t.nr;
+	}
+	qr_error("process %d: reading its threads: %s", f->pid, strerror(errno));
+	return -1;
+}
+
+int qr_freeze(int fd, pid_t pid, struct qr_frozen *f)
+{
+	struct pfncheck_freeze fr = { .pid = pid };
+	int n;
+
+	*f = (struct qr_frozen) { .pid = pid };
+	if (qr_test_fail("freeze"))
+		fr.flags |= PFNCHECK_FREEZE_INJECT_HALF;
+	if (ioctl(fd, PFNCHECK_IOC_FREEZE, &fr)) {
+		if (errno == ETIMEDOUT)
+			qr_error("process %d: thread %d did not freeze in time (uninterruptible wait?)",
+				 pid, fr.stuck_tid);
+		else
+			qr_error("process %d: cannot freeze it: %s", pid, strerror(errno));
+		return -1;
+	}
+	if (read_threads(fd, f, fr.nr_threads)) {
+		qr_thaw(fd, f);
+		return -1;
+	}
+	/* A thread that was exiting never runs user code again: not kept. */
+	n = 0;
+	for (int i = 0; i < f->nthreads; i++)
+		if (f->threads[i].state == PFNCHECK_THREAD_PARKED)
+			f->threads[n++] = f->threads[i];
+	f->nthreads = n;
+	return 0;
+}
+
+void qr_thaw(int fd, struct qr_frozen *f)
+{
+	struct pfncheck_thaw t = { .pid = f->pid };
+
+	if (ioctl(fd, PFNCHECK_IOC_THAW, &t))
+		qr_error("process %d: thaw: %s", f->pid, strerror(errno));
+	qr_frozen_free(f);
+}
+
+void qr_frozen_free(struct qr_frozen *f)
+{
+	free(f->threads);
+	f->threads = NULL;
+	f->nthreads = 0;
+}

@@ -1,0 +1,210 @@
+/* The memory map from /proc/PID/maps, and in copy mode the contents of
+ * every private area from /proc/PID/mem into the pages file, and for private
+ * file mappings which of their pages are the process's own, from
+ * /proc/PID/pagemap; in zero copy the frames of its anonymous pages instead
+ * (capture_zc.h). */
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkpoint/capture.h"
+#include "checkpoint/maps.h"
+#include "checkpoint/zc.h"
+#include "cmd/cli.h"
+
+#define CHUNK (1 << 20)
+
+/* Copies [start, end) of the process into the pages file. A page the
+ * kernel cannot read (beyond the end of a mapped file: SIGBUS for the
+ * process too) is saved as zeros, which is what a restored mapping of the
+ * same file shows there. */
+static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
+		     uint64_t end, uint8_t *buf)
+{
+	for (uint64_t a = start; a < end;) {
+		size_t n = end - a < CHUNK ? end - a : CHUNK;
+		ssize_t r = pread(mem, buf, n, a);
+
+		if (r <= 0) {
+			n = 4096;
+			if (pread(mem, buf, n, a) != (ssize_t)n)
+				memset(buf, 0, n);
+		} else {
+			n = r;
+		}
+		r = pwrite(pg->fd, buf, n, pg->off + (a - start));
+		if (r != (ssize_t)n) {
+			qr_error("writing pages: %s", r < 0 ? strerror(errno) :
+				 "short write (no space left?)");
+			return -1;
+		}
+		a += n;
+	}
+	pg->off += end - start;
+	return 0;
+}
+
+/* Zero copy for one area: its runs, the pages to copy written now. */
+static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
+			struct qr_zc *zc, int mem, uint8_t *buf,
+			const struct qri_vma *v, bool file)
+{
+	struct qri_page_run *runs;
+	uint64_t off = pg->off;
+	struct qr_err e;
+	long n = qr_zc_runs(zc, v->start, v->end, file, &off, &runs, &e);
+	int rc = 0;
+
+	if (n < 0) {
+		qr_error("process %u: area 0x%llx: %s", v->pid,
+			 (unsigned long long)v->start, e.msg);
+		return -1;
+	}
+	for (long i = 0; !rc && i < n; i++)
+		if (runs[i].kind == QRI_RUN_COPY)
+			rc = copy_area(mem, pg, runs[i].addr,
+				       runs[i].addr + runs[i].count * 4096, buf);
+	if (n)
+		qri_add_page_runs(w, v->pid, v->start, runs, n);
+	free(runs);
+	return rc;
+}
+
+/* /proc/PID/pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
+#define PM_PRESENT (1ull << 63)
+#define PM_SWAP (1ull << 62)
+#define PM_FILE (1ull << 61)
+
+/* A page of a private file mapping is the process's own once written: an
+ * anonymous page then (present and not a file page, or swapped out). */
+static int own_page(uint64_t e)
+{
+	return (e & PM_PRESENT && !(e & PM_FILE)) || e & PM_SWAP;
+}
+
+/* The runs of own pages of [start, end) as QRI_VMA_OWN wants them. */
+static int capture_own(struct qri_writer *w, int pagemap, pid_t pid,
+		       uint64_t start, uint64_t end, uint64_t *buf)
+{
+	uint64_t pages = (end - start) / 4096, per = CHUNK / sizeof(*buf);
+	struct qri_own_run *runs = NULL;
+	uint32_t n = 0, cap = 0;
+
+	for (uint64_t p = 0; p < pages; p += per) {
+		uint64_t k = pages - p < per ? pages - p : per;
+		ssize_t want = k * sizeof(*buf);
+
+		if (pread(pagemap, buf, want, (start / 4096 + p) * sizeof(*buf)) != want) {
+			qr_error("process %d: pagemap at 0x%llx: %s", pid,
+				 (unsigned long long)(start + p * 4096), strerror(errno));
+			free(runs);
+			return -1;
+		}
+		for (uint64_t i = 0; i < k; i++) {
+			if (!own_page(buf[i]))
+				continue;
+			if (n && runs[n - 1].first + runs[n - 1].count == p + i) {
+				runs[n - 1].count++;
+				continue;
+			}
+			if (n == cap) {
+				struct qri_own_run *r;
+
+				cap = cap ? 2 * cap : 16;
+				r = realloc(runs, cap * sizeof(*runs));
+				if (!r) {
+					free(runs);
+					return -1;
+				}
+				runs = r;
+			}
+			runs[n++] = (struct qri_own_run) { p + i, 1 };
+		}
+	}
+	qri_add_vma_own(w, pid, start, runs, n);
+	free(runs);
+	return 0;
+}
+
+int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
+		      uint64_t *heap_end, struct qr_zc *zc)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	int mem, pagemap, rc = 0;
+	uint8_t *buf = malloc(CHUNK);
+	FILE *maps;
+
+	*heap_end = 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps = fopen(path, "re");
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	mem = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	pagemap = open(path, O_RDONLY | O_CLOEXEC);
+	if (!maps || mem < 0 || pagemap < 0 || !buf) {
+		qr_error("process %d: cannot read its memory: %s", pid, strerror(errno));
+		rc = -1;
+	}
+	while (!rc && getline(&line, &cap, maps) > 0) {
+		struct qr_map m;
+		struct qr_err e;
+		struct qri_vma v = { .pid = pid, .pages_offset = QRI_NO_PAGES };
+		const char *why, *file_path;
+		bool file;
+		int c;
+
+		if (qr_maps_line(line, &m, &e)) {
+			qr_error("process %d: %s", pid, e.msg);
+			rc = -1;
+			break;
+		}
+		c = qr_map_classify(&m, &v.flags, &why);
+		if (c < 0) {
+			qr_error("process %d: %s at 0x%llx (%s)", pid, why,
+				 (unsigned long long)m.start, m.name);
+			rc = -1;
+			break;
+		}
+		if (c > 0)
+			continue;
+		/* A deleted file's pages are all saved (file), the area
+		 * restored without it (path NULL). */
+		file = m.name[0] == '/';
+		file_path = file && !qr_map_file_deleted(&m) ? m.name : NULL;
+		v.start = m.start;
+		v.end = m.end;
+		v.prot = m.prot;
+		v.pgoff = file_path ? m.offset / 4096 : 0;
+		if (v.flags & QRI_VMA_HEAP)
+			*heap_end = m.end;
+		if (zc && qr_map_saves_pages(&m, v.flags) &&
+		    !(v.flags & (QRI_VMA_VDSO | QRI_VMA_SHARED))) {
+			qri_add_vma(w, &v, file_path);
+			rc = capture_runs(w, pg, zc, mem, buf, &v, file);
+			continue;
+		}
+		if (qr_map_saves_pages(&m, v.flags)) {
+			v.pages_offset = pg->off;
+			rc = copy_area(mem, pg, m.start, m.end, buf);
+		}
+		qri_add_vma(w, &v, file_path);
+		if (!rc && file_path && v.pages_offset != QRI_NO_PAGES)
+			rc = capture_own(w, pagemap, pid, m.start, m.end,
+					 (uint64_t *)buf);
+	}
+	free(line);
+	free(buf);
+	if (maps)
+		fclose(maps);
+	if (mem >= 0)
+		close(mem);
+	if (pagemap >= 0)
+		close(pagemap);
+	return rc;
+}

@@ -1,0 +1,228 @@
+/* quickreboot adopt UNIT / adopt --finish: the kept unit's side of the
+ * hand-over after a quick reboot (adopt.h). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "service/adopt.h"
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+#include "lib/conf.h"
+#include "image/keep_record.h"
+#include "lib/readfile.h"
+#include "lib/run.h"
+#include "service/unit_show.h"
+
+static const char usage[] =
+	"usage: quickreboot adopt UNIT\n"
+	"       quickreboot adopt --finish\n"
+	"Not for interactive use: the systemd side of a quick reboot.\n"
+	"`adopt UNIT` is the ExecStart= that `quickreboot restore --boot` gives a\n"
+	"kept unit for its first start after the quick reboot: it moves the\n"
+	"unit's restored processes into the unit's cgroup and tells systemd that\n"
+	"the restored main process is the unit's main process (Type=notify,\n"
+	"MAINPID=), so the unit is active with its old process and nothing is\n"
+	"started twice. `adopt --finish` (quickreboot-adopted.service) then\n"
+	"removes those drop-ins and reloads systemd, so that every unit is its\n"
+	"own configuration again; a unit whose adoption failed is started anew.\n"
+	QR_EXIT_CODES;
+
+/* The restored processes wait in the restore unit's cgroup: anything
+ * else under a recorded PID is not ours (the PID was reused). */
+static bool waiting_for_adoption(pid_t pid)
+{
+	char cg[4096];
+	size_t l = strlen("/" QR_RESTORE_UNIT), n;
+
+	if (qr_cgroup_of(pid, cg, sizeof(cg)))
+		return false;
+	n = strlen(cg);
+	return n >= l && !strcmp(cg + n - l, "/" QR_RESTORE_UNIT);
+}
+
+static int read_record(const char *path, const char *unit, struct qr_keep *k)
+{
+	char *text = qr_read_file(path, 1 << 20);
+	struct qr_err e;
+
+	if (!text) {
+		qr_error("adopt: %s: %s: nothing was kept for %s", path, strerror(errno), unit);
+		return -1;
+	}
+	if (qr_keep_parse(text, strlen(text), k, &e) ||
+	    (k->nunits != 1 && qr_err_set(&e, "not one unit")) ||
+	    (strcmp(k->unit[0].name, unit) && qr_err_set(&e, "for another unit"))) {
+		qr_error("adopt: %s: %s", path, e.msg);
+		qr_keep_free(k);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
+/* Is the unit active with this main process (systemd took it)? */
+static bool has_main_pid(const char *unit, pid_t want)
+{
+	char *argv[] = { "systemctl", "show", "-p", QR_UNIT_SHOW_PROPS, "--",
+			 (char *)unit, NULL };
+	struct qr_unit_show u;
+	char out[8192];
+
+	return !qr_run_output(argv, out, sizeof(out)) &&
+	       !qr_unit_show_parse(out, &u, NULL) && u.main_pid == want &&
+	       !strcmp(u.active_state, "active");
+}
+
+/* Until systemd has taken the new main PID (bounded): exiting before that
+ * would look like the main process exiting. */
+static int wait_main_pid(const char *unit, pid_t want)
+{
+	struct timespec t = { 0, 50 * 1000 * 1000 };
+
+	for (int i = 0; i < 600; i++) {
+		if (has_main_pid(unit, want))
+			return 0;
+		nanosleep(&t, NULL);
+	}
+	qr_error("adopt: systemd did not take PID %d as the main process of %s", (int)want, unit);
+	return -1;
+}
+
+static int adopt(const char *unit)
+{
+	char path[4096], cg[4096], msg[256];
+	struct qr_keep k;
+	const struct qr_keep_unit *u;
+	int rc = QR_EXIT_FAIL;
+
+	if (!qr_unit_name_valid(unit))
+		return qr_usage_error(usage, "adopt: '%s' is not a service unit name", unit);
+	snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", unit);
+	if (read_record(path, unit, &k))
+		return QR_EXIT_FAIL;
+	u = &k.unit[0];
+	if (qr_cgroup_of(0, cg, sizeof(cg)))
+		goto out;
+	for (size_t i = 0; i < u->npids; i++) {
+		if (!waiting_for_adoption(u->pid[i])) {
+			qr_error("adopt: %s: process %d is not a restored one waiting in %s",
+				 unit, (int)u->pid[i], QR_RESTORE_UNIT);
+			goto out;
+		}
+		if (qr_cgroup_move(u->pid[i], cg))
+			goto out;
+	}
+	snprintf(msg, sizeof(msg),
+		 "MAINPID=%d\nREADY=1\nSTATUS=Kept across a quick reboot (quickreboot)\n",
+		 (int)u->pid[0]);
+	if (qr_sd_notify(msg) || wait_main_pid(unit, u->pid[0]))
+		goto out;
+	printf("%s: adopted %zu restored process(es), main PID %d\n", unit, u->npids,
+	       (int)u->pid[0]);
+	rc = QR_EXIT_OK;
+out:
+	qr_keep_free(&k);
+	return rc;
+}
+
+/* Did the unit adopt its processes? If not, what is left of them goes
+ * (so that a normal start does not meet them) and false is returned. */
+static bool adopted_or_ended(const char *path, const char *unit)
+{
+	struct qr_keep k;
+	bool ok;
+
+	if (read_record(path, unit, &k))
+		return false;
+	ok = has_main_pid(unit, k.unit[0].pid[0]);
+	for (size_t i = 0; !ok && i < k.unit[0].npids; i++)
+		if (waiting_for_adoption(k.unit[0].pid[i]))
+			kill(k.unit[0].pid[i], SIGKILL);
+	qr_keep_free(&k);
+	return ok;
+}
+
+static int finish(void)
+{
+	char *reload[] = { "systemctl", "daemon-reload", NULL };
+	char **again = NULL;
+	size_t nagain = 0;
+	struct dirent *d;
+	DIR *dd = opendir(QR_ADOPT_DIR);
+	int rc = QR_EXIT_OK, removed = 0;
+
+	while (dd && (d = readdir(dd))) {
+		const char *unit = d->d_name;
+		char path[4096];
+
+		if (!qr_unit_name_valid(unit))
+			continue;
+		snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", unit);
+		if (!adopted_or_ended(path, unit)) {
+			char **grown = realloc(again, (nagain + 1) * sizeof(*again));
+
+			if (grown) {
+				again = grown;
+				again[nagain] = strdup(unit);
+				nagain += again[nagain] != NULL;
+			}
+		}
+		unlink(path);
+		snprintf(path, sizeof(path), QR_RUNTIME_UNIT_DIR "/%s.d/" QR_DROPIN_NAME, unit);
+		if (!unlink(path))
+			removed++;
+		snprintf(path, sizeof(path), QR_RUNTIME_UNIT_DIR "/%s.d", unit);
+		rmdir(path);
+	}
+	if (dd)
+		closedir(dd);
+	if (removed && qr_run(reload)) {
+		qr_error("adopt: systemctl daemon-reload failed");
+		rc = QR_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < nagain; i++) {
+		char *start[] = { "systemctl", "start", "--no-block", again[i], NULL };
+		char *reset[] = { "systemctl", "reset-failed", again[i], NULL };
+
+		qr_error("adopt: %s was not adopted: starting it anew", again[i]);
+		qr_run(reset);
+		if (qr_run(start))
+			rc = QR_EXIT_FAIL;
+		free(again[i]);
+	}
+	free(again);
+	return rc;
+}
+
+int cmd_adopt(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "finish", no_argument, 0, 'f' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 },
+	};
+	bool fin = false;
+	int opt, rc;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		if (qr_common_option(opt, argv, usage, &rc))
+			return rc;
+		if (opt == 'f')
+			fin = true;
+	}
+	if (fin && optind == argc)
+		return finish();
+	if (!fin && optind == argc - 1)
+		return adopt(argv[optind]);
+	return qr_usage_error(usage, "adopt: one UNIT, or --finish, is needed");
+}

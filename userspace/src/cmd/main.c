@@ -1,0 +1,23 @@
+/* quickreboot: keep chosen processes across a kernel update by kexec. */
+#include "cmd/cli.h"
+#include "cmd/commands.h"
+
+static const struct qr_command commands[] = {
+	{ "version", cmd_version, "print the version" },
+	{ "shelter", cmd_shelter, "load, format, check and mount the shelter" },
+	{ "cmdline", cmd_cmdline, "print the command line for the New kernel" },
+	{ "setup", cmd_setup, "one-time setup: reserve the shelter at boot (GRUB)" },
+	{ "status", cmd_status, "what is reserved and built, and whether a quick reboot is ready" },
+	{ "check", cmd_check, "can these processes be kept? (nothing is frozen)" },
+	{ "checkpoint", cmd_checkpoint, "checkpoint processes into a directory (copy mode)" },
+	{ "reboot", cmd_reboot, "quick reboot: load the New kernel, checkpoint, kexec" },
+	{ "restore", cmd_restore, "restore the processes of a checkpoint directory" },
+	{ "adopt", cmd_adopt, "systemd: a kept unit takes its restored processes back" },
+	{ 0 },
+};
+
+int main(int argc, char **argv)
+{
+	return qr_dispatch("usage: quickreboot COMMAND [ARGS]\n", commands,
+			   argc - 1, argv + 1);
+}

@@ -1,0 +1,127 @@
+/* The checkpoint image in memory: built by the writer, checked and read by
+ * the reader. Pure: no I/O. See image_format.h for the layout. */
+#ifndef QR_IMAGE_H
+#define QR_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+#include "image/format.h"
+
+/* A pending signal: a siginfo_t as rt_sigqueueinfo takes it. */
+struct qri_siginfo {
+	uint8_t b[QRI_SIGINFO_SIZE];
+};
+
+struct qri_thread_img {
+	struct qri_thread t;
+	uint8_t *regs;		/* t.regs_len bytes */
+	uint8_t *xstate;	/* t.xstate_len bytes, or NULL */
+	struct qri_thread_signals *sig;	/* NULL when the image has none */
+	struct qri_siginfo *pending;	/* sig->nr_pending */
+	struct qri_thread_restart *restart;	/* NULL when none */
+};
+
+struct qri_mm_img {
+	struct qri_mm m;
+	uint8_t *auxv;		/* m.auxv_len bytes */
+	char *exe;		/* NULL when unknown */
+};
+
+struct qri_vma_img {
+	struct qri_vma v;
+	char *path;		/* NULL for anonymous memory */
+	struct qri_page_run *runs;	/* zero copy: QRI_PAGE_RUNS, or NULL */
+	size_t nruns;
+	struct qri_own_run *own;	/* NULL: no QRI_VMA_OWN, fill it all */
+	uint32_t nown;
+};
+
+struct qri_fd_img {
+	struct qri_fd f;
+	char *path;
+};
+
+struct qri_proc_img {
+	struct qri_process p;
+	char *cwd, *root;
+	struct qri_thread_img *threads;
+	size_t nthreads;
+	struct qri_vma_img *vmas;	/* sorted, not overlapping */
+	size_t nvmas;
+	struct qri_fd_img *fds;
+	size_t nfds;
+	struct qri_mm_img *mm;		/* NULL when the image has none */
+	struct qri_signals *sig;	/* NULL when the image has none */
+	struct qri_siginfo *pending;	/* sig->nr_pending, shared */
+	struct qri_rlimit *rlimits;	/* NULL when the image has none */
+	uint32_t nrlimits;
+};
+
+struct qri_image {
+	struct qri_header h;
+	struct qri_proc_img *procs;
+	size_t nprocs;
+	struct qri_zombie *zombies;
+	size_t nzombies;
+	struct qri_clocks *clocks;	/* NULL when the image has none */
+	size_t skipped;		/* optional records of unknown types */
+	uint64_t *frames;	/* every frame of every QRI_RUN_FRAMES run,
+				 * ascending, each once */
+	size_t nframes;
+};
+
+/* Checks everything (header, checksums, every record's bounds and fields,
+ * references between records) before returning an image; on any problem
+ * returns -1 with a message naming it, and img holds nothing. */
+int qri_parse(const void *buf, size_t len, struct qri_image *img,
+	      struct qr_err *e);
+void qri_free(struct qri_image *img);
+
+/* The writer: records are appended in order; a process's record comes
+ * before its threads, memory areas and files. */
+struct qri_writer {
+	uint8_t *buf;
+	size_t len, cap;
+	uint32_t records;
+	int oom;
+};
+
+void qri_writer_init(struct qri_writer *w, const char *origin);
+void qri_add_process(struct qri_writer *w, const struct qri_process *p,
+		     const char *cwd, const char *root);
+void qri_add_thread(struct qri_writer *w, const struct qri_thread *t,
+		    const void *regs, const void *xstate);
+void qri_add_vma(struct qri_writer *w, const struct qri_vma *v,
+		 const char *path);
+void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path);
+void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,
+		const void *auxv, const char *exe);
+void qri_add_signals(struct qri_writer *w, const struct qri_signals *s,
+		     const struct qri_siginfo *pending);
+void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
+		     const struct qri_rlimit *r, uint32_t count);
+void qri_add_thread_signals(struct qri_writer *w,
+			    const struct qri_thread_signals *s,
+			    const struct qri_siginfo *pending);
+void qri_add_thread_restart(struct qri_writer *w,
+			    const struct qri_thread_restart *r);
+void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
+		       const struct qri_page_run *runs, uint64_t n);
+void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z);
+/* Before the first process: the clocks at the checkpoint. */
+void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k);
+/* After its private file mapping's qri_add_vma: its own pages. */
+void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
+		     const struct qri_own_run *runs, uint32_t nruns);
+/* Any record, as it is: for new record types and for tests. */
+void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
+		 const void *fixed, uint32_t fixed_size,
+		 const void *tail, size_t tail_len);
+/* Seals the header and checksums; the image is w->buf, w->len bytes.
+ * Returns -1 if memory ran out at any point. */
+int qri_finish(struct qri_writer *w);
+void qri_writer_free(struct qri_writer *w);
+
+#endif

@@ -1,0 +1,57 @@
+/* The process tree of a checkpoint: in which order the processes are
+ * created at restore, by whom, and what each does to get its session and
+ * process group back. Pure: no I/O; checkpoint and check run it on what
+ * /proc says (so that a tree restore could not rebuild is refused before
+ * anything is frozen), restore on the image.
+ *
+ * Restore creates the processes one at a time, in the order planned here:
+ * a process is created by its restored parent (clone3 with its PID), sets
+ * its session and group, then creates its children, each with its whole
+ * subtree, before the next. A process whose parent is not in the set (a
+ * root) is created by `quickreboot restore`, and its parent becomes init
+ * (or the nearest child subreaper) when restore exits. Sessions and groups
+ * are what a process gets by fork, setsid() or setpgid():
+ *  - a session leader (sid == pid) calls setsid(); it must lead its group;
+ *  - any other process is in its parent's session; a root whose session
+ *    leader is not in the set stays in the restorer's session;
+ *  - a group leader (pgid == pid) calls setpgid(0, 0); a process in its
+ *    parent's group stays there; one in another group joins it, which must
+ *    have been created before in the same session (children are created
+ *    subtrees holding session leaders first, then group leaders, then the
+ *    others, so that leaders come before the members of other subtrees);
+ *    a root whose group leader is not in the set stays in the restorer's.
+ * Anything else (e.g. a process whose session leader left it for another
+ * session) is refused, naming the process. */
+#ifndef QR_PROC_TREE_H
+#define QR_PROC_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+struct qr_tree_proc {
+	uint32_t pid, ppid, pgid, sid;
+};
+
+enum qr_tree_action {
+	QR_TREE_KEEP,		/* session and group as inherited */
+	QR_TREE_SETSID,		/* setsid() */
+	QR_TREE_NEWGROUP,	/* setpgid(0, 0) */
+	QR_TREE_JOIN,		/* setpgid(0, pgid) */
+};
+
+struct qr_tree {
+	size_t n;
+	size_t *order;		/* indices in creation order */
+	long *parent;		/* index of the parent; -1: a root */
+	uint8_t *action;	/* enum qr_tree_action, per index */
+};
+
+/* p[0..n): pids distinct and non-zero. Returns -1 with the reason in e
+ * (and t empty) if restore could not rebuild the arrangement. */
+int qr_tree_plan(const struct qr_tree_proc *p, size_t n, struct qr_tree *t,
+		 struct qr_err *e);
+void qr_tree_free(struct qr_tree *t);
+
+#endif

@@ -1,0 +1,457 @@
+/* Reads a checkpoint image, trusting nothing in it (layout: image_format.h).
+ * Every check happens before the image is returned; on the first problem
+ * the reader stops, frees what it built, and names the problem. This file:
+ * the framing and the process, thread, memory area and file records. */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crc32.h"
+#include "image/read.h"
+
+const char *const qri_type_names[QRI_NTYPES] = {
+	[QRI_PROCESS] = "process", [QRI_THREAD] = "thread",
+	[QRI_VMA] = "memory area", [QRI_FD] = "file descriptor",
+	[QRI_MM] = "memory fields", [QRI_SIGNALS] = "signals",
+	[QRI_RLIMITS] = "resource limits",
+	[QRI_THREAD_SIGNALS] = "thread signals",
+	[QRI_THREAD_RESTART] = "interrupted sleep",
+	[QRI_PAGE_RUNS] = "page runs",
+	[QRI_ZOMBIE] = "zombie",
+	[QRI_VMA_OWN] = "own pages",
+	[QRI_CLOCKS] = "clocks",
+};
+
+int qri_take_path(struct qri_cursor *c, int type, const char *what,
+		  const uint8_t **tail, size_t *left, uint32_t len, char **out)
+{
+	if (len == 0 || len > QRI_MAX_PATH || len > *left)
+		return BAD(c, type, "%s length %" PRIu32 " is out of bounds",
+			   what, len);
+	if (memchr(*tail, '\0', len) || (*tail)[0] != '/')
+		return BAD(c, type, "%s is not an absolute path", what);
+	*out = malloc(len + 1);
+	if (!*out)
+		return qr_err_set(c->e, "out of memory");
+	memcpy(*out, *tail, len);
+	(*out)[len] = '\0';
+	*tail += len;
+	*left -= len;
+	return 0;
+}
+
+int qri_take_blob(struct qri_cursor *c, int type, const char *what,
+		  const uint8_t **tail, size_t *left, uint64_t len,
+		  uint8_t **out)
+{
+	if (len > *left)
+		return BAD(c, type, "%s length %" PRIu64 " is out of bounds",
+			   what, len);
+	*out = malloc(len ? len : 1);
+	if (!*out)
+		return qr_err_set(c->e, "out of memory");
+	memcpy(*out, *tail, len);
+	*tail += len;
+	*left -= len;
+	return 0;
+}
+
+static struct qri_proc_img *find_proc(struct qri_image *img, uint32_t pid)
+{
+	for (size_t i = 0; i < img->nprocs; i++)
+		if (img->procs[i].p.pid == pid)
+			return &img->procs[i];
+	return NULL;
+}
+
+void *qri_grow(void **arr, size_t *n, size_t size)
+{
+	uint8_t *a = realloc(*arr, (*n + 1) * size);
+
+	if (!a)
+		return NULL;
+	memset(a + *n * size, 0, size);
+	*arr = a;
+	return a + (*n)++ * size;
+}
+
+int qri_owner(struct qri_cursor *c, int type, uint32_t pid,
+	      struct qri_proc_img **pr)
+{
+	*pr = find_proc(c->img, pid);
+	if (!*pr)
+		return BAD(c, type, "pid %" PRIu32 " has no process record before it",
+			   pid);
+	return 0;
+}
+
+static int read_process(struct qri_cursor *c, const void *fixed,
+			const uint8_t *tail, size_t left)
+{
+	struct qri_proc_img *pr;
+	struct qri_process p;
+
+	memcpy(&p, fixed, sizeof(p));
+	if (p.pid == 0 || p.pid >= QRI_PID_MAX)
+		return BAD(c, QRI_PROCESS, "pid %" PRIu32 " is out of range", p.pid);
+	if (find_proc(c->img, p.pid) || qri_zombie_listed(c->img, p.pid))
+		return BAD(c, QRI_PROCESS, "pid %" PRIu32 " is listed twice", p.pid);
+	if (p.ppid >= QRI_PID_MAX || p.pgid >= QRI_PID_MAX || p.sid >= QRI_PID_MAX)
+		return BAD(c, QRI_PROCESS, "pid %" PRIu32 ": parent, group or session out of range",
+			   p.pid);
+	if (p.comm[sizeof(p.comm) - 1] != '\0')
+		return BAD(c, QRI_PROCESS, "pid %" PRIu32 ": comm is not terminated",
+			   p.pid);
+	if (p.umask & ~0777u)
+		return BAD(c, QRI_PROCESS, "pid %" PRIu32 ": umask 0%" PRIo32 " is not a mode",
+			   p.pid, p.umask);
+	if ((uint64_t)p.cwd_len + p.root_len != left)
+		return BAD(c, QRI_PROCESS, "pid %" PRIu32 ": paths do not fill the record",
+			   p.pid);
+	pr = qri_grow((void **)&c->img->procs, &c->img->nprocs, sizeof(*pr));
+	if (!pr)
+		return qr_err_set(c->e, "out of memory");
+	pr->p = p;
+	if (qri_take_path(c, QRI_PROCESS, "cwd", &tail, &left, p.cwd_len, &pr->cwd) ||
+	    qri_take_path(c, QRI_PROCESS, "root", &tail, &left, p.root_len, &pr->root))
+		return -1;
+	return 0;
+}
+
+static bool tid_taken(const struct qri_image *img, uint32_t tid)
+{
+	for (size_t i = 0; i < img->nprocs; i++)
+		for (size_t j = 0; j < img->procs[i].nthreads; j++)
+			if (img->procs[i].threads[j].t.tid == tid)
+				return true;
+	return false;
+}
+
+static int read_thread(struct qri_cursor *c, const void *fixed,
+		       const uint8_t *tail, size_t left)
+{
+	struct qri_thread_img *th;
+	struct qri_proc_img *pr;
+	struct qri_thread t;
+
+	memcpy(&t, fixed, sizeof(t));
+	if (qri_owner(c, QRI_THREAD, t.pid, &pr))
+		return -1;
+	if (t.tid == 0 || t.tid >= QRI_PID_MAX)
+		return BAD(c, QRI_THREAD, "tid %" PRIu32 " is out of range", t.tid);
+	if (tid_taken(c->img, t.tid))
+		return BAD(c, QRI_THREAD, "tid %" PRIu32 " is listed twice", t.tid);
+	if (t.regs_len != QRI_REGS_SIZE)
+		return BAD(c, QRI_THREAD, "tid %" PRIu32 ": registers are %" PRIu32 " bytes, not %d",
+			   t.tid, t.regs_len, QRI_REGS_SIZE);
+	if (t.xstate_len &&
+	    (t.xstate_len < QRI_XSTATE_MIN || t.xstate_len > QRI_MAX_BLOB))
+		return BAD(c, QRI_THREAD, "tid %" PRIu32 ": FPU state of %" PRIu32 " bytes is out of bounds",
+			   t.tid, t.xstate_len);
+	if ((uint64_t)t.regs_len + t.xstate_len != left)
+		return BAD(c, QRI_THREAD, "tid %" PRIu32 ": registers and FPU state do not fill the record",
+			   t.tid);
+	th = qri_grow((void **)&pr->threads, &pr->nthreads, sizeof(*th));
+	if (!th)
+		return qr_err_set(c->e, "out of memory");
+	th->t = t;
+	if (qri_take_blob(c, QRI_THREAD, "registers", &tail, &left, t.regs_len,
+		      &th->regs))
+		return -1;
+	if (t.xstate_len && qri_take_blob(c, QRI_THREAD, "FPU state", &tail, &left,
+				      t.xstate_len, &th->xstate))
+		return -1;
+	return 0;
+}
+
+static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
+		    size_t left)
+{
+	struct qri_vma_img *vm;
+	struct qri_proc_img *pr;
+	struct qri_vma v;
+
+	memcpy(&v, fixed, sizeof(v));
+	if (qri_owner(c, QRI_VMA, v.pid, &pr))
+		return -1;
+	if (v.start >= v.end || v.end > QRI_USER_LIMIT || (v.start | v.end) & 4095)
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": 0x%" PRIx64 "-0x%" PRIx64 " is not a page-aligned user range",
+			   v.pid, v.start, v.end);
+	if (pr->nvmas && v.start < pr->vmas[pr->nvmas - 1].v.end)
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": 0x%" PRIx64 " overlaps or precedes the area before it",
+			   v.pid, v.start);
+	if (v.prot & ~7u || v.flags & ~(uint32_t)QRI_VMA_KNOWN)
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": unknown protection 0x%" PRIx32 " or flags 0x%" PRIx32,
+			   v.pid, v.prot, v.flags);
+	if (v.path_len != left)
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": path does not fill the record",
+			   v.pid);
+	if ((v.flags & QRI_VMA_ANON) && v.path_len)
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": anonymous memory at 0x%" PRIx64 " names a file",
+			   v.pid, v.start);
+	vm = qri_grow((void **)&pr->vmas, &pr->nvmas, sizeof(*vm));
+	if (!vm)
+		return qr_err_set(c->e, "out of memory");
+	vm->v = v;
+	if (v.path_len &&
+	    qri_take_path(c, QRI_VMA, "path", &tail, &left, v.path_len, &vm->path))
+		return -1;
+	return 0;
+}
+
+static int read_vma_own(struct qri_cursor *c, const void *fixed,
+			const uint8_t *tail, size_t left)
+{
+	struct qri_vma_img *vm;
+	struct qri_proc_img *pr;
+	struct qri_vma_own o;
+	uint64_t pages, next = 0;
+
+	memcpy(&o, fixed, sizeof(o));
+	if (qri_owner(c, QRI_VMA_OWN, o.pid, &pr))
+		return -1;
+	vm = pr->nvmas ? &pr->vmas[pr->nvmas - 1] : NULL;
+	if (!vm || vm->v.start != o.start)
+		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": 0x%" PRIx64 " is not the memory area before it",
+			   o.pid, o.start);
+	if (!vm->path || vm->v.flags & QRI_VMA_SHARED ||
+	    vm->v.pages_offset == QRI_NO_PAGES || vm->own)
+		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": 0x%" PRIx64 " is not a saved private file mapping, or has a second one",
+			   o.pid, o.start);
+	if (o.nruns > left / sizeof(struct qri_own_run) ||
+	    (uint64_t)o.nruns * sizeof(struct qri_own_run) != left)
+		return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": %" PRIu32 " runs do not fill the record",
+			   o.pid, o.nruns);
+	if (qri_take_blob(c, QRI_VMA_OWN, "runs", &tail, &left, left,
+			  (uint8_t **)&vm->own))
+		return -1;
+	vm->nown = o.nruns;
+	pages = (vm->v.end - vm->v.start) / 4096;
+	for (uint32_t i = 0; i < o.nruns; i++) {
+		const struct qri_own_run *r = &vm->own[i];
+
+		if (r->first < next || !r->count || r->first >= pages ||
+		    r->count > pages - r->first)
+			return BAD(c, QRI_VMA_OWN, "pid %" PRIu32 ": 0x%" PRIx64 ": run %" PRIu32 " (pages %" PRIu64 "+%" PRIu64 ") is out of order or outside the area",
+				   o.pid, o.start, i, r->first, r->count);
+		next = r->first + r->count;
+	}
+	return 0;
+}
+
+static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
+		   size_t left)
+{
+	struct qri_proc_img *pr;
+	struct qri_fd_img *fi;
+	struct qri_fd f;
+
+	memcpy(&f, fixed, sizeof(f));
+	if (qri_owner(c, QRI_FD, f.pid, &pr))
+		return -1;
+	if (f.fd >= QRI_FD_LIMIT)
+		return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " is out of range",
+			   f.pid, f.fd);
+	for (size_t i = 0; i < pr->nfds; i++)
+		if (pr->fds[i].f.fd == f.fd)
+			return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " is listed twice",
+				   f.pid, f.fd);
+	if (f.kind < QRI_FD_FILE || f.kind > QRI_FD_CHARDEV)
+		return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " has unknown kind %" PRIu32,
+			   f.pid, f.fd, f.kind);
+	if (f.path_len != left)
+		return BAD(c, QRI_FD, "pid %" PRIu32 ": path does not fill the record",
+			   f.pid);
+	fi = qri_grow((void **)&pr->fds, &pr->nfds, sizeof(*fi));
+	if (!fi)
+		return qr_err_set(c->e, "out of memory");
+	fi->f = f;
+	return qri_take_path(c, QRI_FD, "path", &tail, &left, f.path_len, &fi->path);
+}
+
+struct record_kind {
+	uint32_t fixed_size;
+	int (*read)(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
+		    size_t left);
+};
+
+static const struct record_kind kinds[QRI_NTYPES] = {
+	[QRI_PROCESS] = { sizeof(struct qri_process), read_process },
+	[QRI_THREAD] = { sizeof(struct qri_thread), read_thread },
+	[QRI_VMA] = { sizeof(struct qri_vma), read_vma },
+	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
+	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
+	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
+	[QRI_SIGNALS] = { sizeof(struct qri_signals), qri_read_signals },
+	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
+	[QRI_THREAD_SIGNALS] = { sizeof(struct qri_thread_signals),
+				 qri_read_thread_signals },
+	[QRI_THREAD_RESTART] = { sizeof(struct qri_thread_restart),
+				 qri_read_thread_restart },
+	[QRI_PAGE_RUNS] = { sizeof(struct qri_page_runs), qri_read_page_runs },
+	[QRI_ZOMBIE] = { sizeof(struct qri_zombie), qri_read_zombie },
+	[QRI_CLOCKS] = { sizeof(struct qri_clocks), qri_read_clocks },
+};
+
+static int read_record(struct qri_cursor *c)
+{
+	const struct record_kind *k = NULL;
+	/* Aligned: the readers copy the fixed part into their struct. */
+	_Alignas(8) uint8_t fixed[QRI_FIXED_MAX];
+	struct qri_record r;
+	size_t left = c->len - c->pos, padded;
+
+	if (left < sizeof(r))
+		return qr_err_set(c->e, "image record %" PRIu32 ": truncated header",
+				  c->index);
+	memcpy(&r, c->buf + c->pos, sizeof(r));
+	left -= sizeof(r);
+	if (r.length > left || r.fixed_size > r.length)
+		return qr_err_set(c->e, "image record %" PRIu32 ": length %" PRIu64 " (fixed part %" PRIu32 ") runs past the end",
+				  c->index, r.length, r.fixed_size);
+	padded = r.length + (QRI_ALIGN - r.length % QRI_ALIGN) % QRI_ALIGN;
+	if (padded > left)
+		return qr_err_set(c->e, "image record %" PRIu32 ": padding runs past the end",
+				  c->index);
+	if (r.type < sizeof(kinds) / sizeof(kinds[0]))
+		k = &kinds[r.type];
+	if (!k || !k->read) {
+		if (!(r.flags & QRI_REC_OPTIONAL))
+			return qr_err_set(c->e, "image record %" PRIu32 ": unknown type %u (written by a newer quickreboot?)",
+					  c->index, r.type);
+		c->img->skipped++;
+	} else {
+		const uint8_t *payload = c->buf + c->pos + sizeof(r);
+
+		if (r.fixed_size < k->fixed_size)
+			return qr_err_set(c->e, "image record %" PRIu32 " (%s): fixed part of %" PRIu32 " bytes is shorter than %" PRIu32,
+					  c->index, qri_type_names[r.type],
+					  r.fixed_size, k->fixed_size);
+		/* Fields added after this reader was written are skipped. */
+		memcpy(fixed, payload, k->fixed_size);
+		if (k->read(c, fixed, payload + r.fixed_size,
+			    r.length - r.fixed_size))
+			return -1;
+	}
+	c->pos += sizeof(r) + padded;
+	return 0;
+}
+
+static int check_header(const uint8_t *buf, size_t len, struct qri_header *h,
+			struct qr_err *e)
+{
+	uint32_t crc;
+
+	if (len < sizeof(*h))
+		return qr_err_set(e, "image of %zu bytes is shorter than its header",
+				  len);
+	memcpy(h, buf, sizeof(*h));
+	if (memcmp(h->magic, QRI_MAGIC, sizeof(h->magic)))
+		return qr_err_set(e, "not a quickreboot image (bad magic)");
+	if (h->version != QRI_VERSION)
+		return qr_err_set(e, "image version %" PRIu32 " is not supported (this quickreboot reads %d)",
+				  h->version, QRI_VERSION);
+	crc = h->header_crc32;
+	h->header_crc32 = 0;
+	if (qr_crc32(0, h, sizeof(*h)) != crc)
+		return qr_err_set(e, "image header checksum mismatch");
+	h->header_crc32 = crc;
+	if (h->header_size != sizeof(*h) || h->flags)
+		return qr_err_set(e, "image header size %" PRIu32 " or flags 0x%" PRIx32 " unknown",
+				  h->header_size, h->flags);
+	if (h->total_size != len || len > QRI_MAX_SIZE)
+		return qr_err_set(e, "image says %" PRIu64 " bytes but has %zu (truncated or extended?)",
+				  h->total_size, len);
+	if (qr_crc32(0, buf + sizeof(*h), len - sizeof(*h)) != h->body_crc32)
+		return qr_err_set(e, "image body checksum mismatch (corrupt)");
+	return 0;
+}
+
+/* Every process has its main thread (tid == pid). */
+static int check_complete(const struct qri_image *img, struct qr_err *e)
+{
+	for (size_t i = 0; i < img->nprocs; i++) {
+		const struct qri_proc_img *pr = &img->procs[i];
+		size_t j;
+
+		for (j = 0; j < pr->nthreads; j++)
+			if (pr->threads[j].t.tid == pr->p.pid)
+				break;
+		if (j == pr->nthreads)
+			return qr_err_set(e, "image: process %" PRIu32 " has no main thread",
+					  pr->p.pid);
+	}
+	return 0;
+}
+
+int qri_parse(const void *buf, size_t len, struct qri_image *img,
+	      struct qr_err *e)
+{
+	struct qri_cursor c = { .buf = buf, .len = len, .img = img, .e = e };
+
+	memset(img, 0, sizeof(*img));
+	if (check_header(buf, len, &img->h, e))
+		return -1;
+	c.pos = sizeof(img->h);
+	for (; c.pos < len; c.index++) {
+		if (c.index == img->h.record_count) {
+			qr_err_set(e, "image has more records than the %" PRIu32 " its header counts",
+				   img->h.record_count);
+			goto fail;
+		}
+		if (read_record(&c))
+			goto fail;
+	}
+	if (c.index != img->h.record_count) {
+		qr_err_set(e, "image has %" PRIu32 " records, its header counts %" PRIu32,
+			   c.index, img->h.record_count);
+		goto fail;
+	}
+	if (check_complete(img, e) || qri_collect_frames(img, e))
+		goto fail;
+	return 0;
+fail:
+	qri_free(img);
+	return -1;
+}
+
+void qri_free(struct qri_image *img)
+{
+	for (size_t i = 0; i < img->nprocs; i++) {
+		struct qri_proc_img *pr = &img->procs[i];
+
+		for (size_t j = 0; j < pr->nthreads; j++) {
+			free(pr->threads[j].regs);
+			free(pr->threads[j].xstate);
+			free(pr->threads[j].sig);
+			free(pr->threads[j].pending);
+			free(pr->threads[j].restart);
+		}
+		for (size_t j = 0; j < pr->nvmas; j++) {
+			free(pr->vmas[j].path);
+			free(pr->vmas[j].runs);
+			free(pr->vmas[j].own);
+		}
+		for (size_t j = 0; j < pr->nfds; j++)
+			free(pr->fds[j].path);
+		free(pr->threads);
+		free(pr->vmas);
+		free(pr->fds);
+		free(pr->cwd);
+		free(pr->root);
+		if (pr->mm) {
+			free(pr->mm->auxv);
+			free(pr->mm->exe);
+			free(pr->mm);
+		}
+		free(pr->sig);
+		free(pr->pending);
+		free(pr->rlimits);
+	}
+	free(img->procs);
+	free(img->frames);
+	free(img->zombies);
+	free(img->clocks);
+	memset(img, 0, sizeof(*img));
+}

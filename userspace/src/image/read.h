@@ -1,0 +1,70 @@
+/* What the parts of the image reader share (image_read.c: framing and the
+ * first record types; image_read_state.c: per-process kernel state).
+ * Internal: users of the image include image.h. */
+#ifndef QR_IMAGE_READ_H
+#define QR_IMAGE_READ_H
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/image.h"
+
+#define QRI_NTYPES (QRI_CLOCKS + 1)
+/* The largest fixed part a reader takes. */
+#define QRI_FIXED_MAX 2304
+_Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
+
+struct qri_cursor {
+	const uint8_t *buf;
+	size_t len;
+	size_t pos;
+	uint32_t index;		/* of the record being read */
+	struct qri_image *img;
+	struct qr_err *e;
+};
+
+extern const char *const qri_type_names[QRI_NTYPES];
+
+#define BAD(c, type, fmt, ...)						\
+	qr_err_set((c)->e, "image record %" PRIu32 " (%s): " fmt,	\
+		   (c)->index, qri_type_names[type], __VA_ARGS__)
+
+/* A path from the image: 1..QRI_MAX_PATH bytes, absolute, no NUL. */
+int qri_take_path(struct qri_cursor *c, int type, const char *what,
+		  const uint8_t **tail, size_t *left, uint32_t len, char **out);
+int qri_take_blob(struct qri_cursor *c, int type, const char *what,
+		  const uint8_t **tail, size_t *left, uint64_t len,
+		  uint8_t **out);
+/* The process record pid names, which must come before. */
+int qri_owner(struct qri_cursor *c, int type, uint32_t pid,
+	      struct qri_proc_img **pr);
+/* Whether a zombie record names pid. */
+bool qri_zombie_listed(const struct qri_image *img, uint32_t pid);
+/* Grows *arr by one zeroed element; returns it, NULL without memory. */
+void *qri_grow(void **arr, size_t *n, size_t size);
+
+/* Record readers: fixed is the record's fixed part (as long as the
+ * reader's struct), tail/left what follows it. */
+int qri_read_mm(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
+		size_t left);
+int qri_read_signals(struct qri_cursor *c, const void *fixed,
+		     const uint8_t *tail, size_t left);
+int qri_read_rlimits(struct qri_cursor *c, const void *fixed,
+		     const uint8_t *tail, size_t left);
+int qri_read_page_runs(struct qri_cursor *c, const void *fixed,
+		       const uint8_t *tail, size_t left);
+/* Every frame of the image into img->frames, sorted; a frame listed twice
+ * is refused. */
+int qri_collect_frames(struct qri_image *img, struct qr_err *e);
+int qri_read_thread_signals(struct qri_cursor *c, const void *fixed,
+			    const uint8_t *tail, size_t left);
+int qri_read_thread_restart(struct qri_cursor *c, const void *fixed,
+			    const uint8_t *tail, size_t left);
+int qri_read_clocks(struct qri_cursor *c, const void *fixed,
+		    const uint8_t *tail, size_t left);
+int qri_read_zombie(struct qri_cursor *c, const void *fixed,
+		    const uint8_t *tail, size_t left);
+
+#endif

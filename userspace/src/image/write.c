@@ -1,0 +1,200 @@
+/* Builds a checkpoint image in memory (layout: image_format.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crc32.h"
+#include "image/image.h"
+
+static void put(struct qri_writer *w, const void *p, size_t n)
+{
+	if (w->oom || !n)
+		return;
+	if (w->len + n > w->cap) {
+		size_t cap = w->cap ? w->cap : 4096;
+		uint8_t *b;
+
+		while (cap < w->len + n)
+			cap *= 2;
+		b = realloc(w->buf, cap);
+		if (!b) {
+			w->oom = 1;
+			return;
+		}
+		w->buf = b;
+		w->cap = cap;
+	}
+	if (p)
+		memcpy(w->buf + w->len, p, n);
+	else
+		memset(w->buf + w->len, 0, n);
+	w->len += n;
+}
+
+void qri_writer_init(struct qri_writer *w, const char *origin)
+{
+	struct qri_header h = { .version = QRI_VERSION,
+				.header_size = sizeof(h) };
+
+	memset(w, 0, sizeof(*w));
+	memcpy(h.magic, QRI_MAGIC, sizeof(h.magic));
+	strncpy(h.origin, origin ? origin : "", sizeof(h.origin) - 1);
+	put(w, &h, sizeof(h));
+}
+
+void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
+		 const void *fixed, uint32_t fixed_size,
+		 const void *tail, size_t tail_len)
+{
+	struct qri_record r = {
+		.type = type,
+		.flags = flags,
+		.fixed_size = fixed_size,
+		.length = (uint64_t)fixed_size + tail_len,
+	};
+
+	put(w, &r, sizeof(r));
+	put(w, fixed, fixed_size);
+	put(w, tail, tail_len);
+	put(w, NULL, (QRI_ALIGN - r.length % QRI_ALIGN) % QRI_ALIGN);
+	w->records++;
+}
+
+/* A record whose tail is up to two pieces. */
+static void add2(struct qri_writer *w, uint16_t type, const void *fixed,
+		 uint32_t fixed_size, const void *a, size_t alen,
+		 const void *b, size_t blen)
+{
+	uint8_t *tail = malloc(alen + blen + 1);
+
+	if (!tail) {
+		w->oom = 1;
+		return;
+	}
+	if (alen)
+		memcpy(tail, a, alen);
+	if (blen)
+		memcpy(tail + alen, b, blen);
+	qri_add_raw(w, type, 0, fixed, fixed_size, tail, alen + blen);
+	free(tail);
+}
+
+void qri_add_process(struct qri_writer *w, const struct qri_process *p,
+		     const char *cwd, const char *root)
+{
+	struct qri_process q = *p;
+
+	q.cwd_len = strlen(cwd);
+	q.root_len = strlen(root);
+	add2(w, QRI_PROCESS, &q, sizeof(q), cwd, q.cwd_len, root, q.root_len);
+}
+
+void qri_add_thread(struct qri_writer *w, const struct qri_thread *t,
+		    const void *regs, const void *xstate)
+{
+	add2(w, QRI_THREAD, t, sizeof(*t), regs, t->regs_len,
+	     xstate, xstate ? t->xstate_len : 0);
+}
+
+void qri_add_vma(struct qri_writer *w, const struct qri_vma *v,
+		 const char *path)
+{
+	struct qri_vma q = *v;
+
+	q.path_len = path ? strlen(path) : 0;
+	add2(w, QRI_VMA, &q, sizeof(q), path, q.path_len, NULL, 0);
+}
+
+void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
+		       const struct qri_page_run *runs, uint64_t n)
+{
+	struct qri_page_runs r = { .pid = pid, .vma_start = vma_start, .nr_runs = n };
+
+	add2(w, QRI_PAGE_RUNS, &r, sizeof(r), runs, n * sizeof(*runs), NULL, 0);
+}
+
+void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
+		     const struct qri_own_run *runs, uint32_t nruns)
+{
+	struct qri_vma_own q = { .pid = pid, .nruns = nruns, .start = start };
+
+	qri_add_raw(w, QRI_VMA_OWN, QRI_REC_OPTIONAL, &q, sizeof(q), runs,
+		    (size_t)nruns * sizeof(*runs));
+}
+
+void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path)
+{
+	struct qri_fd q = *f;
+
+	q.path_len = strlen(path);
+	add2(w, QRI_FD, &q, sizeof(q), path, q.path_len, NULL, 0);
+}
+
+void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,
+		const void *auxv, const char *exe)
+{
+	struct qri_mm q = *m;
+
+	q.exe_len = exe ? strlen(exe) : 0;
+	add2(w, QRI_MM, &q, sizeof(q), auxv, q.auxv_len, exe, q.exe_len);
+}
+
+void qri_add_signals(struct qri_writer *w, const struct qri_signals *s,
+		     const struct qri_siginfo *pending)
+{
+	qri_add_raw(w, QRI_SIGNALS, 0, s, sizeof(*s), pending,
+		    (size_t)s->nr_pending * sizeof(*pending));
+}
+
+void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
+		     const struct qri_rlimit *r, uint32_t count)
+{
+	struct qri_rlimits q = { .pid = pid, .count = count };
+
+	qri_add_raw(w, QRI_RLIMITS, 0, &q, sizeof(q), r, count * sizeof(*r));
+}
+
+void qri_add_thread_signals(struct qri_writer *w,
+			    const struct qri_thread_signals *s,
+			    const struct qri_siginfo *pending)
+{
+	qri_add_raw(w, QRI_THREAD_SIGNALS, 0, s, sizeof(*s), pending,
+		    (size_t)s->nr_pending * sizeof(*pending));
+}
+
+void qri_add_thread_restart(struct qri_writer *w,
+			    const struct qri_thread_restart *r)
+{
+	qri_add_raw(w, QRI_THREAD_RESTART, 0, r, sizeof(*r), NULL, 0);
+}
+
+void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z)
+{
+	qri_add_raw(w, QRI_ZOMBIE, 0, z, sizeof(*z), NULL, 0);
+}
+
+void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k)
+{
+	qri_add_raw(w, QRI_CLOCKS, QRI_REC_OPTIONAL, k, sizeof(*k), NULL, 0);
+}
+
+int qri_finish(struct qri_writer *w)
+{
+	struct qri_header h;
+
+	if (w->oom)
+		return -1;
+	memcpy(&h, w->buf, sizeof(h));
+	h.total_size = w->len;
+	h.record_count = w->records;
+	h.body_crc32 = qr_crc32(0, w->buf + sizeof(h), w->len - sizeof(h));
+	h.header_crc32 = 0;
+	h.header_crc32 = qr_crc32(0, &h, sizeof(h));
+	memcpy(w->buf, &h, sizeof(h));
+	return 0;
+}
+
+void qri_writer_free(struct qri_writer *w)
+{
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+}

@@ -1,0 +1,242 @@
+/* quickreboot restore --boot: what quickreboot-restore.service runs early
+ * in the New kernel (adopt.h describes the whole hand-over). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "service/adopt.h"
+#include "cmd/cli.h"
+#include "boot/cmdline_tok.h"
+#include "image/keep_record.h"
+#include "lib/readfile.h"
+#include "restore/restore.h"
+#include "lib/run.h"
+#include "shelter/contract.h"
+#include "shelter/ready.h"
+#include "lib/strbuf.h"
+
+#define CP_DIR QR_SHELTER_MOUNTPOINT "/cp"
+#define CP_FAILED QR_SHELTER_MOUNTPOINT "/cp.failed"
+
+/* quickreboot.restore=TOKEN from /proc/cmdline into token; 0 if present. */
+static int cmdline_token(char *token)
+{
+	char *text = qr_read_file("/proc/cmdline", 1 << 16);
+	const struct qr_param *p;
+	struct qr_cmdline cl;
+	struct qr_err e;
+	int rc = -1;
+
+	if (!text)
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	if (!qr_cmdline_parse(text, &cl, &e)) {
+		p = qr_cmdline_find_last(&cl, QR_KEEP_CMDLINE_PARAM);
+		if (p && p->value && qr_keep_token_valid(p->value)) {
+			strcpy(token, p->value);
+			rc = 0;
+		}
+		qr_cmdline_free(&cl);
+	}
+	free(text);
+	return rc;
+}
+
+static int read_keep(const char *token, struct qr_keep *k)
+{
+	char *text = qr_read_file(CP_DIR "/" QR_KEEP_FILE, 1 << 20);
+	struct qr_err e;
+	int rc;
+
+	if (!text) {
+		qr_error("restore: %s: %s", CP_DIR "/" QR_KEEP_FILE, strerror(errno));
+		return QR_EXIT_FAIL;
+	}
+	rc = qr_keep_parse(text, strlen(text), k, &e);
+	free(text);
+	if (rc) {
+		qr_error("restore: %s refused: %s", CP_DIR "/" QR_KEEP_FILE, e.msg);
+		return QR_EXIT_UNSAFE;
+	}
+	if (strcmp(k->token, token)) {
+		qr_error("restore: %s belongs to another quick reboot (token %s, the command line says %s): not restored",
+			 CP_DIR, k->token, token);
+		qr_keep_free(k);
+		return QR_EXIT_UNSAFE;
+	}
+	return QR_EXIT_OK;
+}
+
+static int write_file(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = -1;
+
+	if (fd >= 0 && write(fd, text, len) == (ssize_t)len)
+		rc = 0;
+	if (rc)
+		qr_error("restore: writing %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static bool restored(const pid_t *ok, size_t nok, pid_t pid)
+{
+	for (size_t i = 0; i < nok; i++)
+		if (ok[i] == pid)
+			return true;
+	return false;
+}
+
+/* The unit's record and drop-in; 0 when written. */
+static int prepare_adoption(const struct qr_keep *k, const struct qr_keep_unit *u,
+			    const char *dropin)
+{
+	struct qr_keep one = { .nunits = 0 };
+	struct qr_strbuf b = { 0 };
+	char path[4096];
+	int rc = -1;
+
+	memcpy(one.token, k->token, sizeof(one.token));
+	snprintf(path, sizeof(path), QR_RUNTIME_UNIT_DIR "/%s.d", u->name);
+	if (qr_keep_add_unit(&one, u->name, u->pid, u->npids, NULL))
+		goto out;
+	qr_keep_format(&one, &b);
+	if (qr_strbuf_failed(&b))
+		goto out;
+	if ((mkdir(path, 0755) && errno != EEXIST)) {
+		qr_error("restore: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (write_file(strcat(path, "/" QR_DROPIN_NAME), dropin, strlen(dropin)))
+		goto out;
+	snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", u->name);
+	rc = write_file(path, b.s, b.len);
+out:
+	qr_strbuf_free(&b);
+	qr_keep_free(&one);
+	return rc;
+}
+
+/* Units whose processes all came back get a drop-in; the others lose what
+ * came back of them and start normally. Returns how many drop-ins. */
+static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
+		     int *failed)
+{
+	struct qr_strbuf dropin = { 0 };
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	bool exe_ok = len > 0 && !strpbrk((exe[len] = '\0', exe), " \t\\%$\"'");
+	int written = 0;
+
+	if (!exe_ok)
+		qr_error("restore: the path of this program is unusable in a unit file");
+	else
+		qr_adopt_dropin(exe, &dropin);
+	mkdir("/run/quickreboot", 0755);
+	mkdir(QR_ADOPT_DIR, 0755);
+	mkdir(QR_RUNTIME_UNIT_DIR, 0755);
+	for (size_t i = 0; i < k->nunits; i++) {
+		const struct qr_keep_unit *u = &k->unit[i];
+		size_t back = 0;
+
+		for (size_t j = 0; j < u->npids; j++)
+			back += restored(ok, nok, u->pid[j]);
+		if (back == u->npids && exe_ok && !qr_strbuf_failed(&dropin) &&
+		    !prepare_adoption(k, u, dropin.s)) {
+			printf("%s: %zu process(es) restored, main PID %d; the unit adopts them when it starts\n",
+			       u->name, u->npids, (int)u->pid[0]);
+			written++;
+			continue;
+		}
+		(*failed)++;
+		qr_error("restore: %s: %zu of its %zu process(es) restored: ending them, the unit starts normally",
+			 u->name, back, u->npids);
+		for (size_t j = 0; j < u->npids; j++)
+			if (restored(ok, nok, u->pid[j]))
+				kill(u->pid[j], SIGKILL);
+	}
+	qr_strbuf_free(&dropin);
+	return written;
+}
+
+/* A kept unit runs after the quick reboot even if nothing else would start
+ * it (not enabled, started by hand): its start job adopts, once this unit
+ * is done (the drop-in orders it after). */
+static void start_kept(const struct qr_keep *k)
+{
+	for (size_t i = 0; i < k->nunits; i++) {
+		char path[4096], *start[] = { "systemctl", "start", "--no-block", "--",
+					      k->unit[i].name, NULL };
+
+		snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", k->unit[i].name);
+		if (!access(path, F_OK) && qr_run(start))
+			qr_error("restore: cannot queue the start of %s", k->unit[i].name);
+	}
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(path);
+}
+
+/* A restored checkpoint is removed (it must not be restored twice, and it
+ * holds the shelter's space); one that failed is kept aside for
+ * inspection, where no later boot restores it. */
+static void retire_checkpoint(bool ok)
+{
+	nftw(CP_FAILED, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (ok ? nftw(CP_DIR, rm_entry, 16, FTW_DEPTH | FTW_PHYS) : rename(CP_DIR, CP_FAILED))
+		qr_error("restore: %s %s: %s", ok ? "removing" : "moving aside", CP_DIR,
+			 strerror(errno));
+	else if (!ok)
+		qr_error("restore: the checkpoint is kept for inspection in %s", CP_FAILED);
+	sync();
+}
+
+int qr_restore_boot(void)
+{
+	char token[QR_KEEP_TOKEN_LEN + 1], *reload[] = { "systemctl", "daemon-reload", NULL };
+	struct qr_keep k;
+	pid_t *ok = NULL;
+	size_t nok = 0;
+	int rc, failed = 0;
+
+	if (cmdline_token(token)) {
+		printf("nothing to restore: no %s=TOKEN on the kernel command line\n",
+		       QR_KEEP_CMDLINE_PARAM);
+		return qr_handback_alone();
+	}
+	rc = qr_shelter_ready(false);
+	if (rc)
+		return rc;
+	rc = read_keep(token, &k);
+	if (rc) {
+		retire_checkpoint(false);
+		return rc;
+	}
+	rc = qr_restore_dir(CP_DIR, &ok, &nok);
+	if (hand_over(&k, ok, nok, &failed)) {
+		if (qr_run(reload)) {
+			qr_error("restore: systemctl daemon-reload failed: kept units may start anew");
+			failed++;
+		}
+		start_kept(&k);
+	}
+	retire_checkpoint(!rc && !failed);
+	printf("restored %zu process(es)%s\n", nok, rc || failed ? ", with failures" : "");
+	free(ok);
+	qr_keep_free(&k);
+	return rc ? rc : failed ? QR_EXIT_FAIL : QR_EXIT_OK;
+}

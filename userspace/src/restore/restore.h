@@ -1,0 +1,49 @@
+/* Rebuilding checkpointed processes in the New kernel. */
+#ifndef QR_RESTORE_H
+#define QR_RESTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "image/image.h"
+#include "restorer/restorer.h"
+
+/* In the child created with the old PID, once its session, group and
+ * children are there (restore_tree.h): files, identity, then the restorer
+ * blob, which never returns. On failure before the jump returns -1 after
+ * printing why; the child must then exit. status_fd gets the restorer's
+ * verdict (restorer.h); the process then waits for the end of file on
+ * go_fd before it resumes. Frames of the image (zero copy) are adopted
+ * through /dev/qr-restore, after the hand-back. */
+int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
+		      int status_fd, int go_fd);
+
+/* Restores every process of DIR/image, each with its old PID; one failing
+ * leaves the others. *ok gets the PIDs restored (malloc'd, free it even on
+ * failure), *nok their count. Returns a QR_EXIT_* code: FAIL when any
+ * process failed, UNSAFE when the image was refused. */
+int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok);
+
+/* The hand-back with no image: a kernel confined to its boot area gets
+ * the rest of RAM (nothing to do in a kernel that is not). */
+int qr_handback_alone(void);
+
+/* restore --boot (restore_boot.c). */
+int qr_restore_boot(void);
+
+/* Files with their old numbers, positions and flags. */
+int qr_restore_fds(const struct qri_proc_img *pr);
+
+/* For each private file mapping in a->vmas (planned already) whose image
+ * says which pages are the process's own: only those are filled, the
+ * others map the file. */
+void qr_restore_plan_own_pages(struct qr_rst_args *a,
+			       const struct qri_proc_img *pr);
+
+/* The process's root directory, set last before the restorer runs: every
+ * path in the image (files, cwd, mapped files, the executable) is as
+ * quickreboot saw it, from the real root, and must be opened before. */
+int qr_restore_root(const struct qri_proc_img *pr);
+
+#endif

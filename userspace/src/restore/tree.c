@@ -1,0 +1,219 @@
+/* See restore_tree.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "restore/restore.h"
+#include "restore/tree.h"
+#include "restorer/restorer.h"
+
+int qr_restore_ctx_init(struct qr_restore_ctx *c, const struct qri_image *img,
+			const char *dir)
+{
+	size_t n = img->nprocs + img->nzombies;
+	struct qr_tree_proc *p = calloc(n + 1, sizeof(*p));
+	int go[2];
+	struct qr_err e;
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	c->img = img;
+	c->dir = dir;
+	c->go_rd = c->go_wr = -1;
+	c->status_rd = malloc((n + 1) * sizeof(int));
+	c->status_wr = malloc((n + 1) * sizeof(int));
+	if (!p || !c->status_rd || !c->status_wr) {
+		qr_error("restore: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i < img->nprocs) {
+			const struct qri_process *q = &img->procs[i].p;
+
+			p[i] = (struct qr_tree_proc) { q->pid, q->ppid, q->pgid, q->sid };
+		} else {
+			const struct qri_zombie *z = &img->zombies[i - img->nprocs];
+
+			p[i] = (struct qr_tree_proc) { z->pid, z->ppid, z->pgid, z->sid };
+		}
+		c->status_rd[i] = c->status_wr[i] = -1;
+	}
+	if (qr_tree_plan(p, n, &c->tree, &e)) {
+		qr_error("restore: the image's process tree: %s", e.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int s[2];
+
+		if (pipe2(s, O_CLOEXEC)) {
+			qr_error("restore: pipe: %s", strerror(errno));
+			goto out;
+		}
+		c->status_rd[i] = s[0];
+		c->status_wr[i] = s[1];
+	}
+	if (pipe2(go, O_CLOEXEC)) {
+		qr_error("restore: pipe: %s", strerror(errno));
+		goto out;
+	}
+	c->go_rd = go[0];
+	c->go_wr = go[1];
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+void qr_restore_ctx_free(struct qr_restore_ctx *c)
+{
+	for (size_t i = 0; c->status_rd && i < c->tree.n; i++) {
+		if (c->status_rd[i] >= 0)
+			close(c->status_rd[i]);
+		if (c->status_wr[i] >= 0)
+			close(c->status_wr[i]);
+	}
+	if (c->go_rd >= 0)
+		close(c->go_rd);
+	if (c->go_wr >= 0)
+		close(c->go_wr);
+	free(c->status_rd);
+	free(c->status_wr);
+	qr_tree_free(&c->tree);
+	memset(c, 0, sizeof(*c));
+}
+
+uint32_t qr_restore_pid(const struct qr_restore_ctx *c, size_t i)
+{
+	return i < c->img->nprocs ? c->img->procs[i].p.pid :
+		c->img->zombies[i - c->img->nprocs].pid;
+}
+
+const char *qr_restore_comm(const struct qr_restore_ctx *c, size_t i)
+{
+	return i < c->img->nprocs ? c->img->procs[i].p.comm :
+		c->img->zombies[i - c->img->nprocs].comm;
+}
+
+static int set_identity(uint32_t pgid, int action)
+{
+	switch (action) {
+	case QR_TREE_SETSID:
+		return setsid() < 0 ? -1 : 0;
+	case QR_TREE_NEWGROUP:
+		return setpgid(0, 0);
+	case QR_TREE_JOIN:
+		return setpgid(0, pgid);
+	default:
+		return 0;
+	}
+}
+
+/* A zombie: reports, then ends as it had ended (without the core dump:
+ * the Old kernel wrote it, if any). Raw system calls: glibc's wrappers
+ * refuse signals 32 and 33, which it keeps for itself. */
+static void __attribute__((noreturn)) end_as(const struct qri_zombie *z,
+					     int status_fd)
+{
+	static const unsigned char ok[2] = { QR_RST_OK, 0 };
+	uint64_t dfl[4] = { 0 }, set;
+	struct rlimit none = { 0, 0 };
+	int sig = z->status & 0x7f;
+
+	prctl(PR_SET_NAME, z->comm);
+	if (write(status_fd, ok, sizeof(ok)) != sizeof(ok) || !sig)
+		_exit(z->status >> 8);
+	setrlimit(RLIMIT_CORE, &none);
+	set = 1ull << (sig - 1);
+	syscall(SYS_rt_sigaction, sig, dfl, NULL, sizeof(set));
+	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof(set));
+	kill(getpid(), sig);
+	_exit(1);
+}
+
+/* In the new process: session and group, the subtree, then the rest. */
+static void __attribute__((noreturn))
+restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
+{
+	const struct qri_image *img = c->img;
+	const struct qri_zombie *z = i < img->nprocs ? NULL :
+		&img->zombies[i - img->nprocs];
+	uint32_t pgid = z ? z->pgid : img->procs[i].p.pgid;
+
+	if (set_identity(pgid, c->tree.action[i])) {
+		qr_error("restore: pid %u: session or group %u: %s",
+			 qr_restore_pid(c, i), pgid, strerror(errno));
+		_exit(1);
+	}
+	for (size_t k = 0; k < c->tree.n; k++) {
+		size_t j = c->tree.order[k];
+
+		if (c->tree.parent[j] == (long)i)
+			qr_restore_spawn(c, j);
+	}
+	if (write(ready_fd, "", 1) != 1)
+		_exit(1);
+	close(ready_fd);
+	if (z)
+		end_as(z, c->status_wr[i]);
+	qr_restore_become(&img->procs[i], c->dir, c->status_wr[i], c->go_rd);
+	_exit(1);
+}
+
+pid_t qr_restore_spawn(struct qr_restore_ctx *c, size_t i)
+{
+	pid_t want = qr_restore_pid(c, i), got;
+	struct clone_args ca = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&want,
+		.set_tid_size = 1,
+	};
+	char byte;
+	int r[2];
+	ssize_t n;
+
+	if (pipe2(r, O_CLOEXEC)) {
+		qr_error("restore: pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	got = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (got == 0) {
+		close(r[0]);
+		restore_child(c, i, r[1]);
+	}
+	close(r[1]);
+	if (got < 0) {
+		qr_error("restore: pid %u (%s): cannot have its PID: %s",
+			 qr_restore_pid(c, i), qr_restore_comm(c, i), strerror(errno));
+		close(r[0]);
+		return -1;
+	}
+	do
+		n = read(r[0], &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(r[0]);
+	if (n == 1) {
+		siginfo_t si;
+
+		/* Dead before its parent goes on: its SIGCHLD, sent while
+		 * this process still ignores it, is not kept; the one the
+		 * Old kernel sent is in the image if it was pending. */
+		if (i >= c->img->nprocs)
+			waitid(P_PID, got, &si, WEXITED | WNOWAIT);
+		return got;
+	}
+	/* It died before its subtree was there: reaped here, by its parent. */
+	waitpid(got, NULL, 0);
+	return -1;
+}

@@ -1,0 +1,47 @@
+/* The process tree at restore: each process is created with its PID by
+ * its restored parent (or, for a root, by quickreboot restore), one at a
+ * time in the order proc_tree.h plans, and every process waits at the end
+ * of its restore until all are ready, so that the whole tree resumes
+ * together as it was frozen together. */
+#ifndef QR_RESTORE_TREE_H
+#define QR_RESTORE_TREE_H
+
+#include <sys/types.h>
+
+#include "image/image.h"
+#include "image/proc_tree.h"
+
+/* Index i of the tree: the process img->procs[i] for i < nprocs, else the
+ * zombie img->zombies[i - nprocs]. */
+struct qr_restore_ctx {
+	const struct qri_image *img;
+	const char *dir;
+	struct qr_tree tree;
+	int *status_rd, *status_wr;	/* per tree index */
+	int go_rd, go_wr;		/* closing go_wr lets every process go */
+};
+
+/* Pipes and the plan; -1 after printing why. */
+int qr_restore_ctx_init(struct qr_restore_ctx *c, const struct qri_image *img,
+			const char *dir);
+void qr_restore_ctx_free(struct qr_restore_ctx *c);
+
+/* PID and name of tree index i. */
+uint32_t qr_restore_pid(const struct qr_restore_ctx *c, size_t i);
+const char *qr_restore_comm(const struct qr_restore_ctx *c, size_t i);
+
+/* Creates process i (tree index) with its PID, which sets its session and
+ * group, creates its own subtree, then restores itself; a zombie reports
+ * and ends with its status, and is dead (not reaped) on return. Returns
+ * once the subtree exists: its PID, or -1 (printed) if i is not there. */
+pid_t qr_restore_spawn(struct qr_restore_ctx *c, size_t i);
+
+/* restore_clocks.c: the processes this command creates from now on go to
+ * a new time namespace where the clocks of k go on (k: the image's
+ * QRI_CLOCKS). Returns what qr_clocks_leave takes, -1 when there is none
+ * (no k, or said why: the clocks then start again with this kernel's). */
+int qr_clocks_enter(const struct qri_clocks *k);
+/* Later children are in this command's namespace again. */
+void qr_clocks_leave(int back);
+
+#endif

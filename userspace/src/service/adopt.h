@@ -1,0 +1,51 @@
+/* How a service kept by a quick reboot gets its restored processes back
+ * (quickreboot(8), SYSTEMD):
+ *   1. `restore --boot` (quickreboot-restore.service, before sysinit.target)
+ *      restores the processes; they wait in its cgroup. For each kept unit
+ *      whose processes all came back it writes the unit's keep record to
+ *      QR_ADOPT_DIR/UNIT and a runtime drop-in (qr_adopt_dropin()) that
+ *      turns the unit's next start into `quickreboot adopt UNIT`, then
+ *      reloads systemd once.
+ *   2. The unit starts as usual, in order: `adopt` moves the processes into
+ *      the unit's cgroup and tells systemd (sd_notify MAINPID=, READY=1)
+ *      that the restored main process is the unit's main process.
+ *   3. quickreboot-adopted.service (`adopt --finish`), after those units,
+ *      removes the drop-ins and reloads systemd, so that every unit is its
+ *      own unmodified self again (a later restart starts it normally); a
+ *      unit that is not active with its restored main process has its
+ *      leftovers killed and is started normally. */
+#ifndef QR_ADOPT_H
+#define QR_ADOPT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/strbuf.h"
+
+#define QR_ADOPT_DIR "/run/quickreboot/adopt"
+#define QR_RUNTIME_UNIT_DIR "/run/systemd/system"
+/* Drop-ins of all directories apply in the order of their file names:
+ * "zz-" comes after an administrator's override.conf, which would
+ * otherwise replace our ExecStart=. */
+#define QR_DROPIN_NAME "zz-quickreboot-adopt.conf"
+#define QR_RESTORE_UNIT "quickreboot-restore.service"
+#define QR_ADOPTED_UNIT "quickreboot-adopted.service"
+#define QR_CGROUP_ROOT "/sys/fs/cgroup"
+
+/* The drop-in's text; exe is the quickreboot binary. */
+void qr_adopt_dropin(const char *exe, struct qr_strbuf *b);
+
+/* The cgroup v2 path of pid ("/system.slice/x.service") from
+ * /proc/PID/cgroup (pid 0: this process). Returns 0, or -1 after printing
+ * why (e.g. not cgroup v2). */
+int qr_cgroup_of(pid_t pid, char *out, size_t size);
+/* Moves pid (all its threads) into cgroup path (as qr_cgroup_of gives). */
+int qr_cgroup_move(pid_t pid, const char *path);
+/* Every process of the cgroup and its descendants, first in *pids (malloc'd).
+ * Returns 0, or -1 after printing why. */
+int qr_cgroup_procs(const char *path, pid_t first, pid_t **pids, size_t *n);
+
+/* sd_notify(3) without libsystemd: sends text to $NOTIFY_SOCKET. */
+int qr_sd_notify(const char *text);
+
+#endif

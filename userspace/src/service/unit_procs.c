@@ -1,0 +1,45 @@
+/* qr_unit_processes() (unit_procs.h): asks systemd, reads the cgroup. */
+#include "service/unit_procs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/adopt.h"
+#include "cmd/cli.h"
+#include "lib/conf.h"
+#include "lib/run.h"
+#include "service/unit_show.h"
+
+int qr_unit_processes(const char *unit, pid_t **pids, size_t *n)
+{
+	char *argv[] = { "systemctl", "show", "-p", QR_UNIT_SHOW_PROPS, "--",
+			 (char *)unit, NULL };
+	struct qr_unit_show u;
+	struct qr_err e;
+	char out[8192];
+	int rc;
+
+	*pids = NULL;
+	*n = 0;
+	if (!qr_unit_name_valid(unit)) {
+		qr_error("reboot: '%s' is not a service unit name (NAME.service)", unit);
+		return QR_EXIT_USAGE;
+	}
+	rc = qr_run_output(argv, out, sizeof(out));
+	if (rc) {
+		qr_error("reboot: systemctl show %s failed (exit %d)", unit, rc);
+		return QR_EXIT_FAIL;
+	}
+	if (qr_unit_show_parse(out, &u, &e)) {
+		qr_error("reboot: systemctl show %s: %s", unit, e.msg);
+		return QR_EXIT_FAIL;
+	}
+	if (strcmp(u.load_state, "loaded") || strcmp(u.active_state, "active") ||
+	    !u.main_pid || !u.cgroup[0]) {
+		qr_error("reboot: %s is not a running service with a main process "
+			 "(LoadState=%s ActiveState=%s MainPID=%d)", unit,
+			 u.load_state, u.active_state, (int)u.main_pid);
+		return QR_EXIT_UNSAFE;
+	}
+	return qr_cgroup_procs(u.cgroup, u.main_pid, pids, n) ? QR_EXIT_FAIL : QR_EXIT_OK;
+}
