@@ -1,5 +1,5 @@
 /* The process tree plan (proc_tree.h), the interrupted-sleep record and
- * the sleep stub that continues it (restore_restart.h). */
+ * the sleep stub that continues it (restore/restart.h). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>

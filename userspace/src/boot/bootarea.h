@@ -62,7 +62,7 @@ int qr_bootarea_next(const struct qr_spans *hidden, const uint64_t *pfns,
 		     size_t n, uint64_t size, uint64_t block,
 		     struct qr_span *out);
 
-/* x86's pageblock, the unit the kernel moves pages out of (zc_evacuate.h)
+/* x86's pageblock, the unit the kernel moves pages out of (checkpoint/evacuate.h)
  * and the unit hidden in the first block. */
 #define QR_PAGEBLOCK ((uint64_t)2 << 20)
 
@@ -88,7 +88,7 @@ enum qr_frame_fate qr_frame_fate(const struct qr_memview *m,
 /* The RAM where a frame of a process kept in zero copy would be copied
  * for its place (QR_FRAME_COPY): System RAM in the first memory block and
  * in the blocks the shelter shares. Pages there are moved out before they
- * are pinned where the kernel can (zc_evacuate.h). Returns 0, or -1 when
+ * are pinned where the kernel can (checkpoint/evacuate.h). Returns 0, or -1 when
  * memory ran out. */
 int qr_zc_copy_ranges(const struct qr_memview *m, struct qr_spans *out);
 

@@ -1,5 +1,5 @@
 /* Pages kept in the first memory block. Every kernel runs there, so pages
- * of processes kept in zero copy that the evacuation (zc_evacuate.h) could
+ * of processes kept in zero copy that the evacuation (checkpoint/evacuate.h) could
  * not move out of it are kept only if the New kernel is told that their
  * 2 MiB pageblocks are not RAM: memmap=2M$ADDR in its hidden list
  * (confine.h). The restore module holds and maps frames in such holes

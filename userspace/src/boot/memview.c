@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "boot/iomem.h"
 #include "boot/memmap.h"
 #include "lib/readfile.h"

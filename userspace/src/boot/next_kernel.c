@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "boot/confine.h"
 #include "boot/memview.h"
 #include "boot/newcmdline.h"

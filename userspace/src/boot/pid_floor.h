@@ -15,7 +15,7 @@
 #include <sys/types.h>
 
 /* The highest PID, TID or zombie PID among the processes a checkpoint of
- * roots takes (capture_tree.h), -1 on an error (printed). */
+ * roots takes (checkpoint/tree.h), -1 on an error (printed). */
 long qr_kept_id_max(const pid_t *roots, int nroots);
 
 /* Writes "sysctl.kernel.pid_max=MAX sysctl.kernel.ns_last_pid=FLOOR" into

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "checkpoint/tree.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "boot/pid_floor.h"
 #include "lib/readfile.h"
 

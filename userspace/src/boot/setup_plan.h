@@ -37,7 +37,7 @@ struct qr_setup_plan {
 
 /* The boot area: the running kernel's if it has one, else placed anew.
  * Keeps an earlier shelter (the running kernel's first, then the
- * drop-in's) when it has the wanted size and still fits (shelter_plan.h:
+ * drop-in's) when it has the wanted size and still fits (shelter/plan.h:
  * qr_shelter_fits), so that running setup again changes nothing; else
  * places a new one. Returns 0, or -1 with e set. */
 int qr_setup_decide(const struct qr_setup_input *in, struct qr_setup_plan *plan,

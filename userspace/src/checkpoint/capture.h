@@ -1,4 +1,4 @@
-/* Capture of a frozen process (checkpoint_freeze.h) into checkpoint image
+/* Capture of a frozen process (checkpoint/freeze.h) into checkpoint image
  * records and the pages file: through user ABI (/proc/PID files, system
  * calls) and, for what has none on a frozen thread, pfncheck's ioctls. */
 #ifndef QR_CAPTURE_H
@@ -44,7 +44,7 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 int qr_capture_thread(struct qri_writer *w, int pfncheck_fd, pid_t pid,
 		      const struct pfncheck_thread *t);
 /* The sleep a thread was frozen in, if the kernel would continue it
- * from its restart_block (capture_restart.c); nothing otherwise. */
+ * from its restart_block (checkpoint/restart.c); nothing otherwise. */
 int qr_capture_restart(struct qri_writer *w, pid_t pid,
 		       const struct pfncheck_thread *t);
 /* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none. */

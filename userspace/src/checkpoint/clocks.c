@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "checkpoint/capture.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "lib/readfile.h"
 #include "lib/timens.h"
 

@@ -1,4 +1,4 @@
-/* See zc_evacuate.h. */
+/* See checkpoint/evacuate.h. */
 #include "checkpoint/evacuate.h"
 
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <sys/ioctl.h>
 
 #include "quickreboot/pfncheck_abi.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 
 #define PAGE 4096ull
 

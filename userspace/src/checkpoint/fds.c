@@ -13,7 +13,7 @@
 
 #include "checkpoint/capture.h"
 #include "checkpoint/maps.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "lib/readfile.h"
 
 /* The character devices that mean the same in any kernel and hold no

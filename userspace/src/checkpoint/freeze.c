@@ -1,4 +1,4 @@
-/* See checkpoint_freeze.h. */
+/* See checkpoint/freeze.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "checkpoint/freeze.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "checkpoint/test_fail.h"
 #include "lib/module_open.h"
 

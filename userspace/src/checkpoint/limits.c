@@ -6,7 +6,7 @@
 #include <sys/resource.h>
 
 #include "checkpoint/capture.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 
 int qr_capture_rlimits(struct qri_writer *w, pid_t pid)
 {

@@ -2,7 +2,7 @@
  * every private area from /proc/PID/mem into the pages file, and for private
  * file mappings which of their pages are the process's own, from
  * /proc/PID/pagemap; in zero copy the frames of its anonymous pages instead
- * (capture_zc.h). */
+ * (checkpoint/zc.h). */
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include "checkpoint/capture.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/zc.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 
 #define CHUNK (1 << 20)
 

@@ -10,7 +10,7 @@
 #include "checkpoint/capture.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/stat.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "lib/readfile.h"
 
 static char *proc_text(pid_t pid, const char *name)

@@ -1,7 +1,7 @@
 /* A thread frozen in nanosleep or a relative clock_nanosleep: the kernel
  * would continue the sleep from its restart_block (pfncheck's thread
  * record gives its clock and absolute expiry); the image carries the time
- * left instead (image_format.h, QRI_THREAD_RESTART). Other restart blocks
+ * left instead (image/format.h, QRI_THREAD_RESTART). Other restart blocks
  * (futex and poll timeouts, CPU and alarm clocks, 32-bit callers) are not
  * carried: restore returns EINTR to those calls. */
 #include <time.h>

@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 
 #include "checkpoint/capture.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "restorer/restorer.h"
 
 _Static_assert(sizeof(struct pfncheck_siginfo) == QRI_SIGINFO_SIZE, "siginfo");

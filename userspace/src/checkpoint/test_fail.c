@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "checkpoint/test_fail.h"
 
 int qr_test_fail(const char *step)

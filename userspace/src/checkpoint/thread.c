@@ -13,7 +13,7 @@
 
 #include "checkpoint/capture.h"
 #include "checkpoint/stat.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "lib/readfile.h"
 
 static int regset(int fd, pid_t pid, pid_t tid, uint32_t type, void *buf,

@@ -1,4 +1,4 @@
-/* See capture_tree.h. */
+/* See checkpoint/tree.h. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -9,7 +9,7 @@
 
 #include "checkpoint/stat.h"
 #include "checkpoint/tree.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "image/proc_tree.h"
 #include "lib/readfile.h"
 

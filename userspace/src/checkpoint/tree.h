@@ -14,7 +14,7 @@ struct qr_subtree {
 	int n;
 	int nroots;		/* the first nroots: given (each once) */
 	/* Descendants that exited and were not reaped: not frozen, kept
-	 * as zombies (image_format.h). */
+	 * as zombies (image/format.h). */
 	struct qri_zombie *zombies;
 	int nzombies;
 };

@@ -1,4 +1,4 @@
-/* See capture_zc.h. */
+/* See checkpoint/zc.h. */
 #include "checkpoint/zc.h"
 
 #include <inttypes.h>

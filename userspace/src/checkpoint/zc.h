@@ -6,7 +6,7 @@
  * copied are always right, even if the file changes), as are pages shared
  * copy-on-write with another process (a frame can have one owner only) and
  * frames in the first memory block (the New kernel runs there) that could
- * not be moved out of it before the pinning (zc_evacuate.h), unless their
+ * not be moved out of it before the pinning (checkpoint/evacuate.h), unless their
  * pageblocks are to be hidden from the New kernel (first_block.h). */
 #ifndef QR_CAPTURE_ZC_H
 #define QR_CAPTURE_ZC_H

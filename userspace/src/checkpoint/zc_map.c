@@ -1,11 +1,11 @@
-/* Reading a frozen process's PFN map from pfncheck (capture_zc.h). */
+/* Reading a frozen process's PFN map from pfncheck (checkpoint/zc.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "checkpoint/zc.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 
 int qr_zc_read_map(int fd, pid_t pid, struct qr_zc *zc)
 {

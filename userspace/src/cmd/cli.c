@@ -1,4 +1,4 @@
-/* Subcommand dispatch and error reporting. */
+/* Subcommand dispatch, usage errors and the options every command takes. */
 #include "cmd/cli.h"
 
 #include <getopt.h>
@@ -34,17 +34,6 @@ int qr_dispatch(const char *usage_head, const struct qr_command *cmds,
 	qr_error("unknown command '%s'", argv[0]);
 	list_commands(stderr, usage_head, cmds);
 	return QR_EXIT_USAGE;
-}
-
-void qr_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("quickreboot: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int qr_parse_pids(char **args, int n, pid_t *pids, const char *cmd,
@@ -90,14 +79,4 @@ int qr_common_option(int opt, char **argv, const char *usage, int *rc)
 	default:
 		return 0;
 	}
-}
-
-int qr_subcommand(int (*cmd)(int, char **), char **argv)
-{
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	optind = 0;
-	return cmd(argc, argv);
 }

@@ -1,17 +1,11 @@
 /* quickreboot shelter load */
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <libkmod.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/utsname.h>
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "shelter/contract.h"
-#include "shelter/locate.h"
+#include "shelter/shelter.h"
 
 static const char usage[] =
 	"usage: quickreboot shelter load [--region SIZE@ADDR] [--format]\n"
@@ -27,43 +21,6 @@ static const char usage[] =
 	"An already loaded module is an error: its parameters cannot change.\n"
 	QR_EXIT_CODES;
 
-static int insert(const struct qr_range *r, bool format)
-{
-	struct kmod_ctx *ctx;
-	struct kmod_module *mod = NULL;
-	struct utsname uts;
-	char opts[128];
-	int err, rc = QR_EXIT_FAIL;
-
-	snprintf(opts, sizeof(opts), "%s=0x%" PRIx64 "@0x%" PRIx64 "%s",
-		 QR_SHELTER_OPT_REGION, r->size, r->start,
-		 format ? " " QR_SHELTER_OPT_FORMAT "=1" : "");
-	ctx = kmod_new(NULL, NULL);
-	if (!ctx) {
-		qr_error("shelter load: cannot initialise libkmod");
-		return QR_EXIT_FAIL;
-	}
-	err = kmod_module_new_from_name(ctx, QR_SHELTER_MODULE, &mod);
-	if (!err)
-		err = kmod_module_probe_insert_module(mod, KMOD_PROBE_FAIL_ON_LOADED,
-						      opts, NULL, NULL, NULL);
-	if (err == 0) {
-		rc = QR_EXIT_OK;
-	} else if (err == -EEXIST) {
-		qr_error("shelter load: module %s is already loaded; unload it to change its parameters",
-			 QR_SHELTER_MODULE);
-	} else if (err == -ENOENT && uname(&uts) == 0) {
-		qr_error("shelter load: module %s not found for kernel %s (is quickreboot-dkms built for it?)",
-			 QR_SHELTER_MODULE, uts.release);
-	} else {
-		qr_error("shelter load: inserting %s with '%s': %s (see the kernel log)",
-			 QR_SHELTER_MODULE, opts, strerror(err < 0 ? -err : err));
-	}
-	kmod_module_unref(mod);
-	kmod_unref(ctx);
-	return rc;
-}
-
 int cmd_shelter_load(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -72,9 +29,7 @@ int cmd_shelter_load(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
-	const char *region = NULL;
-	bool format = false;
-	struct qr_range r;
+	struct qr_shelter_load_opts o = { .region = NULL };
 	int opt, rc;
 
 	opterr = 0;
@@ -82,16 +37,11 @@ int cmd_shelter_load(int argc, char **argv)
 		if (qr_common_option(opt, argv, usage, &rc))
 			return rc;
 		if (opt == 'r')
-			region = optarg;
+			o.region = optarg;
 		else if (opt == 'f')
-			format = true;
+			o.format = true;
 	}
 	if (optind < argc)
 		return qr_usage_error(usage, "shelter load: unexpected argument '%s'", argv[optind]);
-	rc = qr_locate_shelter(region, NULL, &r);
-	if (!rc)
-		rc = qr_check_shelter_iomem(NULL, &r);
-	if (!rc)
-		rc = insert(&r, format);
-	return rc;
+	return qr_shelter_load(&o);
 }

@@ -1,17 +1,11 @@
 /* quickreboot shelter mkfs */
-#include <errno.h>
 #include <getopt.h>
-#include <string.h>
-#include <sys/stat.h>
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
-#include "lib/run.h"
 #include "shelter/contract.h"
+#include "shelter/shelter.h"
 
-/* No journal: the shelter is unmounted cleanly before every kexec, so a
- * journal would only add writes; fsck.ext4 verifies it before it is mounted
- * in the New kernel. No discard: the device is plain memory. */
 static const char usage[] =
 	"usage: quickreboot shelter mkfs [--device DEV]\n"
 	"Makes an ext4 filesystem (no journal, 4 KiB blocks, no discard, label\n"
@@ -29,7 +23,6 @@ int cmd_shelter_mkfs(int argc, char **argv)
 		{ 0 },
 	};
 	const char *device = QR_SHELTER_DEVICE;
-	struct stat st;
 	int opt, rc;
 
 	opterr = 0;
@@ -41,20 +34,5 @@ int cmd_shelter_mkfs(int argc, char **argv)
 	}
 	if (optind < argc)
 		return qr_usage_error(usage, "shelter mkfs: unexpected argument '%s'", argv[optind]);
-	if (stat(device, &st)) {
-		qr_error("shelter mkfs: %s: %s%s", device, strerror(errno),
-			 errno == ENOENT ? " (run 'quickreboot shelter load' first)" : "");
-		return QR_EXIT_FAIL;
-	}
-	/* A single -F keeps mkfs.ext4's refusal of a mounted device. */
-	char *mkfs[] = {
-		"mkfs.ext4", "-q", "-F", "-O", "^has_journal", "-b", "4096",
-		"-E", "nodiscard", "-L", QR_SHELTER_LABEL, (char *)device, NULL,
-	};
-	rc = qr_run(mkfs);
-	if (rc) {
-		qr_error("shelter mkfs: mkfs.ext4 %s failed (exit %d)", device, rc);
-		return QR_EXIT_FAIL;
-	}
-	return QR_EXIT_OK;
+	return qr_shelter_mkfs(device);
 }

@@ -1,5 +1,5 @@
 /* The checkpoint image in memory: built by the writer, checked and read by
- * the reader. Pure: no I/O. See image_format.h for the layout. */
+ * the reader. Pure: no I/O. See image/format.h for the layout. */
 #ifndef QR_IMAGE_H
 #define QR_IMAGE_H
 

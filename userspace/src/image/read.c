@@ -1,4 +1,4 @@
-/* Reads a checkpoint image, trusting nothing in it (layout: image_format.h).
+/* Reads a checkpoint image, trusting nothing in it (layout: image/format.h).
  * Every check happens before the image is returned; on the first problem
  * the reader stops, frees what it built, and names the problem. This file:
  * the framing and the process, thread, memory area and file records. */

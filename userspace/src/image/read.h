@@ -1,5 +1,5 @@
-/* What the parts of the image reader share (image_read.c: framing and the
- * first record types; image_read_state.c: per-process kernel state).
+/* What the parts of the image reader share (image/read.c: framing and the
+ * first record types; image/read_state.c: per-process kernel state).
  * Internal: users of the image include image.h. */
 #ifndef QR_IMAGE_READ_H
 #define QR_IMAGE_READ_H

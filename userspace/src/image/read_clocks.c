@@ -1,4 +1,4 @@
-/* The image reader's clocks record (image_format.h, QRI_CLOCKS): once,
+/* The image reader's clocks record (image/format.h, QRI_CLOCKS): once,
  * before any process, with values a time namespace can take. */
 #include <stdlib.h>
 #include <string.h>

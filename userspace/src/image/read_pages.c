@@ -1,5 +1,5 @@
 /* The image reader's part for zero copy: page runs and the frames they
- * name (image_format.h: QRI_PAGE_RUNS). */
+ * name (image/format.h: QRI_PAGE_RUNS). */
 #include <stdlib.h>
 #include <string.h>
 

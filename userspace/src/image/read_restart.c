@@ -1,4 +1,4 @@
-/* The image reader's interrupted-sleep record (image_format.h,
+/* The image reader's interrupted-sleep record (image/format.h,
  * QRI_THREAD_RESTART): what restore hands to clock_nanosleep must be a
  * sleep the kernel could have been in. */
 #include <stdbool.h>

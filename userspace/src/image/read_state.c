@@ -1,5 +1,5 @@
 /* The image reader's per-process kernel state records: memory fields,
- * signals, resource limits, a thread's own signals (image_format.h). Like
+ * signals, resource limits, a thread's own signals (image/format.h). Like
  * the rest of the reader it trusts nothing: every value that restore hands
  * to the kernel is checked to be one the kernel could have given. */
 #include <stdbool.h>

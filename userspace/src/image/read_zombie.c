@@ -1,4 +1,4 @@
-/* The image reader's zombie record (image_format.h, QRI_ZOMBIE): a child
+/* The image reader's zombie record (image/format.h, QRI_ZOMBIE): a child
  * that had exited, of a process in the image, with a status an exit could
  * have left. */
 #include <stdbool.h>

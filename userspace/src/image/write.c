@@ -1,4 +1,4 @@
-/* Builds a checkpoint image in memory (layout: image_format.h). */
+/* Builds a checkpoint image in memory (layout: image/format.h). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,13 +3,14 @@
 #include "lib/run.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 
 #define DEFAULT_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 

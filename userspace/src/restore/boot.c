@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "service/adopt.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "boot/cmdline_tok.h"
 #include "image/keep_record.h"
 #include "lib/readfile.h"

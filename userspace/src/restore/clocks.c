@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "lib/readfile.h"
 #include "restore/restore.h"
 #include "restore/tree.h"

@@ -1,4 +1,4 @@
-/* See restore_handback.h. */
+/* See restore/handback.h. */
 #include "restore/handback.h"
 
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "quickreboot/restore_abi.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "boot/memview.h"
 #include "lib/module_open.h"
 #include "restore/said.h"

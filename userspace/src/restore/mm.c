@@ -1,4 +1,4 @@
-/* See restore_mm.h. */
+/* See restore/mm.h. */
 #include <fcntl.h>
 #include <string.h>
 

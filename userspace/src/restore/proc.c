@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "checkpoint/maps.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "restore/restore.h"
 #include "restore/mm.h"
 #include "restore/restart.h"
@@ -224,7 +224,7 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
 /* The blob, its arguments and a slot per thread, in one region where the
  * old process had nothing (and this one neither); then room for the page
  * operations (zero copy) and, at its end, keep bytes that stay in the
- * process after the restore (restore_restart.h). */
+ * process after the restore (restore/restart.h). */
 static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n,
 		      size_t nthreads, uint64_t ops_len, uint64_t keep)
 {

@@ -1,4 +1,4 @@
-/* See restore_restart.h. The ERESTART* values are the kernel's
+/* See restore/restart.h. The ERESTART* values are the kernel's
  * include/linux/errno.h: they never reach user space, yet ptrace shows
  * them, and they have not changed since Linux 2.6. */
 #include <errno.h>

@@ -10,7 +10,7 @@
 #include "restorer/restorer.h"
 
 /* In the child created with the old PID, once its session, group and
- * children are there (restore_tree.h): files, identity, then the restorer
+ * children are there (restore/tree.h): files, identity, then the restorer
  * blob, which never returns. On failure before the jump returns -1 after
  * printing why; the child must then exit. status_fd gets the restorer's
  * verdict (restorer.h); the process then waits for the end of file on
@@ -29,7 +29,7 @@ int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok);
  * the rest of RAM (nothing to do in a kernel that is not). */
 int qr_handback_alone(void);
 
-/* restore --boot (restore_boot.c). */
+/* restore --boot (boot.c). */
 int qr_restore_boot(void);
 
 /* Files with their old numbers, positions and flags. */

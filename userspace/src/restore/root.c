@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "restore/restore.h"
 
 int qr_restore_root(const struct qri_proc_img *pr)

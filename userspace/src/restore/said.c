@@ -1,4 +1,4 @@
-/* See restore_said.h. */
+/* See restore/said.h. */
 #include "restore/said.h"
 
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* See restore_sigframe.h. The structs below copy the kernel's user ABI
+/* See restore/sigframe.h. The structs below copy the kernel's user ABI
  * ones: glibc's ucontext_t differs (a 128-byte sigset, fpregs inline). */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* See restore_signals.h. Raw system calls throughout: glibc's wrappers
+/* See restore/signals.h. Raw system calls throughout: glibc's wrappers
  * would put their own restorer into sigactions and keep signals 32 and 33
  * for themselves, and the image holds the kernel's layouts already. */
 #define _GNU_SOURCE
@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "restore/signals.h"
 
 _Static_assert(QR_RST_SIGINFO_SIZE == QRI_SIGINFO_SIZE, "siginfo size");

@@ -1,9 +1,9 @@
-/* See restore_threads.h. */
+/* See restore/threads.h. */
 #include <string.h>
 #include <sys/user.h>
 #include <time.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "restore/restart.h"
 #include "restore/sigframe.h"
 #include "restore/threads.h"

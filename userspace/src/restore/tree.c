@@ -1,4 +1,4 @@
-/* See restore_tree.h. */
+/* See restore/tree.h. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "restore/restore.h"
 #include "restore/tree.h"
 #include "restorer/restorer.h"

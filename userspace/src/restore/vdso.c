@@ -1,4 +1,4 @@
-/* See restore_vdso.h. The section headers give .dynsym and its string
+/* See restore/vdso.h. The section headers give .dynsym and its string
  * table; the vDSO is linked at address 0 on x86-64, but the first PT_LOAD
  * is used as the base anyway so a future link address would not matter. */
 #include <elf.h>

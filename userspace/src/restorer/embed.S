@@ -1,4 +1,4 @@
-/* The restorer blob (restorer_blob.c, built flat by the Makefile) inside
+/* The restorer blob (restorer/blob.c, built flat by the Makefile) inside
  * quickreboot, copied at restore time into a region of its own. */
 	.section .rodata
 	.balign 4096

@@ -1,5 +1,5 @@
 /* The contract between quickreboot's restore code and the restorer blob
- * (restorer_blob.c): the blob runs alone in the process once everything
+ * (restorer/blob.c): the blob runs alone in the process once everything
  * else is unmapped, so all it needs is in one struct at a fixed place of
  * its region, written before the jump. Fixed-width types only: the blob is
  * built without libc. */
@@ -139,7 +139,7 @@ struct qr_rst_args {
 	 * waits for the end of file here before it opens the gate. */
 	int32_t go_fd;
 	/* The region's end that stays mapped after the restore (threads'
-	 * sleep stubs, restore_restart.h): not unmapped on the way out. */
+	 * sleep stubs, restore/restart.h): not unmapped on the way out. */
 	uint64_t keep_start, keep_len;
 	struct qr_rst_thread threads[QR_RST_MAX_THREADS];
 	struct qr_rst_vma vmas[QR_RST_MAX_VMAS];
@@ -149,11 +149,11 @@ struct qr_rst_args {
 	struct qr_rst_run runs[QR_RST_MAX_RUNS];
 };
 
-/* The blob, embedded in quickreboot (restorer_embed.S); its entry point is
+/* The blob, embedded in quickreboot (restorer/embed.S); its entry point is
  * its first byte: void entry(struct qr_rst_args *), on its own stack. */
 extern const unsigned char qr_restorer_code[], qr_restorer_code_end[];
 
-/* The exit stub's length in bytes (restorer_blob.c; checked at build). */
+/* The exit stub's length in bytes (restorer/blob.c; checked at build). */
 #define QR_EXIT_STUB_LEN 32
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "service/adopt.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 
 int qr_cgroup_of(pid_t pid, char *out, size_t size)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "service/adopt.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 
 int qr_sd_notify(const char *text)
 {

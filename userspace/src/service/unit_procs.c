@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "service/adopt.h"
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "lib/conf.h"
 #include "lib/run.h"
 #include "service/unit_show.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cli.h"
+#include "lib/exit.h"
 #include "boot/cmdline_tok.h"
 #include "boot/iomem.h"
 #include "lib/readfile.h"

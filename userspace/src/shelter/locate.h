@@ -1,5 +1,5 @@
 /* Finding the shelter and checking it against the running system: the I/O
- * around shelter_checks.h. Each returns a QR_EXIT_* code and reports its
+ * around shelter/checks.h. Each returns a QR_EXIT_* code and reports its
  * errors on stderr. */
 #ifndef QR_SHELTER_LOCATE_H
 #define QR_SHELTER_LOCATE_H

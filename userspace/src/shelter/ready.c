@@ -1,13 +1,13 @@
-/* qr_shelter_ready(): load, format when fresh, mount (shelter_ready.h). */
+/* qr_shelter_ready(): load, format when fresh, mount (shelter/ready.h). */
 #include "shelter/ready.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cli.h"
-#include "cmd/commands.h"
+#include "lib/exit.h"
 #include "shelter/contract.h"
+#include "shelter/shelter.h"
 
 #define SHELTER_STATE "/sys/module/" QR_SHELTER_MODULE "/status/state"
 
@@ -41,15 +41,14 @@ static bool freshly_formatted(void)
 
 int qr_shelter_ready(bool fresh_ok)
 {
-	char *load[] = { "shelter load", fresh_ok ? "--format" : NULL, NULL };
-	char *mkfs[] = { "shelter mkfs", NULL };
-	char *mount[] = { "shelter mount", NULL };
+	struct qr_shelter_load_opts load = { .format = fresh_ok };
+	struct qr_shelter_mount_opts mount = { .device = NULL };
 	int rc;
 
 	if (mounted(QR_SHELTER_MOUNTPOINT))
 		return QR_EXIT_OK;
 	if (access(QR_SHELTER_DEVICE, F_OK)) {
-		rc = qr_subcommand(cmd_shelter_load, load);
+		rc = qr_shelter_load(&load);
 		if (rc)
 			return rc;
 		if (access(QR_SHELTER_DEVICE, F_OK)) {
@@ -59,9 +58,9 @@ int qr_shelter_ready(bool fresh_ok)
 		}
 	}
 	if (fresh_ok && freshly_formatted()) {
-		rc = qr_subcommand(cmd_shelter_mkfs, mkfs);
+		rc = qr_shelter_mkfs(QR_SHELTER_DEVICE);
 		if (rc)
 			return rc;
 	}
-	return qr_subcommand(cmd_shelter_mount, mount);
+	return qr_shelter_mount(&mount);
 }

@@ -1,4 +1,4 @@
-/* What "quickreboot status" reports. status_gather.c reads the system into
+/* What "quickreboot status" reports. status/gather.c reads the system into
  * a struct qr_status; the rest (readiness, text and JSON) is pure. */
 #ifndef QR_STATUS_H
 #define QR_STATUS_H

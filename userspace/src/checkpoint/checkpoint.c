@@ -1,0 +1,292 @@
+/* The checkpoint stage (checkpoint.h): check, freeze, capture, write. */
+#include "checkpoint/checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "boot/first_block.h"
+#include "boot/memview.h"
+#include "boot/next_kernel.h"
+#include "checkpoint/capture.h"
+#include "checkpoint/evacuate.h"
+#include "checkpoint/freeze.h"
+#include "checkpoint/test_fail.h"
+#include "checkpoint/tree.h"
+#include "lib/exit.h"
+
+/* DIR/NAME, or DIR/.NAME.tmp while it is being written. */
+static void dir_path(char *out, size_t size, const char *dir, const char *name,
+		     int tmp)
+{
+	snprintf(out, size, tmp ? "%s/.%s.tmp" : "%s/%s", dir, name);
+}
+
+/* Writes the file whole under its temporary name, then fsyncs it: it must
+ * survive the kexec. */
+static int write_synced(const char *dir, const char *name, const void *buf,
+			size_t len)
+{
+	char tmp[4096];
+	int fd, rc = -1;
+
+	dir_path(tmp, sizeof(tmp), dir, name, 1);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0 && write(fd, buf, len) == (ssize_t)len && !fsync(fd))
+		rc = 0;
+	if (rc)
+		qr_error("checkpoint: writing %s: %s", tmp, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* What a checkpoint leaves in DIR, the image last: DIR holds an image only
+ * once it is whole with the files it needs. */
+static const char *const files[] = { "pages", QR_FIRST_BLOCK_FILE, "image" };
+#define NFILES (sizeof(files) / sizeof(files[0]))
+
+/* The shelter has room for one checkpoint: the previous one goes before
+ * the new pages are written, its image first, so that DIR never holds an
+ * image with files that are not its own. */
+static int remove_previous(const char *dir)
+{
+	char path[4096];
+
+	for (size_t i = NFILES; i-- > 0;) {
+		dir_path(path, sizeof(path), dir, files[i], 0);
+		if (unlink(path) && errno != ENOENT) {
+			qr_error("checkpoint: %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Each file written, the image last. On failure DIR holds no image (the
+ * processes are thawed: none may be restored). */
+static int put_in_place(const char *dir)
+{
+	char from[4096], to[4096];
+	int dfd;
+
+	for (size_t i = 0; i < NFILES; i++) {
+		dir_path(from, sizeof(from), dir, files[i], 1);
+		dir_path(to, sizeof(to), dir, files[i], 0);
+		if (rename(from, to) && (errno != ENOENT || i == NFILES - 1)) {
+			qr_error("checkpoint: %s: %s", to, strerror(errno));
+			return -1;
+		}
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd)) {
+		qr_error("checkpoint: %s: %s", dir, strerror(errno));
+		unlink(to);
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	close(dfd);
+	return 0;
+}
+
+/* A failed checkpoint leaves no partial file. */
+static void remove_partial(const char *dir)
+{
+	char path[4096];
+
+	for (size_t i = 0; i < NFILES; i++) {
+		dir_path(path, sizeof(path), dir, files[i], 1);
+		unlink(path);
+	}
+}
+
+/* Zero copy with pages kept in the first block: their pageblocks, for the
+ * New kernel's command line (first_block.h). */
+static int write_hidden(const char *dir, const struct qr_zc *zc)
+{
+	char *text;
+	int rc;
+
+	if (!zc || !zc->hidden.n)
+		return 0;
+	text = qr_first_block_format(&zc->hidden);
+	if (!text) {
+		qr_error("checkpoint: out of memory");
+		return -1;
+	}
+	rc = write_synced(dir, QR_FIRST_BLOCK_FILE, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+static int capture_all(const char *dir, int fd, int n,
+		       const struct qr_frozen *fr, const struct qr_subtree *st,
+		       struct qr_zc *zc, bool clocks)
+{
+	struct qr_pages pg = { .off = 0 };
+	struct qri_writer w;
+	struct utsname u;
+	char path[4096];
+	int rc = -1;
+
+	uname(&u);
+	if (remove_previous(dir))
+		return -1;
+	dir_path(path, sizeof(path), dir, "pages", 1);
+	pg.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (pg.fd < 0) {
+		qr_error("checkpoint: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	qri_writer_init(&w, u.release);
+	if (clocks && qr_capture_clocks(&w, fr[0].pid))
+		goto out;
+	for (int i = 0; i < n; i++)
+		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
+			goto out;
+	/* After their parents' records, which the reader wants first. */
+	for (int i = 0; i < st->nzombies; i++)
+		qri_add_zombie(&w, &st->zombies[i]);
+	if (qr_test_fail("capture"))
+		goto out;
+	if (fsync(pg.fd)) {
+		qr_error("checkpoint: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (qri_finish(&w)) {
+		qr_error("checkpoint: out of memory");
+		goto out;
+	}
+	if (write_hidden(dir, zc) ||
+	    write_synced(dir, "image", w.buf, w.len) || qr_test_fail("write") ||
+	    put_in_place(dir))
+		goto out;
+	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
+	       n, w.len, (unsigned long long)(pg.off >> 20));
+	if (zc)
+		printf("zero copy: %llu pages kept in place, %llu copied (%llu of them for where their frame is)\n",
+		       (unsigned long long)zc->kept, (unsigned long long)zc->copied,
+		       (unsigned long long)zc->copied_place);
+	if (zc && zc->hidden.n)
+		printf("zero copy: %llu of the pages kept are in the first memory block: the New kernel must not use their pageblocks, listed in %s/%s (quickreboot cmdline --hide-from %s)\n",
+		       (unsigned long long)zc->kept_first, dir,
+		       QR_FIRST_BLOCK_FILE, dir);
+	rc = 0;
+out:
+	qri_writer_free(&w);
+	close(pg.fd);
+	if (rc)
+		remove_partial(dir);
+	return rc;
+}
+
+/* With every process frozen, none can fork or exit: the tree found before
+ * the freeze must be the tree now, or a child came or went in between. */
+static int tree_unchanged(const pid_t *pids, int n, const struct qr_subtree *st)
+{
+	struct qr_subtree now;
+	int same = qr_subtree_find(pids, n, &now) == 0 && qr_subtree_same(st, &now);
+
+	if (!same)
+		qr_error("checkpoint: the process tree changed while it was being frozen; thawed, try again");
+	qr_subtree_free(&now);
+	return same;
+}
+
+/* Zero copy needs the boot area the New kernel will run in: no frame may
+ * be kept there. Returns a QR_EXIT_* code. */
+static int zc_boot_area(int want, struct qr_memview *m, struct qr_span *boot,
+			bool *zero_copy)
+{
+	struct qr_err e;
+	int found;
+
+	if (qr_memview_read(m, NULL))
+		return want == QR_WANT_AUTO ? QR_EXIT_OK : QR_EXIT_FAIL;
+	found = qr_bootarea_find(m, boot, &e);
+	if (found < 0) {
+		qr_error("checkpoint: boot area: %s", e.msg);
+		return QR_EXIT_FAIL;
+	}
+	if (found && want == QR_WANT_ZERO_COPY) {
+		qr_error("checkpoint: zero copy needs a boot area (quickreboot setup reserves one)");
+		return QR_EXIT_UNSAFE;
+	}
+	*zero_copy = !found;
+	return QR_EXIT_OK;
+}
+
+int qr_checkpoint(const struct qr_checkpoint_opts *o)
+{
+	struct qr_frozen *fr = NULL;
+	struct qr_subtree st = { 0 };
+	int rc, fd = -1, refused, frozen = 0;
+	struct qr_memview m = { 0 };
+	struct qr_span boot;
+	struct qr_zc zc = { .m = &m, .boot = &boot,
+			    .keep_first_block = o->keep_first_block };
+	bool zero_copy = false, ready, clocks = false;
+
+	refused = qr_subtree_find(o->pids, o->npids, &st);
+	if (refused < 0) {
+		rc = QR_EXIT_FAIL;
+		goto out;
+	}
+	for (int i = 0; i < st.n; i++)
+		refused += qr_capture_check(st.pids[i]);
+	refused += qr_clocks_check(st.pids, st.n, &clocks);
+	if (refused) {
+		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was frozen",
+			 refused);
+		rc = QR_EXIT_UNSAFE;
+		goto out;
+	}
+	if (mkdir(o->dir, 0700) && errno != EEXIST) {
+		qr_error("checkpoint: %s: %s", o->dir, strerror(errno));
+		rc = QR_EXIT_FAIL;
+		goto out;
+	}
+	if (o->want != QR_WANT_COPY) {
+		rc = zc_boot_area(o->want, &m, &boot, &zero_copy);
+		if (rc)
+			goto out;
+	}
+	rc = QR_EXIT_FAIL;
+	fr = calloc(st.n, sizeof(*fr));
+	fd = fr ? qr_pfncheck_open() : -1;
+	if (fd < 0)
+		goto out;
+	/* Parents before children: a frozen parent forks no more. */
+	for (frozen = 0; frozen < st.n; frozen++)
+		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
+			break;
+	ready = frozen == st.n && tree_unchanged(o->pids, o->npids, &st);
+	/* Before any page is pinned. Pages it cannot move are copied, or kept
+	 * with --keep-first-block: its failure is not the checkpoint's. */
+	if (ready && zero_copy && !qr_test_fail("evacuate"))
+		qr_zc_evacuate(fd, &m, zc.keep_first_block);
+	if (ready && !capture_all(o->dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
+				  clocks))
+		rc = QR_EXIT_OK;
+	/* Frozen processes stay frozen after the module's fd is closed: the
+	 * freeze belongs to the module, not to this command. */
+	for (int i = 0; i < frozen; i++)
+		if (rc == QR_EXIT_OK)
+			qr_frozen_free(&fr[i]);
+		else
+			qr_thaw(fd, &fr[i]);
+	close(fd);
+out:
+	qr_subtree_free(&st);
+	qr_spans_free(&zc.hidden);
+	qr_memview_free(&m);
+	free(fr);
+	return rc;
+}

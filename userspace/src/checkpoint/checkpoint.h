@@ -1,0 +1,23 @@
+/* The checkpoint stage: the processes with all their descendants are
+ * checked, frozen, captured and written to a directory (the image last),
+ * or thawed on any failure. `quickreboot checkpoint` and `quickreboot
+ * reboot` both call it. */
+#ifndef QR_CHECKPOINT_H
+#define QR_CHECKPOINT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct qr_checkpoint_opts {
+	const char *dir;	/* where the image goes, created if absent */
+	const pid_t *pids;	/* the roots: each with all its descendants */
+	int npids;
+	int want;		/* QR_WANT_* (boot/next_kernel.h) */
+	bool keep_first_block;	/* keep pages in the first memory block */
+};
+
+/* Returns a QR_EXIT_* code; what failed has been printed. On success the
+ * processes stay frozen until the kexec. */
+int qr_checkpoint(const struct qr_checkpoint_opts *o);
+
+#endif

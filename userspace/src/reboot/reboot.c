@@ -1,0 +1,125 @@
+/* The whole quick reboot (reboot.h). */
+#include "reboot/reboot.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "boot/next_kernel.h"
+#include "boot/pid_floor.h"
+#include "checkpoint/checkpoint.h"
+#include "lib/exit.h"
+#include "lib/run.h"
+#include "quickreboot/pfncheck_abi.h"
+#include "reboot/keep_plan.h"
+#include "reboot/load.h"
+#include "shelter/ready.h"
+#include "shelter/shelter.h"
+
+/* After a failed kexec: the processes go on in this kernel. */
+static void thaw_all(const pid_t *pids, size_t n)
+{
+	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+
+	for (size_t i = 0; fd >= 0 && i < n; i++) {
+		struct pfncheck_thaw t = { .pid = pids[i] };
+
+		if (ioctl(fd, PFNCHECK_IOC_THAW, &t))
+			qr_error("reboot: cannot thaw %d", (int)pids[i]);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The units and PIDs to keep, each unit's processes among them, and the
+ * keep record's token. */
+static int plan(const struct qr_reboot_opts *o, struct qr_keep_plan *p)
+{
+	int rc;
+
+	p->unit = calloc(o->nunits + QR_CONF_MAX_ENTRIES, sizeof(*p->unit));
+	if (!p->unit)
+		return QR_EXIT_FAIL;
+	for (size_t i = 0; i < o->nunits; i++)
+		p->unit[p->nunits++] = o->units[i];
+	if (o->npids)
+		rc = qr_keep_plan_add_pids(p, o->pids, o->npids);
+	else
+		rc = p->nunits ? QR_EXIT_OK : qr_keep_plan_from_conf(p);
+	if (!rc)
+		rc = qr_keep_plan_units(p);
+	if (!rc)
+		rc = qr_keep_plan_token(p);
+	return rc;
+}
+
+/* The shelter ready, the keep record written, the processes checkpointed
+ * in the mode the New kernel was loaded for. */
+static int checkpoint(const struct qr_keep_plan *p, bool zero_copy)
+{
+	struct qr_checkpoint_opts cp = {
+		.dir = QR_CHECKPOINT_DIR,
+		.pids = p->pid,
+		.npids = (int)p->npids,
+		.want = zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY,
+		.keep_first_block = zero_copy,
+	};
+	int rc = qr_shelter_ready(true);
+
+	if (!rc)
+		rc = qr_keep_plan_write(p, QR_CHECKPOINT_DIR);
+	if (!rc)
+		rc = qr_checkpoint(&cp);
+	return rc;
+}
+
+int qr_reboot(const struct qr_reboot_opts *o)
+{
+	char *unload[] = { "kexec", "-u", NULL };
+	char *exec_argv[] = { "kexec", "-e", NULL };
+	struct qr_kernel_files kf = { o->kernel, o->initrd, o->no_digest };
+	struct qr_keep_plan p = { .nunits = 0 };
+	char *full_append = NULL;
+	long pid_max, floor;
+	bool zero_copy = false;
+	int rc;
+
+	rc = plan(o, &p);
+	if (rc)
+		goto out;
+	rc = QR_EXIT_FAIL;
+	pid_max = qr_pid_max();
+	floor = qr_last_pid();
+	if (pid_max < 0 || floor < 0 ||
+	    !(full_append = qr_new_append(o->append, p.rec.token, pid_max, floor)))
+		goto out;
+	rc = qr_load_kernel(&kf, full_append, o->want, NULL, &zero_copy);
+	if (rc) {
+		qr_error("reboot: nothing was frozen");
+		goto out;
+	}
+	rc = checkpoint(&p, zero_copy);
+	if (rc) {
+		qr_run(unload);
+		goto out;
+	}
+	rc = qr_load_again(&full_append, o->append, p.rec.token, pid_max, floor,
+			   p.pid, p.npids, &kf, QR_CHECKPOINT_DIR, zero_copy);
+	if (!rc)
+		rc = qr_shelter_umount(NULL);
+	if (!rc) {
+		sync();
+		qr_run(exec_argv);
+		qr_error("reboot: kexec -e returned");
+	}
+	/* Still in this kernel: nothing is lost, the processes go on. */
+	thaw_all(p.pid, p.npids);
+	qr_run(unload);
+	rc = QR_EXIT_FAIL;
+out:
+	free(full_append);
+	qr_keep_plan_free(&p);
+	return rc;
+}

@@ -1,0 +1,246 @@
+/* The restore stage (restore.h): verify the image, rebuild each process
+ * with its old PID, report per process. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "quickreboot/restore_abi.h"
+#include "lib/exit.h"
+#include "lib/readfile.h"
+#include "restore/restore.h"
+#include "restore/handback.h"
+#include "restore/said.h"
+#include "restore/tree.h"
+#include "restorer/restorer.h"
+
+static const char *const steps[] = {
+	[QR_RST_UNMAP] = "unmapping", [QR_RST_MAP] = "mapping memory",
+	[QR_RST_FILL] = "reading pages", [QR_RST_PROTECT] = "protecting memory",
+	[QR_RST_VDSO] = "placing the vDSO", [QR_RST_MM] = "setting brk and mm fields",
+	[QR_RST_CREDS] = "setting credentials", [QR_RST_TLS] = "setting FS/GS base",
+	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The frames of one process, for RELEASE when it failed. */
+static uint64_t *frames_of(const struct qri_proc_img *pr, uint64_t *n)
+{
+	uint64_t *f = NULL, k = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++)
+			if (pr->vmas[i].runs[j].kind == QRI_RUN_FRAMES)
+				*n += pr->vmas[i].runs[j].count;
+	if (*n)
+		f = malloc(*n * sizeof(*f));
+	for (size_t i = 0; f && i < pr->nvmas; i++)
+		for (size_t j = 0; j < pr->vmas[i].nruns; j++) {
+			const struct qri_page_run *r = &pr->vmas[i].runs[j];
+
+			for (uint64_t p = 0; r->kind == QRI_RUN_FRAMES && p < r->count; p++)
+				f[k++] = r->where + p;
+		}
+	if (!f)
+		*n = 0;
+	return f;
+}
+
+/* What process i said at the end of its restore (or that it never said). */
+static int report(const struct qr_restore_ctx *c, size_t i,
+		  struct qr_rst_times *times)
+{
+	uint32_t pid = qr_restore_pid(c, i);
+	const char *comm = qr_restore_comm(c, i);
+	unsigned char st[2 + sizeof(struct qr_rst_times)];
+	ssize_t n;
+
+	do
+		n = read(c->status_rd[i], st, sizeof(st));
+	while (n < 0 && errno == EINTR);
+	/* A zombie reports its status only, a process its times too. */
+	if (n >= 2 && st[0] == QR_RST_OK) {
+		if (n == sizeof(st))
+			memcpy(times, st + 2, sizeof(*times));
+		printf("restored %u (%s)%s\n", pid, comm, i < c->img->nprocs ? "" :
+		       ": exited, for its parent's wait()");
+		return 0;
+	}
+	if (n >= 2 && st[0] < sizeof(steps) / sizeof(steps[0]) && steps[st[0]])
+		qr_error("restore: pid %u (%s): failed %s: %s", pid, comm,
+			 steps[st[0]], strerror(st[1]));
+	else
+		qr_error("restore: pid %u (%s): failed before its memory was replaced, or not created (its parent failed first)",
+			 pid, comm);
+	return -1;
+}
+
+/* The THPs zero copy kept huge, from the restore module's status; -1 if
+ * it does not say (a module without the counter). */
+static int64_t huge_pages(void)
+{
+	char *s = qr_read_file("/sys/module/restore/status/adopted_huge", 32);
+	char *end;
+	unsigned long long n;
+	int64_t huge = -1;
+
+	if (s) {
+		errno = 0;
+		n = strtoull(s, &end, 10);
+		if (!errno && end != s && (*end == '\n' || !*end) &&
+		    n <= INT64_MAX)
+			huge = (int64_t)n;
+	}
+	free(s);
+	return huge;
+}
+
+/* Roots first created here, each with its subtree; then every process
+ * reports, and all go on together once all have reported. A failed one
+ * gives its frames back. */
+static int restore_all(const struct qri_image *img, const char *dir,
+		       struct qr_handback *hb, pid_t *ok, size_t *nok)
+{
+	pid_t *roots = calloc(img->nprocs + img->nzombies + 1, sizeof(*roots));
+	struct qr_restore_said said = {
+		.handback_ns = hb->fd >= 0 ? hb->ns : UINT64_MAX,
+	};
+	uint64_t t0 = now_ns();
+	struct qr_restore_ctx c;
+	char line[QR_SAID_MAX];
+	int failed = 0, timens;
+
+	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
+		if (roots)
+			qr_restore_ctx_free(&c);
+		free(roots);
+		return (int)(img->nprocs + img->nzombies);
+	}
+	/* The roots' subtrees are created by the roots: all inherit it. */
+	timens = qr_clocks_enter(img->clocks);
+	for (size_t k = 0; k < c.tree.n; k++) {
+		size_t i = c.tree.order[k];
+
+		if (c.tree.parent[i] < 0)
+			roots[i] = qr_restore_spawn(&c, i);
+	}
+	qr_clocks_leave(timens);
+	/* Every process exists now, or never will: only they hold the write
+	 * ends from here on, so a missing report reads as the end of file. */
+	for (size_t i = 0; i < c.tree.n; i++) {
+		close(c.status_wr[i]);
+		c.status_wr[i] = -1;
+	}
+	close(c.go_rd);
+	c.go_rd = -1;
+	for (size_t k = 0; k < c.tree.n; k++) {
+		size_t i = c.tree.order[k];
+		struct qr_rst_times t = { 0 };
+
+		if (report(&c, i, &t)) {
+			uint64_t n = 0, *f = NULL;
+
+			if (i < img->nprocs)
+				f = frames_of(&img->procs[i], &n);
+
+			if (n)
+				qr_handback_release(hb, f, n);
+			free(f);
+			failed++;
+			if (roots[i] > 0)
+				waitpid(roots[i], NULL, 0);
+			continue;
+		}
+		if (i < img->nprocs)
+			ok[(*nok)++] = img->procs[i].p.pid;
+		said.adopt_ns += t.adopt_ns;
+		said.fill_ns += t.fill_ns;
+		if (t.adopt_mode)
+			said.adopt_mode = t.adopt_mode;
+	}
+	qr_restore_ctx_free(&c);
+	free(roots);
+	if (img->nframes)
+		qr_handback_release(hb, NULL, 0);
+	said.processes_ns = now_ns() - t0;
+	said.huge = said.adopt_mode == QR_MODE_ZERO_COPY ? huge_pages() : -1;
+	qr_said_restore(line, sizeof(line), &said);
+	printf("%s\n", line);
+	return failed;
+}
+
+int qr_handback_alone(void)
+{
+	struct qr_handback hb;
+	int rc = qr_handback_run(NULL, &hb);
+
+	if (hb.fd >= 0)
+		close(hb.fd);
+	return rc;
+}
+
+int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok)
+{
+	struct qr_handback hb;
+	struct qri_image img;
+	struct qr_err e;
+	char path[4096];
+	uint8_t *buf = NULL;
+	struct stat sb;
+	size_t len = 0;
+	int rc, failed = 0;
+	FILE *f;
+
+	*ok = NULL;
+	*nok = 0;
+	snprintf(path, sizeof(path), "%s/image", dir);
+	f = fopen(path, "re");
+	if (!f && errno == ENOENT) {
+		printf("restore: no %s: hand-back alone\n", path);
+		return qr_handback_alone();
+	}
+	/* As large as the file (a confined kernel has little memory before
+	 * the hand-back), one byte more to see it did not grow. */
+	if (f && !fstat(fileno(f), &sb) && (uint64_t)sb.st_size <= QRI_MAX_SIZE)
+		buf = malloc(sb.st_size + 1);
+	if (f && buf)
+		len = fread(buf, 1, sb.st_size + 1, f);
+	if (!f || !buf || ferror(f)) {
+		qr_error("restore: %s: %s", path, strerror(errno));
+		free(buf);
+		if (f)
+			fclose(f);
+		return QR_EXIT_FAIL;
+	}
+	fclose(f);
+	if (qri_parse(buf, len, &img, &e)) {
+		qr_error("restore: %s refused (left in place): %s", path, e.msg);
+		free(buf);
+		return QR_EXIT_UNSAFE;
+	}
+	*ok = calloc(img.nprocs ? img.nprocs : 1, sizeof(**ok));
+	rc = *ok ? qr_handback_run(&img, &hb) : QR_EXIT_FAIL;
+	if (!rc)
+		failed = restore_all(&img, dir, &hb, *ok, nok);
+	if (!rc && hb.fd >= 0)
+		close(hb.fd);
+	qri_free(&img);
+	free(buf);
+	if (rc)
+		return rc;
+	return failed ? QR_EXIT_FAIL : QR_EXIT_OK;
+}
