@@ -50,7 +50,6 @@ int qr_capture_restart(struct qri_writer *w, pid_t pid,
 /* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none. */
 int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		      uint64_t *heap_end, struct qr_zc *zc);
-int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only);
 /* Resource limits, by prlimit(2). */
 int qr_capture_rlimits(struct qri_writer *w, pid_t pid);
 /* Signal actions, interval timers and pending signals of the process,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "checkpoint/capture.h"
+#include "fds/fds.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/stat.h"
 #include "lib/exit.h"

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/crc32.h"
+#include "fds/kind.h"
 #include "image/read.h"
+#include "lib/crc32.h"
 
 const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_PROCESS] = "process", [QRI_THREAD] = "thread",
@@ -257,7 +258,7 @@ static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		if (pr->fds[i].f.fd == f.fd)
 			return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " is listed twice",
 				   f.pid, f.fd);
-	if (f.kind < QRI_FD_FILE || f.kind > QRI_FD_CHARDEV)
+	if (!qr_fd_kind(f.kind))
 		return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " has unknown kind %" PRIu32,
 			   f.pid, f.fd, f.kind);
 	if (f.path_len != left)

@@ -20,6 +20,7 @@
 #include "checkpoint/maps.h"
 #include "lib/exit.h"
 #include "restore/restore.h"
+#include "fds/fds.h"
 #include "restore/mm.h"
 #include "restore/restart.h"
 #include "restore/signals.h"

@@ -32,9 +32,6 @@ int qr_handback_alone(void);
 /* restore --boot (boot.c). */
 int qr_restore_boot(void);
 
-/* Files with their old numbers, positions and flags. */
-int qr_restore_fds(const struct qri_proc_img *pr);
-
 /* For each private file mapping in a->vmas (planned already) whose image
  * says which pages are the process's own: only those are filled, the
  * others map the file. */

@@ -1,5 +1,6 @@
-/* File descriptors from /proc/PID/fd and /proc/PID/fdinfo: the kinds this
- * version carries, the others named and refused. */
+/* File descriptors: captured from /proc/PID/fd and /proc/PID/fdinfo, each
+ * by its kind (kind.h), the others named and refused; restored at their
+ * old numbers with their flags. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,40 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "checkpoint/capture.h"
 #include "checkpoint/maps.h"
+#include "fds/fds.h"
+#include "fds/kind.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
 
-/* The character devices that mean the same in any kernel and hold no
- * state: null, zero, random, urandom (mem major 1), the console. */
-static int plain_chardev(dev_t rdev)
+/* Why no kind carries an fd, for check's message. */
+static const char *refusal(const char *link)
 {
-	unsigned int ma = major(rdev), mi = minor(rdev);
-
-	return (ma == 1 && (mi == 3 || mi == 5 || mi == 8 || mi == 9)) ||
-		(ma == 5 && mi == 1);
-}
-
-static const char *kind_of(const char *link, const struct stat *st,
-			   uint32_t *kind)
-{
-	if (link[0] != '/')
-		return link;	/* "socket:[123]", "pipe:[4]", "anon_inode:..." */
-	if (qr_path_deleted(link))
+	if (link[0] == '/' && qr_path_deleted(link))
 		return "a deleted file";
-	if (S_ISREG(st->st_mode))
-		*kind = QRI_FD_FILE;
-	else if (S_ISDIR(st->st_mode))
-		*kind = QRI_FD_DIR;
-	else if (S_ISCHR(st->st_mode) && plain_chardev(st->st_rdev))
-		*kind = QRI_FD_CHARDEV;
-	else
-		return link;
-	return NULL;
+	return link;	/* "socket:[123]", "pipe:[4]", "anon_inode:...", a device */
 }
 
 /* pos and flags from fdinfo ("pos:\t0\nflags:\t0100002\n..."). */
@@ -80,8 +62,8 @@ int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only)
 	while ((d = readdir(dir))) {
 		char fdpath[64], link[QRI_MAX_PATH + 1];
 		struct qri_fd f = { .pid = pid };
+		const struct qr_fd_kind *kind;
 		struct stat st;
-		const char *why;
 		ssize_t n;
 
 		if (d->d_name[0] == '.')
@@ -95,12 +77,14 @@ int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only)
 			continue;
 		}
 		link[n] = '\0';
-		why = kind_of(link, &st, &f.kind);
-		if (why) {
-			qr_error("process %d: fd %u is %s: not carried", pid, f.fd, why);
+		kind = qr_fd_kind_match(link, &st);
+		if (!kind) {
+			qr_error("process %d: fd %u is %s: not carried", pid, f.fd,
+				 refusal(link));
 			refused++;
 			continue;
 		}
+		f.kind = kind->kind;
 		if (check_only)
 			continue;
 		if (fdinfo(pid, f.fd, &f.pos, &f.open_flags)) {
@@ -110,8 +94,34 @@ int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only)
 		}
 		f.fd_flags = f.open_flags & O_CLOEXEC ? FD_CLOEXEC : 0;
 		f.open_flags &= ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
+		if (kind->capture && kind->capture(pid, &f, link)) {
+			refused++;
+			continue;
+		}
 		qri_add_fd(w, &f, link);
 	}
 	closedir(dir);
 	return refused ? -1 : 0;
+}
+
+int qr_restore_fds(const struct qri_proc_img *pr)
+{
+	for (size_t i = 0; i < pr->nfds; i++) {
+		const struct qri_fd_img *f = &pr->fds[i];
+		int fd = qr_fd_kind(f->f.kind)->open(pr, f);
+
+		if (fd < 0)
+			return -1;
+		if (fd != (int)f->f.fd) {
+			if (dup2(fd, f->f.fd) < 0) {
+				qr_error("restore: pid %u: fd %u: %s", pr->p.pid,
+					 f->f.fd, strerror(errno));
+				close(fd);
+				return -1;
+			}
+			close(fd);
+		}
+		fcntl(f->f.fd, F_SETFD, f->f.fd_flags & FD_CLOEXEC);
+	}
+	return 0;
 }

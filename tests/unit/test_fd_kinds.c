@@ -1,0 +1,43 @@
+/* The fd-kind table: each kind found by its image value and by what
+ * /proc/PID/fd shows, and nothing else taken for one. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "fds/kind.h"
+#include "test.h"
+
+static struct stat st_of(mode_t mode, unsigned int ma, unsigned int mi)
+{
+	struct stat st = { .st_mode = mode, .st_rdev = makedev(ma, mi) };
+
+	return st;
+}
+
+TEST(fd_kind_by_value)
+{
+	CHECK(qr_fd_kind(QRI_FD_FILE) == &qr_fd_file);
+	CHECK(qr_fd_kind(QRI_FD_DIR) == &qr_fd_dir);
+	CHECK(qr_fd_kind(QRI_FD_CHARDEV) == &qr_fd_chardev);
+	CHECK(!qr_fd_kind(0));
+	CHECK(!qr_fd_kind(0xffffffffu));
+}
+
+TEST(fd_kind_by_link)
+{
+	struct stat reg = st_of(S_IFREG | 0644, 0, 0);
+	struct stat dir = st_of(S_IFDIR | 0755, 0, 0);
+	struct stat null = st_of(S_IFCHR | 0666, 1, 3);
+	struct stat tty = st_of(S_IFCHR | 0620, 136, 0);
+	struct stat sock = st_of(S_IFSOCK | 0777, 0, 0);
+
+	CHECK(qr_fd_kind_match("/var/log/x", &reg) == &qr_fd_file);
+	CHECK(qr_fd_kind_match("/tmp", &dir) == &qr_fd_dir);
+	CHECK(qr_fd_kind_match("/dev/null", &null) == &qr_fd_chardev);
+	/* Deleted, a terminal with state, a socket: no kind carries them. */
+	CHECK(!qr_fd_kind_match("/var/log/x (deleted)", &reg));
+	CHECK(!qr_fd_kind_match("/dev/pts/0", &tty));
+	CHECK(!qr_fd_kind_match("socket:[1234]", &sock));
+	CHECK(!qr_fd_kind_match("anon_inode:[eventfd]", &reg));
+}
