@@ -4,7 +4,7 @@
 #include "checkpoint/maps.h"
 #include "checkpoint/stat.h"
 #include "fuzz_input.h"
-#include "lib/timens.h"
+#include "clocks/timens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

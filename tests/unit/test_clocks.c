@@ -7,7 +7,7 @@
 
 #include "image/image.h"
 #include "test.h"
-#include "lib/timens.h"
+#include "clocks/timens.h"
 
 #define S 1000000000ull
 

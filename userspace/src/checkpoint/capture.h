@@ -22,16 +22,6 @@ struct qr_pages {
  * the process, returns how many. Needs no stop; nothing is changed. */
 int qr_capture_check(pid_t pid);
 
-/* Refuses (one line each, returns how many) a process whose children get
- * another time namespace than its own. *shared: the processes share one,
- * so their clocks can go on (else a note says they start again; a record
- * per namespace would keep them all). */
-int qr_clocks_check(const pid_t *pids, int n, bool *shared);
-
-/* The clocks of pid's time namespace and CLOCK_REALTIME, now (QRI_CLOCKS):
- * once per image, before the processes. */
-int qr_capture_clocks(struct qri_writer *w, pid_t pid);
-
 /* Writes the whole process (process, memory fields, threads, memory
  * areas with their contents, files) to w and pg. f: the process, frozen
  * through pfncheck_fd. zc: zero copy (its m and boot set), or NULL for

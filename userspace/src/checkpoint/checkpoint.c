@@ -19,6 +19,7 @@
 #include "checkpoint/freeze.h"
 #include "checkpoint/test_fail.h"
 #include "checkpoint/tree.h"
+#include "clocks/clocks.h"
 #include "lib/exit.h"
 
 /* DIR/NAME, or DIR/.NAME.tmp while it is being written. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clocks/clocks.h"
 #include "checkpoint/capture.h"
 #include "checkpoint/tree.h"
 #include "checkpoint/maps.h"

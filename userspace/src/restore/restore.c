@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clocks/clocks.h"
 #include "quickreboot/restore_abi.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"

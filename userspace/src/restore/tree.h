@@ -36,12 +36,5 @@ const char *qr_restore_comm(const struct qr_restore_ctx *c, size_t i);
  * once the subtree exists: its PID, or -1 (printed) if i is not there. */
 pid_t qr_restore_spawn(struct qr_restore_ctx *c, size_t i);
 
-/* restore/clocks.c: the processes this command creates from now on go to
- * a new time namespace where the clocks of k go on (k: the image's
- * QRI_CLOCKS). Returns what qr_clocks_leave takes, -1 when there is none
- * (no k, or said why: the clocks then start again with this kernel's). */
-int qr_clocks_enter(const struct qri_clocks *k);
-/* Later children are in this command's namespace again. */
-void qr_clocks_leave(int back);
 
 #endif

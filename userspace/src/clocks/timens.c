@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/timens.h"
+#include "clocks/timens.h"
 
 #define NS 1000000000ll
 /* The kernel refuses an offset of KTIME_SEC_MAX / 2 seconds or more. */

@@ -9,10 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clocks/clocks.h"
 #include "checkpoint/capture.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
-#include "lib/timens.h"
+#include "clocks/timens.h"
 
 /* /proc/PID/ns/NAME's target, "" when the kernel has no time namespaces. */
 static int ns_link(pid_t pid, const char *name, char *out, size_t len)

@@ -14,11 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clocks/clocks.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
 #include "restore/restore.h"
 #include "restore/tree.h"
-#include "lib/timens.h"
+#include "clocks/timens.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
