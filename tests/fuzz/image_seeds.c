@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "image/image.h"
+#include "image/seal.h"
 
 static void save(const char *dir, const char *name, struct qri_writer *w)
 {
@@ -151,5 +152,23 @@ int main(int argc, char **argv)
 	qri_add_process(&w, &p, "/", "/");
 	qri_add_thread(&w, &t, regs, xstate);
 	save(argv[1], "clocks", &w);
+
+	/* Sealed with a pages file of one page and a token. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		static uint8_t header[QRI_PAGES_HEADER], page[4096];
+		struct qr_seal s;
+
+		if (qr_seal_start(&s, "0123456789abcdef", header))
+			return 1;
+		qr_seal_add(&s, 0, header, sizeof(header));
+		qr_seal_add(&s, sizeof(header), page, sizeof(page));
+		if (qr_seal_finish(&s, &w))
+			return 1;
+		qr_seal_free(&s);
+	}
+	save(argv[1], "sealed", &w);
 	return 0;
 }

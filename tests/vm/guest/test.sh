@@ -346,3 +346,77 @@ zc_fork_and_exit() {
 	t_info freed-kib "$(($(memfree) - free_before))"
 	quickreboot shelter umount
 }
+
+# cr-seal and zc-seal: two processes checkpointed into two directories of
+# the shelter (MODE copy or zero-copy), $SEAL_SH/a and $SEAL_SH/b; in the
+# New kernel, a's pages damaged, swapped for b's and truncated are each
+# refused with the image left in place, then a restores from its own.
+SEAL_SH=/run/quickreboot/shelter
+SEAL_D=/mnt/disk/seal
+
+seal_old() {
+	_keep=
+	[ "$1" = copy ] || _keep=--keep-first-block
+	t_run shelter-load quickreboot shelter load --format || return
+	t_run shelter-mkfs quickreboot shelter mkfs || return
+	t_run shelter-mount quickreboot shelter mount || return
+	qr_pids_above 1000
+	for _c in a b; do
+		mkdir -p "$SEAL_D/$_c"
+		cr-counter "$SEAL_D/$_c" 16 </dev/null >/dev/null 2>&1 &
+		echo $! >"$SEAL_D/$_c/pid"
+	done
+	for _c in a b; do
+		t_run "started-$_c" qr_wait 120 test -s "$SEAL_D/$_c/info" || return
+		t_run "checkpoint-$_c" quickreboot checkpoint --mode "$1" $_keep \
+			--dir "$SEAL_SH/$_c" "$(cat "$SEAL_D/$_c/pid")" || return
+	done
+	t_run pages-header grep -q '^QRPAGES' "$SEAL_SH/a/pages"
+	if [ "$1" = copy ]; then
+		t_run next-cmdline qr_next_confined copy
+	else
+		t_run next-cmdline qr_next_confined zero-copy "$SEAL_SH/a"
+	fi
+	t_run shelter-umount quickreboot shelter umount
+	sync
+	t_run disk-detach umount -l /mnt/disk
+}
+
+# seal_refused NAME REASON: restore of a refuses its pages, exit 3, the
+# image left in place and the process not created.
+seal_refused() {
+	t_fails "refused-$1" quickreboot restore --dir "$SEAL_SH/a"
+	t_run "refused-$1-why" grep -q "$2" /tmp/.qr_out
+	qr_show_output "refused-$1" /tmp/.qr_out
+	quickreboot restore --dir "$SEAL_SH/a" >/dev/null 2>&1
+	t_eq "refused-$1-exit" 3 "$?"
+	t_run "refused-$1-image-kept" test -s "$SEAL_SH/a/image"
+	t_run "refused-$1-not-created" test ! -e "/proc/$(cat "$SEAL_D/a/pid")"
+}
+
+seal_new() {
+	_a=$(cat "$SEAL_D/a/pid")
+	t_run shelter-load quickreboot shelter load || return
+	t_run shelter-mount quickreboot shelter mount || return
+	cp "$SEAL_SH/a/pages" /tmp/a.pages
+	# 16 bytes overwritten (in the header's padding: present in both modes).
+	printf 'XXXXXXXXXXXXXXXX' |
+		dd of="$SEAL_SH/a/pages" bs=1 seek=100 conv=notrunc 2>/dev/null
+	seal_refused overwritten 'bytes 0-.* are not what was checkpointed'
+	cp "$SEAL_SH/b/pages" "$SEAL_SH/a/pages"
+	seal_refused swapped 'belongs to another checkpoint'
+	head -c 4096 /tmp/a.pages >"$SEAL_SH/a/pages"
+	[ "$(wc -c </tmp/a.pages)" -gt 4096 ] ||
+		printf 'X' >>"$SEAL_SH/a/pages"
+	seal_refused truncated 'the image expects'
+	cp /tmp/a.pages "$SEAL_SH/a/pages"
+	t_run restore-own-pages quickreboot restore --dir "$SEAL_SH/a"
+	qr_show_output restore /tmp/.qr_out
+	t_eq same-pid cr-counter "$(cat "/proc/$_a/comm" 2>/dev/null)"
+	rm -f "$SEAL_D/a/result"
+	touch "$SEAL_D/a/verify"
+	t_run verify-written qr_wait 60 test -s "$SEAL_D/a/result" || return
+	t_eq checksum-equal "$(qr_kv sum "$SEAL_D/a/info")" "$(qr_kv sum "$SEAL_D/a/result")"
+	kill -9 "$_a"
+	t_run shelter-umount quickreboot shelter umount
+}

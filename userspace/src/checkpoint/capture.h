@@ -11,11 +11,14 @@
 #include "checkpoint/zc.h"
 #include "checkpoint/freeze.h"
 #include "image/image.h"
+#include "image/seal.h"
 
-/* Where page contents go: the pages file and its size so far. */
+/* Where page contents go: the pages file, its size so far, and its seal,
+ * summed as it is written. */
 struct qr_pages {
 	int fd;
 	uint64_t off;
+	struct qr_seal seal;
 };
 
 /* Resources that cannot be carried: prints one line per resource naming

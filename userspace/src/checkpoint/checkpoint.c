@@ -127,7 +127,26 @@ static int write_hidden(const char *dir, const struct qr_zc *zc)
 	return rc;
 }
 
-static int capture_all(const char *dir, int fd, int n,
+/* The pages file's header, the first bytes its seal sums. */
+static int start_pages(struct qr_pages *pg, const char *token,
+		       const char *path)
+{
+	static uint8_t header[QRI_PAGES_HEADER];
+
+	if (qr_seal_start(&pg->seal, token, header)) {
+		qr_error("checkpoint: no random id for the pages seal");
+		return -1;
+	}
+	if (pwrite(pg->fd, header, sizeof(header), 0) != sizeof(header)) {
+		qr_error("checkpoint: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	qr_seal_add(&pg->seal, 0, header, sizeof(header));
+	pg->off = sizeof(header);
+	return 0;
+}
+
+static int capture_all(const char *dir, const char *token, int fd, int n,
 		       const struct qr_frozen *fr, const struct qr_subtree *st,
 		       struct qr_zc *zc, bool clocks)
 {
@@ -147,6 +166,8 @@ static int capture_all(const char *dir, int fd, int n,
 		return -1;
 	}
 	qri_writer_init(&w, u.release);
+	if (start_pages(&pg, token, path))
+		goto out;
 	if (clocks && qr_capture_clocks(&w, fr[0].pid))
 		goto out;
 	for (int i = 0; i < n; i++)
@@ -159,6 +180,10 @@ static int capture_all(const char *dir, int fd, int n,
 		goto out;
 	if (fsync(pg.fd)) {
 		qr_error("checkpoint: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (qr_seal_finish(&pg.seal, &w)) {
+		qr_error("checkpoint: the pages seal could not be made (out of memory?)");
 		goto out;
 	}
 	if (qri_finish(&w)) {
@@ -182,6 +207,7 @@ static int capture_all(const char *dir, int fd, int n,
 	rc = 0;
 out:
 	qri_writer_free(&w);
+	qr_seal_free(&pg.seal);
 	close(pg.fd);
 	if (rc)
 		remove_partial(dir);
@@ -273,7 +299,7 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	 * with --keep-first-block: its failure is not the checkpoint's. */
 	if (ready && zero_copy && !qr_test_fail("evacuate"))
 		qr_zc_evacuate(fd, &m, zc.keep_first_block);
-	if (ready && !capture_all(o->dir, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
+	if (ready && !capture_all(o->dir, o->token, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
 				  clocks))
 		rc = QR_EXIT_OK;
 	/* Frozen processes stay frozen after the module's fd is closed: the

@@ -14,6 +14,7 @@ struct qr_checkpoint_opts {
 	int npids;
 	int want;		/* QR_WANT_* (boot/next_kernel.h) */
 	bool keep_first_block;	/* keep pages in the first memory block */
+	const char *token;	/* the keep record's, sealed in; NULL: none */
 };
 
 /* Returns a QR_EXIT_* code; what failed has been printed. On success the

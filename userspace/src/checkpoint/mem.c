@@ -43,6 +43,7 @@ static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
 				 "short write (no space left?)");
 			return -1;
 		}
+		qr_seal_add(&pg->seal, pg->off + (a - start), buf, n);
 		a += n;
 	}
 	pg->off += end - start;

@@ -58,7 +58,7 @@ int cmd_restore(int argc, char **argv)
 		return qr_restore_boot();
 	if (!dir || boot || optind < argc)
 		return qr_usage_error(usage, "restore: --dir DIR or --boot, and nothing else, is needed");
-	rc = qr_restore_dir(dir, &ok, &nok);
+	rc = qr_restore_dir(dir, NULL, &ok, &nok);
 	free(ok);
 	return rc;
 }

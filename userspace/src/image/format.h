@@ -61,6 +61,7 @@ enum qri_type {
 	QRI_ZOMBIE = 17,
 	QRI_VMA_OWN = 18,
 	QRI_CLOCKS = 19,
+	QRI_PAGES_SEAL = 20,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -332,6 +333,32 @@ struct qri_clocks {
  * kernel refuses offsets beyond): 2^62 ns is below that. */
 #define QRI_MAX_CLOCK_NS (1ull << 62)
 
+/* QRI_PAGES_SEAL: what ties the image to its pages file and to the quick
+ * reboot it was made for. Exactly one per image written since it exists,
+ * after the processes; restore refuses an image without one. The pages
+ * file starts with a struct qri_pages_header (QRI_PAGES_HEADER bytes)
+ * carrying the same id; its contents are summed in blocks of
+ * QRI_SEAL_BLOCK bytes from offset 0 (qr_sum64, lib/sum64.h). Tail:
+ * nblocks uint64_t sums, block by block. */
+struct qri_pages_seal {
+	uint8_t id[16];		/* random, one per checkpoint */
+	char token[24];		/* the keep record's token, NUL padded;
+				 * all NUL for a checkpoint without one */
+	uint64_t pages_size;	/* the pages file's size */
+	uint64_t nblocks;	/* pages_size / QRI_SEAL_BLOCK rounded up */
+};
+
+#define QRI_SEAL_BLOCK (1u << 20)
+#define QRI_PAGES_MAGIC "QRPAGES\0"
+#define QRI_PAGES_HEADER 4096
+
+struct qri_pages_header {
+	char magic[8];
+	uint32_t version;	/* QRI_VERSION */
+	uint32_t header_size;	/* QRI_PAGES_HEADER */
+	uint8_t id[16];		/* the image's QRI_PAGES_SEAL id */
+};
+
 #define QRI_SS_ONSTACK 1
 #define QRI_SS_DISABLE 2
 #define QRI_SS_AUTODISARM (1u << 31)
@@ -340,6 +367,8 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the image is written in the host's byte order: little-endian only");
 _Static_assert(sizeof(struct qri_header) == 64, "qri_header layout");
 _Static_assert(sizeof(struct qri_record) == 16, "qri_record layout");
+_Static_assert(sizeof(struct qri_pages_seal) == 56, "qri_pages_seal layout");
+_Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
 _Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
 _Static_assert(sizeof(struct qri_vma) == 48, "qri_vma layout");

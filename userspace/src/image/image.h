@@ -66,6 +66,8 @@ struct qri_image {
 	struct qri_zombie *zombies;
 	size_t nzombies;
 	struct qri_clocks *clocks;	/* NULL when the image has none */
+	struct qri_pages_seal *seal;	/* NULL when the image has none */
+	uint64_t *seal_sums;		/* seal->nblocks block sums */
 	size_t skipped;		/* optional records of unknown types */
 	uint64_t *frames;	/* every frame of every QRI_RUN_FRAMES run,
 				 * ascending, each once */

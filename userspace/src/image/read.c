@@ -22,6 +22,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_ZOMBIE] = "zombie",
 	[QRI_VMA_OWN] = "own pages",
 	[QRI_CLOCKS] = "clocks",
+	[QRI_PAGES_SEAL] = "pages seal",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -293,6 +294,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PAGE_RUNS] = { sizeof(struct qri_page_runs), qri_read_page_runs },
 	[QRI_ZOMBIE] = { sizeof(struct qri_zombie), qri_read_zombie },
 	[QRI_CLOCKS] = { sizeof(struct qri_clocks), qri_read_clocks },
+	[QRI_PAGES_SEAL] = { sizeof(struct qri_pages_seal), qri_read_seal },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -454,5 +456,7 @@ void qri_free(struct qri_image *img)
 	free(img->frames);
 	free(img->zombies);
 	free(img->clocks);
+	free(img->seal);
+	free(img->seal_sums);
 	memset(img, 0, sizeof(*img));
 }

@@ -65,6 +65,7 @@ static int checkpoint(const struct qr_keep_plan *p, bool zero_copy)
 		.npids = (int)p->npids,
 		.want = zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY,
 		.keep_first_block = zero_copy,
+		.token = p->rec.token,
 	};
 	int rc = qr_shelter_ready(true);
 

@@ -226,7 +226,7 @@ int qr_restore_boot(void)
 		retire_checkpoint(false);
 		return rc;
 	}
-	rc = qr_restore_dir(CP_DIR, &ok, &nok);
+	rc = qr_restore_dir(CP_DIR, token, &ok, &nok);
 	if (hand_over(&k, ok, nok, &failed)) {
 		if (qr_run(reload)) {
 			qr_error("restore: systemctl daemon-reload failed: kept units may start anew");

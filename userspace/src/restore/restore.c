@@ -2,6 +2,7 @@
  * with its old PID, report per process. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "clocks/clocks.h"
 #include "quickreboot/restore_abi.h"
+#include "image/seal.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
 #include "restore/restore.h"
@@ -194,7 +196,31 @@ int qr_handback_alone(void)
 	return rc;
 }
 
-int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok)
+/* The pages file against the image's seal (image/seal.h), before anything
+ * is handed back, adopted or filled. */
+static int check_seal(const struct qri_image *img, const char *dir,
+		      const char *token)
+{
+	struct qr_err e;
+	char path[4096];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/pages", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		qr_error("restore: %s: %s (image left in place)", path, strerror(errno));
+		return QR_EXIT_UNSAFE;
+	}
+	rc = qr_seal_check(img, fd, path, token, &e);
+	close(fd);
+	if (rc) {
+		qr_error("restore: %s/image refused (left in place): %s", dir, e.msg);
+		return QR_EXIT_UNSAFE;
+	}
+	return QR_EXIT_OK;
+}
+
+int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok)
 {
 	struct qr_handback hb;
 	struct qri_image img;
@@ -234,7 +260,9 @@ int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok)
 		return QR_EXIT_UNSAFE;
 	}
 	*ok = calloc(img.nprocs ? img.nprocs : 1, sizeof(**ok));
-	rc = *ok ? qr_handback_run(&img, &hb) : QR_EXIT_FAIL;
+	rc = *ok ? check_seal(&img, dir, token) : QR_EXIT_FAIL;
+	if (!rc)
+		rc = qr_handback_run(&img, &hb);
 	if (!rc)
 		failed = restore_all(&img, dir, &hb, *ok, nok);
 	if (!rc && hb.fd >= 0)

@@ -20,10 +20,12 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      int status_fd, int go_fd);
 
 /* Restores every process of DIR/image, each with its old PID; one failing
- * leaves the others. *ok gets the PIDs restored (malloc'd, free it even on
+ * leaves the others. The image must be sealed with DIR/pages (image/seal.h)
+ * and, with a token, made for the quick reboot that token names. *ok gets the PIDs restored (malloc'd, free it even on
  * failure), *nok their count. Returns a QR_EXIT_* code: FAIL when any
  * process failed, UNSAFE when the image was refused. */
-int qr_restore_dir(const char *dir, pid_t **ok, size_t *nok);
+int qr_restore_dir(const char *dir, const char *token, pid_t **ok,
+		   size_t *nok);
 
 /* The hand-back with no image: a kernel confined to its boot area gets
  * the rest of RAM (nothing to do in a kernel that is not). */
