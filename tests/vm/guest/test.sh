@@ -386,8 +386,9 @@ seal_old() {
 # image left in place and the process not created.
 seal_refused() {
 	t_fails "refused-$1" quickreboot restore --dir "$SEAL_SH/a"
-	t_run "refused-$1-why" grep -q "$2" /tmp/.qr_out
-	qr_show_output "refused-$1" /tmp/.qr_out
+	cp /tmp/.qr_out /tmp/refused.out
+	qr_show_output "refused-$1" /tmp/refused.out
+	t_run "refused-$1-why" grep -q "$2" /tmp/refused.out
 	quickreboot restore --dir "$SEAL_SH/a" >/dev/null 2>&1
 	t_eq "refused-$1-exit" 3 "$?"
 	t_run "refused-$1-image-kept" test -s "$SEAL_SH/a/image"

@@ -42,6 +42,26 @@ old() {
 	t_eq zombie-parent-can-be-kept 0 "$?"
 	t_info zombie-check "$(tr '\n' ';' </tmp/check.out)"
 	t_run check-lists-the-zombie grep -q "(child of $reaper): can be kept as it is: exited (status 0)" /tmp/check.out
+	# reboot refuses the same before it loads a kernel or writes the keep
+	# record, whether the PIDs come from its command line or the config.
+	k=/boot/vmlinuz-$(uname -r)
+	quickreboot reboot --kernel "$k" "$piped" >/tmp/rb.out 2>&1
+	t_eq reboot-refuses-exit-3 3 "$?"
+	t_eq reboot-loaded-nothing 0 "$(cat /sys/kernel/kexec_loaded)"
+	t_run reboot-wrote-nothing test ! -e /run/quickreboot/shelter/cp/keep
+	printf 'keep-pid %s\n' "$piped" >/etc/quickreboot.conf
+	quickreboot reboot --kernel "$k" >/tmp/rb.out 2>&1
+	t_eq reboot-conf-refuses-exit-3 3 "$?"
+	t_eq reboot-conf-loaded-nothing 0 "$(cat /sys/kernel/kexec_loaded)"
+	# A NUL byte in the config is refused, as status refuses it: reboot
+	# must not read up to it and keep what comes before.
+	printf 'keep-pid %s\n\0keep-pid %s\n' "$ok" "$piped" >/etc/quickreboot.conf
+	quickreboot reboot --kernel "$k" >/tmp/rb.out 2>&1
+	t_eq reboot-conf-nul-exit-2 2 "$?"
+	t_run reboot-conf-nul-named grep -q '/etc/quickreboot.conf' /tmp/rb.out
+	t_eq reboot-conf-nul-loaded-nothing 0 "$(cat /sys/kernel/kexec_loaded)"
+	t_run clean-process-still-runs untouched "$ok"
+	rm -f /etc/quickreboot.conf
 	kill "$ok" "$piped" "$reaper"
 }
 

@@ -250,6 +250,25 @@ static int zc_boot_area(int want, struct qr_memview *m, struct qr_span *boot,
 	return QR_EXIT_OK;
 }
 
+int qr_checkpoint_check(const pid_t *pids, int n)
+{
+	struct qr_subtree st = { 0 };
+	int refused = qr_subtree_find(pids, n, &st);
+	bool shared;
+
+	if (refused < 0)
+		return QR_EXIT_FAIL;
+	for (int i = 0; i < st.n; i++)
+		refused += qr_capture_check(st.pids[i]);
+	refused += qr_clocks_check(st.pids, st.n, &shared);
+	qr_subtree_free(&st);
+	if (refused) {
+		qr_error("what is named above cannot be carried: nothing was loaded or frozen");
+		return QR_EXIT_UNSAFE;
+	}
+	return QR_EXIT_OK;
+}
+
 int qr_checkpoint(const struct qr_checkpoint_opts *o)
 {
 	struct qr_frozen *fr = NULL;
@@ -270,7 +289,7 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 		refused += qr_capture_check(st.pids[i]);
 	refused += qr_clocks_check(st.pids, st.n, &clocks);
 	if (refused) {
-		qr_error("checkpoint: %d resource(s) cannot be carried; nothing was frozen",
+		qr_error("checkpoint: what is named above cannot be carried (%d); nothing was frozen",
 			 refused);
 		rc = QR_EXIT_UNSAFE;
 		goto out;

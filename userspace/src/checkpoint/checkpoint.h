@@ -17,6 +17,11 @@ struct qr_checkpoint_opts {
 	const char *token;	/* the keep record's, sealed in; NULL: none */
 };
 
+/* What check says of the processes with all their descendants, before
+ * anything is changed: QR_EXIT_UNSAFE when anything is refused (each named
+ * on its own line), QR_EXIT_FAIL when they cannot be listed. */
+int qr_checkpoint_check(const pid_t *pids, int n);
+
 /* Returns a QR_EXIT_* code; what failed has been printed. On success the
  * processes stay frozen until the kexec. */
 int qr_checkpoint(const struct qr_checkpoint_opts *o);

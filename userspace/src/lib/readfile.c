@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-char *qr_read_file(const char *path, size_t max)
+char *qr_read_file_len(const char *path, size_t max, size_t *lenp)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap + 1), *bigger;
@@ -44,6 +44,8 @@ char *qr_read_file(const char *path, size_t max)
 	}
 	close(fd);
 	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
 	return buf;
 fail:
 	saved = errno;
@@ -52,4 +54,9 @@ fail:
 	free(buf);
 	errno = saved;
 	return NULL;
+}
+
+char *qr_read_file(const char *path, size_t max)
+{
+	return qr_read_file_len(path, max, NULL);
 }

@@ -9,4 +9,8 @@
  * the file is read until EOF. */
 char *qr_read_file(const char *path, size_t max);
 
+/* The same, its length in *len (if not NULL): the file may hold a NUL,
+ * which a parser of it must then see. */
+char *qr_read_file_len(const char *path, size_t max, size_t *len);
+
 #endif

@@ -37,14 +37,15 @@ int qr_keep_plan_add_pids(struct qr_keep_plan *p, const pid_t *pid, size_t n)
 int qr_keep_plan_from_conf(struct qr_keep_plan *p)
 {
 	struct qr_err e;
+	size_t len;
 
-	p->conf_text = qr_read_file(QR_CONF_PATH, 1 << 20);
+	p->conf_text = qr_read_file_len(QR_CONF_PATH, 1 << 20, &len);
 	if (!p->conf_text) {
 		qr_error("reboot: nothing to keep: no --unit, no PID, and %s: %s",
 			 QR_CONF_PATH, strerror(errno));
 		return QR_EXIT_USAGE;
 	}
-	if (qr_conf_parse(p->conf_text, strlen(p->conf_text), &p->conf, &e)) {
+	if (qr_conf_parse(p->conf_text, len, &p->conf, &e)) {
 		qr_error("reboot: %s: %s", QR_CONF_PATH, e.msg);
 		return QR_EXIT_USAGE;
 	}

@@ -88,6 +88,8 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	int rc;
 
 	rc = plan(o, &p);
+	if (!rc)
+		rc = qr_checkpoint_check(p.pid, (int)p.npids);
 	if (rc)
 		goto out;
 	rc = QR_EXIT_FAIL;

@@ -20,57 +20,6 @@
 #define IOMEM_MAX (4 * 1024 * 1024)
 #define CONF_MAX (1024 * 1024)
 
-char *qr_read_file_len(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rbe");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	int saved;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *bigger;
-
-			if (cap > max) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 4096;
-			bigger = realloc(buf, cap + 1);
-			if (!bigger)
-				goto fail;
-			buf = bigger;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				errno = EIO;
-				goto fail;
-			}
-			break;
-		}
-	}
-	if (n > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	saved = errno;
-	fclose(f);
-	free(buf);
-	errno = saved;
-	return NULL;
-}
-
 static const char *at(char *buf, const char *root, const char *path)
 {
 	snprintf(buf, PATH_MAX, "%s%s", root, path);

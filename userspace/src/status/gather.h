@@ -10,8 +10,4 @@
  * absent or unknown. Free with qr_status_free(). */
 void qr_status_gather(struct qr_status *st, const char *root);
 
-/* Reads a whole file of at most max bytes; returns a malloc'd buffer
- * (NUL-terminated) and its length in *len, or NULL with errno set. */
-char *qr_read_file_len(const char *path, size_t max, size_t *len);
-
 #endif
