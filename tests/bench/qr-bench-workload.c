@@ -5,9 +5,11 @@
  * method (our checkpoint, CRIU; on a disk or in the shelter) can carry it.
  *
  * Every round (10 ms) it advances the counter and looks whether it now runs
- * in another boot: the wall-clock time of boot (CLOCK_REALTIME minus
- * CLOCK_BOOTTIME, constant within a boot, several seconds later in the next
- * one) moved. Then it is running again: it says so at once on the console,
+ * in another boot: the kernel's boot_id (/proc/sys/kernel/random/boot_id,
+ * new at every boot) changed. Not its clocks: a process kept by a quick
+ * reboot sees its CLOCK_MONOTONIC and CLOCK_BOOTTIME go on in a time
+ * namespace, so that the wall-clock time of boot does not move for it.
+ * Then it is running again: it says so at once on the console,
  * where the host stamps the line with its own clock
  * ("QRB running-again pid=P counter=C"), and writes "counter=C" to
  * /run/qrb-resumed for the guest's script. /run/qrb-resumed is written the
@@ -29,7 +31,7 @@
 #define RESUMED "/run/qrb-resumed"
 #define VERIFY "/run/qrb-verify"
 #define RESULT "/run/qrb-result"
-#define NEW_BOOT_NS 1000000000ll
+#define BOOT_ID "/proc/sys/kernel/random/boot_id"
 #define CHUNK_WORDS (1u << 17)	/* 1 MiB */
 #define PAGE_WORDS 512u
 
@@ -65,18 +67,16 @@ static void fill(uint64_t *d, size_t words)
 	}
 }
 
-static long long ns(clockid_t c)
+/* This boot's id into id (37 bytes: a UUID and a NUL); the file is open
+ * only while it is read. An unreadable id leaves id as it was. */
+static void boot_id(char id[37])
 {
-	struct timespec t;
+	int fd = open(BOOT_ID, O_RDONLY | O_CLOEXEC);
 
-	clock_gettime(c, &t);
-	return t.tv_sec * 1000000000ll + t.tv_nsec;
-}
-
-/* The wall-clock time this kernel booted at. */
-static long long boot_wall(void)
-{
-	return ns(CLOCK_REALTIME) - ns(CLOCK_BOOTTIME);
+	if (fd >= 0 && read(fd, id, 36) == 36)
+		id[36] = '\0';
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Writes TEXT to PATH (created, truncated), closing it at once. */
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
 	uint64_t *d, counter = 0;
 	size_t words = argc == 2 ? strtoul(argv[1], NULL, 10) << 17 : 0;
-	long long boot;
+	char boot[37] = "", now[37];
 	char line[160];
 
 	if (!words) {
@@ -113,15 +113,14 @@ int main(int argc, char **argv)
 	snprintf(line, sizeof(line), "pid=%d sum=%016llx counter=0\n", getpid(),
 		 (unsigned long long)checksum(d, words));
 	put(RESUMED, O_CREAT | O_TRUNC, line);
-	boot = boot_wall();
+	boot_id(boot);
 	for (;;) {
-		long long now;
-
 		nanosleep(&nap, NULL);
 		counter++;
-		now = boot_wall();
-		if (llabs(now - boot) > NEW_BOOT_NS) {
-			boot = now;
+		memcpy(now, boot, sizeof(now));
+		boot_id(now);
+		if (strcmp(now, boot)) {
+			memcpy(boot, now, sizeof(boot));
 			snprintf(line, sizeof(line),
 				 "QRB running-again pid=%d counter=%llu\n",
 				 getpid(), (unsigned long long)counter);
