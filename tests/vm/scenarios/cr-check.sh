@@ -62,6 +62,20 @@ old() {
 	t_eq reboot-conf-nul-loaded-nothing 0 "$(cat /sys/kernel/kexec_loaded)"
 	t_run clean-process-still-runs untouched "$ok"
 	rm -f /etc/quickreboot.conf
+	# The count is of things refused, not of processes: three pipe fds.
+	sleep 1001 3>&1 4>&1 | cat &
+	sleep 0.5
+	three=$(for p in $(pidof sleep); do
+		grep -q 1001 "/proc/$p/cmdline" && echo "$p"; done)
+	quickreboot check "$three" >/tmp/check.out 2>&1
+	t_eq three-refused-exit-3 3 "$?"
+	t_run three-counted grep -q '3 thing(s) named above' /tmp/check.out
+	# A PID that is gone is an error of its own, not a refusal.
+	kill "$three"
+	sleep 0.5
+	quickreboot check "$three" >/tmp/check.out 2>&1
+	t_eq gone-exit-1 1 "$?"
+	t_fails gone-not-called-a-refusal grep -q 'cannot be carried' /tmp/check.out
 	kill "$ok" "$piped" "$reaper"
 }
 

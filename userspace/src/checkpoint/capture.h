@@ -22,7 +22,9 @@ struct qr_pages {
 };
 
 /* Resources that cannot be carried: prints one line per resource naming
- * the process, returns how many. Needs no stop; nothing is changed. */
+ * the process, returns how many; -1 when the process cannot be read (it
+ * exited, or permission), having said so. Needs no stop; nothing is
+ * changed. */
 int qr_capture_check(pid_t pid);
 
 /* Writes the whole process (process, memory fields, threads, memory

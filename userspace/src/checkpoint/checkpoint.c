@@ -250,20 +250,39 @@ static int zc_boot_area(int want, struct qr_memview *m, struct qr_span *boot,
 	return QR_EXIT_OK;
 }
 
+/* What check refuses in st, each named on its own line: how many, or -1
+ * when a process cannot be read. *clocks: they share a time namespace. */
+static int refusals(const struct qr_subtree *st, bool *clocks)
+{
+	int refused = 0;
+
+	for (int i = 0; i < st->n; i++) {
+		int bad = qr_capture_check(st->pids[i]);
+
+		if (bad < 0)
+			return -1;
+		refused += bad;
+	}
+	return refused + qr_clocks_check(st->pids, st->n, clocks);
+}
+
 int qr_checkpoint_check(const pid_t *pids, int n)
 {
 	struct qr_subtree st = { 0 };
 	int refused = qr_subtree_find(pids, n, &st);
 	bool shared;
 
+	if (refused >= 0) {
+		int more = refusals(&st, &shared);
+
+		refused = more < 0 ? -1 : refused + more;
+	}
+	qr_subtree_free(&st);
 	if (refused < 0)
 		return QR_EXIT_FAIL;
-	for (int i = 0; i < st.n; i++)
-		refused += qr_capture_check(st.pids[i]);
-	refused += qr_clocks_check(st.pids, st.n, &shared);
-	qr_subtree_free(&st);
 	if (refused) {
-		qr_error("what is named above cannot be carried: nothing was loaded or frozen");
+		qr_error("%d thing(s) named above cannot be carried: nothing was loaded or frozen",
+			 refused);
 		return QR_EXIT_UNSAFE;
 	}
 	return QR_EXIT_OK;
@@ -281,19 +300,27 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	bool zero_copy = false, ready, clocks = false;
 
 	refused = qr_subtree_find(o->pids, o->npids, &st);
+	if (refused >= 0) {
+		int more = refusals(&st, &clocks);
+
+		refused = more < 0 ? -1 : refused + more;
+	}
 	if (refused < 0) {
 		rc = QR_EXIT_FAIL;
 		goto out;
 	}
-	for (int i = 0; i < st.n; i++)
-		refused += qr_capture_check(st.pids[i]);
-	refused += qr_clocks_check(st.pids, st.n, &clocks);
 	if (refused) {
-		qr_error("checkpoint: what is named above cannot be carried (%d); nothing was frozen",
+		qr_error("checkpoint: %d thing(s) named above cannot be carried; nothing was frozen",
 			 refused);
 		rc = QR_EXIT_UNSAFE;
 		goto out;
 	}
+	/* The module first: a caller who cannot freeze leaves nothing behind. */
+	rc = QR_EXIT_FAIL;
+	fr = calloc(st.n, sizeof(*fr));
+	fd = fr ? qr_pfncheck_open() : -1;
+	if (fd < 0)
+		goto out;
 	if (mkdir(o->dir, 0700) && errno != EEXIST) {
 		qr_error("checkpoint: %s: %s", o->dir, strerror(errno));
 		rc = QR_EXIT_FAIL;
@@ -305,10 +332,6 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 			goto out;
 	}
 	rc = QR_EXIT_FAIL;
-	fr = calloc(st.n, sizeof(*fr));
-	fd = fr ? qr_pfncheck_open() : -1;
-	if (fd < 0)
-		goto out;
 	/* Parents before children: a frozen parent forks no more. */
 	for (frozen = 0; frozen < st.n; frozen++)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
@@ -328,8 +351,9 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 			qr_frozen_free(&fr[i]);
 		else
 			qr_thaw(fd, &fr[i]);
-	close(fd);
 out:
+	if (fd >= 0)
+		close(fd);
 	qr_subtree_free(&st);
 	qr_spans_free(&zc.hidden);
 	qr_memview_free(&m);

@@ -41,11 +41,12 @@ int qr_capture_check(pid_t pid)
 	struct qr_status st;
 	struct qr_err e;
 	char *status = proc_text(pid, "status");
-	int refused = 0;
+	int refused = 0, bad;
 
 	if (!status) {
-		qr_error("process %d: %s", pid, strerror(errno));
-		return 1;
+		qr_error("process %d: %s", pid, errno == ENOENT ?
+			 "no such process (it exited)" : strerror(errno));
+		return -1;
 	}
 	if (qr_status_parse(status, &st, &e)) {
 		qr_error("process %d: %s", pid, e.msg);
@@ -78,16 +79,17 @@ int qr_capture_check(pid_t pid)
 			}
 		}
 		free(line);
-		if (maps)
-			fclose(maps);
-		else
-			refused++;
+		if (!maps) {
+			qr_error("process %d: cannot read its memory map: %s", pid,
+				 strerror(errno));
+			return -1;
+		}
+		fclose(maps);
 	}
 	qri_writer_init(&w, NULL);
-	if (qr_capture_fds(&w, pid, 1))
-		refused++;
+	bad = qr_capture_fds(&w, pid, 1);
 	qri_writer_free(&w);
-	return refused;
+	return bad < 0 ? -1 : refused + bad;
 }
 
 static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,

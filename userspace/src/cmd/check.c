@@ -77,14 +77,16 @@ int cmd_check(int argc, char **argv)
 		for (int i = 0; !rc && i < st.n; i++) {
 			int bad = qr_capture_check(st.pids[i]);
 
-			if (bad)
+			if (bad < 0)
+				rc = QR_EXIT_FAIL;
+			else if (bad)
 				refused += bad;
 			else if (i < st.nroots)
 				printf("%d: can be kept\n", st.pids[i]);
 			else
 				printf("%d (child of %d): can be kept\n",
 				       st.pids[i], st.ppids[i]);
-			if (!bad)
+			if (bad == 0)
 				show_areas(st.pids[i]);
 		}
 		if (!rc)
@@ -102,7 +104,8 @@ int cmd_check(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (refused) {
-		fprintf(stderr, "check: refused: what is named above cannot be carried\n");
+		fprintf(stderr, "check: refused: %d thing(s) named above cannot be carried\n",
+			refused);
 		return QR_EXIT_UNSAFE;
 	}
 	return QR_EXIT_OK;

@@ -101,6 +101,8 @@ int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only)
 		qri_add_fd(w, &f, link);
 	}
 	closedir(dir);
+	if (check_only)
+		return refused;
 	return refused ? -1 : 0;
 }
 

@@ -6,8 +6,9 @@
 
 #include "image/image.h"
 
-/* Adds a record per fd of pid to w; with check_only, only says (printed)
- * which fds no kind carries. -1 if any is refused. */
+/* Adds a record per fd of pid to w (0, or -1 if any is refused); with
+ * check_only, only says (printed) which fds no kind carries and returns
+ * how many. -1 when the fds cannot be listed. */
 int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only);
 
 /* In the restored process: every fd at its old number, with its flags
