@@ -52,7 +52,7 @@ _quickreboot()
 	cmdline) opts="--cmdline --append --iomem --mode --release --hide-from --kexec-options --help" ;;
 	setup) opts="--shelter --dry-run --file --no-update-grub --iomem --cmdline --help" ;;
 	status) opts="--json --root --help" ;;
-	check) opts="--help" ;;
+	check) opts="--unit --help" ;;
 	checkpoint) opts="--dir --mode --keep-first-block --help" ;;
 	reboot) opts="--kernel --initrd --append --mode --no-kexec-digest --unit --help" ;;
 	restore) opts="--dir --boot --help" ;;

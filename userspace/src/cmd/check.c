@@ -1,7 +1,9 @@
-/* quickreboot check PID...: can these processes be kept? */
+/* quickreboot check [--unit NAME.service]... [PID...]: can these
+ * processes be kept? */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clocks/clocks.h"
 #include "checkpoint/capture.h"
@@ -9,9 +11,10 @@
 #include "checkpoint/maps.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "service/unit_procs.h"
 
 static const char usage[] =
-	"usage: quickreboot check PID...\n"
+	"usage: quickreboot check [--unit NAME.service]... [PID...]\n"
 	"Says whether a quick reboot can keep these processes and all their\n"
 	"descendants (what checkpoint takes), listing each: names every\n"
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
@@ -21,6 +24,8 @@ static const char usage[] =
 	"only: nothing is frozen or changed. For a process that can be kept it\n"
 	"lists how each memory area goes in zero copy (anonymous pages stay in\n"
 	"place; copy mode copies every area that zero copy does not leave).\n"
+	"--unit takes every process of a running service's cgroup, as\n"
+	"`quickreboot reboot --unit` does.\n"
 	QR_EXIT_CODES;
 
 static void show_areas(pid_t pid)
@@ -47,27 +52,66 @@ static void show_areas(pid_t pid)
 		fclose(maps);
 }
 
+/* The units' processes after the n PIDs already in *pids. */
+static int add_units(char **units, int nunits, pid_t **pids, int *n)
+{
+	for (int i = 0; i < nunits; i++) {
+		pid_t *mine, *grown;
+		size_t k;
+		int rc = qr_unit_processes(units[i], &mine, &k);
+
+		if (rc)
+			return rc;
+		grown = realloc(*pids, (*n + k) * sizeof(**pids));
+		if (!grown) {
+			free(mine);
+			return QR_EXIT_FAIL;
+		}
+		memcpy(grown + *n, mine, k * sizeof(*mine));
+		*pids = grown;
+		*n += (int)k;
+		free(mine);
+	}
+	return QR_EXIT_OK;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "unit", required_argument, 0, 'u' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
-	int opt, rc, n, refused = 0;
+	char **units = calloc(argc, sizeof(*units));
+	int opt, rc, n, nunits = 0, refused = 0;
 	bool shared;
 	pid_t *pids;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1)
-		if (qr_common_option(opt, argv, usage, &rc))
-			return rc;
-	n = argc - optind;
-	if (n < 1)
-		return qr_usage_error(usage, "check: at least one PID is needed");
-	pids = calloc(n, sizeof(*pids));
-	if (!pids)
+	if (!units)
 		return QR_EXIT_FAIL;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		if (qr_common_option(opt, argv, usage, &rc)) {
+			free(units);
+			return rc;
+		}
+		if (opt == 'u')
+			units[nunits++] = optarg;
+	}
+	n = argc - optind;
+	if (n < 1 && !nunits) {
+		free(units);
+		return qr_usage_error(usage, "check: a unit or a PID is needed");
+	}
+	pids = calloc(n ? n : 1, sizeof(*pids));
+	if (!pids) {
+		free(units);
+		return QR_EXIT_FAIL;
+	}
 	rc = qr_parse_pids(argv + optind, n, pids, "check", usage);
+	if (!rc)
+		rc = add_units(units, nunits, &pids, &n);
+	free(units);
 	if (!rc) {
 		struct qr_subtree st;
 

@@ -22,21 +22,21 @@ int qr_unit_processes(const char *unit, pid_t **pids, size_t *n)
 	*pids = NULL;
 	*n = 0;
 	if (!qr_unit_name_valid(unit)) {
-		qr_error("reboot: '%s' is not a service unit name (NAME.service)", unit);
+		qr_error("'%s' is not a service unit name (NAME.service)", unit);
 		return QR_EXIT_USAGE;
 	}
 	rc = qr_run_output(argv, out, sizeof(out));
 	if (rc) {
-		qr_error("reboot: systemctl show %s failed (exit %d)", unit, rc);
+		qr_error("systemctl show %s failed (exit %d)", unit, rc);
 		return QR_EXIT_FAIL;
 	}
 	if (qr_unit_show_parse(out, &u, &e)) {
-		qr_error("reboot: systemctl show %s: %s", unit, e.msg);
+		qr_error("systemctl show %s: %s", unit, e.msg);
 		return QR_EXIT_FAIL;
 	}
 	if (strcmp(u.load_state, "loaded") || strcmp(u.active_state, "active") ||
 	    !u.main_pid || !u.cgroup[0]) {
-		qr_error("reboot: %s is not a running service with a main process "
+		qr_error("%s is not a running service with a main process "
 			 "(LoadState=%s ActiveState=%s MainPID=%d)", unit,
 			 u.load_state, u.active_state, (int)u.main_pid);
 		return QR_EXIT_UNSAFE;
