@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "memview.h"
+#include "module_open.h"
 #include "next_kernel.h"
 #include "first_block.h"
 #include "test_fail.h"
@@ -314,8 +315,10 @@ int cmd_checkpoint(int argc, char **argv)
 	rc = QR_EXIT_FAIL;
 	fr = calloc(st.n, sizeof(*fr));
 	fd = fr ? qr_pfncheck_open() : -1;
-	if (fd < 0)
+	if (fd < 0) {
+		rc = fd == QR_MODULE_ABI_MISMATCH ? QR_EXIT_ABI : QR_EXIT_FAIL;
 		goto out;
+	}
 	/* Parents before children: a frozen parent forks no more. */
 	for (frozen = 0; frozen < st.n; frozen++)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))

@@ -22,6 +22,7 @@
 #include "keep_record.h"
 #include "first_block.h"
 #include "kexec_load_argv.h"
+#include "module_open.h"
 #include "next_kernel.h"
 #include "pid_floor.h"
 #include "readfile.h"
@@ -188,7 +189,7 @@ out:
 /* After a failed kexec: the processes go on in this kernel. */
 static void thaw_all(const pid_t *pids, size_t n)
 {
-	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+	int fd = qr_device_open("pfncheck", PFNCHECK_DEVICE, "reboot");
 
 	for (size_t i = 0; fd >= 0 && i < n; i++) {
 		struct pfncheck_thaw t = { .pid = pids[i] };
