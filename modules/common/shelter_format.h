@@ -31,6 +31,8 @@
 
 #include <linux/types.h>
 
+#include "quickreboot/abi_assert.h"
+
 #define SHELTER_MAGIC		"QRSHELTR"
 #define SHELTER_MAGIC_LEN	8
 #define SHELTER_LAYOUT_VERSION	1
@@ -50,5 +52,17 @@ struct shelter_header {
 };
 
 #define SHELTER_HEADER_SIZE_V1	64
+
+/* The table above: a New kernel's module reads what an Old one wrote. */
+QR_ABI_SIZE(shelter_header, SHELTER_HEADER_SIZE_V1);
+QR_ABI_OFFSET(shelter_header, version, 8);
+QR_ABI_OFFSET(shelter_header, header_size, 12);
+QR_ABI_OFFSET(shelter_header, region_start, 16);
+QR_ABI_OFFSET(shelter_header, region_size, 24);
+QR_ABI_OFFSET(shelter_header, data_offset, 32);
+QR_ABI_OFFSET(shelter_header, data_size, 40);
+QR_ABI_OFFSET(shelter_header, generation, 48);
+QR_ABI_OFFSET(shelter_header, flags, 56);
+QR_ABI_OFFSET(shelter_header, checksum, 60);
 
 #endif

@@ -12,8 +12,18 @@
 #include <linux/moduleparam.h>
 #include <linux/uaccess.h>
 
+#include "qr_abi.h"
 #include "qr_compat.h"
 #include "pfncheck.h"
+
+static const u32 abi_version = QR_ABI_ANSWER(PFNCHECK_ABI_VERSION);
+static const struct kernel_param_ops abi_version_ops = {
+	.set = qr_abi_param_set,
+	.get = qr_abi_param_get,
+};
+
+module_param_cb(abi_version, &abi_version_ops, (void *)&abi_version, 0444);
+MODULE_PARM_DESC(abi_version, "the ioctl ABI version of /dev/pfncheck (read-only)");
 
 unsigned int freeze_timeout_ms = 5000;
 module_param(freeze_timeout_ms, uint, 0644);
@@ -63,6 +73,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	size_t size;
 	long ret;
 
+	/* Asked before anything else, by anyone who could open the device. */
+	if (cmd == PFNCHECK_IOC_ABI_VERSION)
+		return put_user(abi_version, (__u32 __user *)argp);
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 
@@ -148,7 +161,7 @@ static int __init pfncheck_init(void)
 		pr_err("cannot register /dev/pfncheck: %d\n", ret);
 		return ret;
 	}
-	pr_info("loaded: /dev/pfncheck, ABI %d\n", PFNCHECK_ABI_VERSION);
+	pr_info("loaded: /dev/pfncheck, ABI %u\n", abi_version);
 	return 0;
 }
 

@@ -20,18 +20,9 @@
 #include "restore.h"
 
 DEFINE_STATIC_CALL_NULL(rs_kallsyms_lookup_name, kallsyms_lookup_name);
-DEFINE_STATIC_CALL_NULL(rs_anon_vma_prepare, __anon_vma_prepare);
-DEFINE_STATIC_CALL_NULL(rs_memcg_charge, __mem_cgroup_charge);
-DEFINE_STATIC_CALL_NULL(rs_new_anon_rmap, QR_SYM_NEW_ANON_RMAP);
-DEFINE_STATIC_CALL_NULL(rs_add_lru_vma, folio_add_lru_vma);
-DEFINE_STATIC_CALL_NULL(rs_prep_compound, prep_compound_page);
-DEFINE_STATIC_CALL_NULL(rs_prep_thp, QR_SYM_PREP_THP);
-DEFINE_STATIC_CALL_NULL(rs_p4d_alloc, __p4d_alloc);
-DEFINE_STATIC_CALL_NULL(rs_pud_alloc, __pud_alloc);
-DEFINE_STATIC_CALL_NULL(rs_pmd_alloc, __pmd_alloc);
-DEFINE_STATIC_CALL_NULL(rs_pte_alloc_one, pte_alloc_one);
-DEFINE_STATIC_CALL_NULL(rs_deposit, pgtable_trans_huge_deposit);
-DEFINE_STATIC_CALL_NULL(rs_init_memory_mapping, init_memory_mapping);
+#define RS_KSYM(name, sym)	DEFINE_STATIC_CALL_NULL(name, sym)
+#include "ksyms.h"
+#undef RS_KSYM
 
 /* ENDBR64: with IBT built in, a kprobe reports the address after it. */
 static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
@@ -73,18 +64,10 @@ int rs_resolve_mm_ops(const char **missing)
 	}
 	static_call_update(rs_kallsyms_lookup_name,
 			   (typeof(&kallsyms_lookup_name))kln);
-	miss = miss ?: RS_RESOLVE(rs_anon_vma_prepare, __anon_vma_prepare);
-	miss = miss ?: RS_RESOLVE(rs_memcg_charge, __mem_cgroup_charge);
-	miss = miss ?: RS_RESOLVE(rs_new_anon_rmap, QR_SYM_NEW_ANON_RMAP);
-	miss = miss ?: RS_RESOLVE(rs_add_lru_vma, folio_add_lru_vma);
-	miss = miss ?: RS_RESOLVE(rs_prep_compound, prep_compound_page);
-	miss = miss ?: RS_RESOLVE(rs_prep_thp, QR_SYM_PREP_THP);
-	miss = miss ?: RS_RESOLVE(rs_p4d_alloc, __p4d_alloc);
-	miss = miss ?: RS_RESOLVE(rs_pud_alloc, __pud_alloc);
-	miss = miss ?: RS_RESOLVE(rs_pmd_alloc, __pmd_alloc);
-	miss = miss ?: RS_RESOLVE(rs_pte_alloc_one, pte_alloc_one);
-	miss = miss ?: RS_RESOLVE(rs_deposit, pgtable_trans_huge_deposit);
-	miss = miss ?: RS_RESOLVE(rs_init_memory_mapping, init_memory_mapping);
+	/* Each in turn, until one is missing. */
+#define RS_KSYM(name, sym)	(miss = miss ?: RS_RESOLVE(name, sym))
+#include "ksyms.h"
+#undef RS_KSYM
 	if (miss) {
 		*missing = miss;
 		return -ENOENT;

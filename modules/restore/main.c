@@ -14,9 +14,19 @@
 #include <linux/moduleparam.h>
 #include <linux/uaccess.h>
 
+#include "qr_abi.h"
 #include "restore.h"
 
 DEFINE_MUTEX(rs_lock);
+
+static const u32 abi_version = QR_ABI_ANSWER(QR_RESTORE_ABI_VERSION);
+static const struct kernel_param_ops abi_version_ops = {
+	.set = qr_abi_param_set,
+	.get = qr_abi_param_get,
+};
+
+module_param_cb(abi_version, &abi_version_ops, (void *)&abi_version, 0444);
+MODULE_PARM_DESC(abi_version, "the ioctl ABI version of /dev/qr-restore (read-only)");
 
 static bool force_copy;
 module_param(force_copy, bool, 0444);
@@ -87,6 +97,9 @@ static long rs_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	size_t size;
 	long ret;
 
+	/* Asked before anything else, by anyone who could open the device. */
+	if (cmd == QR_RESTORE_IOC_ABI_VERSION)
+		return put_user(abi_version, (__u32 __user *)argp);
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 
@@ -157,8 +170,7 @@ static int __init restore_init(void)
 		pr_err("cannot register %s: %d\n", QR_RESTORE_DEVICE, ret);
 		goto remove;
 	}
-	pr_info("loaded: %s, ABI %d\n", QR_RESTORE_DEVICE,
-		QR_RESTORE_ABI_VERSION);
+	pr_info("loaded: %s, ABI %u\n", QR_RESTORE_DEVICE, abi_version);
 	return 0;
 
 remove:

@@ -27,23 +27,15 @@ void rs_choose_mode(bool force_copy);
 /*
  * The kernel functions zero copy needs and the kernel does not export,
  * resolved at load (ksyms.c) and called as static calls typed from the
- * target kernel's own declarations.
+ * target kernel's own declarations (the list: ksyms.h).
+ *
+ * prep_compound_page() is declared in mm/internal.h, which no headers
+ * package ships: its prototype is copied here (the same from 6.1 to 6.12).
  */
-DECLARE_STATIC_CALL(rs_anon_vma_prepare, __anon_vma_prepare);
-DECLARE_STATIC_CALL(rs_memcg_charge, __mem_cgroup_charge);
-DECLARE_STATIC_CALL(rs_new_anon_rmap, QR_SYM_NEW_ANON_RMAP);
-DECLARE_STATIC_CALL(rs_add_lru_vma, folio_add_lru_vma);
-/* And for a THP (thp.c); prep_compound_page() as mm/internal.h declares it. */
 void prep_compound_page(struct page *page, unsigned int order);
-DECLARE_STATIC_CALL(rs_prep_compound, prep_compound_page);
-DECLARE_STATIC_CALL(rs_prep_thp, QR_SYM_PREP_THP);
-DECLARE_STATIC_CALL(rs_p4d_alloc, __p4d_alloc);
-DECLARE_STATIC_CALL(rs_pud_alloc, __pud_alloc);
-DECLARE_STATIC_CALL(rs_pmd_alloc, __pmd_alloc);
-DECLARE_STATIC_CALL(rs_pte_alloc_one, pte_alloc_one);
-DECLARE_STATIC_CALL(rs_deposit, pgtable_trans_huge_deposit);
-/* And for frames in holes of boot memory (holes.c). */
-DECLARE_STATIC_CALL(rs_init_memory_mapping, init_memory_mapping);
+#define RS_KSYM(name, sym)	DECLARE_STATIC_CALL(name, sym)
+#include "ksyms.h"
+#undef RS_KSYM
 /* 0, or -ENOENT with *missing naming the first symbol not found. */
 int rs_resolve_mm_ops(const char **missing);
 

@@ -24,6 +24,28 @@ build_modules() {
 	done
 }
 
+# Our modules for kernel KREL built with "make QR_ABI_BUMP=1": they answer
+# their ABI version plus 1, which the command must refuse. In a copy of
+# their own, for scenarios with QR_ABI_BUMPED=1 only.
+build_abi_bumped_modules() {
+	local krel=$1 kdir dir=$BUILD/modules-abi-bump/$1
+	kdir=$("$VM/kernels" kdir "$krel")
+	mkdir -p "$dir"
+	cp -a --update "$ROOT/modules/." "$dir/"
+	make -s -C "$dir" KVER="$krel" KDIR="$kdir" QR_ABI_BUMP=1 \
+		>"$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; return 1; }
+}
+
+# Puts the bumped modules of KREL in the guest's /lib/qr/abi-bump/KREL/,
+# outside /lib/modules (modprobe and depmod see only the right ones): a
+# scenario loads one with insmod.
+stage_abi_bumped() {
+	local stage=$1 krel=$2
+	with_lock "modules-abi-bump-$krel" build_abi_bumped_modules "$krel" || return 1
+	mkdir -p "$stage/lib/qr/abi-bump/$krel"
+	cp "$BUILD/modules-abi-bump/$krel"/*/*.ko "$stage/lib/qr/abi-bump/$krel/"
+}
+
 # The userspace and the statically linked test programs.
 build_userspace() {
 	local p
@@ -116,6 +138,10 @@ build_initramfs() {
 			stage_binary "$stage" "$CRIU_ROOT/usr/sbin/criu" /usr/sbin/criu "$CRIU_ROOT"
 	stage_kernel "$stage" "$old"
 	[ "$new" = "$old" ] || stage_kernel "$stage" "$new"
+	if [ "${QR_ABI_BUMPED:-0}" != 0 ]; then
+		stage_abi_bumped "$stage" "$old" || return 1
+		[ "$new" = "$old" ] || stage_abi_bumped "$stage" "$new" || return 1
+	fi
 	install -m 755 "$VM/guest/init" "$stage/init"
 	install -m 644 "$VM/guest/test.sh" "$stage/lib/qr/test.sh"
 	install -m 644 "$scenario" "$stage/etc/qr/scenario.sh"

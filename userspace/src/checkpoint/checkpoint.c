@@ -21,6 +21,7 @@
 #include "checkpoint/tree.h"
 #include "clocks/clocks.h"
 #include "lib/exit.h"
+#include "lib/module_open.h"
 
 /* DIR/NAME, or DIR/.NAME.tmp while it is being written. */
 static void dir_path(char *out, size_t size, const char *dir, const char *name,
@@ -319,8 +320,10 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	rc = QR_EXIT_FAIL;
 	fr = calloc(st.n, sizeof(*fr));
 	fd = fr ? qr_pfncheck_open() : -1;
-	if (fd < 0)
+	if (fd < 0) {
+		rc = fd == QR_MODULE_ABI_MISMATCH ? QR_EXIT_ABI : QR_EXIT_FAIL;
 		goto out;
+	}
 	if (mkdir(o->dir, 0700) && errno != EEXIST) {
 		qr_error("checkpoint: %s: %s", o->dir, strerror(errno));
 		rc = QR_EXIT_FAIL;

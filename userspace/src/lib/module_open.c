@@ -5,9 +5,22 @@
 #include <fcntl.h>
 #include <libkmod.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lib/exit.h"
+#include "quickreboot/pfncheck_abi.h"
+#include "quickreboot/restore_abi.h"
+
+/* The devices whose module must speak the ABI this command was built for. */
+static const struct {
+	const char *device;
+	unsigned long ioc;	/* never changes: every build answers it */
+	uint32_t version;
+} abis[] = {
+	{ PFNCHECK_DEVICE, PFNCHECK_IOC_ABI_VERSION, PFNCHECK_ABI_VERSION },
+	{ QR_RESTORE_DEVICE, QR_RESTORE_IOC_ABI_VERSION, QR_RESTORE_ABI_VERSION },
+};
 
 static int load_module(const char *module, const char *who)
 {
@@ -28,16 +41,61 @@ static int load_module(const char *module, const char *who)
 	return err ? -1 : 0;
 }
 
-int qr_module_open(const char *module, const char *device, const char *who)
+/* 0, or QR_MODULE_ABI_MISMATCH or -1 after printing why. */
+static int check_abi(int fd, const char *module, const char *device,
+		     const char *who)
+{
+	for (size_t i = 0; i < sizeof(abis) / sizeof(*abis); i++) {
+		uint32_t has = 0;
+		bool answered;
+		char msg[512];
+
+		if (strcmp(device, abis[i].device))
+			continue;
+		answered = !ioctl(fd, abis[i].ioc, &has);
+		if (!answered && errno != ENOTTY) {
+			qr_error("%s: %s: asking the ABI version of module %s: %s",
+				 who, device, module, strerror(errno));
+			return -1;
+		}
+		if (qr_abi_compare(module, answered, has, abis[i].version, msg,
+				   sizeof(msg)) == QR_ABI_SAME)
+			return 0;
+		qr_error("%s: %s: %s", who, device, msg);
+		return QR_MODULE_ABI_MISMATCH;
+	}
+	return 0;
+}
+
+static int open_checked(const char *module, const char *device,
+			const char *who, bool load)
 {
 	int fd = open(device, O_RDWR | O_CLOEXEC);
+	int rc;
 
-	if (fd < 0 && errno == ENOENT) {
+	if (fd < 0 && errno == ENOENT && load) {
 		if (load_module(module, who))
 			return -1;
 		fd = open(device, O_RDWR | O_CLOEXEC);
 	}
-	if (fd < 0)
+	if (fd < 0) {
 		qr_error("%s: %s: %s", who, device, strerror(errno));
+		return -1;
+	}
+	rc = check_abi(fd, module, device, who);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
 	return fd;
+}
+
+int qr_module_open(const char *module, const char *device, const char *who)
+{
+	return open_checked(module, device, who, true);
+}
+
+int qr_device_open(const char *module, const char *device, const char *who)
+{
+	return open_checked(module, device, who, false);
 }

@@ -11,6 +11,7 @@
 #include "boot/pid_floor.h"
 #include "checkpoint/checkpoint.h"
 #include "lib/exit.h"
+#include "lib/module_open.h"
 #include "lib/run.h"
 #include "quickreboot/pfncheck_abi.h"
 #include "reboot/keep_plan.h"
@@ -21,7 +22,7 @@
 /* After a failed kexec: the processes go on in this kernel. */
 static void thaw_all(const pid_t *pids, size_t n)
 {
-	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+	int fd = qr_device_open("pfncheck", PFNCHECK_DEVICE, "reboot");
 
 	for (size_t i = 0; fd >= 0 && i < n; i++) {
 		struct pfncheck_thaw t = { .pid = pids[i] };

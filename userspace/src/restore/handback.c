@@ -138,8 +138,11 @@ int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
 		fprintf(stderr, "quickreboot: restore: no room for the next boot area (%" PRIu64 " MiB of hidden RAM without frames): all RAM is given back, and the next quick reboot will be in copy mode (a normal boot reserves the boot area again)\n",
 			size >> 20);
 	hb->fd = qr_module_open(RESTORE_MODULE, QR_RESTORE_DEVICE, "restore");
-	if (hb->fd < 0)
+	if (hb->fd < 0) {
+		rc = hb->fd == QR_MODULE_ABI_MISMATCH ? QR_EXIT_ABI : QR_EXIT_FAIL;
+		hb->fd = -1;
 		goto out;
+	}
 	rc = call(hb, img, &m, has_next ? &next : NULL);
 	if (rc) {
 		close(hb->fd);

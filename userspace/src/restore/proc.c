@@ -19,6 +19,7 @@
 
 #include "checkpoint/maps.h"
 #include "lib/exit.h"
+#include "lib/module_open.h"
 #include "restore/restore.h"
 #include "fds/fds.h"
 #include "restore/mm.h"
@@ -365,12 +366,10 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	a->close_fds[2] = err_fd;
 	/* Opened after the files are in place, closed by the blob. */
 	a->restore_fd = has_frames(pr) ?
-		open(QR_RESTORE_DEVICE, O_RDWR | O_CLOEXEC) : -1;
+		qr_device_open("restore", QR_RESTORE_DEVICE, "restore") : -1;
 	a->close_fds[3] = a->restore_fd;
-	if (has_frames(pr) && a->restore_fd < 0) {
-		qr_error("restore: %s: %s", QR_RESTORE_DEVICE, strerror(errno));
+	if (has_frames(pr) && a->restore_fd < 0)
 		return -1;
-	}
 	if (a->pages_fd < 0) {
 		qr_error("restore: %s: %s", path, strerror(errno));
 		return -1;

@@ -64,6 +64,13 @@
  *			empty, over PFNCHECK_MAX_RANGES, or not ascending and
  *			disjoint), EINTR (killed; what moved stays moved).
  *
+ * PFNCHECK_IOC_ABI_VERSION	the module's PFNCHECK_ABI_VERSION, written to the
+ *			__u32 at the argument. Number 0, same argument, no
+ *			capability needed, in every build of the module
+ *			forever: the quickreboot command asks it before any
+ *			other ioctl and refuses a module of another version.
+ *			A module older than this ioctl answers ENOTTY.
+ *
  * THREADS and PFNMAP fill caller-supplied arrays; when one is too small they
  * fail with ENOSPC and still report the counts needed (nr_*), so that the
  * caller can retry with enough room. The PFN map is built (and its pages
@@ -76,7 +83,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+#include "abi_assert.h"
+
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
+/* Any change to the ioctls or their structs below adds 1. */
 #define PFNCHECK_ABI_VERSION	3
 
 /* pfncheck_freeze.flags */
@@ -92,6 +102,13 @@ struct pfncheck_freeze {
 	__u32 reserved;		/* must be 0 */
 	__u64 elapsed_ns;	/* out: time the freeze took */
 };
+QR_ABI_SIZE(pfncheck_freeze, 32);
+QR_ABI_OFFSET(pfncheck_freeze, flags, 4);
+QR_ABI_OFFSET(pfncheck_freeze, timeout_ms, 8);
+QR_ABI_OFFSET(pfncheck_freeze, nr_threads, 12);
+QR_ABI_OFFSET(pfncheck_freeze, stuck_tid, 16);
+QR_ABI_OFFSET(pfncheck_freeze, reserved, 20);
+QR_ABI_OFFSET(pfncheck_freeze, elapsed_ns, 24);
 
 struct pfncheck_thaw {
 	__s32 pid;		/* in: thread-group ID */
@@ -101,6 +118,12 @@ struct pfncheck_thaw {
 	__u64 elapsed_ns;	/* out: time the thaw took */
 	__u64 frozen_ns;	/* out: how long the process was frozen */
 };
+QR_ABI_SIZE(pfncheck_thaw, 32);
+QR_ABI_OFFSET(pfncheck_thaw, flags, 4);
+QR_ABI_OFFSET(pfncheck_thaw, nr_threads, 8);
+QR_ABI_OFFSET(pfncheck_thaw, reserved, 12);
+QR_ABI_OFFSET(pfncheck_thaw, elapsed_ns, 16);
+QR_ABI_OFFSET(pfncheck_thaw, frozen_ns, 24);
 
 /* pfncheck_thread.state */
 #define PFNCHECK_THREAD_PARKED	1	/* parked at the return-to-user boundary */
@@ -151,6 +174,23 @@ struct pfncheck_thread {
 	__u32 rseq_len;
 	__u32 rseq_sig;
 };
+QR_ABI_SIZE(pfncheck_thread, 144);
+QR_ABI_OFFSET(pfncheck_thread, state, 4);
+QR_ABI_OFFSET(pfncheck_thread, syscall_nr, 8);
+QR_ABI_OFFSET(pfncheck_thread, syscall_ret, 16);
+QR_ABI_OFFSET(pfncheck_thread, ip, 24);
+QR_ABI_OFFSET(pfncheck_thread, sp, 32);
+QR_ABI_OFFSET(pfncheck_thread, restart_kind, 40);
+QR_ABI_OFFSET(pfncheck_thread, clockid, 44);
+QR_ABI_OFFSET(pfncheck_thread, expires_ns, 48);
+QR_ABI_OFFSET(pfncheck_thread, rmtp, 56);
+QR_ABI_OFFSET(pfncheck_thread, rmtp_type, 64);
+QR_ABI_OFFSET(pfncheck_thread, reserved, 68);
+QR_ABI_OFFSET(pfncheck_thread, restart_fn, 72);
+QR_ABI_OFFSET(pfncheck_thread, clear_child_tid, 120);
+QR_ABI_OFFSET(pfncheck_thread, rseq, 128);
+QR_ABI_OFFSET(pfncheck_thread, rseq_len, 136);
+QR_ABI_OFFSET(pfncheck_thread, rseq_sig, 140);
 
 struct pfncheck_threads {
 	__s32 pid;		/* in: thread-group ID of a frozen process */
@@ -159,6 +199,11 @@ struct pfncheck_threads {
 	__u32 nr;		/* out: threads recorded (needed, with ENOSPC) */
 	__u64 threads;		/* in: user address of struct pfncheck_thread[cap] */
 };
+QR_ABI_SIZE(pfncheck_threads, 24);
+QR_ABI_OFFSET(pfncheck_threads, flags, 4);
+QR_ABI_OFFSET(pfncheck_threads, cap, 8);
+QR_ABI_OFFSET(pfncheck_threads, nr, 12);
+QR_ABI_OFFSET(pfncheck_threads, threads, 16);
 
 /* pfncheck_vma.flags */
 #define PFNCHECK_VMA_READ	(1U << 0)
@@ -183,6 +228,14 @@ struct pfncheck_vma {
 	__u32 flags;		/* PFNCHECK_VMA_* */
 	__u32 reserved;
 };
+QR_ABI_SIZE(pfncheck_vma, 56);
+QR_ABI_OFFSET(pfncheck_vma, end, 8);
+QR_ABI_OFFSET(pfncheck_vma, pgoff, 16);
+QR_ABI_OFFSET(pfncheck_vma, vm_flags, 24);
+QR_ABI_OFFSET(pfncheck_vma, first_page, 32);
+QR_ABI_OFFSET(pfncheck_vma, nr_pages, 40);
+QR_ABI_OFFSET(pfncheck_vma, flags, 48);
+QR_ABI_OFFSET(pfncheck_vma, reserved, 52);
 
 /* pfncheck_page.flags */
 #define PFNCHECK_PAGE_PINNED	(1U << 0)	/* FOLL_PIN held until thaw */
@@ -202,6 +255,10 @@ struct pfncheck_page {
 	__u32 flags;		/* PFNCHECK_PAGE_* */
 	__u32 reserved;
 };
+QR_ABI_SIZE(pfncheck_page, 24);
+QR_ABI_OFFSET(pfncheck_page, pfn, 8);
+QR_ABI_OFFSET(pfncheck_page, flags, 16);
+QR_ABI_OFFSET(pfncheck_page, reserved, 20);
 
 struct pfncheck_pfnmap {
 	__s32 pid;		/* in: thread-group ID of a frozen process */
@@ -216,6 +273,17 @@ struct pfncheck_pfnmap {
 	__u64 nr_held;		/* out: pages with PFNCHECK_PAGE_HELD */
 	__u64 elapsed_ns;	/* out: time to build the map (first call) */
 };
+QR_ABI_SIZE(pfncheck_pfnmap, 72);
+QR_ABI_OFFSET(pfncheck_pfnmap, flags, 4);
+QR_ABI_OFFSET(pfncheck_pfnmap, vmas_cap, 8);
+QR_ABI_OFFSET(pfncheck_pfnmap, nr_vmas, 12);
+QR_ABI_OFFSET(pfncheck_pfnmap, pages_cap, 16);
+QR_ABI_OFFSET(pfncheck_pfnmap, nr_pages, 24);
+QR_ABI_OFFSET(pfncheck_pfnmap, vmas, 32);
+QR_ABI_OFFSET(pfncheck_pfnmap, pages, 40);
+QR_ABI_OFFSET(pfncheck_pfnmap, nr_pinned, 48);
+QR_ABI_OFFSET(pfncheck_pfnmap, nr_held, 56);
+QR_ABI_OFFSET(pfncheck_pfnmap, elapsed_ns, 64);
 
 /* pfncheck_regset.note_type: the NT_* values of <linux/elf.h> */
 #define PFNCHECK_NT_PRSTATUS	1
@@ -228,6 +296,11 @@ struct pfncheck_regset {
 	__u32 size;		/* in: room in buf; out: bytes (needed, with ENOSPC) */
 	__u64 buf;		/* in: user address */
 };
+QR_ABI_SIZE(pfncheck_regset, 24);
+QR_ABI_OFFSET(pfncheck_regset, tid, 4);
+QR_ABI_OFFSET(pfncheck_regset, note_type, 8);
+QR_ABI_OFFSET(pfncheck_regset, size, 12);
+QR_ABI_OFFSET(pfncheck_regset, buf, 16);
 
 #define PFNCHECK_NSIG		64	/* signals 1..64 on x86-64 */
 #define PFNCHECK_MAX_PENDING	65536	/* most pending_cap taken */
@@ -239,17 +312,26 @@ struct pfncheck_sigaction {
 	__u64 restorer;
 	__u64 mask;		/* bit N-1: signal N */
 };
+QR_ABI_SIZE(pfncheck_sigaction, 32);
+QR_ABI_OFFSET(pfncheck_sigaction, flags, 8);
+QR_ABI_OFFSET(pfncheck_sigaction, restorer, 16);
+QR_ABI_OFFSET(pfncheck_sigaction, mask, 24);
 
 /* struct itimerval of getitimer(2) on x86-64. */
 struct pfncheck_itimerval {
 	__s64 interval_sec, interval_usec;
 	__s64 value_sec, value_usec;	/* time left; 0: disarmed */
 };
+QR_ABI_SIZE(pfncheck_itimerval, 32);
+QR_ABI_OFFSET(pfncheck_itimerval, interval_usec, 8);
+QR_ABI_OFFSET(pfncheck_itimerval, value_sec, 16);
+QR_ABI_OFFSET(pfncheck_itimerval, value_usec, 24);
 
 /* siginfo_t of the user ABI. */
 struct pfncheck_siginfo {
 	__u8 bytes[128];
 };
+QR_ABI_SIZE(pfncheck_siginfo, 128);
 
 struct pfncheck_sigstate {
 	__s32 pid;		/* in: thread-group ID of a frozen process */
@@ -269,6 +351,20 @@ struct pfncheck_sigstate {
 	/* out: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
 	struct pfncheck_itimerval itimers[3];
 };
+QR_ABI_SIZE(pfncheck_sigstate, 168);
+QR_ABI_OFFSET(pfncheck_sigstate, tid, 4);
+QR_ABI_OFFSET(pfncheck_sigstate, flags, 8);
+QR_ABI_OFFSET(pfncheck_sigstate, pending_cap, 12);
+QR_ABI_OFFSET(pfncheck_sigstate, nr_pending, 16);
+QR_ABI_OFFSET(pfncheck_sigstate, nr_shared, 20);
+QR_ABI_OFFSET(pfncheck_sigstate, pending, 24);
+QR_ABI_OFFSET(pfncheck_sigstate, actions, 32);
+QR_ABI_OFFSET(pfncheck_sigstate, blocked, 40);
+QR_ABI_OFFSET(pfncheck_sigstate, ss_sp, 48);
+QR_ABI_OFFSET(pfncheck_sigstate, ss_size, 56);
+QR_ABI_OFFSET(pfncheck_sigstate, ss_flags, 64);
+QR_ABI_OFFSET(pfncheck_sigstate, reserved, 68);
+QR_ABI_OFFSET(pfncheck_sigstate, itimers, 72);
 
 #define PFNCHECK_MAX_RANGES	64
 
@@ -277,6 +373,8 @@ struct pfncheck_range {
 	__u64 start_pfn;
 	__u64 end_pfn;
 };
+QR_ABI_SIZE(pfncheck_range, 16);
+QR_ABI_OFFSET(pfncheck_range, end_pfn, 8);
 
 struct pfncheck_evacuate {
 	__u32 flags;		/* in: must be 0 */
@@ -290,8 +388,20 @@ struct pfncheck_evacuate {
 	__u32 rounds;		/* out: passes (moved pages can land in the ranges) */
 	__u64 elapsed_ns;	/* out: time it took */
 };
+QR_ABI_SIZE(pfncheck_evacuate, 56);
+QR_ABI_OFFSET(pfncheck_evacuate, nr_ranges, 4);
+QR_ABI_OFFSET(pfncheck_evacuate, ranges, 8);
+QR_ABI_OFFSET(pfncheck_evacuate, nr_found, 16);
+QR_ABI_OFFSET(pfncheck_evacuate, nr_left, 24);
+QR_ABI_OFFSET(pfncheck_evacuate, nr_emptied, 32);
+QR_ABI_OFFSET(pfncheck_evacuate, nr_busy, 36);
+QR_ABI_OFFSET(pfncheck_evacuate, nr_free, 40);
+QR_ABI_OFFSET(pfncheck_evacuate, rounds, 44);
+QR_ABI_OFFSET(pfncheck_evacuate, elapsed_ns, 48);
 
 #define PFNCHECK_IOC_MAGIC	0xE7	/* unused in ioctl-number.rst (6.12) */
+/* Never changes: see PFNCHECK_IOC_ABI_VERSION above. */
+#define PFNCHECK_IOC_ABI_VERSION _IOR(PFNCHECK_IOC_MAGIC, 0, __u32)
 #define PFNCHECK_IOC_FREEZE	_IOWR(PFNCHECK_IOC_MAGIC, 1, struct pfncheck_freeze)
 #define PFNCHECK_IOC_THAW	_IOWR(PFNCHECK_IOC_MAGIC, 2, struct pfncheck_thaw)
 #define PFNCHECK_IOC_THREADS	_IOWR(PFNCHECK_IOC_MAGIC, 3, struct pfncheck_threads)

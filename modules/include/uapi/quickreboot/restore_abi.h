@@ -7,6 +7,12 @@
  * copy cannot run (IBT enforced, the force_copy parameter, a kernel function
  * not found) the module copies each frame into a fresh page instead and frees
  * the frame: the caller sees the same result through the same calls.
+ *
+ * QR_RESTORE_IOC_ABI_VERSION writes the module's QR_RESTORE_ABI_VERSION to
+ * the __u32 at the argument. Number 0, same argument, no capability needed,
+ * in every build of the module forever: the quickreboot command asks it
+ * before any other ioctl and refuses a module of another version. A module
+ * older than this ioctl answers ENOTTY.
  */
 #ifndef QR_RESTORE_ABI_H
 #define QR_RESTORE_ABI_H
@@ -14,7 +20,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+#include "abi_assert.h"
+
 #define QR_RESTORE_DEVICE	"/dev/qr-restore"
+/* Any change to the ioctls or their structs below adds 1. */
 #define QR_RESTORE_ABI_VERSION	1
 
 /* A physical address range, bytes: [start, end). */
@@ -22,6 +31,8 @@ struct qr_restore_range {
 	__u64 start;
 	__u64 end;
 };
+QR_ABI_SIZE(qr_restore_range, 16);
+QR_ABI_OFFSET(qr_restore_range, end, 8);
 
 /* qr_restore_handback.bad_reason: why the PFN map was refused */
 #define QR_BAD_NONE		0
@@ -55,6 +66,19 @@ struct qr_restore_handback {
 	__u64 added_bytes;	/* out: memory handed back */
 	__u64 elapsed_ns;	/* out */
 };
+QR_ABI_SIZE(qr_restore_handback, 80);
+QR_ABI_OFFSET(qr_restore_handback, nr_ram, 4);
+QR_ABI_OFFSET(qr_restore_handback, ram, 8);
+QR_ABI_OFFSET(qr_restore_handback, nr_keep, 16);
+QR_ABI_OFFSET(qr_restore_handback, reserved, 20);
+QR_ABI_OFFSET(qr_restore_handback, keep, 24);
+QR_ABI_OFFSET(qr_restore_handback, nr_pfns, 32);
+QR_ABI_OFFSET(qr_restore_handback, pfns, 40);
+QR_ABI_OFFSET(qr_restore_handback, bad_pfn, 48);
+QR_ABI_OFFSET(qr_restore_handback, bad_reason, 56);
+QR_ABI_OFFSET(qr_restore_handback, mode, 60);
+QR_ABI_OFFSET(qr_restore_handback, added_bytes, 64);
+QR_ABI_OFFSET(qr_restore_handback, elapsed_ns, 72);
 
 /* qr_restore_handback.mode, qr_restore_adopt.mode */
 #define QR_MODE_ZERO_COPY	1	/* frames mapped where they are */
@@ -77,6 +101,12 @@ struct qr_restore_adopt {
 	__u32 mode;		/* out: QR_MODE_* used */
 	__u64 done;		/* out: pages placed before an error */
 };
+QR_ABI_SIZE(qr_restore_adopt, 40);
+QR_ABI_OFFSET(qr_restore_adopt, nr, 8);
+QR_ABI_OFFSET(qr_restore_adopt, pfns, 16);
+QR_ABI_OFFSET(qr_restore_adopt, flags, 24);
+QR_ABI_OFFSET(qr_restore_adopt, mode, 28);
+QR_ABI_OFFSET(qr_restore_adopt, done, 32);
 
 /*
  * RELEASE: frames that no process will take (a process whose restore
@@ -88,8 +118,13 @@ struct qr_restore_release {
 	__u64 pfns;		/* in: user address of __u64[nr] */
 	__u64 released;		/* out */
 };
+QR_ABI_SIZE(qr_restore_release, 24);
+QR_ABI_OFFSET(qr_restore_release, pfns, 8);
+QR_ABI_OFFSET(qr_restore_release, released, 16);
 
 #define QR_RESTORE_IOC_MAGIC	0xE8
+/* Never changes: see QR_RESTORE_IOC_ABI_VERSION above. */
+#define QR_RESTORE_IOC_ABI_VERSION _IOR(QR_RESTORE_IOC_MAGIC, 0, __u32)
 #define QR_RESTORE_IOC_HANDBACK	_IOWR(QR_RESTORE_IOC_MAGIC, 1, struct qr_restore_handback)
 #define QR_RESTORE_IOC_ADOPT	_IOWR(QR_RESTORE_IOC_MAGIC, 2, struct qr_restore_adopt)
 #define QR_RESTORE_IOC_RELEASE	_IOWR(QR_RESTORE_IOC_MAGIC, 3, struct qr_restore_release)
