@@ -261,6 +261,7 @@ int qr_checkpoint_check(const pid_t *pids, int n)
 	for (int i = 0; i < st.n; i++)
 		refused += qr_capture_check(st.pids[i]);
 	refused += qr_clocks_check(st.pids, st.n, &shared);
+	refused += qr_check_shared_files(st.pids, st.n);
 	qr_subtree_free(&st);
 	if (refused) {
 		qr_error("what is named above cannot be carried: nothing was loaded or frozen");
@@ -288,6 +289,7 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	for (int i = 0; i < st.n; i++)
 		refused += qr_capture_check(st.pids[i]);
 	refused += qr_clocks_check(st.pids, st.n, &clocks);
+	refused += qr_check_shared_files(st.pids, st.n);
 	if (refused) {
 		qr_error("checkpoint: what is named above cannot be carried (%d); nothing was frozen",
 			 refused);

@@ -89,6 +89,8 @@ int cmd_check(int argc, char **argv)
 		}
 		if (!rc)
 			refused += qr_clocks_check(st.pids, st.n, &shared);
+		if (!rc)
+			refused += qr_check_shared_files(st.pids, st.n);
 		for (int i = 0; !rc && i < st.nzombies; i++) {
 			const struct qri_zombie *z = &st.zombies[i];
 
