@@ -321,8 +321,8 @@ static int sysvipc_count(const char *name, char *ids, size_t len)
 static int check_sysvipc(pid_t pid)
 {
 	static const struct { const char *file, *what; } t[] = {
-		{ "sem", "System V semaphore sets" },
-		{ "msg", "System V message queues" },
+		{ "sem", "System V semaphore set(s)" },
+		{ "msg", "System V message queue(s)" },
 	};
 	int refused = 0;
 
@@ -353,8 +353,10 @@ static int check_timers(pid_t pid)
 			 pid, pid, strerror(errno));
 		return 1;
 	}
-	for (char *p = t; (p = strstr(p, "ID: ")); p += 4)
-		n++;
+	/* "ID: N" opens each timer ("ClockID:" is another line's key). */
+	for (char *p = t; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, "ID: ", 4))
+			n++;
 	free(t);
 	if (!n)
 		return 0;

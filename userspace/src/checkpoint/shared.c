@@ -102,10 +102,12 @@ int qr_check_shared_files(const pid_t *pids, int npids)
 					 strerror(errno));
 				refused++;
 			} else if (r == 0) {
-				qr_error("process %d: fd %d shares its open file (one offset) with %s%d fd %d: not carried yet (restore would open it twice)",
-					 v[i].pid, v[i].fd,
-					 v[i].pid == v[j].pid ? "its own " : "process ",
-					 v[j].pid, v[j].fd);
+				if (v[i].pid == v[j].pid)
+					qr_error("process %d: fd %d shares its open file (one offset) with its fd %d: not carried yet (restore would open it twice)",
+						 v[i].pid, v[i].fd, v[j].fd);
+				else
+					qr_error("process %d: fd %d shares its open file (one offset) with process %d fd %d: not carried yet (restore would open it twice)",
+						 v[i].pid, v[i].fd, v[j].pid, v[j].fd);
 				refused++;
 				break;	/* one line per description is enough */
 			}
