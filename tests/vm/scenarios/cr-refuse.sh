@@ -27,7 +27,7 @@ refused() {
 	quickreboot check "$_p" >/tmp/check.out 2>&1
 	t_eq "$1-refused-exit-3" 3 "$?"
 	t_info "$1-says" "$(grep -v '^check:' /tmp/check.out | tr '\n' ';')"
-	t_run "$1-named" grep -Eq "$(echo "$2" | sed "s/@P@/$_p/g")" /tmp/check.out
+	t_run "$1-named" grep -Eq "$(printf "%s" "$2" | sed "s/@P@/$_p/g")" /tmp/check.out
 	t_run "$1-untouched" untouched "$_p"
 	kill "$_p"
 	wait "$_p" 2>/dev/null
