@@ -288,17 +288,18 @@ struct record_kind {
 	uint32_t fixed_size;	/* the least a record's fixed part may be */
 	int (*read)(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		    size_t left);
-	/* The reader's struct, when fields were appended to it since the
-	 * first images: those an older record lacks read as 0. 0: the same
-	 * as fixed_size. */
-	uint32_t full_size;
+};
+
+/* The reader's struct, where fields were appended to it since the first
+ * images: those an older record lacks read as 0. 0: as kinds[] says. */
+static const uint32_t full_sizes[QRI_NTYPES] = {
+	[QRI_VMA] = sizeof(struct qri_vma),
 };
 
 static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PROCESS] = { sizeof(struct qri_process), read_process },
 	[QRI_THREAD] = { sizeof(struct qri_thread), read_thread },
-	[QRI_VMA] = { offsetof(struct qri_vma, advice), read_vma,
-		      sizeof(struct qri_vma) },
+	[QRI_VMA] = { offsetof(struct qri_vma, advice), read_vma },
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
 	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
 	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
@@ -347,8 +348,8 @@ static int read_record(struct qri_cursor *c)
 		c->img->skipped++;
 	} else {
 		const uint8_t *payload = c->buf + c->pos + sizeof(r);
-		uint32_t take = k->full_size && r.fixed_size < k->full_size ?
-			r.fixed_size : k->full_size ? k->full_size : k->fixed_size;
+		uint32_t full = full_sizes[r.type] ? full_sizes[r.type] : k->fixed_size;
+		uint32_t take = r.fixed_size < full ? r.fixed_size : full;
 
 		if (r.fixed_size < k->fixed_size)
 			return qr_err_set(c->e, "image record %" PRIu32 " (%s): fixed part of %" PRIu32 " bytes is shorter than %" PRIu32,
