@@ -53,7 +53,7 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
-	int opt, rc, n, refused = 0;
+	int opt, rc, n, refused = 0, together = 0;
 	bool shared;
 	pid_t *pids;
 
@@ -74,11 +74,18 @@ int cmd_check(int argc, char **argv)
 		refused = qr_subtree_find(pids, n, &st);
 		if (refused < 0)
 			rc = QR_EXIT_FAIL;
+		/* First what the set shares: a process it names is not one
+		 * that "can be kept". */
+		if (!rc)
+			together = qr_check_shared_files(st.pids, st.n);
+		refused += together;
 		for (int i = 0; !rc && i < st.n; i++) {
 			int bad = qr_capture_check(st.pids[i]);
 
 			if (bad)
 				refused += bad;
+			else if (together)
+				continue;
 			else if (i < st.nroots)
 				printf("%d: can be kept\n", st.pids[i]);
 			else
@@ -89,8 +96,6 @@ int cmd_check(int argc, char **argv)
 		}
 		if (!rc)
 			refused += qr_clocks_check(st.pids, st.n, &shared);
-		if (!rc)
-			refused += qr_check_shared_files(st.pids, st.n);
 		for (int i = 0; !rc && i < st.nzombies; i++) {
 			const struct qri_zombie *z = &st.zombies[i];
 
