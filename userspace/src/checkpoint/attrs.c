@@ -17,6 +17,7 @@
 #include "checkpoint/attrs.h"
 #include "checkpoint/creds.h"
 #include "checkpoint/maps.h"
+#include "image/format.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
 
@@ -43,12 +44,25 @@ struct qr_area_advice {
 	const char *refused;	/* a static string, or NULL */
 };
 
+/* 6.1 and 6.12 show mlock2(MLOCK_ONFAULT) as "lo" only. A locked area
+ * not all resident is one locked on fault (mlock populates the area and
+ * locked pages are never reclaimed): restored as such, it is not
+ * populated (zero copy leaves absent pages absent). */
+static uint32_t lock_on_fault(uint32_t adv, unsigned long long rss_kb,
+			      unsigned long long size_kb)
+{
+	if (adv & QRI_ADV_LOCKED && rss_kb < size_kb)
+		adv |= QRI_ADV_LOCKONFAULT;
+	return adv;
+}
+
 /* Every area's advice, in address order; -1 if smaps cannot be read. */
 static int read_advice(pid_t pid, struct qr_area_advice **out, size_t *n)
 {
 	char path[64], *line = NULL;
 	struct qr_area_advice *a = NULL;
 	size_t cap = 0, acap = 0;
+	unsigned long long size_kb = 0, rss_kb = 0;
 	FILE *f;
 
 	*out = NULL;
@@ -61,10 +75,15 @@ static int read_advice(pid_t pid, struct qr_area_advice **out, size_t *n)
 		unsigned long long start, end;
 		char c;
 
+		if (!strncmp(line, "Size:", 5))
+			size_kb = strtoull(line + 5, NULL, 10);
+		else if (!strncmp(line, "Rss:", 4))
+			rss_kb = strtoull(line + 4, NULL, 10);
 		if (!strncmp(line, "VmFlags:", 8)) {
 			if (*n)
-				a[*n - 1].advice = qr_vmflags_advice(line + 8,
-							      &a[*n - 1].refused);
+				a[*n - 1].advice = lock_on_fault(
+					qr_vmflags_advice(line + 8, &a[*n - 1].refused),
+					rss_kb, size_kb);
 			continue;
 		}
 		/* An area's first line: "start-end perms ..." (field lines
