@@ -108,7 +108,10 @@ static void status_lines(char *v, const char *path, const char *const *keys)
 	fclose(f);
 }
 
-/* The VmFlags of the area at addr, only the flags this program sets. */
+/* The VmFlags of the area at addr, only the flags this program sets, but
+ * "lf": 6.1 does not show it (an mlock2 ONFAULT area is "lo" there), and
+ * restore can tell it only where the Old kernel shows it or the area is
+ * not all resident. */
 static void area_flags(char *v, const char *name, uint8_t *addr)
 {
 	char line[1024], want[32];
@@ -127,7 +130,7 @@ static void area_flags(char *v, const char *name, uint8_t *addr)
 				char f2[5];
 
 				snprintf(f2, sizeof(f2), " %s", advice[i].flag);
-				if (strstr(line + 8, f2))
+				if (strcmp(advice[i].flag, "lf") && strstr(line + 8, f2))
 					add(v, "%s", f2);
 			}
 			break;
