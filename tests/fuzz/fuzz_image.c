@@ -32,6 +32,22 @@ static void check(const struct qri_image *img)
 		if (p->nrlimits && p->rlimits[p->nrlimits - 1].cur >
 		    p->rlimits[p->nrlimits - 1].max)
 			abort();
+		if (p->creds && (p->creds->cap_eff & ~p->creds->cap_prm ||
+				 p->creds->no_new_privs > 1 ||
+				 (p->creds->ngroups && !p->groups)))
+			abort();
+		if (p->attrs && (p->attrs->oom_score_adj < -1000 ||
+				 p->attrs->oom_score_adj > 1000))
+			abort();
+		for (size_t j = 0; j < p->nvmas; j++)
+			if (p->vmas[j].v.advice & ~(uint32_t)QRI_ADV_KNOWN)
+				abort();
+		for (size_t j = 0; j < p->nthreads; j++)
+			if (p->threads[j].sched &&
+			    (!p->threads[j].cpus || p->threads[j].sched->nice < -20 ||
+			     p->threads[j].sched->nice > 19 ||
+			     p->threads[j].sched->ncpus > QRI_MAX_CPUS))
+				abort();
 		for (size_t j = 0; j < p->nthreads; j++)
 			if ((p->threads[j].sig && !p->threads[j].pending) ||
 			    (p->threads[j].restart &&

@@ -98,6 +98,34 @@ int main(int argc, char **argv)
 	qri_add_thread_signals(&w, &ts, &si);
 	save(argv[1], "state", &w);
 
+	/* Credentials, process attributes, a thread's scheduling, an area
+	 * with advice. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qri_creds k = { .pid = 100, .no_new_privs = 1,
+			.cap_inh = 0x401, .cap_prm = 0x2400, .cap_eff = 0x400,
+			.cap_bnd = 0x1ffffbeffffull, .cap_amb = 0x400, .ngroups = 3 };
+		static const uint32_t groups[3] = { 10, 20, 30 };
+		struct qri_proc_attrs pa = { .pid = 100, .oom_score_adj = 321,
+					     .thp_disabled = 1 };
+		struct qri_thread_sched sc = { .pid = 100, .tid = 100,
+			.policy = QRI_SCHED_BATCH | QRI_SCHED_RESET_ON_FORK,
+			.nice = 7, .ncpus = 64 };
+		static const uint8_t cpus[8] = { 1 };
+		struct qri_vma va = { .pid = 100, .prot = 3, .flags = QRI_VMA_ANON,
+			.start = 0x10000, .end = 0x20000,
+			.pages_offset = QRI_NO_PAGES,
+			.advice = QRI_ADV_DONTFORK | QRI_ADV_LOCKED };
+
+		qri_add_creds(&w, &k, groups);
+		qri_add_proc_attrs(&w, &pa);
+		qri_add_thread_sched(&w, &sc, cpus);
+		qri_add_vma(&w, &va, NULL);
+	}
+	save(argv[1], "carry", &w);
+
 	/* A tree: 200 leads its session, 201 a group that its sibling 202
 	 * joins, 203 is 201's child; 201 sleeps. */
 	qri_writer_init(&w, "seed");

@@ -94,7 +94,7 @@ TEST(cr_vdso_sizes)
  * the record, or whose runs no longer fit, is filled whole. */
 TEST(cr_plan_own_pages)
 {
-	struct qr_rst_args *a = calloc(1, sizeof(*a));
+	struct qr_rst_args *a = calloc(1, sizeof(*a) + 4 * sizeof(a->vmas[0]));
 	struct qri_own_run two[2] = { { 1, 1 }, { 4, 2 } };
 	struct qri_own_run *many = calloc(QR_RST_MAX_RUNS, sizeof(*many));
 	struct qri_vma_img v[4] = {

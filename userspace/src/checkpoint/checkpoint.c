@@ -264,7 +264,8 @@ static int refusals(const struct qr_subtree *st, bool *clocks)
 			return -1;
 		refused += bad;
 	}
-	return refused + qr_clocks_check(st->pids, st->n, clocks);
+	return refused + qr_clocks_check(st->pids, st->n, clocks) +
+		qr_check_shared_files(st->pids, st->n);
 }
 
 int qr_checkpoint_check(const pid_t *pids, int n)

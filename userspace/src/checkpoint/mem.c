@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkpoint/attrs.h"
 #include "checkpoint/capture.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/zc.h"
@@ -139,6 +140,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 	size_t cap = 0;
 	int mem, pagemap, rc = 0;
 	uint8_t *buf = malloc(CHUNK);
+	struct qr_advice adv = { 0 };
 	FILE *maps;
 
 	*heap_end = 0;
@@ -148,7 +150,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 	mem = open(path, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	pagemap = open(path, O_RDONLY | O_CLOEXEC);
-	if (!maps || mem < 0 || pagemap < 0 || !buf) {
+	if (!maps || mem < 0 || pagemap < 0 || !buf || qr_advice_load(pid, &adv)) {
 		qr_error("process %d: cannot read its memory: %s", pid, strerror(errno));
 		rc = -1;
 	}
@@ -182,6 +184,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		v.end = m.end;
 		v.prot = m.prot;
 		v.pgoff = file_path ? m.offset / 4096 : 0;
+		v.advice = qr_advice_of(&adv, m.start);
 		if (v.flags & QRI_VMA_HEAP)
 			*heap_end = m.end;
 		if (zc && qr_map_saves_pages(&m, v.flags) &&
@@ -201,6 +204,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 	}
 	free(line);
 	free(buf);
+	qr_advice_free(&adv);
 	if (maps)
 		fclose(maps);
 	if (mem >= 0)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkpoint/attrs.h"
 #include "checkpoint/capture.h"
 #include "fds/fds.h"
 #include "checkpoint/maps.h"
@@ -86,6 +87,7 @@ int qr_capture_check(pid_t pid)
 		}
 		fclose(maps);
 	}
+	refused += qr_check_attrs(pid);
 	qri_writer_init(&w, NULL);
 	bad = qr_capture_fds(&w, pid, 1);
 	qri_writer_free(&w);
@@ -168,7 +170,7 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		if (qr_capture_thread(w, pfncheck_fd, pid, &f->threads[i]) ||
 		    qr_capture_restart(w, pid, &f->threads[i]))
 			goto out;
-	if (qr_capture_signals(w, pfncheck_fd, f))
+	if (qr_capture_attrs(w, f) || qr_capture_signals(w, pfncheck_fd, f))
 		goto out;
 	if (zc && qr_zc_read_map(pfncheck_fd, pid, zc))
 		goto out;

@@ -83,7 +83,7 @@ int cmd_check(int argc, char **argv)
 		{ 0 },
 	};
 	char **units = calloc(argc, sizeof(*units));
-	int opt, rc, n, nunits = 0, refused = 0;
+	int opt, rc, n, nunits = 0, refused = 0, together = 0;
 	bool shared;
 	pid_t *pids;
 
@@ -118,6 +118,11 @@ int cmd_check(int argc, char **argv)
 		refused = qr_subtree_find(pids, n, &st);
 		if (refused < 0)
 			rc = QR_EXIT_FAIL;
+		/* First what the set shares: a process it names is not one
+		 * that "can be kept". */
+		if (!rc)
+			together = qr_check_shared_files(st.pids, st.n);
+		refused += together;
 		for (int i = 0; !rc && i < st.n; i++) {
 			int bad = qr_capture_check(st.pids[i]);
 
@@ -125,6 +130,8 @@ int cmd_check(int argc, char **argv)
 				rc = QR_EXIT_FAIL;
 			else if (bad)
 				refused += bad;
+			else if (together)
+				continue;
 			else if (i < st.nroots)
 				printf("%d: can be kept\n", st.pids[i]);
 			else

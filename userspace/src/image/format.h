@@ -62,6 +62,9 @@ enum qri_type {
 	QRI_VMA_OWN = 18,
 	QRI_CLOCKS = 19,
 	QRI_PAGES_SEAL = 20,
+	QRI_CREDS = 21,
+	QRI_PROC_ATTRS = 22,
+	QRI_THREAD_SCHED = 23,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -104,7 +107,24 @@ struct qri_vma {
 	uint64_t pgoff;		/* file offset in pages */
 	uint64_t pages_offset;	/* copy mode: where the contents start in the
 				 * pages file; QRI_NO_PAGES when none saved */
+	/* Appended: what madvise(2) and mlock(2) set on the area, as
+	 * /proc/PID/smaps VmFlags shows it (QRI_ADV_*); a reader that does
+	 * not know the field leaves the kernel's defaults. */
+	uint32_t advice;
+	uint32_t pad;
 };
+
+#define QRI_ADV_SEQUENTIAL	0x001	/* sr: MADV_SEQUENTIAL */
+#define QRI_ADV_RANDOM		0x002	/* rr: MADV_RANDOM */
+#define QRI_ADV_DONTFORK	0x004	/* dc: MADV_DONTFORK */
+#define QRI_ADV_WIPEONFORK	0x008	/* wf: MADV_WIPEONFORK */
+#define QRI_ADV_DONTDUMP	0x010	/* dd: MADV_DONTDUMP */
+#define QRI_ADV_HUGEPAGE	0x020	/* hg: MADV_HUGEPAGE */
+#define QRI_ADV_NOHUGEPAGE	0x040	/* nh: MADV_NOHUGEPAGE */
+#define QRI_ADV_MERGEABLE	0x080	/* mg: MADV_MERGEABLE */
+#define QRI_ADV_LOCKED		0x100	/* lo: mlock */
+#define QRI_ADV_LOCKONFAULT	0x200	/* lf: mlock2(MLOCK_ONFAULT), with lo */
+#define QRI_ADV_KNOWN		0x3ff
 
 #define QRI_NO_PAGES UINT64_MAX
 #define QRI_VMA_SHARED	0x01
@@ -359,6 +379,55 @@ struct qri_pages_header {
 	uint8_t id[16];		/* the image's QRI_PAGES_SEAL id */
 };
 
+/* QRI_CREDS: what a process may do beyond its uids and gids, as
+ * /proc/PID/status shows it (every thread the same: check refuses a
+ * process whose threads differ). At most one per process, after its
+ * process record. Restore sets it in every thread after the uids; an image
+ * without it restores uids and gids only (images written before it).
+ * Never QRI_REC_OPTIONAL: a reader that ignored it would bring the process
+ * back with more privilege than it had. Capability sets are bit N for
+ * capability N; effective within permitted, ambient within permitted and
+ * inheritable. Tail: ngroups uint32_t supplementary group ids. Securebits
+ * are not here: no interface shows another process's. */
+struct qri_creds {
+	uint32_t pid;
+	uint32_t no_new_privs;	/* 0 or 1 */
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	uint32_t ngroups;	/* at most QRI_MAX_GROUPS */
+	uint32_t pad;
+};
+
+#define QRI_MAX_GROUPS 65536	/* the kernel's NGROUPS_MAX */
+
+/* QRI_PROC_ATTRS: per-process attributes (of the whole thread group or
+ * the mm), at most one per process, after its process record. */
+struct qri_proc_attrs {
+	uint32_t pid;
+	int32_t oom_score_adj;	/* -1000..1000 */
+	uint32_t thp_disabled;	/* prctl PR_SET_THP_DISABLE: 0 or 1 */
+	uint32_t pad;
+};
+
+/* QRI_THREAD_SCHED: one thread's scheduling (sched_getscheduler,
+ * sched_getparam, getpriority, sched_getaffinity), at most one per thread,
+ * after its thread record. Tail: the affinity, ncpus / 8 bytes (bit N is
+ * CPU N), ncpus a multiple of 64 up to QRI_MAX_CPUS. */
+struct qri_thread_sched {
+	uint32_t pid, tid;
+	uint32_t policy;	/* QRI_SCHED_*, | QRI_SCHED_RESET_ON_FORK */
+	uint32_t rt_priority;	/* 1..99 for FIFO and RR, else 0 */
+	int32_t nice;		/* -20..19 */
+	uint32_t ncpus;
+};
+
+#define QRI_SCHED_OTHER 0
+#define QRI_SCHED_FIFO 1
+#define QRI_SCHED_RR 2
+#define QRI_SCHED_BATCH 3
+#define QRI_SCHED_IDLE 5
+#define QRI_SCHED_RESET_ON_FORK 0x40000000
+#define QRI_MAX_CPUS 8192
+
 #define QRI_SS_ONSTACK 1
 #define QRI_SS_DISABLE 2
 #define QRI_SS_AUTODISARM (1u << 31)
@@ -371,7 +440,10 @@ _Static_assert(sizeof(struct qri_pages_seal) == 56, "qri_pages_seal layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
 _Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
-_Static_assert(sizeof(struct qri_vma) == 48, "qri_vma layout");
+_Static_assert(sizeof(struct qri_vma) == 56, "qri_vma layout");
+_Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
+_Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
+_Static_assert(sizeof(struct qri_thread_sched) == 24, "qri_thread_sched layout");
 _Static_assert(sizeof(struct qri_fd) == 32, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
 _Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");

@@ -21,6 +21,8 @@ struct qri_thread_img {
 	struct qri_thread_signals *sig;	/* NULL when the image has none */
 	struct qri_siginfo *pending;	/* sig->nr_pending */
 	struct qri_thread_restart *restart;	/* NULL when none */
+	struct qri_thread_sched *sched;	/* NULL when the image has none */
+	uint8_t *cpus;			/* sched->ncpus / 8 bytes */
 };
 
 struct qri_mm_img {
@@ -57,6 +59,9 @@ struct qri_proc_img {
 	struct qri_siginfo *pending;	/* sig->nr_pending, shared */
 	struct qri_rlimit *rlimits;	/* NULL when the image has none */
 	uint32_t nrlimits;
+	struct qri_creds *creds;	/* NULL when the image has none */
+	uint32_t *groups;		/* creds->ngroups */
+	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
 };
 
 struct qri_image {
@@ -111,6 +116,12 @@ void qri_add_thread_restart(struct qri_writer *w,
 			    const struct qri_thread_restart *r);
 void qri_add_page_runs(struct qri_writer *w, uint32_t pid, uint64_t vma_start,
 		       const struct qri_page_run *runs, uint64_t n);
+void qri_add_creds(struct qri_writer *w, const struct qri_creds *c,
+		   const uint32_t *groups);
+void qri_add_proc_attrs(struct qri_writer *w, const struct qri_proc_attrs *a);
+/* After its thread record; cpus: s->ncpus / 8 bytes. */
+void qri_add_thread_sched(struct qri_writer *w, const struct qri_thread_sched *s,
+			  const uint8_t *cpus);
 void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z);
 /* Before the first process: the clocks at the checkpoint. */
 void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k);

@@ -4,6 +4,7 @@
  * the framing and the process, thread, memory area and file records. */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,9 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_VMA_OWN] = "own pages",
 	[QRI_CLOCKS] = "clocks",
 	[QRI_PAGES_SEAL] = "pages seal",
+	[QRI_CREDS] = "credentials",
+	[QRI_PROC_ATTRS] = "process attributes",
+	[QRI_THREAD_SCHED] = "thread scheduling",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -186,6 +190,14 @@ static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail
 	if (v.prot & ~7u || v.flags & ~(uint32_t)QRI_VMA_KNOWN)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": unknown protection 0x%" PRIx32 " or flags 0x%" PRIx32,
 			   v.pid, v.prot, v.flags);
+	if (v.advice & ~(uint32_t)QRI_ADV_KNOWN ||
+	    (v.advice & QRI_ADV_LOCKONFAULT && !(v.advice & QRI_ADV_LOCKED)) ||
+	    (v.advice & QRI_ADV_HUGEPAGE && v.advice & QRI_ADV_NOHUGEPAGE) ||
+	    (v.advice & QRI_ADV_SEQUENTIAL && v.advice & QRI_ADV_RANDOM) ||
+	    (v.advice & QRI_ADV_WIPEONFORK &&
+	     (v.flags & QRI_VMA_SHARED || !(v.flags & QRI_VMA_ANON))))
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": advice 0x%" PRIx32 " at 0x%" PRIx64 " is not one the kernel gives",
+			   v.pid, v.advice, v.start);
 	if (v.path_len != left)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": path does not fill the record",
 			   v.pid);
@@ -273,15 +285,21 @@ static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 }
 
 struct record_kind {
-	uint32_t fixed_size;
+	uint32_t fixed_size;	/* the least a record's fixed part may be */
 	int (*read)(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		    size_t left);
+};
+
+/* The reader's struct, where fields were appended to it since the first
+ * images: those an older record lacks read as 0. 0: as kinds[] says. */
+static const uint32_t full_sizes[QRI_NTYPES] = {
+	[QRI_VMA] = sizeof(struct qri_vma),
 };
 
 static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PROCESS] = { sizeof(struct qri_process), read_process },
 	[QRI_THREAD] = { sizeof(struct qri_thread), read_thread },
-	[QRI_VMA] = { sizeof(struct qri_vma), read_vma },
+	[QRI_VMA] = { offsetof(struct qri_vma, advice), read_vma },
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
 	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
 	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
@@ -295,6 +313,10 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_ZOMBIE] = { sizeof(struct qri_zombie), qri_read_zombie },
 	[QRI_CLOCKS] = { sizeof(struct qri_clocks), qri_read_clocks },
 	[QRI_PAGES_SEAL] = { sizeof(struct qri_pages_seal), qri_read_seal },
+	[QRI_CREDS] = { sizeof(struct qri_creds), qri_read_creds },
+	[QRI_PROC_ATTRS] = { sizeof(struct qri_proc_attrs), qri_read_proc_attrs },
+	[QRI_THREAD_SCHED] = { sizeof(struct qri_thread_sched),
+			       qri_read_thread_sched },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -326,13 +348,17 @@ static int read_record(struct qri_cursor *c)
 		c->img->skipped++;
 	} else {
 		const uint8_t *payload = c->buf + c->pos + sizeof(r);
+		uint32_t full = full_sizes[r.type] ? full_sizes[r.type] : k->fixed_size;
+		uint32_t take = r.fixed_size < full ? r.fixed_size : full;
 
 		if (r.fixed_size < k->fixed_size)
 			return qr_err_set(c->e, "image record %" PRIu32 " (%s): fixed part of %" PRIu32 " bytes is shorter than %" PRIu32,
 					  c->index, qri_type_names[r.type],
 					  r.fixed_size, k->fixed_size);
-		/* Fields added after this reader was written are skipped. */
-		memcpy(fixed, payload, k->fixed_size);
+		/* Fields added after this reader was written are skipped;
+		 * those added after the record was written read as 0. */
+		memset(fixed, 0, sizeof(fixed));
+		memcpy(fixed, payload, take);
 		if (k->read(c, fixed, payload + r.fixed_size,
 			    r.length - r.fixed_size))
 			return -1;
@@ -430,6 +456,8 @@ void qri_free(struct qri_image *img)
 			free(pr->threads[j].sig);
 			free(pr->threads[j].pending);
 			free(pr->threads[j].restart);
+			free(pr->threads[j].sched);
+			free(pr->threads[j].cpus);
 		}
 		for (size_t j = 0; j < pr->nvmas; j++) {
 			free(pr->vmas[j].path);
@@ -451,6 +479,9 @@ void qri_free(struct qri_image *img)
 		free(pr->sig);
 		free(pr->pending);
 		free(pr->rlimits);
+		free(pr->creds);
+		free(pr->groups);
+		free(pr->attrs);
 	}
 	free(img->procs);
 	free(img->frames);

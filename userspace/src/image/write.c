@@ -167,6 +167,26 @@ void qri_add_thread_restart(struct qri_writer *w,
 	qri_add_raw(w, QRI_THREAD_RESTART, 0, r, sizeof(*r), NULL, 0);
 }
 
+/* Never QRI_REC_OPTIONAL (format.h): ignoring them would lose privilege
+ * restrictions or scheduling without a word. */
+void qri_add_creds(struct qri_writer *w, const struct qri_creds *c,
+		   const uint32_t *groups)
+{
+	qri_add_raw(w, QRI_CREDS, 0, c, sizeof(*c), groups,
+		    (size_t)c->ngroups * sizeof(*groups));
+}
+
+void qri_add_proc_attrs(struct qri_writer *w, const struct qri_proc_attrs *a)
+{
+	qri_add_raw(w, QRI_PROC_ATTRS, 0, a, sizeof(*a), NULL, 0);
+}
+
+void qri_add_thread_sched(struct qri_writer *w, const struct qri_thread_sched *s,
+			  const uint8_t *cpus)
+{
+	qri_add_raw(w, QRI_THREAD_SCHED, 0, s, sizeof(*s), cpus, s->ncpus / 8);
+}
+
 void qri_add_zombie(struct qri_writer *w, const struct qri_zombie *z)
 {
 	qri_add_raw(w, QRI_ZOMBIE, 0, z, sizeof(*z), NULL, 0);

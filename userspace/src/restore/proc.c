@@ -67,13 +67,16 @@ static void plan_ops(struct qr_rst_args *a, const struct qri_proc_img *pr,
 	frames = (uint64_t *)(ops + nops);
 	nops = 0;
 	a->ops = (uintptr_t)ops;
-	for (uint32_t k = 0; k < a->nvmas; k++) {
+	/* Both in address order: one walk (a process may have tens of
+	 * thousands of areas). */
+	for (uint32_t k = 0, i = 0; k < a->nvmas; k++) {
 		struct qr_rst_vma *v = &a->vmas[k];
 		const struct qri_vma_img *vi = NULL;
 
-		for (size_t i = 0; i < pr->nvmas; i++)
-			if (pr->vmas[i].v.start == v->start)
-				vi = &pr->vmas[i];
+		while (i < pr->nvmas && pr->vmas[i].v.start < v->start)
+			i++;
+		if (i < pr->nvmas && pr->vmas[i].v.start == v->start)
+			vi = &pr->vmas[i];
 		v->first_op = nops;
 		for (size_t j = 0; vi && j < vi->nruns; j++) {
 			const struct qri_page_run *r = &vi->runs[j];
@@ -187,11 +190,6 @@ static int plan_vdso(struct qr_rst_args *a, const struct qri_proc_img *pr,
 
 static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
 {
-	if (pr->nvmas > QR_RST_MAX_VMAS) {
-		qr_error("restore: pid %u: %zu memory areas, more than %d",
-			 pr->p.pid, pr->nvmas, QR_RST_MAX_VMAS);
-		return -1;
-	}
 	for (size_t i = 0; i < pr->nvmas; i++) {
 		const struct qri_vma_img *vi = &pr->vmas[i];
 		struct qr_rst_vma *v = &a->vmas[a->nvmas];
@@ -202,7 +200,7 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
 		*v = (struct qr_rst_vma) {
 			.start = vi->v.start, .len = vi->v.end - vi->v.start,
 			.pgoff = vi->v.pgoff * 4096, .pages_off = vi->v.pages_offset,
-			.prot = vi->v.prot, .fd = -1,
+			.prot = vi->v.prot, .fd = -1, .advice = vi->v.advice,
 			.how = (shared ? QR_RST_MAP_SHARED : 0) |
 				(vi->v.flags & QRI_VMA_STACK ? QR_RST_MAP_GROWSDOWN : 0),
 		};
@@ -227,14 +225,23 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
  * old process had nothing (and this one neither); then room for the page
  * operations (zero copy) and, at its end, keep bytes that stay in the
  * process after the restore (restore/restart.h). */
+/* The arguments: the fixed part, an entry per memory area, then the
+ * supplementary groups. */
+static uint64_t args_len(const struct qri_proc_img *pr)
+{
+	return sizeof(struct qr_rst_args) + pr->nvmas * sizeof(struct qr_rst_vma) +
+		(pr->creds ? pr->creds->ngroups * sizeof(uint32_t) : 0);
+}
+
 static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n,
-		      size_t nthreads, uint64_t ops_len, uint64_t keep)
+		      size_t nthreads, uint64_t ops_len, uint64_t keep,
+		      uint64_t args)
 {
 	size_t code = qr_restorer_code_end - qr_restorer_code;
 	uint64_t from = 0x10000000;
 
 	r->args_off = PAGE_UP(code);
-	r->slots_off = r->args_off + PAGE_UP(sizeof(struct qr_rst_args));
+	r->slots_off = r->args_off + PAGE_UP(args);
 	r->ops_off = r->slots_off + nthreads * QR_RST_SLOT;
 	r->keep_off = PAGE_UP(r->ops_off + ops_len);
 	r->len = r->keep_off + keep;
@@ -314,6 +321,85 @@ static int restore_files(const struct qri_proc_img *pr, int *status_fd,
 	return qr_restore_fds(pr);
 }
 
+/* The image's capabilities, no_new_privs and groups, which every thread
+ * of the blob sets after its ids; the groups go after the areas. */
+static void plan_creds(struct qr_rst_args *a, const struct qri_proc_img *pr)
+{
+	const struct qri_creds *k = pr->creds;
+	uint32_t *groups = (uint32_t *)&a->vmas[pr->nvmas];
+
+	if (!k)
+		return;
+	a->creds_valid = 1;
+	a->no_new_privs = k->no_new_privs;
+	a->cap_inh = k->cap_inh;
+	a->cap_prm = k->cap_prm;
+	a->cap_eff = k->cap_eff;
+	a->cap_bnd = k->cap_bnd;
+	a->cap_amb = k->cap_amb;
+	a->ngroups = k->ngroups;
+	a->groups = (uintptr_t)groups;
+	if (k->ngroups)
+		memcpy(groups, pr->groups, k->ngroups * sizeof(*groups));
+}
+
+/* Each thread's policy, priority, nice and affinity, for the blob. */
+static int plan_sched(struct qr_rst_args *a, const struct qri_proc_img *pr)
+{
+	for (uint32_t i = 0; i < a->nthreads; i++) {
+		struct qr_rst_thread *t = &a->threads[i];
+		const struct qri_thread_img *th = NULL;
+		uint32_t bytes;
+
+		for (size_t j = 0; j < pr->nthreads; j++)
+			if (pr->threads[j].t.tid == (uint32_t)t->tid)
+				th = &pr->threads[j];
+		if (!th || !th->sched)
+			continue;
+		bytes = th->sched->ncpus / 8;
+		for (uint32_t b = sizeof(t->cpus); b < bytes; b++)
+			if (th->cpus[b]) {
+				qr_error("restore: thread %d: affinity names CPU %u or above, more than %zu",
+					 t->tid, b * 8, sizeof(t->cpus) * 8);
+				return -1;
+			}
+		if (bytes > sizeof(t->cpus))
+			bytes = sizeof(t->cpus);
+		t->sched_valid = 1;
+		t->policy = th->sched->policy;
+		t->rt_priority = th->sched->rt_priority;
+		t->nice = th->sched->nice;
+		t->cpus_len = bytes;
+		memcpy(t->cpus, th->cpus, bytes);
+	}
+	return 0;
+}
+
+/* What belongs to the whole process or its mm (the blob keeps both). */
+static int restore_attrs(const struct qri_proc_img *pr)
+{
+	char v[16];
+	int fd, n;
+
+	if (!pr->attrs)
+		return 0;
+	if (prctl(PR_SET_THP_DISABLE, pr->attrs->thp_disabled, 0, 0, 0)) {
+		qr_error("restore: pid %u: THP disable: %s", pr->p.pid, strerror(errno));
+		return -1;
+	}
+	n = snprintf(v, sizeof(v), "%d\n", pr->attrs->oom_score_adj);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, v, n) != n) {
+		qr_error("restore: pid %u: oom_score_adj %d: %s", pr->p.pid,
+			 pr->attrs->oom_score_adj, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Whether some of the process's pages are frames to adopt. */
 static bool has_frames(const struct qri_proc_img *pr)
 {
@@ -338,6 +424,8 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	personality(pr->p.personality);
 	prctl(PR_SET_NAME, pr->p.comm);
 	umask(pr->p.umask);
+	if (restore_attrs(pr))
+		return -1;
 	if (restore_files(pr, &status_fd, &go_fd, &err_fd) || chdir(pr->cwd)) {
 		qr_error("restore: pid %u: files or cwd: %s", pr->p.pid, strerror(errno));
 		return -1;
@@ -347,7 +435,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		areas[i][1] = pr->vmas[i].v.end;
 	}
 	if (map_region(&r, (const uint64_t (*)[2])areas, pr->nvmas, pr->nthreads,
-		       ops_bytes(pr), qr_restart_keep_len(pr)))
+		       ops_bytes(pr), qr_restart_keep_len(pr), args_len(pr)))
 		return -1;
 	a = (struct qr_rst_args *)(r.base + r.args_off);
 	memset(a, 0, sizeof(*a));
@@ -384,7 +472,9 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		return -1;
 	memcpy(a->uid, pr->p.uid, sizeof(a->uid));
 	memcpy(a->gid, pr->p.gid, sizeof(a->gid));
+	plan_creds(a, pr);
 	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr) ||
+	    plan_sched(a, pr) ||
 	    qr_restore_plan_thread_signals(a, pr) || qr_restore_root(pr) ||
 	    (a->keep_len &&
 	     mprotect((void *)a->keep_start, a->keep_len, PROT_READ | PROT_EXEC)))

@@ -29,6 +29,8 @@ static const char *const steps[] = {
 	[QR_RST_VDSO] = "placing the vDSO", [QR_RST_MM] = "setting brk and mm fields",
 	[QR_RST_CREDS] = "setting credentials", [QR_RST_TLS] = "setting FS/GS base",
 	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
+	[QR_RST_SCHED] = "setting a thread's scheduling or affinity",
+	[QR_RST_ADVICE] = "setting madvise or mlock flags",
 };
 
 static uint64_t now_ns(void)

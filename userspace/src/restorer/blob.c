@@ -11,6 +11,7 @@
  * jump tables, no calls outside this file, so that the flat binary runs at
  * any address. Every syscall is inline assembly.
  */
+#include "image/format.h"
 #include "quickreboot/restore_abi.h"
 #include "restorer/restorer.h"
 
@@ -39,6 +40,15 @@
 #define NR_rt_tgsigqueueinfo 297
 #define NR_rseq 334
 #define NR_clone3 435
+#define NR_madvise 28
+#define NR_setgroups 116
+#define NR_capget 125
+#define NR_capset 126
+#define NR_setpriority 141
+#define NR_sched_setscheduler 144
+#define NR_mlock 149
+#define NR_sched_setaffinity 203
+#define NR_mlock2 325
 
 #define PROT_READ 1
 #define PROT_WRITE 2
@@ -54,6 +64,16 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_MAP_VDSO_64 0x2003
 #define EINTR 4
+#define EINVAL 22
+#define PR_CAPBSET_DROP 24
+#define PR_SET_SECUREBITS 28
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#define SECBIT_NO_SETUID_FIXUP 0x4
+#define CAP_VERSION_3 0x20080522
+#define PRIO_PROCESS 0
+#define MLOCK_ONFAULT 1
 #define CLOCK_MONOTONIC 1
 #define SIG_SETMASK 2
 #define FUTEX_WAIT_PRIVATE 128
@@ -222,6 +242,34 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 	}
 }
 
+/* The area's madvise and mlock flags, once its contents are in place
+ * (MADV_HUGEPAGE before the frames are adopted could fault huge pages in
+ * over them). Still as root: mlock needs no limit. */
+static void advise_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
+{
+	static const struct { uint32_t adv; int madv; } m[] = {
+		{ QRI_ADV_SEQUENTIAL, 2 }, { QRI_ADV_RANDOM, 1 },
+		{ QRI_ADV_DONTFORK, 10 }, { QRI_ADV_WIPEONFORK, 18 },
+		{ QRI_ADV_DONTDUMP, 16 }, { QRI_ADV_HUGEPAGE, 14 },
+		{ QRI_ADV_NOHUGEPAGE, 15 }, { QRI_ADV_MERGEABLE, 12 },
+	};
+	long r;
+
+	for (unsigned int i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (v->advice & m[i].adv) {
+			r = sys3(NR_madvise, v->start, v->len, m[i].madv);
+			if (r)
+				fail(a, QR_RST_ADVICE, r);
+		}
+	if (v->advice & QRI_ADV_LOCKED) {
+		r = v->advice & QRI_ADV_LOCKONFAULT ?
+			sys3(NR_mlock2, v->start, v->len, MLOCK_ONFAULT) :
+			sys3(NR_mlock, v->start, v->len, 0);
+		if (r)
+			fail(a, QR_RST_ADVICE, r);
+	}
+}
+
 /* Not memcpy: the compiler may not call out of the blob. */
 static void copy(unsigned char *to, const unsigned char *from, uint64_t n)
 {
@@ -270,15 +318,112 @@ static void map_vdso(struct qr_rst_args *a)
 		fail(a, QR_RST_VDSO, r);
 }
 
+struct cap_header {
+	uint32_t version;
+	int32_t pid;
+};
+
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+static long capset(uint64_t eff, uint64_t prm, uint64_t inh)
+{
+	struct cap_header h = { CAP_VERSION_3, 0 };
+	struct cap_data d[2] = {
+		{ (uint32_t)eff, (uint32_t)prm, (uint32_t)inh },
+		{ (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
+	};
+
+	return sys3(NR_capset, &h, d, 0);
+}
+
+/*
+ * The image's capabilities, from a thread that still has all of root's
+ * and has just taken its ids without losing them (SECBIT_NO_SETUID_FIXUP):
+ * the inheritable set and the ambient ones (which need their bit in the
+ * permitted and inheritable sets), then the bounding set (dropping needs
+ * CAP_SETPCAP, still effective), securebits back to 0, and last the three
+ * sets, which can only shrink from there.
+ */
+static void set_caps(struct qr_rst_args *a)
+{
+	struct cap_header h = { CAP_VERSION_3, 0 };
+	struct cap_data d[2];
+	uint64_t prm;
+	long r;
+
+	r = sys3(NR_capget, &h, d, 0);
+	if (r)
+		fail(a, QR_RST_CREDS, r);
+	prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	r = capset(prm, prm, a->cap_inh);
+	if (r)
+		fail(a, QR_RST_CREDS, r);
+	for (int c = 0; c < 64; c++)
+		if (a->cap_amb >> c & 1) {
+			r = sys6(NR_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0, 0);
+			if (r)
+				fail(a, QR_RST_CREDS, r);
+		}
+	/* Capabilities this kernel does not know: EINVAL, nothing to drop. */
+	for (int c = 0; c < 64; c++)
+		if (!(a->cap_bnd >> c & 1)) {
+			r = sys3(NR_prctl, PR_CAPBSET_DROP, c, 0);
+			if (r && r != -EINVAL)
+				fail(a, QR_RST_CREDS, r);
+		}
+	r = sys3(NR_prctl, PR_SET_SECUREBITS, 0, 0);
+	if (r)
+		fail(a, QR_RST_CREDS, r);
+	r = capset(a->cap_eff, a->cap_prm, a->cap_inh);
+	if (r)
+		fail(a, QR_RST_CREDS, r);
+}
+
 static void set_creds(struct qr_rst_args *a)
 {
+	long r;
+
 	/* Groups first: once the uid is not 0 they cannot change. */
+	if (a->creds_valid) {
+		r = sys3(NR_setgroups, a->ngroups, a->groups, 0);
+		if (!r)
+			r = sys3(NR_prctl, PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP, 0);
+		if (r)
+			fail(a, QR_RST_CREDS, r);
+	}
 	if (sys3(NR_setresgid, a->gid[0], a->gid[1], a->gid[2]) ||
 	    sys3(NR_setresuid, a->uid[0], a->uid[1], a->uid[2]))
 		fail(a, QR_RST_CREDS, -1);
 	/* setfs*id return the previous value, never an error. */
 	sys3(NR_setfsgid, a->gid[3], 0, 0);
 	sys3(NR_setfsuid, a->uid[3], 0, 0);
+	if (!a->creds_valid)
+		return;
+	set_caps(a);
+	if (a->no_new_privs) {
+		r = sys6(NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
+		if (r)
+			fail(a, QR_RST_CREDS, r);
+	}
+}
+
+/* A thread's own scheduling, while it may still raise it. The policy
+ * first: sched_setscheduler keeps the nice value, which comes after. */
+static void set_sched(struct qr_rst_args *a, const struct qr_rst_thread *t)
+{
+	long prio = t->rt_priority, r;
+
+	if (!t->sched_valid)
+		return;
+	r = sys3(NR_sched_setaffinity, 0, t->cpus_len, t->cpus);
+	if (!r)
+		r = sys3(NR_sched_setscheduler, 0, t->policy, &prio);
+	if (!r)
+		r = sys3(NR_setpriority, PRIO_PROCESS, 0, t->nice);
+	if (r)
+		fail(a, QR_RST_SCHED, r);
 }
 
 static long futex(uint32_t *word, long op, uint32_t val)
@@ -344,6 +489,7 @@ static void __attribute__((noreturn, used)) thread_main(struct qr_rst_args *a,
 		a->region_end - a->region_start - a->keep_len : 0;
 	long r;
 
+	set_sched(a, t);
 	set_creds(a);
 	if (sys3(NR_arch_prctl, ARCH_SET_FS, t->fs_base, 0) ||
 	    sys3(NR_arch_prctl, ARCH_SET_GS, t->gs_base, 0))
@@ -422,8 +568,11 @@ void qr_restorer_entry(struct qr_rst_args *a)
 		r = sys3(NR_munmap, a->region_end, a->task_size - a->region_end, 0);
 	if (r)
 		fail(a, QR_RST_UNMAP, r);
-	for (uint32_t i = 0; i < a->nvmas; i++)
+	for (uint32_t i = 0; i < a->nvmas; i++) {
 		map_vma(a, &a->vmas[i]);
+		if (a->vmas[i].advice)
+			advise_vma(a, &a->vmas[i]);
+	}
 	map_vdso(a);
 	if (a->mm_valid) {
 		r = sys6(NR_prctl, PR_SET_MM, PR_SET_MM_MAP, (long)&a->mm,

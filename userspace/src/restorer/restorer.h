@@ -8,11 +8,11 @@
 
 #include <stdint.h>
 
-/* Enough for any process we accept (checked before the jump). */
-#define QR_RST_MAX_VMAS 1024
 #define QR_RST_MAX_TRAMPS 32
 #define QR_TRAMP_LEN 13	/* movabs $to, %r11; jmp *%r11 */
 #define QR_RST_MAX_THREADS 256
+/* A thread's affinity: up to 1024 CPUs (check refuses more). */
+#define QR_RST_CPU_WORDS 16
 /* Pending signals of the threads other than the first, all together. */
 #define QR_RST_MAX_SIGQ 1024
 #define QR_RST_SIGINFO_SIZE 128
@@ -41,6 +41,8 @@ struct qr_rst_vma {
 	uint32_t nops;		/* zero copy: its page operations, from first_op */
 	uint64_t first_op;
 	uint32_t runs_first, runs_count;	/* own pages (QR_RST_MAP_RUNS) */
+	uint32_t advice;	/* QRI_ADV_*: madvise and mlock once filled */
+	uint32_t pad;
 };
 
 /* Zero copy: what fills part of an area once it is mapped. */
@@ -81,7 +83,7 @@ enum qr_rst_step {
 	QR_RST_OK = 0,
 	QR_RST_UNMAP, QR_RST_MAP, QR_RST_FILL, QR_RST_PROTECT, QR_RST_VDSO,
 	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS, QR_RST_THREAD, QR_RST_SIGNALS,
-	QR_RST_ADOPT,
+	QR_RST_ADOPT, QR_RST_SCHED, QR_RST_ADVICE,
 };
 
 /* On success the status is followed by struct qr_rst_times. */
@@ -110,6 +112,13 @@ struct qr_rst_thread {
 	/* Its own pending signals: sigq[sigq_first..+sigq_count), queued
 	 * by the thread itself (threads other than the first only). */
 	uint32_t sigq_first, sigq_count;
+	/* Its scheduling, set by the thread itself before its credentials
+	 * (a higher priority needs CAP_SYS_NICE): sched_valid 0 leaves what
+	 * it inherits. cpus: its affinity, cpus_len bytes. */
+	uint32_t sched_valid, policy, rt_priority;
+	int32_t nice;
+	uint32_t cpus_len, pad2;
+	uint64_t cpus[QR_RST_CPU_WORDS];
 };
 
 struct qr_rst_args {
@@ -124,6 +133,14 @@ struct qr_rst_args {
 	uint64_t vdso_vvar_addr;		/* ARCH_MAP_VDSO_64 argument; 0: none */
 	uint64_t tramp_page, tramp_len;		/* old vDSO copy: made RX after patching */
 	uint32_t uid[4], gid[4];		/* real, effective, saved, fs */
+	/* What each thread may do beyond its ids (image QRI_CREDS), set
+	 * after them; creds_valid 0: uids and gids only. groups: ngroups
+	 * uint32_t in the region. */
+	int32_t creds_valid;
+	uint32_t no_new_privs;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	uint64_t groups;
+	uint32_t ngroups, pad3;
 	struct qr_rst_mm_map mm;
 	int32_t mm_valid;
 	int32_t close_fds[8];			/* helper fds, -1 for none */
@@ -142,11 +159,13 @@ struct qr_rst_args {
 	 * sleep stubs, restore/restart.h): not unmapped on the way out. */
 	uint64_t keep_start, keep_len;
 	struct qr_rst_thread threads[QR_RST_MAX_THREADS];
-	struct qr_rst_vma vmas[QR_RST_MAX_VMAS];
 	struct qr_rst_tramp tramps[QR_RST_MAX_TRAMPS];
 	uint8_t auxv[1024];
 	uint8_t sigq[QR_RST_MAX_SIGQ][QR_RST_SIGINFO_SIZE];	/* siginfo_t */
 	struct qr_rst_run runs[QR_RST_MAX_RUNS];
+	/* The memory areas, nvmas of them (as many as the process had: the
+	 * region is sized for them). */
+	struct qr_rst_vma vmas[];
 };
 
 /* The blob, embedded in quickreboot (restorer/embed.S); its entry point is

@@ -1,0 +1,347 @@
+/* cr-carry DIR [AREAS]: a process whose privileges, scheduling and memory
+ * advice are all other than the defaults, checking its own state after a
+ * restore. As root it makes AREAS (default 3000) one-page memory areas of
+ * alternating protection, areas with each madvise/mlock flag, sets
+ * oom_score_adj 321, THP disabled, personality ADDR_NO_RANDOMIZE, nice 5
+ * with SCHED_RESET_ON_FORK, affinity CPU 0, a worker thread at
+ * SCHED_BATCH nice 7, groups 10 20 30, drops CAP_SYS_MODULE and
+ * CAP_SYS_BOOT from its bounding set, becomes uid/gid 1000 keeping
+ * CAP_NET_BIND_SERVICE (effective, permitted, inheritable, ambient),
+ * CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), and sets
+ * no_new_privs. It writes its view of all that to DIR/info ("view" lines)
+ * and, each time DIR/verify appears, compares the view then with the one
+ * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
+ * "ok=0 bad=FIELD" with DIR/diff holding both views. DIR must be writable
+ * by uid 1000. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SCHED_RESET_ON_FORK
+#define SCHED_RESET_ON_FORK 0x40000000
+#endif
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#endif
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 1
+#endif
+
+#define VIEW_MAX 8192
+
+static const char *dir;
+static volatile pid_t worker_tid;
+static uint8_t *big;
+static long nbig;
+
+static const struct {
+	const char *name, *flag;
+	int madv;	/* -1: mlock, -2: mlock2 ONFAULT */
+} advice[] = {
+	{ "dontfork", "dc", MADV_DONTFORK }, { "wipeonfork", "wf", MADV_WIPEONFORK },
+	{ "dontdump", "dd", MADV_DONTDUMP }, { "hugepage", "hg", MADV_HUGEPAGE },
+	{ "nohugepage", "nh", MADV_NOHUGEPAGE }, { "mergeable", "mg", MADV_MERGEABLE },
+	{ "sequential", "sr", MADV_SEQUENTIAL }, { "random", "rr", MADV_RANDOM },
+	{ "locked", "lo", -1 }, { "lockonfault", "lf", -2 },
+};
+#define NADV (sizeof(advice) / sizeof(advice[0]))
+static uint8_t *adv_area[NADV];
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void put(const char *name, const char *text)
+{
+	char path[512], tmp[520];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    close(fd) || rename(tmp, path))
+		die(path);
+}
+
+static void add(char *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(char *v, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = strlen(v);
+
+	va_start(ap, fmt);
+	vsnprintf(v + n, VIEW_MAX - n, fmt, ap);
+	va_end(ap);
+}
+
+static void status_lines(char *v, const char *path, const char *const *keys)
+{
+	char line[512];
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		die(path);
+	while (fgets(line, sizeof(line), f))
+		for (int i = 0; keys[i]; i++)
+			if (!strncmp(line, keys[i], strlen(keys[i])))
+				add(v, "%s", line);
+	fclose(f);
+}
+
+/* The VmFlags of the area at addr, only the flags this program sets, but
+ * "lf": 6.1 does not show it (an mlock2 ONFAULT area is "lo" there), and
+ * restore can tell it only where the Old kernel shows it or the area is
+ * not all resident. */
+static void area_flags(char *v, const char *name, uint8_t *addr)
+{
+	char line[1024], want[32];
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		die("smaps");
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	add(v, "area %s:", name);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, strlen(want)))
+			in = 1;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			for (size_t i = 0; i < NADV; i++) {
+				char f2[5];
+
+				snprintf(f2, sizeof(f2), " %s", advice[i].flag);
+				if (strcmp(advice[i].flag, "lf") && strstr(line + 8, f2))
+					add(v, "%s", f2);
+			}
+			break;
+		}
+	}
+	add(v, "\n");
+	fclose(f);
+}
+
+static int big_areas(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		die("maps");
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s = strtoul(line, NULL, 16);
+
+		if (s >= (unsigned long)big && s < (unsigned long)(big + nbig * 4096))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static uint64_t sum(void)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (long i = 0; i < nbig * 4096; i++)
+		h = (h ^ big[i]) * 1099511628211ull;
+	for (size_t a = 0; a < NADV; a++)
+		for (int i = 0; i < 4 * 4096; i++)
+			h = (h ^ adv_area[a][i]) * 1099511628211ull;
+	return h;
+}
+
+static void view(char *v)
+{
+	static const char *const keys[] = { "Uid:", "Gid:", "Groups:", "CapInh:",
+		"CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:",
+		"Seccomp:", "THP_enabled:", "Cpus_allowed_list:", NULL };
+	char path[64], buf[64];
+	cpu_set_t set;
+	int fd, n;
+
+	v[0] = '\0';
+	status_lines(v, "/proc/self/status", keys);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)worker_tid);
+	add(v, "worker ");
+	status_lines(v, path, (const char *const[]){ "CapEff:", "NoNewPrivs:",
+				"Groups:", NULL });
+	add(v, "nice %d worker-nice %d\n", getpriority(PRIO_PROCESS, 0),
+	    getpriority(PRIO_PROCESS, worker_tid));
+	add(v, "policy 0x%x worker-policy 0x%x\n", sched_getscheduler(0),
+	    sched_getscheduler(worker_tid));
+	CPU_ZERO(&set);
+	sched_getaffinity(0, sizeof(set), &set);
+	add(v, "affinity-count %d cpu0 %d\n", CPU_COUNT(&set), CPU_ISSET(0, &set));
+	fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	add(v, "oom_score_adj %s", buf);
+	add(v, "personality 0x%x\n", personality(0xffffffff));
+	add(v, "dumpable %d thp-disable %d\n", prctl(PR_GET_DUMPABLE),
+	    prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+	for (size_t i = 0; i < NADV; i++)
+		area_flags(v, advice[i].name, adv_area[i]);
+	add(v, "big-areas %d\n", big_areas());
+	add(v, "sum %016llx\n", (unsigned long long)sum());
+}
+
+static void *worker(void *arg)
+{
+	struct timespec ts = { 0, 100000000 };
+
+	(void)arg;
+	if (sched_setscheduler(0, SCHED_BATCH, &(struct sched_param){ 0 }) ||
+	    setpriority(PRIO_PROCESS, 0, 7))
+		die("worker sched");
+	__atomic_store_n(&worker_tid, syscall(SYS_gettid), __ATOMIC_SEQ_CST);
+	for (;;)
+		nanosleep(&ts, NULL);
+	return NULL;
+}
+
+static void make_areas(void)
+{
+	nbig = nbig ? nbig : 3000;
+	big = mmap(NULL, nbig * 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (big == MAP_FAILED)
+		die("mmap big");
+	for (long i = 0; i < nbig * 4096; i++)
+		big[i] = (uint8_t)(i * 7 + i / 4096);
+	for (long p = 1; p < nbig; p += 2)
+		if (mprotect(big + p * 4096, 4096, PROT_READ))
+			die("mprotect");
+	for (size_t i = 0; i < NADV; i++) {
+		/* A guard page on each side: no merging with neighbours. */
+		uint8_t *g = mmap(NULL, 6 * 4096, PROT_NONE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int r;
+
+		if (g == MAP_FAILED)
+			die("mmap advice");
+		adv_area[i] = g + 4096;
+		if (mprotect(adv_area[i], 4 * 4096, PROT_READ | PROT_WRITE))
+			die("mprotect advice");
+		if (advice[i].madv >= 0)
+			r = madvise(adv_area[i], 4 * 4096, advice[i].madv);
+		else if (advice[i].madv == -1)
+			r = mlock(adv_area[i], 4 * 4096);
+		else
+			r = syscall(SYS_mlock2, adv_area[i], 4 * 4096, MLOCK_ONFAULT);
+		if (r)
+			die(advice[i].name);
+		memset(adv_area[i], (int)(0x40 + i), advice[i].madv == -2 ? 4096 : 4 * 4096);
+	}
+}
+
+static void drop_privileges(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	gid_t groups[3] = { 10, 20, 30 };
+
+	if (setgroups(3, groups) ||
+	    prctl(PR_CAPBSET_DROP, CAP_SYS_MODULE, 0, 0, 0) ||
+	    prctl(PR_CAPBSET_DROP, CAP_SYS_BOOT, 0, 0, 0) ||
+	    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ||
+	    setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+		die("drop ids");
+	d[0].effective = 1u << CAP_NET_BIND_SERVICE;
+	d[0].permitted = 1u << CAP_NET_BIND_SERVICE | 1u << CAP_NET_RAW;
+	d[0].inheritable = 1u << CAP_NET_BIND_SERVICE | 1u << CAP_CHOWN;
+	if (syscall(SYS_capset, &h, d) ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE, 0, 0) ||
+	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		die("capabilities");
+}
+
+int main(int argc, char **argv)
+{
+	static char before[VIEW_MAX], now[VIEW_MAX];
+	struct timespec ts = { 0, 100000000 };
+	char path[512], line[128];
+	pthread_t t;
+	cpu_set_t one;
+	int fd;
+
+	if (argc < 2)
+		return 2;
+	dir = argv[1];
+	nbig = argc > 2 ? atol(argv[2]) : 0;
+	make_areas();
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))
+		die("oom_score_adj");
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) ||
+	    personality(PER_LINUX | ADDR_NO_RANDOMIZE) < 0 ||
+	    sched_setaffinity(0, sizeof(one), &one) ||
+	    sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK,
+			       &(struct sched_param){ 0 }) ||
+	    setpriority(PRIO_PROCESS, 0, 5))
+		die("process attributes");
+	/* Credentials are per thread: the worker starts after the drop and
+	 * inherits them (it then lowers its own scheduling, as it may). */
+	drop_privileges();
+	if (pthread_create(&t, NULL, worker, NULL))
+		die("pthread_create");
+	while (!worker_tid)
+		nanosleep(&ts, NULL);
+	view(before);
+	put("info", before);
+	snprintf(path, sizeof(path), "%s/verify", dir);
+	for (;;) {
+		nanosleep(&ts, NULL);
+		if (access(path, F_OK))
+			continue;
+		unlink(path);
+		view(now);
+		if (!strcmp(before, now)) {
+			snprintf(line, sizeof(line), "pid=%d ok=1 areas=%d\n", getpid(),
+				 big_areas());
+		} else {
+			size_t i = 0, s;
+			char field[40];
+
+			while (before[i] == now[i])
+				i++;
+			s = i;
+			while (s && before[s - 1] != '\n')
+				s--;
+			snprintf(field, sizeof(field), "%.*s", (int)strcspn(before + s, ":\n "),
+				 before + s);
+			snprintf(line, sizeof(line), "pid=%d ok=0 bad=%s\n", getpid(), field);
+			{
+				static char both[2 * VIEW_MAX + 64];
+
+				snprintf(both, sizeof(both), "before:\n%safter:\n%s", before, now);
+				put("diff", both);
+			}
+		}
+		put("result", line);
+	}
+}

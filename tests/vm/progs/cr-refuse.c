@@ -1,0 +1,130 @@
+/* cr-refuse DIR MODE: a process holding one thing that restore cannot
+ * carry, for `quickreboot check` to refuse by name. Writes DIR/ready once
+ * it holds it, then sleeps; SIGTERM removes what would outlive it (System
+ * V objects). MODE:
+ *   seccomp   a seccomp filter (allow all), after no_new_privs
+ *   uts       its own UTS namespace (unshare)
+ *   timer     a POSIX timer (timer_create)
+ *   sem       a System V semaphore set
+ *   msg       a System V message queue
+ *   cwd       a deleted current directory
+ *   fork      a file opened, then fork: parent and child share it
+ *   dup       a file opened and dup'ed: two fds, one open file
+ *   threads   a thread with other capabilities than the main thread */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static int semid = -1, msgid = -1;
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void term(int sig)
+{
+	(void)sig;
+	if (semid >= 0)
+		semctl(semid, 0, IPC_RMID);
+	if (msgid >= 0)
+		msgctl(msgid, IPC_RMID, NULL);
+	_exit(0);
+}
+
+static void *drop_one(void *arg)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	(void)arg;
+	/* This thread only: the raw system call, not glibc's broadcast. */
+	if (syscall(SYS_capget, &h, d))
+		die("capget");
+	d[0].effective &= ~(1u << CAP_CHOWN);
+	d[0].permitted &= ~(1u << CAP_CHOWN);
+	if (syscall(SYS_capset, &h, d))
+		die("capset");
+	for (;;)
+		pause();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	char path[512];
+	const char *m;
+	int fd;
+
+	if (argc != 3)
+		return 2;
+	m = argv[2];
+	signal(SIGTERM, term);
+	if (!strcmp(m, "seccomp")) {
+		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		struct sock_fprog prog = { 1, &allow };
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
+			die("seccomp");
+	} else if (!strcmp(m, "uts")) {
+		if (unshare(CLONE_NEWUTS))
+			die("unshare");
+	} else if (!strcmp(m, "timer")) {
+		timer_t t;
+
+		if (timer_create(CLOCK_MONOTONIC, NULL, &t))
+			die("timer_create");
+	} else if (!strcmp(m, "sem")) {
+		semid = semget(IPC_PRIVATE, 1, 0600);
+		if (semid < 0)
+			die("semget");
+	} else if (!strcmp(m, "msg")) {
+		msgid = msgget(IPC_PRIVATE, 0600);
+		if (msgid < 0)
+			die("msgget");
+	} else if (!strcmp(m, "cwd")) {
+		snprintf(path, sizeof(path), "%s/gone", argv[1]);
+		if (mkdir(path, 0700) || chdir(path) || rmdir(path))
+			die("cwd");
+	} else if (!strcmp(m, "fork") || !strcmp(m, "dup")) {
+		snprintf(path, sizeof(path), "%s/shared", argv[1]);
+		fd = open(path, O_RDWR | O_CREAT, 0600);
+		if (fd < 0 || write(fd, "x", 1) != 1)
+			die(path);
+		if (!strcmp(m, "dup") ? dup(fd) < 0 : fork() < 0)
+			die(m);
+	} else if (!strcmp(m, "threads")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, drop_one, NULL))
+			die("pthread_create");
+		sleep(1);
+	} else {
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/ready", argv[1]);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die(path);
+	close(fd);
+	for (;;)
+		pause();
+}

@@ -1,0 +1,86 @@
+# What a process may do and how it is scheduled, carried across kexec in
+# copy mode (Old -> New) and in zero copy (New -> Old): cr-carry becomes
+# uid 1000 with groups 10 20 30, keeps CAP_NET_BIND_SERVICE (effective,
+# ambient), CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), drops
+# CAP_SYS_MODULE and CAP_SYS_BOOT from its bounding set, sets
+# no_new_privs, nice 5 with SCHED_RESET_ON_FORK, a SCHED_BATCH worker at
+# nice 7, oom_score_adj 321, THP disabled, ADDR_NO_RANDOMIZE, an area
+# with each madvise/mlock flag and 3000 one-page areas of alternating
+# protection (more than the restorer's old limit of 1024). After each
+# restore it finds its own view (/proc/self/status, getpriority,
+# sched_getscheduler, affinity, oom_score_adj, personality, smaps VmFlags,
+# its areas and their contents) the same as at the start.
+QR_MEM=2048
+# Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB) (zc-basic's).
+QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_HOPS=2
+QR_DISK=64
+QR_HOP_TIMEOUT=900
+QR_PAIRS=cross
+
+SH=/run/quickreboot/shelter
+D=/mnt/disk/carry
+AREAS=3000
+
+verify() {
+	rm -f "$D/result"
+	touch "$D/verify"
+	qr_wait 120 test -s "$D/result"
+}
+
+hop() {
+	modprobe -a crc32c_generic ext4
+	if [ "$1" = 0 ]; then
+		t_run shelter-load quickreboot shelter load --format || return
+		t_run shelter-mkfs quickreboot shelter mkfs || return
+		t_run shelter-mount quickreboot shelter mount || return
+		mkdir -p "$D"
+		chmod 0777 "$D"
+		qr_pids_above 1000
+		(cd / && exec cr-carry "$D" "$AREAS" </dev/null >/dev/null 2>&1) &
+		P=$!
+		echo "$P" >"$D/pid"
+		t_run started qr_wait 120 test -s "$D/info" || return
+		t_info view "$(tr '\n' ';' <"$D/info")"
+		t_run check quickreboot check "$P"
+	else
+		P=$(cat "$D/pid")
+		t_run shelter-load quickreboot shelter load || return
+		t_run shelter-mount quickreboot shelter mount || return
+		t_run restore quickreboot restore --dir "$SH/cp"
+		qr_show_output restore /tmp/.qr_out
+		t_eq same-pid cr-carry "$(cat "/proc/$P/comm" 2>/dev/null)"
+		t_run verify-written verify || return
+		t_info result "$(cat "$D/result")"
+		[ "$(qr_kv ok "$D/result")" = 1 ] || qr_show_output diff "$D/diff"
+		t_eq state-kept 1 "$(qr_kv ok "$D/result")"
+		t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
+		t_eq areas-kept "$AREAS" "$(qr_kv areas "$D/result")"
+		t_eq no-new-privs 1 "$(sed -n 's/^NoNewPrivs:\t//p' "/proc/$P/status")"
+		t_eq cap-bounding 000001ffffbeffff "$(sed -n 's/^CapBnd:\t//p' "/proc/$P/status")"
+		t_eq groups "10 20 30" "$(sed -n 's/^Groups:\t//p' "/proc/$P/status" | sed 's/ *$//')"
+		t_eq oom-score-adj 321 "$(cat "/proc/$P/oom_score_adj")"
+	fi
+	if [ "$1" -lt "$QR_HOPS" ]; then
+		if [ "$1" = 0 ]; then
+			t_run checkpoint-copy quickreboot checkpoint --mode copy \
+				--dir "$SH/cp" "$P" || return
+			t_run new-cmdline sh -c \
+				"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
+			QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
+		else
+			t_run checkpoint-zero-copy quickreboot checkpoint --mode zero-copy \
+				--keep-first-block --dir "$SH/cp" "$P" || return
+			qr_show_output checkpoint /tmp/.qr_out
+			t_run confined-cmdline qr_next_confined zero-copy "$SH/cp"
+		fi
+		t_eq frozen I "$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$P/status")"
+		t_run shelter-umount quickreboot shelter umount
+		sync
+		t_run disk-detach umount -l /mnt/disk
+	else
+		kill -9 "$P"
+		t_run shelter-umount quickreboot shelter umount
+	fi
+	sync
+}

@@ -1,0 +1,69 @@
+# What restore cannot carry is refused by `quickreboot check` by name
+# (process, what, why), and `checkpoint` refuses it before anything is
+# frozen: a seccomp filter, a private UTS namespace, a POSIX timer, a
+# System V semaphore set and message queue, a deleted current directory,
+# a file shared by parent and child after fork and by two fds of one
+# process after dup, a thread whose capabilities differ from the
+# process's. A process with none of them can be kept.
+QR_PAIRS=one
+D=/tmp/cr-refuse
+
+# Running or sleeping as before: not frozen (I) or parked (D).
+untouched() {
+	case $(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status") in
+	R | S) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# refused MODE PATTERN: cr-refuse MODE is refused with a line matching
+# PATTERN (a grep -E pattern; @P@ is its PID).
+refused() {
+	rm -rf "$D"
+	mkdir -p "$D"
+	cr-refuse "$D" "$1" </dev/null >/dev/null 2>&1 &
+	_p=$!
+	t_run "$1-ready" qr_wait 30 test -e "$D/ready" || return
+	quickreboot check "$_p" >/tmp/check.out 2>&1
+	t_eq "$1-refused-exit-3" 3 "$?"
+	t_info "$1-says" "$(grep -v '^check:' /tmp/check.out | tr '\n' ';')"
+	t_run "$1-named" grep -Eq "$(printf "%s" "$2" | sed "s/@P@/$_p/g")" /tmp/check.out
+	t_run "$1-untouched" untouched "$_p"
+	kill "$_p"
+	wait "$_p" 2>/dev/null
+}
+
+old() {
+	mkdir -p "$D"
+	cr-counter "$D" 16 </dev/null >/dev/null 2>&1 &
+	ok=$!
+	sleep 1
+	t_run clean-process-can-be-kept quickreboot check "$ok"
+	kill "$ok"
+	refused seccomp '^quickreboot: process @P@: seccomp filters \(Seccomp: 2, 1 filter\): not carried: reading them needs PTRACE_SECCOMP_GET_FILTER'
+	refused uts '^quickreboot: process @P@: uts namespace uts:\[[0-9]+\] is not init.s'
+	refused timer '^quickreboot: process @P@: 1 POSIX timer \(timer_create\): not carried yet$'
+	refused sem '^quickreboot: process @P@: its IPC namespace holds 1 System V semaphore set\(s\) \(id [0-9]+\): not carried yet'
+	refused msg '^quickreboot: process @P@: its IPC namespace holds 1 System V message queue\(s\) \(id [0-9]+\): not carried yet'
+	refused cwd "^quickreboot: process @P@: its current directory $D/gone \\(deleted\\) was deleted: not carried$"
+	refused fork '^quickreboot: process @P@: fd 3 shares its open file \(one offset\) with process [0-9]+ fd 3: not carried yet'
+	refused dup '^quickreboot: process @P@: fd 3 shares its open file \(one offset\) with its fd 4: not carried yet'
+	refused threads '^quickreboot: process @P@: thread [0-9]+ has other credentials or capabilities than the process: not carried'
+	# checkpoint refuses the same, freezing nothing.
+	rm -rf "$D"
+	mkdir -p "$D"
+	cr-refuse "$D" seccomp </dev/null >/dev/null 2>&1 &
+	p=$!
+	t_run cp-ready qr_wait 30 test -e "$D/ready"
+	quickreboot checkpoint --dir "$D/cp" "$p" >/tmp/cp.out 2>&1
+	t_eq checkpoint-refuses-exit-3 3 "$?"
+	t_run checkpoint-names-seccomp grep -q "process $p: seccomp filters" /tmp/cp.out
+	t_run checkpoint-says-nothing-was-frozen grep -q 'nothing was' /tmp/cp.out
+	t_fails no-image-written test -e "$D/cp/image"
+	t_run seccomp-process-not-frozen untouched "$p"
+	kill "$p"
+}
+
+new() {
+	t_eq new-kernel "$(qr_kernel_of_hop "$QR_HOP")" "$(uname -r)"
+}
