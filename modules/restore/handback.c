@@ -37,7 +37,16 @@ static u32 nr_ram;
 static struct rs_range *added;	/* blocks added, merged when adjacent */
 static u32 nr_added;
 static bool callback_set;
-static bool handed_back;
+bool rs_handed_back;
+/* Some block added holds pages that are not RAM (onlined only through us). */
+bool rs_added_not_ram;
+/*
+ * The name of the resources added: /proc/iomem reads it as long as the
+ * memory is there, which is after this module is gone (the memory is never
+ * removed), so it cannot live in the module. Allocated once per load, never
+ * freed.
+ */
+static const char *resource_name;
 
 /* The page at pfn lies wholly inside one RAM range of the firmware map. */
 static bool pfn_is_ram(unsigned long pfn, unsigned long nr)
@@ -292,10 +301,14 @@ static int add_blocks(const struct rs_range *keep, u32 nr_keep, u64 *bytes)
 			last = b;
 			if (area_verdict(b, b + block, keep, nr_keep))
 				continue;
+			if (!resource_name)
+				resource_name = kstrdup(RS_RESOURCE, GFP_KERNEL);
+			if (!resource_name)
+				return -ENOMEM;
 			/* Before the add: 6.12 onlines inside it. */
 			record_added(b, b + block);
 			ret = add_memory_driver_managed(memory_add_physaddr_to_nid(b),
-							b, block, RS_RESOURCE,
+							b, block, resource_name,
 							MHP_MERGE_RESOURCE);
 			if (ret) {
 				unrecord_added(b);
@@ -304,6 +317,8 @@ static int add_blocks(const struct rs_range *keep, u32 nr_keep, u64 *bytes)
 				return ret;
 			}
 			*bytes += block;
+			if (!pfn_is_ram(PHYS_PFN(b), PHYS_PFN(block)))
+				rs_added_not_ram = true;
 			ret = online_block(b);
 			if (ret) {
 				pr_err("handback: cannot online %#llx-%#llx: %d\n",
@@ -352,7 +367,7 @@ int rs_handback(struct qr_restore_handback *arg)
 	arg->mode = rs_mode;
 	if (arg->flags || arg->reserved)
 		return -EINVAL;
-	if (handed_back)
+	if (rs_handed_back)
 		return -EBUSY;
 	if (!arg->nr_ram || arg->nr_ram > RS_MAX_RANGES ||
 	    arg->nr_keep > RS_MAX_RANGES)
@@ -419,7 +434,7 @@ int rs_handback(struct qr_restore_handback *arg)
 		goto fail;
 	}
 	callback_set = true;
-	handed_back = true;
+	rs_handed_back = true;
 	ret = add_blocks(keep, arg->nr_keep, &bytes);
 	rs_frames_count_online();
 	rs_stats.added_bytes = bytes;

@@ -33,6 +33,38 @@ module_param(force_copy, bool, 0444);
 MODULE_PARM_DESC(force_copy, "copy every frame instead of mapping it (zero copy off)");
 
 static struct kobject *status_kobj;
+static bool pinned;
+
+/*
+ * The module cannot go while it is needed: unloading gives every held
+ * frame to the page allocator (the processes of an image not restored yet
+ * would be lost), and a block added with pages that are not RAM would give
+ * them to the allocator at its next offline/online cycle, once our online
+ * callback is gone. Then rmmod is refused (the module is in use); RELEASE
+ * of every held frame lifts the first reason, nothing the second.
+ */
+static void rs_pin_update(void)
+{
+	bool need = READ_ONCE(rs_stats.held) || rs_added_not_ram;
+
+	if (need == pinned)
+		return;
+	if (need) {
+		__module_get(THIS_MODULE);
+		pr_info("cannot be unloaded while it %s\n",
+			rs_added_not_ram ? "has added memory with pages that are not RAM" :
+					   "holds frames");
+	} else {
+		module_put(THIS_MODULE);
+	}
+	pinned = need;
+}
+
+static ssize_t handed_back_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(rs_handed_back));
+}
 
 static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -66,10 +98,12 @@ RS_STAT_ATTR(adopt_ns);
 RS_STAT_ATTR(copy_ns);
 static struct kobj_attribute mode_attr = __ATTR_RO(mode);
 static struct kobj_attribute copy_reason_attr = __ATTR_RO(copy_reason);
+static struct kobj_attribute handed_back_attr = __ATTR_RO(handed_back);
 
 static struct attribute *status_attrs[] = {
 	&mode_attr.attr,
 	&copy_reason_attr.attr,
+	&handed_back_attr.attr,
 	&held_attr.attr,
 	&adopted_attr.attr,
 	&adopted_huge_attr.attr,
@@ -131,6 +165,7 @@ static long rs_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		ret = rs_release(&a.release);
 		break;
 	}
+	rs_pin_update();
 	mutex_unlock(&rs_lock);
 
 	/* Results, and what explains a refusal or a partial ADOPT. */

@@ -69,6 +69,8 @@ struct rs_stats {
 extern struct rs_stats rs_stats;
 
 /* HANDBACK (handback.c). */
+extern bool rs_handed_back;
+extern bool rs_added_not_ram;
 int rs_handback(struct qr_restore_handback *arg);
 void rs_handback_exit(void);
 bool rs_pfn_added(unsigned long pfn);

@@ -55,7 +55,7 @@ _quickreboot()
 	check) opts="--unit --help" ;;
 	checkpoint) opts="--dir --mode --keep-first-block --help" ;;
 	reboot) opts="--kernel --initrd --append --mode --no-kexec-digest --unit --help" ;;
-	restore) opts="--dir --boot --help" ;;
+	restore) opts="--dir --boot --handback-only --help" ;;
 	shelter)
 		case $sub in
 		"")

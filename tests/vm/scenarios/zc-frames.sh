@@ -45,10 +45,13 @@ new() {
 	t_run only-boot-area-is-ram ram_confined 0x10000000 0x28000000
 	t_run frames-intact zc-frames check "$F" 0x8000000
 	qr_show_output frames /tmp/.qr_out
-	# No image: restore hands the hidden RAM back alone (else the system
-	# would keep only its boot area).
+	# Nothing to restore: restore --handback-only gives the hidden RAM
+	# back (else the system would keep only its boot area); a missing
+	# image alone never does (issue 14).
 	before=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)
-	t_run handback-alone quickreboot restore --dir /run/no-image
+	t_fails no-image-no-handback quickreboot restore --dir /run/no-image
+	t_eq no-image-memtotal "$before" "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
+	t_run handback-alone quickreboot restore --handback-only
 	qr_show_output handback /tmp/.qr_out
 	cp /tmp/.qr_out /tmp/handback.out
 	t_run handback-no-mode grep -q '^hand-back: [1-9][0-9]* MiB in [0-9]* ms; ' \

@@ -165,9 +165,13 @@ char *qr_confine_cmdline(const char *line, const struct qr_memview *m,
 			continue;
 		put(&o, p->raw);
 	}
+	/* Copy mode keeps the boot area reserved for the next quick reboot
+	 * and confines nothing: no quickreboot.bootarea=, which tells restore
+	 * that this kernel has RAM to get back. */
 	if (!zero_copy)
 		put_range(&o, "memmap", boot->start, boot->end, '$');
-	put_range(&o, QR_BOOTAREA_PARAM, boot->start, boot->end, '@');
+	else
+		put_range(&o, QR_BOOTAREA_PARAM, boot->start, boot->end, '@');
 	for (size_t i = 0; i < cl.n; i++) {
 		if (!cl.param[i].init_arg)
 			continue;

@@ -35,9 +35,18 @@ static int load_module(const char *module, const char *who)
 						      NULL, NULL, NULL, NULL);
 	kmod_module_unref(mod);
 	kmod_unref(ctx);
-	if (err)
-		qr_error("%s: loading module %s: %s (is quickreboot-dkms built for this kernel?)",
-			 who, module, strerror(err < 0 ? -err : err));
+	if (err < 0)
+		err = -err;
+	/* The hint names the cause: not root, or no module for this kernel. */
+	if (err == EPERM || err == EACCES)
+		qr_error("%s: loading module %s: %s: loading a module needs root (CAP_SYS_MODULE), and this runs as uid %u",
+			 who, module, strerror(err), (unsigned int)geteuid());
+	else if (err == ENOENT)
+		qr_error("%s: loading module %s: not found for this kernel (is quickreboot-dkms built for it?)",
+			 who, module);
+	else if (err)
+		qr_error("%s: loading module %s: %s (see the kernel log)",
+			 who, module, strerror(err));
 	return err ? -1 : 0;
 }
 
@@ -77,6 +86,11 @@ static int open_checked(const char *module, const char *device,
 		if (load_module(module, who))
 			return -1;
 		fd = open(device, O_RDWR | O_CLOEXEC);
+	}
+	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+		qr_error("%s: %s: %s: root only (CAP_SYS_ADMIN), and this runs as uid %u",
+			 who, device, strerror(errno), (unsigned int)geteuid());
+		return -1;
 	}
 	if (fd < 0) {
 		qr_error("%s: %s: %s", who, device, strerror(errno));

@@ -14,9 +14,40 @@
 #include "lib/exit.h"
 #include "boot/memview.h"
 #include "lib/module_open.h"
+#include "lib/readfile.h"
 #include "restore/said.h"
 
 #define RESTORE_MODULE "restore"
+#define STATUS "/sys/module/restore/status/"
+
+/* A number from the restore module's status, or -1. */
+static long long status_num(const char *name)
+{
+	char path[128], *s, *end;
+	long long v = -1;
+
+	snprintf(path, sizeof(path), STATUS "%s", name);
+	s = qr_read_file(path, 64);
+	if (s) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno || end == s || v < 0)
+			v = -1;
+	}
+	free(s);
+	return v;
+}
+
+/* Memory was handed back in this boot by a restore module since unloaded:
+ * it had given every frame it held to the page allocator. */
+static bool handed_back_by_unloaded(void)
+{
+	char *t = qr_read_file("/proc/iomem", 1 << 20);
+	bool yes = t && strstr(t, "System RAM (quickreboot)");
+
+	free(t);
+	return yes;
+}
 
 static const char *const reasons[] = {
 	[QR_BAD_ORDER] = "listed twice",
@@ -90,7 +121,13 @@ static int call(struct qr_handback *hb, const struct qri_image *img,
 				 h.bad_reason < sizeof(reasons) / sizeof(*reasons) &&
 				 reasons[h.bad_reason] ? reasons[h.bad_reason] : "refused");
 			name_owner(img, h.bad_pfn);
+			if (h.bad_reason == QR_BAD_BOOT_AREA && handed_back_by_unloaded())
+				qr_error("restore: the hidden RAM was handed back earlier in this boot by a restore module that has been unloaded since: the frames it held went to the page allocator");
 			rc = QR_EXIT_UNSAFE;
+		} else if (errno == EBUSY) {
+			qr_error("restore: hand-back refused (%s): another driver owns the memory online callback, see the kernel log; nothing was handed back",
+				 strerror(errno));
+			rc = QR_EXIT_FAIL;
 		} else {
 			qr_error("restore: hand-back: %s", strerror(errno));
 			rc = QR_EXIT_FAIL;
@@ -102,6 +139,33 @@ static int call(struct qr_handback *hb, const struct qri_image *img,
 	}
 	free(ram);
 	return rc;
+}
+
+/* The hand-back was done earlier in this boot (by a restore killed part
+ * way, or one of an image without frames): the frames held are adopted
+ * from, if they are this image's; those of another image are never
+ * touched (nor released at the end). */
+static int handed_back_earlier(const struct qri_image *img, struct qr_handback *hb)
+{
+	long long held = status_num("held");
+	long long total = held + status_num("adopted") + status_num("copied") +
+		status_num("released");
+	char *mode = qr_read_file(STATUS "mode", 64);
+
+	hb->mode = mode && !strncmp(mode, "copy", 4) ? QR_MODE_COPY :
+		QR_MODE_ZERO_COPY;
+	hb->resumed = true;
+	free(mode);
+	if (img && img->nframes && total != (long long)img->nframes) {
+		qr_error("restore: the restore module holds the frames of another image (%lld frames handed back earlier in this boot, this one names %zu): nothing restored, nothing released",
+			 total, img->nframes);
+		close(hb->fd);
+		hb->fd = -1;
+		return QR_EXIT_UNSAFE;
+	}
+	printf("hand-back: done earlier in this boot (%lld frames still held, %s)\n",
+	       held, hb->mode == QR_MODE_COPY ? "copy" : "zero copy");
+	return QR_EXIT_OK;
 }
 
 int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
@@ -129,6 +193,18 @@ int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
 		}
 		goto out;
 	}
+	hb->fd = qr_module_open(RESTORE_MODULE, QR_RESTORE_DEVICE, "restore");
+	if (hb->fd < 0) {
+		rc = hb->fd == QR_MODULE_ABI_MISMATCH ? QR_EXIT_ABI : QR_EXIT_FAIL;
+		hb->fd = -1;
+		goto out;
+	}
+	/* Once per boot: an earlier restore did it (one killed part way, or
+	 * one of another image); the frames it holds are adopted from. */
+	if (status_num("handed_back") == 1) {
+		rc = handed_back_earlier(img, hb);
+		goto out;
+	}
 	size = m.named.size > QR_BOOTAREA_MIN ? m.named.size : QR_BOOTAREA_MIN;
 	/* Without one, the processes still come back; only the next quick
 	 * reboot cannot be in zero copy. */
@@ -137,12 +213,6 @@ int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
 	if (!has_next)
 		fprintf(stderr, "quickreboot: restore: no room for the next boot area (%" PRIu64 " MiB of hidden RAM without frames): all RAM is given back, and the next quick reboot will be in copy mode (a normal boot reserves the boot area again)\n",
 			size >> 20);
-	hb->fd = qr_module_open(RESTORE_MODULE, QR_RESTORE_DEVICE, "restore");
-	if (hb->fd < 0) {
-		rc = hb->fd == QR_MODULE_ABI_MISMATCH ? QR_EXIT_ABI : QR_EXIT_FAIL;
-		hb->fd = -1;
-		goto out;
-	}
 	rc = call(hb, img, &m, has_next ? &next : NULL);
 	if (rc) {
 		close(hb->fd);

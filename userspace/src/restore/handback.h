@@ -7,6 +7,7 @@
 #ifndef QR_RESTORE_HANDBACK_H
 #define QR_RESTORE_HANDBACK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "image/image.h"
@@ -15,6 +16,7 @@ struct qr_handback {
 	int fd;			/* /dev/qr-restore, -1 when nothing was done */
 	uint32_t mode;		/* QR_MODE_* that adoption will use */
 	uint64_t added, ns;	/* handed back: bytes, time */
+	bool resumed;		/* handed back by an earlier restore */
 };
 
 /* img: the image (its frames), or NULL. Returns a QR_EXIT_* code: refused

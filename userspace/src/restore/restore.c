@@ -3,6 +3,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,73 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Test only: QUICKREBOOT_TEST_KILL=STEP ends restore with SIGKILL at STEP,
+ * as a kill -9 or a systemd start timeout would: "handback" (the RAM
+ * handed back, no process created), "spawned" (every process created,
+ * none reported yet). A second restore must finish the job. */
+static void test_kill(const char *step)
+{
+	const char *v = getenv("QUICKREBOOT_TEST_KILL");
+
+	if (!v || strcmp(v, step))
+		return;
+	fprintf(stderr, "quickreboot: restore: killed at %s (QUICKREBOOT_TEST_KILL, a test setting)\n",
+		step);
+	fflush(NULL);
+	raise(SIGKILL);
+}
+
+/* /proc/PID/stat: comm, process group and session. */
+static int stat_of(uint32_t pid, char *comm, size_t size, long *pgid, long *sid)
+{
+	char path[64], *s, *l, *r;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	s = qr_read_file(path, 4096);
+	l = s ? strchr(s, '(') : NULL;
+	r = s ? strrchr(s, ')') : NULL;
+	if (l && r && r > l && (size_t)(r - l - 1) < size &&
+	    sscanf(r + 1, " %*c %*d %ld %ld", pgid, sid) == 2) {
+		memcpy(comm, l + 1, r - l - 1);
+		comm[r - l - 1] = '\0';
+		rc = 0;
+	}
+	free(s);
+	return rc;
+}
+
+/* Process i of the tree was made by an earlier restore of this image (one
+ * killed part way): its PID is taken by a process with the image's name,
+ * or quickreboot's while its restore goes on (waited for, 10 s at most),
+ * in the image's group and session where the plan sets them (a root left
+ * in the restorer's keeps that of the killed restore). Anything else
+ * holding the PID makes process i fail as before. */
+static bool made_earlier(const struct qr_restore_ctx *c, size_t i)
+{
+	const struct qri_image *img = c->img;
+	uint32_t pid = qr_restore_pid(c, i);
+	long want_pgid = i < img->nprocs ? (long)img->procs[i].p.pgid :
+		(long)img->zombies[i - img->nprocs].pgid;
+	long want_sid = i < img->nprocs ? (long)img->procs[i].p.sid :
+		(long)img->zombies[i - img->nprocs].sid;
+	int action = c->tree.action[i];
+	char comm[64];
+	long pgid, sid;
+
+	for (int t = 0; t < 200; t++) {
+		if (stat_of(pid, comm, sizeof(comm), &pgid, &sid))
+			return false;
+		if (!strcmp(comm, qr_restore_comm(c, i)))
+			return (action == QR_TREE_KEEP || pgid == want_pgid) &&
+				(action != QR_TREE_SETSID || sid == want_sid);
+		if (strcmp(comm, "quickreboot"))
+			return false;
+		usleep(50000);
+	}
+	return false;
 }
 
 /* The frames of one process, for RELEASE when it failed. */
@@ -122,12 +192,13 @@ static int restore_all(const struct qri_image *img, const char *dir,
 {
 	pid_t *roots = calloc(img->nprocs + img->nzombies + 1, sizeof(*roots));
 	struct qr_restore_said said = {
-		.handback_ns = hb->fd >= 0 ? hb->ns : UINT64_MAX,
+		.handback_ns = hb->fd >= 0 && !hb->resumed ? hb->ns : UINT64_MAX,
 	};
 	uint64_t t0 = now_ns();
 	struct qr_restore_ctx c;
 	char line[QR_SAID_MAX];
 	int failed = 0, timens;
+	size_t earlier = 0;
 
 	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
 		if (roots)
@@ -135,15 +206,34 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		free(roots);
 		return (int)(img->nprocs + img->nzombies);
 	}
+	/* Resumed: what an earlier restore, killed part way, made already. */
+	c.earlier = calloc(c.tree.n + 1, sizeof(*c.earlier));
+	for (size_t i = 0; c.earlier && i < c.tree.n; i++) {
+		uint32_t pid = qr_restore_pid(&c, i);
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%u", pid);
+		if (!access(path, F_OK) && made_earlier(&c, i)) {
+			c.earlier[i] = true;
+			earlier++;
+		}
+	}
+	if (earlier)
+		printf("restore: %zu of the image's %zu processes run already, made by an earlier restore of this image: resuming\n",
+		       earlier, c.tree.n);
 	/* The roots' subtrees are created by the roots: all inherit it. */
 	timens = qr_clocks_enter(img->clocks);
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
+		long p = c.tree.parent[i];
 
-		if (c.tree.parent[i] < 0)
+		/* A process whose parent runs already is made here: the
+		 * parent is past making its children. */
+		if (!qr_restore_made(&c, i) && (p < 0 || qr_restore_made(&c, p)))
 			roots[i] = qr_restore_spawn(&c, i);
 	}
 	qr_clocks_leave(timens);
+	test_kill("spawned");
 	/* Every process exists now, or never will: only they hold the write
 	 * ends from here on, so a missing report reads as the end of file. */
 	for (size_t i = 0; i < c.tree.n; i++) {
@@ -156,6 +246,13 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		size_t i = c.tree.order[k];
 		struct qr_rst_times t = { 0 };
 
+		if (qr_restore_made(&c, i)) {
+			printf("restored %u (%s): running already, made by an earlier restore\n",
+			       qr_restore_pid(&c, i), qr_restore_comm(&c, i));
+			if (i < img->nprocs)
+				ok[(*nok)++] = img->procs[i].p.pid;
+			continue;
+		}
 		if (report(&c, i, &t)) {
 			uint64_t n = 0, *f = NULL;
 
@@ -186,6 +283,50 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	qr_said_restore(line, sizeof(line), &said);
 	printf("%s\n", line);
 	return failed;
+}
+
+/* The pages file holds every byte the image places in it: else it was cut
+ * short (a full shelter, a copy), and is refused before anything is
+ * touched, naming the first process that would miss its pages. */
+static int pages_short(const struct qri_image *img, const char *dir)
+{
+	uint64_t need = 0, end;
+	const struct qri_process *who = NULL;
+	char path[4096];
+	struct stat sb;
+
+	for (size_t i = 0; i < img->nprocs; i++) {
+		const struct qri_proc_img *pr = &img->procs[i];
+
+		for (size_t j = 0; j < pr->nvmas; j++) {
+			const struct qri_vma_img *v = &pr->vmas[j];
+
+			end = v->v.pages_offset == QRI_NO_PAGES ? 0 :
+				v->v.pages_offset + (v->v.end - v->v.start);
+			for (size_t k = 0; k < v->nruns; k++)
+				if (v->runs[k].kind == QRI_RUN_COPY &&
+				    v->runs[k].where + v->runs[k].count * 4096 > end)
+					end = v->runs[k].where + v->runs[k].count * 4096;
+			if (end > need) {
+				need = end;
+				who = &pr->p;
+			}
+		}
+	}
+	if (!need)
+		return 0;
+	snprintf(path, sizeof(path), "%s/pages", dir);
+	if (stat(path, &sb)) {
+		qr_error("restore: %s: %s; the image (left in place) needs %" PRIu64 " bytes of it: nothing restored, nothing handed back",
+			 path, strerror(errno), need);
+		return -1;
+	}
+	if ((uint64_t)sb.st_size < need) {
+		qr_error("restore: %s is truncated: %" PRIu64 " bytes, the image needs %" PRIu64 " (process %u (%s) has pages up to there): refused, left in place, nothing handed back",
+			 path, (uint64_t)sb.st_size, need, who->pid, who->comm);
+		return -1;
+	}
+	return 0;
 }
 
 int qr_handback_alone(void)
@@ -239,8 +380,11 @@ int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok)
 	snprintf(path, sizeof(path), "%s/image", dir);
 	f = fopen(path, "re");
 	if (!f && errno == ENOENT) {
-		printf("restore: no %s: hand-back alone\n", path);
-		return qr_handback_alone();
+		/* Never the hand-back alone: a mistyped DIR would give the
+		 * frames of the real image to the page allocator. */
+		qr_error("restore: no image at %s: nothing restored and nothing handed back (frames kept for a checkpoint stay held); `quickreboot restore --handback-only` gives the hidden RAM back when there is nothing to restore",
+			 path);
+		return QR_EXIT_FAIL;
 	}
 	/* As large as the file (a confined kernel has little memory before
 	 * the hand-back), one byte more to see it did not grow. */
@@ -261,10 +405,17 @@ int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok)
 		free(buf);
 		return QR_EXIT_UNSAFE;
 	}
+	if (pages_short(&img, dir)) {
+		qri_free(&img);
+		free(buf);
+		return QR_EXIT_UNSAFE;
+	}
 	*ok = calloc(img.nprocs ? img.nprocs : 1, sizeof(**ok));
 	rc = *ok ? check_seal(&img, dir, token) : QR_EXIT_FAIL;
 	if (!rc)
 		rc = qr_handback_run(&img, &hb);
+	if (!rc)
+		test_kill("handback");
 	if (!rc)
 		failed = restore_all(&img, dir, &hb, *ok, nok);
 	if (!rc && hb.fd >= 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,11 +54,14 @@ int qr_restore_ctx_init(struct qr_restore_ctx *c, const struct qri_image *img,
 		qr_error("restore: the image's process tree: %s", e.msg);
 		goto out;
 	}
+	/* Sockets, not pipes: a process writes its report with MSG_NOSIGNAL,
+	 * so that if quickreboot is gone (killed) the report is lost but no
+	 * SIGPIPE waits for the process when it resumes. */
 	for (size_t i = 0; i < n; i++) {
 		int s[2];
 
-		if (pipe2(s, O_CLOEXEC)) {
-			qr_error("restore: pipe: %s", strerror(errno));
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s)) {
+			qr_error("restore: socketpair: %s", strerror(errno));
 			goto out;
 		}
 		c->status_rd[i] = s[0];
@@ -89,8 +93,14 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c)
 		close(c->go_wr);
 	free(c->status_rd);
 	free(c->status_wr);
+	free(c->earlier);
 	qr_tree_free(&c->tree);
 	memset(c, 0, sizeof(*c));
+}
+
+bool qr_restore_made(const struct qr_restore_ctx *c, size_t i)
+{
+	return c->earlier && c->earlier[i];
 }
 
 uint32_t qr_restore_pid(const struct qr_restore_ctx *c, size_t i)
@@ -131,7 +141,7 @@ static void __attribute__((noreturn)) end_as(const struct qri_zombie *z,
 	int sig = z->status & 0x7f;
 
 	prctl(PR_SET_NAME, z->comm);
-	if (write(status_fd, ok, sizeof(ok)) != sizeof(ok) || !sig)
+	if (send(status_fd, ok, sizeof(ok), MSG_NOSIGNAL) != sizeof(ok) || !sig)
 		_exit(z->status >> 8);
 	setrlimit(RLIMIT_CORE, &none);
 	set = 1ull << (sig - 1);
@@ -158,7 +168,7 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	for (size_t k = 0; k < c->tree.n; k++) {
 		size_t j = c->tree.order[k];
 
-		if (c->tree.parent[j] == (long)i)
+		if (c->tree.parent[j] == (long)i && !qr_restore_made(c, j))
 			qr_restore_spawn(c, j);
 	}
 	if (write(ready_fd, "", 1) != 1)

@@ -6,6 +6,7 @@
 #ifndef QR_RESTORE_TREE_H
 #define QR_RESTORE_TREE_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "image/image.h"
@@ -19,6 +20,8 @@ struct qr_restore_ctx {
 	struct qr_tree tree;
 	int *status_rd, *status_wr;	/* per tree index */
 	int go_rd, go_wr;		/* closing go_wr lets every process go */
+	bool *earlier;		/* per tree index: made by an earlier restore
+				 * (killed part way), or NULL for none */
 };
 
 /* Pipes and the plan; -1 after printing why. */
@@ -29,6 +32,9 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c);
 /* PID and name of tree index i. */
 uint32_t qr_restore_pid(const struct qr_restore_ctx *c, size_t i);
 const char *qr_restore_comm(const struct qr_restore_ctx *c, size_t i);
+
+/* Process i runs already, made by an earlier restore: not made again. */
+bool qr_restore_made(const struct qr_restore_ctx *c, size_t i);
 
 /* Creates process i (tree index) with its PID, which sets its session and
  * group, creates its own subtree, then restores itself; a zombie reports

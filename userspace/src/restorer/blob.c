@@ -26,6 +26,7 @@
 #define NR_ioctl 16
 #define NR_pread64 17
 #define NR_getpid 39
+#define NR_sendto 44
 #define NR_clock_gettime 228
 #define NR_exit_group 231
 #define NR_setresuid 117
@@ -140,6 +141,15 @@ static long sys6(long nr, long a, long b, long c, long d, long e, long f)
 
 #define sys3(nr, a, b, c) sys6(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
+/* To quickreboot restore, through the status socket. MSG_NOSIGNAL: with
+ * restore gone (killed), the report is lost, and no SIGPIPE is left
+ * pending for when the process resumes. */
+#define MSG_NOSIGNAL 0x4000
+static void report(struct qr_rst_args *a, const void *msg, long len)
+{
+	sys6(NR_sendto, a->status_fd, (long)msg, len, MSG_NOSIGNAL, 0, 0);
+}
+
 /* Reports the failed step and the errno to quickreboot, then dies: the
  * process is half rebuilt and cannot go on. */
 static void __attribute__((noreturn)) fail(struct qr_rst_args *a, int step,
@@ -147,7 +157,7 @@ static void __attribute__((noreturn)) fail(struct qr_rst_args *a, int step,
 {
 	unsigned char msg[2] = { (unsigned char)step, (unsigned char)-err };
 
-	sys3(NR_write, a->status_fd, msg, 2);
+	report(a, msg, 2);
 	for (;;)
 		sys3(NR_exit_group, 1, 0, 0);
 }
@@ -443,7 +453,7 @@ static void barrier(struct qr_rst_args *a)
 		long n;
 
 		copy(ok + 2, (const unsigned char *)&a->times, sizeof(a->times));
-		sys3(NR_write, a->status_fd, ok, sizeof(ok));
+		report(a, ok, sizeof(ok));
 		sys3(NR_close, a->status_fd, 0, 0);
 		/* Every signal is blocked here: only the end of file (or an
 		 * error) ends the read. */
