@@ -17,7 +17,8 @@ layout_append() {
 	shelter128) echo 'memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000' ;;
 	shelter384) echo 'memmap=384M$0x30000000 quickreboot.shelter=384M@0x30000000' ;;
 	# Zero copy: the boot area [256 MiB, 640 MiB), where the New kernel
-	# runs, and the shelter [768 MiB, 896 MiB).
+	# runs (quickreboot setup's size for 4 GiB), and the shelter
+	# [768 MiB, 896 MiB), which the kept pages stay out of.
 	zc) echo 'memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000' ;;
 	# A boot area of 1 GiB [256 MiB, 1280 MiB), the shelter above it
 	# [1280 MiB, 1408 MiB): no piece of the RAM hidden from the New
