@@ -1,7 +1,10 @@
 # quickreboot: the one entry point.
 #   make                      userspace + modules for every kernel with headers
 #   make KERNELRELEASE=K      ... for kernel K only (KDIR=... for headers elsewhere)
-#   make check                the whole test suite (the README's test command)
+#   make check                the whole test suite (the README's test command):
+#                             builds, unit tests, and each VM scenario on the
+#                             kexec directions it names (about 50 guest runs)
+#   make check-matrix         ... with every scenario in all four directions
 #   make check-debian         the packages in a Debian 12 guest with systemd
 #   make demo                 a quick reboot inside a QEMU guest
 #   make bench                benchmarks: numbers, never a failure on timing
@@ -53,6 +56,9 @@ dkms-source:
 check:
 	tests/run-all
 
+check-matrix:
+	QR_MATRIX=1 tests/run-all
+
 check-debian:
 	tests/debian/run
 
@@ -69,4 +75,4 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
 
-.PHONY: all userspace modules dkms-source check check-debian demo bench bench-reboot clean
+.PHONY: all userspace modules dkms-source check check-matrix check-debian demo bench bench-reboot clean

@@ -106,7 +106,7 @@ qr_kexec_load() {
 	next=$((QR_HOP + 1))
 	krel=$(qr_kernel_of_hop "$next")
 	qr_next_initrd
-	cmdline=${QR_NEXT_CMDLINE:-"$QR_BASE_APPEND qr.hop=$next $QR_APPEND ${QR_NEXT_APPEND:-}"}
+	cmdline=${QR_NEXT_CMDLINE:-"$QR_BASE_APPEND qr.hop=$next $QR_LAYOUT_APPEND $QR_APPEND ${QR_NEXT_APPEND:-}"}
 	# shellcheck disable=SC2086 # options, split on purpose
 	if ! kexec -l ${QR_NEXT_KEXEC_OPTS:-} "/boot/vmlinuz-$krel" \
 		--initrd=/tmp/next.cpio --append="$cmdline" >/tmp/.qr_out 2>&1; then
@@ -147,9 +147,44 @@ qr_kexec_next() {
 	t_fail kexec-exec "kexec -e returned"
 }
 
+# The shelter's mount point, where `quickreboot shelter mount` puts it; the
+# scenarios' checkpoint is in $QR_SH/cp.
+QR_SH=/run/quickreboot/shelter
+
+# Milliseconds since boot.
+qr_ms() {
+	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
+}
+
+# qr_shelter_fresh: a formatted shelter with a new filesystem, mounted.
+qr_shelter_fresh() {
+	t_run shelter-load quickreboot shelter load --format || return
+	t_run shelter-mkfs quickreboot shelter mkfs || return
+	t_run shelter-mount quickreboot shelter mount
+}
+
+# qr_restore: loads and mounts the shelter the last hop left and restores
+# the checkpoint in it; the output in /tmp/restore.out, the time it took
+# as restore-ms.
+qr_restore() {
+	t_run shelter-load quickreboot shelter load || return
+	t_run shelter-mount quickreboot shelter mount || return
+	_t0=$(qr_ms)
+	t_run restore quickreboot restore --dir "$QR_SH/cp"
+	_rc=$?
+	t_info restore-ms $(($(qr_ms) - _t0))
+	cp /tmp/.qr_out /tmp/restore.out
+	qr_show_output restore /tmp/restore.out
+	return $_rc
+}
+
+# qr_state PID: the one-letter state of a process (I: frozen by pfncheck).
+qr_state() {
+	sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
 # Zero copy scenarios (zc-*): a zc-keep process in $ZC_DIR, kept across
-# quick reboots through the shelter at $ZC_SH.
-ZC_SH=/run/quickreboot/shelter
+# quick reboots through the shelter.
 ZC_DIR=/mnt/disk/zc
 
 # zc_answered FILE: zc-keep answered a request with $ZC_DIR/FILE.
@@ -159,9 +194,7 @@ zc_answered() {
 
 # zc_start MIB: a fresh shelter and a zc-keep process of MIB MiB.
 zc_start() {
-	t_run shelter-load quickreboot shelter load --format || return
-	t_run shelter-mkfs quickreboot shelter mkfs || return
-	t_run shelter-mount quickreboot shelter mount || return
+	qr_shelter_fresh || return
 	mkdir -p "$ZC_DIR"
 	rm -f "$ZC_DIR"/*
 	qr_pids_above 1000
@@ -180,30 +213,19 @@ zc_checkpoint() {
 	[ "${1:-zero-copy}" != zero-copy ] || _keep=--keep-first-block
 	rm -f "$ZC_DIR/frames-before"
 	t_run checkpoint quickreboot checkpoint --mode "${1:-zero-copy}" $_keep \
-		--dir "$ZC_SH/cp" "$_p" || return
+		--dir "$QR_SH/cp" "$_p" || return
 	cp /tmp/.qr_out /tmp/checkpoint.out
 	qr_show_output checkpoint /tmp/checkpoint.out
 	t_run frames-recorded zc-keep --frames "$ZC_DIR" || return
-	t_run confined-cmdline qr_next_confined "${1:-zero-copy}" "$ZC_SH/cp"
+	t_run confined-cmdline qr_next_confined "${1:-zero-copy}" "$QR_SH/cp"
 	# For this hop's checks, and the next hop's ($ZC_DIR is on the disk).
 	cp /tmp/checkpoint.out "$ZC_DIR/"
 	rm -f /tmp/first-block-hidden "$ZC_DIR/first-block-hidden"
-	cp "$ZC_SH/cp/first-block-hidden" /tmp/ 2>/dev/null &&
+	cp "$QR_SH/cp/first-block-hidden" /tmp/ 2>/dev/null &&
 		cp /tmp/first-block-hidden "$ZC_DIR/"
 	t_run shelter-umount quickreboot shelter umount
 	sync
 	t_run disk-detach umount -l /mnt/disk
-}
-
-# zc_restore: mounts the shelter and restores; output in /tmp/restore.out.
-zc_restore() {
-	t_run shelter-load quickreboot shelter load || return
-	t_run shelter-mount quickreboot shelter mount || return
-	t_run restore quickreboot restore --dir "$ZC_SH/cp"
-	_rc=$?
-	cp /tmp/.qr_out /tmp/restore.out
-	qr_show_output restore /tmp/restore.out
-	return $_rc
 }
 
 # zc_verify: the process is back with its PID and data, no kept page
@@ -309,7 +331,7 @@ qr_hides_first_block() {
 
 zc_keep_new() {
 	P=$(cat "$ZC_DIR/pid")
-	zc_restore
+	qr_restore
 	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
 	t_run frames-held-said grep -q \
 		'^hand-back: [0-9]* MiB in [0-9]* ms ([1-9][0-9]* frames held aside, zero copy); ' \
@@ -345,6 +367,173 @@ zc_fork_and_exit() {
 	t_run exit-frees-memory qr_wait 20 freed "$free_before"
 	t_info freed-kib "$(($(memfree) - free_before))"
 	quickreboot shelter umount
+}
+
+# Checkpoint/restore scenarios (cr-*): programs in $CR_DIR on the disk,
+# kept across quick reboots through the shelter. A scenario that defines
+# cr_start is run by cr_hop, hop by hop (the init calls it in place of
+# hop, old and new); it sets CR_MODES if its checkpoints are not in the
+# default mode (the mode before each kexec in turn: copy or zero-copy,
+# the next hop then confined by qr_next_confined), and defines:
+#   cr_start              hop 0, the shelter fresh, $CR_DIR made, new PIDs
+#                         above 1000: starts the programs, waits until they
+#                         run, and sets CR_PIDS, the processes to checkpoint
+#   cr_verify HOP         each later hop, after the restore
+# and if it needs them
+#   cr_pre_restore HOP    before the restore
+#   cr_pre_checkpoint HOP just before the checkpoint
+#   cr_post_checkpoint HOP  the processes checkpointed and frozen, the
+#                         shelter and the disk still there
+# P is the first of CR_PIDS. The last hop kills them (cr_end).
+CR_DIR=/mnt/disk/cr
+# shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
+cr_hop() {
+	modprobe -a crc32c_generic ext4
+	if [ "$1" = 0 ]; then
+		qr_shelter_fresh || return
+		mkdir -p "$CR_DIR"
+		qr_pids_above 1000
+		CR_PIDS=
+		cr_start || return
+		echo $CR_PIDS >"$CR_DIR/pids"
+	fi
+	CR_PIDS=$(cat "$CR_DIR/pids")
+	P=${CR_PIDS%% *}
+	if [ "$1" != 0 ]; then
+		cr_hook cr_pre_restore "$1"
+		qr_restore || return
+		cr_verify "$1"
+	fi
+	if [ "$1" -lt "$QR_HOPS" ]; then
+		cr_hand_over "$1"
+	else
+		cr_end
+	fi
+}
+
+# cr_hook NAME ARGS...: calls the scenario's NAME if it has one.
+cr_hook() {
+	if command -v "$1" >/dev/null; then
+		"$@"
+	fi
+}
+
+# cr_hand_over HOP: the quick reboot of $CR_PIDS, up to the kexec: they
+# are checkpointed into the shelter (in the mode CR_MODES names for this
+# hop, if any) and stay frozen, SIGKILL held off until the kexec. The
+# shelter is unmounted; the disk, where the programs keep files open as a
+# kept service keeps its own, is synced and detached rather than
+# unmounted (what a quick reboot does with a filesystem that frozen
+# processes hold; its journal makes the next mount clean); the next hop's
+# command line is `quickreboot cmdline`'s.
+# shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
+cr_hand_over() {
+	_mode=$(echo "${CR_MODES:-}" | awk -v n=$(($1 + 1)) '{ print $n }')
+	cr_hook cr_pre_checkpoint "$1"
+	_t0=$(qr_ms)
+	t_run checkpoint quickreboot checkpoint ${_mode:+--mode $_mode} \
+		--dir "$QR_SH/cp" $CR_PIDS || return
+	t_info checkpoint-ms $(($(qr_ms) - _t0))
+	t_info checkpoint "$(ls -l "$QR_SH/cp" | tr -s ' ' | tr '\n' ';')"
+	t_run frozen cr_frozen $CR_PIDS
+	cr_hook cr_post_checkpoint "$1"
+	kill -9 $CR_PIDS
+	sleep 1
+	t_run sigkill-held cr_frozen $CR_PIDS
+	t_run shelter-umount quickreboot shelter umount
+	sync
+	t_run disk-detach umount -l /mnt/disk
+	if [ -n "$_mode" ]; then
+		t_run confined-cmdline qr_next_confined "$_mode"
+	else
+		t_run new-cmdline cr_next_cmdline
+	fi
+}
+
+# The next hop's command line, as `quickreboot cmdline` makes it.
+cr_next_cmdline() {
+	QR_NEXT_CMDLINE=$(quickreboot cmdline --append "qr.hop=$((QR_HOP + 1))")
+}
+
+# cr_end: the last hop kills $CR_PIDS and unmounts the shelter.
+# shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
+cr_end() {
+	kill -9 $CR_PIDS
+	t_run killed qr_wait 30 cr_dead $CR_PIDS
+	t_run shelter-umount quickreboot shelter umount
+}
+
+# cr_frozen PID...: every one frozen by pfncheck (state I); names the
+# first that is not.
+cr_frozen() {
+	for _p in "$@"; do
+		_s=$(qr_state "$_p")
+		[ "$_s" = I ] || { echo "process $_p: state '$_s', not I"; return 1; }
+	done
+}
+
+# cr_dead PID...: every one gone, or a zombie.
+cr_dead() {
+	for _p in "$@"; do
+		[ ! -e "/proc/$_p" ] || [ "$(qr_state "$_p")" = Z ] || return 1
+	done
+}
+
+# cr_answer [SECONDS [DIR]]: the program in DIR ($CR_DIR), asked to check
+# itself (DIR/verify), wrote DIR/result within SECONDS (60).
+cr_answer() {
+	_d=${2:-$CR_DIR}
+	rm -f "$_d/result"
+	touch "$_d/verify"
+	qr_wait "${1:-60}" test -s "$_d/result"
+}
+
+# cr_records [FILE]: the records in a progress file ($CR_DIR/progress).
+cr_records() {
+	wc -l <"${1:-$CR_DIR/progress}" 2>/dev/null || echo 0
+}
+
+# cr_records_above N [FILE]: more than N records.
+cr_records_above() {
+	[ "$(cr_records "${2:-}")" -gt "$1" ]
+}
+
+# cr_consecutive FILE: records are "%020llu\n", the i-th holds i, none
+# missing or repeated (zeros stripped: busybox awk reads a leading 0 as
+# octal).
+cr_consecutive() {
+	awk '{ x = $1; sub(/^0+/, "", x); if (x != NR) { print "record " NR " holds " $1; exit 1 } }' "$1"
+}
+
+# cr_counter_start MIB RECORDS SECONDS: a cr-counter of MIB MiB in
+# $CR_DIR, which wrote RECORDS records within SECONDS.
+cr_counter_start() {
+	cr-counter "$CR_DIR" "$1" </dev/null >/dev/null 2>&1 &
+	CR_PIDS=$!
+	t_run counter-started qr_wait "$3" cr_records_above $(($2 - 1))
+}
+
+# cr_counter_mark: the records at the checkpoint (cr_post_checkpoint).
+cr_counter_mark() {
+	cr_records >"$CR_DIR/at-checkpoint"
+}
+
+# cr_counter_verify [COMM [SECONDS]]: the cr-counter $P (command name
+# COMM, cr-counter by default) came back and goes on: the same PID, more
+# records than at the checkpoint, and asked to check itself (within
+# SECONDS, 60) its data checksum equal, its FPU values kept, its counter
+# past the checkpoint's; every record in its progress file once.
+cr_counter_verify() {
+	_at=$(cat "$CR_DIR/at-checkpoint")
+	t_eq same-pid "${1:-cr-counter}" "$(cat "/proc/$P/comm" 2>/dev/null)"
+	t_run counter-advances qr_wait 60 cr_records_above "$_at"
+	t_run verify-written cr_answer "${2:-60}" || return
+	t_eq pid-kept "$P" "$(qr_kv pid "$CR_DIR/result")"
+	t_eq checksum-equal "$(qr_kv sum "$CR_DIR/info")" "$(qr_kv sum "$CR_DIR/result")"
+	t_eq fpu-kept 0 "$(qr_kv fpu_bad "$CR_DIR/result")"
+	t_run counter-continues test "$(qr_kv counter "$CR_DIR/result")" -gt "$_at"
+	t_run progress-no-gap cr_consecutive "$CR_DIR/progress"
+	t_info counter "$(qr_kv counter "$CR_DIR/result") (checkpointed at $_at)"
 }
 
 # cr-seal and zc-seal: two processes checkpointed into two directories of

@@ -112,7 +112,9 @@ stage_kernel() {
 	depmod -b "$stage" "$krel"
 }
 
-# Builds the guest's initramfs for SCENARIO with kernels OLD and NEW into OUT.
+# Builds the guest's initramfs for SCENARIO with kernels OLD and NEW into OUT
+# (the harness's and the layout's command line: BASE_APPEND, LAYOUT_APPEND;
+# QR_HOPS and QR_DISK as the scenario and its family's settings make them).
 build_initramfs() {
 	local scenario=$1 old=$2 new=$3 out=$4 stage app
 	stage=$(mktemp -d "$BUILD/stage.XXXXXX")
@@ -148,6 +150,9 @@ build_initramfs() {
 	cat >"$stage/etc/qr/config" <<-CONF
 	QR_KERNELS="$old $new"
 	QR_BASE_APPEND="$BASE_APPEND"
+	QR_LAYOUT_APPEND='$LAYOUT_APPEND'
+	QR_HOPS=$QR_HOPS
+	QR_DISK=$QR_DISK
 	QR_CRIU_MODS="$(echo $CRIU_KMODS)"
 	CONF
 	(cd "$stage" && find . -mindepth 1 | sed 's|^\./||' | sort >etc/qr/manifest &&

@@ -10,9 +10,8 @@
 # (tests/unit/test_module_abi.c).
 QR_PAIRS=one
 QR_ABI_BUMPED=1
-QR_MEM=2048
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB), as zc-basic.
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_LAYOUT=zc
 QR_DISK=64
 QR_HOP_TIMEOUT=900
 

@@ -9,14 +9,7 @@
 # without EINTR; the absolute sleep ends at its wall-clock time (or at
 # once if that passed during the downtime); the read is still blocked;
 # and waitpid reaps the child, restored as its child, with its status.
-QR_MEM=2048
-QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_HOPS=1
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-
-SH=/run/quickreboot/shelter
-D=/mnt/disk/blocked
+D=$CR_DIR
 
 # The first field of /proc/PID/task/TID/syscall: the call it is blocked in.
 in_syscall() {
@@ -39,60 +32,47 @@ relative_sleep_resumes() {
 	t_run "$2-not-late" test "$slept" -le $((left + 6000))
 }
 
-hop() {
-	modprobe -a crc32c_generic ext4
-	if [ "$1" = 0 ]; then
-		t_run shelter-load quickreboot shelter load --format
-		t_run shelter-mkfs quickreboot shelter mkfs
-		t_run shelter-mount quickreboot shelter mount
-		mkdir -p "$D"
-		qr_pids_above 1000
-		(cd / && exec cr-blocked "$D" </dev/null >/dev/null 2>&1) &
-		t_run started qr_wait 60 test -s "$D/info"
-		t_info info "$(cat "$D/info")"
-		sleep 2
-		t_eq s-in-nanosleep 35 "$(in_syscall s_tid)"
-		t_eq t-in-clock-nanosleep 230 "$(in_syscall t_tid)"
-		t_eq a-in-clock-nanosleep 230 "$(in_syscall a_tid)"
-		t_eq d-in-read 0 "$(in_syscall d_tid)"
-		t_eq main-in-wait4 61 "$(in_syscall pid)"
-		cr-blocked --now >"$D/checkpoint-ms"
-		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$(qr_kv pid "$D/info")"
-		t_eq child-frozen I "$(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$(qr_kv child "$D/info")/status")"
-		t_run shelter-umount quickreboot shelter umount
-		sync
-		t_run disk-detach umount -l /mnt/disk
-		t_run new-cmdline sh -c \
-			"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
-		QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
-	else
-		t_run shelter-load quickreboot shelter load
-		t_run shelter-mount quickreboot shelter mount
-		t_run restore quickreboot restore --dir "$SH/cp"
-		restored=$(cr-blocked --now)
-		P=$(qr_kv pid "$D/info")
-		C=$(qr_kv child "$D/info")
-		t_eq child-of-its-parent "$P" "$(sed 's/.*) . //' "/proc/$C/stat" | cut -d' ' -f1)"
-		t_run no-early-wake test ! -e "$D/sleep"
-		t_run no-early-wake-rt test ! -e "$D/rtsleep"
-		# The time each relative sleep had left when it was checkpointed.
-		relative_sleep_resumes s sleep
-		relative_sleep_resumes t rtsleep
-		t_run read-still-blocked test ! -e "$D/read"
-		t_eq d-in-read 0 "$(in_syscall d_tid)"
-		touch "$D/exit"
-		t_run waited qr_wait 30 test -s "$D/waited"
-		t_eq waitpid-status "pid=$C exit=42" "$(cat "$D/waited")"
-		t_run abssleep-ends qr_wait 60 test -s "$D/abssleep"
-		t_info abssleep "$(cat "$D/abssleep")"
-		t_eq abssleep-ret "ret=0 errno=0" "$(cut -d' ' -f1-2 "$D/abssleep")"
-		due=$(($(qr_kv a_start "$D/info") + 40000))
-		t_run abssleep-not-early test "$(qr_kv end "$D/abssleep")" -ge $((due - 1000))
-		[ "$due" -gt "$restored" ] || due=$restored
-		t_run abssleep-not-late test "$(qr_kv end "$D/abssleep")" -le $((due + 6000))
-		t_run read-still-blocked-end test ! -e "$D/read"
-		kill -9 "$P"
-		t_run shelter-umount quickreboot shelter umount
-	fi
-	sync
+cr_start() {
+	(cd / && exec cr-blocked "$D" </dev/null >/dev/null 2>&1) &
+	t_run started qr_wait 60 test -s "$D/info" || return
+	t_info info "$(cat "$D/info")"
+	CR_PIDS=$(qr_kv pid "$D/info")
+	sleep 2
+	t_eq s-in-nanosleep 35 "$(in_syscall s_tid)"
+	t_eq t-in-clock-nanosleep 230 "$(in_syscall t_tid)"
+	t_eq a-in-clock-nanosleep 230 "$(in_syscall a_tid)"
+	t_eq d-in-read 0 "$(in_syscall d_tid)"
+	t_eq main-in-wait4 61 "$(in_syscall pid)"
+}
+
+cr_pre_checkpoint() {
+	cr-blocked --now >"$D/checkpoint-ms"
+}
+
+cr_post_checkpoint() {
+	t_eq child-frozen I "$(qr_state "$(qr_kv child "$D/info")")"
+}
+
+cr_verify() {
+	restored=$(cr-blocked --now)
+	C=$(qr_kv child "$D/info")
+	t_eq child-of-its-parent "$P" "$(sed 's/.*) . //' "/proc/$C/stat" | cut -d' ' -f1)"
+	t_run no-early-wake test ! -e "$D/sleep"
+	t_run no-early-wake-rt test ! -e "$D/rtsleep"
+	# The time each relative sleep had left when it was checkpointed.
+	relative_sleep_resumes s sleep
+	relative_sleep_resumes t rtsleep
+	t_run read-still-blocked test ! -e "$D/read"
+	t_eq d-in-read 0 "$(in_syscall d_tid)"
+	touch "$D/exit"
+	t_run waited qr_wait 30 test -s "$D/waited"
+	t_eq waitpid-status "pid=$C exit=42" "$(cat "$D/waited")"
+	t_run abssleep-ends qr_wait 60 test -s "$D/abssleep"
+	t_info abssleep "$(cat "$D/abssleep")"
+	t_eq abssleep-ret "ret=0 errno=0" "$(cut -d' ' -f1-2 "$D/abssleep")"
+	due=$(($(qr_kv a_start "$D/info") + 40000))
+	t_run abssleep-not-early test "$(qr_kv end "$D/abssleep")" -ge $((due - 1000))
+	[ "$due" -gt "$restored" ] || due=$restored
+	t_run abssleep-not-late test "$(qr_kv end "$D/abssleep")" -le $((due + 6000))
+	t_run read-still-blocked-end test ! -e "$D/read"
 }

@@ -10,13 +10,9 @@
 # restore it finds its own view (/proc/self/status, getpriority,
 # sched_getscheduler, affinity, oom_score_adj, personality, smaps VmFlags,
 # its areas and their contents) the same as at the start.
-QR_MEM=2048
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB) (zc-basic's).
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_LAYOUT=zc
 QR_HOPS=2
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-QR_PAIRS=cross
 
 SH=/run/quickreboot/shelter
 D=/mnt/disk/carry

@@ -15,14 +15,10 @@
 # check and checkpoint refuse a process whose children get another time
 # namespace, before anything is frozen, and note that its child (in that
 # other one) would have its clocks start again.
-QR_MEM=2048
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_LAYOUT=zc
 QR_HOPS=2
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-
-SH=/run/quickreboot/shelter
-D=/mnt/disk/clocks
+CR_MODES="zero-copy copy"
+D=$CR_DIR
 TOL=2000
 
 # near NAME A B [TOLERANCE]: |A - B| <= TOLERANCE (ms, default TOL).
@@ -84,63 +80,39 @@ refuse_split() {
 	qr_show_output check /tmp/check.out
 	t_run names-children-namespace grep -q "process $sp: its children get another time namespace" /tmp/check.out
 	t_run notes-other-namespace grep -q "note: process $sc: time namespace .* process $sp: .* clocks start again" /tmp/check.out
-	quickreboot checkpoint --dir "$SH/split" "$sp" >/tmp/check.out 2>&1
+	quickreboot checkpoint --dir "$QR_SH/split" "$sp" >/tmp/check.out 2>&1
 	t_eq checkpoint-refuses 3 $?
 	t_run nothing-frozen grep -q "nothing was frozen" /tmp/check.out
 	t_run split-runs grep -q "^State:.S" "/proc/$sp/status"
 	kill -9 "$sc" "$sp"
 }
 
-hop() {
-	modprobe -a crc32c_generic ext4
-	if [ "$1" = 0 ]; then
-		t_run shelter-load quickreboot shelter load --format
-		t_run shelter-mkfs quickreboot shelter mkfs
-		t_run shelter-mount quickreboot shelter mount
-		mkdir -p "$D"
-		rm -f "$D"/*
-		refuse_split
-		qr_pids_above 1000
-		(cd / && exec cr-clocks "$D" </dev/null >/dev/null 2>&1) &
-		echo $! >"$D/pid"
-		P=$(cat "$D/pid")
-		t_run started qr_wait 30 sh -c "[ \"\$(cat /proc/$P/comm)\" = cr-clocks ]"
-		sleep 1
-		t_run check-keeps quickreboot check "$P"
-	else
-		P=$(cat "$D/pid")
-		t_run shelter-load quickreboot shelter load
-		t_run shelter-mount quickreboot shelter mount
-		t_run restore quickreboot restore --dir "$SH/cp"
-		restored=$(cr-clocks --now)
-		cp /tmp/.qr_out /tmp/restore.out
-		qr_show_output restore /tmp/restore.out
-		t_run restore-said-nothing-of-clocks sh -c "! grep -q 'time namespace' /tmp/restore.out"
-		t_eq same-pid cr-clocks "$(cat "/proc/$P/comm" 2>/dev/null)"
-		t_run own-time-namespace test "$(readlink "/proc/$P/ns/time")" != "$(readlink /proc/self/ns/time)"
-		t_info timens-offsets "$(tr '\n' ' ' <"/proc/$P/timens_offsets")"
-		clocks_went_on "$1"
-		sleeps_ended "$1"
-		touch "$D/fork"
-		t_run forked qr_wait 30 test -s "$D/forked-$1" || return
-		t_info forked "$(cat "$D/forked-$1")"
-		t_run child-same-clock sh -c "[ $(qr_kv before "$D/forked-$1") -le $(qr_kv child "$D/forked-$1") ] && [ $(qr_kv child "$D/forked-$1") -le $(qr_kv after "$D/forked-$1") ]"
-	fi
-	if [ "$1" -lt "$QR_HOPS" ]; then
-		mode=zero-copy
-		[ "$1" = 0 ] || mode=copy
-		touch "$D/arm"
-		t_run armed qr_wait 30 test -s "$D/armed-$(($1 + 1))"
-		sleep 2
-		cr-clocks --now >"$D/checkpoint-ms"
-		t_run checkpoint quickreboot checkpoint --mode "$mode" --dir "$SH/cp" "$P"
-		t_run shelter-umount quickreboot shelter umount
-		sync
-		t_run disk-detach umount -l /mnt/disk
-		t_run confined-cmdline qr_next_confined "$mode"
-	else
-		kill -9 "$P"
-		t_run shelter-umount quickreboot shelter umount
-	fi
-	sync
+cr_start() {
+	refuse_split
+	(cd / && exec cr-clocks "$D" </dev/null >/dev/null 2>&1) &
+	CR_PIDS=$!
+	t_run started qr_wait 30 sh -c "[ \"\$(cat /proc/$CR_PIDS/comm)\" = cr-clocks ]"
+	sleep 1
+	t_run check-keeps quickreboot check "$CR_PIDS"
+}
+
+cr_pre_checkpoint() {
+	touch "$D/arm"
+	t_run armed qr_wait 30 test -s "$D/armed-$(($1 + 1))"
+	sleep 2
+	cr-clocks --now >"$D/checkpoint-ms"
+}
+
+cr_verify() {
+	restored=$(cr-clocks --now)
+	t_run restore-said-nothing-of-clocks sh -c "! grep -q 'time namespace' /tmp/restore.out"
+	t_eq same-pid cr-clocks "$(cat "/proc/$P/comm" 2>/dev/null)"
+	t_run own-time-namespace test "$(readlink "/proc/$P/ns/time")" != "$(readlink /proc/self/ns/time)"
+	t_info timens-offsets "$(tr '\n' ' ' <"/proc/$P/timens_offsets")"
+	clocks_went_on "$1"
+	sleeps_ended "$1"
+	touch "$D/fork"
+	t_run forked qr_wait 30 test -s "$D/forked-$1" || return
+	t_info forked "$(cat "$D/forked-$1")"
+	t_run child-same-clock sh -c "[ $(qr_kv before "$D/forked-$1") -le $(qr_kv child "$D/forked-$1") ] && [ $(qr_kv child "$D/forked-$1") -le $(qr_kv after "$D/forked-$1") ]"
 }

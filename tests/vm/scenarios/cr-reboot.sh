@@ -7,25 +7,18 @@
 # wrapped): reboot loads the New kernel again with the kept PID as its
 # floor, and the New kernel hands out no PID at or below it, nor refuses
 # it for being above its own pid_max.
-QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-
-SH=/run/quickreboot/shelter
-D=/mnt/disk/crr
+QR_PAIRS=back
+D=$CR_DIR
 
 old() {
-	t_run shelter-load quickreboot shelter load --format || return
-	t_run shelter-mkfs quickreboot shelter mkfs || return
-	t_run shelter-mount quickreboot shelter mount || return
+	qr_shelter_fresh || return
 	mkdir -p "$D"
 	echo 4194304 >/proc/sys/kernel/pid_max
 	qr_pids_above 70000
 	cr-counter "$D" 16 </dev/null >/dev/null 2>&1 &
 	P=$!
-	echo "$P" >"$D/pid"
-	t_run counter-started qr_wait 120 sh -c \
-		"[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 5 ]" || return
+	echo "$P" >"$D/pids"
+	t_run counter-started qr_wait 120 cr_records_above 4 || return
 	krel=$(qr_kernel_of_hop 1)
 	qr_next_initrd
 
@@ -36,12 +29,12 @@ old() {
 		--append qr.hop=1 "$P" "$piped" >/tmp/refused.out 2>&1
 	t_eq refused-exit-3 3 "$?"
 	t_run refusal-names-the-pipe grep -q "process $piped: fd 1 is pipe:" /tmp/refused.out
-	n=$(wc -l <"$D/progress")
+	n=$(cr_records)
 	sleep 1
-	t_run still-running-in-old-kernel test "$(wc -l <"$D/progress")" -gt "$n"
+	t_run still-running-in-old-kernel cr_records_above "$n"
 	kill "$piped"
 
-	wc -l <"$D/progress" >"$D/before-reboot"
+	cr_records >"$D/before-reboot"
 	sync
 	qr_pids_above 500
 	qrt KEXEC "$krel"
@@ -52,23 +45,18 @@ old() {
 }
 
 new() {
-	P=$(cat "$D/pid")
+	CR_PIDS=$(cat "$D/pids")
+	P=$CR_PIDS
 	t_run loaded-again-with-floor grep -q "PID [0-9]* was handed out after the New kernel was loaded" "$D/reboot.out"
 	t_eq pid-max-carried 4194304 "$(cat /proc/sys/kernel/pid_max)"
 	t_run pid-floor test "$(cat /proc/sys/kernel/ns_last_pid)" -gt "$P"
 	t_run new-pids-above-kept test "$(sh -c 'echo $$')" -gt "$P"
-	t_run shelter-load quickreboot shelter load || return
-	t_run shelter-mount quickreboot shelter mount || return
-	t_run restore quickreboot restore --dir "$SH/cp" || return
+	qr_restore || return
 	t_eq same-pid cr-counter "$(cat "/proc/$P/comm" 2>/dev/null)"
-	rm -f "$D/result"
-	touch "$D/verify"
-	t_run process-answers qr_wait 60 test -s "$D/result"
+	t_run process-answers cr_answer
 	t_eq checksum-equal "$(qr_kv sum "$D/info")" "$(qr_kv sum "$D/result")"
 	t_eq fpu-kept 0 "$(qr_kv fpu_bad "$D/result")"
 	t_run counter-continues test "$(qr_kv counter "$D/result")" -ge \
 		"$(cat "$D/before-reboot")"
-	kill -9 "$P"
-	qr_wait 30 sh -c "! test -e /proc/$P"
-	quickreboot shelter umount
+	cr_end
 }

@@ -10,14 +10,7 @@
 # removed once the processes are frozen: the shelter holds one), and fsck
 # finds it clean. Then a checkpoint without injection succeeds into the
 # same directory, and both processes are restored in the New kernel.
-QR_MEM=2048
-QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_HOPS=1
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-
-SH=/run/quickreboot/shelter
-D=/mnt/disk/rb
+D=$CR_DIR
 
 # Every thread running or sleeping: none frozen (I) or parked (D).
 none_frozen() {
@@ -29,24 +22,13 @@ none_frozen() {
 	done
 }
 
-records() {
-	wc -l <"$D/c/progress"
-}
-
 advances() {
-	n=$(records)
-	qr_wait 20 sh -c "[ \$(wc -l <$D/c/progress) -gt $n ]"
-}
-
-threads_verify() {
-	rm -f "$D/t/result"
-	touch "$D/t/verify"
-	qr_wait 60 test -s "$D/t/result"
+	qr_wait 20 cr_records_above "$(cr_records "$D/c/progress")" "$D/c/progress"
 }
 
 # The shelter's files: names and contents.
 shelter_state() {
-	(cd "$SH/cp" && ls -a && md5sum image pages)
+	(cd "$QR_SH/cp" && ls -a && md5sum image pages)
 }
 
 # Kernel log lines since line $1 other than pfncheck's freeze and thaw.
@@ -55,27 +37,26 @@ new_klog() {
 		grep -v 'pfncheck: \(froze\|thawed\|freeze [0-9]* (.*): failure injected\)'
 }
 
-old() {
-	modprobe -a crc32c_generic ext4
-	t_run shelter-load quickreboot shelter load --format
-	t_run shelter-mkfs quickreboot shelter mkfs
-	t_run shelter-mount quickreboot shelter mount
+cr_start() {
 	t_run pfncheck-load modprobe pfncheck
 	# What a previous checkpoint left: a failed freeze must not touch it.
-	mkdir -p "$SH/cp" "$D/c" "$D/t"
-	echo previous-image >"$SH/cp/image"
-	echo previous-pages >"$SH/cp/pages"
+	mkdir -p "$QR_SH/cp" "$D/c" "$D/t"
+	echo previous-image >"$QR_SH/cp/image"
+	echo previous-pages >"$QR_SH/cp/pages"
 	shelter_state >/tmp/shelter-before
-	qr_pids_above 1000
 	cr-counter "$D/c" 16 </dev/null >/dev/null 2>&1 &
 	C=$!
 	cr-threads "$D/t" </dev/null >/dev/null 2>&1 &
 	T=$!
-	echo "$C $T" >"$D/pids"
+	CR_PIDS="$T $C"
 	t_run started qr_wait 120 sh -c "[ \$(wc -l <$D/c/progress 2>/dev/null || echo 0) -ge 3 ] && test -s $D/t/info"
+}
+
+# Each failure injected, then the shelter checked and the threads' state.
+cr_pre_checkpoint() {
 	for step in freeze capture write; do
 		klog=$(dmesg | wc -l)
-		QUICKREBOOT_TEST_FAIL=$step quickreboot checkpoint --dir "$SH/cp" "$T" "$C" \
+		QUICKREBOOT_TEST_FAIL=$step quickreboot checkpoint --dir "$QR_SH/cp" $CR_PIDS \
 			>/tmp/cp.out 2>&1
 		t_eq "$step-fails-exit-1" 1 "$?"
 		t_run "$step-says-injected" grep -q "failure injected at $step" /tmp/cp.out
@@ -85,38 +66,29 @@ old() {
 		if [ "$step" = freeze ]; then
 			t_eq "$step-shelter-as-before" "$(cat /tmp/shelter-before)" "$(shelter_state)"
 		else
-			t_eq "$step-no-image-no-partial-file" "$(printf '.\n..')" "$(ls -a "$SH/cp")"
+			t_eq "$step-no-image-no-partial-file" "$(printf '.\n..')" "$(ls -a "$QR_SH/cp")"
 		fi
 		t_eq "$step-kernel-log-quiet" "" "$(new_klog "$klog")"
 	done
 	t_run shelter-umount quickreboot shelter umount
 	t_run shelter-fsck-clean fsck.ext4 -f -n /dev/shelter0
 	t_run shelter-mount-again quickreboot shelter mount
-	t_run threads-verify threads_verify
+	t_run threads-verify cr_answer 60 "$D/t"
 	t_info threads "$(cat "$D/t/result")"
 	t_eq threads-invariants-hold 0 "$(qr_kv bad "$D/t/result")"
-	t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$T" "$C"
-	t_eq only-image-and-pages "$(printf '.\n..\nimage\npages')" "$(ls -a "$SH/cp")"
-	records >"$D/at-checkpoint"
-	t_run shelter-umount-2 quickreboot shelter umount
-	sync
-	t_run disk-detach umount -l /mnt/disk
-	t_run new-cmdline sh -c "quickreboot cmdline --append qr.hop=1 >/tmp/cmdline"
-	QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
 }
 
-new() {
-	modprobe -a crc32c_generic ext4
-	read -r C T <"$D/pids"
-	t_run shelter-load quickreboot shelter load
-	t_run shelter-mount quickreboot shelter mount
-	t_run restore quickreboot restore --dir "$SH/cp"
+cr_post_checkpoint() {
+	t_eq only-image-and-pages "$(printf '.\n..\nimage\npages')" "$(ls -a "$QR_SH/cp")"
+	cr_records "$D/c/progress" >"$D/at-checkpoint"
+}
+
+cr_verify() {
+	T=${CR_PIDS%% *}
+	C=${CR_PIDS#* }
 	t_eq counter-pid cr-counter "$(cat "/proc/$C/comm" 2>/dev/null)"
 	t_eq threads-pid cr-threads "$(cat "/proc/$T/comm" 2>/dev/null)"
-	t_run counter-continues qr_wait 60 sh -c "[ \$(wc -l <$D/c/progress) -gt $(cat "$D/at-checkpoint") ]"
-	t_run threads-verify threads_verify
+	t_run counter-continues qr_wait 60 cr_records_above "$(cat "$D/at-checkpoint")" "$D/c/progress"
+	t_run threads-verify cr_answer 60 "$D/t"
 	t_eq threads-invariants-hold 0 "$(qr_kv bad "$D/t/result")"
-	kill -9 "$C" "$T"
-	t_run shelter-umount quickreboot shelter umount
-	sync
 }

@@ -9,14 +9,8 @@
 # (from tgkill) are still its own and handled by that thread once it
 # unblocks them; the process then makes them all pending again for the
 # next hop.
-QR_MEM=2048
-QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_HOPS=2
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-
-SH=/run/quickreboot/shelter
-D=/mnt/disk/sig
+D=$CR_DIR
 
 status() {
 	sed -n "s/^$1:\t//p" "/proc/$P/status"
@@ -29,12 +23,6 @@ worker_view() {
 		tr '\n' ' '
 }
 
-verify() {
-	rm -f "$D/result"
-	touch "$D/verify"
-	qr_wait 60 test -s "$D/result"
-}
-
 # The kernel's view before and after: same pending, blocked, ignored and
 # caught signals, same limits (the timer's tick may be pending too).
 signals_view() {
@@ -43,60 +31,38 @@ signals_view() {
 		"$(grep 'open files' "/proc/$P/limits" | tr -s ' ')"
 }
 
-hop() {
-	modprobe -a crc32c_generic ext4
-	if [ "$1" = 0 ]; then
-		t_run shelter-load quickreboot shelter load --format
-		t_run shelter-mkfs quickreboot shelter mkfs
-		t_run shelter-mount quickreboot shelter mount
-		mkdir -p "$D"
-		qr_pids_above 1000
-		(cd / && exec cr-signals "$D" </dev/null >/dev/null 2>&1) &
-		P=$!
-		t_run started qr_wait 60 test -s "$D/info"
-		echo "$P" >"$D/pid"
-	else
-		P=$(cat "$D/pid")
-		t_run shelter-load quickreboot shelter load
-		t_run shelter-mount quickreboot shelter mount
-		t_run restore quickreboot restore --dir "$SH/cp"
-		t_eq same-pid cr-signals "$(cat "/proc/$P/comm" 2>/dev/null)"
-		t_eq signals-view "$(cat "$D/view")" "$(signals_view | sed 's/^0000000000002800/0000000000000800/')"
-		worker_view >"$D/worker-view-restored"
-		t_run verify-written verify
-		t_info result "$(cat "$D/result")"
-		t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
-		t_eq handler-on-altstack 1 "$(qr_kv alt "$D/result")"
-		t_eq sigaltstack-kept 1 "$(qr_kv ss "$D/result")"
-		t_eq pending-value 42 "$(qr_kv usr2 "$D/result")"
-		t_eq timer-fires 1 "$(qr_kv ticks "$D/result")"
-		t_eq sigterm-ignored 1 "$(qr_kv term "$D/result")"
-		t_eq rlimit-nofile 77/99 "$(qr_kv nofile "$D/result")"
-		t_eq worker-view "$(cat "$D/worker-view")" "$(cat "$D/worker-view-restored")"
-		t_eq thread-rt-value 7 "$(qr_kv rt "$D/result")"
-		t_eq thread-tkill-kept 1 "$(qr_kv urg "$D/result")"
-		t_eq thread-rt-in-its-thread 1 "$(qr_kv rt_tid "$D/result")"
-		t_eq thread-tkill-in-its-thread 1 "$(qr_kv urg_tid "$D/result")"
-	fi
-	if [ "$1" -lt "$QR_HOPS" ]; then
-		# ITIMER_REAL may have SIGALRM (0x2000) pending at any instant.
-		signals_view | sed 's/^0000000000002800/0000000000000800/' >"$D/view"
-		t_info view "$(cat "$D/view")"
-		worker_view >"$D/worker-view"
-		t_info worker-view "$(cat "$D/worker-view")"
-		t_run worker-pending grep -q '^SigPnd:.*400400000$' \
-			"/proc/$P/task/$(qr_kv worker "$D/info")/status"
-		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$P"
-		t_eq frozen I "$(status State | cut -c1)"
-		t_run shelter-umount quickreboot shelter umount
-		sync
-		t_run disk-detach umount -l /mnt/disk
-		t_run new-cmdline sh -c \
-			"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
-		QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
-	else
-		kill -9 "$P"
-		t_run shelter-umount quickreboot shelter umount
-	fi
-	sync
+cr_start() {
+	(cd / && exec cr-signals "$D" </dev/null >/dev/null 2>&1) &
+	CR_PIDS=$!
+	t_run started qr_wait 60 test -s "$D/info"
+}
+
+cr_pre_checkpoint() {
+	# ITIMER_REAL may have SIGALRM (0x2000) pending at any instant.
+	signals_view | sed 's/^0000000000002800/0000000000000800/' >"$D/view"
+	t_info view "$(cat "$D/view")"
+	worker_view >"$D/worker-view"
+	t_info worker-view "$(cat "$D/worker-view")"
+	t_run worker-pending grep -q '^SigPnd:.*400400000$' \
+		"/proc/$P/task/$(qr_kv worker "$D/info")/status"
+}
+
+cr_verify() {
+	t_eq same-pid cr-signals "$(cat "/proc/$P/comm" 2>/dev/null)"
+	t_eq signals-view "$(cat "$D/view")" "$(signals_view | sed 's/^0000000000002800/0000000000000800/')"
+	worker_view >"$D/worker-view-restored"
+	t_run verify-written cr_answer
+	t_info result "$(cat "$D/result")"
+	t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
+	t_eq handler-on-altstack 1 "$(qr_kv alt "$D/result")"
+	t_eq sigaltstack-kept 1 "$(qr_kv ss "$D/result")"
+	t_eq pending-value 42 "$(qr_kv usr2 "$D/result")"
+	t_eq timer-fires 1 "$(qr_kv ticks "$D/result")"
+	t_eq sigterm-ignored 1 "$(qr_kv term "$D/result")"
+	t_eq rlimit-nofile 77/99 "$(qr_kv nofile "$D/result")"
+	t_eq worker-view "$(cat "$D/worker-view")" "$(cat "$D/worker-view-restored")"
+	t_eq thread-rt-value 7 "$(qr_kv rt "$D/result")"
+	t_eq thread-tkill-kept 1 "$(qr_kv urg "$D/result")"
+	t_eq thread-rt-in-its-thread 1 "$(qr_kv rt_tid "$D/result")"
+	t_eq thread-tkill-in-its-thread 1 "$(qr_kv urg_tid "$D/result")"
 }

@@ -7,84 +7,57 @@
 # still a zombie); told to end, G exits 5 (A's waitpid sees it), A exits 3
 # and B dies of SIGUSR1, R's waits return exactly those statuses, then
 # Z's 9.
-QR_MEM=2048
-QR_APPEND='memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_HOPS=1
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-
-SH=/run/quickreboot/shelter
-D=/mnt/disk/tree
+D=$CR_DIR
 
 # "ppid pgid sid" of a process (stat fields 4-6, after the comm's ')').
 ids() {
 	sed 's/.*) . //' "/proc/$1/stat" | cut -d' ' -f1-3
 }
 
-state() {
-	sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status"
+cr_start() {
+	(cd / && exec cr-tree "$D" </dev/null >/dev/null 2>&1) &
+	t_run started qr_wait 60 test -s "$D/info" || return
+	t_info tree "$(cat "$D/info")"
+	t_eq z-zombie Z "$(qr_state "$(qr_kv z "$D/info")")"
+	for n in r z a b g; do
+		p=$(qr_kv $n "$D/info")
+		echo "$n $p $(ids "$p")" >>"$D/before"
+	done
+	t_info before "$(cat "$D/before" | tr '\n' ';')"
+	CR_PIDS=$(qr_kv r "$D/info")
+	quickreboot check "$CR_PIDS" >"$D/check" 2>&1
+	t_info check "$(cat "$D/check" | tr '\n' ';')"
+	t_eq check-lists-five 5 "$(grep -c 'can be kept' "$D/check")"
+	t_eq check-names-zombie 1 "$(grep -c "^$(qr_kv z "$D/info") (child of $(qr_kv r "$D/info")): can be kept as it is: exited (status 9)" "$D/check")"
+	t_eq check-names-grandchild 1 "$(grep -c "^$(qr_kv g "$D/info") (child of $(qr_kv a "$D/info")): can be kept" "$D/check")"
 }
 
-hop() {
-	modprobe -a crc32c_generic ext4
-	if [ "$1" = 0 ]; then
-		t_run shelter-load quickreboot shelter load --format
-		t_run shelter-mkfs quickreboot shelter mkfs
-		t_run shelter-mount quickreboot shelter mount
-		mkdir -p "$D"
-		qr_pids_above 1000
-		(cd / && exec cr-tree "$D" </dev/null >/dev/null 2>&1) &
-		t_run started qr_wait 60 test -s "$D/info"
-		t_info tree "$(cat "$D/info")"
-		t_eq z-zombie Z "$(state "$(qr_kv z "$D/info")")"
-		for n in r z a b g; do
-			p=$(qr_kv $n "$D/info")
-			echo "$n $p $(ids "$p")" >>"$D/before"
-		done
-		t_info before "$(cat "$D/before" | tr '\n' ';')"
-		R=$(qr_kv r "$D/info")
-		quickreboot check "$R" >"$D/check" 2>&1
-		t_info check "$(cat "$D/check" | tr '\n' ';')"
-		t_eq check-lists-five 5 "$(grep -c 'can be kept' "$D/check")"
-		t_eq check-names-zombie 1 "$(grep -c "^$(qr_kv z "$D/info") (child of $(qr_kv r "$D/info")): can be kept as it is: exited (status 9)" "$D/check")"
-		t_eq check-names-grandchild 1 "$(grep -c "^$(qr_kv g "$D/info") (child of $(qr_kv a "$D/info")): can be kept" "$D/check")"
-		t_run checkpoint quickreboot checkpoint --dir "$SH/cp" "$R"
-		for n in r a b g; do
-			t_eq "frozen-$n" I "$(state "$(qr_kv $n "$D/info")")"
-		done
-		t_run shelter-umount quickreboot shelter umount
-		sync
-		t_run disk-detach umount -l /mnt/disk
-		t_run new-cmdline sh -c \
-			"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
-		QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
-	else
-		t_run shelter-load quickreboot shelter load
-		t_run shelter-mount quickreboot shelter mount
-		t_run restore quickreboot restore --dir "$SH/cp"
-		while read -r n p ppid pgid sid; do
-			t_eq "$n-there" cr-tree "$(cat "/proc/$p/comm" 2>/dev/null)"
-			now=$(ids "$p")
-			if [ "$n" = r ]; then
-				# Its parent was not checkpointed: now init's child.
-				t_eq r-group-session "$pgid $sid" "${now#* }"
-				t_info r-parent "before $ppid, now ${now%% *}"
-			else
-				t_eq "$n-parent-group-session" "$ppid $pgid $sid" "$now"
-			fi
-		done <"$D/before"
-		t_eq z-still-zombie Z "$(state "$(qr_kv z "$D/info")")"
-		t_eq b-in-a-group "$(qr_kv a "$D/info")" "$(ids "$(qr_kv b "$D/info")" | cut -d' ' -f2)"
-		touch "$D/exit"
-		t_run reaped qr_wait 60 test -e "$D/done"
-		t_info reaped "$(cat "$D/reaped" | tr '\n' ';')"
-		t_eq a-waitpid-g g=exit:5 "$(cat "$D/a")"
-		t_eq r-wait-a "$(qr_kv a "$D/info") exit:3" "$(grep "^$(qr_kv a "$D/info") " "$D/reaped")"
-		t_eq r-wait-b "$(qr_kv b "$D/info") sig:10" "$(grep "^$(qr_kv b "$D/info") " "$D/reaped")"
-		t_eq r-reaped-z-last "$(qr_kv z "$D/info") exit:9" "$(tail -n 1 "$D/reaped")"
-		t_eq r-reaped-three 3 "$(wc -l <"$D/reaped")"
-		kill -9 "$(qr_kv r "$D/info")"
-		t_run shelter-umount quickreboot shelter umount
-	fi
-	sync
+cr_post_checkpoint() {
+	for n in r a b g; do
+		t_eq "frozen-$n" I "$(qr_state "$(qr_kv $n "$D/info")")"
+	done
+}
+
+cr_verify() {
+	while read -r n p ppid pgid sid; do
+		t_eq "$n-there" cr-tree "$(cat "/proc/$p/comm" 2>/dev/null)"
+		now=$(ids "$p")
+		if [ "$n" = r ]; then
+			# Its parent was not checkpointed: now init's child.
+			t_eq r-group-session "$pgid $sid" "${now#* }"
+			t_info r-parent "before $ppid, now ${now%% *}"
+		else
+			t_eq "$n-parent-group-session" "$ppid $pgid $sid" "$now"
+		fi
+	done <"$D/before"
+	t_eq z-still-zombie Z "$(qr_state "$(qr_kv z "$D/info")")"
+	t_eq b-in-a-group "$(qr_kv a "$D/info")" "$(ids "$(qr_kv b "$D/info")" | cut -d' ' -f2)"
+	touch "$D/exit"
+	t_run reaped qr_wait 60 test -e "$D/done"
+	t_info reaped "$(cat "$D/reaped" | tr '\n' ';')"
+	t_eq a-waitpid-g g=exit:5 "$(cat "$D/a")"
+	t_eq r-wait-a "$(qr_kv a "$D/info") exit:3" "$(grep "^$(qr_kv a "$D/info") " "$D/reaped")"
+	t_eq r-wait-b "$(qr_kv b "$D/info") sig:10" "$(grep "^$(qr_kv b "$D/info") " "$D/reaped")"
+	t_eq r-reaped-z-last "$(qr_kv z "$D/info") exit:9" "$(tail -n 1 "$D/reaped")"
+	t_eq r-reaped-three 3 "$(wc -l <"$D/reaped")"
 }

@@ -1,6 +1,7 @@
 # The three modules load and unload in the Old kernel and again in the New
 # one, with a clean kernel log.
-QR_APPEND='memmap=64M$0x30000000'
+QR_LAYOUT=reserve64
+QR_PAIRS=directions
 
 load_unload() {
 	for m in shelter pfncheck restore; do

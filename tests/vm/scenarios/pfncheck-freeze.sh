@@ -4,7 +4,6 @@
 # its frames in agreement with /proc/PID/pagemap, refuses what it must, rolls
 # back a failed freeze, thaws on unload and lets a killed process die: in
 # the Old kernel and again in the New one.
-QR_MEM=2048
 QR_HOP_TIMEOUT=900
 
 N=4		# counter threads: the worker has N + 4 threads

@@ -10,9 +10,9 @@
 # pages that ram[] does not call RAM kept out, and copy mode (force_copy=1)
 # giving the same contents on other PFNs. No move_pages(): the guest has one
 # NUMA node.
-QR_MEM=2048
 # A 4 MiB hidden range inside a block that is System RAM otherwise.
 QR_APPEND='memmap=384M$0x40000000 memmap=4M$0x60000000'
+QR_PAIRS=directions
 # Zero copy: 2112 frames, 15 pages apart, in the first 128 MiB block, and
 # 1124 contiguous ones from a 2 MiB-aligned frame in the second (two THPs
 # and 100 pages more); the third block is kept hidden for the copy-mode run.

@@ -16,9 +16,8 @@
 #   `cmdline --mode copy` names no boot area;
 # - a truncated pages file is refused up front, naming it (it was "old
 #   vDSO unreadable").
-QR_MEM=2048
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
+QR_LAYOUT=zc
 QR_HOPS=2
 QR_DISK=64
 QR_HOP_TIMEOUT=900

@@ -3,7 +3,8 @@
 # second load; unload while mounted or open; I/O past the end; non-root
 # access; a fresh or corrupt header (no device, data kept) until format=1.
 # Runs in the Old kernel and again in the New one.
-QR_APPEND='memmap=64M$0x30000000'
+QR_LAYOUT=reserve64
+QR_PAIRS=back
 BASE=0x30000000
 REGION=64M@$BASE
 MARK=QRSHELTERMARK

@@ -2,7 +2,9 @@
 # kernel finds every file that was written, with its checksum. The New kernel
 # loads the shelter with the region from its command line (shelter.region=).
 REGION=64M@0x30000000
-QR_APPEND="memmap=64M\$0x30000000 shelter.region=$REGION"
+QR_LAYOUT=reserve64
+QR_APPEND="shelter.region=$REGION"
+QR_PAIRS=back
 WRITERS='0 1 2 3'
 FILES=12	# per writer, up to 1 MiB each
 

@@ -1,6 +1,6 @@
 # Files of random sizes filling most of the shelter, written with checksums in
 # the Old kernel, come back intact (fsck clean, every checksum) in the New one.
-QR_APPEND='memmap=64M$0x30000000'
+QR_LAYOUT=reserve64
 REGION=64M@0x30000000
 FILL_KIB=49152	# of the 64 MiB region: most of what ext4 leaves free
 

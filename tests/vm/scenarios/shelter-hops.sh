@@ -1,7 +1,7 @@
 # Five quick reboots in a row (Old, New, Old, ...): each hop finds the shelter
 # valid with the next generation, verifies every file of the earlier hops and
 # adds its own.
-QR_APPEND='memmap=64M$0x30000000'
+QR_LAYOUT=reserve64
 QR_HOPS=5
 REGION=64M@0x30000000
 

@@ -2,8 +2,9 @@
 # mkfs and mount in Old; the New kernel's command line built by
 # `quickreboot cmdline`; load and mount (after fsck) in New without --region,
 # the shelter found from that command line; files intact.
-QR_APPEND='memmap=64M$0x30000000 quickreboot.shelter=64M@0x30000000'
+QR_LAYOUT=shelter64
 QR_HOPS=2
+QR_PAIRS=back
 
 SH=/run/quickreboot/shelter
 

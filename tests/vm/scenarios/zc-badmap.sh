@@ -5,10 +5,6 @@
 # frames that another run has). Each time restore fails naming the
 # frame, nothing is adopted, the image is left as it was; the intact
 # image then restores the process with its data.
-QR_MEM=2048
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_DISK=64
-QR_HOP_TIMEOUT=900
 
 old() {
 	zc_start 64 || return
@@ -23,7 +19,7 @@ bad() {
 	cp /tmp/image.good "$I"
 	t_run "damaged-$_name" zc-image "$I" "$@" || return
 	cp "$I" /tmp/image.bad
-	t_fails "refused-$_name" quickreboot restore --dir "$ZC_SH/cp"
+	t_fails "refused-$_name" quickreboot restore --dir "$QR_SH/cp"
 	cp /tmp/.qr_out /tmp/refusal.out
 	qr_show_output "refusal-$_name" /tmp/refusal.out
 	t_run "says-why-$_name" grep -q "$_msg" /tmp/refusal.out
@@ -33,7 +29,7 @@ bad() {
 
 new() {
 	P=$(cat "$ZC_DIR/pid")
-	I=$ZC_SH/cp/image
+	I=$QR_SH/cp/image
 	t_run shelter-load quickreboot shelter load || return
 	t_run shelter-mount quickreboot shelter mount || return
 	cp "$I" /tmp/image.good
@@ -46,7 +42,7 @@ new() {
 	# A copied run made frames that run 0 has already.
 	bad twice "is listed twice" copied 0 "$(echo "$run0" | sed 's/.*pfn=\([^ ]*\).*/\1/')"
 	cp /tmp/image.good "$I"
-	t_run restore-intact quickreboot restore --dir "$ZC_SH/cp"
+	t_run restore-intact quickreboot restore --dir "$QR_SH/cp"
 	zc_verify
 	kill -9 "$P"
 	quickreboot shelter umount

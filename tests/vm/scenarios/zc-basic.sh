@@ -14,11 +14,7 @@
 # are, their pageblocks hidden from the New kernel. Not one page is copied
 # for its place: every page is in the same frame after the restore as the
 # frozen process had it.
-QR_MEM=2048
-# Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_DISK=64
-QR_HOP_TIMEOUT=900
+QR_PAIRS=directions
 
 MIB=64
 

@@ -5,10 +5,7 @@
 # (QUICKREBOOT_TEST_FAIL=evacuate), so that thousands of its frames are
 # in holes of the New kernel's first memory block, which has no direct
 # mapping for them in copy mode: the module reads them through memremap().
-QR_MEM=2048
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_DISK=64
-QR_HOP_TIMEOUT=900
+QR_PAIRS=back
 
 old() {
 	zc_start 64 || return
@@ -18,7 +15,7 @@ old() {
 
 new() {
 	t_run force-copy modprobe restore force_copy=1 || return
-	zc_restore
+	qr_restore
 	t_run copy-mode-said grep -q 'adopt [0-9]* ms, copy mode' /tmp/restore.out
 	_p=$(cat "$ZC_DIR/pid")
 	t_eq same-pid zc-keep "$(cat "/proc/$_p/comm" 2>/dev/null)"

@@ -10,13 +10,7 @@
 # end, swap out to zram and back and fork with copy-on-write (the kernel
 # reads adopted pages of the holes through the direct map), and the exit
 # frees the memory.
-QR_MEM=2048
-# Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_HOPS=2
-QR_DISK=64
-QR_HOP_TIMEOUT=900
-QR_PAIRS=cross
 
 MIB=64
 
@@ -35,7 +29,7 @@ fb_checkpoint() {
 }
 
 fb_verify() {
-	zc_restore
+	qr_restore
 	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
 	t_run first-block-hidden-here qr_hides_first_block \
 		"$ZC_DIR/first-block-hidden" "$(cat /proc/cmdline)"

@@ -5,9 +5,6 @@
 # reads those frames through /dev/mem and finds every page intact (but
 # those in the first memory block, where the New kernel runs too). Then,
 # with no image, `quickreboot restore` hands the hidden RAM back alone.
-QR_MEM=2048
-# Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB).
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_DISK=16
 
 F=/mnt/disk/frames

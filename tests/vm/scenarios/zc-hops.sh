@@ -3,18 +3,14 @@
 # Each New kernel hands RAM back but for the next boot area, which it
 # chooses where no kept frame lies, so that the next hop finds it on its
 # command line: the chain never runs out of boot areas.
-QR_MEM=2048
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
 QR_HOPS=10
-QR_DISK=64
-QR_HOP_TIMEOUT=900
 QR_PAIRS=one
 
 hop() {
 	if [ "$1" = 0 ]; then
 		zc_start 64 || return
 	else
-		zc_restore
+		qr_restore
 		t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
 		zc_verify || return
 	fi

@@ -4,13 +4,11 @@
 # back and says there is no next boot area (the next quick reboot cannot
 # be in zero copy), instead of refusing to restore and leaving the
 # process's image behind.
-QR_MEM=2048
 # Boot area [256 MiB, 1280 MiB), shelter [1280 MiB, 1408 MiB): hidden from
 # the New kernel are [128 MiB, 256 MiB) and [1408 MiB, 2 GiB), both
 # smaller than 1 GiB.
-QR_APPEND='memmap=1024M$0x10000000 memmap=128M$0x50000000 quickreboot.shelter=128M@0x50000000'
-QR_DISK=64
-QR_HOP_TIMEOUT=900
+QR_LAYOUT=zc1024
+QR_PAIRS=back
 
 MIB=64
 

@@ -5,10 +5,6 @@
 # and its frames (same PIDs, checksum, every page in its frame), and the
 # second's frames go to the page allocator: the restore module holds none
 # any more and counts them released. The kernel log stays clean.
-QR_MEM=2048
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_DISK=64
-QR_HOP_TIMEOUT=900
 
 B=/mnt/disk/zc2
 ST=/sys/module/restore/status
@@ -20,7 +16,7 @@ old() {
 	zc-keep "$B" 64 </dev/null >/dev/null 2>&1 &
 	echo $! >"$B/pid"
 	t_run second-started qr_wait 120 test -s "$B/info" || return
-	t_run checkpoint quickreboot checkpoint --mode zero-copy --dir "$ZC_SH/cp" \
+	t_run checkpoint quickreboot checkpoint --mode zero-copy --dir "$QR_SH/cp" \
 		"$(cat "$ZC_DIR/pid")" "$(cat "$B/pid")" || return
 	qr_show_output checkpoint /tmp/.qr_out
 	t_run frames-recorded zc-keep --frames "$ZC_DIR" || return
@@ -39,7 +35,7 @@ new() {
 	t_eq pid-taken "$PB" "$T"
 	t_run shelter-load quickreboot shelter load || return
 	t_run shelter-mount quickreboot shelter mount || return
-	t_fails restore-fails quickreboot restore --dir "$ZC_SH/cp"
+	t_fails restore-fails quickreboot restore --dir "$QR_SH/cp"
 	cp /tmp/.qr_out /tmp/restore.out
 	qr_show_output restore /tmp/restore.out
 	t_run names-the-failed grep -q "restore: pid $PB (zc-keep): failed" /tmp/restore.out

@@ -4,10 +4,7 @@
 # memory block (then it loads the New kernel again, their pageblocks
 # hidden), and kexecs; `quickreboot restore` in the New kernel hands RAM
 # back and the process adopts its frames, those in the first block too.
-QR_MEM=2048
-QR_APPEND='memmap=384M$0x10000000 memmap=128M$0x30000000 quickreboot.shelter=128M@0x30000000'
-QR_DISK=64
-QR_HOP_TIMEOUT=900
+QR_PAIRS=back
 
 old() {
 	zc_start 64 || return
@@ -25,7 +22,7 @@ old() {
 
 new() {
 	t_run bootarea-named grep -q 'quickreboot.bootarea=384M@0x10000000' /proc/cmdline
-	zc_restore
+	qr_restore
 	t_run zero-copy-adopted grep -q 'adopt [0-9]* ms, zero copy' /tmp/restore.out
 	zc_verify || return
 	# Pages kept in the first block: loaded again, held in its holes.
