@@ -6,7 +6,8 @@
 # - case 5: a second checkpoint into a directory in use fails at once,
 #   naming the first (which goes on and succeeds), and freezes nothing;
 # - the previous checkpoint is replaced only once a new one is complete:
-#   a checkpoint failing after its capture or its write leaves it intact;
+#   a checkpoint failing after its capture or its write leaves it intact,
+#   and one whose processes are still frozen for the kexec is not replaced;
 # - case 3: kill -9 of checkpoint part way (pages written, not committed),
 #   in copy mode and zero copy: its processes are thawed by pfncheck and
 #   go on, no page stays pinned, the previous checkpoint is intact, and a
@@ -123,6 +124,12 @@ lock_and_replace() {
 	t_eq lock-first-frozen I "$(state "$A")"
 	t_eq lock-image-and-pages "$(printf '.\n..\nimage\npages')" "$(ls -a "$SH/cp")"
 	cp_state >/tmp/cp-before
+	# Its process frozen for the kexec, the checkpoint is not replaced.
+	quickreboot checkpoint --mode copy --dir "$SH/cp" "$B" >/tmp/cp.out 2>&1
+	t_eq replace-held-refused 1 "$?"
+	t_run replace-held-names-it grep -q "checkpoint of process $A, still frozen" /tmp/cp.out
+	t_run replace-held-not-frozen none_frozen "$B"
+	t_eq replace-held-previous-intact "$(cat /tmp/cp-before)" "$(cp_state)"
 	t_run lock-thaw quickreboot thaw "$A"
 	t_run lock-thawed none_frozen "$A"
 	for step in capture write; do

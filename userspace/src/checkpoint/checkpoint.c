@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
@@ -22,6 +24,7 @@
 #include "checkpoint/test_fail.h"
 #include "checkpoint/tree.h"
 #include "clocks/clocks.h"
+#include "image/image.h"
 #include "lib/exit.h"
 
 /* DIR/NAME, or DIR/.NAME.tmp while it is being written. */
@@ -91,6 +94,42 @@ static int put_in_place(const char *dir)
 	}
 	close(dfd);
 	return 0;
+}
+
+/* The previous checkpoint in DIR is still needed while a process of it is
+ * frozen (committed, waiting for the kexec): replacing its image would
+ * lose that process. Returns such a PID, else 0 (also when there is no
+ * previous image, or it cannot be read: nothing could restore it). */
+static pid_t previous_still_frozen(const char *dir, int fd)
+{
+	struct qri_image img = { .nprocs = 0 };
+	char path[4096], *buf = NULL;
+	struct qr_err e;
+	struct stat sb;
+	size_t len = 0;
+	pid_t found = 0;
+	FILE *f;
+
+	dir_path(path, sizeof(path), dir, "image", 0);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fstat(fileno(f), &sb) && (uint64_t)sb.st_size <= QRI_MAX_SIZE)
+		buf = malloc(sb.st_size + 1);
+	if (buf)
+		len = fread(buf, 1, sb.st_size + 1, f);
+	fclose(f);
+	if (buf && !qri_parse(buf, len, &img, &e)) {
+		for (size_t i = 0; !found && i < img.nprocs; i++) {
+			struct pfncheck_threads t = { .pid = img.procs[i].p.pid };
+
+			if (!ioctl(fd, PFNCHECK_IOC_THREADS, &t) || errno == ENOSPC)
+				found = t.pid;
+		}
+		qri_free(&img);
+	}
+	free(buf);
+	return found;
 }
 
 /* After a failed write: when the filesystem is full and a previous
@@ -244,6 +283,7 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	struct qr_frozen *fr = NULL;
 	struct qr_subtree st = { 0 };
 	int rc, fd = -1, lock = -1, refused, frozen = 0;
+	pid_t held;
 	struct qr_memview m = { 0 };
 	struct qr_span boot;
 	struct qr_zc zc = { .m = &m, .boot = &boot,
@@ -286,6 +326,12 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	fd = fr ? qr_pfncheck_open() : -1;
 	if (fd < 0)
 		goto out;
+	held = previous_still_frozen(o->dir, fd);
+	if (held) {
+		qr_error("checkpoint: %s holds the checkpoint of process %d, still frozen for the kexec: replacing it would lose it; thaw it first (quickreboot thaw %d) or use another directory; nothing was frozen",
+			 o->dir, held, held);
+		goto out_close;
+	}
 	/* Parents before children: a frozen parent forks no more. */
 	for (frozen = 0; frozen < st.n; frozen++)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
@@ -305,6 +351,7 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 			qr_frozen_free(&fr[i]);
 		else
 			qr_thaw(fd, &fr[i]);
+out_close:
 	close(fd);
 out:
 	if (lock >= 0)
