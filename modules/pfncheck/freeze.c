@@ -450,7 +450,7 @@ static int pf_target(pid_t nr, struct pid **pidp, struct task_struct **taskp)
 	return 0;
 }
 
-int pf_freeze(struct pfncheck_freeze *arg)
+int pf_freeze(struct pfncheck_freeze *arg, struct pf_owner *owner)
 {
 	unsigned int timeout_ms = arg->timeout_ms ?: READ_ONCE(freeze_timeout_ms);
 	bool inject = arg->flags & PFNCHECK_FREEZE_INJECT_HALF;
@@ -485,6 +485,8 @@ int pf_freeze(struct pfncheck_freeze *arg)
 	}
 	kref_init(&p->ref);
 	p->nr = arg->pid;
+	p->owner = owner;
+	p->set = owner->set;
 	INIT_LIST_HEAD(&p->threads);
 	spin_lock_init(&p->lock);
 	init_waitqueue_head(&p->settle_wq);
@@ -575,12 +577,43 @@ static void pf_unlink(struct pf_proc *p)
 	atomic_dec(&pf_frozen);
 }
 
-int pf_thaw(struct pfncheck_thaw *arg)
+/*
+ * Whether the process was sent SIGKILL while frozen. Its parked threads
+ * never dequeue it: the first SIGKILL marks the group exiting and queues
+ * SIGKILL to every thread (complete_signal()), later ones are dropped.
+ * Caller holds pf_lock: settled threads only change state at thaw.
+ */
+static bool pf_killed(struct pf_proc *p)
 {
-	struct pf_proc *p;
-	u64 t0;
+	struct pf_thread *t;
 
-	if (arg->pid <= 0 || arg->flags || arg->reserved)
+	list_for_each_entry(t, &p->threads, node) {
+		if (t->state != PF_PARKED)
+			continue;
+		if (__fatal_signal_pending(t->task) ||
+		    READ_ONCE(t->task->signal->flags) & SIGNAL_GROUP_EXIT)
+			return true;
+	}
+	return false;
+}
+
+static void pf_thaw_one(struct pf_proc *p, const char *why)
+{
+	pr_info("thawed %d: %u threads, frozen for %llu ms%s%s\n",
+		p->nr, p->nr_parked,
+		div_u64(ktime_get_ns() - p->frozen_at_ns, NSEC_PER_MSEC),
+		pf_killed(p) ? ", killed while frozen: it dies now" : "", why);
+	pf_unlink(p);
+	pf_release(p);
+}
+
+int pf_thaw(struct pfncheck_thaw *arg, struct pf_owner *owner)
+{
+	struct pf_proc *p, *tmp;
+	u64 t0, set;
+
+	if (arg->pid <= 0 || arg->flags & ~PFNCHECK_THAW_FLAGS ||
+	    arg->reserved || arg->reserved2)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&pf_lock))
 		return -ERESTARTSYS;
@@ -589,18 +622,104 @@ int pf_thaw(struct pfncheck_thaw *arg)
 		mutex_unlock(&pf_lock);
 		return -ENOENT;
 	}
+	if (p->owner && p->owner != owner) {
+		pr_info("thaw %d: refused: another open file froze it and has not committed it (a checkpoint in progress)\n",
+			arg->pid);
+		mutex_unlock(&pf_lock);
+		return -EBUSY;
+	}
 	t0 = ktime_get_ns();
 	arg->nr_threads = p->nr_parked;
 	arg->frozen_ns = t0 - p->frozen_at_ns;
-	pf_unlink(p);
-	pf_release(p);
+	arg->nr_procs = 1;
+	set = p->set;
+	pf_thaw_one(p, "");
+	if (arg->flags & PFNCHECK_THAW_SET) {
+		list_for_each_entry_safe(p, tmp, &pf_procs, node) {
+			if (p->set != set)
+				continue;
+			arg->nr_threads += p->nr_parked;
+			arg->nr_procs++;
+			pf_thaw_one(p, " (with its set)");
+		}
+	}
 	arg->elapsed_ns = ktime_get_ns() - t0;
-	pr_info("thawed %d: %u threads in %llu us, frozen for %llu ms\n",
-		arg->pid, arg->nr_threads,
-		div_u64(arg->elapsed_ns, NSEC_PER_USEC),
-		div_u64(arg->frozen_ns, NSEC_PER_MSEC));
 	mutex_unlock(&pf_lock);
 	return 0;
+}
+
+int pf_commit(struct pfncheck_commit *arg, struct pf_owner *owner)
+{
+	struct pf_proc *p;
+	int ret = 0;
+
+	if (arg->flags || arg->reserved)
+		return -EINVAL;
+	arg->nr_procs = 0;
+	arg->killed_pid = 0;
+	arg->set = owner->set;
+	if (mutex_lock_interruptible(&pf_lock))
+		return -ERESTARTSYS;
+	list_for_each_entry(p, &pf_procs, node) {
+		if (p->owner != owner)
+			continue;
+		arg->nr_procs++;
+		if (!arg->killed_pid && pf_killed(p))
+			arg->killed_pid = p->nr;
+	}
+	if (!arg->nr_procs) {
+		ret = -ENOENT;
+	} else if (arg->killed_pid) {
+		pr_info("commit of set %llu refused: process %d was sent SIGKILL while frozen\n",
+			owner->set, arg->killed_pid);
+		ret = -ESRCH;
+	} else {
+		list_for_each_entry(p, &pf_procs, node)
+			if (p->owner == owner)
+				p->owner = NULL;
+		pr_info("committed set %llu: %u processes stay frozen until thawed or kexec\n",
+			owner->set, arg->nr_procs);
+	}
+	mutex_unlock(&pf_lock);
+	return ret;
+}
+
+int pf_status(struct pfncheck_status *arg)
+{
+	struct pf_proc *p;
+
+	if (arg->flags || arg->reserved)
+		return -EINVAL;
+	arg->nr_frozen = 0;
+	arg->nr_committed = 0;
+	arg->nr_killed = 0;
+	arg->killed_pid = 0;
+	if (mutex_lock_interruptible(&pf_lock))
+		return -ERESTARTSYS;
+	list_for_each_entry(p, &pf_procs, node) {
+		arg->nr_frozen++;
+		if (!p->owner)
+			arg->nr_committed++;
+		if (pf_killed(p)) {
+			arg->nr_killed++;
+			if (!arg->killed_pid)
+				arg->killed_pid = p->nr;
+		}
+	}
+	mutex_unlock(&pf_lock);
+	return 0;
+}
+
+/* The open file that froze them is gone (closed, or its process died). */
+void pf_release_owner(struct pf_owner *owner)
+{
+	struct pf_proc *p, *tmp;
+
+	mutex_lock(&pf_lock);
+	list_for_each_entry_safe(p, tmp, &pf_procs, node)
+		if (p->owner == owner)
+			pf_thaw_one(p, " (/dev/pfncheck closed without commit: the checkpoint failed or died)");
+	mutex_unlock(&pf_lock);
 }
 
 void pf_thaw_all(const char *why)
@@ -608,14 +727,8 @@ void pf_thaw_all(const char *why)
 	struct pf_proc *p, *tmp;
 
 	mutex_lock(&pf_lock);
-	list_for_each_entry_safe(p, tmp, &pf_procs, node) {
-		pr_info("thawed %d: %u threads, frozen for %llu ms (%s)\n",
-			p->nr, p->nr_parked,
-			div_u64(ktime_get_ns() - p->frozen_at_ns,
-				NSEC_PER_MSEC), why);
-		pf_unlink(p);
-		pf_release(p);
-	}
+	list_for_each_entry_safe(p, tmp, &pf_procs, node)
+		pf_thaw_one(p, why);
 	mutex_unlock(&pf_lock);
 }
 

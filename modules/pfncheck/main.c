@@ -5,11 +5,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "qr_abi.h"
@@ -69,7 +71,10 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_regset regset;
 		struct pfncheck_sigstate sigstate;
 		struct pfncheck_evacuate evacuate;
+		struct pfncheck_commit commit;
+		struct pfncheck_status status;
 	} a;
+	struct pf_owner *owner = file->private_data;
 	size_t size;
 	long ret;
 
@@ -101,6 +106,12 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_EVACUATE:
 		size = sizeof(a.evacuate);
 		break;
+	case PFNCHECK_IOC_COMMIT:
+		size = sizeof(a.commit);
+		break;
+	case PFNCHECK_IOC_STATUS:
+		size = sizeof(a.status);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -109,10 +120,16 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 
 	switch (cmd) {
 	case PFNCHECK_IOC_FREEZE:
-		ret = pf_freeze(&a.freeze);
+		ret = pf_freeze(&a.freeze, owner);
 		break;
 	case PFNCHECK_IOC_THAW:
-		ret = pf_thaw(&a.thaw);
+		ret = pf_thaw(&a.thaw, owner);
+		break;
+	case PFNCHECK_IOC_COMMIT:
+		ret = pf_commit(&a.commit, owner);
+		break;
+	case PFNCHECK_IOC_STATUS:
+		ret = pf_status(&a.status);
 		break;
 	case PFNCHECK_IOC_THREADS:
 		ret = pf_threads(&a.threads);
@@ -132,14 +149,43 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	}
 
 	/* Results, and what the caller needs to understand some failures. */
-	if ((!ret || ret == -ENOSPC || ret == -ETIMEDOUT) &&
+	if ((!ret || ret == -ENOSPC || ret == -ETIMEDOUT ||
+	     (ret == -ESRCH && cmd == PFNCHECK_IOC_COMMIT)) &&
 	    copy_to_user(argp, &a, size))
 		return -EFAULT;
 	return ret;
 }
 
+static atomic64_t pf_sets = ATOMIC64_INIT(0);
+
+static int pf_open(struct inode *inode, struct file *file)
+{
+	struct pf_owner *owner = kzalloc(sizeof(*owner), GFP_KERNEL);
+
+	if (!owner)
+		return -ENOMEM;
+	owner->set = atomic64_inc_return(&pf_sets);
+	file->private_data = owner;
+	return 0;
+}
+
+/*
+ * The last close of the file, also when its process dies: what it froze
+ * and did not commit goes on as before.
+ */
+static int pf_close(struct inode *inode, struct file *file)
+{
+	struct pf_owner *owner = file->private_data;
+
+	pf_release_owner(owner);
+	kfree(owner);
+	return 0;
+}
+
 static const struct file_operations pf_fops = {
 	.owner		= THIS_MODULE,
+	.open		= pf_open,
+	.release	= pf_close,
 	.unlocked_ioctl	= pf_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
@@ -169,7 +215,7 @@ static void __exit pfncheck_exit(void)
 {
 	misc_deregister(&pf_dev);
 	/* Never leave a task parked, nor a work that would run our code. */
-	pf_thaw_all("module unload");
+	pf_thaw_all(" (module unload)");
 	pf_wait_works();
 	pr_info("unloaded\n");
 }

@@ -50,6 +50,14 @@ struct pf_map {
 	u64 elapsed_ns;
 };
 
+/*
+ * An open file of /dev/pfncheck: the processes it freezes are its own until
+ * it commits them (owner NULL) or is released (they are thawed).
+ */
+struct pf_owner {
+	u64 set;			/* numbers the processes it froze */
+};
+
 /* One frozen process (a thread group). */
 struct pf_proc {
 	struct list_head node;		/* in the list of frozen processes */
@@ -66,13 +74,18 @@ struct pf_proc {
 	bool thawed;			/* set once; releases every thread */
 	u64 frozen_at_ns;
 	struct pf_map *map;		/* NULL until the first PFNMAP */
+	struct pf_owner *owner;		/* NULL once committed; under pf_lock */
+	u64 set;			/* its owner's: one checkpoint */
 };
 
 extern struct mutex pf_lock;
 extern unsigned int freeze_timeout_ms;
 
-int pf_freeze(struct pfncheck_freeze *arg);
-int pf_thaw(struct pfncheck_thaw *arg);
+int pf_freeze(struct pfncheck_freeze *arg, struct pf_owner *owner);
+int pf_thaw(struct pfncheck_thaw *arg, struct pf_owner *owner);
+int pf_commit(struct pfncheck_commit *arg, struct pf_owner *owner);
+int pf_status(struct pfncheck_status *arg);
+void pf_release_owner(struct pf_owner *owner);
 int pf_threads(struct pfncheck_threads *arg);
 void pf_thaw_all(const char *why);
 void pf_wait_works(void);

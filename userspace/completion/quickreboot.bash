@@ -45,7 +45,7 @@ _quickreboot()
 	local opts=""
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W 'version shelter cmdline setup status check checkpoint reboot restore help --help' -- "$cur"))
+		COMPREPLY=($(compgen -W 'version shelter cmdline setup status check checkpoint thaw reboot restore help --help' -- "$cur"))
 		return
 		;;
 	version) opts="--help" ;;
@@ -53,6 +53,7 @@ _quickreboot()
 	setup) opts="--shelter --dry-run --file --no-update-grub --iomem --cmdline --help" ;;
 	status) opts="--json --root --help" ;;
 	check) opts="--unit --help" ;;
+	thaw) opts="--help" ;;
 	checkpoint) opts="--dir --mode --keep-first-block --help" ;;
 	reboot) opts="--kernel --initrd --append --mode --no-kexec-digest --unit --help" ;;
 	restore) opts="--dir --boot --handback-only --help" ;;

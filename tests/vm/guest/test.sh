@@ -403,6 +403,9 @@ cr_hop() {
 		cr_hook cr_pre_restore "$1"
 		qr_restore || return
 		cr_verify "$1"
+		# Restored, the checkpoint is spent: the next one replaces a
+		# previous one only once complete, and both may not fit.
+		rm -f "$QR_SH/cp/image" "$QR_SH/cp/pages"
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
 		cr_hand_over "$1"
@@ -420,7 +423,7 @@ cr_hook() {
 
 # cr_hand_over HOP: the quick reboot of $CR_PIDS, up to the kexec: they
 # are checkpointed into the shelter (in the mode CR_MODES names for this
-# hop, if any) and stay frozen, SIGKILL held off until the kexec. The
+# hop, if any) and stay frozen until the kexec. The
 # shelter is unmounted; the disk, where the programs keep files open as a
 # kept service keeps its own, is synced and detached rather than
 # unmounted (what a quick reboot does with a filesystem that frozen
@@ -437,9 +440,7 @@ cr_hand_over() {
 	t_info checkpoint "$(ls -l "$QR_SH/cp" | tr -s ' ' | tr '\n' ';')"
 	t_run frozen cr_frozen $CR_PIDS
 	cr_hook cr_post_checkpoint "$1"
-	kill -9 $CR_PIDS
-	sleep 1
-	t_run sigkill-held cr_frozen $CR_PIDS
+	# (A SIGKILL while frozen stops the kexec: freeze-sigkill.)
 	t_run shelter-umount quickreboot shelter umount
 	sync
 	t_run disk-detach umount -l /mnt/disk

@@ -3,7 +3,14 @@
  * Drives /dev/pfncheck for the pfncheck scenarios.
  *
  *   pfncheck-ctl freeze PID|self [--timeout MS] [--inject-half]
- *   pfncheck-ctl thaw PID
+ *		[--no-commit | --kill-then-commit]
+ *				freezes, then commits (the process stays frozen
+ *				after this program exits); --no-commit exits
+ *				without: the module thaws it; --kill-then-commit
+ *				sends it SIGKILL first: the commit must fail
+ *				with ESRCH naming it (exit 0 if it does)
+ *   pfncheck-ctl thaw PID [--set]
+ *   pfncheck-ctl status	frozen=N committed=N killed=N killed_pid=PID
  *   pfncheck-ctl threads PID	one line per parked thread
  *   pfncheck-ctl regs PID	every parked thread's registers (REGSET) checked
  *				against what THREADS says of it: exit 0 if the
@@ -31,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,12 +113,17 @@ static int fail(const char *op, int pid)
 static int freeze(int argc, char **argv)
 {
 	struct pfncheck_freeze a = { 0 };
-	int i, fd = dev();
+	struct pfncheck_commit c = { 0 };
+	int i, fd = dev(), commit = 1, kill_first = 0;
 
 	a.pid = number(argv[0]);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--inject-half"))
 			a.flags |= PFNCHECK_FREEZE_INJECT_HALF;
+		else if (!strcmp(argv[i], "--no-commit"))
+			commit = 0;
+		else if (!strcmp(argv[i], "--kill-then-commit"))
+			kill_first = 1;
 		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
 			a.timeout_ms = number(argv[++i]);
 		else
@@ -129,13 +142,43 @@ static int freeze(int argc, char **argv)
 	printf("threads=%u\nfreeze_us=%llu\nmono_ms=%llu\n", a.nr_threads,
 	       (unsigned long long)a.elapsed_ns / 1000,
 	       (unsigned long long)now_ms());
+	if (kill_first) {
+		kill(a.pid, SIGKILL);
+		if (!ioctl(fd, PFNCHECK_IOC_COMMIT, &c)) {
+			printf("commit of a killed process: succeeded\n");
+			return 1;
+		}
+		printf("commit: %s, killed_pid=%d\n", strerror(errno),
+		       c.killed_pid);
+		return errno == ESRCH && c.killed_pid == a.pid ? 0 : 1;
+	}
+	if (commit && ioctl(fd, PFNCHECK_IOC_COMMIT, &c))
+		return fail("commit", a.pid);
+	if (commit)
+		printf("committed set %llu: %u processes\n",
+		       (unsigned long long)c.set, c.nr_procs);
 	return 0;
 }
 
-static int thaw(int pid)
+static int status(void)
+{
+	struct pfncheck_status a = { 0 };
+	int fd = dev();
+
+	if (ioctl(fd, PFNCHECK_IOC_STATUS, &a))
+		return fail("status", 0);
+	printf("frozen=%u committed=%u killed=%u killed_pid=%d\n", a.nr_frozen,
+	       a.nr_committed, a.nr_killed, a.killed_pid);
+	return 0;
+}
+
+static int thaw(int pid, int set)
 {
 	struct pfncheck_thaw a = { .pid = pid };
 	int fd = dev();
+
+	if (set)
+		a.flags = PFNCHECK_THAW_SET;
 
 	if (ioctl(fd, PFNCHECK_IOC_THAW, &a))
 		return fail("thaw", pid);
@@ -497,8 +540,12 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "freeze"))
 		return freeze(argc - 2, argv + 2);
+	if (argc == 2 && !strcmp(argv[1], "status"))
+		return status();
+	if (argc == 4 && !strcmp(argv[1], "thaw") && !strcmp(argv[3], "--set"))
+		return thaw(number(argv[2]), 1);
 	if (argc == 3 && !strcmp(argv[1], "thaw"))
-		return thaw(number(argv[2]));
+		return thaw(number(argv[2]), 0);
 	if (argc == 3 && !strcmp(argv[1], "threads"))
 		return threads(number(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "regs"))

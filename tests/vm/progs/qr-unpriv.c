@@ -75,7 +75,7 @@ static const unsigned long restore_cmds[] = {
 static const unsigned long pfncheck_cmds[] = {
 	PFNCHECK_IOC_FREEZE, PFNCHECK_IOC_THAW, PFNCHECK_IOC_THREADS,
 	PFNCHECK_IOC_PFNMAP, PFNCHECK_IOC_REGSET, PFNCHECK_IOC_SIGSTATE,
-	PFNCHECK_IOC_EVACUATE, 0,
+	PFNCHECK_IOC_EVACUATE, PFNCHECK_IOC_COMMIT, PFNCHECK_IOC_STATUS, 0,
 };
 
 static const struct dev devs[] = {

@@ -2,8 +2,10 @@
 # in, the parent sees no stop), thaws it as if nothing happened (nanosleep,
 # pipe read and waitpid resume by the kernel's restart rules), maps and pins
 # its frames in agreement with /proc/PID/pagemap, refuses what it must, rolls
-# back a failed freeze, thaws on unload and lets a killed process die: in
-# the Old kernel and again in the New one.
+# back a failed freeze, thaws on unload and lets a killed process die,
+# thaws what an open file froze and did not commit when it is closed, and
+# tells a process killed while frozen: in the Old kernel and again in the
+# New one.
 QR_HOP_TIMEOUT=900
 
 N=4		# counter threads: the worker has N + 4 threads
@@ -233,6 +235,36 @@ refusals() {
 	wait_gone "$P"
 }
 
+# A freeze belongs to the open file that made it until committed: closed
+# without commit, it thaws; a process sent SIGKILL while frozen is not
+# committed, and STATUS names one killed after the commit.
+ownership() {
+	W=/tmp/pfo
+	start $W 2 1
+	out own-no-commit pfncheck-ctl freeze "$P" --no-commit
+	t_eq own-closed-thawed 0 "$(param frozen)"
+	not_idle own-closed-not-idle "$P"
+	t_run own-closed-log sh -c 'dmesg | grep -q "closed without commit"'
+	out own-commit pfncheck-ctl freeze "$P"
+	out own-status pfncheck-ctl status
+	t_eq own-status-committed "frozen=1 committed=1 killed=0 killed_pid=0" "$(cat /tmp/own-status.out)"
+	kill -9 "$P"
+	sleep 1
+	t_eq own-killed-still-parked I "$(states "$P")"
+	out own-status-killed pfncheck-ctl status
+	t_eq own-status-names-killed "frozen=1 committed=1 killed=1 killed_pid=$P" \
+		"$(cat /tmp/own-status-killed.out)"
+	out own-thaw-killed pfncheck-ctl thaw "$P" --set
+	t_run own-killed-gone wait_gone "$P"
+	kill -9 "$C"
+	start $W 2 1
+	out own-kill-then-commit pfncheck-ctl freeze "$P" --kill-then-commit
+	t_run own-uncommitted-killed-gone wait_gone "$P"
+	t_eq own-none-frozen 0 "$(param frozen)"
+	t_eq own-no-refs 0 "$(param page_refs)"
+	kill -9 "$C"
+}
+
 # Threads created while the freeze runs do not escape it.
 spawning() {
 	W=/tmp/pfs
@@ -279,6 +311,7 @@ run_all() {
 	t_eq dev-mode crw------- "$(ls -l /dev/pfncheck | cut -c1-10)"
 	freeze_thaw
 	refusals
+	ownership
 	spawning
 	bigmem
 	t_eq end-refs 0 "$(param page_refs)"

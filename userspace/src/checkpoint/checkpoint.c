@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -15,11 +18,13 @@
 #include "boot/memview.h"
 #include "boot/next_kernel.h"
 #include "checkpoint/capture.h"
+#include "checkpoint/dirlock.h"
 #include "checkpoint/evacuate.h"
 #include "checkpoint/freeze.h"
 #include "checkpoint/test_fail.h"
 #include "checkpoint/tree.h"
 #include "clocks/clocks.h"
+#include "image/image.h"
 #include "lib/exit.h"
 #include "lib/module_open.h"
 
@@ -54,37 +59,31 @@ static int write_synced(const char *dir, const char *name, const void *buf,
 static const char *const files[] = { "pages", QR_FIRST_BLOCK_FILE, "image" };
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
-/* The shelter has room for one checkpoint: the previous one goes before
- * the new pages are written, its image first, so that DIR never holds an
- * image with files that are not its own. */
-static int remove_previous(const char *dir)
-{
-	char path[4096];
-
-	for (size_t i = NFILES; i-- > 0;) {
-		dir_path(path, sizeof(path), dir, files[i], 0);
-		if (unlink(path) && errno != ENOENT) {
-			qr_error("checkpoint: %s: %s", path, strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Each file written, the image last. On failure DIR holds no image (the
- * processes are thawed: none may be restored). */
+/* The new checkpoint is complete under temporary names: it replaces the
+ * previous one. The previous image goes first, then each file is renamed
+ * over the previous one's (a previous file the new checkpoint has no
+ * counterpart of is removed), the image last: DIR never holds an image
+ * with files that are not its own. */
 static int put_in_place(const char *dir)
 {
 	char from[4096], to[4096];
 	int dfd;
 
+	dir_path(to, sizeof(to), dir, files[NFILES - 1], 0);
+	if (unlink(to) && errno != ENOENT) {
+		qr_error("checkpoint: %s: %s", to, strerror(errno));
+		return -1;
+	}
 	for (size_t i = 0; i < NFILES; i++) {
 		dir_path(from, sizeof(from), dir, files[i], 1);
 		dir_path(to, sizeof(to), dir, files[i], 0);
-		if (rename(from, to) && (errno != ENOENT || i == NFILES - 1)) {
-			qr_error("checkpoint: %s: %s", to, strerror(errno));
-			return -1;
-		}
+		if (!rename(from, to))
+			continue;
+		if (errno == ENOENT && i < NFILES - 1 &&
+		    (!unlink(to) || errno == ENOENT))
+			continue;
+		qr_error("checkpoint: %s: %s", to, strerror(errno));
+		return -1;
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd)) {
@@ -96,6 +95,58 @@ static int put_in_place(const char *dir)
 	}
 	close(dfd);
 	return 0;
+}
+
+/* The previous checkpoint in DIR is still needed while a process of it is
+ * frozen (committed, waiting for the kexec): replacing its image would
+ * lose that process. Returns such a PID, else 0 (also when there is no
+ * previous image, or it cannot be read: nothing could restore it). */
+static pid_t previous_still_frozen(const char *dir, int fd)
+{
+	struct qri_image img = { .nprocs = 0 };
+	char path[4096], *buf = NULL;
+	struct qr_err e;
+	struct stat sb;
+	size_t len = 0;
+	pid_t found = 0;
+	FILE *f;
+
+	dir_path(path, sizeof(path), dir, "image", 0);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fstat(fileno(f), &sb) && (uint64_t)sb.st_size <= QRI_MAX_SIZE)
+		buf = malloc(sb.st_size + 1);
+	if (buf)
+		len = fread(buf, 1, sb.st_size + 1, f);
+	fclose(f);
+	if (buf && !qri_parse(buf, len, &img, &e)) {
+		for (size_t i = 0; !found && i < img.nprocs; i++) {
+			struct pfncheck_threads t = { .pid = img.procs[i].p.pid };
+
+			if (!ioctl(fd, PFNCHECK_IOC_THREADS, &t) || errno == ENOSPC)
+				found = t.pid;
+		}
+		qri_free(&img);
+	}
+	free(buf);
+	return found;
+}
+
+/* After a failed write: when the filesystem is full and a previous
+ * checkpoint holds room, say that both do not fit. */
+static void say_if_full(const char *dir)
+{
+	char path[4096];
+	struct statvfs vfs;
+	struct stat st;
+
+	dir_path(path, sizeof(path), dir, "pages", 0);
+	if (stat(path, &st) || statvfs(dir, &vfs) ||
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= 1ULL << 20)
+		return;
+	qr_error("checkpoint: %s is full: the previous checkpoint there (pages %llu MiB) is kept until a new one is complete, and there is no room for both; remove %s/image and %s/pages first if the previous one is not needed",
+		 dir, (unsigned long long)st.st_size >> 20, dir, dir);
 }
 
 /* A failed checkpoint leaves no partial file. */
@@ -158,8 +209,6 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 	int rc = -1;
 
 	uname(&u);
-	if (remove_previous(dir))
-		return -1;
 	dir_path(path, sizeof(path), dir, "pages", 1);
 	pg.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (pg.fd < 0) {
@@ -177,6 +226,7 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 	/* After their parents' records, which the reader wants first. */
 	for (int i = 0; i < st->nzombies; i++)
 		qri_add_zombie(&w, &st->zombies[i]);
+	qr_test_pause("capture");
 	if (qr_test_fail("capture"))
 		goto out;
 	if (fsync(pg.fd)) {
@@ -191,9 +241,11 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 		qr_error("checkpoint: out of memory");
 		goto out;
 	}
+	/* Complete: handed over to pfncheck (refused if a process was killed
+	 * meanwhile), then put in place. */
 	if (write_hidden(dir, zc) ||
 	    write_synced(dir, "image", w.buf, w.len) || qr_test_fail("write") ||
-	    put_in_place(dir))
+	    qr_commit(fd) || put_in_place(dir))
 		goto out;
 	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
 	       n, w.len, (unsigned long long)(pg.off >> 20));
@@ -210,8 +262,10 @@ out:
 	qri_writer_free(&w);
 	qr_seal_free(&pg.seal);
 	close(pg.fd);
-	if (rc)
+	if (rc) {
+		say_if_full(dir);
 		remove_partial(dir);
+	}
 	return rc;
 }
 
@@ -294,7 +348,8 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 {
 	struct qr_frozen *fr = NULL;
 	struct qr_subtree st = { 0 };
-	int rc, fd = -1, refused, frozen = 0;
+	int rc, fd = -1, lock = -1, refused, frozen = 0;
+	pid_t held;
 	struct qr_memview m = { 0 };
 	struct qr_span boot;
 	struct qr_zc zc = { .m = &m, .boot = &boot,
@@ -330,12 +385,25 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 		rc = QR_EXIT_FAIL;
 		goto out;
 	}
+	/* Before anything is frozen; what a killed checkpoint left goes. */
+	lock = qr_dir_lock(o->dir);
+	if (lock < 0) {
+		rc = QR_EXIT_FAIL;
+		goto out;
+	}
+	remove_partial(o->dir);
 	if (o->want != QR_WANT_COPY) {
 		rc = zc_boot_area(o->want, &m, &boot, &zero_copy);
 		if (rc)
 			goto out;
 	}
 	rc = QR_EXIT_FAIL;
+	held = previous_still_frozen(o->dir, fd);
+	if (held) {
+		qr_error("checkpoint: %s holds the checkpoint of process %d, still frozen for the kexec: replacing it would lose it; thaw it first (quickreboot thaw %d) or use another directory; nothing was frozen",
+			 o->dir, held, held);
+		goto out;
+	}
 	/* Parents before children: a frozen parent forks no more. */
 	for (frozen = 0; frozen < st.n; frozen++)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
@@ -348,8 +416,8 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	if (ready && !capture_all(o->dir, o->token, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
 				  clocks))
 		rc = QR_EXIT_OK;
-	/* Frozen processes stay frozen after the module's fd is closed: the
-	 * freeze belongs to the module, not to this command. */
+	/* Committed, the processes stay frozen after the module's fd is
+	 * closed; otherwise they are thawed (closing would thaw them too). */
 	for (int i = 0; i < frozen; i++)
 		if (rc == QR_EXIT_OK)
 			qr_frozen_free(&fr[i]);
@@ -358,6 +426,8 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 out:
 	if (fd >= 0)
 		close(fd);
+	if (lock >= 0)
+		close(lock);
 	qr_subtree_free(&st);
 	qr_spans_free(&zc.hidden);
 	qr_memview_free(&m);

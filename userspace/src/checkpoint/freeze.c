@@ -89,3 +89,58 @@ void qr_frozen_free(struct qr_frozen *f)
 	f->threads = NULL;
 	f->nthreads = 0;
 }
+
+int qr_commit(int fd)
+{
+	struct pfncheck_commit c = { .flags = 0 };
+
+	if (!ioctl(fd, PFNCHECK_IOC_COMMIT, &c))
+		return 0;
+	if (errno == ESRCH && c.killed_pid > 0)
+		qr_error("checkpoint: process %d was killed (SIGKILL) while frozen: it must not come back after the quick reboot; the checkpoint is abandoned and every process thawed (that one dies now)",
+			 c.killed_pid);
+	else
+		qr_error("checkpoint: handing the frozen processes over to pfncheck: %s",
+			 strerror(errno));
+	return -1;
+}
+
+int qr_thaw_set(int fd, pid_t pid, const char *who)
+{
+	struct pfncheck_thaw t = { .pid = pid, .flags = PFNCHECK_THAW_SET };
+
+	if (!ioctl(fd, PFNCHECK_IOC_THAW, &t)) {
+		printf("%s: thawed %u process(es) frozen with %d\n", who,
+		       t.nr_procs, pid);
+		return 0;
+	}
+	if (errno == ENOENT)
+		return 1;
+	if (errno == EBUSY)
+		qr_error("%s: process %d: a checkpoint in progress froze it; it thaws it when it ends",
+			 who, pid);
+	else
+		qr_error("%s: cannot thaw %d: %s", who, pid, strerror(errno));
+	return -1;
+}
+
+int qr_frozen_killed_check(const char *who)
+{
+	struct pfncheck_status st = { .flags = 0 };
+	int fd = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;	/* pfncheck not loaded: nothing is frozen */
+	if (ioctl(fd, PFNCHECK_IOC_STATUS, &st)) {
+		qr_error("%s: asking pfncheck whether a frozen process was killed: %s",
+			 who, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!st.nr_killed)
+		return 0;
+	qr_error("%s: refused: process %d (%u in all) was killed (SIGKILL) while frozen for the quick reboot; it must not come back in the New kernel: thaw its checkpoint (quickreboot thaw %d; it dies then), and checkpoint the others again",
+		 who, st.killed_pid, st.nr_killed, st.killed_pid);
+	return -1;
+}

@@ -41,9 +41,24 @@ int qr_capture_check(pid_t pid)
 	struct qri_writer w;
 	struct qr_status st;
 	struct qr_err e;
-	char *status = proc_text(pid, "status");
+	char *status = proc_text(pid, "status"), *stat = proc_text(pid, "stat");
+	struct qr_stat sp;
 	int refused = 0, bad;
 
+	/* Before anything else: a kernel thread has nothing to check. */
+	if (stat && !qr_stat_parse(stat, &sp, &e) && sp.flags & QR_PF_KTHREAD) {
+		char comm[64] = "?";
+		char *c = proc_text(pid, "comm");
+
+		if (c)
+			snprintf(comm, sizeof(comm), "%.*s", (int)strcspn(c, "\n"), c);
+		qr_error("process %d (%s): a kernel thread: cannot be kept", pid, comm);
+		free(c);
+		free(stat);
+		free(status);
+		return 1;
+	}
+	free(stat);
 	if (!status) {
 		qr_error("process %d: %s", pid, errno == ENOENT ?
 			 "no such process (it exited)" : strerror(errno));

@@ -8,7 +8,8 @@
 #include "checkpoint/stat.h"
 
 /* stat fields by their number in proc(5) (1-based). */
-enum { F_STATE = 3, F_PPID = 4, F_PGRP = 5, F_SESSION = 6, F_THREADS = 20,
+enum { F_STATE = 3, F_PPID = 4, F_PGRP = 5, F_SESSION = 6, F_FLAGS = 9,
+       F_THREADS = 20,
        F_STARTCODE = 26, F_ENDCODE = 27, F_STARTSTACK = 28,
        F_START_DATA = 45, F_END_DATA = 46, F_START_BRK = 47, F_ARG_START = 48,
        F_ARG_END = 49, F_ENV_START = 50, F_ENV_END = 51, F_EXIT_CODE = 52,
@@ -47,6 +48,7 @@ int qr_stat_parse(const char *text, struct qr_stat *st, struct qr_err *e)
 	st->pgid = f[F_PGRP];
 	st->sid = f[F_SESSION];
 	st->nthreads = f[F_THREADS];
+	st->flags = f[F_FLAGS] > UINT32_MAX ? 0 : f[F_FLAGS];
 	st->start_code = f[F_STARTCODE];
 	st->end_code = f[F_ENDCODE];
 	st->start_stack = f[F_STARTSTACK];

@@ -10,6 +10,7 @@ struct qr_stat {
 	char state;
 	uint32_t ppid, pgid, sid;
 	uint32_t nthreads;
+	uint32_t flags;		/* the kernel's PF_* flags of the task */
 	uint64_t start_code, end_code, start_stack;
 	uint64_t start_data, end_data, start_brk;
 	uint64_t arg_start, arg_end, env_start, env_end;
@@ -19,6 +20,10 @@ struct qr_stat {
 /* "pid (comm) state ppid pgrp session ...": comm may hold anything, even
  * ") ", so the fields are counted after its last ')'. */
 int qr_stat_parse(const char *text, struct qr_stat *st, struct qr_err *e);
+
+/* PF_KTHREAD in the flags field (9) of /proc/PID/stat: a kernel thread,
+ * which has no user state to keep. */
+#define QR_PF_KTHREAD 0x00200000u
 
 struct qr_status {
 	uint32_t uid[4], gid[4];	/* real, effective, saved, fs */

@@ -11,4 +11,11 @@
 /* Whether the variable names step; prints that the failure is injected. */
 int qr_test_fail(const char *step);
 
+/* Test only: QUICKREBOOT_TEST_PAUSE=STEP:FILE makes checkpoint stop at
+ * STEP ("capture": every process frozen and captured, the pages written
+ * under their temporary name, nothing committed nor put in place), create
+ * FILE and wait until it is removed (at most 10 minutes), so that a test
+ * can kill, lock or signal at that point. */
+void qr_test_pause(const char *step);
+
 #endif

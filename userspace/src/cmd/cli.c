@@ -36,14 +36,32 @@ int qr_dispatch(const char *usage_head, const struct qr_command *cmds,
 	return QR_EXIT_USAGE;
 }
 
+int qr_parse_pid(const char *s, pid_t *pid)
+{
+	long long v = 0;
+
+	/* Decimal digits only: no sign, no space, nothing after. */
+	if (!*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+		if (v > QR_PID_LIMIT)
+			return -1;
+	}
+	if (v < 1)
+		return -1;
+	*pid = (pid_t)v;
+	return 0;
+}
+
 int qr_parse_pids(char **args, int n, pid_t *pids, const char *cmd,
 		  const char *usage)
 {
 	for (int i = 0; i < n; i++) {
-		char *end;
-
-		pids[i] = strtol(args[i], &end, 10);
-		if (*end || end == args[i] || pids[i] <= 1 || pids[i] == getpid())
+		if (qr_parse_pid(args[i], &pids[i]) || pids[i] <= 1 ||
+		    pids[i] == getpid())
 			return qr_usage_error(usage, "%s: '%s' is not a PID that can be kept",
 					      cmd, args[i]);
 	}

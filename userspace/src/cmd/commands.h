@@ -10,6 +10,7 @@ int cmd_setup(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
+int cmd_thaw(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_reboot(int argc, char **argv);
 int cmd_adopt(int argc, char **argv);

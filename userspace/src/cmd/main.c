@@ -10,6 +10,7 @@ static const struct qr_command commands[] = {
 	{ "status", cmd_status, "what is reserved and built, and whether a quick reboot is ready" },
 	{ "check", cmd_check, "can these processes be kept? (nothing is frozen)" },
 	{ "checkpoint", cmd_checkpoint, "checkpoint processes into a directory (copy mode)" },
+	{ "thaw", cmd_thaw, "let a checkpoint's frozen processes go on (abandon it)" },
 	{ "reboot", cmd_reboot, "quick reboot: load the New kernel, checkpoint, kexec" },
 	{ "restore", cmd_restore, "restore the processes of a checkpoint directory" },
 	{ "adopt", cmd_adopt, "systemd: a kept unit takes its restored processes back" },

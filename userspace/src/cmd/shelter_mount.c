@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "checkpoint/freeze.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "shelter/contract.h"
@@ -19,6 +20,9 @@ static const char mount_usage[] =
 static const char umount_usage[] =
 	"usage: quickreboot shelter umount [DIR]\n"
 	"Unmounts the shelter from DIR (default " QR_SHELTER_MOUNTPOINT ").\n"
+	"The last step before a kexec: refused (exit 3, nothing unmounted)\n"
+	"while a process frozen for the quick reboot was killed (SIGKILL)\n"
+	"since its freeze, which must not come back in the New kernel.\n"
 	QR_EXIT_CODES;
 
 /* Parses [--device DEV] [DIR]; returns -1 when the command must return *rc. */
@@ -71,5 +75,9 @@ int cmd_shelter_umount(int argc, char **argv)
 
 	if (parse_args(argc, argv, umount_usage, false, &device, &dir, &rc))
 		return rc;
+	/* The last step before a kexec: a process killed while frozen must
+	 * not come back in the New kernel. */
+	if (qr_frozen_killed_check("shelter umount"))
+		return QR_EXIT_UNSAFE;
 	return qr_shelter_umount(dir);
 }

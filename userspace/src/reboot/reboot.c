@@ -4,12 +4,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "boot/next_kernel.h"
 #include "boot/pid_floor.h"
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/freeze.h"
 #include "lib/exit.h"
 #include "lib/module_open.h"
 #include "lib/run.h"
@@ -19,17 +19,14 @@
 #include "shelter/ready.h"
 #include "shelter/shelter.h"
 
-/* After a failed kexec: the processes go on in this kernel. */
+/* After a failed kexec: the processes go on in this kernel, every one of
+ * the checkpoint's set (descendants of the PIDs given too). */
 static void thaw_all(const pid_t *pids, size_t n)
 {
 	int fd = qr_device_open("pfncheck", PFNCHECK_DEVICE, "reboot");
 
-	for (size_t i = 0; fd >= 0 && i < n; i++) {
-		struct pfncheck_thaw t = { .pid = pids[i] };
-
-		if (ioctl(fd, PFNCHECK_IOC_THAW, &t))
-			qr_error("reboot: cannot thaw %d", (int)pids[i]);
-	}
+	for (size_t i = 0; fd >= 0 && i < n; i++)
+		qr_thaw_set(fd, pids[i], "reboot");
 	if (fd >= 0)
 		close(fd);
 }
@@ -111,10 +108,17 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	}
 	rc = qr_load_again(&full_append, o->append, p.rec.token, pid_max, floor,
 			   p.pid, p.npids, &kf, QR_CHECKPOINT_DIR, zero_copy);
+	/* A process killed while frozen must not come back: checked before
+	 * the shelter goes, and again last. */
+	if (!rc)
+		rc = qr_frozen_killed_check("reboot");
 	if (!rc)
 		rc = qr_shelter_umount(NULL);
 	if (!rc) {
 		sync();
+		rc = qr_frozen_killed_check("reboot");
+	}
+	if (!rc) {
 		qr_run(exec_argv);
 		qr_error("reboot: kexec -e returned");
 	}

@@ -16,7 +16,34 @@
  *			ECANCELED (PFNCHECK_FREEZE_INJECT_HALF: rolled back on
  *			purpose), EINTR (the caller was killed; rolled back).
  * PFNCHECK_IOC_THAW	wakes every parked thread; pins are released.
- *			ENOENT if the process is not frozen.
+ *			ENOENT if the process is not frozen, EBUSY if another
+ *			open file of the device froze it and has not committed
+ *			it (a checkpoint in progress). PFNCHECK_THAW_SET thaws
+ *			every process frozen together with it (through the
+ *			same open file: one checkpoint, descendants included).
+ *
+ * A freeze belongs to the open file of /dev/pfncheck that made it: when
+ * that file is released (closed by its last holder, or its process dies,
+ * e.g. kill -9 of the checkpoint) every process it froze and did not commit
+ * is thawed, its pins released. A caller that has written a complete image
+ * hands its freezes over with PFNCHECK_IOC_COMMIT: they then stay frozen
+ * after the close, until THAW (any opener) or the kexec.
+ *
+ * SIGKILL: a frozen thread parks where no signal wakes it, SIGKILL
+ * included, so a SIGKILL sent to a frozen process stays pending. The
+ * module records it: COMMIT refuses a set holding such a process, and
+ * STATUS names one, so that the last step before the kexec can refuse:
+ * a process killed before the kexec must not come back in the New kernel.
+ * Thawed, it dies at once.
+ *
+ * PFNCHECK_IOC_COMMIT	hands every process frozen through this open file
+ *			over to the module (see above); set names them for
+ *			THAW. ENOENT (none frozen through this file), ESRCH
+ *			(one of them was sent SIGKILL since its freeze:
+ *			killed_pid names it; nothing is committed).
+ * PFNCHECK_IOC_STATUS	counts the frozen processes, committed or not, and
+ *			names one that was sent SIGKILL while frozen
+ *			(killed_pid, 0 if none).
  * PFNCHECK_IOC_THREADS	what each parked thread was doing, with what the
  *			kernel's system-call restart rules need.
  * PFNCHECK_IOC_PFNMAP	the memory map of a frozen process and the frame of
@@ -87,7 +114,7 @@
 
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
 /* Any change to the ioctls or their structs below adds 1. */
-#define PFNCHECK_ABI_VERSION	3
+#define PFNCHECK_ABI_VERSION	4
 
 /* pfncheck_freeze.flags */
 #define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
@@ -110,20 +137,56 @@ QR_ABI_OFFSET(pfncheck_freeze, stuck_tid, 16);
 QR_ABI_OFFSET(pfncheck_freeze, reserved, 20);
 QR_ABI_OFFSET(pfncheck_freeze, elapsed_ns, 24);
 
+/* pfncheck_thaw.flags */
+#define PFNCHECK_THAW_SET	(1U << 0) /* every process frozen with pid */
+#define PFNCHECK_THAW_FLAGS	PFNCHECK_THAW_SET
+
 struct pfncheck_thaw {
 	__s32 pid;		/* in: thread-group ID */
-	__u32 flags;		/* in: must be 0 */
+	__u32 flags;		/* in: PFNCHECK_THAW_* */
 	__u32 nr_threads;	/* out: threads woken */
 	__u32 reserved;		/* must be 0 */
 	__u64 elapsed_ns;	/* out: time the thaw took */
 	__u64 frozen_ns;	/* out: how long the process was frozen */
+	__u32 nr_procs;		/* out: processes thawed (more with THAW_SET) */
+	__u32 reserved2;	/* must be 0 */
 };
-QR_ABI_SIZE(pfncheck_thaw, 32);
+QR_ABI_SIZE(pfncheck_thaw, 40);
 QR_ABI_OFFSET(pfncheck_thaw, flags, 4);
 QR_ABI_OFFSET(pfncheck_thaw, nr_threads, 8);
 QR_ABI_OFFSET(pfncheck_thaw, reserved, 12);
 QR_ABI_OFFSET(pfncheck_thaw, elapsed_ns, 16);
 QR_ABI_OFFSET(pfncheck_thaw, frozen_ns, 24);
+QR_ABI_OFFSET(pfncheck_thaw, nr_procs, 32);
+QR_ABI_OFFSET(pfncheck_thaw, reserved2, 36);
+
+struct pfncheck_commit {
+	__u32 flags;		/* in: must be 0 */
+	__u32 nr_procs;		/* out: processes committed */
+	__s32 killed_pid;	/* out, with ESRCH: one sent SIGKILL while frozen */
+	__u32 reserved;		/* must be 0 */
+	__u64 set;		/* out: the set's number, as the kernel log says */
+};
+QR_ABI_SIZE(pfncheck_commit, 24);
+QR_ABI_OFFSET(pfncheck_commit, nr_procs, 4);
+QR_ABI_OFFSET(pfncheck_commit, killed_pid, 8);
+QR_ABI_OFFSET(pfncheck_commit, reserved, 12);
+QR_ABI_OFFSET(pfncheck_commit, set, 16);
+
+struct pfncheck_status {
+	__u32 flags;		/* in: must be 0 */
+	__u32 nr_frozen;	/* out: processes frozen */
+	__u32 nr_committed;	/* out: of them, committed */
+	__u32 nr_killed;	/* out: of them, sent SIGKILL while frozen */
+	__s32 killed_pid;	/* out: one of those, 0 if none */
+	__u32 reserved;		/* must be 0 */
+};
+QR_ABI_SIZE(pfncheck_status, 24);
+QR_ABI_OFFSET(pfncheck_status, nr_frozen, 4);
+QR_ABI_OFFSET(pfncheck_status, nr_committed, 8);
+QR_ABI_OFFSET(pfncheck_status, nr_killed, 12);
+QR_ABI_OFFSET(pfncheck_status, killed_pid, 16);
+QR_ABI_OFFSET(pfncheck_status, reserved, 20);
 
 /* pfncheck_thread.state */
 #define PFNCHECK_THREAD_PARKED	1	/* parked at the return-to-user boundary */
@@ -409,5 +472,7 @@ QR_ABI_OFFSET(pfncheck_evacuate, elapsed_ns, 48);
 #define PFNCHECK_IOC_REGSET	_IOWR(PFNCHECK_IOC_MAGIC, 5, struct pfncheck_regset)
 #define PFNCHECK_IOC_SIGSTATE	_IOWR(PFNCHECK_IOC_MAGIC, 6, struct pfncheck_sigstate)
 #define PFNCHECK_IOC_EVACUATE	_IOWR(PFNCHECK_IOC_MAGIC, 7, struct pfncheck_evacuate)
+#define PFNCHECK_IOC_COMMIT	_IOWR(PFNCHECK_IOC_MAGIC, 10, struct pfncheck_commit)
+#define PFNCHECK_IOC_STATUS	_IOWR(PFNCHECK_IOC_MAGIC, 11, struct pfncheck_status)
 
 #endif
