@@ -244,8 +244,13 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 	/* Complete: handed over to pfncheck (refused if a process was killed
 	 * meanwhile), then put in place. */
 	if (write_hidden(dir, zc) ||
-	    write_synced(dir, "image", w.buf, w.len) || qr_test_fail("write") ||
-	    qr_commit(fd) || put_in_place(dir))
+	    write_synced(dir, "image", w.buf, w.len) || qr_test_fail("write"))
+		goto out;
+	qr_test_pause("written");
+	if (qr_commit(fd))
+		goto out;
+	qr_test_pause("committed");
+	if (put_in_place(dir))
 		goto out;
 	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
 	       n, w.len, (unsigned long long)(pg.off >> 20));
@@ -409,6 +414,8 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
 	ready = frozen == st.n && tree_unchanged(o->pids, o->npids, &st);
+	if (ready)
+		qr_test_pause("frozen");
 	/* Before any page is pinned. Pages it cannot move are copied, or kept
 	 * with --keep-first-block: its failure is not the checkpoint's. */
 	if (ready && zero_copy && !qr_test_fail("evacuate"))

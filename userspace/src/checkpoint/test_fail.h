@@ -12,10 +12,12 @@
 int qr_test_fail(const char *step);
 
 /* Test only: QUICKREBOOT_TEST_PAUSE=STEP:FILE makes checkpoint stop at
- * STEP ("capture": every process frozen and captured, the pages written
- * under their temporary name, nothing committed nor put in place), create
- * FILE and wait until it is removed (at most 10 minutes), so that a test
- * can kill, lock or signal at that point. */
+ * STEP, create FILE and wait until it is removed (at most 10 minutes), so
+ * that a test can kill, unload, lock or signal at that point. The steps,
+ * in order: "frozen" (every process frozen, nothing captured), "capture"
+ * (every process captured, the pages written under their temporary name),
+ * "written" (the image too, not committed), "committed" (handed over to
+ * pfncheck, not yet put in place). */
 void qr_test_pause(const char *step);
 
 #endif

@@ -1,0 +1,136 @@
+# Issue 14's fault injection, checkpoint side, in one kernel: a checkpoint
+# is stopped at each of its steps (QUICKREBOOT_TEST_PAUSE: frozen,
+# capture, written, committed), in copy mode and zero copy, and there
+#   kill:   killed with SIGKILL;
+#   unload: `rmmod pfncheck` is tried first (refused: the checkpoint's
+#           open file holds the module), then it is killed.
+# Before the commit, pfncheck thaws what the killed command froze; after
+# it, the freeze is pfncheck's until the kexec, and `quickreboot thaw`
+# (or unloading the module) gives the process back. Either way nothing
+# is lost: the process runs on, nothing stays frozen or pinned, the
+# previous checkpoint in the directory is intact, and the module unloads
+# and loads again. A full shelter (ENOSPC) fails the checkpoint the same
+# way, naming the cause. The restore side (kill -9 after the hand-back
+# and after the processes exist, rmmod restore while it holds frames) is
+# rst-resume's and rst-unpriv's.
+QR_LAYOUT=zc
+QR_HOPS=0
+QR_DISK=64
+QR_PAIRS=one
+QR_HOP_TIMEOUT=900
+
+SH=/run/quickreboot/shelter
+D=/mnt/disk/faults
+
+param() {
+	cat "/sys/module/pfncheck/parameters/$1"
+}
+
+state() {
+	sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status"
+}
+
+# Every thread running or sleeping: none frozen (I) or parked (D).
+none_frozen() {
+	for s in /proc/"$1"/task/*/status; do
+		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$s") in
+		R | S) ;;
+		*) echo "$s: $(grep State "$s")"; return 1 ;;
+		esac
+	done
+}
+
+advances() {
+	_n=$(wc -l <"$D/progress")
+	qr_wait 20 sh -c "[ \$(wc -l <$D/progress) -gt $_n ]"
+}
+
+# The checkpoint in the directory: names and contents (temporary files
+# of a killed checkpoint aside: the next one removes them).
+cp_state() {
+	(cd "$SH/cp" && ls && md5sum image pages)
+}
+
+# settled NAME: the process is back as before the checkpoint, and the
+# module holds nothing.
+settled() {
+	t_run "$1-thawed" qr_wait 10 none_frozen "$A"
+	t_run "$1-advances" advances
+	t_eq "$1-none-frozen" 0 "$(param frozen)"
+	t_eq "$1-no-pin" 0 "$(param page_refs)"
+	t_eq "$1-previous-intact" "$(cat /tmp/cp-before)" "$(cp_state)"
+}
+
+# fault MODE STEP ACTION
+fault() {
+	_n=$1-$2-$3
+	rm -f /tmp/pause
+	QUICKREBOOT_TEST_PAUSE=$2:/tmp/pause quickreboot checkpoint --mode "$1" \
+		--dir "$SH/cp" "$A" >/tmp/fault.out 2>&1 &
+	_cp=$!
+	if ! qr_wait 120 test -s /tmp/pause; then
+		t_fail "$_n-paused" "$(cat /tmp/fault.out)"
+		kill -9 "$_cp"
+		return 1
+	fi
+	t_eq "$_n-frozen" I "$(state "$A")"
+	if [ "$3" = unload ]; then
+		t_fails "$_n-unload-refused" rmmod pfncheck
+		t_eq "$_n-still-frozen" I "$(state "$A")"
+	fi
+	kill -9 "$_cp"
+	wait "$_cp"
+	rm -f /tmp/pause
+	if [ "$2" = committed ]; then
+		t_eq "$_n-committed-held" I "$(state "$A")"
+		if [ "$3" = unload ]; then
+			t_run "$_n-unload-thaws" rmmod pfncheck
+			t_run "$_n-reload" modprobe pfncheck
+		else
+			t_run "$_n-thaw" quickreboot thaw "$A"
+		fi
+	fi
+	settled "$_n"
+	t_run "$_n-unloads" rmmod pfncheck
+	t_run "$_n-loads" modprobe pfncheck
+}
+
+# The shelter full: the checkpoint fails, says so, and thaws.
+full() {
+	_free=$(df -k "$SH" | awk 'NR == 2 { print $4 }')
+	dd if=/dev/zero of="$SH/fill" bs=1k count=$((_free - 2048)) 2>/dev/null
+	quickreboot checkpoint --mode copy --dir "$SH/cp" "$A" >/tmp/full.out 2>&1
+	t_eq enospc-exit-1 1 "$?"
+	qr_show_output enospc /tmp/full.out
+	t_run enospc-named grep -qiE 'no space|full' /tmp/full.out
+	rm -f "$SH/fill"
+	settled enospc
+}
+
+old() {
+	modprobe -a crc32c_generic ext4
+	t_run shelter-load quickreboot shelter load --format || return
+	t_run shelter-mkfs quickreboot shelter mkfs || return
+	t_run shelter-mount quickreboot shelter mount || return
+	t_run pfncheck-load modprobe pfncheck
+	mkdir -p "$D"
+	qr_pids_above 1000
+	cr-counter "$D" 16 </dev/null >/dev/null 2>&1 &
+	A=$!
+	t_run started qr_wait 60 sh -c "[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 2 ]" ||
+		return
+	# The previous checkpoint that no fault may touch.
+	t_run previous quickreboot checkpoint --mode copy --dir "$SH/cp" "$A" || return
+	t_run previous-thaw quickreboot thaw "$A"
+	cp_state >/tmp/cp-before
+	for m in copy zero-copy; do
+		for s in frozen capture written committed; do
+			for a in kill unload; do
+				fault "$m" "$s" "$a"
+			done
+		done
+	done
+	full
+	kill -9 "$A"
+	t_run shelter-umount quickreboot shelter umount
+}
