@@ -63,6 +63,12 @@ TEST(shelter_alignment)
 	r.start -= 512;
 	r.size += 1;
 	CHECK(qr_shelter_check_alignment(&r, &e) == -1);
+	/* Below the module's floor: a header page and a data page. */
+	r.size = 4096;
+	CHECK(qr_shelter_check_alignment(&r, &e) == -1);
+	CHECK_HAS(e.msg, "too small");
+	r.size = 8192;
+	CHECK(qr_shelter_check_alignment(&r, &e) == 0);
 }
 
 static int memmap_check(const char *line, uint64_t size, uint64_t start,

@@ -29,6 +29,11 @@ int qr_shelter_check_alignment(const struct qr_range *r, struct qr_err *e)
 		return qr_err_set(e, "shelter 0x%" PRIx64 "@0x%" PRIx64
 				  " is not aligned to %u bytes",
 				  r->size, r->start, QR_SHELTER_ALIGN);
+	/* The module's own floor (modules/shelter/region.c). */
+	if (r->size < 2 * QR_SHELTER_ALIGN)
+		return qr_err_set(e, "shelter 0x%" PRIx64 "@0x%" PRIx64
+				  " is too small: the module needs its header page and at least one data page (%u bytes)",
+				  r->size, r->start, 2 * QR_SHELTER_ALIGN);
 	return 0;
 }
 
