@@ -1,6 +1,7 @@
 # Issue 14's fault injection, checkpoint side, in one kernel: a checkpoint
 # is stopped at each of its steps (QUICKREBOOT_TEST_PAUSE: frozen,
-# capture, written, committed), in copy mode and zero copy, and there
+# capture, written, committed), in copy mode and zero copy, and so is
+# `quickreboot reboot` at its checkpoint's steps (killed), and there
 #   kill:   killed with SIGKILL;
 #   unload: `rmmod pfncheck` is tried first (refused: the checkpoint's
 #           open file holds the module), then it is killed.
@@ -95,6 +96,34 @@ fault() {
 	t_run "$_n-loads" modprobe pfncheck
 }
 
+# reboot_fault STEP: `quickreboot reboot` stopped at its checkpoint's
+# STEP and killed: the same as a checkpoint's, the keep record aside (a
+# reboot writes it first), and the New kernel it loaded unloaded again.
+reboot_fault() {
+	_n=reboot-$1
+	rm -f /tmp/pause
+	QUICKREBOOT_TEST_PAUSE=$1:/tmp/pause quickreboot reboot --mode copy \
+		--no-kexec-digest --kernel "/boot/vmlinuz-$(uname -r)" "$A" \
+		>/tmp/reboot.out 2>&1 &
+	_rb=$!
+	if ! qr_wait 300 test -s /tmp/pause; then
+		t_fail "$_n-paused" "$(cat /tmp/reboot.out)"
+		kill -9 "$_rb"
+		return 1
+	fi
+	t_eq "$_n-frozen" I "$(state "$A")"
+	kill -9 "$_rb"
+	wait "$_rb"
+	rm -f /tmp/pause
+	if [ "$1" = committed ]; then
+		t_eq "$_n-committed-held" I "$(state "$A")"
+		t_run "$_n-thaw" quickreboot thaw "$A"
+	fi
+	rm -f "$SH/cp/keep"
+	settled "$_n"
+	t_run "$_n-kexec-unload" kexec -u
+}
+
 # The shelter full: the checkpoint fails, says so, and thaws.
 full() {
 	_free=$(df -k "$SH" | awk 'NR == 2 { print $4 }')
@@ -129,6 +158,9 @@ old() {
 				fault "$m" "$s" "$a"
 			done
 		done
+	done
+	for s in frozen capture committed; do
+		reboot_fault "$s"
 	done
 	full
 	kill -9 "$A"
