@@ -10,6 +10,7 @@
 #include "checkpoint/attrs.h"
 #include "checkpoint/capture.h"
 #include "fds/fds.h"
+#include "proof/proof.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/stat.h"
 #include "lib/exit.h"
@@ -191,7 +192,7 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		goto out;
 	if (qr_capture_memory(w, pg, pid, &heap_end, zc) ||
 	    capture_mm(w, pid, &s, heap_end) || qr_capture_rlimits(w, pid) ||
-	    qr_capture_fds(w, pid, 0))
+	    qr_capture_fds(w, pid, 0) || qr_proof_capture(w, pid))
 		goto out;
 	rc = 0;
 out:

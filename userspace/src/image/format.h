@@ -65,6 +65,7 @@ enum qri_type {
 	QRI_CREDS = 21,
 	QRI_PROC_ATTRS = 22,
 	QRI_THREAD_SCHED = 23,
+	QRI_PROOF = 24,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -428,6 +429,16 @@ struct qri_thread_sched {
 #define QRI_SCHED_RESET_ON_FORK 0x40000000
 #define QRI_MAX_CPUS 8192
 
+/* QRI_PROOF: what /proc showed of a process at the checkpoint, for
+ * restore to compare with the rebuilt one before it resumes (proof/).
+ * One per process, after its QRI_PROCESS; tail: len bytes of "key=value"
+ * lines, printable ASCII. Written with QRI_REC_OPTIONAL: a reader that
+ * does not know it restores without the check. */
+struct qri_proof {
+	uint32_t pid;
+	uint32_t len;
+};
+
 #define QRI_SS_ONSTACK 1
 #define QRI_SS_DISABLE 2
 #define QRI_SS_AUTODISARM (1u << 31)
@@ -437,6 +448,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 _Static_assert(sizeof(struct qri_header) == 64, "qri_header layout");
 _Static_assert(sizeof(struct qri_record) == 16, "qri_record layout");
 _Static_assert(sizeof(struct qri_pages_seal) == 56, "qri_pages_seal layout");
+_Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
 _Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");

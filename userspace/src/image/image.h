@@ -62,6 +62,7 @@ struct qri_proc_img {
 	struct qri_creds *creds;	/* NULL when the image has none */
 	uint32_t *groups;		/* creds->ngroups */
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
+	char *proof;			/* its view (proof/), NULL if none */
 };
 
 struct qri_image {

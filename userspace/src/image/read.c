@@ -27,6 +27,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_CREDS] = "credentials",
 	[QRI_PROC_ATTRS] = "process attributes",
 	[QRI_THREAD_SCHED] = "thread scheduling",
+	[QRI_PROOF] = "what /proc showed",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -317,6 +318,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PROC_ATTRS] = { sizeof(struct qri_proc_attrs), qri_read_proc_attrs },
 	[QRI_THREAD_SCHED] = { sizeof(struct qri_thread_sched),
 			       qri_read_thread_sched },
+	[QRI_PROOF] = { sizeof(struct qri_proof), qri_read_proof },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -482,6 +484,7 @@ void qri_free(struct qri_image *img)
 		free(pr->creds);
 		free(pr->groups);
 		free(pr->attrs);
+		free(pr->proof);
 	}
 	free(img->procs);
 	free(img->frames);

@@ -11,7 +11,7 @@
 
 #include "image/image.h"
 
-#define QRI_NTYPES (QRI_THREAD_SCHED + 1)
+#define QRI_NTYPES (QRI_PROOF + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
@@ -64,6 +64,8 @@ int qri_read_thread_restart(struct qri_cursor *c, const void *fixed,
 			    const uint8_t *tail, size_t left);
 int qri_read_clocks(struct qri_cursor *c, const void *fixed,
 		    const uint8_t *tail, size_t left);
+int qri_read_proof(struct qri_cursor *c, const void *fixed,
+		   const uint8_t *tail, size_t left);
 int qri_read_seal(struct qri_cursor *c, const void *fixed,
 		  const uint8_t *tail, size_t left);
 int qri_read_creds(struct qri_cursor *c, const void *fixed,

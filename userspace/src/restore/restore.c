@@ -18,6 +18,7 @@
 #include "clocks/clocks.h"
 #include "quickreboot/restore_abi.h"
 #include "image/seal.h"
+#include "proof/proof.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
 #include "restore/restore.h"
@@ -245,6 +246,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
 		struct qr_rst_times t = { 0 };
+		int bad;
 
 		if (qr_restore_made(&c, i)) {
 			printf("restored %u (%s): running already, made by an earlier restore\n",
@@ -253,7 +255,15 @@ static int restore_all(const struct qri_image *img, const char *dir,
 				ok[(*nok)++] = img->procs[i].p.pid;
 			continue;
 		}
-		if (report(&c, i, &t)) {
+		bad = report(&c, i, &t);
+		/* Rebuilt and not resumed: compared with what /proc showed at
+		 * the checkpoint, killed before it runs on if it differs. */
+		if (!bad && i < img->nprocs &&
+		    qr_proof_check(&img->procs[i], qr_restore_pid(&c, i))) {
+			kill(qr_restore_pid(&c, i), SIGKILL);
+			bad = 1;
+		}
+		if (bad) {
 			uint64_t n = 0, *f = NULL;
 
 			if (i < img->nprocs)
