@@ -11,7 +11,8 @@
 # is lost: the process runs on, nothing stays frozen or pinned, the
 # previous checkpoint in the directory is intact, and the module unloads
 # and loads again. A full shelter (ENOSPC) fails the checkpoint the same
-# way, naming the cause. The restore side (kill -9 after the hand-back
+# way, naming the cause; a checkpoint by a user without privileges
+# leaves nothing behind, not even its directory. The restore side (kill -9 after the hand-back
 # and after the processes exist, rmmod restore while it holds frames) is
 # rst-resume's and rst-unpriv's.
 QR_LAYOUT=zc
@@ -162,6 +163,11 @@ old() {
 	for s in frozen capture committed; do
 		reboot_fault "$s"
 	done
+	# A user without privileges is refused before anything is made.
+	t_fails nonroot-checkpoint qr-unpriv exec quickreboot checkpoint \
+		--dir /tmp/nonroot "$A"
+	t_run nonroot-no-dir test ! -e /tmp/nonroot
+	t_run nonroot-not-frozen none_frozen "$A"
 	full
 	kill -9 "$A"
 	t_run shelter-umount quickreboot shelter umount
