@@ -51,7 +51,7 @@ old() {
 	zc_start "$MIB" || return
 	P=$(cat "$ZC_DIR/pid")
 	refused checkpoint-refused quickreboot checkpoint --mode zero-copy \
-		--keep-first-block --dir "$ZC_SH/cp" "$P"
+		--keep-first-block --dir "$QR_SH/cp" "$P"
 	t_eq nothing-frozen 0 "$(cat /sys/module/pfncheck/parameters/frozen)"
 	t_run process-runs test -e "/proc/$P"
 	t_run pfncheck-bumped-unload rmmod pfncheck || return
@@ -65,12 +65,12 @@ new() {
 	load_bumped restore || return
 	t_run shelter-load quickreboot shelter load || return
 	t_run shelter-mount quickreboot shelter mount || return
-	refused restore-refused quickreboot restore --dir "$ZC_SH/cp"
+	refused restore-refused quickreboot restore --dir "$QR_SH/cp"
 	t_eq nothing-held 0 "$(cat /sys/module/restore/status/held)"
-	t_run image-left test -s "$ZC_SH/cp/image"
+	t_run image-left test -s "$QR_SH/cp/image"
 	t_run restore-bumped-unload rmmod restore || return
 	# The command loads the right restore module itself.
-	t_run restore quickreboot restore --dir "$ZC_SH/cp"
+	t_run restore quickreboot restore --dir "$QR_SH/cp"
 	cp /tmp/.qr_out /tmp/restore.out
 	qr_show_output restore /tmp/restore.out
 	t_eq restore-abi-version $((BUMPED - 1)) \

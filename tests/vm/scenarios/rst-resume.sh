@@ -32,10 +32,10 @@ memtotal() {
 # mistyped: a restore of a directory without an image changes nothing.
 mistyped() {
 	_before=$(memtotal)
-	t_fails mistyped-dir quickreboot restore --dir "$ZC_SH/cq"
+	t_fails mistyped-dir quickreboot restore --dir "$QR_SH/cq"
 	cp /tmp/.qr_out /tmp/mistyped.out
 	qr_show_output mistyped /tmp/mistyped.out
-	t_run mistyped-names-it grep -q "no image at $ZC_SH/cq/image" /tmp/mistyped.out
+	t_run mistyped-names-it grep -q "no image at $QR_SH/cq/image" /tmp/mistyped.out
 	t_eq mistyped-nothing-handed-back "$_before" "$(memtotal)"
 }
 
@@ -43,15 +43,15 @@ mistyped() {
 # again; a third run finds everything done.
 killed_then_resumed() {
 	t_fails restore-killed env QUICKREBOOT_TEST_KILL=spawned \
-		quickreboot restore --dir "$ZC_SH/cp"
+		quickreboot restore --dir "$QR_SH/cp"
 	cp /tmp/.qr_out /tmp/killed.out
 	qr_show_output killed /tmp/killed.out
 	t_run killed-at-spawned grep -q 'killed at spawned' /tmp/killed.out
-	t_run restore-again quickreboot restore --dir "$ZC_SH/cp"
+	t_run restore-again quickreboot restore --dir "$QR_SH/cp"
 	cp /tmp/.qr_out /tmp/restore.out
 	qr_show_output restore-again /tmp/restore.out
 	t_run resumed-says-so grep -q "^restored $P (zc-keep): running already" /tmp/restore.out
-	t_run restore-third quickreboot restore --dir "$ZC_SH/cp"
+	t_run restore-third quickreboot restore --dir "$QR_SH/cp"
 	qr_show_output restore-third /tmp/.qr_out
 }
 
@@ -82,7 +82,7 @@ hop() {
 		# frames stay held, the module loaded, and the next restore
 		# (killed too, later) adopts from them.
 		t_fails restore-killed-handback env QUICKREBOOT_TEST_KILL=handback \
-			quickreboot restore --dir "$ZC_SH/cp"
+			quickreboot restore --dir "$QR_SH/cp"
 		t_eq handed-back-by-killed 1 "$(cat $ST/handed_back)"
 		t_run frames-held-after-kill test "$(cat $ST/held)" -gt 0
 		t_fails not-made-yet test -e "/proc/$P"
@@ -93,7 +93,7 @@ hop() {
 		t_eq none-held 0 "$(cat $ST/held)"
 		t_eq adopted-not-released 0 "$(cat $ST/released)"
 		# Next: copy mode, from the kernel this one is.
-		rm -rf "$ZC_SH/cp"
+		rm -rf "$QR_SH/cp"
 		zc_checkpoint copy || return
 		case $QR_NEXT_CMDLINE in
 		*quickreboot.bootarea=*)
@@ -109,8 +109,8 @@ hop() {
 		mistyped
 		# A pages file cut short: refused before anything, named.
 		mkdir -p /tmp/trunc
-		cp "$ZC_SH/cp/image" /tmp/trunc/
-		head -c 1048576 "$ZC_SH/cp/pages" >/tmp/trunc/pages
+		cp "$QR_SH/cp/image" /tmp/trunc/
+		head -c 1048576 "$QR_SH/cp/pages" >/tmp/trunc/pages
 		t_fails truncated-refused quickreboot restore --dir /tmp/trunc
 		cp /tmp/.qr_out /tmp/truncated.out
 		qr_show_output truncated /tmp/truncated.out
