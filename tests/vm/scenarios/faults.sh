@@ -34,17 +34,17 @@ state() {
 
 # Every thread running or sleeping: none frozen (I) or parked (D).
 none_frozen() {
-	for s in /proc/"$1"/task/*/status; do
-		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$s") in
+	for _st in /proc/"$1"/task/*/status; do
+		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$_st") in
 		R | S) ;;
-		*) echo "$s: $(grep State "$s")"; return 1 ;;
+		*) echo "$_st: $(grep State "$_st")"; return 1 ;;
 		esac
 	done
 }
 
 advances() {
-	_n=$(wc -l <"$D/progress")
-	qr_wait 20 sh -c "[ \$(wc -l <$D/progress) -gt $_n ]"
+	_rec=$(wc -l <"$D/progress")
+	qr_wait 20 sh -c "[ \$(wc -l <$D/progress) -gt $_rec ]"
 }
 
 # The checkpoint in the directory: names and contents (temporary files
@@ -65,64 +65,64 @@ settled() {
 
 # fault MODE STEP ACTION
 fault() {
-	_n=$1-$2-$3
+	_fn=$1-$2-$3
 	rm -f /tmp/pause
 	QUICKREBOOT_TEST_PAUSE=$2:/tmp/pause quickreboot checkpoint --mode "$1" \
 		--dir "$SH/cp" "$A" >/tmp/fault.out 2>&1 &
 	_cp=$!
 	if ! qr_wait 120 test -s /tmp/pause; then
-		t_fail "$_n-paused" "$(cat /tmp/fault.out)"
+		t_fail "$_fn-paused" "$(cat /tmp/fault.out)"
 		kill -9 "$_cp"
 		return 1
 	fi
-	t_eq "$_n-frozen" I "$(state "$A")"
+	t_eq "$_fn-frozen" I "$(state "$A")"
 	if [ "$3" = unload ]; then
-		t_fails "$_n-unload-refused" rmmod pfncheck
-		t_eq "$_n-still-frozen" I "$(state "$A")"
+		t_fails "$_fn-unload-refused" rmmod pfncheck
+		t_eq "$_fn-still-frozen" I "$(state "$A")"
 	fi
 	kill -9 "$_cp"
 	wait "$_cp"
 	rm -f /tmp/pause
 	if [ "$2" = committed ]; then
-		t_eq "$_n-committed-held" I "$(state "$A")"
+		t_eq "$_fn-committed-held" I "$(state "$A")"
 		if [ "$3" = unload ]; then
-			t_run "$_n-unload-thaws" rmmod pfncheck
-			t_run "$_n-reload" modprobe pfncheck
+			t_run "$_fn-unload-thaws" rmmod pfncheck
+			t_run "$_fn-reload" modprobe pfncheck
 		else
-			t_run "$_n-thaw" quickreboot thaw "$A"
+			t_run "$_fn-thaw" quickreboot thaw "$A"
 		fi
 	fi
-	settled "$_n"
-	t_run "$_n-unloads" rmmod pfncheck
-	t_run "$_n-loads" modprobe pfncheck
+	settled "$_fn"
+	t_run "$_fn-unloads" rmmod pfncheck
+	t_run "$_fn-loads" modprobe pfncheck
 }
 
 # reboot_fault STEP: `quickreboot reboot` stopped at its checkpoint's
 # STEP and killed: the same as a checkpoint's, the keep record aside (a
 # reboot writes it first), and the New kernel it loaded unloaded again.
 reboot_fault() {
-	_n=reboot-$1
+	_fn=reboot-$1
 	rm -f /tmp/pause
 	QUICKREBOOT_TEST_PAUSE=$1:/tmp/pause quickreboot reboot --mode copy \
 		--no-kexec-digest --kernel "/boot/vmlinuz-$(uname -r)" "$A" \
 		>/tmp/reboot.out 2>&1 &
 	_rb=$!
 	if ! qr_wait 300 test -s /tmp/pause; then
-		t_fail "$_n-paused" "$(cat /tmp/reboot.out)"
+		t_fail "$_fn-paused" "$(cat /tmp/reboot.out)"
 		kill -9 "$_rb"
 		return 1
 	fi
-	t_eq "$_n-frozen" I "$(state "$A")"
+	t_eq "$_fn-frozen" I "$(state "$A")"
 	kill -9 "$_rb"
 	wait "$_rb"
 	rm -f /tmp/pause
 	if [ "$1" = committed ]; then
-		t_eq "$_n-committed-held" I "$(state "$A")"
-		t_run "$_n-thaw" quickreboot thaw "$A"
+		t_eq "$_fn-committed-held" I "$(state "$A")"
+		t_run "$_fn-thaw" quickreboot thaw "$A"
 	fi
 	rm -f "$SH/cp/keep"
-	settled "$_n"
-	t_run "$_n-kexec-unload" kexec -u
+	settled "$_fn"
+	t_run "$_fn-kexec-unload" kexec -u
 }
 
 # The shelter full: the checkpoint fails, says so, and thaws.
@@ -153,15 +153,15 @@ old() {
 	t_run previous quickreboot checkpoint --mode copy --dir "$SH/cp" "$A" || return
 	t_run previous-thaw quickreboot thaw "$A"
 	cp_state >/tmp/cp-before
-	for m in copy zero-copy; do
-		for s in frozen capture written committed; do
-			for a in kill unload; do
-				fault "$m" "$s" "$a"
+	for mode in copy zero-copy; do
+		for step in frozen capture written committed; do
+			for act in kill unload; do
+				fault "$mode" "$step" "$act"
 			done
 		done
 	done
-	for s in frozen capture committed; do
-		reboot_fault "$s"
+	for step in frozen capture committed; do
+		reboot_fault "$step"
 	done
 	# A user without privileges is refused before anything is made.
 	t_fails nonroot-checkpoint qr-unpriv exec quickreboot checkpoint \
