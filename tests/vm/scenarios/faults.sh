@@ -127,12 +127,17 @@ reboot_fault() {
 
 # The shelter full: the checkpoint fails, says so, and thaws.
 full() {
-	_free=$(df -k "$SH" | awk 'NR == 2 { print $4 }')
-	dd if=/dev/zero of="$SH/fill" bs=1k count=$((_free - 2048)) 2>/dev/null
+	# Filled to the last block (root's reserve too), then 1 MiB freed:
+	# less than the 16 MiB of pages the checkpoint writes.
+	dd if=/dev/zero of="$SH/room" bs=1M count=1 2>/dev/null
+	dd if=/dev/zero of="$SH/fill" bs=64k 2>/dev/null
+	rm -f "$SH/room"
+	t_info enospc-df "$(df -k "$SH" | tail -n 1)"
 	quickreboot checkpoint --mode copy --dir "$SH/cp" "$A" >/tmp/full.out 2>&1
 	t_eq enospc-exit-1 1 "$?"
 	qr_show_output enospc /tmp/full.out
 	t_run enospc-named grep -qiE 'no space|full' /tmp/full.out
+	[ "$(state "$A")" != I ] || quickreboot thaw "$A" >/dev/null 2>&1
 	rm -f "$SH/fill"
 	settled enospc
 }
