@@ -128,7 +128,9 @@ reboot_fault() {
 # The shelter full: the checkpoint fails, says so, and thaws.
 full() {
 	# Filled to the last block (root's reserve too), then 1 MiB freed:
-	# less than the 16 MiB of pages the checkpoint writes.
+	# less than the 16 MiB of pages the checkpoint writes. What the killed
+	# checkpoints left goes first (the checkpoint would remove it itself).
+	rm -f "$SH"/cp/.*.tmp
 	dd if=/dev/zero of="$SH/room" bs=1M count=1 2>/dev/null
 	dd if=/dev/zero of="$SH/fill" bs=64k 2>/dev/null
 	rm -f "$SH/room"
