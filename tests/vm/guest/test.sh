@@ -183,6 +183,22 @@ qr_state() {
 	sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
 }
 
+# qr_none_frozen PID: every thread running or sleeping, none frozen (I)
+# or parked (D); names the first that is.
+qr_none_frozen() {
+	for _st in /proc/"$1"/task/*/status; do
+		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$_st") in
+		R | S) ;;
+		*) echo "$_st: $(grep State "$_st")"; return 1 ;;
+		esac
+	done
+}
+
+# qr_pfncheck_param NAME: one of pfncheck's counters (frozen, page_refs...).
+qr_pfncheck_param() {
+	cat "/sys/module/pfncheck/parameters/$1"
+}
+
 # Zero copy scenarios (zc-*): a zc-keep process in $ZC_DIR, kept across
 # quick reboots through the shelter.
 ZC_DIR=/mnt/disk/zc

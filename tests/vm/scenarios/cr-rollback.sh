@@ -12,16 +12,6 @@
 # New kernel.
 D=$CR_DIR
 
-# Every thread running or sleeping: none frozen (I) or parked (D).
-none_frozen() {
-	for s in /proc/"$1"/task/*/status; do
-		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$s") in
-		R | S) ;;
-		*) echo "$s: $(grep State "$s")"; return 1 ;;
-		esac
-	done
-}
-
 advances() {
 	qr_wait 20 cr_records_above "$(cr_records "$D/c/progress")" "$D/c/progress"
 }
@@ -60,8 +50,8 @@ cr_pre_checkpoint() {
 			>/tmp/cp.out 2>&1
 		t_eq "$step-fails-exit-1" 1 "$?"
 		t_run "$step-says-injected" grep -q "failure injected at $step" /tmp/cp.out
-		t_run "$step-counter-not-frozen" none_frozen "$C"
-		t_run "$step-threads-not-frozen" none_frozen "$T"
+		t_run "$step-counter-not-frozen" qr_none_frozen "$C"
+		t_run "$step-threads-not-frozen" qr_none_frozen "$T"
 		t_run "$step-counter-advances" advances
 		t_eq "$step-shelter-as-before" "$(cat /tmp/shelter-before)" "$(shelter_state)"
 		t_eq "$step-kernel-log-quiet" "" "$(new_klog "$klog")"

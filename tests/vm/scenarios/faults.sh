@@ -24,24 +24,6 @@ QR_HOP_TIMEOUT=900
 SH=/run/quickreboot/shelter
 D=/mnt/disk/faults
 
-param() {
-	cat "/sys/module/pfncheck/parameters/$1"
-}
-
-state() {
-	sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status"
-}
-
-# Every thread running or sleeping: none frozen (I) or parked (D).
-none_frozen() {
-	for _st in /proc/"$1"/task/*/status; do
-		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$_st") in
-		R | S) ;;
-		*) echo "$_st: $(grep State "$_st")"; return 1 ;;
-		esac
-	done
-}
-
 advances() {
 	_rec=$(wc -l <"$D/progress")
 	qr_wait 20 sh -c "[ \$(wc -l <$D/progress) -gt $_rec ]"
@@ -56,10 +38,10 @@ cp_state() {
 # settled NAME: the process is back as before the checkpoint, and the
 # module holds nothing.
 settled() {
-	t_run "$1-thawed" qr_wait 10 none_frozen "$A"
+	t_run "$1-thawed" qr_wait 10 qr_none_frozen "$A"
 	t_run "$1-advances" advances
-	t_eq "$1-none-frozen" 0 "$(param frozen)"
-	t_eq "$1-no-pin" 0 "$(param page_refs)"
+	t_eq "$1-none-frozen" 0 "$(qr_pfncheck_param frozen)"
+	t_eq "$1-no-pin" 0 "$(qr_pfncheck_param page_refs)"
 	t_eq "$1-previous-intact" "$(cat /tmp/cp-before)" "$(cp_state)"
 }
 
@@ -75,16 +57,16 @@ fault() {
 		kill -9 "$_cp"
 		return 1
 	fi
-	t_eq "$_fn-frozen" I "$(state "$A")"
+	t_eq "$_fn-frozen" I "$(qr_state "$A")"
 	if [ "$3" = unload ]; then
 		t_fails "$_fn-unload-refused" rmmod pfncheck
-		t_eq "$_fn-still-frozen" I "$(state "$A")"
+		t_eq "$_fn-still-frozen" I "$(qr_state "$A")"
 	fi
 	kill -9 "$_cp"
 	wait "$_cp"
 	rm -f /tmp/pause
 	if [ "$2" = committed ]; then
-		t_eq "$_fn-committed-held" I "$(state "$A")"
+		t_eq "$_fn-committed-held" I "$(qr_state "$A")"
 		if [ "$3" = unload ]; then
 			t_run "$_fn-unload-thaws" rmmod pfncheck
 			t_run "$_fn-reload" modprobe pfncheck
@@ -112,12 +94,12 @@ reboot_fault() {
 		kill -9 "$_rb"
 		return 1
 	fi
-	t_eq "$_fn-frozen" I "$(state "$A")"
+	t_eq "$_fn-frozen" I "$(qr_state "$A")"
 	kill -9 "$_rb"
 	wait "$_rb"
 	rm -f /tmp/pause
 	if [ "$1" = committed ]; then
-		t_eq "$_fn-committed-held" I "$(state "$A")"
+		t_eq "$_fn-committed-held" I "$(qr_state "$A")"
 		t_run "$_fn-thaw" quickreboot thaw "$A"
 	fi
 	rm -f "$SH/cp/keep"
@@ -139,7 +121,7 @@ full() {
 	t_eq enospc-exit-1 1 "$?"
 	qr_show_output enospc /tmp/full.out
 	t_run enospc-named grep -qiE 'no space|full' /tmp/full.out
-	[ "$(state "$A")" != I ] || quickreboot thaw "$A" >/dev/null 2>&1
+	[ "$(qr_state "$A")" != I ] || quickreboot thaw "$A" >/dev/null 2>&1
 	rm -f "$SH/fill"
 	settled enospc
 }
@@ -174,7 +156,7 @@ old() {
 	t_fails nonroot-checkpoint qr-unpriv exec quickreboot checkpoint \
 		--dir /tmp/nonroot "$A"
 	t_run nonroot-no-dir test ! -e /tmp/nonroot
-	t_run nonroot-not-frozen none_frozen "$A"
+	t_run nonroot-not-frozen qr_none_frozen "$A"
 	full
 	kill -9 "$A"
 	t_run shelter-umount quickreboot shelter umount

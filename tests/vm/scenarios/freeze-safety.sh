@@ -26,24 +26,6 @@ QR_HOP_TIMEOUT=900
 SH=/run/quickreboot/shelter
 D=/mnt/disk/fs
 
-param() {
-	cat "/sys/module/pfncheck/parameters/$1"
-}
-
-# Every thread running or sleeping: none frozen (I) or parked (D).
-none_frozen() {
-	for s in /proc/"$1"/task/*/status; do
-		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$s") in
-		R | S) ;;
-		*) echo "$s: $(grep State "$s")"; return 1 ;;
-		esac
-	done
-}
-
-state() {
-	sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status"
-}
-
 # counter NAME: a cr-counter of 16 MiB in $D/NAME; its PID in $D/NAME.pid
 counter() {
 	mkdir -p "$D/$1"
@@ -90,7 +72,7 @@ pids() {
 	t_eq pid-leading-space-usage-error 2 "$?"
 	quickreboot checkpoint --dir "$D/cp10" 4294968300 >/tmp/check.out 2>&1
 	t_eq pid-checkpoint-usage-error 2 "$?"
-	t_run pid-1004-not-frozen none_frozen "$A"
+	t_run pid-1004-not-frozen qr_none_frozen "$A"
 	t_fails pid-no-directory test -e "$D/cp10"
 	kill -9 "$A"
 }
@@ -103,7 +85,7 @@ kthreads() {
 	quickreboot checkpoint --dir "$D/cp12" 2 >/tmp/check.out 2>&1
 	t_eq kthreadd-checkpoint-refused-exit-3 3 "$?"
 	t_run kthreadd-nothing-frozen grep -q 'nothing was frozen' /tmp/check.out
-	t_eq kthreadd-none-frozen 0 "$(param frozen)"
+	t_eq kthreadd-none-frozen 0 "$(qr_pfncheck_param frozen)"
 }
 
 # Case 5 and the previous checkpoint kept until a new one is complete.
@@ -116,27 +98,27 @@ lock_and_replace() {
 	t_eq lock-second-fails 1 "$?"
 	qr_show_output lock-second /tmp/second.out
 	t_run lock-second-names-first grep -q "in use by another checkpoint (process $CP)" /tmp/second.out
-	t_run lock-second-not-frozen none_frozen "$B"
+	t_run lock-second-not-frozen qr_none_frozen "$B"
 	rm -f /tmp/pause
 	wait "$CP"
 	t_eq lock-first-succeeds 0 "$?"
-	t_eq lock-first-frozen I "$(state "$A")"
+	t_eq lock-first-frozen I "$(qr_state "$A")"
 	t_eq lock-image-and-pages "$(printf '.\n..\nimage\npages')" "$(ls -a "$SH/cp")"
 	cp_state >/tmp/cp-before
 	# Its process frozen for the kexec, the checkpoint is not replaced.
 	quickreboot checkpoint --mode copy --dir "$SH/cp" "$B" >/tmp/cp.out 2>&1
 	t_eq replace-held-refused 1 "$?"
 	t_run replace-held-names-it grep -q "checkpoint of process $A, still frozen" /tmp/cp.out
-	t_run replace-held-not-frozen none_frozen "$B"
+	t_run replace-held-not-frozen qr_none_frozen "$B"
 	t_eq replace-held-previous-intact "$(cat /tmp/cp-before)" "$(cp_state)"
 	t_run lock-thaw quickreboot thaw "$A"
-	t_run lock-thawed none_frozen "$A"
+	t_run lock-thawed qr_none_frozen "$A"
 	for step in capture write; do
 		QUICKREBOOT_TEST_FAIL=$step quickreboot checkpoint --mode copy \
 			--dir "$SH/cp" "$B" >/tmp/cp.out 2>&1
 		t_eq "replace-$step-fails" 1 "$?"
 		t_eq "replace-$step-previous-intact" "$(cat /tmp/cp-before)" "$(cp_state)"
-		t_run "replace-$step-not-frozen" none_frozen "$B"
+		t_run "replace-$step-not-frozen" qr_none_frozen "$B"
 	done
 }
 
@@ -145,18 +127,18 @@ killed_checkpoint() {
 	_m=$1
 	paused_checkpoint /tmp/killed.out --mode "$_m" --dir "$SH/cp" "$A" "$B" ||
 		{ t_fail "$_m-killed-paused" "$(cat /tmp/killed.out)"; return 1; }
-	t_eq "$_m-killed-was-frozen" I "$(state "$A")"
-	[ "$_m" = copy ] || t_run "$_m-killed-was-pinned" test "$(param page_refs)" -gt 0
+	t_eq "$_m-killed-was-frozen" I "$(qr_state "$A")"
+	[ "$_m" = copy ] || t_run "$_m-killed-was-pinned" test "$(qr_pfncheck_param page_refs)" -gt 0
 	kill -9 "$CP"
 	wait "$CP"
 	rm -f /tmp/pause
 	qr_show_output "$_m-killed" /tmp/killed.out
-	t_run "$_m-killed-a-thawed" qr_wait 10 none_frozen "$A"
-	t_run "$_m-killed-b-thawed" none_frozen "$B"
+	t_run "$_m-killed-a-thawed" qr_wait 10 qr_none_frozen "$A"
+	t_run "$_m-killed-b-thawed" qr_none_frozen "$B"
 	t_run "$_m-killed-a-advances" advances a
 	t_run "$_m-killed-b-advances" advances b
-	t_eq "$_m-killed-none-frozen" 0 "$(param frozen)"
-	t_eq "$_m-killed-no-pin-left" 0 "$(param page_refs)"
+	t_eq "$_m-killed-none-frozen" 0 "$(qr_pfncheck_param frozen)"
+	t_eq "$_m-killed-no-pin-left" 0 "$(qr_pfncheck_param page_refs)"
 	t_run "$_m-killed-thaw-logged" sh -c 'dmesg | grep -q "closed without commit"'
 	t_eq "$_m-killed-previous-intact" "$(cat /tmp/cp-before)" "$(cp_state)"
 	t_info "$_m-killed-left" "$(ls -a "$SH/cp" | tr '\n' ' ')"
@@ -166,7 +148,7 @@ killed_checkpoint() {
 		--dir "$SH/cp" "$A" "$B"
 	t_fails "$_m-retry-no-partial-file" sh -c "ls -a $SH/cp | grep -q tmp"
 	t_run "$_m-retry-thaw" quickreboot thaw "$A"
-	t_run "$_m-retry-thawed" none_frozen "$B"
+	t_run "$_m-retry-thawed" qr_none_frozen "$B"
 	cp_state >/tmp/cp-before
 }
 
@@ -177,13 +159,13 @@ thaw_set() {
 	sleep 0.5
 	K=$(cat "/proc/$S/task/$S/children" | tr -d ' ')
 	t_run set-checkpoint quickreboot checkpoint --mode copy --dir "$D/cp4" "$S"
-	t_eq set-parent-frozen I "$(state "$S")"
-	t_eq set-child-frozen I "$(state "$K")"
+	t_eq set-parent-frozen I "$(qr_state "$S")"
+	t_eq set-child-frozen I "$(qr_state "$K")"
 	t_run set-thaw-parent quickreboot thaw "$S"
 	cp /tmp/.qr_out /tmp/thaw.out
 	t_run set-thaw-says-two grep -q 'thawed 2 process' /tmp/thaw.out
-	t_run set-parent-thawed none_frozen "$S"
-	t_run set-child-thawed none_frozen "$K"
+	t_run set-parent-thawed qr_none_frozen "$S"
+	t_run set-child-thawed qr_none_frozen "$K"
 	# A reboot that fails after its checkpoint thaws the child too.
 	(cd "$SH" && exec sleep 1000) &
 	busy=$!
@@ -192,9 +174,9 @@ thaw_set() {
 		--append qr.hop=1 "$S" >/tmp/reboot.out 2>&1
 	t_eq set-reboot-fails 1 "$?"
 	qr_show_output set-reboot /tmp/reboot.out
-	t_run set-reboot-parent-thawed none_frozen "$S"
-	t_run set-reboot-child-thawed none_frozen "$K"
-	t_eq set-reboot-none-frozen 0 "$(param frozen)"
+	t_run set-reboot-parent-thawed qr_none_frozen "$S"
+	t_run set-reboot-child-thawed qr_none_frozen "$K"
+	t_eq set-reboot-none-frozen 0 "$(qr_pfncheck_param frozen)"
 	kill "$busy"
 	kill -9 "$K" "$S"
 }
@@ -215,7 +197,7 @@ old() {
 	killed_checkpoint zero-copy
 	thaw_set
 	kill -9 "$A" "$B"
-	t_eq end-none-frozen 0 "$(param frozen)"
-	t_eq end-no-pin 0 "$(param page_refs)"
+	t_eq end-none-frozen 0 "$(qr_pfncheck_param frozen)"
+	t_eq end-no-pin 0 "$(qr_pfncheck_param page_refs)"
 	t_run shelter-umount quickreboot shelter umount
 }

@@ -20,26 +20,8 @@ QR_HOP_TIMEOUT=900
 SH=/run/quickreboot/shelter
 D=/mnt/disk/sk
 
-param() {
-	cat "/sys/module/pfncheck/parameters/$1"
-}
-
-state() {
-	sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
-}
-
 dead() {
 	[ ! -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status"
-}
-
-# Every thread running or sleeping: none frozen (I) or parked (D).
-none_frozen() {
-	for s in /proc/"$1"/task/*/status; do
-		case $(sed -n 's/^State:\t\(.\).*/\1/p' "$s") in
-		R | S) ;;
-		*) echo "$s: $(grep State "$s")"; return 1 ;;
-		esac
-	done
 }
 
 # counter NAME: a cr-counter of 16 MiB in $D/NAME; its PID in $D/NAME.pid
@@ -75,7 +57,7 @@ round() {
 		--mode "$_m" $_keep --dir "$SH/cp" "$B" "$A" >/tmp/during.out 2>&1 &
 	cp=$!
 	t_run "$_m-during-paused" qr_wait 120 test -s /tmp/pause
-	t_eq "$_m-during-frozen" I "$(state "$A")"
+	t_eq "$_m-during-frozen" I "$(qr_state "$A")"
 	kill -9 "$A"
 	rm -f /tmp/pause
 	wait "$cp"
@@ -83,17 +65,17 @@ round() {
 	qr_show_output "$_m-during" /tmp/during.out
 	t_run "$_m-during-names-it" grep -q "process $A was killed (SIGKILL) while frozen" /tmp/during.out
 	t_run "$_m-during-killed-dies" qr_wait 20 dead "$A"
-	t_run "$_m-during-other-thawed" none_frozen "$B"
+	t_run "$_m-during-other-thawed" qr_none_frozen "$B"
 	t_run "$_m-during-other-advances" advances b
-	t_eq "$_m-during-none-frozen" 0 "$(param frozen)"
-	t_eq "$_m-during-no-pin" 0 "$(param page_refs)"
+	t_eq "$_m-during-none-frozen" 0 "$(qr_pfncheck_param frozen)"
+	t_eq "$_m-during-no-pin" 0 "$(qr_pfncheck_param page_refs)"
 
 	# SIGKILL after the checkpoint.
 	t_run "$_m-after-checkpoint" quickreboot checkpoint --mode "$_m" $_keep \
 		--dir "$SH/cp" "$B" "$C"
 	kill -9 "$C"
 	sleep 1
-	t_eq "$_m-after-held" I "$(state "$C")"
+	t_eq "$_m-after-held" I "$(qr_state "$C")"
 	quickreboot shelter umount >/tmp/umount.out 2>&1
 	t_eq "$_m-after-umount-refused" 3 "$?"
 	qr_show_output "$_m-after-umount" /tmp/umount.out
@@ -104,7 +86,7 @@ round() {
 	t_run "$_m-after-thaw-both" grep -q "thawed 2 process" /tmp/thaw.out
 	t_run "$_m-after-killed-dies" qr_wait 20 dead "$C"
 	t_run "$_m-after-other-advances" advances b
-	t_eq "$_m-after-none-frozen" 0 "$(param frozen)"
+	t_eq "$_m-after-none-frozen" 0 "$(qr_pfncheck_param frozen)"
 
 	# The survivor alone goes to the next kernel.
 	echo "$A $C" >"$D/killed"

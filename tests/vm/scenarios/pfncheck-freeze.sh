@@ -21,10 +21,6 @@ st() {
 	pfncheck-worker status "$1" >/tmp/.st && kv "$2" /tmp/.st
 }
 
-param() {
-	cat "/sys/module/pfncheck/parameters/$1"
-}
-
 # The distinct states of PID's threads ("I" for TASK_IDLE), in one word.
 states() {
 	for t in /proc/"$1"/task/*; do
@@ -129,14 +125,14 @@ freeze_thaw() {
 	out pfnmap pfncheck-ctl pfnmap "$P" --verify
 	qr_show_output pfnmap /tmp/pfnmap.out
 	t_info pfnmap_pages "$(kv pages /tmp/pfnmap.out)"
-	t_run pfnmap-pinned test "$(param page_refs)" -gt 16384
+	t_run pfnmap-pinned test "$(qr_pfncheck_param page_refs)" -gt 16384
 	refused freeze-twice 'already frozen' pfncheck-ctl freeze "$P"
 
 	out thaw pfncheck-ctl thaw "$P"
 	t_info thaw_us_$((N + 4))_threads "$(kv thaw_us /tmp/thaw.out)"
 	thawed_at=$(kv mono_ms /tmp/thaw.out)
-	t_eq refs-released 0 "$(param page_refs)"
-	t_eq none-frozen 0 "$(param frozen)"
+	t_eq refs-released 0 "$(qr_pfncheck_param page_refs)"
+	t_eq none-frozen 0 "$(qr_pfncheck_param frozen)"
 	sleep 2
 	c2=$(st $W counters)
 	t_run counters-move test "$c2" -gt "$c1"
@@ -181,8 +177,8 @@ freeze_thaw() {
 	t_run killed-gone wait_gone "$P"
 	t_eq killed-reaped 1 "$(st $W worker_gone)"
 	t_eq killed-by-9 0x9 "$(st $W parent_last_status)"
-	t_eq killed-refs 0 "$(param page_refs)"
-	t_eq killed-works 0 "$(param pending_works)"
+	t_eq killed-refs 0 "$(qr_pfncheck_param page_refs)"
+	t_eq killed-works 0 "$(qr_pfncheck_param pending_works)"
 }
 
 refusals() {
@@ -198,17 +194,17 @@ refusals() {
 	out badargs pfncheck-ctl badargs "$P"
 	refused nonroot-open 'Permission denied' pfncheck-ctl open-as 65534
 	refused nonroot-ioctl 'Operation not permitted' pfncheck-ctl ioctl-as 65534 "$P"
-	t_eq nonroot-not-frozen 0 "$(param frozen)"
+	t_eq nonroot-not-frozen 0 "$(qr_pfncheck_param frozen)"
 
 	# Failure injected after half the threads parked: all run again.
 	refused inject 'failure injected' pfncheck-ctl freeze "$P" --inject-half
 	t_run inject-log sh -c 'dmesg | grep -q "failure injected after 3 of 6 threads parked"'
-	t_eq inject-none-frozen 0 "$(param frozen)"
+	t_eq inject-none-frozen 0 "$(qr_pfncheck_param frozen)"
 	c1=$(st $W counters)
 	sleep 1
 	t_run inject-counters-move test "$(st $W counters)" -gt "$c1"
 	not_idle inject-not-idle "$P"
-	t_eq inject-works 0 "$(param pending_works)"
+	t_eq inject-works 0 "$(qr_pfncheck_param pending_works)"
 	out inject-then-freeze pfncheck-ctl freeze "$P"
 	out inject-then-thaw pfncheck-ctl thaw "$P"
 
@@ -217,10 +213,10 @@ refusals() {
 	V=$!
 	sleep 1
 	refused timeout "stuck_tid=$V" pfncheck-ctl freeze $V --timeout 1000
-	t_eq timeout-none-frozen 0 "$(param frozen)"
+	t_eq timeout-none-frozen 0 "$(qr_pfncheck_param frozen)"
 	wait $V
 	sleep 0.5
-	t_eq timeout-works-ran 0 "$(param pending_works)"
+	t_eq timeout-works-ran 0 "$(qr_pfncheck_param pending_works)"
 
 	# Unload while frozen (and pinned) thaws.
 	out unload-freeze pfncheck-ctl freeze "$P"
@@ -242,7 +238,7 @@ ownership() {
 	W=/tmp/pfo
 	start $W 2 1
 	out own-no-commit pfncheck-ctl freeze "$P" --no-commit
-	t_eq own-closed-thawed 0 "$(param frozen)"
+	t_eq own-closed-thawed 0 "$(qr_pfncheck_param frozen)"
 	not_idle own-closed-not-idle "$P"
 	t_run own-closed-log sh -c 'dmesg | grep -q "closed without commit"'
 	out own-commit pfncheck-ctl freeze "$P"
@@ -260,8 +256,8 @@ ownership() {
 	start $W 2 1
 	out own-kill-then-commit pfncheck-ctl freeze "$P" --kill-then-commit
 	t_run own-uncommitted-killed-gone wait_gone "$P"
-	t_eq own-none-frozen 0 "$(param frozen)"
-	t_eq own-no-refs 0 "$(param page_refs)"
+	t_eq own-none-frozen 0 "$(qr_pfncheck_param frozen)"
+	t_eq own-no-refs 0 "$(qr_pfncheck_param page_refs)"
 	kill -9 "$C"
 }
 
@@ -314,8 +310,8 @@ run_all() {
 	ownership
 	spawning
 	bigmem
-	t_eq end-refs 0 "$(param page_refs)"
-	t_eq end-works 0 "$(param pending_works)"
+	t_eq end-refs 0 "$(qr_pfncheck_param page_refs)"
+	t_eq end-works 0 "$(qr_pfncheck_param pending_works)"
 	t_run unload-end rmmod pfncheck
 	dmesg | grep pfncheck >/tmp/dmesg.out
 	qr_show_output dmesg /tmp/dmesg.out
