@@ -563,9 +563,7 @@ SEAL_D=/mnt/disk/seal
 seal_old() {
 	_keep=
 	[ "$1" = copy ] || _keep=--keep-first-block
-	t_run shelter-load quickreboot shelter load --format || return
-	t_run shelter-mkfs quickreboot shelter mkfs || return
-	t_run shelter-mount quickreboot shelter mount || return
+	qr_shelter_fresh || return
 	qr_pids_above 1000
 	for _c in a b; do
 		mkdir -p "$SEAL_D/$_c"

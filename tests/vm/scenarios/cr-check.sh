@@ -1,17 +1,9 @@
 # `quickreboot check` says which processes can be kept and names what
 # cannot be carried, freezing nothing; `checkpoint` refuses the same before
-# anything is frozen, and the refused process runs on untouched. A process
+# anything is frozen, and the refused process runs on qr_none_frozen. A process
 # is checked with its descendants, a zombie child listed as kept as it is.
 QR_PAIRS=one
 D=/tmp/cr-check
-
-# Running or sleeping as before: not stopped (T), frozen (I) or parked (D).
-untouched() {
-	case $(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status") in
-	R | S) return 0 ;;
-	*) return 1 ;;
-	esac
-}
 
 old() {
 	mkdir -p "$D"
@@ -28,8 +20,8 @@ old() {
 	t_eq checkpoint-refuses-exit-3 3 "$?"
 	t_run checkpoint-says-nothing-was-touched grep -q 'nothing was' /tmp/cp.out
 	t_fails no-image-written test -e "$D/cp/image"
-	t_run clean-process-not-frozen untouched "$ok"
-	t_run piped-process-not-frozen untouched "$piped"
+	t_run clean-process-not-frozen qr_none_frozen "$ok"
+	t_run piped-process-not-frozen qr_none_frozen "$piped"
 	n=$(wc -l <"$D/progress")
 	sleep 1
 	t_run clean-process-runs-on test "$(wc -l <"$D/progress")" -gt "$n"
@@ -60,7 +52,7 @@ old() {
 	t_eq reboot-conf-nul-exit-2 2 "$?"
 	t_run reboot-conf-nul-named grep -q '/etc/quickreboot.conf' /tmp/rb.out
 	t_eq reboot-conf-nul-loaded-nothing 0 "$(cat /sys/kernel/kexec_loaded)"
-	t_run clean-process-still-runs untouched "$ok"
+	t_run clean-process-still-runs qr_none_frozen "$ok"
 	rm -f /etc/quickreboot.conf
 	# The count is of things refused, not of processes: three pipe fds.
 	sleep 1001 3>&1 4>&1 | cat &

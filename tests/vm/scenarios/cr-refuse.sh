@@ -8,14 +8,6 @@
 QR_PAIRS=one
 D=/tmp/cr-refuse
 
-# Running or sleeping as before: not frozen (I) or parked (D).
-untouched() {
-	case $(sed -n 's/^State:\t\(.\).*/\1/p' "/proc/$1/status") in
-	R | S) return 0 ;;
-	*) return 1 ;;
-	esac
-}
-
 # refused MODE PATTERN: cr-refuse MODE is refused with a line matching
 # PATTERN (a grep -E pattern; @P@ is its PID).
 refused() {
@@ -28,7 +20,7 @@ refused() {
 	t_eq "$1-refused-exit-3" 3 "$?"
 	t_info "$1-says" "$(grep -v '^check:' /tmp/check.out | tr '\n' ';')"
 	t_run "$1-named" grep -Eq "$(printf "%s" "$2" | sed "s/@P@/$_p/g")" /tmp/check.out
-	t_run "$1-untouched" untouched "$_p"
+	t_run "$1-qr_none_frozen" qr_none_frozen "$_p"
 	kill "$_p"
 	wait "$_p" 2>/dev/null
 }
@@ -60,7 +52,7 @@ old() {
 	t_run checkpoint-names-seccomp grep -q "process $p: seccomp filters" /tmp/cp.out
 	t_run checkpoint-says-nothing-was-frozen grep -q 'nothing was' /tmp/cp.out
 	t_fails no-image-written test -e "$D/cp/image"
-	t_run seccomp-process-not-frozen untouched "$p"
+	t_run seccomp-process-not-frozen qr_none_frozen "$p"
 	kill "$p"
 }
 

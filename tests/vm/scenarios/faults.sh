@@ -128,9 +128,7 @@ full() {
 
 old() {
 	modprobe -a crc32c_generic ext4
-	t_run shelter-load quickreboot shelter load --format || return
-	t_run shelter-mkfs quickreboot shelter mkfs || return
-	t_run shelter-mount quickreboot shelter mount || return
+	qr_shelter_fresh || return
 	t_run pfncheck-load modprobe pfncheck
 	mkdir -p "$D"
 	qr_pids_above 1000

@@ -183,9 +183,7 @@ thaw_set() {
 
 old() {
 	modprobe -a crc32c_generic ext4
-	t_run shelter-load quickreboot shelter load --format || return
-	t_run shelter-mkfs quickreboot shelter mkfs || return
-	t_run shelter-mount quickreboot shelter mount || return
+	qr_shelter_fresh || return
 	t_run pfncheck-load modprobe pfncheck
 	mkdir -p "$D"
 	pids

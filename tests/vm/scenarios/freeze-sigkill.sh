@@ -127,9 +127,7 @@ restored() {
 hop() {
 	modprobe -a crc32c_generic ext4
 	if [ "$1" = 0 ]; then
-		t_run shelter-load quickreboot shelter load --format || return
-		t_run shelter-mkfs quickreboot shelter mkfs || return
-		t_run shelter-mount quickreboot shelter mount || return
+		qr_shelter_fresh || return
 		mkdir -p "$D"
 		qr_pids_above 1000
 		counter b || return
