@@ -515,6 +515,29 @@ cr_records_above() {
 	[ "$(cr_records "${2:-}")" -gt "$1" ]
 }
 
+# cr_counter_at DIR: a cr-counter of 16 MiB keeping its progress in DIR,
+# its PID in DIR.pid, running once it has written two records.
+cr_counter_at() {
+	mkdir -p "$1"
+	rm -f "$1/progress"
+	cr-counter "$1" 16 </dev/null >/dev/null 2>&1 &
+	echo $! >"$1.pid"
+	qr_wait 60 sh -c "[ \$(wc -l <$1/progress 2>/dev/null || echo 0) -ge 2 ]"
+}
+
+# cr_grows FILE [SECONDS]: the progress file gains a record within
+# SECONDS (20).
+cr_grows() {
+	qr_wait "${2:-20}" cr_records_above "$(cr_records "$1")" "$1"
+}
+
+# cr_dir_state DIR: a checkpoint directory's files and the sums of image
+# and pages (a killed checkpoint's temporary files aside: the next one
+# removes them).
+cr_dir_state() {
+	(cd "$1" && ls && md5sum image pages)
+}
+
 # cr_consecutive FILE: records are "%020llu\n", the i-th holds i, none
 # missing or repeated (zeros stripped: busybox awk reads a leading 0 as
 # octal).

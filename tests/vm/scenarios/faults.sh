@@ -21,28 +21,16 @@ QR_DISK=64
 QR_PAIRS=one
 QR_HOP_TIMEOUT=900
 
-SH=/run/quickreboot/shelter
 D=/mnt/disk/faults
-
-advances() {
-	_rec=$(wc -l <"$D/progress")
-	qr_wait 20 sh -c "[ \$(wc -l <$D/progress) -gt $_rec ]"
-}
-
-# The checkpoint in the directory: names and contents (temporary files
-# of a killed checkpoint aside: the next one removes them).
-cp_state() {
-	(cd "$SH/cp" && ls && md5sum image pages)
-}
 
 # settled NAME: the process is back as before the checkpoint, and the
 # module holds nothing.
 settled() {
 	t_run "$1-thawed" qr_wait 10 qr_none_frozen "$A"
-	t_run "$1-advances" advances
+	t_run "$1-advances" cr_grows "$D/progress"
 	t_eq "$1-none-frozen" 0 "$(qr_pfncheck_param frozen)"
 	t_eq "$1-no-pin" 0 "$(qr_pfncheck_param page_refs)"
-	t_eq "$1-previous-intact" "$(cat /tmp/cp-before)" "$(cp_state)"
+	t_eq "$1-previous-intact" "$(cat /tmp/cp-before)" "$(cr_dir_state "$QR_SH/cp")"
 }
 
 # fault MODE STEP ACTION
@@ -50,7 +38,7 @@ fault() {
 	_fn=$1-$2-$3
 	rm -f /tmp/pause
 	QUICKREBOOT_TEST_PAUSE=$2:/tmp/pause quickreboot checkpoint --mode "$1" \
-		--dir "$SH/cp" "$A" >/tmp/fault.out 2>&1 &
+		--dir "$QR_SH/cp" "$A" >/tmp/fault.out 2>&1 &
 	_cp=$!
 	if ! qr_wait 120 test -s /tmp/pause; then
 		t_fail "$_fn-paused" "$(cat /tmp/fault.out)"
@@ -102,7 +90,7 @@ reboot_fault() {
 		t_eq "$_fn-committed-held" I "$(qr_state "$A")"
 		t_run "$_fn-thaw" quickreboot thaw "$A"
 	fi
-	rm -f "$SH/cp/keep"
+	rm -f "$QR_SH/cp/keep"
 	settled "$_fn"
 	t_run "$_fn-kexec-unload" kexec -u
 }
@@ -112,17 +100,17 @@ full() {
 	# Filled to the last block (root's reserve too), then 1 MiB freed:
 	# less than the 16 MiB of pages the checkpoint writes. What the killed
 	# checkpoints left goes first (the checkpoint would remove it itself).
-	rm -f "$SH"/cp/.*.tmp
-	dd if=/dev/zero of="$SH/room" bs=1M count=1 2>/dev/null
-	dd if=/dev/zero of="$SH/fill" bs=64k 2>/dev/null
-	rm -f "$SH/room"
-	t_info enospc-df "$(df -k "$SH" | tail -n 1)"
-	quickreboot checkpoint --mode copy --dir "$SH/cp" "$A" >/tmp/full.out 2>&1
+	rm -f "$QR_SH"/cp/.*.tmp
+	dd if=/dev/zero of="$QR_SH/room" bs=1M count=1 2>/dev/null
+	dd if=/dev/zero of="$QR_SH/fill" bs=64k 2>/dev/null
+	rm -f "$QR_SH/room"
+	t_info enospc-df "$(df -k "$QR_SH" | tail -n 1)"
+	quickreboot checkpoint --mode copy --dir "$QR_SH/cp" "$A" >/tmp/full.out 2>&1
 	t_eq enospc-exit-1 1 "$?"
 	qr_show_output enospc /tmp/full.out
 	t_run enospc-named grep -qiE 'no space|full' /tmp/full.out
 	[ "$(qr_state "$A")" != I ] || quickreboot thaw "$A" >/dev/null 2>&1
-	rm -f "$SH/fill"
+	rm -f "$QR_SH/fill"
 	settled enospc
 }
 
@@ -137,9 +125,9 @@ old() {
 	t_run started qr_wait 60 sh -c "[ \$(wc -l <$D/progress 2>/dev/null || echo 0) -ge 2 ]" ||
 		return
 	# The previous checkpoint that no fault may touch.
-	t_run previous quickreboot checkpoint --mode copy --dir "$SH/cp" "$A" || return
+	t_run previous quickreboot checkpoint --mode copy --dir "$QR_SH/cp" "$A" || return
 	t_run previous-thaw quickreboot thaw "$A"
-	cp_state >/tmp/cp-before
+	cr_dir_state "$QR_SH/cp" >/tmp/cp-before
 	for mode in copy zero-copy; do
 		for step in frozen capture written committed; do
 			for act in kill unload; do

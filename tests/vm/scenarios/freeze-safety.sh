@@ -23,28 +23,7 @@ QR_DISK=64
 QR_PAIRS=one
 QR_HOP_TIMEOUT=900
 
-SH=/run/quickreboot/shelter
 D=/mnt/disk/fs
-
-# counter NAME: a cr-counter of 16 MiB in $D/NAME; its PID in $D/NAME.pid
-counter() {
-	mkdir -p "$D/$1"
-	cr-counter "$D/$1" 16 </dev/null >/dev/null 2>&1 &
-	echo $! >"$D/$1.pid"
-	qr_wait 60 sh -c "[ \$(wc -l <$D/$1/progress 2>/dev/null || echo 0) -ge 2 ]"
-}
-
-# advances NAME: its progress file grows
-advances() {
-	_n=$(wc -l <"$D/$1/progress")
-	qr_wait 20 sh -c "[ \$(wc -l <$D/$1/progress) -gt $_n ]"
-}
-
-# The checkpoint's files: names and contents (a killed checkpoint's
-# temporary files aside: the next one removes them).
-cp_state() {
-	(cd "$SH/cp" && ls && md5sum image pages)
-}
 
 # paused_checkpoint OUT ARGS...: a checkpoint in the background, stopped
 # with its pages written (QUICKREBOOT_TEST_PAUSE); its PID in CP.
@@ -90,11 +69,11 @@ kthreads() {
 
 # Case 5 and the previous checkpoint kept until a new one is complete.
 lock_and_replace() {
-	counter b || return
+	cr_counter_at "$D/b" || return
 	B=$(cat "$D/b.pid")
-	paused_checkpoint /tmp/first.out --mode copy --dir "$SH/cp" "$A" ||
+	paused_checkpoint /tmp/first.out --mode copy --dir "$QR_SH/cp" "$A" ||
 		{ t_fail lock-first-paused "$(cat /tmp/first.out)"; return 1; }
-	quickreboot checkpoint --mode copy --dir "$SH/cp" "$B" >/tmp/second.out 2>&1
+	quickreboot checkpoint --mode copy --dir "$QR_SH/cp" "$B" >/tmp/second.out 2>&1
 	t_eq lock-second-fails 1 "$?"
 	qr_show_output lock-second /tmp/second.out
 	t_run lock-second-names-first grep -q "in use by another checkpoint (process $CP)" /tmp/second.out
@@ -103,21 +82,21 @@ lock_and_replace() {
 	wait "$CP"
 	t_eq lock-first-succeeds 0 "$?"
 	t_eq lock-first-frozen I "$(qr_state "$A")"
-	t_eq lock-image-and-pages "$(printf '.\n..\nimage\npages')" "$(ls -a "$SH/cp")"
-	cp_state >/tmp/cp-before
+	t_eq lock-image-and-pages "$(printf '.\n..\nimage\npages')" "$(ls -a "$QR_SH/cp")"
+	cr_dir_state "$QR_SH/cp" >/tmp/cp-before
 	# Its process frozen for the kexec, the checkpoint is not replaced.
-	quickreboot checkpoint --mode copy --dir "$SH/cp" "$B" >/tmp/cp.out 2>&1
+	quickreboot checkpoint --mode copy --dir "$QR_SH/cp" "$B" >/tmp/cp.out 2>&1
 	t_eq replace-held-refused 1 "$?"
 	t_run replace-held-names-it grep -q "checkpoint of process $A, still frozen" /tmp/cp.out
 	t_run replace-held-not-frozen qr_none_frozen "$B"
-	t_eq replace-held-previous-intact "$(cat /tmp/cp-before)" "$(cp_state)"
+	t_eq replace-held-previous-intact "$(cat /tmp/cp-before)" "$(cr_dir_state "$QR_SH/cp")"
 	t_run lock-thaw quickreboot thaw "$A"
 	t_run lock-thawed qr_none_frozen "$A"
 	for step in capture write; do
 		QUICKREBOOT_TEST_FAIL=$step quickreboot checkpoint --mode copy \
-			--dir "$SH/cp" "$B" >/tmp/cp.out 2>&1
+			--dir "$QR_SH/cp" "$B" >/tmp/cp.out 2>&1
 		t_eq "replace-$step-fails" 1 "$?"
-		t_eq "replace-$step-previous-intact" "$(cat /tmp/cp-before)" "$(cp_state)"
+		t_eq "replace-$step-previous-intact" "$(cat /tmp/cp-before)" "$(cr_dir_state "$QR_SH/cp")"
 		t_run "replace-$step-not-frozen" qr_none_frozen "$B"
 	done
 }
@@ -125,7 +104,7 @@ lock_and_replace() {
 # Case 3 in MODE: kill -9 of checkpoint with its pages written.
 killed_checkpoint() {
 	_m=$1
-	paused_checkpoint /tmp/killed.out --mode "$_m" --dir "$SH/cp" "$A" "$B" ||
+	paused_checkpoint /tmp/killed.out --mode "$_m" --dir "$QR_SH/cp" "$A" "$B" ||
 		{ t_fail "$_m-killed-paused" "$(cat /tmp/killed.out)"; return 1; }
 	t_eq "$_m-killed-was-frozen" I "$(qr_state "$A")"
 	[ "$_m" = copy ] || t_run "$_m-killed-was-pinned" test "$(qr_pfncheck_param page_refs)" -gt 0
@@ -135,21 +114,21 @@ killed_checkpoint() {
 	qr_show_output "$_m-killed" /tmp/killed.out
 	t_run "$_m-killed-a-thawed" qr_wait 10 qr_none_frozen "$A"
 	t_run "$_m-killed-b-thawed" qr_none_frozen "$B"
-	t_run "$_m-killed-a-advances" advances a
-	t_run "$_m-killed-b-advances" advances b
+	t_run "$_m-killed-a-advances" cr_grows "$D/a/progress"
+	t_run "$_m-killed-b-advances" cr_grows "$D/b/progress"
 	t_eq "$_m-killed-none-frozen" 0 "$(qr_pfncheck_param frozen)"
 	t_eq "$_m-killed-no-pin-left" 0 "$(qr_pfncheck_param page_refs)"
 	t_run "$_m-killed-thaw-logged" sh -c 'dmesg | grep -q "closed without commit"'
-	t_eq "$_m-killed-previous-intact" "$(cat /tmp/cp-before)" "$(cp_state)"
-	t_info "$_m-killed-left" "$(ls -a "$SH/cp" | tr '\n' ' ')"
+	t_eq "$_m-killed-previous-intact" "$(cat /tmp/cp-before)" "$(cr_dir_state "$QR_SH/cp")"
+	t_info "$_m-killed-left" "$(ls -a "$QR_SH/cp" | tr '\n' ' ')"
 	_keep=
 	[ "$_m" = copy ] || _keep=--keep-first-block
 	t_run "$_m-retry-succeeds" quickreboot checkpoint --mode "$_m" $_keep \
-		--dir "$SH/cp" "$A" "$B"
-	t_fails "$_m-retry-no-partial-file" sh -c "ls -a $SH/cp | grep -q tmp"
+		--dir "$QR_SH/cp" "$A" "$B"
+	t_fails "$_m-retry-no-partial-file" sh -c "ls -a $QR_SH/cp | grep -q tmp"
 	t_run "$_m-retry-thaw" quickreboot thaw "$A"
 	t_run "$_m-retry-thawed" qr_none_frozen "$B"
-	cp_state >/tmp/cp-before
+	cr_dir_state "$QR_SH/cp" >/tmp/cp-before
 }
 
 # Case 4: a parent and its child are kept together and thawed together.
@@ -167,7 +146,7 @@ thaw_set() {
 	t_run set-parent-thawed qr_none_frozen "$S"
 	t_run set-child-thawed qr_none_frozen "$K"
 	# A reboot that fails after its checkpoint thaws the child too.
-	(cd "$SH" && exec sleep 1000) &
+	(cd "$QR_SH" && exec sleep 1000) &
 	busy=$!
 	krel=$(qr_kernel_of_hop 1)
 	quickreboot reboot --mode copy --kernel "/boot/vmlinuz-$krel" \
@@ -188,7 +167,7 @@ old() {
 	mkdir -p "$D"
 	pids
 	kthreads
-	counter a || return
+	cr_counter_at "$D/a" || return
 	A=$(cat "$D/a.pid")
 	lock_and_replace
 	killed_checkpoint copy

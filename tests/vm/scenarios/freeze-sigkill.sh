@@ -17,26 +17,10 @@ QR_HOPS=2
 QR_DISK=64
 QR_HOP_TIMEOUT=900
 
-SH=/run/quickreboot/shelter
 D=/mnt/disk/sk
 
 dead() {
 	[ ! -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status"
-}
-
-# counter NAME: a cr-counter of 16 MiB in $D/NAME; its PID in $D/NAME.pid
-counter() {
-	mkdir -p "$D/$1"
-	rm -f "$D/$1/progress"
-	cr-counter "$D/$1" 16 </dev/null >/dev/null 2>&1 &
-	echo $! >"$D/$1.pid"
-	qr_wait 60 sh -c "[ \$(wc -l <$D/$1/progress 2>/dev/null || echo 0) -ge 2 ]"
-}
-
-# advances NAME: its progress file grows
-advances() {
-	_n=$(wc -l <"$D/$1/progress")
-	qr_wait 30 sh -c "[ \$(wc -l <$D/$1/progress) -gt $_n ]"
 }
 
 # round MODE: the two kills in MODE, then the survivor B checkpointed for
@@ -46,15 +30,15 @@ round() {
 	_keep=
 	[ "$_m" = copy ] || _keep=--keep-first-block
 	B=$(cat "$D/b.pid")
-	counter a || return
+	cr_counter_at "$D/a" || return
 	A=$(cat "$D/a.pid")
-	counter c || return
+	cr_counter_at "$D/c" || return
 	C=$(cat "$D/c.pid")
 
 	# SIGKILL while the checkpoint runs.
 	rm -f /tmp/pause
 	QUICKREBOOT_TEST_PAUSE=capture:/tmp/pause quickreboot checkpoint \
-		--mode "$_m" $_keep --dir "$SH/cp" "$B" "$A" >/tmp/during.out 2>&1 &
+		--mode "$_m" $_keep --dir "$QR_SH/cp" "$B" "$A" >/tmp/during.out 2>&1 &
 	cp=$!
 	t_run "$_m-during-paused" qr_wait 120 test -s /tmp/pause
 	t_eq "$_m-during-frozen" I "$(qr_state "$A")"
@@ -66,13 +50,13 @@ round() {
 	t_run "$_m-during-names-it" grep -q "process $A was killed (SIGKILL) while frozen" /tmp/during.out
 	t_run "$_m-during-killed-dies" qr_wait 20 dead "$A"
 	t_run "$_m-during-other-thawed" qr_none_frozen "$B"
-	t_run "$_m-during-other-advances" advances b
+	t_run "$_m-during-other-advances" cr_grows "$D/b/progress" 30
 	t_eq "$_m-during-none-frozen" 0 "$(qr_pfncheck_param frozen)"
 	t_eq "$_m-during-no-pin" 0 "$(qr_pfncheck_param page_refs)"
 
 	# SIGKILL after the checkpoint.
 	t_run "$_m-after-checkpoint" quickreboot checkpoint --mode "$_m" $_keep \
-		--dir "$SH/cp" "$B" "$C"
+		--dir "$QR_SH/cp" "$B" "$C"
 	kill -9 "$C"
 	sleep 1
 	t_eq "$_m-after-held" I "$(qr_state "$C")"
@@ -80,23 +64,23 @@ round() {
 	t_eq "$_m-after-umount-refused" 3 "$?"
 	qr_show_output "$_m-after-umount" /tmp/umount.out
 	t_run "$_m-after-umount-names-it" grep -q "process $C (1 in all) was killed" /tmp/umount.out
-	t_run "$_m-after-shelter-mounted" grep -q " $SH " /proc/mounts
+	t_run "$_m-after-shelter-mounted" grep -q " $QR_SH " /proc/mounts
 	t_run "$_m-after-thaw" quickreboot thaw "$B"
 	cp /tmp/.qr_out /tmp/thaw.out
 	t_run "$_m-after-thaw-both" grep -q "thawed 2 process" /tmp/thaw.out
 	t_run "$_m-after-killed-dies" qr_wait 20 dead "$C"
-	t_run "$_m-after-other-advances" advances b
+	t_run "$_m-after-other-advances" cr_grows "$D/b/progress" 30
 	t_eq "$_m-after-none-frozen" 0 "$(qr_pfncheck_param frozen)"
 
 	# The survivor alone goes to the next kernel.
 	echo "$A $C" >"$D/killed"
 	t_run "$_m-checkpoint" quickreboot checkpoint --mode "$_m" $_keep \
-		--dir "$SH/cp" "$B"
+		--dir "$QR_SH/cp" "$B"
 	wc -l <"$D/b/progress" >"$D/at-checkpoint"
 	if [ "$_m" = copy ]; then
 		t_run "$_m-next-cmdline" qr_next_confined copy
 	else
-		t_run "$_m-next-cmdline" qr_next_confined zero-copy "$SH/cp"
+		t_run "$_m-next-cmdline" qr_next_confined zero-copy "$QR_SH/cp"
 	fi
 	t_run shelter-umount quickreboot shelter umount
 	sync
@@ -108,7 +92,7 @@ restored() {
 	B=$(cat "$D/b.pid")
 	t_run shelter-load quickreboot shelter load
 	t_run shelter-mount quickreboot shelter mount
-	t_run restore quickreboot restore --dir "$SH/cp"
+	t_run restore quickreboot restore --dir "$QR_SH/cp"
 	cp /tmp/.qr_out /tmp/restore.out
 	qr_show_output restore /tmp/restore.out
 	t_eq survivor-restored cr-counter "$(cat "/proc/$B/comm" 2>/dev/null)"
@@ -121,7 +105,7 @@ restored() {
 	# The image held the survivor only (restore's count of processes).
 	t_fails no-other-restored sh -c "pidof cr-counter | grep -q ' '"
 	# Restored, its checkpoint is spent (the next one needs the room).
-	rm -f "$SH/cp/image" "$SH/cp/pages"
+	rm -f "$QR_SH/cp/image" "$QR_SH/cp/pages"
 }
 
 hop() {
@@ -130,7 +114,7 @@ hop() {
 		qr_shelter_fresh || return
 		mkdir -p "$D"
 		qr_pids_above 1000
-		counter b || return
+		cr_counter_at "$D/b" || return
 	else
 		restored
 	fi
