@@ -4,7 +4,8 @@
 # `quickreboot reboot` at its checkpoint's steps (killed), and there
 #   kill:   killed with SIGKILL;
 #   unload: `rmmod pfncheck` is tried first (refused: the checkpoint's
-#           open file holds the module), then it is killed.
+#           open file holds the module), and `rmmod shelter` (refused:
+#           the shelter is mounted), then it is killed.
 # Before the commit, pfncheck thaws what the killed command froze; after
 # it, the freeze is pfncheck's until the kexec, and `quickreboot thaw`
 # (or unloading the module) gives the process back. Either way nothing
@@ -48,6 +49,7 @@ fault() {
 	t_eq "$_fn-frozen" I "$(qr_state "$A")"
 	if [ "$3" = unload ]; then
 		t_fails "$_fn-unload-refused" rmmod pfncheck
+		t_fails "$_fn-shelter-unload-refused" rmmod shelter
 		t_eq "$_fn-still-frozen" I "$(qr_state "$A")"
 	fi
 	kill -9 "$_cp"
