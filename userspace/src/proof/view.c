@@ -32,7 +32,7 @@ static void add_line(struct qr_strbuf *out, const char *key, const char *v,
 			word = len - i;
 		if (word)
 			qr_strbuf_printf(out, "%s%.*s",
-					 out->s[out->len - 1] == '=' ? "" : " ",
+					 out->len && out->s[out->len - 1] == '=' ? "" : " ",
 					 (int)word, v + i);
 		i += word;
 		while (i < len && (v[i] == ' ' || v[i] == '\t'))
