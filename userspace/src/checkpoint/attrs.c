@@ -28,14 +28,6 @@
 /* The blob's room for a thread's affinity (restorer/restorer.h). */
 #define AFFINITY_BYTES 1024
 
-static char *proc_text(pid_t pid, const char *name)
-{
-	char path[96];
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
-	return qr_read_file(path, 1 << 16);
-}
-
 /* ---- memory advice: smaps VmFlags by area ---- */
 
 struct qr_area_advice {
@@ -182,8 +174,8 @@ fail:
 int qr_capture_attrs(struct qri_writer *w, const struct qr_frozen *f)
 {
 	struct qri_proc_attrs pa = { .pid = f->pid };
-	char *status = proc_text(f->pid, "status");
-	char *oom = proc_text(f->pid, "oom_score_adj");
+	char *status = qr_read_proc(f->pid, "status");
+	char *oom = qr_read_proc(f->pid, "oom_score_adj");
 	struct qri_creds k = { .pid = f->pid };
 	struct qr_creds c = { 0 };
 	struct qr_err e;
@@ -276,7 +268,7 @@ static int check_threads(pid_t pid, const char *status)
 		if (tid <= 0)
 			continue;
 		snprintf(name, sizeof(name), "task/%d/status", tid);
-		t = proc_text(pid, name);
+		t = qr_read_proc(pid, name);
 		if (!t)
 			continue;
 		qr_status_cred_lines(t, got, sizeof(got));
@@ -364,7 +356,7 @@ static int check_sysvipc(pid_t pid)
 
 static int check_timers(pid_t pid)
 {
-	char *t = proc_text(pid, "timers");
+	char *t = qr_read_proc(pid, "timers");
 	int n = 0;
 
 	if (!t) {
@@ -433,7 +425,7 @@ static int check_advice(pid_t pid)
 
 int qr_check_attrs(pid_t pid)
 {
-	char *status = proc_text(pid, "status");
+	char *status = qr_read_proc(pid, "status");
 	struct qr_creds c;
 	struct qr_err e;
 	int refused = 0;

@@ -16,14 +16,6 @@
 #include "lib/exit.h"
 #include "lib/readfile.h"
 
-static char *proc_text(pid_t pid, const char *name)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
-	return qr_read_file(path, 1 << 16);
-}
-
 static int proc_link(pid_t pid, const char *name, char *out, size_t len)
 {
 	char path[64];
@@ -42,14 +34,14 @@ int qr_capture_check(pid_t pid)
 	struct qri_writer w;
 	struct qr_status st;
 	struct qr_err e;
-	char *status = proc_text(pid, "status"), *stat = proc_text(pid, "stat");
+	char *status = qr_read_proc(pid, "status"), *stat = qr_read_proc(pid, "stat");
 	struct qr_stat sp;
 	int refused = 0, bad;
 
 	/* Before anything else: a kernel thread has nothing to check. */
 	if (stat && !qr_stat_parse(stat, &sp, &e) && sp.flags & QR_PF_KTHREAD) {
 		char comm[64] = "?";
-		char *c = proc_text(pid, "comm");
+		char *c = qr_read_proc(pid, "comm");
 
 		if (c)
 			snprintf(comm, sizeof(comm), "%.*s", (int)strcspn(c, "\n"), c);
@@ -152,8 +144,8 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		       struct qr_zc *zc)
 {
 	pid_t pid = f->pid;
-	char *stat = proc_text(pid, "stat"), *status = proc_text(pid, "status");
-	char *comm = proc_text(pid, "comm"), *pers = proc_text(pid, "personality");
+	char *stat = qr_read_proc(pid, "stat"), *status = qr_read_proc(pid, "status");
+	char *comm = qr_read_proc(pid, "comm"), *pers = qr_read_proc(pid, "personality");
 	char cwd[PATH_MAX], root[PATH_MAX];
 	struct qri_process p = { .pid = pid };
 	struct qr_status st;

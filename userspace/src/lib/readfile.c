@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -59,4 +60,12 @@ fail:
 char *qr_read_file(const char *path, size_t max)
 {
 	return qr_read_file_len(path, max, NULL);
+}
+
+char *qr_read_proc(pid_t pid, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	return qr_read_file(path, 1 << 16);
 }

@@ -14,20 +14,12 @@
 
 #define VIEW_MAX 4096
 
-static char *proc_file(pid_t pid, const char *name)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	return qr_read_file(path, 65536);
-}
-
 /* The view of pid into out; -1 with errno when /proc says nothing. */
 static int read_view(pid_t pid, struct qr_strbuf *out)
 {
-	char *status = proc_file(pid, "status"), *stat = proc_file(pid, "stat");
-	char *oom = proc_file(pid, "oom_score_adj");
-	char *pers = proc_file(pid, "personality");
+	char *status = qr_read_proc(pid, "status"), *stat = qr_read_proc(pid, "stat");
+	char *oom = qr_read_proc(pid, "oom_score_adj");
+	char *pers = qr_read_proc(pid, "personality");
 	int rc = status && stat ? qr_proof_view(status, stat, oom, pers, out) : -1;
 
 	free(status);
