@@ -36,7 +36,7 @@
  * timer 19 fired once; sig, nested: epoll 22 then 21 report the pending
  * signal, and the signalfd reads SIGUSR2 with 77; block: the blocked
  * reader reads what verify writes to fd 15; events: no event with another
- * data word; wakeup: the kernel kept EPOLLWAKEUP on fd 16 at the start,
+ * data word; mono: its CLOCK_MONOTONIC in ms; wakeup: the kernel kept EPOLLWAKEUP on fd 16 at the start,
  * which it drops without CAP_BLOCK_SUSPEND), removes DIR/verify and
  * queues SIGUSR2 again.
  *
@@ -493,10 +493,11 @@ static void verify(void)
 	block = block_got == left + 7;
 	f = create("result");
 	if (f) {
-		fprintf(f, "pid=%d fds=%d masks=%d count=%d sem=%d oneshot=%d armed=%d excl=%d tick=%d abs_real=%d rel=%d sig=%d nested=%d block=%d events=%d wakeup=%d sent=%llu got=%llu ticks=%llu expect=%llu why=%s\n",
+		fprintf(f, "pid=%d fds=%d masks=%d count=%d sem=%d oneshot=%d armed=%d excl=%d tick=%d abs_real=%d rel=%d sig=%d nested=%d block=%d events=%d wakeup=%d mono=%llu sent=%llu got=%llu ticks=%llu expect=%llu why=%s\n",
 			getpid(), fds_ok, masks, count, sem, oneshot, armed, excl,
 			tick, abs_real, rel, sig, nested, block, !bad_events,
 			!!(tick_events & EPOLLWAKEUP),
+			(unsigned long long)now,
 			(unsigned long long)sent, (unsigned long long)got,
 			(unsigned long long)ticks, (unsigned long long)expect, why);
 		fclose(f);
