@@ -24,35 +24,41 @@ static bool dir_match(const char *link, const struct stat *st)
 	return on_disk(link) && S_ISDIR(st->st_mode);
 }
 
-int qr_fd_reopen(const struct qri_proc_img *pr, const struct qri_fd_img *f,
-		 int extra)
+int qr_fd_reopen(const struct qri_file_img *f, int extra)
 {
 	int flags = f->f.open_flags & ~(O_CREAT | O_EXCL | O_TRUNC);
-	int fd = open(f->path, flags | O_NOCTTY | extra);
+	int fd;
 
+	if (f->path[0] != '/') {
+		qr_error("restore: file %u: %s is not an absolute path",
+			 f->f.id, f->path);
+		return -1;
+	}
+	fd = open(f->path, flags | O_NOCTTY | extra);
 	if (fd < 0)
-		qr_error("restore: pid %u: fd %u: %s: %s", pr->p.pid, f->f.fd,
-			 f->path, strerror(errno));
+		qr_error("restore: file %u: %s: %s", f->f.id, f->path,
+			 strerror(errno));
 	return fd;
 }
 
-static int file_open(const struct qri_proc_img *pr, const struct qri_fd_img *f)
+static int file_open(struct qr_files *t, const struct qri_file_img *f)
 {
-	int fd = qr_fd_reopen(pr, f, 0);
+	int fd = qr_fd_reopen(f, 0);
 
+	(void)t;
 	if (fd >= 0 && lseek(fd, f->f.pos, SEEK_SET) != (off_t)f->f.pos) {
-		qr_error("restore: pid %u: fd %u: cannot seek to %llu: %s",
-			 pr->p.pid, f->f.fd, (unsigned long long)f->f.pos,
-			 strerror(errno));
+		qr_error("restore: %s: cannot seek to %llu: %s", f->path,
+			 (unsigned long long)f->f.pos, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-static int dir_open(const struct qri_proc_img *pr, const struct qri_fd_img *f)
+static int dir_open(struct qr_files *t, const struct qri_file_img *f)
 {
-	return qr_fd_reopen(pr, f, O_DIRECTORY);
+	(void)t;
+	return qr_fd_reopen(f, O_DIRECTORY);
 }
 
 const struct qr_fd_kind qr_fd_file = {
