@@ -1,5 +1,7 @@
-/* Regular files and directories, reopened by path; a file's offset is
- * set again. A deleted file is no kind of its own yet: refused. */
+/* Regular files, directories and symbolic links (these only as O_PATH
+ * fds), reopened by path; a file's offset is set again (an O_PATH fd has
+ * none). A deleted file is no kind of its own yet: refused. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -17,6 +19,11 @@ static bool on_disk(const char *link)
 static bool file_match(const char *link, const struct stat *st)
 {
 	return on_disk(link) && S_ISREG(st->st_mode);
+}
+
+static bool symlink_match(const char *link, const struct stat *st)
+{
+	return on_disk(link) && S_ISLNK(st->st_mode);
 }
 
 static bool dir_match(const char *link, const struct stat *st)
@@ -46,7 +53,8 @@ static int file_open(struct qr_files *t, const struct qri_file_img *f)
 	int fd = qr_fd_reopen(f, 0);
 
 	(void)t;
-	if (fd >= 0 && lseek(fd, f->f.pos, SEEK_SET) != (off_t)f->f.pos) {
+	if (fd >= 0 && !(f->f.open_flags & O_PATH) &&
+	    lseek(fd, f->f.pos, SEEK_SET) != (off_t)f->f.pos) {
 		qr_error("restore: %s: cannot seek to %llu: %s", f->path,
 			 (unsigned long long)f->f.pos, strerror(errno));
 		close(fd);
@@ -61,6 +69,12 @@ static int dir_open(struct qr_files *t, const struct qri_file_img *f)
 	return qr_fd_reopen(f, O_DIRECTORY);
 }
 
+static int symlink_open(struct qr_files *t, const struct qri_file_img *f)
+{
+	(void)t;
+	return qr_fd_reopen(f, O_PATH | O_NOFOLLOW);
+}
+
 const struct qr_fd_kind qr_fd_file = {
 	.kind = QRI_FD_FILE, .name = "file",
 	.match = file_match, .open = file_open,
@@ -69,4 +83,9 @@ const struct qr_fd_kind qr_fd_file = {
 const struct qr_fd_kind qr_fd_dir = {
 	.kind = QRI_FD_DIR, .name = "directory",
 	.match = dir_match, .open = dir_open,
+};
+
+const struct qr_fd_kind qr_fd_symlink = {
+	.kind = QRI_FD_SYMLINK, .name = "symbolic link",
+	.match = symlink_match, .open = symlink_open,
 };

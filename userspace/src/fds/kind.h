@@ -83,7 +83,8 @@ struct qr_fd_kind {
 		     const struct qri_file_img *f);
 };
 
-extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev;
+extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
+	qr_fd_symlink;
 
 /* Every kind (kind.c). */
 extern const struct qr_fd_kind *const qr_fd_kinds[];
