@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fds/event.h"
 #include "lib/crc32.h"
 #include "image/image.h"
 #include "image/proc_tree.h"
@@ -21,7 +22,7 @@ static void check(const struct qri_image *img)
 			    (j && p->vmas[j].v.start < p->vmas[j - 1].v.end))
 				abort();
 		for (size_t j = 0; j < p->nfds; j++)
-			if (!p->fds[j].path || p->fds[j].path[0] != '/')
+			if (p->fds[j].file >= img->nfiles)
 				abort();
 		if (p->mm && (p->mm->m.start_brk > p->mm->m.brk ||
 			      p->mm->m.brk >= QRI_USER_LIMIT ||
@@ -53,6 +54,49 @@ static void check(const struct qri_image *img)
 			    (p->threads[j].restart &&
 			     p->threads[j].restart->rmtp >= QRI_USER_LIMIT))
 				abort();
+	}
+}
+
+/* The event kinds' data as their open and place read it: refused or in
+ * range. */
+static void kind_data(const struct qri_file_img *f)
+{
+	const struct qri_epoll_target *t;
+	struct qr_timerfd_plan plan;
+	struct qri_eventfd ev;
+	struct qri_timerfd tf;
+	struct qri_signalfd sf;
+	struct qri_epoll ep;
+	struct qr_err e;
+
+	switch (f->f.kind) {
+	case QRI_FD_EVENTFD:
+		if (!qr_eventfd_decode(f->data, f->f.data_len, &ev, &e) &&
+		    ev.count == UINT64_MAX)
+			abort();
+		break;
+	case QRI_FD_TIMERFD:
+		if (!qr_timerfd_decode(f->data, f->f.data_len, &tf, &e)) {
+			qr_timerfd_plan(&tf, tf.realtime_ns, &plan);
+			if (plan.interval_ns && plan.value_ns > plan.interval_ns &&
+			    tf.value_ns <= tf.realtime_ns)
+				abort();
+		}
+		break;
+	case QRI_FD_SIGNALFD:
+		qr_signalfd_decode(f->data, f->f.data_len, &sf, &e);
+		break;
+	case QRI_FD_EPOLL:
+		if (!qr_epoll_decode(f->data, f->f.data_len, &ep, &t, &e)) {
+			for (uint32_t i = 0; i < ep.ntargets; i++) {
+				struct qri_epoll_target x;
+
+				memcpy(&x, &t[i], sizeof(x));
+				if (x.fd > INT32_MAX)
+					abort();
+			}
+		}
+		break;
 	}
 }
 
@@ -111,6 +155,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (qri_parse(buf, size, &img, &e) == 0) {
 		check(&img);
+		for (size_t i = 0; i < img.nfiles; i++)
+			kind_data(&img.files[i]);
 		plan_tree(&img);
 		qri_free(&img);
 	}

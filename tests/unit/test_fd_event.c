@@ -1,8 +1,9 @@
 /* The event kinds' fdinfo parsers (as 6.1 and 6.12 print it), their image
- * data decoders and the timer's plan at restore. */
+ * data decoders, through the image too, and the timer's plan at restore. */
 #include <stdlib.h>
 
 #include "fds/event.h"
+#include "image/image.h"
 #include "test.h"
 
 #define EV_61 "pos:\t0\nflags:\t02004002\nmnt_id:\t15\nino:\t1057\n" \
@@ -255,4 +256,53 @@ TEST(fdinfo_field_and_num)
 	CHECK(qr_fdinfo_num(&p, p + 1, 8, &n));
 	p = "";
 	CHECK(qr_fdinfo_num(&p, p, 10, &n));
+}
+
+/* The kinds' data through the image writer and reader, decoded as
+ * restore does. */
+TEST(event_image)
+{
+	static uint8_t regs[QRI_REGS_SIZE], xstate[QRI_XSTATE_MIN];
+	struct qri_process p = { .pid = 7, .ppid = 1, .pgid = 7, .sid = 7,
+				 .umask = 022, .comm = "loop" };
+	struct qri_thread t = { .pid = 7, .tid = 7, .regs_len = sizeof(regs),
+				.xstate_len = sizeof(xstate) };
+	struct qri_eventfd ev = { .count = 9 }, ev2;
+	struct qri_timerfd tf = { .clockid = 1, .value_ns = 5 }, tf2;
+	struct {
+		struct qri_epoll h;
+		struct qri_epoll_target t[1];
+	} ep = { { 7, 5, 1, 0 }, { { 3, 0x80000019, 42 } } };
+	const struct qri_epoll_target *tv;
+	const void *data[3] = { &ev, &tf, &ep };
+	const uint32_t kinds[3] = { QRI_FD_EVENTFD, QRI_FD_TIMERFD, QRI_FD_EPOLL },
+		       len[3] = { sizeof(ev), sizeof(tf), sizeof(ep) };
+	struct qri_writer w;
+	struct qri_image img;
+	struct qri_epoll h;
+	struct qr_err e;
+
+	qri_writer_init(&w, "test");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	for (uint32_t i = 0; i < 3; i++) {
+		struct qri_file f = { .id = i + 1, .kind = kinds[i],
+				      .open_flags = 2, .data_len = len[i] };
+		struct qri_fd fd = { .pid = 7, .fd = 3 + i, .file = i + 1 };
+
+		qri_add_file(&w, &f, "anon_inode:[x]", data[i]);
+		qri_add_fd(&w, &fd);
+	}
+	CHECK(!qri_finish(&w));
+	CHECK(!qri_parse(w.buf, w.len, &img, &e));
+	CHECK_U64(img.nfiles, 3);
+	CHECK(!qr_eventfd_decode(img.files[0].data, img.files[0].f.data_len, &ev2, &e));
+	CHECK_U64(ev2.count, 9);
+	CHECK(!qr_timerfd_decode(img.files[1].data, img.files[1].f.data_len, &tf2, &e));
+	CHECK_U64(tf2.value_ns, 5);
+	CHECK(!qr_epoll_decode(img.files[2].data, img.files[2].f.data_len, &h, &tv, &e));
+	CHECK_U64(h.owner_fd, 5);
+	CHECK_U64(tv[0].data, 42);
+	qri_free(&img);
+	qri_writer_free(&w);
 }

@@ -12,7 +12,9 @@
  *   17 timerfd CLOCK_REALTIME, EPOLLIN|EPOLLET, absolute, 5 s after DIR/arm
  *   18 timerfd CLOCK_MONOTONIC, EPOLLIN, absolute, 90 s after DIR/arm
  *   19 timerfd CLOCK_BOOTTIME, EPOLLIN|EPOLLONESHOT|EPOLLET, relative
- *      5 s from DIR/arm
+ *      5 s from DIR/arm (armed again then)
+ * (DIR/arm is removed once seen, and may come again before each
+ * checkpoint: the timers are armed anew, their counts start again.)
  * Fd 15 is an eventfd without O_NONBLOCK that a second worker thread
  * blocks reading. Fd 20 is a signalfd for SIGUSR2 and SIGRTMIN+3, which
  * every thread blocks, target (data 0x6666) of epoll 21, itself the
@@ -37,8 +39,8 @@
  * signal, and the signalfd reads SIGUSR2 with 77; block: the blocked
  * reader reads what verify writes to fd 15; events: no event with another
  * data word; mono: its CLOCK_MONOTONIC in ms; wakeup: the kernel kept EPOLLWAKEUP on fd 16 at the start,
- * which it drops without CAP_BLOCK_SUSPEND), removes DIR/verify and
- * queues SIGUSR2 again.
+ * which it drops without CAP_BLOCK_SUSPEND), removes DIR/verify, queues
+ * SIGUSR2 again and arms fd 13's one-shot again.
  *
  * cr-evloop --many N DIR: N eventfds from fd 100 on, fd 100 + i holding
  * i + 1, the odd ones in semaphore mode; "pid=P" in DIR/many-info. When
@@ -255,10 +257,22 @@ static void queue_usr2(void)
 		die("sigqueue");
 }
 
+static void rearm(int fd, uint32_t events)
+{
+	struct epoll_event e = { .events = events, .data.u64 = D(fd) };
+
+	if (epoll_ctl(EP, EPOLL_CTL_MOD, fd, &e))
+		die("epoll_ctl");
+}
+
 static void arm(void)
 {
 	FILE *f;
 
+	gone("arm");
+	gone("abs-mono");
+	abs_real_ticks = abs_mono_ticks = rel_ticks = 0;
+	rearm(REL, EPOLLIN | EPOLLONESHOT | EPOLLET);
 	real_due = ms_of(CLOCK_REALTIME) + 5000;
 	mono_due = ms_of(CLOCK_MONOTONIC) + 90000;
 	arm_at(ABS_REAL, TFD_TIMER_ABSTIME, real_due, 0);
@@ -502,6 +516,10 @@ static void verify(void)
 			(unsigned long long)ticks, (unsigned long long)expect, why);
 		fclose(f);
 	}
+	/* The armed one-shot armed again for the next time. */
+	take(EV_ARMED);
+	rearm(EV_ARMED, EPOLLIN | EPOLLONESHOT);
+	armed_seen = 0;
 	writer_pause = 0;
 	gone("verify");
 }
@@ -600,7 +618,7 @@ int main(int argc, char **argv)
 	fclose(f);
 	for (;;) {
 		round_of(50);
-		if (!real_due && exists("arm"))
+		if (exists("arm"))
 			arm();
 		if (exists("verify"))
 			verify();

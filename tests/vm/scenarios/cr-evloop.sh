@@ -1,4 +1,5 @@
-# An event loop across kexec in copy mode (Old -> New): cr-evloop waits on
+# An event loop across kexec in copy mode (Old -> New), then in zero copy
+# (New -> Old, captured by the New kernel this time): cr-evloop waits on
 # an epoll over eventfds (one a worker thread writes, one in semaphore
 # mode, an armed and a fired EPOLLONESHOT, an EPOLLEXCLUSIVE one),
 # timerfds (a 100 ms tick with EPOLLWAKEUP, absolute CLOCK_REALTIME and
@@ -14,6 +15,9 @@
 # holds 1000 eventfds (counters, every other in semaphore mode), each
 # found as it was. `check` refuses an epoll whose target was closed after
 # it was added, or reused (cr-refuse).
+QR_LAYOUT=zc
+QR_HOPS=2
+CR_MODES="copy zero-copy"
 D=$CR_DIR
 MANY=1000
 
@@ -30,6 +34,7 @@ cr_start() {
 }
 
 cr_pre_checkpoint() {
+	rm -f "$D/armed"
 	touch "$D/arm"
 	t_run armed qr_wait 30 test -s "$D/armed"
 	t_info armed "$(cat "$D/armed")"
