@@ -1,7 +1,7 @@
 /* fd-cost N: what the fd stage costs per fd, natively. A child holds N
- * fds of one kind from fd 100 on (eventfds holding 1..N, every other in
- * semaphore mode; periodic timerfds; or eventfds that one epoll at fd 99
- * watches); the parent captures its files as checkpoint does
+ * fds of one kind from fd 100 on (/dev/null opened N times, the stage's
+ * own cost; eventfds holding 1..N, every other in semaphore mode;
+ * periodic timerfds; or eventfds that one epoll at fd 99 watches); the parent captures its files as checkpoint does
  * (qr_capture_files into an image), reads the image back and makes every
  * file as restore does (qr_files_make), and checks each eventfd made holds
  * what the child's did. Prints per kind the time of each step, whole and
@@ -55,6 +55,7 @@ static void child(const char *kind, int n, int ready)
 	for (int i = 0; i < n; i++) {
 		int fd = !strcmp(kind, "timerfd") ?
 			timerfd_create(CLOCK_MONOTONIC, 0) :
+			!strcmp(kind, "null") ? open("/dev/null", O_RDONLY) :
 			eventfd(i + 1, i % 2 ? EFD_SEMAPHORE : 0);
 		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = i };
 
@@ -158,6 +159,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fd-cost N (as root: 2N + 4096 files)\n");
 		return 2;
 	}
+	rc |= one("null", n);
 	rc |= one("eventfd", n);
 	rc |= one("timerfd", n);
 	rc |= one("epoll", n);
