@@ -81,6 +81,9 @@ struct qri_process {
 	char comm[16];		/* NUL padded */
 	uint32_t cwd_len;
 	uint32_t root_len;
+	/* The working directory's, which restore makes again if it was
+	 * deleted. */
+	uint32_t cwd_mode, cwd_uid, cwd_gid, pad;
 };
 
 /* QRI_THREAD; tail: regs (regs_len bytes, struct user_regs_struct as
@@ -470,7 +473,7 @@ _Static_assert(sizeof(struct qri_record) == 16, "qri_record layout");
 _Static_assert(sizeof(struct qri_pages_seal) == 56, "qri_pages_seal layout");
 _Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
-_Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
+_Static_assert(sizeof(struct qri_process) == 96, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
 _Static_assert(sizeof(struct qri_vma) == 56, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");

@@ -411,11 +411,12 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	umask(pr->p.umask);
 	if (restore_attrs(pr))
 		return -1;
-	if (restore_files(pr, files, &status_fd, &go_fd, &err_fd) ||
-	    chdir(pr->cwd)) {
-		qr_error("restore: pid %u: files or cwd: %s", pr->p.pid, strerror(errno));
+	if (restore_files(pr, files, &status_fd, &go_fd, &err_fd)) {
+		qr_error("restore: pid %u: files: %s", pr->p.pid, strerror(errno));
 		return -1;
 	}
+	if (qr_restore_cwd(pr))
+		return -1;
 	for (size_t i = 0; i < pr->nvmas; i++) {
 		areas[i][0] = pr->vmas[i].v.start;
 		areas[i][1] = pr->vmas[i].v.end;

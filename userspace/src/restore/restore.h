@@ -41,6 +41,9 @@ int qr_restore_boot(void);
 void qr_restore_plan_own_pages(struct qr_rst_args *a,
 			       const struct qri_proc_img *pr);
 
+/* The process's working directory, deleted or not. */
+int qr_restore_cwd(const struct qri_proc_img *pr);
+
 /* The process's root directory, set last before the restorer runs: every
  * path in the image (files, cwd, mapped files, the executable) is as
  * quickreboot saw it, from the real root, and must be opened before. */
