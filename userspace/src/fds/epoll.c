@@ -270,8 +270,16 @@ static int epoll_place(const struct qri_proc_img *pr,
 	return 0;
 }
 
+static int epoll_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	const struct qri_epoll_target *v;
+	struct qri_epoll h;
+
+	return qr_epoll_decode(f->data, f->f.data_len, &h, &v, e);
+}
+
 const struct qr_fd_kind qr_fd_epoll = {
 	.kind = QRI_FD_EPOLL, .name = "epoll",
 	.match = epoll_match, .capture = epoll_capture,
-	.open = epoll_open, .place = epoll_place,
+	.valid = epoll_valid, .open = epoll_open, .place = epoll_place,
 };

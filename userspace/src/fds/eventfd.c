@@ -155,8 +155,15 @@ static int eventfd_open(struct qr_files *t, const struct qri_file_img *f)
 	return fd;
 }
 
+static int eventfd_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	struct qri_eventfd ev;
+
+	return qr_eventfd_decode(f->data, f->f.data_len, &ev, e);
+}
+
 const struct qr_fd_kind qr_fd_eventfd = {
 	.kind = QRI_FD_EVENTFD, .name = "eventfd",
 	.match = eventfd_match, .capture = eventfd_capture,
-	.open = eventfd_open,
+	.valid = eventfd_valid, .open = eventfd_open,
 };

@@ -91,8 +91,15 @@ static int signalfd_open(struct qr_files *t, const struct qri_file_img *f)
 	return fd;
 }
 
+static int signalfd_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	struct qri_signalfd s;
+
+	return qr_signalfd_decode(f->data, f->f.data_len, &s, e);
+}
+
 const struct qr_fd_kind qr_fd_signalfd = {
 	.kind = QRI_FD_SIGNALFD, .name = "signalfd",
 	.match = signalfd_match, .capture = signalfd_capture,
-	.open = signalfd_open,
+	.valid = signalfd_valid, .open = signalfd_open,
 };

@@ -234,8 +234,15 @@ static int timerfd_open(struct qr_files *t, const struct qri_file_img *f)
 	return fd;
 }
 
+static int timerfd_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	struct qri_timerfd t;
+
+	return qr_timerfd_decode(f->data, f->f.data_len, &t, e);
+}
+
 const struct qr_fd_kind qr_fd_timerfd = {
 	.kind = QRI_FD_TIMERFD, .name = "timerfd",
 	.match = timerfd_match, .capture = timerfd_capture,
-	.open = timerfd_open,
+	.valid = timerfd_valid, .open = timerfd_open,
 };
