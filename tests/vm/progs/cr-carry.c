@@ -11,8 +11,8 @@
  * no_new_privs. It holds O_PATH fds of a file, of DIR and of a symbolic
  * link itself (O_NOFOLLOW), and a file it deleted while open (data at 0
  * and at 1 MiB, a hole between) through two open descriptions of their
- * own offsets and flags, and works in a directory it deleted. It writes
- * its view of all that to DIR/info ("view" lines)
+ * own offsets and flags, a file on a tmpfs (/run, emptied by a reboot),
+ * and works in a directory it deleted. It writes its view of all that to DIR/info ("view" lines)
  * and, each time DIR/verify appears, compares the view then with the one
  * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
  * "ok=0 bad=FIELD" with DIR/diff holding both views. DIR must be writable
@@ -219,6 +219,45 @@ static void enter_deleted_dir(void)
 		die("deleted working directory");
 }
 
+static int tmpfs_fd;
+
+/* The tmpfs file: where, its size, data, mode, offset and flags. */
+static void tmpfs_view(char *v)
+{
+	struct stat st = { 0 };
+	char path[64], name[256];
+	uint64_t sum = 0;
+	uint8_t buf[4096];
+	ssize_t n;
+	off_t at = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", tmpfs_fd);
+	n = readlink(path, name, sizeof(name) - 1);
+	name[n > 0 ? n : 0] = '\0';
+	fstat(tmpfs_fd, &st);
+	while ((n = pread(tmpfs_fd, buf, sizeof(buf), at)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + buf[i];
+		at += n;
+	}
+	add(v, "tmpfs %s size %lld sum %016llx mode 0%o pos %lld flags 0%o\n",
+	    name, (long long)st.st_size, (unsigned long long)sum,
+	    st.st_mode, (long long)lseek(tmpfs_fd, 0, SEEK_CUR),
+	    fcntl(tmpfs_fd, F_GETFL));
+}
+
+static void open_tmpfs(void)
+{
+	char block[10000];
+
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (char)(i * 13 + 1);
+	tmpfs_fd = open("/run/cr-carry-tmpfs", O_RDWR | O_CREAT | O_TRUNC, 0640);
+	if (tmpfs_fd < 0 || write(tmpfs_fd, block, sizeof(block)) !=
+	    (ssize_t)sizeof(block) || lseek(tmpfs_fd, 123, SEEK_SET) != 123)
+		die("tmpfs file");
+}
+
 static int ghost_fds[2];
 
 /* The deleted file: its size, data, hole, each fd's offset and flags, and
@@ -323,6 +362,7 @@ static void view(char *v)
 	add(v, "sum %016llx\n", (unsigned long long)sum());
 	opath_view(v);
 	ghost_view(v);
+	tmpfs_view(v);
 	cwd_view(v);
 }
 
@@ -413,6 +453,7 @@ int main(int argc, char **argv)
 	make_areas();
 	open_paths();
 	open_ghost();
+	open_tmpfs();
 	enter_deleted_dir();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))
