@@ -4,8 +4,9 @@
  * alternating protection, areas with each madvise/mlock flag, sets
  * oom_score_adj 321, THP disabled, personality ADDR_NO_RANDOMIZE, nice 5
  * with SCHED_RESET_ON_FORK, affinity CPU 0, a worker thread at
- * SCHED_BATCH nice 7, groups 10 20 30, drops CAP_SYS_MODULE and
- * CAP_SYS_BOOT from its bounding set, becomes uid/gid 1000 keeping
+ * SCHED_BATCH nice 7 (I/O priority best-effort 6 and timer slack 123456
+ * ns, against the main thread's best-effort 2 and 777000), groups 10 20
+ * 30, drops CAP_SYS_MODULE and CAP_SYS_BOOT from its bounding set, becomes uid/gid 1000 keeping
  * CAP_NET_BIND_SERVICE (effective, permitted, inheritable, ambient),
  * CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), and sets
  * no_new_privs. It holds O_PATH fds of a file, of DIR and of a symbolic
@@ -49,9 +50,12 @@
 #endif
 
 #define VIEW_MAX 8192
+#define IOPRIO_BE(level) (2 << 13 | (level))
 
 static const char *dir;
 static volatile pid_t worker_tid;
+/* Only a thread reads its own timer slack (without CAP_SYS_NICE). */
+static int worker_slack;
 static uint8_t *big;
 static long nbig;
 
@@ -344,6 +348,10 @@ static void view(char *v)
 	    getpriority(PRIO_PROCESS, worker_tid));
 	add(v, "policy 0x%x worker-policy 0x%x\n", sched_getscheduler(0),
 	    sched_getscheduler(worker_tid));
+	add(v, "ioprio 0x%lx worker-ioprio 0x%lx slack %d worker-slack %d\n",
+	    syscall(SYS_ioprio_get, 1, 0), syscall(SYS_ioprio_get, 1, worker_tid),
+	    prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0),
+	    __atomic_load_n(&worker_slack, __ATOMIC_SEQ_CST));
 	CPU_ZERO(&set);
 	sched_getaffinity(0, sizeof(set), &set);
 	add(v, "affinity-count %d cpu0 %d\n", CPU_COUNT(&set), CPU_ISSET(0, &set));
@@ -372,11 +380,16 @@ static void *worker(void *arg)
 
 	(void)arg;
 	if (sched_setscheduler(0, SCHED_BATCH, &(struct sched_param){ 0 }) ||
-	    setpriority(PRIO_PROCESS, 0, 7))
+	    setpriority(PRIO_PROCESS, 0, 7) ||
+	    syscall(SYS_ioprio_set, 1, 0, IOPRIO_BE(6)) ||
+	    prctl(PR_SET_TIMERSLACK, 123456, 0, 0, 0))
 		die("worker sched");
 	__atomic_store_n(&worker_tid, syscall(SYS_gettid), __ATOMIC_SEQ_CST);
-	for (;;)
+	for (;;) {
+		__atomic_store_n(&worker_slack, prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0),
+				 __ATOMIC_SEQ_CST);
 		nanosleep(&ts, NULL);
+	}
 	return NULL;
 }
 
@@ -461,6 +474,8 @@ int main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) ||
+	    syscall(SYS_ioprio_set, 1, 0, IOPRIO_BE(2)) ||
+	    prctl(PR_SET_TIMERSLACK, 777000, 0, 0, 0) ||
 	    personality(PER_LINUX | ADDR_NO_RANDOMIZE) < 0 ||
 	    sched_setaffinity(0, sizeof(one), &one) ||
 	    sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK,
