@@ -13,6 +13,7 @@
  * link itself (O_NOFOLLOW), and a file it deleted while open (data at 0
  * and at 1 MiB, a hole between) through two open descriptions of their
  * own offsets and flags, a file on a tmpfs (/run, emptied by a reboot),
+ * two memfds (one sealed against shrinking, growing and more seals),
  * and works in a directory it deleted. It writes its view of all that to DIR/info ("view" lines)
  * and, each time DIR/verify appears, compares the view then with the one
  * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
@@ -223,6 +224,52 @@ static void enter_deleted_dir(void)
 		die("deleted working directory");
 }
 
+static int memfds[2];
+
+/* Each memfd: its name, size, data, seals, offset and flags. */
+static void memfd_view(char *v)
+{
+	for (int i = 0; i < 2; i++) {
+		struct stat st = { 0 };
+		char path[64], name[256];
+		uint64_t sum = 0;
+		uint8_t buf[4096];
+		ssize_t n;
+		off_t at = 0;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", memfds[i]);
+		n = readlink(path, name, sizeof(name) - 1);
+		name[n > 0 ? n : 0] = '\0';
+		fstat(memfds[i], &st);
+		while ((n = pread(memfds[i], buf, sizeof(buf), at)) > 0) {
+			for (ssize_t k = 0; k < n; k++)
+				sum = sum * 31 + buf[k];
+			at += n;
+		}
+		add(v, "memfd %s size %lld sum %016llx seals 0x%x pos %lld flags 0%o\n",
+		    name, (long long)st.st_size, (unsigned long long)sum,
+		    fcntl(memfds[i], F_GET_SEALS),
+		    (long long)lseek(memfds[i], 0, SEEK_CUR),
+		    fcntl(memfds[i], F_GETFL));
+	}
+}
+
+static void make_memfds(void)
+{
+	char block[5000];
+
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (char)(i * 11 + 5);
+	memfds[0] = memfd_create("carry-pool", MFD_ALLOW_SEALING);
+	memfds[1] = memfd_create("carry-plain", MFD_CLOEXEC);
+	for (int i = 0; i < 2; i++)
+		if (memfds[i] < 0 || write(memfds[i], block, sizeof(block) - i * 1000) < 0 ||
+		    lseek(memfds[i], 77 + i, SEEK_SET) < 0)
+			die("memfd");
+	if (fcntl(memfds[0], F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
+		die("memfd seals");
+}
+
 static int tmpfs_fd;
 
 /* The tmpfs file: where, its size, data, mode, offset and flags. */
@@ -371,6 +418,7 @@ static void view(char *v)
 	opath_view(v);
 	ghost_view(v);
 	tmpfs_view(v);
+	memfd_view(v);
 	cwd_view(v);
 }
 
@@ -467,6 +515,7 @@ int main(int argc, char **argv)
 	open_paths();
 	open_ghost();
 	open_tmpfs();
+	make_memfds();
 	enter_deleted_dir();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))

@@ -115,33 +115,36 @@ static int fill(int fd, const struct head *h, const uint8_t *p, size_t left)
 	return left || (fd >= 0 && ftruncate(fd, h->size)) ? -1 : 0;
 }
 
-int qr_contents_valid(const struct qri_file_img *f, struct qr_err *e)
+int qr_contents_valid(const struct qri_file_img *f, size_t at,
+		      struct qr_err *e)
 {
 	struct head h;
 
-	if (f->f.data_len < sizeof(h))
+	if (f->f.data_len < at + sizeof(h))
 		return qr_err_set(e, "a file without its contents");
-	memcpy(&h, f->data, sizeof(h));
-	if (fill(-1, &h, f->data + sizeof(h), f->f.data_len - sizeof(h)))
+	memcpy(&h, f->data + at, sizeof(h));
+	if (fill(-1, &h, f->data + at + sizeof(h),
+		 f->f.data_len - at - sizeof(h)))
 		return qr_err_set(e, "a file whose %" PRIu32 " extents do not fill its data",
 				  h.nextents);
 	return 0;
 }
 
-mode_t qr_contents_mode(const struct qri_file_img *f)
+mode_t qr_contents_mode(const struct qri_file_img *f, size_t at)
 {
 	struct head h;
 
-	memcpy(&h, f->data, sizeof(h));	/* qr_contents_valid() */
+	memcpy(&h, f->data + at, sizeof(h));	/* qr_contents_valid() */
 	return h.mode & 07777;
 }
 
-int qr_contents_write(int fd, const struct qri_file_img *f)
+int qr_contents_write(int fd, const struct qri_file_img *f, size_t at)
 {
 	struct head h;
 
-	memcpy(&h, f->data, sizeof(h));
-	if (fill(fd, &h, f->data + sizeof(h), f->f.data_len - sizeof(h)) ||
+	memcpy(&h, f->data + at, sizeof(h));
+	if (fill(fd, &h, f->data + at + sizeof(h),
+		 f->f.data_len - at - sizeof(h)) ||
 	    fchown(fd, h.uid, h.gid) || fchmod(fd, h.mode & 07777)) {
 		qr_error("restore: %s: contents, owner or mode not set again: %s",
 			 f->path, strerror(errno));

@@ -12,15 +12,17 @@
  * printed why (what: how check names the file, "a deleted file"). */
 int qr_contents_capture(struct qr_fd_capture *c, const char *what);
 
-/* The image reader's check of such data. */
-int qr_contents_valid(const struct qri_file_img *f, struct qr_err *e);
+/* The image reader's check of such data, at byte `at` of f's data (a
+ * kind may put its own before). */
+int qr_contents_valid(const struct qri_file_img *f, size_t at,
+		      struct qr_err *e);
 
-/* Writes f's contents, mode and owner into the new file fd: 0, or -1
- * having printed why. */
-int qr_contents_write(int fd, const struct qri_file_img *f);
+/* Writes f's contents (from byte at of its data), mode and owner into the
+ * new file fd: 0, or -1 having printed why. */
+int qr_contents_write(int fd, const struct qri_file_img *f, size_t at);
 
 /* The mode the contents were saved with (for the file's creation). */
-mode_t qr_contents_mode(const struct qri_file_img *f);
+mode_t qr_contents_mode(const struct qri_file_img *f, size_t at);
 
 /* f's own open description of the file made as made: reopened with f's
  * flags, at f's offset; -1 having printed why. */

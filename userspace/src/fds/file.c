@@ -74,7 +74,7 @@ static int file_capture(struct qr_fd_capture *c)
 
 static int file_valid(const struct qri_file_img *f, struct qr_err *e)
 {
-	return f->f.data_len ? qr_contents_valid(f, e) : 0;
+	return f->f.data_len ? qr_contents_valid(f, 0, e) : 0;
 }
 
 /* Missing directories above a tmpfs file made again (0755, root's). */
@@ -97,13 +97,13 @@ static int remake(const struct qri_file_img *f)
 
 	make_parents(f->path);
 	made = open(f->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		    qr_contents_mode(f));
+		    qr_contents_mode(f, 0));
 	if (made < 0) {
 		qr_error("restore: %s: not made again: %s", f->path,
 			 strerror(errno));
 		return -1;
 	}
-	fd = qr_contents_write(made, f) ? -1 : qr_contents_reopen(made, f);
+	fd = qr_contents_write(made, f, 0) ? -1 : qr_contents_reopen(made, f);
 	close(made);
 	if (fd < 0)
 		unlink(f->path);

@@ -25,6 +25,11 @@ static int ghost_capture(struct qr_fd_capture *c)
 	return qr_contents_capture(c, "a deleted file");
 }
 
+static int ghost_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	return qr_contents_valid(f, 0, e);
+}
+
 /* An unnamed file where the deleted one was, or in /tmp. */
 static int tmpfile_near(const char *link, mode_t mode)
 {
@@ -51,13 +56,13 @@ static int ghost_open(struct qr_files *t, const struct qri_file_img *f)
 		made = qr_files_get(t, kin->f.id);
 		return made < 0 ? -1 : qr_contents_reopen(made, f);
 	}
-	made = tmpfile_near(f->path, qr_contents_mode(f));
+	made = tmpfile_near(f->path, qr_contents_mode(f, 0));
 	if (made < 0) {
 		qr_error("restore: %s: no file made again: %s", f->path,
 			 strerror(errno));
 		return -1;
 	}
-	fd = qr_contents_write(made, f) ? -1 : qr_contents_reopen(made, f);
+	fd = qr_contents_write(made, f, 0) ? -1 : qr_contents_reopen(made, f);
 	close(made);
 	return fd;
 }
@@ -65,5 +70,5 @@ static int ghost_open(struct qr_files *t, const struct qri_file_img *f)
 const struct qr_fd_kind qr_fd_ghost = {
 	.kind = QRI_FD_GHOST, .name = "deleted file",
 	.match = ghost_match, .capture = ghost_capture,
-	.valid = qr_contents_valid, .open = ghost_open,
+	.valid = ghost_valid, .open = ghost_open,
 };

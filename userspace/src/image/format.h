@@ -179,6 +179,7 @@ enum qri_fd_kind {
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
+	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
 };
 
 /* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP
