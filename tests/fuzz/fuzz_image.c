@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fds/event.h"
 #include "lib/crc32.h"
 #include "image/image.h"
 #include "image/proc_tree.h"
@@ -53,6 +54,42 @@ static void check(const struct qri_image *img)
 			    (p->threads[j].restart &&
 			     p->threads[j].restart->rmtp >= QRI_USER_LIMIT))
 				abort();
+	}
+}
+
+/* The event kinds' data, which the reader accepted: as their open and
+ * place decode it, and the timer's plan at restore in range. */
+static void kind_data(const struct qri_file_img *f)
+{
+	const struct qri_epoll_target *t;
+	struct qr_timerfd_plan plan;
+	struct qri_eventfd ev;
+	struct qri_timerfd tf;
+	struct qri_signalfd sf;
+	struct qri_epoll ep;
+	struct qr_err e;
+
+	switch (f->f.kind) {
+	case QRI_FD_EVENTFD:
+		if (qr_eventfd_decode(f->data, f->f.data_len, &ev, &e))
+			abort();
+		break;
+	case QRI_FD_TIMERFD:
+		if (qr_timerfd_decode(f->data, f->f.data_len, &tf, &e))
+			abort();
+		qr_timerfd_plan(&tf, tf.realtime_ns, &plan);
+		if (plan.interval_ns && plan.value_ns > plan.interval_ns &&
+		    tf.value_ns <= tf.realtime_ns)
+			abort();
+		break;
+	case QRI_FD_SIGNALFD:
+		if (qr_signalfd_decode(f->data, f->f.data_len, &sf, &e))
+			abort();
+		break;
+	case QRI_FD_EPOLL:
+		if (qr_epoll_decode(f->data, f->f.data_len, &ep, &t, &e))
+			abort();
+		break;
 	}
 }
 
@@ -111,6 +148,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (qri_parse(buf, size, &img, &e) == 0) {
 		check(&img);
+		for (size_t i = 0; i < img.nfiles; i++)
+			kind_data(&img.files[i]);
 		plan_tree(&img);
 		qri_free(&img);
 	}

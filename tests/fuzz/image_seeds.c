@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fds/event.h"
 #include "image/image.h"
 #include "image/seal.h"
 
@@ -217,5 +218,43 @@ int main(int argc, char **argv)
 			    view, pf.len);
 	}
 	save(argv[1], "sealed", &w);
+
+	/* The event kinds: an epoll of process 100 at fd 6 over an eventfd
+	 * (3), a timerfd (4) and a signalfd (5). */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qri_eventfd ev = { .count = 5, .flags = QRI_EFD_SEMAPHORE };
+		struct qri_timerfd tf = { .clockid = QRI_CLOCK_MONOTONIC,
+			.settime_flags = QRI_TFD_ABSTIME, .ticks = 2,
+			.value_ns = 300000000, .interval_ns = 100000000,
+			.realtime_ns = 1764150000000000000 };
+		struct qri_signalfd sf = { .sigmask = 0x800 };
+		struct {
+			struct qri_epoll h;
+			struct qri_epoll_target t[3];
+		} ep = { { 100, 6, 3, 0 }, { { 3, 0x80000019, 0x1111 },
+			{ 4, 0x40000019, ~0ull }, { 5, 0x19, 0 } } };
+		static const uint32_t kinds[4] = { QRI_FD_EVENTFD,
+			QRI_FD_TIMERFD, QRI_FD_SIGNALFD, QRI_FD_EPOLL };
+		static const char *const links[4] = { "anon_inode:[eventfd]",
+			"anon_inode:[timerfd]", "anon_inode:[signalfd]",
+			"anon_inode:[eventpoll]" };
+		const void *data[4] = { &ev, &tf, &sf, &ep };
+		const uint32_t len[4] = { sizeof(ev), sizeof(tf), sizeof(sf),
+					  sizeof(ep) };
+
+		for (uint32_t i = 0; i < 4; i++) {
+			struct qri_file ef = { .id = i + 1, .kind = kinds[i],
+					       .open_flags = 04002,
+					       .data_len = len[i] };
+			struct qri_fd ed = { .pid = 100, .fd = 3 + i, .file = i + 1 };
+
+			qri_add_file(&w, &ef, links[i], data[i]);
+			qri_add_fd(&w, &ed);
+		}
+	}
+	save(argv[1], "events", &w);
 	return 0;
 }

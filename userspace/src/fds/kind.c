@@ -8,6 +8,10 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_symlink,
 	&qr_fd_memfd,	/* before the deleted files it looks like */
 	&qr_fd_ghost,
+	&qr_fd_eventfd,
+	&qr_fd_timerfd,
+	&qr_fd_signalfd,
+	&qr_fd_epoll,
 };
 
 const size_t qr_fd_nkinds = sizeof(qr_fd_kinds) / sizeof(qr_fd_kinds[0]);
