@@ -178,13 +178,13 @@ enum qri_fd_kind {
 	QRI_FD_DIR = 2,
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
+	/* The event kinds: their data in fds/event.h. */
+	QRI_FD_EVENTFD = 8,
+	QRI_FD_TIMERFD = 9,
+	QRI_FD_SIGNALFD = 10,
+	QRI_FD_EPOLL = 11,
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
-	/* The event kinds: their data in fds/event.h. */
-	QRI_FD_EVENTFD = 30,
-	QRI_FD_TIMERFD = 31,
-	QRI_FD_SIGNALFD = 32,
-	QRI_FD_EPOLL = 33,
 };
 
 /* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP
