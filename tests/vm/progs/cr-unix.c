@@ -22,7 +22,7 @@
  * DIR/info holds "r=R c=C" once set up. When DIR/verify appears R checks
  * its sockets, asks C (DIR/verify-c) for its own (DIR/result-c) and
  * writes DIR/result: "pid=R stream=1 seq=1 dgram=1 listen=1 abstract=1
- * half=1 opts=1 flags=1 share=1 unbound=1 extra=1 c_stream=1 c_seq=1"
+ * half=1 opts=1 flags=1 share=1 unbound=1 extra=1 c_bytes=1 c_msgs=1"
  * (1: as set up; the first failure of each is in DIR/why).
  *
  * cr-unix DIR rights: a socketpair with fd 0 in flight (SCM_RIGHTS);
@@ -340,7 +340,7 @@ static void child(void)
 			seq_ok = recv_msgs(22, r_seq, N(r_seq), 100, "c seqpacket");
 			f = open_new("result-c");
 			if (f) {
-				fprintf(f, "c_stream=%d c_seq=%d", stream_ok, seq_ok);
+				fprintf(f, "c_bytes=%d c_msgs=%d", stream_ok, seq_ok);
 				publish(f, "result-c");
 			}
 			snprintf(path, sizeof(path), "%s/verify-c", dir);
@@ -461,7 +461,7 @@ static void verify(pid_t c, int extra, const struct before *b)
 		return;
 	fprintf(f, "pid=%d stream=%d seq=%d dgram=%d listen=%d abstract=%d half=%d opts=%d flags=%d share=%d unbound=%d extra=%d %s\n",
 		getpid(), stream, seq, dgram, listen_ok, abstract, half, opts, flags,
-		share, unbound, extra_ok, cres[0] ? cres : "c_stream=0 c_seq=0");
+		share, unbound, extra_ok, cres[0] ? cres : "c_bytes=0 c_msgs=0");
 	publish(f, "result");
 }
 

@@ -321,9 +321,10 @@ static int check_path(struct qr_fd_capture *c, const struct qr_unix_diag *d,
 	return 0;
 }
 
-static int add(struct qr_fd_capture *c, const void *p, size_t len)
+static void add(struct qr_fd_capture *c, const void *p, size_t len)
 {
-	return len ? qr_fd_data_add(c->data, p, len) : 0;
+	if (len)
+		qr_fd_data_add(c->data, p, len);
 }
 
 static int unix_capture(struct qr_fd_capture *c)
@@ -368,11 +369,16 @@ static int unix_capture(struct qr_fd_capture *c)
 			 c->pid, c->fd, strerror(errno));
 		goto out;
 	}
-	if (d.state != TCP_LISTEN && !(r.flags & QR_UNIX_PENDING) &&
+	/* Only a connected socket or a datagram one has a queue to read. */
+	if ((d.type == SOCK_DGRAM || (d.state == TCP_ESTABLISHED &&
+				      !(r.flags & QR_UNIX_PENDING))) &&
 	    peek_queue(c, s, &r, &d, &q))
 		goto out;
-	if (add(c, &r, sizeof(r)) || add(c, d.name, d.name_len) ||
-	    add(c, d.icons, (size_t)d.nicons * 4) || add(c, q.s, q.len)) {
+	add(c, &r, sizeof(r));
+	add(c, d.name, d.name_len);
+	add(c, d.icons, (size_t)d.nicons * 4);
+	add(c, q.s, q.len);
+	if (c->data->oom) {
 		qr_error("process %d: fd %d: UNIX socket: too much to record",
 			 c->pid, c->fd);
 		goto out;
@@ -765,7 +771,8 @@ static int listener(struct qr_files *t, const struct qri_image *img,
 }
 
 /* A client whose connection waits on a listener: made by the
- * listener's restore, which this asks for. */
+ * listener's restore, which this asks for. The table keeps the client
+ * end the listener handed over and closes what this returns. */
 static int pending(struct qr_files *t, const struct qri_image *img,
 		   struct end *e)
 {
@@ -776,8 +783,11 @@ static int pending(struct qr_files *t, const struct qri_image *img,
 			continue;
 		for (uint32_t k = 0; k < l.u.r.nicons; k++)
 			if (qr_unix_icon(&l.u, k) == e->u.r.ino)
-				return qr_files_get(t, l.f->f.id) < 0 ? -1 :
-				       QR_UNIX_MADE;
+			{
+				int fd = qr_files_get(t, l.f->f.id);
+
+				return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+			}
 	}
 	errno = ENOENT;
 	return fail(e, "the listener it waits on is not in the image");
