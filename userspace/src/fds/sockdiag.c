@@ -13,6 +13,7 @@
 
 #include "fds/sockdiag.h"
 #include "lib/exit.h"
+#include "lib/module_open.h"
 
 #define SHOW (UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | \
 	      UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN | UDIAG_SHOW_MEMINFO)
@@ -192,12 +193,30 @@ static int got_one(const struct qr_unix_diag *d, void *arg)
 	return 0;
 }
 
+/* sock_diag's UNIX part is a module (unix_diag) that the kernel loads
+ * on demand only where modprobe is set up: the first time the kernel
+ * knows no UNIX socket at all, it is loaded and the question asked again.
+ */
+static int ask_loaded(uint32_t ino,
+		      int (*got)(const struct qr_unix_diag *, void *), void *arg)
+{
+	static bool loaded;
+	int rc = ask(ino, got, arg);
+
+	if (rc != 1 || loaded)
+		return rc;
+	loaded = true;
+	if (qr_module_load("unix_diag", "sock_diag"))
+		return -1;
+	return ask(ino, got, arg);
+}
+
 int qr_unix_diag_one(uint32_t ino, struct qr_unix_diag *d)
 {
 	memset(d, 0, sizeof(*d));
 	if (!ino)
 		return 1;
-	return ask(ino, got_one, d);
+	return ask_loaded(ino, got_one, d);
 }
 
 struct all {
@@ -228,7 +247,7 @@ int qr_unix_diag_all(struct qr_unix_diag **v, size_t *n)
 {
 	struct all a = { 0 };
 
-	if (ask(0, got_all, &a)) {
+	if (ask_loaded(0, got_all, &a)) {
 		qr_unix_diag_free_all(a.v, a.n);
 		return -1;
 	}
