@@ -8,6 +8,7 @@
 #include "lib/crc32.h"
 #include "image/image.h"
 #include "image/proc_tree.h"
+#include "fds/unix.h"
 
 static void check(const struct qri_image *img)
 {
@@ -53,6 +54,31 @@ static void check(const struct qri_image *img)
 			    (p->threads[j].restart &&
 			     p->threads[j].restart->rmtp >= QRI_USER_LIMIT))
 				abort();
+	}
+}
+
+/* A UNIX socket's data, as its restore reads it: refused or walked to
+ * its end within its length. */
+static void unix_data(const struct qri_image *img)
+{
+	for (size_t i = 0; i < img->nfiles; i++) {
+		const struct qri_file_img *f = &img->files[i];
+		struct qr_unix_img u;
+		const uint8_t *m;
+		const char *why;
+		size_t off = 0, n = 0;
+		uint32_t len;
+
+		if (f->f.kind != QRI_FD_UNIX ||
+		    qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
+			continue;
+		for (uint32_t k = 0; k < u.r.nicons; k++)
+			(void)qr_unix_icon(&u, k);
+		while (qr_unix_next_msg(&u, &off, &m, &len))
+			if (m + len > f->data + f->f.data_len || ++n > u.r.nmsgs)
+				abort();
+		if (n != u.r.nmsgs || off != u.msgs_len)
+			abort();
 	}
 }
 
@@ -111,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (qri_parse(buf, size, &img, &e) == 0) {
 		check(&img);
+		unix_data(&img);
 		plan_tree(&img);
 		qri_free(&img);
 	}

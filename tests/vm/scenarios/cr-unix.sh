@@ -1,7 +1,7 @@
 # UNIX sockets across kexec (copy mode, Old -> New): cr-unix's root R and
 # child C share a stream and a seqpacket socketpair with data queued both
 # ways at the freeze (one end shared by R and C, and dup'ed in R), R holds
-# a datagram pair with six messages queued (one empty), a listener bound
+# a datagram pair with five messages queued, a listener bound
 # to a path (socket file mode 0640, SO_PASSCRED) with a connection queued
 # and not accepted, an abstract listener, a half shut down connection
 # (SO_PEEK_OFF set), an unbound socket and EXTRA more pairs, with buffer
@@ -24,6 +24,7 @@ refused() {
 	t_info "$1-says" "$(grep -v '^check:' /tmp/check.out | tr '\n' ';')"
 	t_run "$1-named" grep -Eq "$2" /tmp/check.out
 	t_run "$1-not-frozen" qr_none_frozen "$3"
+	t_fails "$1-names-nothing-else" grep -v -E "$2|^check:" /tmp/check.out
 }
 
 refusals() {
@@ -75,4 +76,8 @@ cr_verify() {
 		extra c_bytes c_msgs; do
 		t_eq "$_k-kept" 1 "$(qr_kv $_k "$D/result")"
 	done
+	# C holds the listener bound on the disk: gone before cr_end's
+	# umount, which kills R only.
+	kill -9 "$(qr_kv c "$D/info")"
+	t_run c-killed qr_wait 30 cr_dead "$(qr_kv c "$D/info")"
 }

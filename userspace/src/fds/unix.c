@@ -402,9 +402,20 @@ static bool kept(const struct qr_fd_set *s, uint32_t ino)
 	return false;
 }
 
-/* "NAME (socket I), held by process P (fd N)" for the socket ino. */
-static const char *who(const struct qr_unix_diag *all, size_t n, uint32_t ino,
-		       char *buf, size_t size)
+static bool kept_process(const struct qr_fd_set *s, int pid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* Whether the socket ino is outside the kept set, then described in buf
+ * as "NAME (socket I), held by process P (fd N)". One held by a kept
+ * process but not in the set was refused with its own fd. */
+static bool outside(const struct qr_fd_set *s, uint32_t ino,
+		    const struct qr_unix_diag *all, size_t n, char *buf,
+		    size_t size)
 {
 	const struct qr_unix_diag *d = qr_unix_diag_find(all, n, ino);
 	char name[QR_UNIX_NAME_MAX + 2];
@@ -412,12 +423,15 @@ static const char *who(const struct qr_unix_diag *all, size_t n, uint32_t ino,
 			       "a socket gone";
 	int pid, fd;
 
-	if (qr_unix_holder(ino, &pid, &fd))
+	if (kept(s, ino))
+		return false;
+	if (qr_unix_holder(ino, &pid, &fd)) {
 		snprintf(buf, size, "%s (socket %u), held by no process", what, ino);
-	else
-		snprintf(buf, size, "%s (socket %u), held by process %d (fd %d)",
-			 what, ino, pid, fd);
-	return buf;
+		return true;
+	}
+	snprintf(buf, size, "%s (socket %u), held by process %d (fd %d)", what,
+		 ino, pid, fd);
+	return !kept_process(s, pid);
 }
 
 /* The listener whose queue holds the connection of client ino. */
@@ -441,17 +455,17 @@ static int check_one(const struct qr_fd_set *s, const struct qr_fd_seen *f,
 
 	if (!d)
 		return 0;	/* gone since capture, which said so */
-	if (d->peer && !kept(s, d->peer)) {
+	if (d->peer && outside(s, d->peer, all, n, buf, sizeof(buf))) {
 		qr_error("process %d: fd %d: UNIX socket connected to %s, outside the kept set: not carried",
-			 f->pid, f->fd, who(all, n, d->peer, buf, sizeof(buf)));
+			 f->pid, f->fd, buf);
 		refused++;
 	}
 	for (uint32_t k = 0; d->state == TCP_LISTEN && k < d->nicons; k++) {
 		const struct qr_unix_diag *cl = qr_unix_diag_find(all, n, d->icons[k]);
 
-		if (!kept(s, d->icons[k])) {
+		if (outside(s, d->icons[k], all, n, buf, sizeof(buf))) {
 			qr_error("process %d: fd %d: UNIX socket has a connection not yet accepted from %s, outside the kept set: not carried",
-				 f->pid, f->fd, who(all, n, d->icons[k], buf, sizeof(buf)));
+				 f->pid, f->fd, buf);
 			refused++;
 		} else if (cl && cl->wmem) {
 			qr_error("process %d: fd %d: UNIX socket has a connection not yet accepted with data sent on it: not carried",
@@ -466,9 +480,9 @@ static int check_one(const struct qr_fd_set *s, const struct qr_fd_seen *f,
 			qr_error("process %d: fd %d: UNIX socket connected to a socket found nowhere: not carried",
 				 f->pid, f->fd);
 			refused++;
-		} else if (!kept(s, l->ino)) {
+		} else if (outside(s, l->ino, all, n, buf, sizeof(buf))) {
 			qr_error("process %d: fd %d: UNIX socket waits to be accepted by %s, outside the kept set: not carried",
-				 f->pid, f->fd, who(all, n, l->ino, buf, sizeof(buf)));
+				 f->pid, f->fd, buf);
 			refused++;
 		}
 	}
