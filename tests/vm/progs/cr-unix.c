@@ -21,6 +21,7 @@
  *       end.
  * DIR/info holds "r=R c=C" once set up. When DIR/verify appears R checks
  * its sockets, asks C (DIR/verify-c) for its own (DIR/result-c) and
+ * queues the same again (the next checkpoint finds what this one did) and
  * writes DIR/result: "pid=R stream=1 seq=1 dgram=1 listen=1 abstract=1
  * half=1 opts=1 flags=1 share=1 unbound=1 extra=1 c_bytes=1 c_msgs=1"
  * (1: as set up; the first failure of each is in DIR/why).
@@ -41,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -325,19 +327,26 @@ static void publish(FILE *f, const char *name)
 		die(path);
 }
 
+/* C's queues, as before each checkpoint. */
+static void queue_c(void)
+{
+	write_records(21, 'C', C_RECORDS);
+	send_msgs(22, c_seq, N(c_seq), 200);
+}
+
 static void child(void)
 {
 	int stream_ok, seq_ok;
 	char path[4096];
 	FILE *f;
 
-	write_records(21, 'C', C_RECORDS);
-	send_msgs(22, c_seq, N(c_seq), 200);
+	queue_c();
 	touch("c-ready");
 	for (;;) {
 		if (exists("verify-c")) {
 			stream_ok = read_records(21, 'R', R_RECORDS, "c stream");
 			seq_ok = recv_msgs(22, r_seq, N(r_seq), 100, "c seqpacket");
+			queue_c();
 			f = open_new("result-c");
 			if (f) {
 				fprintf(f, "c_bytes=%d c_msgs=%d", stream_ok, seq_ok);
@@ -356,6 +365,34 @@ struct before {
 	struct sockaddr_un l, abs;
 	socklen_t llen, alen;
 };
+
+/* R's queues, as before each checkpoint: data on the pairs, a
+ * connection queued on the listener, a half shut down pair, data in
+ * each extra pair. */
+static void queue_r(int extra, const struct before *b)
+{
+	int sz = 3;
+
+	write_records(10, 'R', R_RECORDS);
+	send_msgs(11, r_seq, N(r_seq), 100);
+	send_msgs(13, dgrams, N(dgrams), 300);
+	close(15);
+	at(connect_to(b->lpath, 0), 15);
+	fcntl(15, F_SETFD, FD_CLOEXEC);
+	close(17);
+	close(18);
+	pair_at(SOCK_STREAM, 17, 18);
+	write_all(17, "half-before-shutdown", 20);
+	shutdown(17, SHUT_WR);
+	setsockopt(18, SOL_SOCKET, SO_PEEK_OFF, &sz, sizeof(sz));
+	for (int i = 0; i < extra; i++) {
+		char m[32];
+
+		snprintf(m, sizeof(m), "extra%05d---end", i % 100000);
+		write_all(EXTRA_FD + 2 * i, m, 16);
+		write_all(EXTRA_FD + 2 * i + 1, m, 16);
+	}
+}
 
 static void verify(pid_t c, int extra, const struct before *b)
 {
@@ -456,6 +493,7 @@ static void verify(pid_t c, int extra, const struct before *b)
 		fclose(f);
 		unlink(path);
 	}
+	queue_r(extra, b);
 	f = open_new("result");
 	if (!f)
 		return;
@@ -505,6 +543,7 @@ static void refuse(const char *mode, const char *path)
 int main(int argc, char **argv)
 {
 	struct before b = { 0 };
+	struct rlimit lim;
 	int extra = 0, sz;
 	struct timeval tv;
 	pid_t c;
@@ -521,6 +560,11 @@ int main(int argc, char **argv)
 		refuse(argv[2], argc > 3 ? argv[3] : "");
 	if (argc >= 3)
 		extra = atoi(argv[2]);
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 &&
+	    lim.rlim_cur < (rlim_t)EXTRA_FD + 2 * extra + 16) {
+		lim.rlim_cur = lim.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &lim);
+	}
 	snprintf(path, sizeof(path), "%s/why", dir);
 	why = fopen(path, "w");
 
@@ -547,27 +591,11 @@ int main(int argc, char **argv)
 	setsockopt(14, SOL_SOCKET, SO_PASSCRED, &sz, sizeof(sz));
 	addr(&b.l, b.lpath, 0);
 	b.llen = offsetof(struct sockaddr_un, sun_path) + strlen(b.lpath) + 1;
-	at(connect_to(b.lpath, 0), 15);
-	fcntl(15, F_SETFD, FD_CLOEXEC);
 	snprintf(b.aname, sizeof(b.aname), "cr-unix-%d", getpid());
 	listener_at(b.aname, 1, 3, 16);
 	b.alen = addr(&b.abs, b.aname, 1);
 
-	pair_at(SOCK_STREAM, 17, 18);
-	write_all(17, "half-before-shutdown", 20);
-	shutdown(17, SHUT_WR);
-	sz = 3;
-	setsockopt(18, SOL_SOCKET, SO_PEEK_OFF, &sz, sizeof(sz));
 	at(socket(AF_UNIX, SOCK_STREAM, 0), 19);
-
-	for (int i = 0; i < extra; i++) {
-		char m[32];
-
-		pair_at(SOCK_STREAM, EXTRA_FD + 2 * i, EXTRA_FD + 2 * i + 1);
-		snprintf(m, sizeof(m), "extra%05d---end", i % 100000);
-		write_all(EXTRA_FD + 2 * i, m, 16);
-		write_all(EXTRA_FD + 2 * i + 1, m, 16);
-	}
 
 	c = fork();
 	if (c < 0)
@@ -576,15 +604,13 @@ int main(int argc, char **argv)
 		for (int fd = 11; fd <= 20; fd++)
 			if (fd != 14)
 				close(fd);
-		for (int i = 0; i < 2 * extra; i++)
-			close(EXTRA_FD + i);
 		child();
 	}
 	close(21);
 	close(22);
-	write_records(10, 'R', R_RECORDS);
-	send_msgs(11, r_seq, N(r_seq), 100);
-	send_msgs(13, dgrams, N(dgrams), 300);
+	for (int i = 0; i < extra; i++)
+		pair_at(SOCK_STREAM, EXTRA_FD + 2 * i, EXTRA_FD + 2 * i + 1);
+	queue_r(extra, &b);
 	while (!exists("c-ready"))
 		nap();
 	f = open_new("info");
