@@ -242,6 +242,9 @@ TEST(unix_img_parse_refuses)
 	bad.peek_off = -2;
 	CHECK(parse_with(&bad, "", 0) == -1);
 	bad = r;
+	bad.file_mode = 0100644;	/* a mode with a file type */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
 	bad.nmsgs = QR_UNIX_MAX_MSGS + 1;
 	CHECK(parse_with(&bad, "", 0) == -1);
 }
@@ -330,6 +333,9 @@ TEST(unix_round_trip)
 	CHECK(send(dg[1], "1", 1, 0) == 1 && send(dg[1], "22", 2, 0) == 2 &&
 	      send(dg[1], big, 333, 0) == 333);
 	CHECK(send(hs[0], "abc", 3, 0) == 3 && shutdown(hs[0], SHUT_WR) == 0);
+	a = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(sendto(a, "to-path", 7, 0, (struct sockaddr *)&path, sizeof(path)) == 7);
+	close(a);
 	CHECK(setsockopt(sp[1], SOL_SOCKET, SO_PEEK_OFF, &two, sizeof(two)) == 0);
 	CHECK(fcntl(sp[0], F_SETFL, O_NONBLOCK) == 0);
 
@@ -366,6 +372,7 @@ TEST(unix_round_trip)
 	      recv_is(dg[0], big, 333));
 	CHECK(!readable(dg[0]));
 	CHECK(recv_is(hs[1], "abc", 3));
+	CHECK(recv_is(pl, "to-path", 7));
 	for (int *p = (int[]){ sp[0], sp[1], dg[0], dg[1], hs[0], hs[1], l, cl, pl, -1 };
 	     *p >= 0; p++)
 		close(*p);
@@ -394,6 +401,7 @@ TEST(unix_round_trip)
 	close(a);
 	CHECK(stat(path.sun_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
 	      (st.st_mode & 07777) == 0600);
+	CHECK(recv_is(fd[8], "to-path", 7));
 	a = socket(AF_UNIX, SOCK_DGRAM, 0);
 	CHECK(sendto(a, "p", 1, 0, (struct sockaddr *)&path, sizeof(path)) == 1 &&
 	      recv_is(fd[8], "p", 1));

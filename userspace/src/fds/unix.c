@@ -11,15 +11,21 @@
  * (socketpair; the peer handed over) and writes each end's queue from
  * the other end; a listener is bound and listens again, and each
  * connection it had queued is connected again, client end handed over.
+ * Datagrams queued on a socket with no kept peer are sent again to its
+ * name from a new unnamed socket (what recvfrom says of the sender is
+ * lost).
+ *
  * Not carried, refused by name: a peer or a queued connection outside
  * the kept set, file descriptors or credentials in flight, data sent on
  * a connection not yet accepted, a path name that is no longer the
- * socket's file. A connected stream socket's own name (an accepted
- * socket shows its listener's) is not bound again. */
+ * socket's file (or relative, or under another root), datagrams queued
+ * on an unnamed socket with no kept peer. Lost: a connected stream
+ * socket's own name (an accepted socket shows its listener's: not bound
+ * again), an empty datagram or seqpacket message behind another (MSG_PEEK
+ * at an offset steps over it: 6.1 does, so its capture cannot see it). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/net.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +43,6 @@
 #include "lib/exit.h"
 #include "lib/strbuf.h"
 
-#ifndef SO_PEEK_OFF
-#define SO_PEEK_OFF 42
-#endif
 #define RCV_SHUT 1	/* the kernel's RCV_SHUTDOWN, SEND_SHUTDOWN */
 #define SEND_SHUT 2
 /* The largest message a peek reads whole; larger ones are refused. */
@@ -112,6 +115,7 @@ int qr_unix_img_parse(const uint8_t *data, size_t len, struct qr_unix_img *u,
 		return -1;
 	*why = "bad options";
 	if (r->sndbuf < 0 || r->rcvbuf < 0 || r->peek_off < -1 ||
+	    r->file_mode & ~07777u ||
 	    r->rcvtimeo_us > 1ull << 50 || r->sndtimeo_us > 1ull << 50)
 		return -1;
 	return 0;
@@ -321,6 +325,24 @@ static int check_path(struct qr_fd_capture *c, const struct qr_unix_diag *d,
 	return 0;
 }
 
+/* Whether d is one of a connected pair (or was: the other closed). Its
+ * queue is then written back by the other end, else sent to its name. */
+static bool in_pair(const struct qr_unix_diag *d)
+{
+	struct qr_unix_diag p;
+	bool mutual;
+
+	if (d->state != TCP_ESTABLISHED)
+		return false;
+	if (!d->peer)
+		return true;
+	if (qr_unix_diag_one(d->peer, &p))
+		return false;
+	mutual = p.peer == d->ino;
+	qr_unix_diag_free(&p);
+	return mutual;
+}
+
 static void add(struct qr_fd_capture *c, const void *p, size_t len)
 {
 	if (len)
@@ -374,6 +396,12 @@ static int unix_capture(struct qr_fd_capture *c)
 				      !(r.flags & QR_UNIX_PENDING))) &&
 	    peek_queue(c, s, &r, &d, &q))
 		goto out;
+	if (d.type == SOCK_DGRAM && r.nmsgs && !(r.flags & QR_UNIX_BIND) &&
+	    !in_pair(&d)) {
+		qr_error("process %d: fd %d: UNIX socket: datagrams queued on an unnamed socket that is not one of a pair: not carried",
+			 c->pid, c->fd);
+		goto out;
+	}
 	add(c, &r, sizeof(r));
 	add(c, d.name, d.name_len);
 	add(c, d.icons, (size_t)d.nicons * 4);
