@@ -173,6 +173,28 @@ static int read_thread(struct qri_cursor *c, const void *fixed,
 	return 0;
 }
 
+/* A shared memory area: shared, within its object, which any other area
+ * naming it (by where it is saved) gives the same size. */
+static bool bad_shmem(const struct qri_image *img, const struct qri_vma *v)
+{
+	if (!(v->flags & QRI_VMA_SHARED) || v->flags & QRI_VMA_ANON ||
+	    v->pages_offset == QRI_NO_PAGES || v->pages_offset & 4095 ||
+	    !v->shm_size || v->shm_size & 4095 || v->shm_size > QRI_USER_LIMIT ||
+	    v->pgoff > v->shm_size / 4096 ||
+	    v->end - v->start > v->shm_size - v->pgoff * 4096)
+		return true;
+	for (size_t i = 0; i < img->nprocs; i++)
+		for (size_t j = 0; j < img->procs[i].nvmas; j++) {
+			const struct qri_vma *o = &img->procs[i].vmas[j].v;
+
+			if (o->flags & QRI_VMA_SHMEM &&
+			    o->pages_offset == v->pages_offset &&
+			    o->shm_size != v->shm_size)
+				return true;
+		}
+	return false;
+}
+
 static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		    size_t left)
 {
@@ -203,8 +225,11 @@ static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail
 	if (v.path_len != left)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": path does not fill the record",
 			   v.pid);
-	if ((v.flags & QRI_VMA_ANON) && v.path_len)
+	if ((v.flags & (QRI_VMA_ANON | QRI_VMA_SHMEM)) && v.path_len)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": anonymous memory at 0x%" PRIx64 " names a file",
+			   v.pid, v.start);
+	if (v.flags & QRI_VMA_SHMEM && bad_shmem(c->img, &v))
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": shared memory at 0x%" PRIx64 " is not within its object, or its object has two sizes",
 			   v.pid, v.start);
 	vm = qri_grow((void **)&pr->vmas, &pr->nvmas, sizeof(*vm));
 	if (!vm)
@@ -275,6 +300,20 @@ static int take_name(struct qri_cursor *c, const uint8_t **tail, size_t *left,
 	return 0;
 }
 
+/* The kind's own data, as the kind reads it; none if it reads none. */
+static int kind_data(struct qri_cursor *c, const struct qri_file_img *fi)
+{
+	const struct qr_fd_kind *k = qr_fd_kind(fi->f.kind);
+	struct qr_err sub;
+
+	if (k->valid ? !k->valid(fi, &sub) : !fi->f.data_len)
+		return 0;
+	if (!k->valid)
+		return BAD(c, QRI_FILE, "id %" PRIu32 ": a %s has no data",
+			   fi->f.id, k->name);
+	return BAD(c, QRI_FILE, "id %" PRIu32 ": %s", fi->f.id, sub.msg);
+}
+
 static int read_file(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left)
 {
@@ -300,10 +339,11 @@ static int read_file(struct qri_cursor *c, const void *fixed,
 	if (!fi)
 		return qr_err_set(c->e, "out of memory");
 	fi->f = f;
-	if (take_name(c, &tail, &left, f.path_len, &fi->path))
+	if (take_name(c, &tail, &left, f.path_len, &fi->path) ||
+	    (f.data_len && qri_take_blob(c, QRI_FILE, "data", &tail, &left,
+					 f.data_len, &fi->data)))
 		return -1;
-	return f.data_len ? qri_take_blob(c, QRI_FILE, "data", &tail, &left,
-					  f.data_len, &fi->data) : 0;
+	return kind_data(c, fi);
 }
 
 static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
