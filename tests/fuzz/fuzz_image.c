@@ -57,8 +57,8 @@ static void check(const struct qri_image *img)
 	}
 }
 
-/* A UNIX socket's data, as its restore reads it: refused or walked to
- * its end within its length. */
+/* A UNIX socket's data the reader accepted, as its restore reads it:
+ * valid, walked to its end within its length. */
 static void unix_data(const struct qri_image *img)
 {
 	for (size_t i = 0; i < img->nfiles; i++) {
@@ -69,9 +69,10 @@ static void unix_data(const struct qri_image *img)
 		size_t off = 0, n = 0;
 		uint32_t len;
 
-		if (f->f.kind != QRI_FD_UNIX ||
-		    qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
+		if (f->f.kind != QRI_FD_UNIX)
 			continue;
+		if (qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
+			abort();
 		for (uint32_t k = 0; k < u.r.nicons; k++)
 			(void)qr_unix_icon(&u, k);
 		while (qr_unix_next_msg(&u, &off, &m, &len))

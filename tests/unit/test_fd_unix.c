@@ -413,3 +413,85 @@ TEST(unix_round_trip)
 		free(files[i].data);
 	}
 }
+
+/* A connection queued on a listener with data already sent on it: that
+ * data waits in a socket no restore can make. */
+TEST(unix_refuses_data_before_accept)
+{
+	struct sockaddr_un abs = { .sun_family = AF_UNIX };
+	struct qri_file_img files[2] = { 0 };
+	struct qr_fd_seen seen[2];
+	struct qr_fd_set set = { seen, 2 };
+	socklen_t alen;
+	int l, c;
+
+	snprintf(abs.sun_path + 1, sizeof(abs.sun_path) - 1, "qr-unit-sent-%d",
+		 getpid());
+	alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(abs.sun_path + 1);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(l, (struct sockaddr *)&abs, alen) == 0 && listen(l, 4) == 0);
+	CHECK(connect(c, (struct sockaddr *)&abs, alen) == 0);
+	capture(l, 1, &files[0], &seen[0]);
+	capture(c, 2, &files[1], &seen[1]);
+	CHECK(qr_fd_unix.check_set(&set) == 0);
+	CHECK(write(c, "early", 5) == 5);
+	CHECK(qr_fd_unix.check_set(&set) == 1);
+	close(l);
+	close(c);
+	for (int i = 0; i < 2; i++) {
+		free(files[i].path);
+		free(files[i].data);
+	}
+}
+
+/* What a capture of fd says, its data dropped. */
+static int capture_rc(int fd)
+{
+	struct qr_fd_data data = { 0 };
+	struct qri_file f = { .id = 1, .kind = QRI_FD_UNIX };
+	struct stat st;
+	struct qr_fd_capture c = { getpid(), fd, "socket:[]", &st, &f, &data };
+	int rc;
+
+	CHECK(fstat(fd, &st) == 0);
+	rc = qr_fd_unix.capture(&c);
+	free(data.buf);
+	return rc;
+}
+
+/* Credentials and file descriptors in flight are refused, and stay
+ * queued; without SO_PASSCRED the credentials are none of the reader's
+ * business: carried. */
+TEST(unix_refuses_in_flight)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b[8];
+	struct iovec iov = { "fd", 2 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	int sp[2], dp[2], one = 1, zero = 0, fds_before;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &zero, sizeof(int));
+	CHECK(sendmsg(sp[0], &m, 0) == 2);
+	fds_before = dup(0);
+	close(fds_before);
+	CHECK(capture_rc(sp[1]) == -1);
+	/* The fd the peek received was closed: the next free one is the same. */
+	CHECK(dup(0) == fds_before);
+	close(fds_before);
+	CHECK(recv(sp[1], b, sizeof(b), MSG_DONTWAIT) == 2);
+
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, dp) == 0);
+	CHECK(send(dp[0], "c", 1, 0) == 1);
+	CHECK(capture_rc(dp[1]) == 0);
+	CHECK(setsockopt(dp[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0);
+	CHECK(capture_rc(dp[1]) == -1);
+	CHECK(recv(dp[1], b, sizeof(b), MSG_DONTWAIT) == 1);
+	for (int *p = (int[]){ sp[0], sp[1], dp[0], dp[1], -1 }; *p >= 0; p++)
+		close(*p);
+}

@@ -40,6 +40,7 @@
 #include "fds/kind.h"
 #include "fds/sockdiag.h"
 #include "fds/unix.h"
+#include "lib/err.h"
 #include "lib/exit.h"
 #include "lib/strbuf.h"
 
@@ -870,8 +871,18 @@ static int unix_open(struct qr_files *t, const struct qri_file_img *f)
 	return rc ? -1 : e.fd;
 }
 
+static int unix_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	struct qr_unix_img u;
+	const char *why;
+
+	if (qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
+		return qr_err_set(e, "UNIX socket: %s", why);
+	return 0;
+}
+
 const struct qr_fd_kind qr_fd_unix = {
 	.kind = QRI_FD_UNIX, .name = "UNIX socket",
 	.match = unix_match, .capture = unix_capture,
-	.check_set = unix_check_set, .open = unix_open,
+	.check_set = unix_check_set, .valid = unix_valid, .open = unix_open,
 };
