@@ -631,9 +631,13 @@ static int options_set(const struct end *e)
 static int make(struct end *e)
 {
 	e->fd = socket(AF_UNIX, e->u.r.type | SOCK_CLOEXEC, 0);
-	if (e->fd < 0 || set_int(e->fd, SO_SNDBUFFORCE, WRITE_BUF))
-		return fail(e, "socket");
-	return 0;
+	if (e->fd >= 0 && set_int(e->fd, SO_SNDBUFFORCE, WRITE_BUF)) {
+		fail(e, "socket");
+		close(e->fd);
+		e->fd = -1;
+		return -1;
+	}
+	return e->fd < 0 ? fail(e, "socket") : 0;
 }
 
 /* Binds e to its name; a path's old socket file (not any other file) is
@@ -729,7 +733,7 @@ static int queue_by_name(struct end *e)
  * and p's from e's, then the shutdowns; p handed over. */
 static int pair(struct qr_files *t, struct end *e, struct end *p)
 {
-	int sv[2];
+	int sv[2], rc;
 
 	if (socketpair(AF_UNIX, e->u.r.type | SOCK_CLOEXEC, 0, sv))
 		return fail(e, "socketpair");
@@ -741,10 +745,9 @@ static int pair(struct qr_files *t, struct end *e, struct end *p)
 	if (write_queue(e, p->fd, NULL, 0) || write_queue(p, e->fd, NULL, 0) ||
 	    shut(e) || shut(p) || options_set(p))
 		return -1;
-	if (qr_files_put(t, p->f->f.id, p->fd))
-		return -1;
+	rc = qr_files_put(t, p->f->f.id, p->fd);	/* which owns it now */
 	p->fd = -1;
-	return 0;
+	return rc;
 }
 
 /* A connection whose other end is closed: a pair, the other end
@@ -805,10 +808,12 @@ static int listener(struct qr_files *t, const struct qri_image *img,
 			close(c.fd);
 			return -1;
 		}
-		if (options_set(&c) || qr_files_put(t, c.f->f.id, c.fd)) {
+		if (options_set(&c)) {
 			close(c.fd);
 			return -1;
 		}
+		if (qr_files_put(t, c.f->f.id, c.fd))	/* closed it */
+			return -1;
 	}
 	return 0;
 }
