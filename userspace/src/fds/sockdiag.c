@@ -159,11 +159,10 @@ static int ask(uint32_t ino, int (*got)(const struct qr_unix_diag *, void *),
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(h);
 
-				if (e->error == -ENOENT) {
+				if (e->error == -ENOENT)
 					rc = 1;
-				} else {
+				else
 					qr_error("sock_diag: %s", strerror(-e->error));
-				}
 				goto out;
 			}
 			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||

@@ -261,7 +261,8 @@ static int peek_queue(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 			why = strerror(errno);
 			break;
 		}
-		if ((why = control(&m)))
+		why = control(&m);
+		if (why)
 			break;
 		if (m.msg_flags & MSG_TRUNC) {
 			why = "a message larger than 4 MiB queued";
@@ -826,16 +827,16 @@ static int pending(struct qr_files *t, const struct qri_image *img,
 {
 	for (size_t i = 0; i < img->nfiles; i++) {
 		struct end l;
+		int fd;
 
 		if (img->files[i].f.kind != QRI_FD_UNIX || parse(&img->files[i], &l))
 			continue;
-		for (uint32_t k = 0; k < l.u.r.nicons; k++)
-			if (qr_unix_icon(&l.u, k) == e->u.r.ino)
-			{
-				int fd = qr_files_get(t, l.f->f.id);
-
-				return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
-			}
+		for (uint32_t k = 0; k < l.u.r.nicons; k++) {
+			if (qr_unix_icon(&l.u, k) != e->u.r.ino)
+				continue;
+			fd = qr_files_get(t, l.f->f.id);
+			return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		}
 	}
 	errno = ENOENT;
 	return fail(e, "the listener it waits on is not in the image");
