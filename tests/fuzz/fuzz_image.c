@@ -9,6 +9,7 @@
 #include "lib/crc32.h"
 #include "image/image.h"
 #include "image/proc_tree.h"
+#include "fds/unix.h"
 
 static void check(const struct qri_image *img)
 {
@@ -93,6 +94,32 @@ static void kind_data(const struct qri_file_img *f)
 	}
 }
 
+/* A UNIX socket's data the reader accepted, as its restore reads it:
+ * valid, walked to its end within its length. */
+static void unix_data(const struct qri_image *img)
+{
+	for (size_t i = 0; i < img->nfiles; i++) {
+		const struct qri_file_img *f = &img->files[i];
+		struct qr_unix_img u;
+		const uint8_t *m;
+		const char *why;
+		size_t off = 0, n = 0;
+		uint32_t len;
+
+		if (f->f.kind != QRI_FD_UNIX)
+			continue;
+		if (qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
+			abort();
+		for (uint32_t k = 0; k < u.r.nicons; k++)
+			(void)qr_unix_icon(&u, k);
+		while (qr_unix_next_msg(&u, &off, &m, &len))
+			if (m + len > f->data + f->f.data_len || ++n > u.r.nmsgs)
+				abort();
+		if (n != u.r.nmsgs || off != u.msgs_len)
+			abort();
+	}
+}
+
 /* What restore plans from an accepted image: every process once in the
  * order, after its parent. */
 static void plan_tree(const struct qri_image *img)
@@ -150,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&img);
 		for (size_t i = 0; i < img.nfiles; i++)
 			kind_data(&img.files[i]);
+		unix_data(&img);
 		plan_tree(&img);
 		qri_free(&img);
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fds/event.h"
+#include "fds/unix.h"
 #include "image/image.h"
 #include "image/seal.h"
 
@@ -93,6 +94,51 @@ int main(int argc, char **argv)
 	qri_add_fd(&w, &g);
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);
+
+	/* A UNIX socket pair with data queued in one end, a listener. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_unix_rec r = { .type = 1, .state = 1, .ino = 5,
+					 .peer = 6, .nmsgs = 2, .peek_off = -1 };
+		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
+		uint8_t d[sizeof(r) + 13] = { 0 };
+		uint32_t len = 3;
+
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), &len, 4);
+		memcpy(d + sizeof(r) + 4, "abc", 3);
+		len = 2;
+		memcpy(d + sizeof(r) + 7, &len, 4);
+		memcpy(d + sizeof(r) + 11, "de", 2);
+		uf.data_len = sizeof(d);
+		qri_add_file(&w, &uf, "socket:[5]", d);
+		r = (struct qr_unix_rec){ .type = 1, .state = 1, .ino = 6,
+					  .peer = 5, .peek_off = -1 };
+		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX,
+					.object = 6, .data_len = sizeof(r) };
+		qri_add_file(&w, &uf, "socket:[6]", &r);
+		r = (struct qr_unix_rec){ .type = 1, .state = 10, .ino = 7,
+					  .flags = QR_UNIX_BIND, .name_len = 4,
+					  .backlog = 5, .peek_off = -1 };
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), "\0abc", 4);
+		uf = (struct qri_file){ .id = 3, .kind = QRI_FD_UNIX,
+					.object = 7, .data_len = sizeof(r) + 4 };
+		qri_add_file(&w, &uf, "socket:[7]", d);
+		f.file = 1;
+		qri_add_fd(&w, &f);
+		f.fd = 4;
+		f.file = 2;
+		qri_add_fd(&w, &f);
+		f.fd = 5;
+		f.file = 3;
+		qri_add_fd(&w, &f);
+		f.fd = 3;
+		f.file = 1;
+	}
+	save(argv[1], "unix", &w);
 
 	/* The per-process kernel state records. */
 	qri_writer_init(&w, "seed");

@@ -12,6 +12,7 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_timerfd,
 	&qr_fd_signalfd,
 	&qr_fd_epoll,
+	&qr_fd_unix,
 };
 
 const size_t qr_fd_nkinds = sizeof(qr_fd_kinds) / sizeof(qr_fd_kinds[0]);

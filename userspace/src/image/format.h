@@ -178,6 +178,7 @@ enum qri_fd_kind {
 	QRI_FD_DIR = 2,
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
+	QRI_FD_UNIX = 7,	/* a UNIX socket (fds/unix.h) */
 	/* The event kinds: their data in fds/event.h. */
 	QRI_FD_EVENTFD = 8,
 	QRI_FD_TIMERFD = 9,
