@@ -32,6 +32,8 @@
  * cr-pipes --outside DIR: a kept process whose pipe's other end is held
  * outside: the parent, named pipe-holder, keeps the write end and forks a
  * child that keeps the read end; DIR/info "kept=CHILD outside=PARENT".
+ * cr-pipes --many N DIR: N pipes, both ends held, each full (64 KiB), to
+ * measure the cost per pipe of capture and restore; DIR/info "pid=P".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -433,6 +435,24 @@ static int outside(void)
 	return 0;
 }
 
+static int many(int n)
+{
+	static unsigned char full[65536];
+	char text[64];
+
+	memset(full, 'm', sizeof(full));
+	for (int i = 0; i < n; i++) {
+		int p[2];
+
+		pipe_at(p, 0);
+		write_all(p[1], full, sizeof(full));
+	}
+	snprintf(text, sizeof(text), "pid=%d\n", (int)getpid());
+	put("info", text);
+	idle();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int a[2], b[2], one[2], wr[2], fd;
@@ -444,8 +464,12 @@ int main(int argc, char **argv)
 		dir = argv[2];
 		return outside();
 	}
+	if (argc == 4 && !strcmp(argv[1], "--many")) {
+		dir = argv[3];
+		return many(atoi(argv[2]));
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: cr-pipes DIR | cr-pipes --outside DIR\n");
+		fprintf(stderr, "usage: cr-pipes DIR | cr-pipes --outside DIR | cr-pipes --many N DIR\n");
 		return 2;
 	}
 	dir = argv[1];
