@@ -8,7 +8,8 @@
  * CAP_SYS_BOOT from its bounding set, becomes uid/gid 1000 keeping
  * CAP_NET_BIND_SERVICE (effective, permitted, inheritable, ambient),
  * CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), and sets
- * no_new_privs. It writes its view of all that to DIR/info ("view" lines)
+ * no_new_privs. It holds O_PATH fds of a file, of DIR and of a symbolic
+ * link itself (O_NOFOLLOW). It writes its view of all that to DIR/info ("view" lines)
  * and, each time DIR/verify appears, compares the view then with the one
  * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
  * "ok=0 bad=FIELD" with DIR/diff holding both views. DIR must be writable
@@ -170,6 +171,45 @@ static uint64_t sum(void)
 	return h;
 }
 
+static int opath_fds[3];
+
+/* Each O_PATH fd: its flags, FD_CLOEXEC, what it names and its inode. */
+static void opath_view(char *v)
+{
+	for (int i = 0; i < 3; i++) {
+		char path[64], target[256];
+		struct stat st = { 0 };
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", opath_fds[i]);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		fstat(opath_fds[i], &st);
+		add(v, "opath fd %d flags 0%o cloexec %d names %s mode 0%o ino %llu\n",
+		    opath_fds[i], fcntl(opath_fds[i], F_GETFL),
+		    fcntl(opath_fds[i], F_GETFD), target, st.st_mode,
+		    (unsigned long long)st.st_ino);
+	}
+}
+
+static void open_paths(void)
+{
+	char file[512], link[512];
+	int fd;
+
+	snprintf(file, sizeof(file), "%s/opath-file", dir);
+	snprintf(link, sizeof(link), "%s/opath-link", dir);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	unlink(link);
+	if (fd < 0 || close(fd) || symlink("opath-file", link))
+		die("opath files");
+	opath_fds[0] = open(file, O_PATH);
+	opath_fds[1] = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	opath_fds[2] = open(link, O_PATH | O_NOFOLLOW);
+	if (opath_fds[0] < 0 || opath_fds[1] < 0 || opath_fds[2] < 0)
+		die("O_PATH");
+}
+
 static void view(char *v)
 {
 	static const char *const keys[] = { "Uid:", "Gid:", "Groups:", "CapInh:",
@@ -205,6 +245,7 @@ static void view(char *v)
 		area_flags(v, advice[i].name, adv_area[i]);
 	add(v, "big-areas %d\n", big_areas());
 	add(v, "sum %016llx\n", (unsigned long long)sum());
+	opath_view(v);
 }
 
 static void *worker(void *arg)
@@ -292,6 +333,7 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	nbig = argc > 2 ? atol(argv[2]) : 0;
 	make_areas();
+	open_paths();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))
 		die("oom_score_adj");

@@ -8,8 +8,7 @@
  *   sem       a System V semaphore set
  *   msg       a System V message queue
  *   cwd       a deleted current directory
- *   fork      a file opened, then fork: parent and child share it
- *   dup       a file opened and dup'ed: two fds, one open file
+ *   deleted   a file open and deleted
  *   threads   a thread with other capabilities than the main thread */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -104,13 +103,11 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/gone", argv[1]);
 		if (mkdir(path, 0700) || chdir(path) || rmdir(path))
 			die("cwd");
-	} else if (!strcmp(m, "fork") || !strcmp(m, "dup")) {
-		snprintf(path, sizeof(path), "%s/shared", argv[1]);
+	} else if (!strcmp(m, "deleted")) {
+		snprintf(path, sizeof(path), "%s/deleted", argv[1]);
 		fd = open(path, O_RDWR | O_CREAT, 0600);
-		if (fd < 0 || write(fd, "x", 1) != 1)
+		if (fd < 0 || write(fd, "x", 1) != 1 || unlink(path))
 			die(path);
-		if (!strcmp(m, "dup") ? dup(fd) < 0 : fork() < 0)
-			die(m);
 	} else if (!strcmp(m, "threads")) {
 		pthread_t t;
 

@@ -31,12 +31,11 @@ static int proc_link(pid_t pid, const char *name, char *out, size_t len)
 
 int qr_capture_check(pid_t pid)
 {
-	struct qri_writer w;
 	struct qr_status st;
 	struct qr_err e;
 	char *status = qr_read_proc(pid, "status"), *stat = qr_read_proc(pid, "stat");
 	struct qr_stat sp;
-	int refused = 0, bad;
+	int refused = 0;
 
 	/* Before anything else: a kernel thread has nothing to check. */
 	if (stat && !qr_stat_parse(stat, &sp, &e) && sp.flags & QR_PF_KTHREAD) {
@@ -95,11 +94,7 @@ int qr_capture_check(pid_t pid)
 		}
 		fclose(maps);
 	}
-	refused += qr_check_attrs(pid);
-	qri_writer_init(&w, NULL);
-	bad = qr_capture_fds(&w, pid, 1);
-	qri_writer_free(&w);
-	return bad < 0 ? -1 : refused + bad;
+	return refused + qr_check_attrs(pid);
 }
 
 static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,
@@ -184,7 +179,7 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		goto out;
 	if (qr_capture_memory(w, pg, pid, &heap_end, zc) ||
 	    capture_mm(w, pid, &s, heap_end) || qr_capture_rlimits(w, pid) ||
-	    qr_capture_fds(w, pid, 0) || qr_proof_capture(w, pid))
+	    qr_proof_capture(w, pid))
 		goto out;
 	rc = 0;
 out:
