@@ -27,11 +27,10 @@ static struct qri_file_img file(int i, uint32_t kind, uint32_t acc,
 static int parses(struct qr_pipe_rec r, uint32_t data_len)
 {
 	struct qri_file_img f = file(0, QRI_FD_PIPE, O_RDONLY, 1, "pipe:[1]", r, 0);
-	const uint8_t *q;
-	struct qr_pipe_rec out;
+	struct qr_err e;
 
 	f.f.data_len = data_len;
-	return qr_pipe_rec_parse(&f, &out, &q) == 0;
+	return qr_pipe_valid(&f, &e) == 0;
 }
 
 TEST(pipe_rec_checks_untrusted_data)
@@ -40,10 +39,12 @@ TEST(pipe_rec_checks_untrusted_data)
 	struct qr_pipe_rec r;
 	struct qri_file_img f;
 	const uint8_t *q;
+	struct qr_err e;
 
 	CHECK(parses(ok, 16 + 8));
 	f = file(0, QRI_FD_PIPE, O_RDONLY, 1, "pipe:[1]", ok, 8);
-	CHECK(qr_pipe_rec_parse(&f, &r, &q) == 0);
+	CHECK(qr_pipe_valid(&f, &e) == 0);
+	qr_pipe_rec(&f, &r, &q);
 	CHECK(q == buf[0] + 16 && r.queue_len == 8 && q[7] == 'q');
 	/* The queue's length must fill the record exactly. */
 	CHECK(!parses(ok, 16 + 7));
@@ -63,19 +64,16 @@ TEST(pipe_rec_checks_untrusted_data)
 	CHECK(!parses((struct qr_pipe_rec){ 4096, 0, 0, 1 }, 16));
 	CHECK(!parses((struct qr_pipe_rec){ 4096, QR_PIPE_QUEUE, 4097, 0 }, 16 + 4097));
 	CHECK(!parses((struct qr_pipe_rec){ 4096, 0, 8, 0 }, 16 + 8));
-	/* No data at all. */
+	/* No data at all; no access mode. */
 	f.data = NULL;
-	CHECK(qr_pipe_rec_parse(&f, &r, &q) != 0);
-}
-
-TEST(pipe_acc_mode)
-{
-	struct qri_file_img f = file(0, QRI_FD_PIPE, O_WRONLY | O_NONBLOCK, 1,
-				     "pipe:[1]", (struct qr_pipe_rec){ 4096, 0, 0, 0 }, 0);
-
-	CHECK(qr_pipe_acc(&f) == O_WRONLY);
+	CHECK(qr_pipe_valid(&f, &e) != 0);
+	CHECK(strstr(e.msg, "shorter"));
+	f = file(0, QRI_FD_PIPE, O_WRONLY | O_NONBLOCK, 1, "pipe:[1]",
+		 (struct qr_pipe_rec){ 4096, 0, 0, 0 }, 0);
+	CHECK(qr_pipe_valid(&f, &e) == 0);
 	f.f.open_flags = O_ACCMODE;
-	CHECK(qr_pipe_acc(&f) == -1);
+	CHECK(qr_pipe_valid(&f, &e) != 0);
+	CHECK(strstr(e.msg, "neither"));
 }
 
 TEST(pipe_maker_is_the_file_with_the_queue)

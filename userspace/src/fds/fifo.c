@@ -73,13 +73,12 @@ static int fifo_check_set(const struct qr_fd_set *s)
 static int fifo_open(struct qr_files *t, const struct qri_file_img *f)
 {
 	const struct qri_file_img *m = qr_pipe_maker(qr_files_image(t), f);
-	int acc = qr_pipe_acc(f), hold, fd = -1;
+	int acc = f->f.open_flags & O_ACCMODE, hold, fd = -1;
 	const uint8_t *queue;
 	struct qr_pipe_rec r;
 	struct stat st;
 
-	if (acc < 0 || qr_pipe_rec_parse(f, &r, &queue))
-		return -1;
+	qr_pipe_rec(f, &r, &queue);
 	if (f->path[0] != '/') {
 		qr_error("restore: file %u: %s is not an absolute path",
 			 f->f.id, f->path);
@@ -104,5 +103,5 @@ static int fifo_open(struct qr_files *t, const struct qri_file_img *f)
 const struct qr_fd_kind qr_fd_fifo = {
 	.kind = QRI_FD_FIFO, .name = "FIFO",
 	.match = fifo_match, .capture = fifo_capture,
-	.check_set = fifo_check_set, .open = fifo_open,
+	.check_set = fifo_check_set, .valid = qr_pipe_valid, .open = fifo_open,
 };

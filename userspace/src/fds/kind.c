@@ -6,6 +6,8 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_dir,
 	&qr_fd_chardev,
 	&qr_fd_symlink,
+	&qr_fd_pipe,
+	&qr_fd_fifo,
 };
 
 const size_t qr_fd_nkinds = sizeof(qr_fd_kinds) / sizeof(qr_fd_kinds[0]);

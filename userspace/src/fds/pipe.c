@@ -76,12 +76,11 @@ static int ends(struct qr_files *t, const struct qri_file_img *f, int acc,
 static int pipe_open(struct qr_files *t, const struct qri_file_img *f)
 {
 	const struct qri_file_img *m = qr_pipe_maker(qr_files_image(t), f);
-	int acc = qr_pipe_acc(f), p[2];
+	int acc = f->f.open_flags & O_ACCMODE, p[2];
 	const uint8_t *queue;
 	struct qr_pipe_rec r;
 
-	if (acc < 0 || qr_pipe_rec_parse(f, &r, &queue))
-		return -1;
+	qr_pipe_rec(f, &r, &queue);
 	if (m != f) {
 		int mfd = qr_files_get(t, m->f.id);
 
@@ -106,5 +105,5 @@ static int pipe_open(struct qr_files *t, const struct qri_file_img *f)
 const struct qr_fd_kind qr_fd_pipe = {
 	.kind = QRI_FD_PIPE, .name = "pipe",
 	.match = pipe_match, .capture = pipe_capture,
-	.check_set = pipe_check_set, .open = pipe_open,
+	.check_set = pipe_check_set, .valid = qr_pipe_valid, .open = pipe_open,
 };

@@ -3,41 +3,37 @@
 #include <string.h>
 
 #include "fds/pipe_rec.h"
-#include "lib/exit.h"
 
-static int bad(const struct qri_file_img *f, const char *why)
+int qr_pipe_valid(const struct qri_file_img *f, struct qr_err *e)
 {
-	qr_error("restore: file %u (%s): %s", f->f.id, f->path, why);
-	return -1;
-}
+	uint32_t acc = f->f.open_flags & O_ACCMODE;
+	struct qr_pipe_rec r;
 
-int qr_pipe_rec_parse(const struct qri_file_img *f, struct qr_pipe_rec *r,
-		      const uint8_t **queue)
-{
-	if (!f->data || f->f.data_len < sizeof(*r))
-		return bad(f, "pipe record shorter than its header");
-	memcpy(r, f->data, sizeof(*r));
-	if (r->size < QR_PIPE_MIN_SIZE || r->size > QR_PIPE_MAX_SIZE ||
-	    (r->size & (r->size - 1)))
-		return bad(f, "pipe size is not a power of two pages");
-	if (r->flags & ~QR_PIPE_QUEUE || r->pad)
-		return bad(f, "pipe record has unknown flags");
-	if (r->queue_len > r->size ||
-	    (r->queue_len && !(r->flags & QR_PIPE_QUEUE)))
-		return bad(f, "pipe queue larger than the pipe");
-	if (f->f.data_len - sizeof(*r) != r->queue_len)
-		return bad(f, "pipe queue length does not fill the record");
-	*queue = f->data + sizeof(*r);
+	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
+		return qr_err_set(e, "a pipe open for neither reading nor writing");
+	if (!f->data || f->f.data_len < sizeof(r))
+		return qr_err_set(e, "pipe record shorter than its header");
+	memcpy(&r, f->data, sizeof(r));
+	if (r.size < QR_PIPE_MIN_SIZE || r.size > QR_PIPE_MAX_SIZE ||
+	    (r.size & (r.size - 1)))
+		return qr_err_set(e, "pipe size %u is not a power of two pages",
+				  r.size);
+	if (r.flags & ~QR_PIPE_QUEUE || r.pad)
+		return qr_err_set(e, "pipe record has unknown flags");
+	if (r.queue_len > r.size || (r.queue_len && !(r.flags & QR_PIPE_QUEUE)))
+		return qr_err_set(e, "pipe queue of %u bytes in a pipe of %u",
+				  r.queue_len, r.size);
+	if (f->f.data_len - sizeof(r) != r.queue_len)
+		return qr_err_set(e, "pipe queue of %u bytes in a record of %u",
+				  r.queue_len, f->f.data_len);
 	return 0;
 }
 
-int qr_pipe_acc(const struct qri_file_img *f)
+void qr_pipe_rec(const struct qri_file_img *f, struct qr_pipe_rec *r,
+		 const uint8_t **queue)
 {
-	int acc = f->f.open_flags & O_ACCMODE;
-
-	if (acc == O_RDONLY || acc == O_WRONLY || acc == O_RDWR)
-		return acc;
-	return bad(f, "no access mode");
+	memcpy(r, f->data, sizeof(*r));
+	*queue = f->data + sizeof(*r);
 }
 
 /* Files of one pipe. A FIFO's inode number is unique only on its

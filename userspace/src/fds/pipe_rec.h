@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "image/image.h"
+#include "lib/err.h"
 
 /* The kind's data (little-endian), then queue_len bytes: what was queued
  * in the pipe, oldest first, when the file carries the queue. */
@@ -23,14 +24,14 @@ struct qr_pipe_rec {
 #define QR_PIPE_MIN_SIZE 4096u
 #define QR_PIPE_MAX_SIZE (1u << 30)
 
-/* f's data checked (it is untrusted): its record in *r, its queue in
- * *queue. 0, or -1 having printed what is wrong. */
-int qr_pipe_rec_parse(const struct qri_file_img *f, struct qr_pipe_rec *r,
-		      const uint8_t **queue);
+/* The image reader's check of a pipe's or FIFO's file (untrusted): an
+ * access mode, and data that is a record with its queue. 0, or -1 with e
+ * saying what is wrong. */
+int qr_pipe_valid(const struct qri_file_img *f, struct qr_err *e);
 
-/* f's access mode (O_RDONLY, O_WRONLY, O_RDWR), or -1 having printed
- * that it has none. */
-int qr_pipe_acc(const struct qri_file_img *f);
+/* The record of f (checked by qr_pipe_valid) in *r, its queue in *queue. */
+void qr_pipe_rec(const struct qri_file_img *f, struct qr_pipe_rec *r,
+		 const uint8_t **queue);
 
 /* The file that makes f's pipe: of the files of img with f's kind and
  * object (and path, for FIFOs), the first that carries the queue, else
