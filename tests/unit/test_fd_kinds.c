@@ -39,8 +39,10 @@ TEST(fd_kind_by_link)
 	CHECK(qr_fd_kind_match("/etc/alternatives/x",
 			       &(struct stat){ .st_mode = S_IFLNK | 0777 }) ==
 	      &qr_fd_symlink);
-	/* Deleted, a terminal with state, a socket: no kind carries them. */
-	CHECK(!qr_fd_kind_match("/var/log/x (deleted)", &reg));
+	CHECK(qr_fd_kind_match("/var/log/x (deleted)", &reg) == &qr_fd_ghost);
+	/* A deleted directory, a terminal with state, a socket: no kind
+	 * carries them. */
+	CHECK(!qr_fd_kind_match("/tmp/gone (deleted)", &dir));
 	CHECK(!qr_fd_kind_match("/dev/pts/0", &tty));
 	CHECK(!qr_fd_kind_match("socket:[1234]", &sock));
 	CHECK(!qr_fd_kind_match("anon_inode:[eventfd]", &reg));

@@ -9,7 +9,9 @@
  * CAP_NET_BIND_SERVICE (effective, permitted, inheritable, ambient),
  * CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), and sets
  * no_new_privs. It holds O_PATH fds of a file, of DIR and of a symbolic
- * link itself (O_NOFOLLOW). It writes its view of all that to DIR/info ("view" lines)
+ * link itself (O_NOFOLLOW), and a file it deleted while open (data at 0
+ * and at 1 MiB, a hole between) through two open descriptions of their
+ * own offsets and flags. It writes its view of all that to DIR/info ("view" lines)
  * and, each time DIR/verify appears, compares the view then with the one
  * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
  * "ok=0 bad=FIELD" with DIR/diff holding both views. DIR must be writable
@@ -192,6 +194,55 @@ static void opath_view(char *v)
 	}
 }
 
+static int ghost_fds[2];
+
+/* The deleted file: its size, data, hole, each fd's offset and flags, and
+ * whether both fds still open one file. */
+static void ghost_view(char *v)
+{
+	struct stat a = { 0 }, b = { 0 };
+	uint64_t sum = 0;
+	uint8_t buf[4096];
+	off_t at = 0, pos[2], hole;
+	ssize_t n;
+
+	fstat(ghost_fds[0], &a);
+	fstat(ghost_fds[1], &b);
+	while ((n = pread(ghost_fds[1], buf, sizeof(buf), at)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + buf[i];
+		at += n;
+	}
+	pos[0] = lseek(ghost_fds[0], 0, SEEK_CUR);
+	pos[1] = lseek(ghost_fds[1], 0, SEEK_CUR);
+	/* SEEK_HOLE moves the offset: set back after. */
+	hole = lseek(ghost_fds[1], 0, SEEK_HOLE);
+	lseek(ghost_fds[1], pos[1], SEEK_SET);
+	add(v, "ghost size %lld sum %016llx links %d one-file %d hole-first %d pos %lld/%lld flags 0%o/0%o\n",
+	    (long long)a.st_size, (unsigned long long)sum, (int)a.st_nlink,
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev, hole < (1 << 20),
+	    (long long)pos[0], (long long)pos[1],
+	    fcntl(ghost_fds[0], F_GETFL), fcntl(ghost_fds[1], F_GETFL));
+}
+
+static void open_ghost(void)
+{
+	char path[512], self[64], block[4096];
+
+	snprintf(path, sizeof(path), "%s/ghost", dir);
+	ghost_fds[0] = open(path, O_RDWR | O_CREAT | O_TRUNC, 0640);
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (char)(i * 7 + 3);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", ghost_fds[0]);
+	ghost_fds[1] = open(self, O_RDONLY);
+	if (ghost_fds[0] < 0 || ghost_fds[1] < 0 ||
+	    write(ghost_fds[0], "head of the file", 16) != 16 ||
+	    pwrite(ghost_fds[0], block, sizeof(block), 1 << 20) !=
+	    (ssize_t)sizeof(block) || fcntl(ghost_fds[0], F_SETFL, O_APPEND) ||
+	    lseek(ghost_fds[1], 7, SEEK_SET) != 7 || unlink(path))
+		die("deleted file");
+}
+
 static void open_paths(void)
 {
 	char file[512], link[512];
@@ -246,6 +297,7 @@ static void view(char *v)
 	add(v, "big-areas %d\n", big_areas());
 	add(v, "sum %016llx\n", (unsigned long long)sum());
 	opath_view(v);
+	ghost_view(v);
 }
 
 static void *worker(void *arg)
@@ -334,6 +386,7 @@ int main(int argc, char **argv)
 	nbig = argc > 2 ? atol(argv[2]) : 0;
 	make_areas();
 	open_paths();
+	open_ghost();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))
 		die("oom_score_adj");

@@ -8,7 +8,7 @@
  *   sem       a System V semaphore set
  *   msg       a System V message queue
  *   cwd       a deleted current directory
- *   deleted   a file open and deleted
+ *   deleted   a file open and deleted, holding 17 MiB of data
  *   threads   a thread with other capabilities than the main thread */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -105,8 +105,14 @@ int main(int argc, char **argv)
 			die("cwd");
 	} else if (!strcmp(m, "deleted")) {
 		snprintf(path, sizeof(path), "%s/deleted", argv[1]);
+		static char mib[1 << 20];
+
 		fd = open(path, O_RDWR | O_CREAT, 0600);
-		if (fd < 0 || write(fd, "x", 1) != 1 || unlink(path))
+		memset(mib, 'x', sizeof(mib));
+		for (int i = 0; fd >= 0 && i < 17; i++)
+			if (write(fd, mib, sizeof(mib)) != sizeof(mib))
+				die(path);
+		if (fd < 0 || unlink(path))
 			die(path);
 	} else if (!strcmp(m, "threads")) {
 		pthread_t t;

@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "image/image.h"
+#include "lib/err.h"
 
 /* A kind's data for its QRI_FILE record, appended as it is captured. */
 struct qr_fd_data {
@@ -72,6 +73,10 @@ struct qr_fd_kind {
 	/* Once all are captured: what needs them all (a pipe's other end
 	 * held outside the kept set). How many refused, each printed. */
 	int (*check_set)(const struct qr_fd_set *s);
+	/* The image reader's check of the kind's data (untrusted: fuzzed),
+	 * so that a bad record is refused before anything is touched: 0, or
+	 * -1 with e saying what is wrong. NULL: the kind has no data. */
+	int (*valid)(const struct qri_file_img *f, struct qr_err *e);
 	/* In quickreboot restore, before any process exists, inside the
 	 * image's time namespace: the open file description, as a new fd
 	 * (any number), or -1 having printed why. */
@@ -84,7 +89,7 @@ struct qr_fd_kind {
 };
 
 extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
-	qr_fd_symlink, qr_fd_pipe, qr_fd_fifo;
+	qr_fd_symlink, qr_fd_pipe, qr_fd_fifo, qr_fd_ghost;
 
 /* Every kind (kind.c). */
 extern const struct qr_fd_kind *const qr_fd_kinds[];

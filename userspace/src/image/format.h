@@ -172,6 +172,7 @@ enum qri_fd_kind {
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
 	QRI_FD_PIPE = 5,	/* "pipe:[INO]"; data: fds/pipe_rec.h */
 	QRI_FD_FIFO = 6,	/* a FIFO on disk; data: fds/pipe_rec.h */
+	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 };
 
 /* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP

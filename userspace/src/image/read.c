@@ -275,6 +275,20 @@ static int take_name(struct qri_cursor *c, const uint8_t **tail, size_t *left,
 	return 0;
 }
 
+/* The kind's own data, as the kind reads it; none if it reads none. */
+static int kind_data(struct qri_cursor *c, const struct qri_file_img *fi)
+{
+	const struct qr_fd_kind *k = qr_fd_kind(fi->f.kind);
+	struct qr_err sub;
+
+	if (k->valid ? !k->valid(fi, &sub) : !fi->f.data_len)
+		return 0;
+	if (!k->valid)
+		return BAD(c, QRI_FILE, "id %" PRIu32 ": a %s has no data",
+			   fi->f.id, k->name);
+	return BAD(c, QRI_FILE, "id %" PRIu32 ": %s", fi->f.id, sub.msg);
+}
+
 static int read_file(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left)
 {
@@ -300,10 +314,11 @@ static int read_file(struct qri_cursor *c, const void *fixed,
 	if (!fi)
 		return qr_err_set(c->e, "out of memory");
 	fi->f = f;
-	if (take_name(c, &tail, &left, f.path_len, &fi->path))
+	if (take_name(c, &tail, &left, f.path_len, &fi->path) ||
+	    (f.data_len && qri_take_blob(c, QRI_FILE, "data", &tail, &left,
+					 f.data_len, &fi->data)))
 		return -1;
-	return f.data_len ? qri_take_blob(c, QRI_FILE, "data", &tail, &left,
-					  f.data_len, &fi->data) : 0;
+	return kind_data(c, fi);
 }
 
 static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
