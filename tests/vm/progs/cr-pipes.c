@@ -31,7 +31,8 @@
  *      not) fdok
  * cr-pipes --outside DIR: a kept process whose pipe's other end is held
  * outside: the parent, named pipe-holder, keeps the write end and forks a
- * child that keeps the read end; DIR/info "kept=CHILD outside=PARENT".
+ * child that keeps the read end; both open the FIFO DIR/ofifo too;
+ * DIR/info "kept=CHILD outside=PARENT".
  * cr-pipes --many N DIR: N pipes, both ends held, each full (64 KiB), to
  * measure the cost per pipe of capture and restore; DIR/info "pid=P".
  */
@@ -417,10 +418,17 @@ static void pipe_at(int *p, int flags)
 
 static int outside(void)
 {
-	int p[2];
+	char text[128], fifo[4096];
+	int p[2], f;
 	pid_t c;
-	char text[128];
 
+	path(fifo, sizeof(fifo), "ofifo");
+	unlink(fifo);
+	if (mkfifo(fifo, 0600))
+		die("mkfifo");
+	f = open(fifo, O_RDWR);
+	if (f < 0)
+		die(fifo);
 	pipe_at(p, 0);
 	c = spawn();
 	if (!c) {

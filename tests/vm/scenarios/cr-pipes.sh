@@ -3,9 +3,10 @@
 # pipes are full at the freeze (one raised to 256 KiB with F_SETPIPE_SZ),
 # holds a pipe's read end only and another's write end only, and shares a
 # FIFO on the disk with a child, 300 records queued in it. `check` names
-# a pipe whose other end is held outside the kept set (process and
-# command). Before the checkpoint, two checkpoints made to fail after the
-# capture and after the image is written leave every queue as it was.
+# a pipe whose other end is held outside the kept set, and a FIFO open
+# outside too (process and command). Before the checkpoint, two
+# checkpoints made to fail after the capture and after the image is
+# written leave every queue as it was.
 # After restore each process checks its own: every record once and in
 # order end to end (sequence numbers), the queues as long as at the
 # freeze, pipe sizes, fd numbers, O_NONBLOCK and FD_CLOEXEC, the FIFO's
@@ -23,6 +24,8 @@ cr_start() {
 	qr_show_output check-outside /tmp/check.out
 	t_run outside-holder-named grep -q \
 		"process $_pk: fd [0-9]* is pipe:\[[0-9]*\]: .*process $_po (pipe-holder)" /tmp/check.out
+	t_run outside-fifo-holder-named grep -q \
+		"process $_pk: fd [0-9]* is FIFO $D/out/ofifo: .*process $_po (pipe-holder)" /tmp/check.out
 	kill -9 "$_pk" "$_po"
 
 	(cd / && exec cr-pipes "$D" </dev/null >/dev/null 2>&1) &
