@@ -44,11 +44,13 @@ int qr_pipe_flags_carried(const struct qr_fd_capture *c, const char *name)
 	return 1;
 }
 
-/* The n bytes queued in the pipe behind rfd into buf, left in place. */
+/* The bytes queued in the pipe behind rfd, n by FIONREAD, into buf, left
+ * in place: how many, or -1 having printed why. Fewer than n only if the
+ * queue shrank meanwhile (`check`: the process runs); frozen, it is n. */
 static int peek(const struct qr_fd_capture *c, const char *name, int rfd,
 		int size, uint8_t *buf, int n)
 {
-	int s[2], got = 0;
+	int s[2], got = 0, now = -1;
 	ssize_t r;
 
 	if (pipe2(s, O_CLOEXEC | O_NONBLOCK)) {
@@ -63,11 +65,15 @@ static int peek(const struct qr_fd_capture *c, const char *name, int rfd,
 		goto fail;
 	}
 	r = tee(rfd, s[1], n, SPLICE_F_NONBLOCK);
-	if (r != n) {
-		qr_error("process %d: fd %d is %s: %d bytes queued, tee copied %zd: %s",
-			 c->pid, c->fd, name, n, r, r < 0 ? strerror(errno) : "");
+	if (r < 0 && errno == EAGAIN)
+		r = 0;		/* emptied meanwhile */
+	if (r < 0 || (r < n && (ioctl(rfd, FIONREAD, &now) || now != r))) {
+		qr_error("process %d: fd %d is %s: %d bytes queued, tee copied %zd%s%s",
+			 c->pid, c->fd, name, n, r, r < 0 ? ": " : "",
+			 r < 0 ? strerror(errno) : "");
 		goto fail;
 	}
+	n = r;
 	while (got < n) {
 		r = read(s[0], buf + got, n - got);
 		if (r <= 0) {
@@ -79,7 +85,7 @@ static int peek(const struct qr_fd_capture *c, const char *name, int rfd,
 	}
 	close(s[0]);
 	close(s[1]);
-	return 0;
+	return n;
 fail:
 	close(s[0]);
 	close(s[1]);
@@ -115,7 +121,8 @@ int qr_pipe_capture(struct qr_fd_capture *c, const char *name, int fd,
 				 c->fd, name);
 			return -1;
 		}
-		if (peek(c, name, rfd, size, buf, n)) {
+		n = peek(c, name, rfd, size, buf, n);
+		if (n < 0) {
 			free(buf);
 			return -1;
 		}
