@@ -11,6 +11,11 @@
 # order end to end (sequence numbers), the queues as long as at the
 # freeze, pipe sizes, fd numbers, O_NONBLOCK and FD_CLOEXEC, the FIFO's
 # open file descriptions one pipe and the shared one shared.
+# zc-pipes, a link to this file, runs it in zero copy (its family's
+# layout, zc, is the one with a boot area).
+case ${QR_LAYOUT_APPEND:-} in
+*'memmap=384M$0x10000000'*) CR_MODES=zero-copy ;;
+esac
 D=$CR_DIR
 
 cr_start() {
