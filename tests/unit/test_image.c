@@ -266,6 +266,24 @@ TEST(image_inconsistent_refused)
 	qri_add_vma(&w, &v, NULL);
 	refused(&w, "unknown protection");
 
+	/* Shared memory: within its object, one size per object. */
+	build(&w);
+	v.flags = QRI_VMA_SHARED | QRI_VMA_SHMEM;
+	v.end = v.start + 0x2000;
+	v.pages_offset = 0x1000;
+	v.shm_size = 0x1000;
+	qri_add_vma(&w, &v, NULL);
+	refused(&w, "is not within its object");
+
+	build(&w);
+	v.shm_size = 0x2000;
+	qri_add_vma(&w, &v, NULL);
+	v.start = v.end;
+	v.end = v.start + 0x1000;
+	v.shm_size = 0x3000;
+	qri_add_vma(&w, &v, NULL);
+	refused(&w, "or its object has two sizes");
+
 	build(&w);
 	qri_add_fd(&w, &f);
 	refused(&w, "fd 7 is listed twice");

@@ -11,7 +11,8 @@
  * no_new_privs. It holds O_PATH fds of a file, of DIR and of a symbolic
  * link itself (O_NOFOLLOW), and a file it deleted while open (data at 0
  * and at 1 MiB, a hole between) through two open descriptions of their
- * own offsets and flags. It writes its view of all that to DIR/info ("view" lines)
+ * own offsets and flags, and works in a directory it deleted. It writes
+ * its view of all that to DIR/info ("view" lines)
  * and, each time DIR/verify appears, compares the view then with the one
  * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
  * "ok=0 bad=FIELD" with DIR/diff holding both views. DIR must be writable
@@ -194,6 +195,30 @@ static void opath_view(char *v)
 	}
 }
 
+/* Its working directory, deleted: where /proc shows it, and that it is
+ * empty, a directory and without links. */
+static void cwd_view(char *v)
+{
+	char cwd[512];
+	struct stat st = { 0 };
+	ssize_t n = readlink("/proc/self/cwd", cwd, sizeof(cwd) - 1);
+
+	cwd[n > 0 ? n : 0] = '\0';
+	stat(".", &st);
+	add(v, "cwd %s dir %d links %d\n", cwd, S_ISDIR(st.st_mode),
+	    (int)st.st_nlink);
+}
+
+static void enter_deleted_dir(void)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/gone", dir);
+	rmdir(path);
+	if (mkdir(path, 0755) || chdir(path) || rmdir(path))
+		die("deleted working directory");
+}
+
 static int ghost_fds[2];
 
 /* The deleted file: its size, data, hole, each fd's offset and flags, and
@@ -298,6 +323,7 @@ static void view(char *v)
 	add(v, "sum %016llx\n", (unsigned long long)sum());
 	opath_view(v);
 	ghost_view(v);
+	cwd_view(v);
 }
 
 static void *worker(void *arg)
@@ -387,6 +413,7 @@ int main(int argc, char **argv)
 	make_areas();
 	open_paths();
 	open_ghost();
+	enter_deleted_dir();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))
 		die("oom_score_adj");

@@ -7,7 +7,7 @@
  *   timer     a POSIX timer (timer_create)
  *   sem       a System V semaphore set
  *   msg       a System V message queue
- *   cwd       a deleted current directory
+ *   root      a deleted root directory (chroot, then rmdir)
  *   deleted   a file open and deleted, holding 17 MiB of data
  *   threads   a thread with other capabilities than the main thread */
 #define _GNU_SOURCE
@@ -70,11 +70,17 @@ int main(int argc, char **argv)
 {
 	char path[512];
 	const char *m;
-	int fd;
+	int fd, dir;
 
 	if (argc != 3)
 		return 2;
 	m = argv[2];
+	/* DIR's fd, high: a mode's own file is fd 3. */
+	fd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 64);
+	if (dir < 0)
+		die(argv[1]);
+	close(fd);
 	signal(SIGTERM, term);
 	if (!strcmp(m, "seccomp")) {
 		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -99,10 +105,11 @@ int main(int argc, char **argv)
 		msgid = msgget(IPC_PRIVATE, 0600);
 		if (msgid < 0)
 			die("msgget");
-	} else if (!strcmp(m, "cwd")) {
+	} else if (!strcmp(m, "root")) {
 		snprintf(path, sizeof(path), "%s/gone", argv[1]);
-		if (mkdir(path, 0700) || chdir(path) || rmdir(path))
-			die("cwd");
+		if (mkdir(path, 0700) || chroot(path) ||
+		    unlinkat(dir, "gone", AT_REMOVEDIR))
+			die("root");
 	} else if (!strcmp(m, "deleted")) {
 		snprintf(path, sizeof(path), "%s/deleted", argv[1]);
 		static char mib[1 << 20];
@@ -123,10 +130,10 @@ int main(int argc, char **argv)
 	} else {
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/ready", argv[1]);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	/* Through DIR's fd: a chroot may hide DIR. */
+	fd = openat(dir, "ready", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
-		die(path);
+		die("ready");
 	close(fd);
 	for (;;)
 		pause();

@@ -81,6 +81,9 @@ struct qri_process {
 	char comm[16];		/* NUL padded */
 	uint32_t cwd_len;
 	uint32_t root_len;
+	/* The working directory's, which restore makes again if it was
+	 * deleted. */
+	uint32_t cwd_mode, cwd_uid, cwd_gid, pad;
 };
 
 /* QRI_THREAD; tail: regs (regs_len bytes, struct user_regs_struct as
@@ -116,6 +119,7 @@ struct qri_vma {
 	 * not know the field leaves the kernel's defaults. */
 	uint32_t advice;
 	uint32_t pad;
+	uint64_t shm_size;	/* QRI_VMA_SHMEM: its object's size */
 };
 
 #define QRI_ADV_SEQUENTIAL	0x001	/* sr: MADV_SEQUENTIAL */
@@ -137,7 +141,11 @@ struct qri_vma {
 #define QRI_VMA_HEAP	0x08
 #define QRI_VMA_VDSO	0x10
 #define QRI_VMA_VVAR	0x20
-#define QRI_VMA_KNOWN	0x3f
+/* Shared anonymous memory (MAP_SHARED | MAP_ANONYMOUS, or of /dev/zero):
+ * its whole object is saved once at pages_offset (shm_size bytes) for
+ * every area of every process that maps it, and made once at restore. */
+#define QRI_VMA_SHMEM	0x40
+#define QRI_VMA_KNOWN	0x7f
 
 /* QRI_FILE: one open file description of the kept processes. Restore
  * makes it once and every fd that named it (after dup, fork, SCM_RIGHTS)
@@ -472,9 +480,9 @@ _Static_assert(sizeof(struct qri_record) == 16, "qri_record layout");
 _Static_assert(sizeof(struct qri_pages_seal) == 56, "qri_pages_seal layout");
 _Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
-_Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
+_Static_assert(sizeof(struct qri_process) == 96, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
-_Static_assert(sizeof(struct qri_vma) == 56, "qri_vma layout");
+_Static_assert(sizeof(struct qri_vma) == 64, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
 _Static_assert(sizeof(struct qri_thread_sched) == 24, "qri_thread_sched layout");
