@@ -1,6 +1,6 @@
 /* check's refusal of a pipe or FIFO that a process outside the kept set
- * holds too: found from that process's /proc/PID/fd links, each pipe
- * named once per holder, kept processes and unrelated pipes aside. */
+ * holds too: found from that process's /proc/PID/fd links, each kept fd
+ * of it named once per holder, kept processes and unrelated pipes aside. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -58,9 +58,9 @@ TEST(pipe_outside_holder_refused)
 	CHECK(qr_pipe_outside(&s, QRI_FD_FIFO) == 0);
 	c = holder(sync[1]);
 	CHECK(read(sync[0], &r, 1) == 1);
-	/* Both ends of a and the FIFO held by c: a named once, the FIFO
-	 * once; b is no kept file. */
-	CHECK(qr_pipe_outside(&s, QRI_FD_PIPE) == 1);
+	/* Both ends of a and the FIFO held by c: each kept fd of a named
+	 * once (not once per fd of c), the FIFO's once; b is not kept. */
+	CHECK(qr_pipe_outside(&s, QRI_FD_PIPE) == 2);
 	CHECK(qr_pipe_outside(&s, QRI_FD_FIFO) == 1);
 	/* c kept too: nothing refused. */
 	v[1].pid = c;

@@ -16,9 +16,11 @@ struct scan {
 	uint32_t kind;
 	pid_t *kept;		/* the kept processes, sorted */
 	size_t nkept;
-	const struct qr_fd_seen **t;	/* s's files of kind, by dev, ino */
+	const struct qr_fd_seen **t;	/* s's fds of kind, by dev, ino */
 	size_t nt;
-	const struct qr_fd_seen **told;	/* refused already, one per holder */
+	const struct qr_fd_seen **told;	/* pipes refused (their first fd in
+					 * t), with the holder they were
+					 * refused for */
 	pid_t *told_by;
 	size_t ntold;
 	int refused;
@@ -41,48 +43,12 @@ static int by_inode(const void *a, const void *b)
 	return (x->ino > y->ino) - (x->ino < y->ino);
 }
 
-/* A kept file on this inode (any dev for pipes: pipefs is one), NULL if
- * none. */
-static const struct qr_fd_seen *target(const struct scan *sc, dev_t dev,
-				       ino_t ino)
+/* That first's pipe was refused for holder by. */
+static void remember(struct scan *sc, const struct qr_fd_seen *first, pid_t by)
 {
-	for (size_t lo = 0, hi = sc->nt; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct qr_fd_seen *m = sc->t[mid];
-		dev_t d = sc->kind == QRI_FD_PIPE ? m->dev : dev;
-
-		if (d == m->dev && ino == m->ino)
-			return m;
-		if (d < m->dev || (d == m->dev && ino < m->ino))
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-static void refuse(struct scan *sc, const struct qr_fd_seen *v, pid_t by)
-{
-	char p[64], link[QRI_MAX_PATH + 1], *comm;
 	const struct qr_fd_seen **told;
 	pid_t *told_by;
-	ssize_t n;
 
-	for (size_t i = 0; i < sc->ntold; i++)
-		if (sc->told_by[i] == by && sc->told[i]->dev == v->dev &&
-		    sc->told[i]->ino == v->ino)
-			return;
-	snprintf(p, sizeof(p), "/proc/%d/fd/%d", v->pid, v->fd);
-	n = readlink(p, link, sizeof(link) - 1);
-	link[n < 0 ? 0 : n] = '\0';
-	comm = qr_read_proc(by, "comm");
-	if (comm)
-		comm[strcspn(comm, "\n")] = '\0';
-	qr_error("process %d: fd %d is %s%s: also open in process %d (%s), outside the kept set: not carried",
-		 v->pid, v->fd, sc->kind == QRI_FD_FIFO ? "FIFO " : "", link,
-		 by, comm ? comm : "?");
-	free(comm);
-	sc->refused++;
 	told = realloc(sc->told, (sc->ntold + 1) * sizeof(*told));
 	if (told)
 		sc->told = told;
@@ -90,16 +56,69 @@ static void refuse(struct scan *sc, const struct qr_fd_seen *v, pid_t by)
 	if (told_by)
 		sc->told_by = told_by;
 	if (told && told_by) {
-		sc->told[sc->ntold] = v;
+		sc->told[sc->ntold] = first;
 		sc->told_by[sc->ntold++] = by;
 	}
+}
+
+/* The first of s's fds of kind on this inode (any dev for pipes:
+ * pipefs is one), or sc->nt if none. */
+static size_t target(const struct scan *sc, dev_t dev, ino_t ino)
+{
+	size_t lo = 0, hi = sc->nt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct qr_fd_seen *m = sc->t[mid];
+		dev_t d = sc->kind == QRI_FD_PIPE ? m->dev : dev;
+
+		if (m->dev < d || (m->dev == d && m->ino < ino))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < sc->nt && sc->t[lo]->ino == ino &&
+	    (sc->kind == QRI_FD_PIPE || sc->t[lo]->dev == dev))
+		return lo;
+	return sc->nt;
+}
+
+/* Each kept fd on the inode of sc->t[i] refused, once per holder: the
+ * count is of fds, as for a kind not carried. */
+static void refuse(struct scan *sc, size_t i, pid_t by)
+{
+	const struct qr_fd_seen *first = sc->t[i];
+	char *comm;
+
+	for (size_t k = 0; k < sc->ntold; k++)
+		if (sc->told_by[k] == by && sc->told[k] == first)
+			return;
+	comm = qr_read_proc(by, "comm");
+	if (comm)
+		comm[strcspn(comm, "\n")] = '\0';
+	for (; i < sc->nt && sc->t[i]->dev == first->dev &&
+	       sc->t[i]->ino == first->ino; i++) {
+		const struct qr_fd_seen *v = sc->t[i];
+		char p[64], link[QRI_MAX_PATH + 1];
+		ssize_t n;
+
+		snprintf(p, sizeof(p), "/proc/%d/fd/%d", v->pid, v->fd);
+		n = readlink(p, link, sizeof(link) - 1);
+		link[n < 0 ? 0 : n] = '\0';
+		qr_error("process %d: fd %d is %s%s: also open in process %d (%s), outside the kept set: not carried",
+			 v->pid, v->fd, sc->kind == QRI_FD_FIFO ? "FIFO " : "",
+			 link, by, comm ? comm : "?");
+		sc->refused++;
+	}
+	free(comm);
+	remember(sc, first, by);
 }
 
 /* One fd of an outside process. */
 static void outside_fd(struct scan *sc, pid_t pid, const char *fd)
 {
 	char p[64], link[QRI_MAX_PATH + 1];
-	const struct qr_fd_seen *v = NULL;
+	size_t i = sc->nt;
 	unsigned long long ino;
 	struct stat st;
 	ssize_t n;
@@ -111,12 +130,12 @@ static void outside_fd(struct scan *sc, pid_t pid, const char *fd)
 	link[n] = '\0';
 	if (sc->kind == QRI_FD_PIPE) {
 		if (sscanf(link, "pipe:[%llu]", &ino) == 1)
-			v = target(sc, 0, ino);
+			i = target(sc, 0, ino);
 	} else if (link[0] == '/' && !stat(p, &st) && S_ISFIFO(st.st_mode)) {
-		v = target(sc, st.st_dev, st.st_ino);
+		i = target(sc, st.st_dev, st.st_ino);
 	}
-	if (v)
-		refuse(sc, v, pid);
+	if (i < sc->nt)
+		refuse(sc, i, pid);
 }
 
 static void scan_proc(struct scan *sc)
