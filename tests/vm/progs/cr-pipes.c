@@ -31,7 +31,8 @@
  *      not) fdok
  * cr-pipes --outside DIR: a kept process whose pipe's other end is held
  * outside: the parent, named pipe-holder, keeps the write end and forks a
- * child that keeps the read end; both open the FIFO DIR/ofifo too;
+ * child that keeps the read end; both open the FIFO DIR/ofifo too, and
+ * the child holds a pipe in packet mode (O_DIRECT), which is not carried;
  * DIR/info "kept=CHILD outside=PARENT".
  * cr-pipes --many N DIR: N pipes, both ends held, each full (64 KiB), to
  * measure the cost per pipe of capture and restore; DIR/info "pid=P".
@@ -432,7 +433,10 @@ static int outside(void)
 	pipe_at(p, 0);
 	c = spawn();
 	if (!c) {
+		int packets[2];
+
 		close(p[1]);
+		pipe_at(packets, O_DIRECT);
 		idle();
 	}
 	close(p[0]);

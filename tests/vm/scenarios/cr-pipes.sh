@@ -4,9 +4,10 @@
 # holds a pipe's read end only and another's write end only, and shares a
 # FIFO on the disk with a child, 300 records queued in it. `check` names
 # a pipe whose other end is held outside the kept set, and a FIFO open
-# outside too (process and command). Before the checkpoint, two
-# checkpoints made to fail after the capture and after the image is
-# written leave every queue as it was.
+# outside too (process and command), and refuses a pipe in packet mode
+# (O_DIRECT: its message boundaries are not kept). Before the
+# checkpoint, two checkpoints made to fail after the capture and after
+# the image is written leave every queue as it was.
 # After restore each process checks its own: every record once and in
 # order end to end (sequence numbers), the queues as long as at the
 # freeze, pipe sizes, fd numbers, O_NONBLOCK and FD_CLOEXEC, the FIFO's
@@ -31,6 +32,8 @@ cr_start() {
 		"process $_pk: fd [0-9]* is pipe:\[[0-9]*\]: .*process $_po (pipe-holder)" /tmp/check.out
 	t_run outside-fifo-holder-named grep -q \
 		"process $_pk: fd [0-9]* is FIFO $D/out/ofifo: .*process $_po (pipe-holder)" /tmp/check.out
+	t_run packet-mode-refused grep -q \
+		"process $_pk: fd [0-9]* is pipe:\[[0-9]*\] in packet mode (O_DIRECT): not carried" /tmp/check.out
 	kill -9 "$_pk" "$_po"
 
 	(cd / && exec cr-pipes "$D" </dev/null >/dev/null 2>&1) &
