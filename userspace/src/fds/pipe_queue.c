@@ -50,7 +50,7 @@ int qr_pipe_flags_carried(const struct qr_fd_capture *c, const char *name)
 static int peek(const struct qr_fd_capture *c, const char *name, int rfd,
 		int size, uint8_t *buf, int n)
 {
-	int s[2], got = 0, now = -1;
+	int s[2], now = -1;
 	ssize_t r;
 
 	if (pipe2(s, O_CLOEXEC | O_NONBLOCK)) {
@@ -74,14 +74,14 @@ static int peek(const struct qr_fd_capture *c, const char *name, int rfd,
 		goto fail;
 	}
 	n = r;
-	while (got < n) {
-		r = read(s[0], buf + got, n - got);
-		if (r <= 0) {
-			qr_error("process %d: fd %d is %s: reading its copy: %s",
-				 c->pid, c->fd, name, r ? strerror(errno) : "EOF");
-			goto fail;
-		}
-		got += r;
+	/* All there: one read takes it, unless a buffer was written in
+	 * packet mode (O_DIRECT), whose read ends at its boundary. */
+	r = n ? read(s[0], buf, n) : 0;
+	if (r != n) {
+		qr_error("process %d: fd %d is %s: %s", c->pid, c->fd, name,
+			 r < 0 ? strerror(errno) :
+			 "its queue holds packets (written in packet mode, O_DIRECT): not carried");
+		goto fail;
 	}
 	close(s[0]);
 	close(s[1]);

@@ -19,7 +19,8 @@ int qr_pipe_flags_carried(const struct qr_fd_capture *c, const char *name);
 /* Appends to c's data the record of the pipe behind fd (a duplicate of
  * c's) and, if rfd >= 0 (readable, the same pipe), its queue, read
  * without consuming it: tee(2) into a scratch pipe of the same size, then
- * read from there. 0, or -1 having printed why. */
+ * read from there. A queue of packets (O_DIRECT) is refused: written back
+ * it would be one stream. 0, or -1 having printed why. */
 int qr_pipe_capture(struct qr_fd_capture *c, const char *name, int fd,
 		    int rfd);
 
