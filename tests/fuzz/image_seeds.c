@@ -125,7 +125,8 @@ int main(int argc, char **argv)
 					     .thp_disabled = 1 };
 		struct qri_thread_sched sc = { .pid = 100, .tid = 100,
 			.policy = QRI_SCHED_BATCH | QRI_SCHED_RESET_ON_FORK,
-			.nice = 7, .ncpus = 64 };
+			.nice = 7, .ncpus = 64, .ioprio = 2 << 13 | 4,
+			.timerslack_ns = 50000 };
 		static const uint8_t cpus[8] = { 1 };
 		struct qri_vma va = { .pid = 100, .prot = 3, .flags = QRI_VMA_ANON,
 			.start = 0x10000, .end = 0x20000,

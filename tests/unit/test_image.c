@@ -312,15 +312,15 @@ TEST(image_inconsistent_refused)
 
 	build(&w);
 	file.id = 5;
+	file.kind = QRI_FD_DIR;
 	file.data_len = 3;
 	qri_add_file(&w, &file, "/x", "abc");
-	refused(&w, "id 5: a file has no data");
+	refused(&w, "id 5: a directory has no data");
 
 	build(&w);
 	file.kind = QRI_FD_GHOST;
-	file.data_len = 3;
 	qri_add_file(&w, &file, "/x (deleted)", "abc");
-	refused(&w, "id 5: a deleted file without its contents");
+	refused(&w, "id 5: a file without its contents");
 
 	build(&w);
 	file.id = 4;

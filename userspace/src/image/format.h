@@ -181,6 +181,7 @@ enum qri_fd_kind {
 	QRI_FD_PIPE = 5,	/* "pipe:[INO]"; data: fds/pipe_rec.h */
 	QRI_FD_FIFO = 6,	/* a FIFO on disk; data: fds/pipe_rec.h */
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
+	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
 };
 
 /* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP
@@ -449,6 +450,9 @@ struct qri_thread_sched {
 	uint32_t rt_priority;	/* 1..99 for FIFO and RR, else 0 */
 	int32_t nice;		/* -20..19 */
 	uint32_t ncpus;
+	uint32_t ioprio;	/* ioprio_get(2): class << 13 | data */
+	uint32_t pad;
+	uint64_t timerslack_ns;	/* /proc/TID/timerslack_ns */
 };
 
 #define QRI_SCHED_OTHER 0
@@ -485,7 +489,7 @@ _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
 _Static_assert(sizeof(struct qri_vma) == 64, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
-_Static_assert(sizeof(struct qri_thread_sched) == 24, "qri_thread_sched layout");
+_Static_assert(sizeof(struct qri_thread_sched) == 40, "qri_thread_sched layout");
 _Static_assert(sizeof(struct qri_file) == 40, "qri_file layout");
 _Static_assert(sizeof(struct qri_fd) == 16, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");

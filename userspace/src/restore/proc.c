@@ -370,6 +370,8 @@ static int plan_sched(struct qr_rst_args *a, const struct qri_proc_img *pr)
 		t->policy = th->sched->policy;
 		t->rt_priority = th->sched->rt_priority;
 		t->nice = th->sched->nice;
+		t->ioprio = th->sched->ioprio;
+		t->timerslack_ns = th->sched->timerslack_ns;
 		t->cpus_len = bytes;
 		memcpy(t->cpus, th->cpus, bytes);
 	}
