@@ -6,13 +6,38 @@
 #include <string.h>
 
 #include "fds/event.h"
+#include "fds/pipe_rec.h"
 #include "lib/crc32.h"
 #include "image/image.h"
 #include "image/proc_tree.h"
 #include "fds/unix.h"
 
+/* A pipe's or FIFO's record as the reader let it through: its queue
+ * within the data, its maker and peer files of the same pipe. */
+static void check_pipes(const struct qri_image *img)
+{
+	for (size_t i = 0; i < img->nfiles; i++) {
+		const struct qri_file_img *f = &img->files[i], *m, *peer;
+		const uint8_t *q;
+		struct qr_pipe_rec r;
+
+		if (f->f.kind != QRI_FD_PIPE && f->f.kind != QRI_FD_FIFO)
+			continue;
+		qr_pipe_rec(f, &r, &q);
+		if (q + r.queue_len != f->data + f->f.data_len ||
+		    r.queue_len > r.size)
+			abort();
+		m = qr_pipe_maker(img, f);
+		peer = qr_pipe_peer(img, m);
+		if (m->f.object != f->f.object || m->f.kind != f->f.kind ||
+		    (peer && (peer == m || peer->f.object != m->f.object)))
+			abort();
+	}
+}
+
 static void check(const struct qri_image *img)
 {
+	check_pipes(img);
 	for (size_t i = 0; i < img->nprocs; i++) {
 		const struct qri_proc_img *p = &img->procs[i];
 

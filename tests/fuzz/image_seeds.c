@@ -1,10 +1,12 @@
 /* Writes seed images for fuzz_image into DIR (run by `make seeds`; the
  * seeds are kept in corpus/fuzz_image/). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fds/event.h"
 #include "fds/unix.h"
+#include "fds/pipe_rec.h"
 #include "image/image.h"
 #include "image/seal.h"
 
@@ -239,6 +241,39 @@ int main(int argc, char **argv)
 	qri_add_process(&w, &p, "/", "/");
 	qri_add_thread(&w, &t, regs, xstate);
 	save(argv[1], "clocks", &w);
+
+	/* A pipe, its read end carrying five queued bytes, its write end,
+	 * and a FIFO open for both. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_pipe_rec r = { 65536, QR_PIPE_QUEUE, 5, 0 };
+		unsigned char rd[sizeof(r) + 5];
+		struct qri_file pr = { .id = 1, .kind = QRI_FD_PIPE,
+				       .open_flags = O_RDONLY, .object = 7,
+				       .data_len = sizeof(rd) };
+		struct qri_file pw = { .id = 2, .kind = QRI_FD_PIPE,
+				       .open_flags = O_WRONLY | O_NONBLOCK,
+				       .object = 7, .data_len = sizeof(r) };
+		struct qri_file ff = { .id = 3, .kind = QRI_FD_FIFO,
+				       .open_flags = O_RDWR, .object = 9,
+				       .data_len = sizeof(rd) };
+
+		memcpy(rd, &r, sizeof(r));
+		memcpy(rd + sizeof(r), "queue", 5);
+		qri_add_file(&w, &pr, "pipe:[7]", rd);
+		r.flags = 0;
+		r.queue_len = 0;
+		qri_add_file(&w, &pw, "pipe:[7]", &r);
+		qri_add_file(&w, &ff, "/run/seed.fifo", rd);
+		for (uint32_t i = 1; i <= 3; i++) {
+			struct qri_fd d = { .pid = 100, .fd = 2 + i, .file = i };
+
+			qri_add_fd(&w, &d);
+		}
+	}
+	save(argv[1], "pipes", &w);
 
 	/* Sealed with a pages file of one page and a token. */
 	qri_writer_init(&w, "seed");

@@ -178,6 +178,8 @@ enum qri_fd_kind {
 	QRI_FD_DIR = 2,
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
+	QRI_FD_PIPE = 5,	/* "pipe:[INO]"; data: fds/pipe_rec.h */
+	QRI_FD_FIFO = 6,	/* a FIFO on disk; data: fds/pipe_rec.h */
 	QRI_FD_UNIX = 7,	/* a UNIX socket (fds/unix.h) */
 	/* The event kinds: their data in fds/event.h. */
 	QRI_FD_EVENTFD = 8,
