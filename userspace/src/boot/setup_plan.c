@@ -42,7 +42,9 @@ int qr_setup_decide(const struct qr_setup_input *in, struct qr_setup_plan *plan,
 			size = in->active.size;
 		else if (in->dropin_named)
 			size = in->dropin.size;
-		else
+		/* None, or one that is not a shelter's size (a hand-edited
+		 * drop-in): the default. */
+		if (!size || qr_shelter_check_size(size, ram, &be))
 			size = qr_shelter_default_size(ram);
 		if (!size)
 			return qr_err_set(e, "too little RAM (%llu MiB) for a shelter",
