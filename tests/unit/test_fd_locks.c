@@ -1,0 +1,172 @@
+/* Lock lines (/proc/locks, fdinfo "lock:") and inotify fdinfo lines: what
+ * 6.1 and 6.12 print, and what the parsers refuse. */
+#include "fds/inotify_line.h"
+#include "fds/lock_line.h"
+#include "test.h"
+
+static struct qr_lock_line lk_ok(const char *s)
+{
+	struct qr_lock_line l;
+	struct qr_err e = { "" };
+
+	if (qr_lock_line_parse(s, &l, &e))
+		qr_test_fail_str(__FILE__, __LINE__, "qr_lock_line_parse", e.msg, s);
+	return l;
+}
+
+static const char *lk_bad(const char *s)
+{
+	static struct qr_err e;
+	struct qr_lock_line l;
+
+	if (!qr_lock_line_parse(s, &l, &e)) {
+		qr_test_fail_str(__FILE__, __LINE__, "accepted", s, "an error");
+		return "";
+	}
+	return e.msg;
+}
+
+TEST(lock_posix_range)
+{
+	struct qr_lock_line l = lk_ok("1: POSIX  ADVISORY  WRITE 6938 fe:00:10952981 10 14\n");
+
+	CHECK(l.kind == QR_LK_POSIX);
+	CHECK(l.write && !l.unlock && !l.waiter);
+	CHECK_U64(l.pid, 6938);
+	CHECK(l.has_inode);
+	CHECK_U64(l.major, 0xfe);
+	CHECK_U64(l.minor, 0);
+	CHECK_U64(l.ino, 10952981);
+	CHECK_U64(l.start, 10);
+	CHECK_U64(l.end, 14);
+}
+
+TEST(lock_posix_to_eof)
+{
+	struct qr_lock_line l = lk_ok("2: POSIX  ADVISORY  READ 6938 08:01:12 100 EOF");
+
+	CHECK(!l.write);
+	CHECK_U64(l.start, 100);
+	CHECK_U64(l.end, QR_LK_EOF);
+	CHECK_U64(l.major, 8);
+	CHECK_U64(l.minor, 1);
+}
+
+TEST(lock_ofd_flock)
+{
+	struct qr_lock_line l = lk_ok("1: OFDLCK ADVISORY  WRITE -1 fe:00:10952982 0 49");
+
+	CHECK(l.kind == QR_LK_OFD);
+	CHECK(l.pid == -1);
+	CHECK_U64(l.end, 49);
+	l = lk_ok("12: FLOCK  ADVISORY  READ 77 103:05:2 0 EOF");
+	CHECK(l.kind == QR_LK_FLOCK);
+	CHECK(!l.write);
+	CHECK_U64(l.major, 0x103);
+	CHECK_U64(l.minor, 5);
+}
+
+TEST(lock_waiter_and_others)
+{
+	struct qr_lock_line l = lk_ok("3: -> POSIX  ADVISORY  WRITE 900 fe:00:5 150 159");
+
+	CHECK(l.waiter);
+	CHECK_U64(l.pid, 900);
+	l = lk_ok("4: LEASE  ACTIVE    READ 55 fe:00:5 0 EOF");
+	CHECK(l.kind == QR_LK_LEASE);
+	l = lk_ok("4: LEASE  BREAKING  UNLCK 55 fe:00:5 0 EOF");
+	CHECK(l.kind == QR_LK_LEASE && l.unlock);
+	l = lk_ok("5: DELEG  ACTIVE    READ 55 fe:00:5 0 EOF");
+	CHECK(l.kind == QR_LK_DELEG);
+	l = lk_ok("6: POSIX  MANDATORY WRITE 55 fe:00:5 0 EOF");
+	CHECK(l.kind == QR_LK_MANDATORY);
+	l = lk_ok("7: POSIX  *NOINODE* WRITE 55 <none>:0 0 EOF");
+	CHECK(!l.has_inode);
+	l = lk_ok("8: UNKNOWN UNKNOWN  UNLCK 0 fe:00:5 0 EOF");
+	CHECK(l.kind == QR_LK_UNKNOWN);
+	CHECK_STR(qr_lock_kind_name(QR_LK_OFD), "OFDLCK");
+}
+
+TEST(lock_refused)
+{
+	CHECK_HAS(lk_bad(""), "number");
+	CHECK_HAS(lk_bad("x: POSIX  ADVISORY  WRITE 1 fe:00:5 0 EOF"), "'x'");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  WRITE 1 fe:00:5 0"), "words");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  WRITE 1 fe:00:5 0 EOF x"), "words");
+	CHECK_HAS(lk_bad("1: SPLOCK ADVISORY  WRITE 1 fe:00:5 0 EOF"), "SPLOCK");
+	CHECK_HAS(lk_bad("1: FLOCK  ACTIVE  WRITE 1 fe:00:5 0 EOF"), "ACTIVE");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  BOTH 1 fe:00:5 0 EOF"), "BOTH");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ 1x fe:00:5 0 EOF"), "1x");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ - fe:00:5 0 EOF"), "owner");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ 1 fe:00 0 EOF"), "fe:00");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ 1 fg:00:1 0 EOF"), "MAJ:MIN");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ 1 fe:00:5 9 3"), "from 9");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ 1 fe:00:5 0 9223372036854775808"), "end");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ 1 fe:00:5 99999999999999999999 EOF"), "start");
+	CHECK_HAS(lk_bad("1: POSIX  ADVISORY  READ 1 fe:00:5 0 EOF\nx"), "one line");
+	CHECK_HAS(lk_bad("1: -> -> POSIX  ADVISORY  READ 1 fe:00:5 0 EOF"), "words");
+}
+
+static struct qr_inotify_line in_ok(const char *s)
+{
+	struct qr_inotify_line w;
+	struct qr_err e = { "" };
+
+	if (qr_inotify_line_parse(s, &w, &e))
+		qr_test_fail_str(__FILE__, __LINE__, "qr_inotify_line_parse", e.msg, s);
+	return w;
+}
+
+static const char *in_bad(const char *s)
+{
+	static struct qr_err e;
+	struct qr_inotify_line w;
+
+	if (!qr_inotify_line_parse(s, &w, &e)) {
+		qr_test_fail_str(__FILE__, __LINE__, "accepted", s, "an error");
+		return "";
+	}
+	return e.msg;
+}
+
+TEST(inotify_line_with_handle)
+{
+	struct qr_inotify_line w = in_ok("inotify wd:2 ino:a72115 sdev:fe00000 mask:4000002 "
+		"ignored_mask:0 fhandle-bytes:8 fhandle-type:1 f_handle:1521a70002efbbbb\n");
+
+	CHECK_U64(w.wd, 2);
+	CHECK_U64(w.ino, 0xa72115);
+	CHECK_U64(w.sdev, 0xfe00000);
+	CHECK_U64(w.mask, 0x4000002);
+	CHECK_U64(w.handle_bytes, 8);
+	CHECK_U64(w.handle_type, 1);
+	CHECK_U64(w.handle[0], 0x15);
+	CHECK_U64(w.handle[7], 0xbb);
+}
+
+TEST(inotify_line_without_handle)
+{
+	struct qr_inotify_line w = in_ok("inotify wd:7fffffff ino:1 sdev:800001 mask:80000100 ignored_mask:0 ");
+
+	CHECK_U64(w.wd, 0x7fffffff);
+	CHECK_U64(w.handle_bytes, 0);
+}
+
+TEST(inotify_line_refused)
+{
+	CHECK_HAS(in_bad("fanotify wd:1"), "not an inotify");
+	CHECK_HAS(in_bad("inotify wd:0 ino:1 sdev:1 mask:1 ignored_mask:0"), "descriptor 0");
+	CHECK_HAS(in_bad("inotify wd:80000000 ino:1 sdev:1 mask:1 ignored_mask:0"), "wd");
+	CHECK_HAS(in_bad("inotify wd:1 ino:1 mask:1 ignored_mask:0"), "sdev");
+	CHECK_HAS(in_bad("inotify wd:1 ino:1 sdev:1 mask:1 ignored_mask:2"), "ignored_mask 2");
+	CHECK_HAS(in_bad("inotify wd:1 ino:1 sdev:1 mask:1x ignored_mask:0"), "mask");
+	CHECK_HAS(in_bad("inotify wd:1 ino:11111111111111111 sdev:1 mask:1 ignored_mask:0"), "ino");
+	CHECK_HAS(in_bad("inotify wd:1 ino:1 sdev:1 mask:1 ignored_mask:0 fhandle-bytes:81 "
+			 "fhandle-type:1 f_handle:00"), "handle");
+	CHECK_HAS(in_bad("inotify wd:1 ino:1 sdev:1 mask:1 ignored_mask:0 fhandle-bytes:2 "
+			 "fhandle-type:1 f_handle:001"), "2 bytes");
+	CHECK_HAS(in_bad("inotify wd:1 ino:1 sdev:1 mask:1 ignored_mask:0 fhandle-bytes:2 "
+			 "fhandle-type:1 f_handle:00zz"), "not hex");
+	CHECK_HAS(in_bad("inotify wd:1 ino:1 sdev:1 mask:1 ignored_mask:0 fhandle-bytes:0 "
+			 "fhandle-type:1 f_handle:"), "handle");
+}

@@ -1,0 +1,104 @@
+/* inotify fdinfo lines (inotify_line.h), as inotify_fdinfo() and
+ * show_mark_fhandle() (fs/notify/fdinfo.c) print them: "inotify" then
+ * NAME:HEX fields in a fixed order; the handle's fields are missing when
+ * the filesystem could not encode one. */
+#include "fds/inotify_line.h"
+
+#include <string.h>
+
+#define MAX_LINE 512
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* "NAME:HEX" at *s for the NAME given, its value <= max; *s moves past
+ * it and the space after it. */
+static int field(const char **s, const char *name, uint64_t max, uint64_t *out)
+{
+	size_t n = strlen(name);
+	const char *p = *s;
+	uint64_t v = 0;
+
+	if (strncmp(p, name, n) || p[n] != ':')
+		return -1;
+	p += n + 1;
+	if (hexval(*p) < 0)
+		return -1;
+	for (; hexval(*p) >= 0; p++) {
+		if (v > (max - hexval(*p)) / 16)
+			return -1;
+		v = v * 16 + hexval(*p);
+	}
+	if (*p == ' ')
+		p++;
+	else if (*p)
+		return -1;
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+int qr_inotify_line_parse(const char *line, struct qr_inotify_line *w,
+			  struct qr_err *e)
+{
+	static const char *const names[] = { "wd", "ino", "sdev", "mask",
+					      "ignored_mask" };
+	const uint64_t max[] = { INT32_MAX, UINT64_MAX, UINT32_MAX, UINT32_MAX,
+				 UINT32_MAX };
+	char buf[MAX_LINE], tb[QR_TOKEN_BUF];
+	size_t len = strcspn(line, "\n");
+	const char *p = buf;
+	uint64_t v[5], hb, ht;
+
+	memset(w, 0, sizeof(*w));
+	if (len >= sizeof(buf) || line[len + (line[len] == '\n')])
+		return qr_err_set(e, "inotify line too long or not one line: '%s'",
+				  qr_err_token(tb, line, len));
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	if (strncmp(p, "inotify ", 8))
+		return qr_err_set(e, "not an inotify line: '%s'",
+				  qr_err_token(tb, line, len));
+	p += 8;
+	for (int i = 0; i < 5; i++)
+		if (field(&p, names[i], max[i], &v[i]))
+			return qr_err_set(e, "inotify line: bad or missing %s: '%s'",
+					  names[i], qr_err_token(tb, p, strlen(p)));
+	if (!v[0])
+		return qr_err_set(e, "inotify line: watch descriptor 0");
+	w->wd = v[0];
+	w->ino = v[1];
+	w->sdev = v[2];
+	w->mask = v[3];
+	if (v[4])	/* the kernel always prints 0: inotify has no ignore mask */
+		return qr_err_set(e, "inotify line: ignored_mask %llx, not 0",
+				  (unsigned long long)v[4]);
+	if (!*p)
+		return 0;	/* no handle */
+	if (field(&p, "fhandle-bytes", QR_HANDLE_MAX, &hb) ||
+	    field(&p, "fhandle-type", INT32_MAX, &ht) || !hb)
+		return qr_err_set(e, "inotify line: bad file handle fields: '%s'",
+				  qr_err_token(tb, p, strlen(p)));
+	if (strncmp(p, "f_handle:", 9) || strlen(p + 9) != hb * 2)
+		return qr_err_set(e, "inotify line: f_handle of other than %llu bytes: '%s'",
+				  (unsigned long long)hb,
+				  qr_err_token(tb, p, strlen(p)));
+	p += 9;
+	for (uint64_t i = 0; i < hb; i++) {
+		int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return qr_err_set(e, "inotify line: f_handle is not hex: '%s'",
+					  qr_err_token(tb, p, strlen(p)));
+		w->handle[i] = hi << 4 | lo;
+	}
+	w->handle_bytes = hb;
+	w->handle_type = ht;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* One "inotify wd:" line of an inotify fd's /proc/PID/fdinfo, parsed.
+ * Pure: no I/O. */
+#ifndef QR_FDS_INOTIFY_LINE_H
+#define QR_FDS_INOTIFY_LINE_H
+
+#include <stdint.h>
+
+#include "lib/err.h"
+
+#define QR_HANDLE_MAX 128	/* the kernel's MAX_HANDLE_SZ */
+
+struct qr_inotify_line {
+	uint32_t wd;		/* the watch descriptor, >= 1 */
+	uint64_t ino;
+	uint32_t sdev;		/* the kernel's dev_t: major << 20 | minor */
+	uint32_t mask;		/* IN_* as inotify_add_watch() took them */
+	uint32_t handle_bytes;	/* 0: the kernel printed no handle */
+	int32_t handle_type;
+	unsigned char handle[QR_HANDLE_MAX];
+};
+
+/* Parses "inotify wd:1 ino:2a sdev:800001 mask:100 ignored_mask:0
+ * fhandle-bytes:8 fhandle-type:1 f_handle:2a000000..." (all hex; a '\n'
+ * at its end allowed). -1 with a message naming the offending field. */
+int qr_inotify_line_parse(const char *line, struct qr_inotify_line *w,
+			  struct qr_err *e);
+
+#endif
