@@ -170,3 +170,25 @@ TEST(inotify_line_refused)
 	CHECK_HAS(in_bad("inotify wd:1 ino:1 sdev:1 mask:1 ignored_mask:0 fhandle-bytes:0 "
 			 "fhandle-type:1 f_handle:"), "handle");
 }
+
+TEST(mountinfo_point)
+{
+	const char *mi =
+		"22 1 254:1 /sub /bind rw - ext4 /dev/vda1 rw\n"
+		"23 1 254:1 / /mnt/my\\040disk rw,noatime - ext4 /dev/vda1 rw\n"
+		"24 1 0:5 / /dev rw - devtmpfs udev rw\n"
+		"25 1 8:1 /x /only\\134bind rw - ext4 /dev/sda1 rw";
+	char out[64];
+
+	CHECK(!qr_mountinfo_point(mi, 254, 1, out, sizeof(out)));
+	CHECK_STR(out, "/mnt/my disk");
+	CHECK(!qr_mountinfo_point(mi, 0, 5, out, sizeof(out)));
+	CHECK_STR(out, "/dev");
+	CHECK(!qr_mountinfo_point(mi, 8, 1, out, sizeof(out)));
+	CHECK_STR(out, "/only\\bind");
+	CHECK(qr_mountinfo_point(mi, 8, 2, out, sizeof(out)));
+	CHECK(qr_mountinfo_point(mi, 254, 1, out, 5));
+	CHECK(qr_mountinfo_point("1 2 3:4 / /a\\000b x", 3, 4, out, sizeof(out)));
+	CHECK(qr_mountinfo_point("1 2 3:4", 3, 4, out, sizeof(out)));
+	CHECK(qr_mountinfo_point("", 3, 4, out, sizeof(out)));
+}

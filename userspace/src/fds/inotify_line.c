@@ -4,6 +4,8 @@
  * the filesystem could not encode one. */
 #include "fds/inotify_line.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_LINE 512
@@ -101,4 +103,72 @@ int qr_inotify_line_parse(const char *line, struct qr_inotify_line *w,
 	w->handle_bytes = hb;
 	w->handle_type = ht;
 	return 0;
+}
+
+/* A mountinfo field: its octal escapes undone into out. */
+static int unescape(const char *s, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 3 < len &&
+		    s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+		    s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+			c = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 |
+				   (s[i + 3] - '0'));
+			i += 3;
+		}
+		if (o + 1 >= size || !c)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* "ID PARENT MAJ:MIN ROOT POINT ...": the fields' starts and lengths. */
+static int mountinfo_fields(const char *line, size_t len, const char *f[5],
+			    size_t flen[5])
+{
+	size_t i = 0;
+
+	for (int k = 0; k < 5; k++) {
+		while (i < len && line[i] == ' ')
+			i++;
+		f[k] = line + i;
+		while (i < len && line[i] != ' ')
+			i++;
+		flen[k] = line + i - f[k];
+		if (!flen[k])
+			return -1;
+	}
+	return 0;
+}
+
+int qr_mountinfo_point(const char *text, unsigned int major,
+		       unsigned int minor, char *out, size_t size)
+{
+	char dev[32];
+	int found = -1;
+
+	snprintf(dev, sizeof(dev), "%u:%u", major, minor);
+	for (const char *s = text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : s) {
+		size_t len = strcspn(s, "\n"), flen[5];
+		const char *f[5];
+		bool whole;
+
+		if (mountinfo_fields(s, len, f, flen) || flen[2] != strlen(dev) ||
+		    memcmp(f[2], dev, flen[2]))
+			continue;
+		whole = flen[3] == 1 && f[3][0] == '/';
+		if ((found < 0 || whole) &&
+		    !unescape(f[4], flen[4], out, size)) {
+			found = whole;
+			if (whole)
+				return 0;
+		}
+	}
+	return found < 0 ? -1 : 0;
 }

@@ -3,6 +3,7 @@
 #ifndef QR_FDS_INOTIFY_LINE_H
 #define QR_FDS_INOTIFY_LINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/err.h"
@@ -24,5 +25,12 @@ struct qr_inotify_line {
  * at its end allowed). -1 with a message naming the offending field. */
 int qr_inotify_line_parse(const char *line, struct qr_inotify_line *w,
 			  struct qr_err *e);
+
+/* The mount point of a mount of device major:minor in mountinfo text
+ * (/proc/self/mountinfo), one of the whole filesystem (root "/") if there
+ * is one, its escapes (\040...) undone, into out: 0, or -1 if none is
+ * listed or it does not fit. */
+int qr_mountinfo_point(const char *text, unsigned int major,
+		       unsigned int minor, char *out, size_t size);
 
 #endif
