@@ -192,3 +192,106 @@ TEST(mountinfo_point)
 	CHECK(qr_mountinfo_point("1 2 3:4", 3, 4, out, sizeof(out)));
 	CHECK(qr_mountinfo_point("", 3, 4, out, sizeof(out)));
 }
+
+static struct qri_lock lock_of(uint32_t kind, uint32_t write, uint32_t pid,
+			       uint64_t start, uint64_t end)
+{
+	struct qri_lock q = { .kind = kind, .write = write, .pid = pid,
+			      .start = start, .end = end };
+
+	return q;
+}
+
+TEST(lock_data_checked)
+{
+	struct qri_lock q[3] = {
+		lock_of(QRI_LOCK_POSIX, 1, 42, 100, 199),
+		lock_of(QRI_LOCK_OFD, 0, 0, 0, QRI_LOCK_EOF),
+		lock_of(QRI_LOCK_FLOCK, 1, 42, 0, QRI_LOCK_EOF),
+	};
+	struct qr_err e;
+
+	CHECK(!qr_locks_data_check((const uint8_t *)q, sizeof(q), &e));
+	CHECK(!qr_locks_data_check(NULL, 0, &e));
+	CHECK(qr_locks_data_check((const uint8_t *)q, sizeof(q) - 1, &e));
+	CHECK_HAS(e.msg, "whole locks");
+#define BAD(...)							\
+	do {								\
+		struct qri_lock b_ = lock_of(__VA_ARGS__);		\
+		if (!qr_locks_data_check((const uint8_t *)&b_, sizeof(b_), &e)) \
+			qr_test_fail(__FILE__, __LINE__, "accepted " #__VA_ARGS__); \
+	} while (0)
+	BAD(0, 0, 1, 0, 1);
+	BAD(4, 0, 1, 0, 1);
+	BAD(QRI_LOCK_POSIX, 2, 1, 0, 1);
+	BAD(QRI_LOCK_POSIX, 0, 0, 0, 1);
+	BAD(QRI_LOCK_POSIX, 0, QRI_PID_MAX + 1, 0, 1);
+	BAD(QRI_LOCK_POSIX, 0, 1, 5, 4);
+	BAD(QRI_LOCK_POSIX, 0, 1, 0, 1ull << 63);
+	BAD(QRI_LOCK_POSIX, 0, 1, 1ull << 63, QRI_LOCK_EOF);
+	BAD(QRI_LOCK_OFD, 0, 7, 0, 1);
+	BAD(QRI_LOCK_FLOCK, 0, 7, 1, QRI_LOCK_EOF);
+	BAD(QRI_LOCK_FLOCK, 0, 7, 0, 9);
+#undef BAD
+	q[1] = q[2];
+	CHECK(qr_locks_data_check((const uint8_t *)q, sizeof(q), &e));
+	CHECK_HAS(e.msg, "lock 2");
+}
+
+/* Appends a watch as capture writes it. */
+static size_t put_watch(uint8_t *buf, size_t off, uint32_t wd, uint32_t mask,
+			const char *path)
+{
+	struct qri_inotify_watch w = { .wd = wd, .mask = mask,
+				       .path_len = strlen(path), .ino = 5 };
+
+	memcpy(buf + off, &w, sizeof(w));
+	memcpy(buf + off + sizeof(w), path, w.path_len);
+	return off + sizeof(w) + ((w.path_len + 7) & ~7u);
+}
+
+TEST(inotify_data_checked)
+{
+	uint8_t buf[256] = { 0 };
+	char path[QRI_MAX_PATH + 1];
+	struct qri_inotify_watch w;
+	struct qr_err e;
+	size_t len = put_watch(buf, 0, 1, 0x4000300, "/mnt/disk/cr/watched"), off = 0;
+
+	len = put_watch(buf, len, 3, 0x2, "/a");
+	CHECK(qr_inotify_data_next(buf, len, &off, 0, &w, path, &e) == 1);
+	CHECK_U64(w.wd, 1);
+	CHECK_STR(path, "/mnt/disk/cr/watched");
+	CHECK(qr_inotify_data_next(buf, len, &off, w.wd, &w, path, &e) == 1);
+	CHECK_U64(w.wd, 3);
+	CHECK_STR(path, "/a");
+	CHECK(qr_inotify_data_next(buf, len, &off, w.wd, &w, path, &e) == 0);
+	off = 0;
+	CHECK(qr_inotify_data_next(buf, len - 1, &off, 0, &w, path, &e) == 1);
+	CHECK(qr_inotify_data_next(buf, len - 1, &off, 1, &w, path, &e) == -1);
+	off = 0;
+	CHECK(qr_inotify_data_next(buf, len, &off, 1, &w, path, &e) == -1);
+	CHECK_HAS(e.msg, "after watch 1");
+	off = 0;
+	len = put_watch(buf, 0, 1, 0x10000000, "/x");
+	CHECK(qr_inotify_data_next(buf, len, &off, 0, &w, path, &e) == -1);
+	CHECK_HAS(e.msg, "mask");
+	len = put_watch(buf, 0, 1, 0x2, "rel");
+	CHECK(qr_inotify_data_next(buf, len, &off, 0, &w, path, &e) == -1);
+	len = put_watch(buf, 0, 1, 0x2, "/x");
+	buf[sizeof(w) + 3] = 1;
+	CHECK(qr_inotify_data_next(buf, len, &off, 0, &w, path, &e) == -1);
+	CHECK_HAS(e.msg, "padding");
+	buf[sizeof(w) + 3] = 0;
+	buf[sizeof(w) + 1] = 0;
+	CHECK(qr_inotify_data_next(buf, len, &off, 0, &w, path, &e) == -1);
+	off = 10;
+	CHECK(qr_inotify_data_next(buf, 4, &off, 0, &w, path, &e) == -1);
+	w.path_len = 0xffffffffu;
+	w.wd = 1;
+	w.mask = 2;
+	w.pad = 0;
+	memcpy(buf, &w, sizeof(w));
+	off = 0;
+	CHECK(qr_inotify_data_next(buf, sizeof(buf), &off, 0, &w, path, &e) == -1);
+}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 
 #define MAX_LINE 512
 
@@ -171,4 +172,41 @@ int qr_mountinfo_point(const char *text, unsigned int major,
 		}
 	}
 	return found < 0 ? -1 : 0;
+}
+
+#define MASK_KNOWN (IN_ALL_EVENTS | IN_EXCL_UNLINK | IN_ONESHOT)
+
+int qr_inotify_data_next(const uint8_t *data, size_t len, size_t *off,
+			 uint32_t last, struct qri_inotify_watch *w, char *path,
+			 struct qr_err *e)
+{
+	size_t left = len - *off, room;
+
+	if (*off > len)
+		return qr_err_set(e, "inotify data: offset %zu past its end", *off);
+	if (!left)
+		return 0;
+	if (left < sizeof(*w))
+		return qr_err_set(e, "inotify data: %zu bytes left at %zu, not a watch",
+				  left, *off);
+	memcpy(w, data + *off, sizeof(*w));
+	room = left - sizeof(*w);
+	if (!w->path_len || w->path_len > QRI_MAX_PATH || w->pad ||
+	    w->path_len > room || ((w->path_len + 7ull) & ~7ull) > room)
+		return qr_err_set(e, "inotify data: watch at %zu: path of %u bytes",
+				  *off, w->path_len);
+	if (w->wd <= last || w->wd > INT32_MAX)
+		return qr_err_set(e, "inotify data: watch %u after watch %u", w->wd, last);
+	if (!(w->mask & IN_ALL_EVENTS) || (w->mask & ~(uint32_t)MASK_KNOWN))
+		return qr_err_set(e, "inotify data: watch %u: mask %#x", w->wd, w->mask);
+	memcpy(path, data + *off + sizeof(*w), w->path_len);
+	path[w->path_len] = '\0';
+	if (path[0] != '/' || strlen(path) != w->path_len)
+		return qr_err_set(e, "inotify data: watch %u: path is not absolute or holds a NUL",
+				  w->wd);
+	for (size_t i = w->path_len; i < ((w->path_len + 7u) & ~7u); i++)
+		if (data[*off + sizeof(*w) + i])
+			return qr_err_set(e, "inotify data: watch %u: padding not zero", w->wd);
+	*off += sizeof(*w) + ((w->path_len + 7u) & ~7u);
+	return 1;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image/format.h"
 #include "lib/err.h"
 
 #define QR_HANDLE_MAX 128	/* the kernel's MAX_HANDLE_SZ */
@@ -25,6 +26,18 @@ struct qr_inotify_line {
  * at its end allowed). -1 with a message naming the offending field. */
 int qr_inotify_line_parse(const char *line, struct qr_inotify_line *w,
 			  struct qr_err *e);
+
+/* The most watch numbers restore skips with dummy watches, in all. */
+#define QR_INOTIFY_GAP_MAX 65536
+
+/* The next watch of an inotify file's image data (len bytes) at *off,
+ * checked as capture writes it (wd above last, the previous one's; a
+ * mask inotify_add_watch takes; an absolute path): 1 with *w, path (NUL
+ * ended, QRI_MAX_PATH + 1 bytes) and *off past it; 0 at the end; -1 with
+ * a message (the image is untrusted). */
+int qr_inotify_data_next(const uint8_t *data, size_t len, size_t *off,
+			 uint32_t last, struct qri_inotify_watch *w, char *path,
+			 struct qr_err *e);
 
 /* The mount point of a mount of device major:minor in mountinfo text
  * (/proc/self/mountinfo), one of the whole filesystem (root "/") if there

@@ -172,3 +172,31 @@ int qr_lock_line_parse(const char *line, struct qr_lock_line *l,
 				  (unsigned long long)l->start);
 	return 0;
 }
+
+int qr_locks_data_check(const uint8_t *data, size_t len, struct qr_err *e)
+{
+	size_t n = len / sizeof(struct qri_lock), flocks = 0;
+
+	if (len % sizeof(struct qri_lock))
+		return qr_err_set(e, "lock data of %zu bytes, not whole locks", len);
+	for (size_t i = 0; i < n; i++) {
+		struct qri_lock q;
+		bool posix, ofd, fl;
+
+		memcpy(&q, data + i * sizeof(q), sizeof(q));
+		posix = q.kind == QRI_LOCK_POSIX;
+		ofd = q.kind == QRI_LOCK_OFD;
+		fl = q.kind == QRI_LOCK_FLOCK;
+		flocks += fl;
+		if ((!posix && !ofd && !fl) || q.write > 1 || q.pad ||
+		    q.start > q.end || q.start > INT64_MAX ||
+		    (q.end > INT64_MAX && q.end != QRI_LOCK_EOF) ||
+		    (ofd ? q.pid != 0 : !q.pid || q.pid > QRI_PID_MAX) ||
+		    (fl && (q.start || q.end != QRI_LOCK_EOF)) || flocks > 1)
+			return qr_err_set(e, "lock %zu (kind %u, %s, pid %u, %llu-%llu) is not one capture writes",
+					  i, q.kind, q.write ? "write" : "read", q.pid,
+					  (unsigned long long)q.start,
+					  (unsigned long long)q.end);
+	}
+	return 0;
+}

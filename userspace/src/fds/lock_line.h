@@ -5,8 +5,10 @@
 #define QR_FDS_LOCK_LINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "image/format.h"
 #include "lib/err.h"
 
 enum qr_lock_kind {
@@ -39,6 +41,11 @@ struct qr_lock_line {
  * token when the line does not follow the format. */
 int qr_lock_line_parse(const char *line, struct qr_lock_line *l,
 		       struct qr_err *e);
+
+/* The locks of a file's image data (an array of struct qri_lock) checked
+ * as capture writes them: 0, or -1 with a message naming the first that
+ * is not (the image is untrusted). */
+int qr_locks_data_check(const uint8_t *data, size_t len, struct qr_err *e);
 
 /* The kind's name as the kernel prints it ("POSIX", "OFDLCK", ...). */
 const char *qr_lock_kind_name(enum qr_lock_kind kind);

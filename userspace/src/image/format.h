@@ -153,6 +153,35 @@ enum qri_fd_kind {
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 };
 
+/* The data of a QRI_FD_FILE or QRI_FD_DIR file: the locks held on it
+ * that restore takes again, an array of these (fds/locks.h). A POSIX lock
+ * is its owner process's and is listed in the data of every open file of
+ * the inode: the owner takes it on whichever of its fds allows it. */
+struct qri_lock {
+	uint32_t kind;		/* QRI_LOCK_* */
+	uint32_t write;		/* 1: WRITE (exclusive), 0: READ (shared) */
+	uint32_t pid;		/* POSIX: the owner; FLOCK: the process that
+				 * took it; OFD: 0 */
+	uint32_t pad;
+	uint64_t start, end;	/* bytes, end included; FLOCK: 0, QRI_LOCK_EOF */
+};
+
+#define QRI_LOCK_POSIX 1	/* fcntl F_SETLK: the process's */
+#define QRI_LOCK_OFD 2		/* F_OFD_SETLK: the open file description's */
+#define QRI_LOCK_FLOCK 3	/* flock(2): the open file description's */
+#define QRI_LOCK_EOF UINT64_MAX	/* to the end of the file, however long */
+
+/* The data of a QRI_FD_INOTIFY file: its watches in increasing wd order,
+ * each this and its path (path_len bytes, absolute, no NUL) padded with
+ * zeros to 8 bytes (fds/inotify.c). */
+struct qri_inotify_watch {
+	uint32_t wd;		/* the watch descriptor the process knows */
+	uint32_t mask;		/* IN_* events, IN_EXCL_UNLINK, IN_ONESHOT */
+	uint32_t path_len;
+	uint32_t pad;
+	uint64_t ino;		/* the file's inode at the checkpoint */
+};
+
 /* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP
  * takes; values from /proc/PID/stat, brk from the [heap] area); tail: the
  * auxiliary vector (auxv_len bytes, /proc/PID/auxv, whole 16-byte entries,
@@ -458,6 +487,8 @@ _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
 _Static_assert(sizeof(struct qri_thread_sched) == 24, "qri_thread_sched layout");
 _Static_assert(sizeof(struct qri_fd) == 32, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
+_Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");
+_Static_assert(sizeof(struct qri_inotify_watch) == 24, "qri_inotify_watch layout");
 _Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");
 _Static_assert(sizeof(struct qri_itimer) == 32, "qri_itimer layout");
 _Static_assert(sizeof(struct qri_signals) == 2152, "qri_signals layout");
