@@ -21,7 +21,7 @@ static void check(const struct qri_image *img)
 			    (j && p->vmas[j].v.start < p->vmas[j - 1].v.end))
 				abort();
 		for (size_t j = 0; j < p->nfds; j++)
-			if (!p->fds[j].path || p->fds[j].path[0] != '/')
+			if (p->fds[j].file >= img->nfiles)
 				abort();
 		if (p->mm && (p->mm->m.start_brk > p->mm->m.brk ||
 			      p->mm->m.brk >= QRI_USER_LIMIT ||

@@ -37,7 +37,15 @@ int main(int argc, char **argv)
 				.xstate_len = QRI_XSTATE_MIN };
 	struct qri_vma v = { .pid = 100, .prot = 3, .flags = QRI_VMA_ANON,
 			     .start = 0x10000, .end = 0x20000 };
-	struct qri_fd f = { .pid = 100, .fd = 3, .kind = QRI_FD_FILE, .pos = 9 };
+	struct qri_file file = { .id = 1, .kind = QRI_FD_FILE, .pos = 9 };
+	struct qri_fd f = { .pid = 100, .fd = 3, .file = 1 };
+	/* A deleted file: its head (size 16, mode, uid, gid, 1 extent),
+	 * then the extent (offset 8, 8 bytes) and its bytes. */
+	static const uint64_t ghost_data[] = { 16, 0644, 1ull << 32, 8, 8,
+					       0x6f6867 };
+	struct qri_file ghost = { .id = 2, .kind = QRI_FD_GHOST,
+				  .data_len = sizeof(ghost_data) };
+	struct qri_fd g = { .pid = 100, .fd = 4, .file = 2 };
 	struct qri_mm mm = { .pid = 100, .auxv_len = 16, .start_brk = 0x600000,
 			     .brk = 0x601000 };
 	struct qri_thread_signals ts = { .pid = 100, .tid = 100,
@@ -78,7 +86,10 @@ int main(int argc, char **argv)
 	v.pages_offset = 0;
 	qri_add_vma(&w, &v, "/srv/data/map");
 	qri_add_vma_own(&w, 100, 0x500000, own, 2);
-	qri_add_fd(&w, &f, "/srv/data/log");
+	qri_add_file(&w, &file, "/srv/data/log", NULL);
+	qri_add_fd(&w, &f);
+	qri_add_file(&w, &ghost, "/srv/data/old (deleted)", ghost_data);
+	qri_add_fd(&w, &g);
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);
 

@@ -20,6 +20,7 @@ TEST(fd_kind_by_value)
 	CHECK(qr_fd_kind(QRI_FD_FILE) == &qr_fd_file);
 	CHECK(qr_fd_kind(QRI_FD_DIR) == &qr_fd_dir);
 	CHECK(qr_fd_kind(QRI_FD_CHARDEV) == &qr_fd_chardev);
+	CHECK(qr_fd_kind(QRI_FD_SYMLINK) == &qr_fd_symlink);
 	CHECK(!qr_fd_kind(0));
 	CHECK(!qr_fd_kind(0xffffffffu));
 }
@@ -35,8 +36,13 @@ TEST(fd_kind_by_link)
 	CHECK(qr_fd_kind_match("/var/log/x", &reg) == &qr_fd_file);
 	CHECK(qr_fd_kind_match("/tmp", &dir) == &qr_fd_dir);
 	CHECK(qr_fd_kind_match("/dev/null", &null) == &qr_fd_chardev);
-	/* Deleted, a terminal with state, a socket: no kind carries them. */
-	CHECK(!qr_fd_kind_match("/var/log/x (deleted)", &reg));
+	CHECK(qr_fd_kind_match("/etc/alternatives/x",
+			       &(struct stat){ .st_mode = S_IFLNK | 0777 }) ==
+	      &qr_fd_symlink);
+	CHECK(qr_fd_kind_match("/var/log/x (deleted)", &reg) == &qr_fd_ghost);
+	/* A deleted directory, a terminal with state, a socket: no kind
+	 * carries them. */
+	CHECK(!qr_fd_kind_match("/tmp/gone (deleted)", &dir));
 	CHECK(!qr_fd_kind_match("/dev/pts/0", &tty));
 	CHECK(!qr_fd_kind_match("socket:[1234]", &sock));
 	CHECK(!qr_fd_kind_match("anon_inode:[eventfd]", &reg));

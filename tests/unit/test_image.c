@@ -32,10 +32,12 @@ static void build(struct qri_writer *w)
 	struct qri_vma stack = { .pid = 42, .prot = 3, .flags = QRI_VMA_ANON |
 				 QRI_VMA_STACK, .start = 0x7ffff000,
 				 .end = 0x80000000, .pages_offset = 0x100000 };
-	struct qri_fd f0 = { .pid = 42, .fd = 0, .kind = QRI_FD_CHARDEV,
-			     .open_flags = 2, .path_len = 0 };
-	struct qri_fd f7 = { .pid = 42, .fd = 7, .kind = QRI_FD_FILE,
-			     .open_flags = 1, .fd_flags = 1, .pos = 12345 };
+	struct qri_file null = { .id = 1, .kind = QRI_FD_CHARDEV, .open_flags = 2 };
+	struct qri_file log = { .id = 2, .kind = QRI_FD_FILE, .open_flags = 1,
+				.pos = 12345 };
+	struct qri_fd f0 = { .pid = 42, .fd = 0, .file = 1 };
+	struct qri_fd f7 = { .pid = 42, .fd = 7, .file = 2, .fd_flags = 1 };
+	struct qri_fd f8 = { .pid = 42, .fd = 8, .file = 2 };
 
 	for (size_t i = 0; i < sizeof(regs); i++)
 		regs[i] = (uint8_t)i;
@@ -47,9 +49,12 @@ static void build(struct qri_writer *w)
 	qri_add_vma(w, &text, "/usr/bin/worker");
 	qri_add_vma(w, &heap, NULL);
 	qri_add_vma(w, &stack, NULL);
-	qri_add_fd(w, &f0, "/dev/null");
-	qri_add_fd(w, &f7, "/srv/data.log");
 	add_proc(w, 50);
+	qri_add_file(w, &null, "/dev/null", NULL);
+	qri_add_file(w, &log, "/srv/data.log", NULL);
+	qri_add_fd(w, &f0);
+	qri_add_fd(w, &f7);
+	qri_add_fd(w, &f8);
 }
 
 /* Parses w's image, which must fail with a message containing needle. */
@@ -91,9 +96,14 @@ TEST(image_round_trip)
 	CHECK_STR(p->vmas[0].path, "/usr/bin/worker");
 	CHECK(p->vmas[1].path == NULL);
 	CHECK_U64(p->vmas[2].v.pages_offset, 0x100000);
-	CHECK_U64(p->nfds, 2);
-	CHECK_STR(p->fds[1].path, "/srv/data.log");
-	CHECK_U64(p->fds[1].f.pos, 12345);
+	/* fds 7 and 8 share one open file, with its data. */
+	CHECK_U64(p->nfds, 3);
+	CHECK_U64(img.nfiles, 2);
+	CHECK_U64(p->fds[1].file, 1);
+	CHECK_U64(p->fds[2].file, 1);
+	CHECK_U64(p->fds[1].f.fd_flags, 1);
+	CHECK_STR(img.files[1].path, "/srv/data.log");
+	CHECK_U64(img.files[1].f.pos, 12345);
 	CHECK_U64(img.procs[1].p.pid, 50);
 	qri_free(&img);
 	qri_writer_free(&w);
@@ -143,7 +153,7 @@ TEST(image_foreign_refused)
 	struct qri_writer w;
 	struct qri_image img;
 	struct qr_err e;
-	uint32_t v = 2;
+	uint32_t v = QRI_VERSION + 1;
 
 	build(&w);
 	CHECK(qri_finish(&w) == 0);
@@ -153,7 +163,7 @@ TEST(image_foreign_refused)
 	memcpy(w.buf, QRI_MAGIC, 8);
 	memcpy(w.buf + 8, &v, 4);
 	CHECK(qri_parse(w.buf, w.len, &img, &e) == -1);
-	CHECK_HAS(e.msg, "image version 2 is not supported");
+	CHECK_HAS(e.msg, "is not supported");
 	qri_writer_free(&w);
 }
 
@@ -187,21 +197,21 @@ TEST(image_grown_fixed_part)
 	struct {
 		struct qri_fd f;
 		uint64_t added_later;
-	} grown = { { .pid = 42, .fd = 9, .kind = QRI_FD_DIR, .path_len = 4 },
-		    77 };
+	} grown = { { .pid = 42, .fd = 9, .file = 1 }, 77 };
 
 	build(&w);
-	qri_add_raw(&w, QRI_FD, 0, &grown, sizeof(grown), "/tmp", 4);
+	qri_add_raw(&w, QRI_FD, 0, &grown, sizeof(grown), NULL, 0);
 	CHECK(qri_finish(&w) == 0);
 	CHECK(qri_parse(w.buf, w.len, &img, &e) == 0);
 	CHECK_U64(img.procs[1].nfds, 0);
-	CHECK_STR(img.procs[0].fds[2].path, "/tmp");
+	CHECK_U64(img.procs[0].fds[3].f.fd, 9);
+	CHECK_U64(img.procs[0].fds[3].file, 0);
 	qri_free(&img);
 	qri_writer_free(&w);
 
 	build(&w);
 	qri_add_raw(&w, QRI_FD, 0, &grown, sizeof(grown.f) - 8, NULL, 0);
-	refused(&w, "is shorter than 32");
+	refused(&w, "is shorter than 16");
 }
 
 TEST(image_inconsistent_refused)
@@ -209,7 +219,8 @@ TEST(image_inconsistent_refused)
 	struct qri_writer w;
 	struct qri_thread t = { .pid = 42, .tid = 43, .regs_len = QRI_REGS_SIZE };
 	struct qri_vma v = { .pid = 42, .start = 0x500000, .end = 0x501000 };
-	struct qri_fd f = { .pid = 42, .fd = 7, .kind = QRI_FD_FILE };
+	struct qri_fd f = { .pid = 42, .fd = 7, .file = 2 };
+	struct qri_file file = { .id = 2, .kind = QRI_FD_FILE };
 	struct qri_process p = { .pid = 60, .comm = "x" };
 
 	build(&w);
@@ -256,18 +267,49 @@ TEST(image_inconsistent_refused)
 	refused(&w, "unknown protection");
 
 	build(&w);
-	qri_add_fd(&w, &f, "/srv/other");
+	qri_add_fd(&w, &f);
 	refused(&w, "fd 7 is listed twice");
 
 	build(&w);
-	f.fd = 8;
-	qri_add_fd(&w, &f, "relative/path");
-	refused(&w, "path is not an absolute path");
+	f.fd = 9;
+	f.file = 3;
+	qri_add_fd(&w, &f);
+	refused(&w, "names file 3, not before it");
 
 	build(&w);
-	f.kind = 9;
-	qri_add_fd(&w, &f, "/x");
-	refused(&w, "unknown kind 9");
+	qri_add_file(&w, &file, "/srv/other", NULL);
+	refused(&w, "id 2 is listed twice");
+
+	build(&w);
+	file.id = 3;
+	file.kind = 99;
+	qri_add_file(&w, &file, "/x", NULL);
+	refused(&w, "unknown kind 99");
+
+	build(&w);
+	file.id = 0;
+	file.kind = QRI_FD_FILE;
+	qri_add_file(&w, &file, "/x", NULL);
+	refused(&w, "id 0");
+
+	build(&w);
+	file.id = 5;
+	file.data_len = 3;
+	qri_add_file(&w, &file, "/x", "abc");
+	refused(&w, "id 5: a file has no data");
+
+	build(&w);
+	file.kind = QRI_FD_GHOST;
+	file.data_len = 3;
+	qri_add_file(&w, &file, "/x (deleted)", "abc");
+	refused(&w, "id 5: a deleted file without its contents");
+
+	build(&w);
+	file.id = 4;
+	file.kind = QRI_FD_FILE;
+	file.data_len = QRI_MAX_FILE_DATA + 1;
+	qri_add_raw(&w, QRI_FILE, 0, &file, sizeof(file), "/x", 2);
+	refused(&w, "do not fill the record");
 
 	build(&w);
 	qri_add_process(&w, &p, "/", "/");

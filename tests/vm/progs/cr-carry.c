@@ -8,7 +8,11 @@
  * CAP_SYS_BOOT from its bounding set, becomes uid/gid 1000 keeping
  * CAP_NET_BIND_SERVICE (effective, permitted, inheritable, ambient),
  * CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), and sets
- * no_new_privs. It writes its view of all that to DIR/info ("view" lines)
+ * no_new_privs. It holds O_PATH fds of a file, of DIR and of a symbolic
+ * link itself (O_NOFOLLOW), and a file it deleted while open (data at 0
+ * and at 1 MiB, a hole between) through two open descriptions of their
+ * own offsets and flags, and works in a directory it deleted. It writes
+ * its view of all that to DIR/info ("view" lines)
  * and, each time DIR/verify appears, compares the view then with the one
  * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
  * "ok=0 bad=FIELD" with DIR/diff holding both views. DIR must be writable
@@ -170,6 +174,118 @@ static uint64_t sum(void)
 	return h;
 }
 
+static int opath_fds[3];
+
+/* Each O_PATH fd: its flags, FD_CLOEXEC, what it names and its inode. */
+static void opath_view(char *v)
+{
+	for (int i = 0; i < 3; i++) {
+		char path[64], target[256];
+		struct stat st = { 0 };
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", opath_fds[i]);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		fstat(opath_fds[i], &st);
+		add(v, "opath fd %d flags 0%o cloexec %d names %s mode 0%o ino %llu\n",
+		    opath_fds[i], fcntl(opath_fds[i], F_GETFL),
+		    fcntl(opath_fds[i], F_GETFD), target, st.st_mode,
+		    (unsigned long long)st.st_ino);
+	}
+}
+
+/* Its working directory, deleted: where /proc shows it, and that it is
+ * empty, a directory and without links. */
+static void cwd_view(char *v)
+{
+	char cwd[512];
+	struct stat st = { 0 };
+	ssize_t n = readlink("/proc/self/cwd", cwd, sizeof(cwd) - 1);
+
+	cwd[n > 0 ? n : 0] = '\0';
+	stat(".", &st);
+	add(v, "cwd %s dir %d links %d\n", cwd, S_ISDIR(st.st_mode),
+	    (int)st.st_nlink);
+}
+
+static void enter_deleted_dir(void)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/gone", dir);
+	rmdir(path);
+	if (mkdir(path, 0755) || chdir(path) || rmdir(path))
+		die("deleted working directory");
+}
+
+static int ghost_fds[2];
+
+/* The deleted file: its size, data, hole, each fd's offset and flags, and
+ * whether both fds still open one file. */
+static void ghost_view(char *v)
+{
+	struct stat a = { 0 }, b = { 0 };
+	uint64_t sum = 0;
+	uint8_t buf[4096];
+	off_t at = 0, pos[2], hole;
+	ssize_t n;
+
+	fstat(ghost_fds[0], &a);
+	fstat(ghost_fds[1], &b);
+	while ((n = pread(ghost_fds[1], buf, sizeof(buf), at)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + buf[i];
+		at += n;
+	}
+	pos[0] = lseek(ghost_fds[0], 0, SEEK_CUR);
+	pos[1] = lseek(ghost_fds[1], 0, SEEK_CUR);
+	/* SEEK_HOLE moves the offset: set back after. */
+	hole = lseek(ghost_fds[1], 0, SEEK_HOLE);
+	lseek(ghost_fds[1], pos[1], SEEK_SET);
+	add(v, "ghost size %lld sum %016llx links %d one-file %d hole-first %d pos %lld/%lld flags 0%o/0%o\n",
+	    (long long)a.st_size, (unsigned long long)sum, (int)a.st_nlink,
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev, hole < (1 << 20),
+	    (long long)pos[0], (long long)pos[1],
+	    fcntl(ghost_fds[0], F_GETFL), fcntl(ghost_fds[1], F_GETFL));
+}
+
+static void open_ghost(void)
+{
+	char path[512], self[64], block[4096];
+
+	snprintf(path, sizeof(path), "%s/ghost", dir);
+	ghost_fds[0] = open(path, O_RDWR | O_CREAT | O_TRUNC, 0640);
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (char)(i * 7 + 3);
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", ghost_fds[0]);
+	ghost_fds[1] = open(self, O_RDONLY);
+	if (ghost_fds[0] < 0 || ghost_fds[1] < 0 ||
+	    write(ghost_fds[0], "head of the file", 16) != 16 ||
+	    pwrite(ghost_fds[0], block, sizeof(block), 1 << 20) !=
+	    (ssize_t)sizeof(block) || fcntl(ghost_fds[0], F_SETFL, O_APPEND) ||
+	    lseek(ghost_fds[1], 7, SEEK_SET) != 7 || unlink(path))
+		die("deleted file");
+}
+
+static void open_paths(void)
+{
+	char file[512], link[512];
+	int fd;
+
+	snprintf(file, sizeof(file), "%s/opath-file", dir);
+	snprintf(link, sizeof(link), "%s/opath-link", dir);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	unlink(link);
+	if (fd < 0 || close(fd) || symlink("opath-file", link))
+		die("opath files");
+	opath_fds[0] = open(file, O_PATH);
+	opath_fds[1] = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	opath_fds[2] = open(link, O_PATH | O_NOFOLLOW);
+	if (opath_fds[0] < 0 || opath_fds[1] < 0 || opath_fds[2] < 0)
+		die("O_PATH");
+}
+
 static void view(char *v)
 {
 	static const char *const keys[] = { "Uid:", "Gid:", "Groups:", "CapInh:",
@@ -205,6 +321,9 @@ static void view(char *v)
 		area_flags(v, advice[i].name, adv_area[i]);
 	add(v, "big-areas %d\n", big_areas());
 	add(v, "sum %016llx\n", (unsigned long long)sum());
+	opath_view(v);
+	ghost_view(v);
+	cwd_view(v);
 }
 
 static void *worker(void *arg)
@@ -292,6 +411,9 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	nbig = argc > 2 ? atol(argv[2]) : 0;
 	make_areas();
+	open_paths();
+	open_ghost();
+	enter_deleted_dir();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))
 		die("oom_score_adj");

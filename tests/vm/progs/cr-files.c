@@ -19,7 +19,9 @@
  * the shared mapping held, all pages alike (0 if not); shared_file: after
  * writing generation G+1 and msync, shared.bin read with pread shows it; append: journal.txt's fd still has O_APPEND;
  * dirfd: the directory fd finds input.txt; root and cwd: / is DIR and the
- * working directory is /sub), and removes DIR/verify.
+ * working directory is /sub; ofd: ofd.txt's fd, dup'ed and shared with a
+ * child forked before the chroot, is one open file in all three, by
+ * kcmp(2) and by the offset a write moves), and removes DIR/verify.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +90,18 @@ static void write_all(int fd, const void *buf, size_t len)
 		die("write");
 }
 
+/* ofd and its dup, and the child's ofd: one open file description. */
+static int one_ofd(int ofd, int dup_fd, pid_t child)
+{
+	off_t at;
+
+	write_all(ofd, "x", 1);
+	at = lseek(ofd, 0, SEEK_CUR);
+	return at > 0 && lseek(dup_fd, 0, SEEK_CUR) == at &&
+		syscall(SYS_kcmp, getpid(), getpid(), 0, ofd, dup_fd) == 0 &&
+		syscall(SYS_kcmp, getpid(), child, 0, ofd, ofd) == 0;
+}
+
 static void *map_file(int fd, int flags)
 {
 	void *p = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, flags, fd, 0);
@@ -133,7 +148,8 @@ int main(int argc, char **argv)
 {
 	uint64_t *priv, *shared, page[WORDS], gen = 1, expect = 1, rounds = 0,
 		 seq_bad = 0;
-	int data_fd, shared_fd, in, out, journal, dirfd, fd;
+	int data_fd, shared_fd, in, out, journal, dirfd, fd, ofd, ofd_dup;
+	pid_t child;
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
 	char rec[32], buf[4096];
 	FILE *f;
@@ -171,6 +187,16 @@ int main(int argc, char **argv)
 	snprintf(buf, sizeof(buf), "%s/sub", argv[1]);
 	if (in < 0 || dirfd < 0 || (mkdir(buf, 0755) && access(buf, F_OK)))
 		die("open");
+	ofd = create(argv[1], "ofd.txt", O_RDWR | O_TRUNC);
+	ofd_dup = dup(ofd);
+	child = fork();
+	if (ofd_dup < 0 || child < 0)
+		die("dup or fork");
+	/* The child ends with its parent, letting go of the disk. */
+	while (!child && getppid() != 1)
+		nanosleep(&nap, NULL);
+	if (!child)
+		return 0;
 	fd = create(argv[1], "info", O_WRONLY | O_TRUNC);
 	snprintf(buf, sizeof(buf), "pid=%d\n", getpid());
 	write_all(fd, buf, strlen(buf));
@@ -222,7 +248,7 @@ int main(int argc, char **argv)
 			cwd = getcwd(buf, sizeof(buf)) && !strcmp(buf, "/sub");
 			f = fopen("/result", "w");
 			if (f) {
-				fprintf(f, "pid=%d rounds=%llu seq_bad=%llu own=%d file=%d data=%d follows=%d shared=%llu shared_file=%d append=%d dirfd=%d root=%d cwd=%d\n",
+				fprintf(f, "pid=%d rounds=%llu seq_bad=%llu own=%d file=%d data=%d follows=%d shared=%llu shared_file=%d append=%d dirfd=%d root=%d cwd=%d ofd=%d\n",
 					getpid(), (unsigned long long)rounds,
 					(unsigned long long)seq_bad, own, file, data,
 					follows,
@@ -231,7 +257,7 @@ int main(int argc, char **argv)
 					!!(fcntl(journal, F_GETFL) & O_APPEND),
 					!fstatat(dirfd, "input.txt", &st, 0),
 					!access("/input.txt", F_OK) && !access("/info", F_OK),
-					cwd);
+					cwd, one_ofd(ofd, ofd_dup, child));
 				fclose(f);
 			}
 			unlink("/verify");

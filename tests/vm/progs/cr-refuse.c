@@ -7,9 +7,8 @@
  *   timer     a POSIX timer (timer_create)
  *   sem       a System V semaphore set
  *   msg       a System V message queue
- *   cwd       a deleted current directory
- *   fork      a file opened, then fork: parent and child share it
- *   dup       a file opened and dup'ed: two fds, one open file
+ *   root      a deleted root directory (chroot, then rmdir)
+ *   deleted   a file open and deleted, holding 17 MiB of data
  *   threads   a thread with other capabilities than the main thread */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -71,11 +70,17 @@ int main(int argc, char **argv)
 {
 	char path[512];
 	const char *m;
-	int fd;
+	int fd, dir;
 
 	if (argc != 3)
 		return 2;
 	m = argv[2];
+	/* DIR's fd, high: a mode's own file is fd 3. */
+	fd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 64);
+	if (dir < 0)
+		die(argv[1]);
+	close(fd);
 	signal(SIGTERM, term);
 	if (!strcmp(m, "seccomp")) {
 		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -100,17 +105,22 @@ int main(int argc, char **argv)
 		msgid = msgget(IPC_PRIVATE, 0600);
 		if (msgid < 0)
 			die("msgget");
-	} else if (!strcmp(m, "cwd")) {
+	} else if (!strcmp(m, "root")) {
 		snprintf(path, sizeof(path), "%s/gone", argv[1]);
-		if (mkdir(path, 0700) || chdir(path) || rmdir(path))
-			die("cwd");
-	} else if (!strcmp(m, "fork") || !strcmp(m, "dup")) {
-		snprintf(path, sizeof(path), "%s/shared", argv[1]);
+		if (mkdir(path, 0700) || chroot(path) ||
+		    unlinkat(dir, "gone", AT_REMOVEDIR))
+			die("root");
+	} else if (!strcmp(m, "deleted")) {
+		snprintf(path, sizeof(path), "%s/deleted", argv[1]);
+		static char mib[1 << 20];
+
 		fd = open(path, O_RDWR | O_CREAT, 0600);
-		if (fd < 0 || write(fd, "x", 1) != 1)
+		memset(mib, 'x', sizeof(mib));
+		for (int i = 0; fd >= 0 && i < 17; i++)
+			if (write(fd, mib, sizeof(mib)) != sizeof(mib))
+				die(path);
+		if (fd < 0 || unlink(path))
 			die(path);
-		if (!strcmp(m, "dup") ? dup(fd) < 0 : fork() < 0)
-			die(m);
 	} else if (!strcmp(m, "threads")) {
 		pthread_t t;
 
@@ -120,10 +130,10 @@ int main(int argc, char **argv)
 	} else {
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/ready", argv[1]);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	/* Through DIR's fd: a chroot may hide DIR. */
+	fd = openat(dir, "ready", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
-		die(path);
+		die("ready");
 	close(fd);
 	for (;;)
 		pause();

@@ -9,7 +9,9 @@
 # pages keep its values and the others show the file (and follow it: a
 # change written to the file shows there), what it wrote
 # through the shared mapping is in the file (synced before the kexec) and
-# what it writes now reaches the file, O_APPEND is kept.
+# what it writes now reaches the file, O_APPEND is kept, and a file it
+# dup'ed and shares with a child (forked before the chroot) is one open
+# file description again in both (kcmp, and one offset).
 QR_HOPS=2
 QR_PAIRS=back
 D=$CR_DIR
@@ -49,6 +51,7 @@ cr_verify() {
 	t_eq dir-fd-kept 1 "$(qr_kv dirfd "$D/result")"
 	t_eq root-seen-inside 1 "$(qr_kv root "$D/result")"
 	t_eq cwd-seen-inside 1 "$(qr_kv cwd "$D/result")"
+	t_eq open-file-shared-kept 1 "$(qr_kv ofd "$D/result")"
 	t_run output-no-gap cr_consecutive "$D/output.txt"
 	t_run journal-no-gap cr_consecutive "$D/journal.txt"
 	t_info records "$(cr_records "$D/output.txt") (checkpointed at $(cat "$D/at-checkpoint"))"

@@ -1,9 +1,8 @@
 # What restore cannot carry is refused by `quickreboot check` by name
 # (process, what, why), and `checkpoint` refuses it before anything is
 # frozen: a seccomp filter, a private UTS namespace, a POSIX timer, a
-# System V semaphore set and message queue, a deleted current directory,
-# a file shared by parent and child after fork and by two fds of one
-# process after dup, a thread whose capabilities differ from the
+# System V semaphore set and message queue, a deleted root directory,
+# a file open and deleted with more data than the image carries, a thread whose capabilities differ from the
 # process's. A process with none of them can be kept.
 QR_PAIRS=one
 D=/tmp/cr-refuse
@@ -37,9 +36,8 @@ old() {
 	refused timer '^quickreboot: process @P@: 1 POSIX timer \(timer_create\): not carried yet$'
 	refused sem '^quickreboot: process @P@: its IPC namespace holds 1 System V semaphore set\(s\) \(id [0-9]+\): not carried yet'
 	refused msg '^quickreboot: process @P@: its IPC namespace holds 1 System V message queue\(s\) \(id [0-9]+\): not carried yet'
-	refused cwd "^quickreboot: process @P@: its current directory $D/gone \\(deleted\\) was deleted: not carried$"
-	refused fork '^quickreboot: process @P@: fd 3 shares its open file \(one offset\) with process [0-9]+ fd 3: not carried yet'
-	refused dup '^quickreboot: process @P@: fd 3 shares its open file \(one offset\) with its fd 4: not carried yet'
+	refused root "^quickreboot: process @P@: its root directory $D/gone \\(deleted\\) was deleted: not carried$"
+	refused deleted "^quickreboot: process @P@: fd 3 is a deleted file \\($D/deleted \\(deleted\\)\\) with more than 16 MiB of data: not carried\$"
 	refused threads '^quickreboot: process @P@: thread [0-9]+ has other credentials or capabilities than the process: not carried'
 	# checkpoint refuses the same, freezing nothing.
 	rm -rf "$D"

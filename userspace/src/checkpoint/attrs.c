@@ -376,27 +376,21 @@ static int check_timers(pid_t pid)
 	return 1;
 }
 
-static int check_dirs(pid_t pid)
+static int check_root(pid_t pid)
 {
-	static const char *const links[] = { "cwd", "root" };
-	int refused = 0;
+	char path[64], l[4096];
+	ssize_t n;
 
-	for (int i = 0; i < 2; i++) {
-		char path[64], l[4096];
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "/proc/%d/%s", pid, links[i]);
-		n = readlink(path, l, sizeof(l) - 1);
-		if (n < 0)
-			continue;	/* capture names what it cannot read */
-		l[n] = '\0';
-		if (qr_path_deleted(l)) {
-			qr_error("process %d: its %s directory %s was deleted: not carried",
-				 pid, i ? "root" : "current", l);
-			refused++;
-		}
-	}
-	return refused;
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	n = readlink(path, l, sizeof(l) - 1);
+	if (n < 0)
+		return 0;	/* capture names what it cannot read */
+	l[n] = '\0';
+	if (!qr_path_deleted(l))
+		return 0;
+	qr_error("process %d: its root directory %s was deleted: not carried",
+		 pid, l);
+	return 1;
 }
 
 static int check_advice(pid_t pid)
@@ -451,7 +445,7 @@ int qr_check_attrs(pid_t pid)
 	refused += check_namespaces(pid);
 	refused += check_timers(pid);
 	refused += check_sysvipc(pid);
-	refused += check_dirs(pid);
+	refused += check_root(pid);
 	refused += check_advice(pid);
 	return refused;
 }

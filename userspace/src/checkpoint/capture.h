@@ -26,12 +26,10 @@ struct qr_pages {
  * exited, or permission), having said so. Needs no stop; nothing is
  * changed. */
 int qr_capture_check(pid_t pid);
-/* What the kept set shares that restore would split (checkpoint/shared.c):
- * an open file description two fds share. Returns how many. */
-int qr_check_shared_files(const pid_t *pids, int n);
 
 /* Writes the whole process (process, memory fields, threads, memory
- * areas with their contents, files) to w and pg. f: the process, frozen
+ * areas with their contents; its files come after all processes:
+ * fds/fds.h) to w and pg. f: the process, frozen
  * through pfncheck_fd. zc: zero copy (its m and boot set), or NULL for
  * copy mode. Returns -1 after printing what failed. */
 int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,

@@ -18,6 +18,7 @@
 #include "boot/memview.h"
 #include "boot/next_kernel.h"
 #include "checkpoint/capture.h"
+#include "fds/fds.h"
 #include "checkpoint/dirlock.h"
 #include "checkpoint/evacuate.h"
 #include "checkpoint/freeze.h"
@@ -223,6 +224,8 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
+	if (qr_capture_files(&w, st->pids, st->n))
+		goto out;
 	/* After their parents' records, which the reader wants first. */
 	for (int i = 0; i < st->nzombies; i++)
 		qri_add_zombie(&w, &st->zombies[i]);
@@ -314,7 +317,7 @@ static int zc_boot_area(int want, struct qr_memview *m, struct qr_span *boot,
  * when a process cannot be read. *clocks: they share a time namespace. */
 static int refusals(const struct qr_subtree *st, bool *clocks)
 {
-	int refused = 0;
+	int refused = 0, more;
 
 	for (int i = 0; i < st->n; i++) {
 		int bad = qr_capture_check(st->pids[i]);
@@ -323,8 +326,9 @@ static int refusals(const struct qr_subtree *st, bool *clocks)
 			return -1;
 		refused += bad;
 	}
-	return refused + qr_clocks_check(st->pids, st->n, clocks) +
-		qr_check_shared_files(st->pids, st->n);
+	more = qr_capture_files(NULL, st->pids, st->n);
+	return more < 0 ? -1 : refused + more +
+		qr_clocks_check(st->pids, st->n, clocks);
 }
 
 int qr_checkpoint_check(const pid_t *pids, int n)

@@ -1,10 +1,12 @@
 /* A whole process: identity and credentials from /proc/PID/{stat,status},
  * the kernel's memory fields, then its threads, memory and files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checkpoint/attrs.h"
@@ -31,12 +33,11 @@ static int proc_link(pid_t pid, const char *name, char *out, size_t len)
 
 int qr_capture_check(pid_t pid)
 {
-	struct qri_writer w;
 	struct qr_status st;
 	struct qr_err e;
 	char *status = qr_read_proc(pid, "status"), *stat = qr_read_proc(pid, "stat");
 	struct qr_stat sp;
-	int refused = 0, bad;
+	int refused = 0;
 
 	/* Before anything else: a kernel thread has nothing to check. */
 	if (stat && !qr_stat_parse(stat, &sp, &e) && sp.flags & QR_PF_KTHREAD) {
@@ -95,11 +96,7 @@ int qr_capture_check(pid_t pid)
 		}
 		fclose(maps);
 	}
-	refused += qr_check_attrs(pid);
-	qri_writer_init(&w, NULL);
-	bad = qr_capture_fds(&w, pid, 1);
-	qri_writer_free(&w);
-	return bad < 0 ? -1 : refused + bad;
+	return refused + qr_check_attrs(pid);
 }
 
 static int capture_mm(struct qri_writer *w, pid_t pid, const struct qr_stat *s,
@@ -146,8 +143,9 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 	pid_t pid = f->pid;
 	char *stat = qr_read_proc(pid, "stat"), *status = qr_read_proc(pid, "status");
 	char *comm = qr_read_proc(pid, "comm"), *pers = qr_read_proc(pid, "personality");
-	char cwd[PATH_MAX], root[PATH_MAX];
+	char cwd[PATH_MAX], root[PATH_MAX], path[64];
 	struct qri_process p = { .pid = pid };
+	struct stat dir;
 	struct qr_status st;
 	struct qr_stat s;
 	struct qr_err e;
@@ -173,6 +171,12 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 	p.personality = strtoul(pers, NULL, 16);
 	comm[strcspn(comm, "\n")] = '\0';
 	strncpy(p.comm, comm, sizeof(p.comm) - 1);
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	if (!fstatat(AT_FDCWD, path, &dir, 0)) {
+		p.cwd_mode = dir.st_mode & 07777;
+		p.cwd_uid = dir.st_uid;
+		p.cwd_gid = dir.st_gid;
+	}
 	qri_add_process(w, &p, cwd, root);
 	for (int i = 0; i < f->nthreads; i++)
 		if (qr_capture_thread(w, pfncheck_fd, pid, &f->threads[i]) ||
@@ -184,7 +188,7 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		goto out;
 	if (qr_capture_memory(w, pg, pid, &heap_end, zc) ||
 	    capture_mm(w, pid, &s, heap_end) || qr_capture_rlimits(w, pid) ||
-	    qr_capture_fds(w, pid, 0) || qr_proof_capture(w, pid))
+	    qr_proof_capture(w, pid))
 		goto out;
 	rc = 0;
 out:

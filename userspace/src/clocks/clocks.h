@@ -19,8 +19,8 @@ int qr_clocks_check(const pid_t *pids, int n, bool *shared);
  * once per image, before the processes. */
 int qr_capture_clocks(struct qri_writer *w, pid_t pid);
 
-/* At restore: the processes this command creates from now on go to
- * a new time namespace where the clocks of k go on (k: the image's
+/* At restore: this command and the processes it creates from now on go
+ * to a new time namespace where the clocks of k go on (k: the image's
  * QRI_CLOCKS). Returns what qr_clocks_leave takes, -1 when there is none
  * (no k, or said why: the clocks then start again with this kernel's). */
 int qr_clocks_enter(const struct qri_clocks *k);

@@ -72,6 +72,21 @@ static int set_offsets(const struct qri_clocks *k, const struct qr_timens_off *s
 	return rc;
 }
 
+/* This command in the namespace its children get, so that the files it
+ * makes for them (a timer's absolute time) read their clocks. */
+static int join_own(void)
+{
+	int ns = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	int rc = ns < 0 ? -1 : setns(ns, CLONE_NEWTIME);
+
+	if (rc)
+		qr_error("restore: into the new time namespace: %s",
+			 strerror(errno));
+	if (ns >= 0)
+		close(ns);
+	return rc;
+}
+
 int qr_clocks_enter(const struct qri_clocks *k)
 {
 	struct qr_timens_off self;
@@ -87,7 +102,7 @@ int qr_clocks_enter(const struct qri_clocks *k)
 			close(back);
 		return -1;
 	}
-	if (set_offsets(k, &self)) {
+	if (set_offsets(k, &self) || join_own()) {
 		qr_error("restore: the processes' monotonic and boot-time clocks start again with this kernel's");
 		qr_clocks_leave(back);
 		return -1;

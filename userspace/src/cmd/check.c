@@ -7,6 +7,7 @@
 
 #include "clocks/clocks.h"
 #include "checkpoint/capture.h"
+#include "fds/fds.h"
 #include "checkpoint/tree.h"
 #include "checkpoint/maps.h"
 #include "cmd/cli.h"
@@ -118,11 +119,14 @@ int cmd_check(int argc, char **argv)
 		refused = qr_subtree_find(pids, n, &st);
 		if (refused < 0)
 			rc = QR_EXIT_FAIL;
-		/* First what the set shares: a process it names is not one
-		 * that "can be kept". */
+		/* First the files, which the set shares: a process they
+		 * name is not one that "can be kept". */
 		if (!rc)
-			together = qr_check_shared_files(st.pids, st.n);
-		refused += together;
+			together = qr_capture_files(NULL, st.pids, st.n);
+		if (together < 0)
+			rc = QR_EXIT_FAIL;
+		else
+			refused += together;
 		for (int i = 0; !rc && i < st.n; i++) {
 			int bad = qr_capture_check(st.pids[i]);
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/pid.h"
+
 static void list_commands(FILE *out, const char *usage_head,
 			  const struct qr_command *cmds)
 {
@@ -38,19 +40,9 @@ int qr_dispatch(const char *usage_head, const struct qr_command *cmds,
 
 int qr_parse_pid(const char *s, pid_t *pid)
 {
-	long long v = 0;
+	long v = qr_pid_parse(s);
 
-	/* Decimal digits only: no sign, no space, nothing after. */
-	if (!*s)
-		return -1;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p - '0');
-		if (v > QR_PID_LIMIT)
-			return -1;
-	}
-	if (v < 1)
+	if (v < 0)
 		return -1;
 	*pid = (pid_t)v;
 	return 0;

@@ -22,11 +22,8 @@ int qr_dispatch(const char *usage_head, const struct qr_command *cmds,
 int qr_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The largest PID Linux gives (PID_MAX_LIMIT on 64-bit). */
-#define QR_PID_LIMIT 4194304
-
-/* One PID: decimal digits only (no sign, space or other character), in
- * 1..QR_PID_LIMIT. Returns 0, or -1 (pid untouched). Pure. */
+/* One PID, as qr_pid_parse() (lib/pid.h) reads it. Returns 0, or -1
+ * (pid untouched). Pure. */
 int qr_parse_pid(const char *s, pid_t *pid);
 
 /* The PID operands args[0..n): as qr_parse_pid(), neither init nor this

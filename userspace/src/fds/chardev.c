@@ -14,13 +14,13 @@ static bool chardev_match(const char *link, const struct stat *st)
 		 (ma == 5 && mi == 1));
 }
 
-static int chardev_open(const struct qri_proc_img *pr,
-			const struct qri_fd_img *f)
+static int chardev_open(struct qr_files *t, const struct qri_file_img *f)
 {
-	return qr_fd_reopen(pr, f, 0);
+	(void)t;
+	return qr_fd_reopen(f, 0);
 }
 
 const struct qr_fd_kind qr_fd_chardev = {
-	.kind = QRI_FD_CHARDEV, .name = "character device",
+	.kind = QRI_FD_CHARDEV, .name = "character device", .stateless = true,
 	.match = chardev_match, .open = chardev_open,
 };

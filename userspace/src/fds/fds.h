@@ -1,4 +1,5 @@
-/* A process's file descriptors, each carried by its kind (kind.h). */
+/* The kept processes' file descriptors, each carried by its kind (kind.h):
+ * one QRI_FILE per open file description, one QRI_FD per fd. */
 #ifndef QR_FDS_H
 #define QR_FDS_H
 
@@ -6,13 +7,10 @@
 
 #include "image/image.h"
 
-/* Adds a record per fd of pid to w (0, or -1 if any is refused); with
- * check_only, only says (printed) which fds no kind carries and returns
- * how many. -1 when the fds cannot be listed. */
-int qr_capture_fds(struct qri_writer *w, pid_t pid, int check_only);
-
-/* In the restored process: every fd at its old number, with its flags
- * (and what its kind keeps: a file's offset). -1 having printed why. */
-int qr_restore_fds(const struct qri_proc_img *pr);
+/* Every fd of pids[0..n): their files and fds added to w, after every
+ * process record. With w NULL (`check`), nothing is written. Prints each
+ * fd or file that is not carried; returns how many, or -1 when a
+ * process's fds cannot be listed. */
+int qr_capture_files(struct qri_writer *w, const pid_t *pids, int n);
 
 #endif

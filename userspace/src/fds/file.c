@@ -1,5 +1,7 @@
-/* Regular files and directories, reopened by path; a file's offset is
- * set again. A deleted file is no kind of its own yet: refused. */
+/* Regular files, directories and symbolic links (these only as O_PATH
+ * fds), reopened by path; a file's offset is set again (an O_PATH fd has
+ * none). A deleted file is no kind of its own yet: refused. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -19,40 +21,58 @@ static bool file_match(const char *link, const struct stat *st)
 	return on_disk(link) && S_ISREG(st->st_mode);
 }
 
+static bool symlink_match(const char *link, const struct stat *st)
+{
+	return on_disk(link) && S_ISLNK(st->st_mode);
+}
+
 static bool dir_match(const char *link, const struct stat *st)
 {
 	return on_disk(link) && S_ISDIR(st->st_mode);
 }
 
-int qr_fd_reopen(const struct qri_proc_img *pr, const struct qri_fd_img *f,
-		 int extra)
+int qr_fd_reopen(const struct qri_file_img *f, int extra)
 {
 	int flags = f->f.open_flags & ~(O_CREAT | O_EXCL | O_TRUNC);
-	int fd = open(f->path, flags | O_NOCTTY | extra);
+	int fd;
 
+	if (f->path[0] != '/') {
+		qr_error("restore: file %u: %s is not an absolute path",
+			 f->f.id, f->path);
+		return -1;
+	}
+	fd = open(f->path, flags | O_NOCTTY | extra);
 	if (fd < 0)
-		qr_error("restore: pid %u: fd %u: %s: %s", pr->p.pid, f->f.fd,
-			 f->path, strerror(errno));
+		qr_error("restore: file %u: %s: %s", f->f.id, f->path,
+			 strerror(errno));
 	return fd;
 }
 
-static int file_open(const struct qri_proc_img *pr, const struct qri_fd_img *f)
+static int file_open(struct qr_files *t, const struct qri_file_img *f)
 {
-	int fd = qr_fd_reopen(pr, f, 0);
+	int fd = qr_fd_reopen(f, 0);
 
-	if (fd >= 0 && lseek(fd, f->f.pos, SEEK_SET) != (off_t)f->f.pos) {
-		qr_error("restore: pid %u: fd %u: cannot seek to %llu: %s",
-			 pr->p.pid, f->f.fd, (unsigned long long)f->f.pos,
-			 strerror(errno));
+	(void)t;
+	if (fd >= 0 && !(f->f.open_flags & O_PATH) &&
+	    lseek(fd, f->f.pos, SEEK_SET) != (off_t)f->f.pos) {
+		qr_error("restore: %s: cannot seek to %llu: %s", f->path,
+			 (unsigned long long)f->f.pos, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-static int dir_open(const struct qri_proc_img *pr, const struct qri_fd_img *f)
+static int dir_open(struct qr_files *t, const struct qri_file_img *f)
 {
-	return qr_fd_reopen(pr, f, O_DIRECTORY);
+	(void)t;
+	return qr_fd_reopen(f, O_DIRECTORY);
+}
+
+static int symlink_open(struct qr_files *t, const struct qri_file_img *f)
+{
+	(void)t;
+	return qr_fd_reopen(f, O_PATH | O_NOFOLLOW);
 }
 
 const struct qr_fd_kind qr_fd_file = {
@@ -63,4 +83,9 @@ const struct qr_fd_kind qr_fd_file = {
 const struct qr_fd_kind qr_fd_dir = {
 	.kind = QRI_FD_DIR, .name = "directory",
 	.match = dir_match, .open = dir_open,
+};
+
+const struct qr_fd_kind qr_fd_symlink = {
+	.kind = QRI_FD_SYMLINK, .name = "symbolic link",
+	.match = symlink_match, .open = symlink_open,
 };

@@ -1,29 +1,29 @@
 /* The table of fd kinds (kind.h). */
 #include "fds/kind.h"
 
-#include <stddef.h>
-
-static const struct qr_fd_kind *const kinds[] = {
+const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_file,
 	&qr_fd_dir,
 	&qr_fd_chardev,
+	&qr_fd_symlink,
+	&qr_fd_ghost,
 };
 
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+const size_t qr_fd_nkinds = sizeof(qr_fd_kinds) / sizeof(qr_fd_kinds[0]);
 
 const struct qr_fd_kind *qr_fd_kind(uint32_t kind)
 {
-	for (size_t i = 0; i < NKINDS; i++)
-		if (kinds[i]->kind == kind)
-			return kinds[i];
+	for (size_t i = 0; i < qr_fd_nkinds; i++)
+		if (qr_fd_kinds[i]->kind == kind)
+			return qr_fd_kinds[i];
 	return NULL;
 }
 
 const struct qr_fd_kind *qr_fd_kind_match(const char *link,
 					  const struct stat *st)
 {
-	for (size_t i = 0; i < NKINDS; i++)
-		if (kinds[i]->match(link, st))
-			return kinds[i];
+	for (size_t i = 0; i < qr_fd_nkinds; i++)
+		if (qr_fd_kinds[i]->match(link, st))
+			return qr_fd_kinds[i];
 	return NULL;
 }

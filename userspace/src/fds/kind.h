@@ -1,38 +1,104 @@
-/* The kinds of file descriptor a checkpoint carries: one entry each, with
- * its capture, what its image record holds and its restore together, as
- * CRIU's fdtype_ops. A kind the table does not have is refused by `check`
- * and `checkpoint` before anything is frozen, and by the image reader.
+/* The kinds of open file a checkpoint carries: one entry each, with its
+ * capture, what its image record holds and its restore together, as CRIU's
+ * fdtype_ops. A kind the table does not have is refused by `check` and
+ * `checkpoint` before anything is frozen, and by the image reader.
  * Adding a kind: its QRI_FD_* value (image/format.h), a file here with its
- * entry, and that entry in qr_fd_kinds (kind.c). */
+ * entry, and that entry in qr_fd_kinds (kind.c).
+ *
+ * The unit is the open file description (QRI_FILE), not the fd: fds that
+ * share one (dup, fork, SCM_RIGHTS) are found by kcmp(2) at capture and get
+ * the one file again at restore, which makes every file once, in
+ * quickreboot restore before any process exists; each process takes its
+ * fds from there by dup2 (fds/table.h). */
 #ifndef QR_FD_KIND_H
 #define QR_FD_KIND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include "image/image.h"
+#include "lib/err.h"
+
+/* A kind's data for its QRI_FILE record, appended as it is captured. */
+struct qr_fd_data {
+	uint8_t *buf;
+	size_t len, cap;
+	int oom;
+};
+
+void qr_fd_data_add(struct qr_fd_data *d, const void *p, size_t n);
+
+/* The first fd met of an open file description. */
+struct qr_fd_capture {
+	pid_t pid;
+	int fd;
+	const char *link;		/* its /proc/PID/fd link */
+	const struct stat *st;		/* stat of /proc/PID/fd/FD */
+	struct qri_file *f;		/* kind, flags and pos filled */
+	struct qr_fd_data *data;
+};
+
+/* Every fd of every kept process, once all are captured. */
+struct qr_fd_seen {
+	pid_t pid;
+	int fd;
+	uint32_t id, kind;
+	uint64_t object;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct qr_fd_set {
+	const struct qr_fd_seen *v;
+	size_t n;
+};
+
+struct qr_files;
 
 struct qr_fd_kind {
 	uint32_t kind;		/* QRI_FD_*, as in the image */
 	const char *name;
+	/* Made again, it is the same (/dev/null): no harm in two copies. */
+	bool stateless;
 	/* Whether an fd with this /proc/PID/fd link and stat is this kind. */
 	bool (*match)(const char *link, const struct stat *st);
-	/* Fills the kind's fields of f beyond what every fd has (pos and
-	 * flags from fdinfo): 0, or -1 having printed why. NULL: nothing. */
-	int (*capture)(pid_t pid, struct qri_fd *f, const char *link);
-	/* In the restored process: a new fd for f (any number; it is moved
-	 * to its own), or -1 having printed why. */
-	int (*open)(const struct qri_proc_img *pr, const struct qri_fd_img *f);
+	/* Once per open file description, for `check` too (the process is
+	 * not frozen then: nothing may change). Sets c->f->object or pos if
+	 * the kind has them, appends its data. 0, or -1 having printed why.
+	 * NULL: nothing beyond the link. */
+	int (*capture)(struct qr_fd_capture *c);
+	/* Once all are captured: what needs them all (a pipe's other end
+	 * held outside the kept set). How many refused, each printed. */
+	int (*check_set)(const struct qr_fd_set *s);
+	/* The image reader's check of the kind's data (untrusted: fuzzed),
+	 * so that a bad record is refused before anything is touched: 0, or
+	 * -1 with e saying what is wrong. NULL: the kind has no data. */
+	int (*valid)(const struct qri_file_img *f, struct qr_err *e);
+	/* In quickreboot restore, before any process exists, inside the
+	 * image's time namespace: the open file description, as a new fd
+	 * (any number), or -1 having printed why. */
+	int (*open)(struct qr_files *t, const struct qri_file_img *f);
+	/* In the restored process, its fds at their numbers, before it runs:
+	 * what belongs to the process, not the file (POSIX locks, epoll
+	 * registrations). Each of its fds of the kind. NULL: nothing. */
+	int (*place)(const struct qri_proc_img *pr, const struct qri_fd_img *fd,
+		     const struct qri_file_img *f);
 };
 
-extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev;
+extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
+	qr_fd_symlink, qr_fd_ghost;
 
-/* For kinds reopened by path: open(2) with the recorded flags (O_CREAT,
- * O_EXCL and O_TRUNC did their work at the first open) and extra. */
-int qr_fd_reopen(const struct qri_proc_img *pr, const struct qri_fd_img *f,
-		 int extra);
+/* Every kind (kind.c). */
+extern const struct qr_fd_kind *const qr_fd_kinds[];
+extern const size_t qr_fd_nkinds;
+
+/* For kinds reopened by path: open(2) of the absolute path with the
+ * recorded flags (O_CREAT, O_EXCL and O_TRUNC did their work at the first
+ * open) and extra. */
+int qr_fd_reopen(const struct qri_file_img *f, int extra);
 
 /* The kind with this QRI_FD_* value, NULL if none. */
 const struct qr_fd_kind *qr_fd_kind(uint32_t kind);
@@ -40,5 +106,13 @@ const struct qr_fd_kind *qr_fd_kind(uint32_t kind);
 /* The kind of an fd from its link and stat, NULL if none carries it. */
 const struct qr_fd_kind *qr_fd_kind_match(const char *link,
 					  const struct stat *st);
+
+/* The table of restore's files (fds/table.c), for kinds that make or need
+ * another file: the fd of file id, made now if not yet (an epoll's
+ * targets), or -1 having printed why. */
+int qr_files_get(struct qr_files *t, uint32_t id);
+/* A file made by another's open (a pipe's other end): t owns fd now. */
+int qr_files_put(struct qr_files *t, uint32_t id, int fd);
+const struct qri_image *qr_files_image(const struct qr_files *t);
 
 #endif

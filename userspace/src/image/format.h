@@ -18,12 +18,14 @@
 #include <stdint.h>
 
 #define QRI_MAGIC "QRIMAGE\0"
-#define QRI_VERSION 1
+#define QRI_VERSION 2
 #define QRI_ALIGN 8
 /* Bounds that keep a hostile image from asking for absurd allocations. */
 #define QRI_MAX_SIZE (1ull << 30)
 #define QRI_MAX_PATH 4096
 #define QRI_MAX_BLOB 65536
+/* A file's kind data: a pipe's or a socket's queue fits. */
+#define QRI_MAX_FILE_DATA (64u << 20)
 #define QRI_PID_MAX 4194304	/* the kernel's PID_MAX_LIMIT on 64-bit */
 
 struct qri_header {
@@ -66,6 +68,7 @@ enum qri_type {
 	QRI_PROC_ATTRS = 22,
 	QRI_THREAD_SCHED = 23,
 	QRI_PROOF = 24,
+	QRI_FILE = 25,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -78,6 +81,9 @@ struct qri_process {
 	char comm[16];		/* NUL padded */
 	uint32_t cwd_len;
 	uint32_t root_len;
+	/* The working directory's, which restore makes again if it was
+	 * deleted. */
+	uint32_t cwd_mode, cwd_uid, cwd_gid, pad;
 };
 
 /* QRI_THREAD; tail: regs (regs_len bytes, struct user_regs_struct as
@@ -136,21 +142,38 @@ struct qri_vma {
 #define QRI_VMA_VVAR	0x20
 #define QRI_VMA_KNOWN	0x3f
 
-/* QRI_FD; tail: path (path_len bytes). */
+/* QRI_FILE: one open file description of the kept processes. Restore
+ * makes it once and every fd that named it (after dup, fork, SCM_RIGHTS)
+ * gets it again, across processes too: one offset, one set of flags.
+ * Before the QRI_FD records that name it. Tail: path (path_len bytes: the
+ * /proc/PID/fd link), then the kind's own data (data_len bytes, laid out
+ * by the kind, at most QRI_MAX_FILE_DATA). */
+struct qri_file {
+	uint32_t id;		/* 1.., unique in the image */
+	uint32_t kind;		/* enum qri_fd_kind */
+	uint32_t open_flags;	/* O_* as fcntl(F_GETFL) gives them */
+	uint32_t path_len;
+	uint64_t pos;
+	uint64_t object;	/* what several files share (a pipe's inode) */
+	uint32_t data_len;
+	uint32_t pad;
+};
+
+/* QRI_FD: an fd of a process, and the file it names; after its process
+ * and its file. */
 struct qri_fd {
 	uint32_t pid;
 	uint32_t fd;
-	uint32_t kind;		/* enum qri_fd_kind */
-	uint32_t open_flags;	/* O_* as fcntl(F_GETFL) gives them */
+	uint32_t file;		/* a QRI_FILE id */
 	uint32_t fd_flags;	/* FD_CLOEXEC */
-	uint32_t path_len;
-	uint64_t pos;
 };
 
 enum qri_fd_kind {
 	QRI_FD_FILE = 1,
 	QRI_FD_DIR = 2,
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
+	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
+	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 };
 
 /* The data of a QRI_FD_FILE or QRI_FD_DIR file: the locks held on it
@@ -479,13 +502,14 @@ _Static_assert(sizeof(struct qri_record) == 16, "qri_record layout");
 _Static_assert(sizeof(struct qri_pages_seal) == 56, "qri_pages_seal layout");
 _Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
-_Static_assert(sizeof(struct qri_process) == 80, "qri_process layout");
+_Static_assert(sizeof(struct qri_process) == 96, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
 _Static_assert(sizeof(struct qri_vma) == 56, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
 _Static_assert(sizeof(struct qri_thread_sched) == 24, "qri_thread_sched layout");
-_Static_assert(sizeof(struct qri_fd) == 32, "qri_fd layout");
+_Static_assert(sizeof(struct qri_file) == 40, "qri_file layout");
+_Static_assert(sizeof(struct qri_fd) == 16, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
 _Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");
 _Static_assert(sizeof(struct qri_inotify_watch) == 24, "qri_inotify_watch layout");

@@ -40,9 +40,15 @@ struct qri_vma_img {
 	uint32_t nown;
 };
 
+struct qri_file_img {
+	struct qri_file f;
+	char *path;
+	uint8_t *data;		/* f.data_len bytes, or NULL */
+};
+
 struct qri_fd_img {
 	struct qri_fd f;
-	char *path;
+	size_t file;		/* its file: an index of qri_image.files */
 };
 
 struct qri_proc_img {
@@ -71,6 +77,8 @@ struct qri_image {
 	size_t nprocs;
 	struct qri_zombie *zombies;
 	size_t nzombies;
+	struct qri_file_img *files;
+	size_t nfiles;
 	struct qri_clocks *clocks;	/* NULL when the image has none */
 	struct qri_pages_seal *seal;	/* NULL when the image has none */
 	uint64_t *seal_sums;		/* seal->nblocks block sums */
@@ -103,7 +111,10 @@ void qri_add_thread(struct qri_writer *w, const struct qri_thread *t,
 		    const void *regs, const void *xstate);
 void qri_add_vma(struct qri_writer *w, const struct qri_vma *v,
 		 const char *path);
-void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path);
+/* A file before the fds naming it; data: f->data_len bytes. */
+void qri_add_file(struct qri_writer *w, const struct qri_file *f,
+		  const char *path, const void *data);
+void qri_add_fd(struct qri_writer *w, const struct qri_fd *f);
 void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,
 		const void *auxv, const char *exe);
 void qri_add_signals(struct qri_writer *w, const struct qri_signals *s,

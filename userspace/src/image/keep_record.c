@@ -85,23 +85,6 @@ int qr_keep_add_unit(struct qr_keep *k, const char *name, const pid_t *pid,
 	return 0;
 }
 
-/* Decimal without sign or leading zero; -1 when not, or above QR_PID_MAX. */
-static long parse_pid(const char *s)
-{
-	long v = 0;
-
-	if (*s < '1' || *s > '9')
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > QR_PID_MAX)
-			return -1;
-	}
-	return v;
-}
-
 /* "unit NAME PID..." with words separated by one space. */
 static int parse_unit(struct qr_keep *k, char *line, unsigned lineno,
 		      struct qr_err *e)
@@ -120,7 +103,7 @@ static int parse_unit(struct qr_keep *k, char *line, unsigned lineno,
 
 		if (next)
 			*next++ = '\0';
-		v = parse_pid(p);
+		v = qr_pid_parse(p);
 		if (v < 0 || n == QR_KEEP_MAX_PIDS) {
 			char shown[QR_TOKEN_BUF];
 

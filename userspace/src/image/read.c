@@ -28,6 +28,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_PROC_ATTRS] = "process attributes",
 	[QRI_THREAD_SCHED] = "thread scheduling",
 	[QRI_PROOF] = "what /proc showed",
+	[QRI_FILE] = "open file",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -255,13 +256,82 @@ static int read_vma_own(struct qri_cursor *c, const void *fixed,
 	return 0;
 }
 
+/* A file's name: its /proc/PID/fd link ("/path", "pipe:[12]"). */
+static int take_name(struct qri_cursor *c, const uint8_t **tail, size_t *left,
+		     uint32_t len, char **out)
+{
+	if (len == 0 || len > QRI_MAX_PATH || len > *left)
+		return BAD(c, QRI_FILE, "name length %" PRIu32 " is out of bounds",
+			   len);
+	if (memchr(*tail, '\0', len))
+		return BAD(c, QRI_FILE, "name holds a %s byte", "NUL");
+	*out = malloc(len + 1);
+	if (!*out)
+		return qr_err_set(c->e, "out of memory");
+	memcpy(*out, *tail, len);
+	(*out)[len] = '\0';
+	*tail += len;
+	*left -= len;
+	return 0;
+}
+
+/* The kind's own data, as the kind reads it; none if it reads none. */
+static int kind_data(struct qri_cursor *c, const struct qri_file_img *fi)
+{
+	const struct qr_fd_kind *k = qr_fd_kind(fi->f.kind);
+	struct qr_err sub;
+
+	if (k->valid ? !k->valid(fi, &sub) : !fi->f.data_len)
+		return 0;
+	if (!k->valid)
+		return BAD(c, QRI_FILE, "id %" PRIu32 ": a %s has no data",
+			   fi->f.id, k->name);
+	return BAD(c, QRI_FILE, "id %" PRIu32 ": %s", fi->f.id, sub.msg);
+}
+
+static int read_file(struct qri_cursor *c, const void *fixed,
+		     const uint8_t *tail, size_t left)
+{
+	struct qri_image *img = c->img;
+	struct qri_file_img *fi;
+	struct qri_file f;
+
+	memcpy(&f, fixed, sizeof(f));
+	if (f.id == 0)
+		return BAD(c, QRI_FILE, "id %d", 0);
+	for (size_t i = 0; i < img->nfiles; i++)
+		if (img->files[i].f.id == f.id)
+			return BAD(c, QRI_FILE, "id %" PRIu32 " is listed twice",
+				   f.id);
+	if (!qr_fd_kind(f.kind))
+		return BAD(c, QRI_FILE, "id %" PRIu32 " has unknown kind %" PRIu32,
+			   f.id, f.kind);
+	if (f.data_len > QRI_MAX_FILE_DATA ||
+	    (uint64_t)f.path_len + f.data_len != left)
+		return BAD(c, QRI_FILE, "id %" PRIu32 ": name and data do not fill the record",
+			   f.id);
+	fi = qri_grow((void **)&img->files, &img->nfiles, sizeof(*fi));
+	if (!fi)
+		return qr_err_set(c->e, "out of memory");
+	fi->f = f;
+	if (take_name(c, &tail, &left, f.path_len, &fi->path) ||
+	    (f.data_len && qri_take_blob(c, QRI_FILE, "data", &tail, &left,
+					 f.data_len, &fi->data)))
+		return -1;
+	return kind_data(c, fi);
+}
+
 static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		   size_t left)
 {
+	struct qri_image *img = c->img;
 	struct qri_proc_img *pr;
 	struct qri_fd_img *fi;
 	struct qri_fd f;
+	size_t file;
 
+	(void)tail;
+	(void)left;
 	memcpy(&f, fixed, sizeof(f));
 	if (qri_owner(c, QRI_FD, f.pid, &pr))
 		return -1;
@@ -272,17 +342,18 @@ static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		if (pr->fds[i].f.fd == f.fd)
 			return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " is listed twice",
 				   f.pid, f.fd);
-	if (!qr_fd_kind(f.kind))
-		return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " has unknown kind %" PRIu32,
-			   f.pid, f.fd, f.kind);
-	if (f.path_len != left)
-		return BAD(c, QRI_FD, "pid %" PRIu32 ": path does not fill the record",
-			   f.pid);
+	for (file = 0; file < img->nfiles; file++)
+		if (img->files[file].f.id == f.file)
+			break;
+	if (file == img->nfiles)
+		return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " names file %" PRIu32 ", not before it",
+			   f.pid, f.fd, f.file);
 	fi = qri_grow((void **)&pr->fds, &pr->nfds, sizeof(*fi));
 	if (!fi)
 		return qr_err_set(c->e, "out of memory");
 	fi->f = f;
-	return qri_take_path(c, QRI_FD, "path", &tail, &left, f.path_len, &fi->path);
+	fi->file = file;
+	return 0;
 }
 
 struct record_kind {
@@ -301,6 +372,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PROCESS] = { sizeof(struct qri_process), read_process },
 	[QRI_THREAD] = { sizeof(struct qri_thread), read_thread },
 	[QRI_VMA] = { offsetof(struct qri_vma, advice), read_vma },
+	[QRI_FILE] = { sizeof(struct qri_file), read_file },
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
 	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
 	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
@@ -466,8 +538,6 @@ void qri_free(struct qri_image *img)
 			free(pr->vmas[j].runs);
 			free(pr->vmas[j].own);
 		}
-		for (size_t j = 0; j < pr->nfds; j++)
-			free(pr->fds[j].path);
 		free(pr->threads);
 		free(pr->vmas);
 		free(pr->fds);
@@ -489,6 +559,11 @@ void qri_free(struct qri_image *img)
 	free(img->procs);
 	free(img->frames);
 	free(img->zombies);
+	for (size_t i = 0; i < img->nfiles; i++) {
+		free(img->files[i].path);
+		free(img->files[i].data);
+	}
+	free(img->files);
 	free(img->clocks);
 	free(img->seal);
 	free(img->seal_sums);

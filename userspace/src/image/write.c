@@ -121,12 +121,18 @@ void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
 		    (size_t)nruns * sizeof(*runs));
 }
 
-void qri_add_fd(struct qri_writer *w, const struct qri_fd *f, const char *path)
+void qri_add_file(struct qri_writer *w, const struct qri_file *f,
+		  const char *path, const void *data)
 {
-	struct qri_fd q = *f;
+	struct qri_file q = *f;
 
 	q.path_len = strlen(path);
-	add2(w, QRI_FD, &q, sizeof(q), path, q.path_len, NULL, 0);
+	add2(w, QRI_FILE, &q, sizeof(q), path, q.path_len, data, q.data_len);
+}
+
+void qri_add_fd(struct qri_writer *w, const struct qri_fd *f)
+{
+	qri_add_raw(w, QRI_FD, 0, f, sizeof(*f), NULL, 0);
 }
 
 void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,

@@ -37,23 +37,6 @@ int qr_unit_name_valid(const char *name)
 	return 1;
 }
 
-/* Decimal, no sign, no leading zero, 2..QR_PID_MAX; -1 otherwise. */
-static int parse_pid(const char *s)
-{
-	long v = 0;
-
-	if (*s < '1' || *s > '9')
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > QR_PID_MAX)
-			return -1;
-	}
-	return v < 2 ? -1 : (int)v;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -136,8 +119,8 @@ static int parse_line(char *line, unsigned lineno, struct qr_conf *c,
 		en->unit = word[1];
 	} else {
 		en->kind = QR_KEEP_PID;
-		en->pid = parse_pid(word[1]);
-		if (en->pid < 0)
+		en->pid = qr_pid_parse(word[1]);
+		if (en->pid < 2)
 			return line_err(e, lineno, "not a process ID (decimal, 2 to 4194304; 1 is init):", word[1]);
 	}
 	if (check_duplicate(c, en, e))

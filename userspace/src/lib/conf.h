@@ -18,14 +18,13 @@
 #include <stddef.h>
 
 #include "lib/err.h"
+#include "lib/pid.h"
 
 #define QR_CONF_PATH "/etc/quickreboot.conf"
 #define QR_CONF_LINE_MAX 4096
 #define QR_CONF_MAX_ENTRIES 4096
 /* systemd's UNIT_NAME_MAX, terminating NUL excluded. */
 #define QR_UNIT_NAME_MAX 255
-/* The kernel's PID_MAX_LIMIT on 64-bit. */
-#define QR_PID_MAX 4194304
 
 enum qr_conf_kind {
 	QR_KEEP_UNIT,

@@ -279,23 +279,21 @@ static void unregister_rseq(void)
 		syscall(SYS_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
-/* Everything closed but the fds restore keeps (status_fd, go_fd) and a
- * copy of quickreboot's stderr (where this child's messages keep going;
- * the process's own fd 2 may be another file), each moved above the
- * image's files, then the image's files at their numbers. */
-static int restore_files(const struct qri_proc_img *pr, int *status_fd,
+/* The fds restore keeps (status_fd, go_fd, and a copy of quickreboot's
+ * stderr, where this child's messages keep going: the process's own fd 2
+ * may be another file) moved above the table, then the image's fds taken
+ * from it, and everything else closed. */
+static int restore_files(const struct qri_proc_img *pr,
+			 const struct qr_files *files, int *status_fd,
 			 int *go_fd, int *err_fd)
 {
-	unsigned int top = 3, keep[3];
+	int keep[3];
 	FILE *err;
 	int e;
 
-	for (size_t i = 0; i < pr->nfds; i++)
-		if (pr->fds[i].f.fd >= top)
-			top = pr->fds[i].f.fd + 1;
-	*status_fd = fcntl(*status_fd, F_DUPFD_CLOEXEC, top);
-	*go_fd = fcntl(*go_fd, F_DUPFD_CLOEXEC, top);
-	e = fcntl(2, F_DUPFD_CLOEXEC, top);
+	*status_fd = fcntl(*status_fd, F_DUPFD_CLOEXEC, files->top);
+	*go_fd = fcntl(*go_fd, F_DUPFD_CLOEXEC, files->top);
+	e = fcntl(2, F_DUPFD_CLOEXEC, files->top);
 	err = e < 0 ? NULL : fdopen(e, "w");
 	if (*status_fd < 0 || *go_fd < 0 || !err)
 		return -1;
@@ -305,20 +303,7 @@ static int restore_files(const struct qri_proc_img *pr, int *status_fd,
 	keep[0] = *status_fd;
 	keep[1] = *go_fd;
 	keep[2] = e;
-	/* sorted, then everything around them closed */
-	for (int i = 0; i < 3; i++)
-		for (int j = i + 1; j < 3; j++)
-			if (keep[j] < keep[i]) {
-				unsigned int t = keep[i];
-
-				keep[i] = keep[j];
-				keep[j] = t;
-			}
-	close_range(0, keep[0] - 1, 0);
-	close_range(keep[0] + 1, keep[1] - 1, 0);
-	close_range(keep[1] + 1, keep[2] - 1, 0);
-	close_range(keep[2] + 1, ~0u, 0);
-	return qr_restore_fds(pr);
+	return qr_files_take(files, pr, keep, 3);
 }
 
 /* The image's capabilities, no_new_privs and groups, which every thread
@@ -411,7 +396,7 @@ static bool has_frames(const struct qri_proc_img *pr)
 }
 
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
-		      int status_fd, int go_fd)
+		      const struct qr_files *files, int status_fd, int go_fd)
 {
 	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
 	struct qr_rst_args *a;
@@ -426,10 +411,12 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	umask(pr->p.umask);
 	if (restore_attrs(pr))
 		return -1;
-	if (restore_files(pr, &status_fd, &go_fd, &err_fd) || chdir(pr->cwd)) {
-		qr_error("restore: pid %u: files or cwd: %s", pr->p.pid, strerror(errno));
+	if (restore_files(pr, files, &status_fd, &go_fd, &err_fd)) {
+		qr_error("restore: pid %u: files: %s", pr->p.pid, strerror(errno));
 		return -1;
 	}
+	if (qr_restore_cwd(pr))
+		return -1;
 	for (size_t i = 0; i < pr->nvmas; i++) {
 		areas[i][0] = pr->vmas[i].v.start;
 		areas[i][1] = pr->vmas[i].v.end;

@@ -19,6 +19,7 @@
 #include "quickreboot/restore_abi.h"
 #include "image/seal.h"
 #include "proof/proof.h"
+#include "fds/kind.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
 #include "restore/restore.h"
@@ -185,6 +186,33 @@ static int64_t huge_pages(void)
 	return huge;
 }
 
+/* Resumed: files are made again, so one that a process running already
+ * shares with one still to be made would come back as two. Named, and
+ * nothing is made (the frames stay held for another try). */
+static bool split_files(const struct qr_restore_ctx *c)
+{
+	const struct qri_image *img = c->img;
+	bool split = false;
+
+	for (size_t f = 0; f < img->nfiles; f++) {
+		long made = -1, unmade = -1;
+
+		if (qr_fd_kind(img->files[f].f.kind)->stateless)
+			continue;
+		for (size_t i = 0; i < img->nprocs; i++)
+			for (size_t j = 0; j < img->procs[i].nfds; j++)
+				if (img->procs[i].fds[j].file == f)
+					*(qr_restore_made(c, i) ? &made : &unmade) = i;
+		if (made < 0 || unmade < 0)
+			continue;
+		qr_error("restore: %s is shared by process %u, running already, and process %u, not made yet: a resumed restore would split it; nothing more is made",
+			 img->files[f].path, img->procs[made].p.pid,
+			 img->procs[unmade].p.pid);
+		split = true;
+	}
+	return split;
+}
+
 /* Roots first created here, each with its subtree; then every process
  * reports, and all go on together once all have reported. A failed one
  * gives its frames back. */
@@ -222,8 +250,21 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	if (earlier)
 		printf("restore: %zu of the image's %zu processes run already, made by an earlier restore of this image: resuming\n",
 		       earlier, c.tree.n);
+	if (earlier && split_files(&c)) {
+		qr_restore_ctx_free(&c);
+		free(roots);
+		return (int)(c.tree.n - earlier);
+	}
 	/* The roots' subtrees are created by the roots: all inherit it. */
 	timens = qr_clocks_enter(img->clocks);
+	/* Every file once, inside the time namespace (a timer's clock), for
+	 * all processes to take theirs from. */
+	if (qr_files_make(&c.files, img)) {
+		qr_clocks_leave(timens);
+		qr_restore_ctx_free(&c);
+		free(roots);
+		return (int)(img->nprocs + img->nzombies);
+	}
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
 		long p = c.tree.parent[i];
@@ -233,6 +274,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		if (!qr_restore_made(&c, i) && (p < 0 || qr_restore_made(&c, p)))
 			roots[i] = qr_restore_spawn(&c, i);
 	}
+	qr_files_close(&c.files);
 	qr_clocks_leave(timens);
 	test_kill("spawned");
 	/* Every process exists now, or never will: only they hold the write

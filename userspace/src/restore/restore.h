@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "image/image.h"
+#include "fds/table.h"
 #include "restorer/restorer.h"
 
 /* In the child created with the old PID, once its session, group and
@@ -17,7 +18,7 @@
  * go_fd before it resumes. Frames of the image (zero copy) are adopted
  * through /dev/qr-restore, after the hand-back. */
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
-		      int status_fd, int go_fd);
+		      const struct qr_files *files, int status_fd, int go_fd);
 
 /* Restores every process of DIR/image, each with its old PID; one failing
  * leaves the others. The image must be sealed with DIR/pages (image/seal.h)
@@ -39,6 +40,9 @@ int qr_restore_boot(void);
  * others map the file. */
 void qr_restore_plan_own_pages(struct qr_rst_args *a,
 			       const struct qri_proc_img *pr);
+
+/* The process's working directory, deleted or not. */
+int qr_restore_cwd(const struct qri_proc_img *pr);
 
 /* The process's root directory, set last before the restorer runs: every
  * path in the image (files, cwd, mapped files, the executable) is as
