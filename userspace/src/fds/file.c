@@ -1,6 +1,8 @@
 /* Regular files, directories and symbolic links (these only as O_PATH
  * fds), reopened by path; a file's offset is set again (an O_PATH fd has
- * none). A deleted file is no kind of its own yet: refused. */
+ * none), and the locks held on a file or directory are taken again (their
+ * data is the kind's: fds/locks.h). A deleted file is no kind of its own
+ * yet: refused. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +11,7 @@
 
 #include "checkpoint/maps.h"
 #include "fds/kind.h"
+#include "fds/locks.h"
 #include "lib/exit.h"
 
 static bool on_disk(const char *link)
@@ -48,11 +51,20 @@ int qr_fd_reopen(const struct qri_file_img *f, int extra)
 	return fd;
 }
 
+/* fd with f's locks taken, or -1 (fd closed) having printed why. */
+static int locked(struct qr_files *t, const struct qri_file_img *f, int fd)
+{
+	if (fd >= 0 && qr_locks_open(t, f, fd)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int file_open(struct qr_files *t, const struct qri_file_img *f)
 {
 	int fd = qr_fd_reopen(f, 0);
 
-	(void)t;
 	if (fd >= 0 && !(f->f.open_flags & O_PATH) &&
 	    lseek(fd, f->f.pos, SEEK_SET) != (off_t)f->f.pos) {
 		qr_error("restore: %s: cannot seek to %llu: %s", f->path,
@@ -60,13 +72,12 @@ static int file_open(struct qr_files *t, const struct qri_file_img *f)
 		close(fd);
 		return -1;
 	}
-	return fd;
+	return locked(t, f, fd);
 }
 
 static int dir_open(struct qr_files *t, const struct qri_file_img *f)
 {
-	(void)t;
-	return qr_fd_reopen(f, O_DIRECTORY);
+	return locked(t, f, qr_fd_reopen(f, O_DIRECTORY));
 }
 
 static int symlink_open(struct qr_files *t, const struct qri_file_img *f)
@@ -77,12 +88,14 @@ static int symlink_open(struct qr_files *t, const struct qri_file_img *f)
 
 const struct qr_fd_kind qr_fd_file = {
 	.kind = QRI_FD_FILE, .name = "file",
-	.match = file_match, .open = file_open,
+	.match = file_match, .capture = qr_locks_capture, .open = file_open,
+	.place = qr_locks_place,
 };
 
 const struct qr_fd_kind qr_fd_dir = {
 	.kind = QRI_FD_DIR, .name = "directory",
-	.match = dir_match, .open = dir_open,
+	.match = dir_match, .capture = qr_locks_capture, .open = dir_open,
+	.place = qr_locks_place,
 };
 
 const struct qr_fd_kind qr_fd_symlink = {

@@ -7,6 +7,7 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_chardev,
 	&qr_fd_symlink,
 	&qr_fd_ghost,
+	&qr_fd_inotify,
 };
 
 const size_t qr_fd_nkinds = sizeof(qr_fd_kinds) / sizeof(qr_fd_kinds[0]);

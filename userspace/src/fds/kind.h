@@ -89,7 +89,7 @@ struct qr_fd_kind {
 };
 
 extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
-	qr_fd_symlink, qr_fd_ghost;
+	qr_fd_symlink, qr_fd_ghost, qr_fd_inotify;
 
 /* Every kind (kind.c). */
 extern const struct qr_fd_kind *const qr_fd_kinds[];

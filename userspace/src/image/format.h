@@ -174,6 +174,7 @@ enum qri_fd_kind {
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
+	QRI_FD_INOTIFY = 20,	/* data: struct qri_inotify_watch, path... */
 };
 
 /* The data of a QRI_FD_FILE or QRI_FD_DIR file: the locks held on it
