@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fds/inotify_line.h"
-#include "fds/lock_line.h"
 #include "lib/crc32.h"
 #include "image/image.h"
 #include "image/proc_tree.h"
@@ -55,35 +53,6 @@ static void check(const struct qri_image *img)
 			    (p->threads[j].restart &&
 			     p->threads[j].restart->rmtp >= QRI_USER_LIMIT))
 				abort();
-	}
-}
-
-/* The kinds' own data, as their open checks it: no crash, and a watch
- * list accepted is in increasing wd order. */
-static void kind_data(const struct qri_image *img)
-{
-	for (size_t i = 0; i < img->nfiles; i++) {
-		const struct qri_file_img *f = &img->files[i];
-		char path[QRI_MAX_PATH + 1];
-		struct qri_inotify_watch w;
-		uint32_t last = 0;
-		struct qr_err e;
-		size_t off = 0;
-
-		switch (f->f.kind) {
-		case QRI_FD_FILE:
-		case QRI_FD_DIR:
-			qr_locks_data_check(f->data, f->f.data_len, &e);
-			break;
-		case QRI_FD_INOTIFY:
-			while (qr_inotify_data_next(f->data, f->f.data_len, &off,
-						    last, &w, path, &e) == 1) {
-				if (w.wd <= last || off > f->f.data_len)
-					abort();
-				last = w.wd;
-			}
-			break;
-		}
 	}
 }
 
@@ -142,7 +111,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (qri_parse(buf, size, &img, &e) == 0) {
 		check(&img);
-		kind_data(&img);
 		plan_tree(&img);
 		qri_free(&img);
 	}

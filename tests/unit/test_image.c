@@ -295,8 +295,15 @@ TEST(image_inconsistent_refused)
 	build(&w);
 	file.id = 5;
 	file.data_len = 3;
+	file.kind = QRI_FD_CHARDEV;
 	qri_add_file(&w, &file, "/x", "abc");
-	refused(&w, "id 5: a file has no data");
+	refused(&w, "id 5: a character device has no data");
+
+	/* A file's data is its locks (fds/locks.h), whole ones. */
+	build(&w);
+	file.kind = QRI_FD_FILE;
+	qri_add_file(&w, &file, "/x", "abc");
+	refused(&w, "id 5: lock data of 3 bytes, not whole locks");
 
 	build(&w);
 	file.kind = QRI_FD_GHOST;

@@ -88,14 +88,14 @@ static int symlink_open(struct qr_files *t, const struct qri_file_img *f)
 
 const struct qr_fd_kind qr_fd_file = {
 	.kind = QRI_FD_FILE, .name = "file",
-	.match = file_match, .capture = qr_locks_capture, .open = file_open,
-	.place = qr_locks_place,
+	.match = file_match, .capture = qr_locks_capture,
+	.valid = qr_locks_valid, .open = file_open, .place = qr_locks_place,
 };
 
 const struct qr_fd_kind qr_fd_dir = {
 	.kind = QRI_FD_DIR, .name = "directory",
-	.match = dir_match, .capture = qr_locks_capture, .open = dir_open,
-	.place = qr_locks_place,
+	.match = dir_match, .capture = qr_locks_capture,
+	.valid = qr_locks_valid, .open = dir_open, .place = qr_locks_place,
 };
 
 const struct qr_fd_kind qr_fd_symlink = {

@@ -17,10 +17,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "checkpoint/maps.h"
+#include "fds/dupfd.h"
 #include "fds/inotify_line.h"
 #include "fds/kind.h"
 #include "lib/exit.h"
@@ -39,17 +39,13 @@ static bool inotify_match(const char *link, const struct stat *st)
  * -1 having printed why it cannot be known. */
 static int queued(pid_t pid, int fd)
 {
-	int pfd = syscall(SYS_pidfd_open, pid, 0), dup = -1, n = -1;
+	int dup = qr_fd_dup(pid, fd), n = -1;
 
-	if (pfd >= 0)
-		dup = syscall(SYS_pidfd_getfd, pfd, fd, 0);
 	if (dup < 0 || ioctl(dup, FIONREAD, &n))
 		qr_error("process %d: fd %d: inotify: cannot see its queue: %s",
 			 pid, fd, strerror(errno));
 	if (dup >= 0)
 		close(dup);
-	if (pfd >= 0)
-		close(pfd);
 	return n;
 }
 
@@ -211,6 +207,28 @@ out:
 	return rc;
 }
 
+/* Every watch of f's data as capture writes it, in increasing wd order,
+ * with no more than QR_INOTIFY_GAP_MAX numbers to skip in all. */
+static int inotify_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	char path[QRI_MAX_PATH + 1];
+	struct qri_inotify_watch w;
+	uint64_t skip = 0;
+	uint32_t last = 0;
+	size_t off = 0;
+	int rc;
+
+	while ((rc = qr_inotify_data_next(f->data, f->f.data_len, &off, last,
+					  &w, path, e)) == 1) {
+		skip += w.wd - last - 1;
+		if (skip > QR_INOTIFY_GAP_MAX)
+			return qr_err_set(e, "inotify watch %u: more than %d numbers to skip",
+					  w.wd, QR_INOTIFY_GAP_MAX);
+		last = w.wd;
+	}
+	return rc;
+}
+
 /* Makes the group's next wd be want: dummy watches on *dummy (a memfd,
  * made at the first need) added and removed; -1 (printed) if the kernel
  * numbers them otherwise. */
@@ -238,8 +256,7 @@ static int inotify_open(struct qr_files *t, const struct qri_file_img *f)
 	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), dummy = -1, rc = 0;
 	struct qri_inotify_watch w;
 	char path[QRI_MAX_PATH + 1], buf[4096];
-	uint32_t next = 1, skipped = 0;
-	struct qr_err e = { "" };
+	uint32_t next = 1;
 	size_t off = 0;
 	struct stat st;
 
@@ -248,23 +265,17 @@ static int inotify_open(struct qr_files *t, const struct qri_file_img *f)
 		qr_error("restore: inotify file %u: %s", f->f.id, strerror(errno));
 		return -1;
 	}
-	while ((rc = qr_inotify_data_next(f->data, f->f.data_len, &off,
-					  next - 1, &w, path, &e)) == 1) {
+	/* the reader checked the data (inotify_valid) */
+	while (qr_inotify_data_next(f->data, f->f.data_len, &off, next - 1, &w,
+				    path, NULL) == 1) {
 		int wd;
 
-		if (w.wd - next > QR_INOTIFY_GAP_MAX - skipped) {
-			qr_error("restore: inotify file %u: watch %u: more than %d numbers to skip",
-				 f->f.id, w.wd, QR_INOTIFY_GAP_MAX);
-			rc = -1;
-			break;
-		}
-		skipped += w.wd - next;
 		if (skip_to(fd, &dummy, &next, w.wd)) {
 			rc = -1;
 			break;
 		}
 		wd = inotify_add_watch(fd, path, w.mask | IN_DONT_FOLLOW);
-		if (wd != (int)w.wd || stat(path, &st) || st.st_ino != w.ino) {
+		if (wd != (int)w.wd || lstat(path, &st) || st.st_ino != w.ino) {
 			qr_error("restore: inotify file %u: watch %u on %s: %s",
 				 f->f.id, w.wd, path,
 				 wd < 0 ? strerror(errno) :
@@ -275,8 +286,6 @@ static int inotify_open(struct qr_files *t, const struct qri_file_img *f)
 		}
 		next = w.wd + 1;
 	}
-	if (rc < 0 && e.msg[0])
-		qr_error("restore: inotify file %u: %s", f->f.id, e.msg);
 	if (dummy >= 0)
 		close(dummy);
 	/* The dummies' IN_IGNORED events: the process never saw them. */
@@ -295,5 +304,6 @@ static int inotify_open(struct qr_files *t, const struct qri_file_img *f)
 
 const struct qr_fd_kind qr_fd_inotify = {
 	.kind = QRI_FD_INOTIFY, .name = "inotify",
-	.match = inotify_match, .capture = inotify_capture, .open = inotify_open,
+	.match = inotify_match, .capture = inotify_capture,
+	.valid = inotify_valid, .open = inotify_open,
 };

@@ -1,8 +1,11 @@
 /* File locks on kept files (locks.h): read from fdinfo and /proc/locks at
- * capture, taken again at restore before the process runs. OFD locks are
- * taken in open, on the new open file description (they show no owner).
- * A flock shows the process that took it: the process of that PID takes
- * it again in place when it is kept and holds the file, else open does. */
+ * capture, taken again at restore before the process runs, in place, so
+ * that a lock someone else holds now fails only the processes that hold
+ * it. POSIX locks by their owner. OFD locks by every process holding the
+ * file (the open file description owns them: taken twice, they are one).
+ * A flock shows the process that took it: that process takes it again
+ * when it is kept and holds the file; else open does, and a failure there
+ * fails the processes holding the file when they come to place. */
 #define _GNU_SOURCE
 #include "fds/locks.h"
 
@@ -14,7 +17,9 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include "fds/dupfd.h"
 #include "fds/lock_line.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
@@ -119,17 +124,42 @@ static char *fdinfo(pid_t pid, int fd)
 	return t;
 }
 
+/* Whether any process holds a POSIX or OFD lock on c's inode: F_GETLK
+ * for the whole file on a duplicate of its fd finds one if there is (the
+ * duplicate is ours: no lock of ours to hide one, none changed). Saves
+ * reading /proc/locks, all of the system's locks, for each file. */
+static int inode_locked(struct qr_fd_capture *c)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int dup = qr_fd_dup(c->pid, c->fd), rc;
+
+	rc = dup < 0 || fcntl(dup, F_GETLK, &l) ? -1 : l.l_type != F_UNLCK;
+	if (rc < 0)
+		qr_error("process %d: fd %d: cannot see its locks: %s", c->pid,
+			 c->fd, strerror(errno));
+	if (dup >= 0)
+		close(dup);
+	return rc;
+}
+
 int qr_locks_capture(struct qr_fd_capture *c)
 {
-	char *t = fdinfo(c->pid, c->fd);
+	char *t;
 	int rc;
 
+	/* An O_PATH fd takes no lock; its owner took it through another. */
+	if (c->f->open_flags & O_PATH)
+		return 0;
+	t = fdinfo(c->pid, c->fd);
 	if (!t)
 		return -1;
 	rc = each_line(t, "lock:\t", c, own_lock);
 	free(t);
 	if (rc)
 		return -1;
+	rc = inode_locked(c);
+	if (rc <= 0)
+		return rc;
 	t = qr_read_file("/proc/locks", LOCKS_MAX);
 	if (!t) {
 		qr_error("process %d: fd %d: /proc/locks: %s", c->pid, c->fd,
@@ -168,18 +198,9 @@ int qr_locks_none(pid_t pid, int fd, const char *link, const char *what)
 	return l ? -1 : 0;
 }
 
-/* The locks in f's data, checked: NULL (printed) if they are not what
- * capture writes. */
-static const struct qri_lock *locks_of(const struct qri_file_img *f, size_t *n)
+int qr_locks_valid(const struct qri_file_img *f, struct qr_err *e)
 {
-	struct qr_err e;
-
-	if (qr_locks_data_check(f->data, f->f.data_len, &e)) {
-		qr_error("restore: %s: %s", f->path, e.msg);
-		return NULL;
-	}
-	*n = f->f.data_len / sizeof(struct qri_lock);
-	return (const struct qri_lock *)f->data;
+	return qr_locks_data_check(f->data, f->f.data_len, e);
 }
 
 static const char *rw(const struct qri_lock *q)
@@ -219,12 +240,13 @@ static const char *whole_lock(int fd, const struct qri_lock *q)
 	return errno == EWOULDBLOCK ? "held by another open file" : strerror(errno);
 }
 
+/* " START-END" of a range lock, for messages. */
 static void range_name(const struct qri_lock *q, char *out, size_t size)
 {
 	if (q->end == QRI_LOCK_EOF)
-		snprintf(out, size, "%llu-EOF", (unsigned long long)q->start);
+		snprintf(out, size, " %llu-EOF", (unsigned long long)q->start);
 	else
-		snprintf(out, size, "%llu-%llu", (unsigned long long)q->start,
+		snprintf(out, size, " %llu-%llu", (unsigned long long)q->start,
 			 (unsigned long long)q->end);
 }
 
@@ -246,34 +268,33 @@ static bool kept_holder(struct qr_files *t, const struct qri_file_img *f,
 	return false;
 }
 
+/* Files whose flock open could not take again (printed): their holders
+ * fail in place. Filled in quickreboot restore before the processes are
+ * forked, which inherit it. */
+static uint32_t *unlocked;
+static size_t nunlocked;
+
 int qr_locks_open(struct qr_files *t, const struct qri_file_img *f, int fd)
 {
-	const struct qri_lock *q;
-	char why[128], range[48];
+	const struct qri_lock *q = (const struct qri_lock *)f->data;
+	size_t n = f->f.data_len / sizeof(*q);
 	const char *no;
-	size_t n;
+	uint32_t *more;
 
-	q = locks_of(f, &n);
-	if (!q)
-		return -1;
+	/* the reader checked the data (qr_locks_valid) */
 	for (size_t i = 0; i < n; i++) {
-		if (q[i].kind == QRI_LOCK_OFD) {
-			no = range_lock(fd, F_OFD_SETLK, &q[i], why, sizeof(why));
-			range_name(&q[i], range, sizeof(range));
-			if (*no) {
-				qr_error("restore: %s: OFD %s lock %s: %s", f->path,
-					 rw(&q[i]), range, no);
-				return -1;
-			}
-		} else if (q[i].kind == QRI_LOCK_FLOCK &&
-			   !kept_holder(t, f, q[i].pid)) {
-			no = whole_lock(fd, &q[i]);
-			if (*no) {
-				qr_error("restore: %s: flock %s: %s", f->path,
-					 q[i].write ? "LOCK_EX" : "LOCK_SH", no);
-				return -1;
-			}
-		}
+		if (q[i].kind != QRI_LOCK_FLOCK || kept_holder(t, f, q[i].pid))
+			continue;
+		no = whole_lock(fd, &q[i]);
+		if (!*no)
+			continue;
+		qr_error("restore: %s: flock %s: %s", f->path,
+			 q[i].write ? "LOCK_EX" : "LOCK_SH", no);
+		more = realloc(unlocked, (nunlocked + 1) * sizeof(*more));
+		if (!more)
+			return -1;
+		unlocked = more;
+		unlocked[nunlocked++] = f->f.id;
 	}
 	return 0;
 }
@@ -296,30 +317,33 @@ int qr_locks_place(const struct qri_proc_img *pr, const struct qri_fd_img *fd,
 	const struct qri_lock *q = (const struct qri_lock *)f->data;
 	size_t n = f->f.data_len / sizeof(*q);
 	char why[128], range[48];
-	const char *no;
+	const char *no = "";
 
-	/* open checked the data */
-	for (size_t i = 0; i < n; i++) {
-		if (q[i].pid != pr->p.pid)
-			continue;
-		if (q[i].kind == QRI_LOCK_POSIX && mode_allows(f, &q[i])) {
-			no = range_lock(fd->f.fd, F_SETLK, &q[i], why, sizeof(why));
-			range_name(&q[i], range, sizeof(range));
-			if (*no) {
-				qr_error("restore: process %u: fd %u: %s: POSIX %s lock %s: %s",
-					 pr->p.pid, fd->f.fd, f->path, rw(&q[i]),
-					 range, no);
-				return -1;
-			}
-		} else if (q[i].kind == QRI_LOCK_FLOCK) {
-			no = whole_lock(fd->f.fd, &q[i]);
-			if (*no) {
-				qr_error("restore: process %u: fd %u: %s: flock %s: %s",
-					 pr->p.pid, fd->f.fd, f->path,
-					 q[i].write ? "LOCK_EX" : "LOCK_SH", no);
-				return -1;
-			}
+	for (size_t i = 0; i < nunlocked; i++)
+		if (unlocked[i] == f->f.id) {
+			qr_error("restore: process %u: fd %u: %s: its flock is held by another (above)",
+				 pr->p.pid, fd->f.fd, f->path);
+			return -1;
 		}
+	for (size_t i = 0; i < n && !*no; i++) {
+		range_name(&q[i], range, sizeof(range));
+		if (q[i].kind == QRI_LOCK_FLOCK)
+			range[0] = '\0';
+		if (q[i].kind == QRI_LOCK_OFD)
+			no = range_lock(fd->f.fd, F_OFD_SETLK, &q[i], why, sizeof(why));
+		else if (q[i].pid != pr->p.pid)
+			continue;
+		else if (q[i].kind == QRI_LOCK_POSIX && mode_allows(f, &q[i]))
+			no = range_lock(fd->f.fd, F_SETLK, &q[i], why, sizeof(why));
+		else if (q[i].kind == QRI_LOCK_FLOCK)
+			no = whole_lock(fd->f.fd, &q[i]);
+		if (*no)
+			qr_error("restore: process %u: fd %u: %s: %s %s lock%s: %s",
+				 pr->p.pid, fd->f.fd, f->path,
+				 q[i].kind == QRI_LOCK_OFD ? "OFD" :
+				 q[i].kind == QRI_LOCK_POSIX ? "POSIX" : "flock",
+				 rw(&q[i]),
+				 range, no);
 	}
-	return 0;
+	return *no ? -1 : 0;
 }

@@ -24,13 +24,18 @@ bool qr_locks_carried(const struct qr_fd_kind *kind);
  * its file holds one (what: the kind's name). */
 int qr_locks_none(pid_t pid, int fd, const char *link, const char *what);
 
-/* In a kind's open: f's locks checked (the image is untrusted), then its
- * OFD locks and the flocks no kept process took are taken on fd, the new
- * open file description. -1 having printed why. */
+/* The image reader's check of f's locks (the image is untrusted): 0, or
+ * -1 with e saying what is wrong. */
+int qr_locks_valid(const struct qri_file_img *f, struct qr_err *e);
+
+/* In a kind's open: a flock that no kept process holding f took is taken
+ * on fd, the new open file description (failing, its holders fail in
+ * place). -1 having printed why. */
 int qr_locks_open(struct qr_files *t, const struct qri_file_img *f, int fd);
 
-/* In a kind's place: pr's POSIX locks and the flocks it took, on its fd.
- * A lock someone else holds now fails pr's restore, naming it. */
+/* In a kind's place: f's OFD locks, pr's POSIX locks and the flock it
+ * took, on its fd. A lock someone else holds now fails pr's restore,
+ * naming it. */
 int qr_locks_place(const struct qri_proc_img *pr, const struct qri_fd_img *fd,
 		   const struct qri_file_img *f);
 
