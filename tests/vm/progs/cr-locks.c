@@ -33,6 +33,11 @@
  * cr-locks DIR lease|queued|devlock: holds at fd 3 what `check` refuses
  * (a read lease on DIR/lease.txt, an inotify fd with an event queued, a
  * flock on /dev/null), touches DIR/ready and waits.
+ *
+ * cr-locks DIR hold|grab posix|ofd|flock NAME: holds at fd 3 DIR/NAME
+ * (O_RDWR) with a lock of that kind, WRITE 0-99 (flock LOCK_EX), touches
+ * DIR/NAME.hold (or DIR/NAME.grab) and waits: a holder to keep, and one
+ * that takes its lock in the next kernel before restore.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -249,6 +254,26 @@ static void verify(pid_t w, const char *watches_before)
 	rename(at("result.tmp"), at("result"));
 }
 
+/* hold or grab: a lock of kind on DIR/name at fd 3. */
+static void hold(const char *what, const char *kind, const char *name)
+{
+	char mark[PATH_MAX];
+
+	open_at(at(name), O_RDWR | O_CREAT, 3);
+	if (!strcmp(kind, "posix"))
+		lock(3, F_SETLK, F_WRLCK, 0, 100);
+	else if (!strcmp(kind, "ofd"))
+		lock(3, F_OFD_SETLK, F_WRLCK, 0, 100);
+	else if (!strcmp(kind, "flock") && !flock(3, LOCK_EX | LOCK_NB))
+		;
+	else
+		die(kind);
+	snprintf(mark, sizeof(mark), "%s.%s", name, what);
+	put(mark, "");
+	for (;;)
+		nap_ms(100);
+}
+
 /* Holds at fd 3 what check refuses. */
 static void refused(const char *mode)
 {
@@ -282,13 +307,16 @@ int main(int argc, char **argv)
 	pid_t w;
 	int in;
 
-	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: cr-locks DIR [lease|queued|devlock]\n");
+	if (argc < 2 || argc > 5) {
+		fprintf(stderr, "usage: cr-locks DIR [lease|queued|devlock]\n"
+			"       cr-locks DIR hold|grab posix|ofd|flock NAME\n");
 		return 2;
 	}
 	dir = argv[1];
 	for (int fd = 3; fd < 16; fd++)
 		close(fd);
+	if (argc == 5)
+		hold(argv[2], argv[3], argv[4]);
 	if (argc == 3)
 		refused(argv[2]);
 	w = fork();
