@@ -60,9 +60,7 @@ new() {
 	t_run free-restored grep -q "restored $FREE (cr-locks)" /tmp/restore.out
 	t_eq free-running cr-locks "$(cat "/proc/$FREE/comm" 2>/dev/null)"
 	t_run free-holds grep -q " POSIX  ADVISORY  WRITE $FREE [0-9a-f:]* 0 99$" /proc/locks
-	for _v in "$P" "$O" "$F"; do
-		t_run "$_v-not-running" qr_wait 10 cr_dead "$_v"
-	done
+	t_run failed-not-running qr_wait 10 cr_dead "$P" "$O" "$F"
 	# shellcheck disable=SC2086 # a list
 	kill -9 "$FREE" $GRABBERS
 	t_run killed qr_wait 30 cr_dead "$FREE" $GRABBERS
