@@ -54,13 +54,14 @@ static void add(struct qr_fd_capture *c, const struct qr_lock_line *l)
 	qr_fd_data_add(c->data, &q, sizeof(q));
 }
 
-/* Calls fn on each lock line of text (those after prefix, when given):
- * -1 if a line does not parse (printed, naming pid and fd) or fn says. */
-static int each_line(const char *text, const char *prefix,
+/* Calls fn on each lock line of text (those after prefix, when given;
+ * only those holding needle, when given): -1 if a line does not parse
+ * (printed, naming pid and fd) or fn says. */
+static int each_line(const char *text, const char *prefix, const char *needle,
 		     struct qr_fd_capture *c,
 		     int (*fn)(struct qr_fd_capture *c, const struct qr_lock_line *l))
 {
-	size_t np = prefix ? strlen(prefix) : 0;
+	size_t np = prefix ? strlen(prefix) : 0, nn = needle ? strlen(needle) : 0;
 
 	for (const char *s = text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : s) {
 		struct qr_lock_line l;
@@ -68,7 +69,8 @@ static int each_line(const char *text, const char *prefix,
 		char line[600];
 		size_t n = strcspn(s, "\n");
 
-		if (prefix && strncmp(s, prefix, np))
+		if ((prefix && strncmp(s, prefix, np)) ||
+		    (needle && !memmem(s, n, needle, nn)))
 			continue;
 		if (n - np >= sizeof(line)) {
 			qr_error("process %d: fd %d: a lock line too long", c->pid, c->fd);
@@ -144,7 +146,7 @@ static int inode_locked(struct qr_fd_capture *c)
 
 int qr_locks_capture(struct qr_fd_capture *c)
 {
-	char *t;
+	char *t, inode[64];
 	int rc;
 
 	/* An O_PATH fd takes no lock; its owner took it through another. */
@@ -153,7 +155,7 @@ int qr_locks_capture(struct qr_fd_capture *c)
 	t = fdinfo(c->pid, c->fd);
 	if (!t)
 		return -1;
-	rc = each_line(t, "lock:\t", c, own_lock);
+	rc = each_line(t, "lock:\t", NULL, c, own_lock);
 	free(t);
 	if (rc)
 		return -1;
@@ -166,7 +168,10 @@ int qr_locks_capture(struct qr_fd_capture *c)
 			 strerror(errno));
 		return -1;
 	}
-	rc = each_line(t, NULL, c, posix_lock);
+	/* the inode as lock_get_status() prints it: parse only its lines */
+	snprintf(inode, sizeof(inode), ":%02x:%lu ", minor(c->st->st_dev),
+		 (unsigned long)c->st->st_ino);
+	rc = each_line(t, NULL, inode, c, posix_lock);
 	free(t);
 	return rc;
 }
