@@ -96,14 +96,19 @@ int main(int argc, char **argv)
 	/* Locks on a file (fds/locks.h), an inotify fd's watches. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
+	t.tid = 100;
+	t.xstate_len = QRI_XSTATE_MIN;
 	qri_add_thread(&w, &t, regs, xstate);
 	{
-		struct qri_lock lk[3] = {
+		struct {
+			struct qri_locks_head h;
+			struct qri_lock l[3];
+		} lk = { { .nlocks = 3 }, {
 			{ .kind = QRI_LOCK_POSIX, .write = 1, .pid = 100,
 			  .start = 100, .end = 199 },
 			{ .kind = QRI_LOCK_OFD, .start = 0, .end = QRI_LOCK_EOF },
 			{ .kind = QRI_LOCK_FLOCK, .pid = 100, .end = QRI_LOCK_EOF },
-		};
+		} };
 		uint8_t in[2 * sizeof(struct qri_inotify_watch) + 16] = { 0 };
 		struct qri_inotify_watch iw = { .wd = 1, .mask = 0x100,
 						.path_len = 4, .ino = 12 };
@@ -121,7 +126,7 @@ int main(int argc, char **argv)
 		iw.path_len = 6;
 		memcpy(in + sizeof(iw) + 8, &iw, sizeof(iw));
 		memcpy(in + 2 * sizeof(iw) + 8, "/srv/x", 6);
-		qri_add_file(&w, &lf, "/srv/locked", lk);
+		qri_add_file(&w, &lf, "/srv/locked", &lk);
 		qri_add_file(&w, &inf, "anon_inode:inotify", in);
 		qri_add_fd(&w, &lfd);
 		qri_add_fd(&w, &ifd);
@@ -158,7 +163,8 @@ int main(int argc, char **argv)
 					     .thp_disabled = 1 };
 		struct qri_thread_sched sc = { .pid = 100, .tid = 100,
 			.policy = QRI_SCHED_BATCH | QRI_SCHED_RESET_ON_FORK,
-			.nice = 7, .ncpus = 64 };
+			.nice = 7, .ncpus = 64, .ioprio = 2 << 13 | 4,
+			.timerslack_ns = 50000 };
 		static const uint8_t cpus[8] = { 1 };
 		struct qri_vma va = { .pid = 100, .prot = 3, .flags = QRI_VMA_ANON,
 			.start = 0x10000, .end = 0x20000,

@@ -149,7 +149,8 @@ TEST(carry_image_round_trip)
 {
 	struct qri_thread_sched s = { .pid = 9, .tid = 9,
 		.policy = QRI_SCHED_BATCH | QRI_SCHED_RESET_ON_FORK,
-		.nice = 7, .ncpus = 64 };
+		.nice = 7, .ncpus = 64, .ioprio = 2 << 13 | 6,
+		.timerslack_ns = 123456 };
 	struct qri_proc_attrs pa = { .pid = 9, .oom_score_adj = -321,
 				     .thp_disabled = 1 };
 	struct qri_vma v = { .pid = 9, .prot = 3, .flags = QRI_VMA_ANON,
@@ -176,6 +177,8 @@ TEST(carry_image_round_trip)
 	CHECK_U64(img.procs[0].threads[0].sched->policy,
 		  QRI_SCHED_BATCH | QRI_SCHED_RESET_ON_FORK);
 	CHECK_U64(img.procs[0].threads[0].sched->nice, 7);
+	CHECK_U64(img.procs[0].threads[0].sched->ioprio, 2 << 13 | 6);
+	CHECK_U64(img.procs[0].threads[0].sched->timerslack_ns, 123456);
 	CHECK_U64(img.procs[0].threads[0].cpus[0], 1);
 	CHECK_U64(img.procs[0].vmas[0].v.advice,
 		  QRI_ADV_WIPEONFORK | QRI_ADV_LOCKED);
@@ -211,7 +214,8 @@ TEST(carry_image_old_vma)
 TEST(carry_image_refused)
 {
 	struct qri_creds k = creds;
-	struct qri_thread_sched s = { .pid = 9, .tid = 9, .ncpus = 64 };
+	struct qri_thread_sched s = { .pid = 9, .tid = 9, .ncpus = 64,
+				      .timerslack_ns = 50000 };
 	struct qri_vma v = { .pid = 9, .prot = 3, .flags = QRI_VMA_ANON,
 			     .start = 0x10000, .end = 0x20000,
 			     .pages_offset = QRI_NO_PAGES };
@@ -275,6 +279,16 @@ TEST(carry_image_refused)
 	qri_add_thread_sched(&w, &s, cpus);
 	refused(&w, "is not one the kernel gives");
 	s.nice = 0;
+	s.ioprio = 4 << 13;	/* no such class */
+	proc(&w);
+	qri_add_thread_sched(&w, &s, cpus);
+	refused(&w, "I/O priority 0x8000");
+	s.ioprio = 0;
+	s.timerslack_ns = 0;	/* the kernel's is at least 1 */
+	proc(&w);
+	qri_add_thread_sched(&w, &s, cpus);
+	refused(&w, "timer slack 0 is not one");
+	s.timerslack_ns = 50000;
 	proc(&w);
 	qri_add_thread_sched(&w, &s, none);
 	refused(&w, "names no CPU");

@@ -73,7 +73,10 @@ TEST(cr_maps_classify)
 	CHECK(classify("1000-2000 rw-s 0 fe:0 9 /data/f", &f, &why) == 0 && f == QRI_VMA_SHARED);
 	CHECK(classify("1000-2000 r--p 0 fe:0 9 /bin/x", &f, &why) == 0 && f == 0);
 	CHECK(classify("ffffffffff600000-ffffffffff601000 --xp 0 0:0 0 [vsyscall]", &f, &why) == 1);
-	CHECK(classify("1000-2000 rw-s 0 0:1 7 /dev/zero (deleted)", &f, &why) == -1);
+	/* Shared anonymous memory: its object is saved once. */
+	CHECK(classify("1000-2000 rw-s 0 0:1 7 /dev/zero (deleted)", &f, &why) == 0 &&
+	      f == (QRI_VMA_SHARED | QRI_VMA_SHMEM));
+	CHECK(classify("1000-2000 rw-s 0 0:5 7 /dev/sda", &f, &why) == -1);
 	CHECK_STR(why, "a mapping of a device");
 	CHECK(classify("1000-2000 rw-s 0 0:0 0", &f, &why) == -1);
 	CHECK_STR(why, "shared anonymous memory");

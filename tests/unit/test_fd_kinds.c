@@ -40,6 +40,7 @@ TEST(fd_kind_by_link)
 			       &(struct stat){ .st_mode = S_IFLNK | 0777 }) ==
 	      &qr_fd_symlink);
 	CHECK(qr_fd_kind_match("/var/log/x (deleted)", &reg) == &qr_fd_ghost);
+	CHECK(qr_fd_kind_match("/memfd:pool (deleted)", &reg) == &qr_fd_memfd);
 	/* A deleted directory, a terminal with state, a socket: no kind
 	 * carries them. */
 	CHECK(!qr_fd_kind_match("/tmp/gone (deleted)", &dir));

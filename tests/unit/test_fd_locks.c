@@ -202,6 +202,18 @@ static struct qri_lock lock_of(uint32_t kind, uint32_t write, uint32_t pid,
 	return q;
 }
 
+/* Checks a head of n locks and the locks q, as they would be in data. */
+static int check_locks(const struct qri_lock *q, uint32_t n, size_t extra,
+		       size_t *end, struct qr_err *e)
+{
+	static uint8_t buf[8 + 4 * sizeof(struct qri_lock) + 16];
+	struct qri_locks_head h = { .nlocks = n };
+
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), q, n * sizeof(*q));
+	return qr_locks_data_check(buf, sizeof(h) + n * sizeof(*q) + extra, end, e);
+}
+
 TEST(lock_data_checked)
 {
 	struct qri_lock q[3] = {
@@ -209,16 +221,30 @@ TEST(lock_data_checked)
 		lock_of(QRI_LOCK_OFD, 0, 0, 0, QRI_LOCK_EOF),
 		lock_of(QRI_LOCK_FLOCK, 1, 42, 0, QRI_LOCK_EOF),
 	};
+	uint8_t head[8] = { 1 };
 	struct qr_err e;
+	size_t end;
 
-	CHECK(!qr_locks_data_check((const uint8_t *)q, sizeof(q), &e));
-	CHECK(!qr_locks_data_check(NULL, 0, &e));
-	CHECK(qr_locks_data_check((const uint8_t *)q, sizeof(q) - 1, &e));
-	CHECK_HAS(e.msg, "whole locks");
+	CHECK(!check_locks(q, 3, 0, &end, &e));
+	CHECK_U64(end, 8 + sizeof(q));
+	/* what follows is the kind's own (a tmpfs file's contents) */
+	CHECK(!check_locks(q, 3, 5, &end, &e));
+	CHECK_U64(end, 8 + sizeof(q));
+	CHECK(!check_locks(q, 0, 0, &end, &e));
+	CHECK_U64(end, 8);
+	CHECK(!qr_locks_data_check(NULL, 0, &end, &e));
+	CHECK_U64(end, 0);
+	CHECK(qr_locks_data_check(head, 7, &end, &e));
+	CHECK_HAS(e.msg, "shorter than its head");
+	CHECK(qr_locks_data_check(head, 8, &end, &e));
+	CHECK_HAS(e.msg, "1 locks do not fit in 8 bytes");
+	head[0] = 0;
+	head[4] = 1;
+	CHECK(qr_locks_data_check(head, 8, &end, &e));
 #define BAD(...)							\
 	do {								\
 		struct qri_lock b_ = lock_of(__VA_ARGS__);		\
-		if (!qr_locks_data_check((const uint8_t *)&b_, sizeof(b_), &e)) \
+		if (!check_locks(&b_, 1, 0, &end, &e))			\
 			qr_test_fail(__FILE__, __LINE__, "accepted " #__VA_ARGS__); \
 	} while (0)
 	BAD(0, 0, 1, 0, 1);
@@ -234,7 +260,7 @@ TEST(lock_data_checked)
 	BAD(QRI_LOCK_FLOCK, 0, 7, 0, 9);
 #undef BAD
 	q[1] = q[2];
-	CHECK(qr_locks_data_check((const uint8_t *)q, sizeof(q), &e));
+	CHECK(check_locks(q, 3, 0, &end, &e));
 	CHECK_HAS(e.msg, "lock 2");
 }
 

@@ -266,6 +266,24 @@ TEST(image_inconsistent_refused)
 	qri_add_vma(&w, &v, NULL);
 	refused(&w, "unknown protection");
 
+	/* Shared memory: within its object, one size per object. */
+	build(&w);
+	v.flags = QRI_VMA_SHARED | QRI_VMA_SHMEM;
+	v.end = v.start + 0x2000;
+	v.pages_offset = 0x1000;
+	v.shm_size = 0x1000;
+	qri_add_vma(&w, &v, NULL);
+	refused(&w, "is not within its object");
+
+	build(&w);
+	v.shm_size = 0x2000;
+	qri_add_vma(&w, &v, NULL);
+	v.start = v.end;
+	v.end = v.start + 0x1000;
+	v.shm_size = 0x3000;
+	qri_add_vma(&w, &v, NULL);
+	refused(&w, "or its object has two sizes");
+
 	build(&w);
 	qri_add_fd(&w, &f);
 	refused(&w, "fd 7 is listed twice");
@@ -299,17 +317,16 @@ TEST(image_inconsistent_refused)
 	qri_add_file(&w, &file, "/x", "abc");
 	refused(&w, "id 5: a character device has no data");
 
-	/* A file's data is its locks (fds/locks.h), whole ones. */
+	/* A directory's data is its locks (fds/locks.h), a head first. */
 	build(&w);
-	file.kind = QRI_FD_FILE;
+	file.kind = QRI_FD_DIR;
 	qri_add_file(&w, &file, "/x", "abc");
-	refused(&w, "id 5: lock data of 3 bytes, not whole locks");
+	refused(&w, "id 5: lock data of 3 bytes, shorter than its head");
 
 	build(&w);
 	file.kind = QRI_FD_GHOST;
-	file.data_len = 3;
 	qri_add_file(&w, &file, "/x (deleted)", "abc");
-	refused(&w, "id 5: a deleted file without its contents");
+	refused(&w, "id 5: a file without its contents");
 
 	build(&w);
 	file.id = 4;

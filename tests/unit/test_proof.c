@@ -22,7 +22,7 @@ TEST(proof_view_takes_the_stable_fields)
 {
 	struct qr_strbuf b = { 0 };
 
-	CHECK(qr_proof_view(status, stat, "-500\n", "00000000\n", &b) == 0);
+	CHECK(qr_proof_view("", status, stat, "-500\n", "00000000\n", &b) == 0);
 	CHECK_HAS(b.s, "Uid=1000 1000 1000 1000\n");
 	CHECK_HAS(b.s, "Groups=4 24 27\n");
 	CHECK_HAS(b.s, "NoNewPrivs=1\n");
@@ -34,7 +34,13 @@ TEST(proof_view_takes_the_stable_fields)
 	CHECK(!strstr(b.s, "SigBlk"));
 	CHECK(!strstr(b.s, "VmRSS"));
 	qr_strbuf_free(&b);
-	CHECK(qr_proof_view(status, "no parenthesis", NULL, NULL, &b) == -1);
+	CHECK(qr_proof_view("", status, "no parenthesis", NULL, NULL, &b) == -1);
+	qr_strbuf_free(&b);
+	/* A thread's: its keys after the prefix, no process-wide files. */
+	CHECK(qr_proof_view("thread 1240 ", status, stat, NULL, NULL, &b) == 0);
+	CHECK_HAS(b.s, "thread 1240 Uid=1000 1000 1000 1000\n");
+	CHECK_HAS(b.s, "thread 1240 nice=5\n");
+	CHECK(!strstr(b.s, "oom_score_adj"));
 	qr_strbuf_free(&b);
 }
 

@@ -181,8 +181,8 @@ int main(int argc, char **argv)
 		cap_ofd[r] = capture(&qr_fd_file, h, 4, &fo, &dof) / n;
 		cap_watch[r] = capture(&qr_fd_inotify, h, 5, &fi, &din) / n;
 	}
-	if (dp.len != n * sizeof(struct qri_lock) ||
-	    dof.len != n * sizeof(struct qri_lock)) {
+	if (dp.len != sizeof(struct qri_locks_head) + n * sizeof(struct qri_lock) ||
+	    dof.len != sizeof(struct qri_locks_head) + n * sizeof(struct qri_lock)) {
 		fprintf(stderr, "captured %zu and %zu bytes of locks, not %d locks each\n",
 			dp.len, dof.len, n);
 		return 1;
@@ -208,8 +208,8 @@ int main(int argc, char **argv)
 		rst_ofd[r] = (now_us() - t0) / n;
 		close(4);
 		/* The POSIX locks were the child's: taken as ours here. */
-		for (size_t i = 0; i < dp.len / sizeof(struct qri_lock); i++)
-			((struct qri_lock *)dp.buf)[i].pid = getpid();
+		for (int i = 0; i < n; i++)
+			((struct qri_lock *)(dp.buf + sizeof(struct qri_locks_head)))[i].pid = getpid();
 		pf.data = dp.buf;
 		if (dup2(open(pf.path, O_RDWR), 3) != 3)
 			die("dup2");

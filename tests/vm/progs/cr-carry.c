@@ -4,15 +4,17 @@
  * alternating protection, areas with each madvise/mlock flag, sets
  * oom_score_adj 321, THP disabled, personality ADDR_NO_RANDOMIZE, nice 5
  * with SCHED_RESET_ON_FORK, affinity CPU 0, a worker thread at
- * SCHED_BATCH nice 7, groups 10 20 30, drops CAP_SYS_MODULE and
- * CAP_SYS_BOOT from its bounding set, becomes uid/gid 1000 keeping
+ * SCHED_BATCH nice 7 (I/O priority best-effort 6 and timer slack 123456
+ * ns, against the main thread's best-effort 2 and 777000), groups 10 20
+ * 30, drops CAP_SYS_MODULE and CAP_SYS_BOOT from its bounding set, becomes uid/gid 1000 keeping
  * CAP_NET_BIND_SERVICE (effective, permitted, inheritable, ambient),
  * CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), and sets
  * no_new_privs. It holds O_PATH fds of a file, of DIR and of a symbolic
  * link itself (O_NOFOLLOW), and a file it deleted while open (data at 0
  * and at 1 MiB, a hole between) through two open descriptions of their
- * own offsets and flags, and works in a directory it deleted. It writes
- * its view of all that to DIR/info ("view" lines)
+ * own offsets and flags, a file on a tmpfs (/run, emptied by a reboot),
+ * two memfds (one sealed against shrinking, growing and more seals),
+ * and works in a directory it deleted. It writes its view of all that to DIR/info ("view" lines)
  * and, each time DIR/verify appears, compares the view then with the one
  * it had at the start and writes DIR/result: "pid=P ok=1 areas=N" or
  * "ok=0 bad=FIELD" with DIR/diff holding both views. DIR must be writable
@@ -49,9 +51,12 @@
 #endif
 
 #define VIEW_MAX 8192
+#define IOPRIO_BE(level) (2 << 13 | (level))
 
 static const char *dir;
 static volatile pid_t worker_tid;
+/* Only a thread reads its own timer slack (without CAP_SYS_NICE). */
+static int worker_slack;
 static uint8_t *big;
 static long nbig;
 
@@ -219,6 +224,91 @@ static void enter_deleted_dir(void)
 		die("deleted working directory");
 }
 
+static int memfds[2];
+
+/* Each memfd: its name, size, data, seals, offset and flags. */
+static void memfd_view(char *v)
+{
+	for (int i = 0; i < 2; i++) {
+		struct stat st = { 0 };
+		char path[64], name[256];
+		uint64_t sum = 0;
+		uint8_t buf[4096];
+		ssize_t n;
+		off_t at = 0;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", memfds[i]);
+		n = readlink(path, name, sizeof(name) - 1);
+		name[n > 0 ? n : 0] = '\0';
+		fstat(memfds[i], &st);
+		while ((n = pread(memfds[i], buf, sizeof(buf), at)) > 0) {
+			for (ssize_t k = 0; k < n; k++)
+				sum = sum * 31 + buf[k];
+			at += n;
+		}
+		add(v, "memfd %s size %lld sum %016llx seals 0x%x pos %lld flags 0%o\n",
+		    name, (long long)st.st_size, (unsigned long long)sum,
+		    fcntl(memfds[i], F_GET_SEALS),
+		    (long long)lseek(memfds[i], 0, SEEK_CUR),
+		    fcntl(memfds[i], F_GETFL));
+	}
+}
+
+static void make_memfds(void)
+{
+	char block[5000];
+
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (char)(i * 11 + 5);
+	memfds[0] = memfd_create("carry-pool", MFD_ALLOW_SEALING);
+	memfds[1] = memfd_create("carry-plain", MFD_CLOEXEC);
+	for (int i = 0; i < 2; i++)
+		if (memfds[i] < 0 || write(memfds[i], block, sizeof(block) - i * 1000) < 0 ||
+		    lseek(memfds[i], 77 + i, SEEK_SET) < 0)
+			die("memfd");
+	if (fcntl(memfds[0], F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
+		die("memfd seals");
+}
+
+static int tmpfs_fd;
+
+/* The tmpfs file: where, its size, data, mode, offset and flags. */
+static void tmpfs_view(char *v)
+{
+	struct stat st = { 0 };
+	char path[64], name[256];
+	uint64_t sum = 0;
+	uint8_t buf[4096];
+	ssize_t n;
+	off_t at = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", tmpfs_fd);
+	n = readlink(path, name, sizeof(name) - 1);
+	name[n > 0 ? n : 0] = '\0';
+	fstat(tmpfs_fd, &st);
+	while ((n = pread(tmpfs_fd, buf, sizeof(buf), at)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + buf[i];
+		at += n;
+	}
+	add(v, "tmpfs %s size %lld sum %016llx mode 0%o pos %lld flags 0%o\n",
+	    name, (long long)st.st_size, (unsigned long long)sum,
+	    st.st_mode, (long long)lseek(tmpfs_fd, 0, SEEK_CUR),
+	    fcntl(tmpfs_fd, F_GETFL));
+}
+
+static void open_tmpfs(void)
+{
+	char block[10000];
+
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (char)(i * 13 + 1);
+	tmpfs_fd = open("/run/cr-carry-tmpfs", O_RDWR | O_CREAT | O_TRUNC, 0640);
+	if (tmpfs_fd < 0 || write(tmpfs_fd, block, sizeof(block)) !=
+	    (ssize_t)sizeof(block) || lseek(tmpfs_fd, 123, SEEK_SET) != 123)
+		die("tmpfs file");
+}
+
 static int ghost_fds[2];
 
 /* The deleted file: its size, data, hole, each fd's offset and flags, and
@@ -305,6 +395,10 @@ static void view(char *v)
 	    getpriority(PRIO_PROCESS, worker_tid));
 	add(v, "policy 0x%x worker-policy 0x%x\n", sched_getscheduler(0),
 	    sched_getscheduler(worker_tid));
+	add(v, "ioprio 0x%lx worker-ioprio 0x%lx slack %d worker-slack %d\n",
+	    syscall(SYS_ioprio_get, 1, 0), syscall(SYS_ioprio_get, 1, worker_tid),
+	    prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0),
+	    __atomic_load_n(&worker_slack, __ATOMIC_SEQ_CST));
 	CPU_ZERO(&set);
 	sched_getaffinity(0, sizeof(set), &set);
 	add(v, "affinity-count %d cpu0 %d\n", CPU_COUNT(&set), CPU_ISSET(0, &set));
@@ -323,6 +417,8 @@ static void view(char *v)
 	add(v, "sum %016llx\n", (unsigned long long)sum());
 	opath_view(v);
 	ghost_view(v);
+	tmpfs_view(v);
+	memfd_view(v);
 	cwd_view(v);
 }
 
@@ -332,11 +428,16 @@ static void *worker(void *arg)
 
 	(void)arg;
 	if (sched_setscheduler(0, SCHED_BATCH, &(struct sched_param){ 0 }) ||
-	    setpriority(PRIO_PROCESS, 0, 7))
+	    setpriority(PRIO_PROCESS, 0, 7) ||
+	    syscall(SYS_ioprio_set, 1, 0, IOPRIO_BE(6)) ||
+	    prctl(PR_SET_TIMERSLACK, 123456, 0, 0, 0))
 		die("worker sched");
 	__atomic_store_n(&worker_tid, syscall(SYS_gettid), __ATOMIC_SEQ_CST);
-	for (;;)
+	for (;;) {
+		__atomic_store_n(&worker_slack, prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0),
+				 __ATOMIC_SEQ_CST);
 		nanosleep(&ts, NULL);
+	}
 	return NULL;
 }
 
@@ -413,6 +514,8 @@ int main(int argc, char **argv)
 	make_areas();
 	open_paths();
 	open_ghost();
+	open_tmpfs();
+	make_memfds();
 	enter_deleted_dir();
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "321", 3) != 3 || close(fd))
@@ -420,6 +523,8 @@ int main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) ||
+	    syscall(SYS_ioprio_set, 1, 0, IOPRIO_BE(2)) ||
+	    prctl(PR_SET_TIMERSLACK, 777000, 0, 0, 0) ||
 	    personality(PER_LINUX | ADDR_NO_RANDOMIZE) < 0 ||
 	    sched_setaffinity(0, sizeof(one), &one) ||
 	    sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK,

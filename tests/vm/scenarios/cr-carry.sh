@@ -4,7 +4,8 @@
 # ambient), CAP_NET_RAW (permitted) and CAP_CHOWN (inheritable), drops
 # CAP_SYS_MODULE and CAP_SYS_BOOT from its bounding set, sets
 # no_new_privs, nice 5 with SCHED_RESET_ON_FORK, a SCHED_BATCH worker at
-# nice 7, oom_score_adj 321, THP disabled, ADDR_NO_RANDOMIZE, an area
+# nice 7 (each thread with its own I/O priority and timer slack),
+# oom_score_adj 321, THP disabled, ADDR_NO_RANDOMIZE, an area
 # with each madvise/mlock flag and 3000 one-page areas of alternating
 # protection (more than the restorer's old limit of 1024). After each
 # restore it finds its own view (/proc/self/status, getpriority,

@@ -146,6 +146,7 @@ static int capture_sched(struct qri_writer *w, pid_t pid, pid_t tid)
 	struct qri_thread_sched s = { .pid = pid, .tid = tid };
 	static uint8_t mask[AFFINITY_BYTES];
 	struct sched_param sp;
+	char path[64], *slack;
 	long n;
 	int pol;
 
@@ -163,6 +164,14 @@ static int capture_sched(struct qri_writer *w, pid_t pid, pid_t tid)
 	s.policy = pol;
 	s.rt_priority = sp.sched_priority;
 	s.ncpus = ((n + 7) / 8) * 64;
+	pol = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, tid);
+	snprintf(path, sizeof(path), "/proc/%d/timerslack_ns", tid);
+	slack = qr_read_file(path, 64);
+	if (pol < 0 || !slack)
+		goto fail;
+	s.ioprio = pol;
+	s.timerslack_ns = strtoull(slack, NULL, 10);
+	free(slack);
 	qri_add_thread_sched(w, &s, mask);
 	return 0;
 fail:

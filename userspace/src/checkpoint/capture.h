@@ -19,6 +19,12 @@ struct qr_pages {
 	int fd;
 	uint64_t off;
 	struct qr_seal seal;
+	/* Shared anonymous memory saved so far: saved once, whoever maps
+	 * it. */
+	struct qr_shm_saved {
+		uint64_t inode, off, size;
+	} *shm;
+	size_t nshm;
 };
 
 /* Resources that cannot be carried: prints one line per resource naming

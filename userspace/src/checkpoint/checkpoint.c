@@ -269,6 +269,7 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 out:
 	qri_writer_free(&w);
 	qr_seal_free(&pg.seal);
+	free(pg.shm);
 	close(pg.fd);
 	if (rc) {
 		say_if_full(dir);

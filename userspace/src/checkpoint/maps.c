@@ -88,6 +88,10 @@ int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why)
 		*flags = QRI_VMA_VDSO;
 		return 0;
 	}
+	if (m->shared && !strcmp(n, "/dev/zero" QR_DELETED)) {
+		*flags = QRI_VMA_SHARED | QRI_VMA_SHMEM;
+		return 0;
+	}
 	if (n[0] == '/') {
 		if (!strncmp(n, "/SYSV", 5))
 			*why = "System V shared memory";
@@ -125,6 +129,8 @@ int qr_map_saves_pages(const struct qr_map *m, uint32_t flags)
 
 const char *qr_map_zc_mode(const struct qr_map *m, uint32_t flags)
 {
+	if (flags & QRI_VMA_SHMEM)
+		return "copied once for every process that shares it (shared anonymous memory: no zero copy yet)";
 	if (!qr_map_saves_pages(m, flags))
 		return flags & QRI_VMA_SHARED ? "not saved: shared, its pages are the file's" :
 			"not saved: the kernel's or unreadable";

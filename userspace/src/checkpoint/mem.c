@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checkpoint/attrs.h"
@@ -48,6 +49,54 @@ static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
 		a += n;
 	}
 	pg->off += end - start;
+	return 0;
+}
+
+/* Shared anonymous memory: the whole object behind the area, read
+ * through /proc/PID/map_files, goes to the pages file the first time any
+ * process's area of it is met; every area names where it is. */
+static int capture_shmem(struct qr_pages *pg, pid_t pid, const struct qr_map *m,
+			 struct qri_vma *v, uint8_t *buf)
+{
+	struct qr_shm_saved *s = NULL, *grown;
+	char path[96];
+	struct stat st;
+	int fd, rc;
+
+	for (size_t i = 0; i < pg->nshm && !s; i++)
+		if (pg->shm[i].inode == m->inode)
+			s = &pg->shm[i];
+	if (!s) {
+		snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", pid,
+			 (unsigned long long)m->start, (unsigned long long)m->end);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		grown = realloc(pg->shm, (pg->nshm + 1) * sizeof(*grown));
+		if (fd < 0 || fstat(fd, &st) || !grown) {
+			qr_error("process %d: shared memory at 0x%llx: %s", pid,
+				 (unsigned long long)m->start, strerror(errno));
+			if (grown)
+				pg->shm = grown;
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		pg->shm = grown;
+		s = &pg->shm[pg->nshm++];
+		*s = (struct qr_shm_saved){ m->inode, pg->off,
+					    (st.st_size + 4095) & ~4095ull };
+		rc = copy_area(fd, pg, 0, s->size, buf);
+		close(fd);
+		if (rc)
+			return -1;
+	}
+	if (m->offset + (m->end - m->start) > s->size) {
+		qr_error("process %d: shared memory at 0x%llx maps past its object's end",
+			 pid, (unsigned long long)m->start);
+		return -1;
+	}
+	v->pages_offset = s->off;
+	v->shm_size = s->size;
+	v->pgoff = m->offset / 4096;
 	return 0;
 }
 
@@ -187,6 +236,11 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		v.advice = qr_advice_of(&adv, m.start);
 		if (v.flags & QRI_VMA_HEAP)
 			*heap_end = m.end;
+		if (v.flags & QRI_VMA_SHMEM) {
+			rc = capture_shmem(pg, pid, &m, &v, buf);
+			qri_add_vma(w, &v, NULL);
+			continue;
+		}
 		if (zc && qr_map_saves_pages(&m, v.flags) &&
 		    !(v.flags & (QRI_VMA_VDSO | QRI_VMA_SHARED))) {
 			qri_add_vma(w, &v, file_path);

@@ -6,6 +6,7 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_dir,
 	&qr_fd_chardev,
 	&qr_fd_symlink,
+	&qr_fd_memfd,	/* before the deleted files it looks like */
 	&qr_fd_ghost,
 	&qr_fd_inotify,
 };

@@ -89,7 +89,7 @@ struct qr_fd_kind {
 };
 
 extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
-	qr_fd_symlink, qr_fd_ghost, qr_fd_inotify;
+	qr_fd_symlink, qr_fd_memfd, qr_fd_ghost, qr_fd_inotify;
 
 /* Every kind (kind.c). */
 extern const struct qr_fd_kind *const qr_fd_kinds[];
@@ -114,5 +114,9 @@ int qr_files_get(struct qr_files *t, uint32_t id);
 /* A file made by another's open (a pipe's other end): t owns fd now. */
 int qr_files_put(struct qr_files *t, uint32_t id, int fd);
 const struct qri_image *qr_files_image(const struct qr_files *t);
+/* The image's first file of f's kind and object (f itself if it is the
+ * first): the one that makes the object the others share. */
+const struct qri_file_img *qr_files_first_kin(const struct qr_files *t,
+					      const struct qri_file_img *f);
 
 #endif

@@ -173,17 +173,26 @@ int qr_lock_line_parse(const char *line, struct qr_lock_line *l,
 	return 0;
 }
 
-int qr_locks_data_check(const uint8_t *data, size_t len, struct qr_err *e)
+int qr_locks_data_check(const uint8_t *data, size_t len, size_t *end,
+			struct qr_err *e)
 {
-	size_t n = len / sizeof(struct qri_lock), flocks = 0;
+	struct qri_locks_head h;
+	size_t flocks = 0;
 
-	if (len % sizeof(struct qri_lock))
-		return qr_err_set(e, "lock data of %zu bytes, not whole locks", len);
-	for (size_t i = 0; i < n; i++) {
+	*end = 0;
+	if (!len)
+		return 0;
+	if (len < sizeof(h))
+		return qr_err_set(e, "lock data of %zu bytes, shorter than its head", len);
+	memcpy(&h, data, sizeof(h));
+	if (h.pad || h.nlocks > (len - sizeof(h)) / sizeof(struct qri_lock))
+		return qr_err_set(e, "%u locks do not fit in %zu bytes of data",
+				  h.nlocks, len);
+	for (size_t i = 0; i < h.nlocks; i++) {
 		struct qri_lock q;
 		bool posix, ofd, fl;
 
-		memcpy(&q, data + i * sizeof(q), sizeof(q));
+		memcpy(&q, data + sizeof(h) + i * sizeof(q), sizeof(q));
 		posix = q.kind == QRI_LOCK_POSIX;
 		ofd = q.kind == QRI_LOCK_OFD;
 		fl = q.kind == QRI_LOCK_FLOCK;
@@ -198,5 +207,6 @@ int qr_locks_data_check(const uint8_t *data, size_t len, struct qr_err *e)
 					  (unsigned long long)q.start,
 					  (unsigned long long)q.end);
 	}
+	*end = sizeof(h) + h.nlocks * sizeof(struct qri_lock);
 	return 0;
 }

@@ -42,10 +42,12 @@ struct qr_lock_line {
 int qr_lock_line_parse(const char *line, struct qr_lock_line *l,
 		       struct qr_err *e);
 
-/* The locks of a file's image data (an array of struct qri_lock) checked
- * as capture writes them: 0, or -1 with a message naming the first that
- * is not (the image is untrusted). */
-int qr_locks_data_check(const uint8_t *data, size_t len, struct qr_err *e);
+/* The locks at the start of a file's image data (none when it is empty;
+ * else struct qri_locks_head and its locks) checked as capture writes
+ * them, *end where they end: 0, or -1 with a message naming the first
+ * that is not (the image is untrusted). */
+int qr_locks_data_check(const uint8_t *data, size_t len, size_t *end,
+			struct qr_err *e);
 
 /* The kind's name as the kernel prints it ("POSIX", "OFDLCK", ...). */
 const char *qr_lock_kind_name(enum qr_lock_kind kind);

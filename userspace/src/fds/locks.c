@@ -144,7 +144,8 @@ static int inode_locked(struct qr_fd_capture *c)
 	return rc;
 }
 
-int qr_locks_capture(struct qr_fd_capture *c)
+/* The locks after the head qr_locks_capture() wrote. */
+static int capture(struct qr_fd_capture *c)
 {
 	char *t, inode[64];
 	int rc;
@@ -176,6 +177,32 @@ int qr_locks_capture(struct qr_fd_capture *c)
 	return rc;
 }
 
+int qr_locks_capture(struct qr_fd_capture *c)
+{
+	struct qri_locks_head h = { 0 };
+	size_t at = c->data->len;
+	int rc;
+
+	qr_fd_data_add(c->data, &h, sizeof(h));
+	rc = capture(c);
+	if (!c->data->oom) {
+		h.nlocks = (c->data->len - at - sizeof(h)) / sizeof(struct qri_lock);
+		memcpy(c->data->buf + at, &h, sizeof(h));
+	}
+	return rc;
+}
+
+void qr_locks_trim(struct qr_fd_capture *c)
+{
+	struct qri_locks_head h;
+
+	if (c->data->oom || c->data->len != sizeof(h))
+		return;
+	memcpy(&h, c->data->buf, sizeof(h));
+	if (!h.nlocks)
+		c->data->len = 0;
+}
+
 bool qr_locks_carried(const struct qr_fd_kind *kind)
 {
 	return kind == &qr_fd_file || kind == &qr_fd_dir;
@@ -203,9 +230,28 @@ int qr_locks_none(pid_t pid, int fd, const char *link, const char *what)
 	return l ? -1 : 0;
 }
 
-int qr_locks_valid(const struct qri_file_img *f, struct qr_err *e)
+int qr_locks_check(const struct qri_file_img *f, size_t *end,
+		   struct qr_err *e)
 {
-	return qr_locks_data_check(f->data, f->f.data_len, e);
+	return qr_locks_data_check(f->data, f->f.data_len, end, e);
+}
+
+size_t qr_locks_end(const struct qri_file_img *f)
+{
+	size_t end;
+
+	return qr_locks_check(f, &end, NULL) ? f->f.data_len : end;
+}
+
+/* f's locks (the reader checked them), n of them. */
+static const struct qri_lock *locks_of(const struct qri_file_img *f, size_t *n)
+{
+	struct qri_locks_head h = { 0 };
+
+	if (f->f.data_len)
+		memcpy(&h, f->data, sizeof(h));
+	*n = h.nlocks;
+	return (const struct qri_lock *)(f->data + sizeof(h));
 }
 
 static const char *rw(const struct qri_lock *q)
@@ -281,12 +327,11 @@ static size_t nunlocked;
 
 int qr_locks_open(struct qr_files *t, const struct qri_file_img *f, int fd)
 {
-	const struct qri_lock *q = (const struct qri_lock *)f->data;
-	size_t n = f->f.data_len / sizeof(*q);
+	size_t n;
+	const struct qri_lock *q = locks_of(f, &n);
 	const char *no;
 	uint32_t *more;
 
-	/* the reader checked the data (qr_locks_valid) */
 	for (size_t i = 0; i < n; i++) {
 		if (q[i].kind != QRI_LOCK_FLOCK || kept_holder(t, f, q[i].pid))
 			continue;
@@ -319,8 +364,8 @@ static bool mode_allows(const struct qri_file_img *f, const struct qri_lock *q)
 int qr_locks_place(const struct qri_proc_img *pr, const struct qri_fd_img *fd,
 		   const struct qri_file_img *f)
 {
-	const struct qri_lock *q = (const struct qri_lock *)f->data;
-	size_t n = f->f.data_len / sizeof(*q);
+	size_t n;
+	const struct qri_lock *q = locks_of(f, &n);
 	char why[128], range[48];
 	const char *no = "";
 

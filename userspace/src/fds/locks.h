@@ -10,7 +10,9 @@
 
 #include "fds/kind.h"
 
-/* Appends to c->data the locks restore takes again: this open file
+/* Appends to c->data a struct qri_locks_head and the locks restore takes
+ * again (a kind may append its own after: qr_locks_trim() once done drops
+ * a head of no locks that nothing follows): this open file
  * description's OFD locks and flock (its fdinfo), and every process's
  * POSIX locks on the inode (/proc/locks: a POSIX lock belongs to a
  * process and the inode, and fdinfo shows it only at the fd it was taken
@@ -24,9 +26,16 @@ bool qr_locks_carried(const struct qr_fd_kind *kind);
  * its file holds one (what: the kind's name). */
 int qr_locks_none(pid_t pid, int fd, const char *link, const char *what);
 
-/* The image reader's check of f's locks (the image is untrusted): 0, or
+void qr_locks_trim(struct qr_fd_capture *c);
+
+/* The image reader's check of the locks at the start of f's data (the
+ * image is untrusted): 0 and *end, where the kind's own data starts; or
  * -1 with e saying what is wrong. */
-int qr_locks_valid(const struct qri_file_img *f, struct qr_err *e);
+int qr_locks_check(const struct qri_file_img *f, size_t *end,
+		   struct qr_err *e);
+
+/* Where the locks of f's data end (checked by the reader). */
+size_t qr_locks_end(const struct qri_file_img *f);
 
 /* In a kind's open: a flock that no kept process holding f took is taken
  * on fd, the new open file description (failing, its holders fail in

@@ -18,6 +18,16 @@ const struct qri_image *qr_files_image(const struct qr_files *t)
 	return t->img;
 }
 
+const struct qri_file_img *qr_files_first_kin(const struct qr_files *t,
+					      const struct qri_file_img *f)
+{
+	for (size_t i = 0; i < t->img->nfiles; i++)
+		if (t->img->files[i].f.kind == f->f.kind &&
+		    t->img->files[i].f.object == f->f.object)
+			return &t->img->files[i];
+	return f;
+}
+
 static long index_of(const struct qr_files *t, uint32_t id)
 {
 	for (size_t i = 0; i < t->img->nfiles; i++)

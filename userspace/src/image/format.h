@@ -119,6 +119,7 @@ struct qri_vma {
 	 * not know the field leaves the kernel's defaults. */
 	uint32_t advice;
 	uint32_t pad;
+	uint64_t shm_size;	/* QRI_VMA_SHMEM: its object's size */
 };
 
 #define QRI_ADV_SEQUENTIAL	0x001	/* sr: MADV_SEQUENTIAL */
@@ -140,7 +141,11 @@ struct qri_vma {
 #define QRI_VMA_HEAP	0x08
 #define QRI_VMA_VDSO	0x10
 #define QRI_VMA_VVAR	0x20
-#define QRI_VMA_KNOWN	0x3f
+/* Shared anonymous memory (MAP_SHARED | MAP_ANONYMOUS, or of /dev/zero):
+ * its whole object is saved once at pages_offset (shm_size bytes) for
+ * every area of every process that maps it, and made once at restore. */
+#define QRI_VMA_SHMEM	0x40
+#define QRI_VMA_KNOWN	0x7f
 
 /* QRI_FILE: one open file description of the kept processes. Restore
  * makes it once and every fd that named it (after dup, fork, SCM_RIGHTS)
@@ -174,13 +179,20 @@ enum qri_fd_kind {
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
+	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
 	QRI_FD_INOTIFY = 20,	/* data: struct qri_inotify_watch, path... */
 };
 
-/* The data of a QRI_FD_FILE or QRI_FD_DIR file: the locks held on it
- * that restore takes again, an array of these (fds/locks.h). A POSIX lock
+/* The data of a QRI_FD_FILE or QRI_FD_DIR file: none, or this head, its
+ * nlocks locks held on the file that restore takes again (fds/locks.h),
+ * then for a file on a tmpfs its contents (fds/contents.h). A POSIX lock
  * is its owner process's and is listed in the data of every open file of
  * the inode: the owner takes it on whichever of its fds allows it. */
+struct qri_locks_head {
+	uint32_t nlocks;
+	uint32_t pad;
+};
+
 struct qri_lock {
 	uint32_t kind;		/* QRI_LOCK_* */
 	uint32_t write;		/* 1: WRITE (exclusive), 0: READ (shared) */
@@ -472,6 +484,9 @@ struct qri_thread_sched {
 	uint32_t rt_priority;	/* 1..99 for FIFO and RR, else 0 */
 	int32_t nice;		/* -20..19 */
 	uint32_t ncpus;
+	uint32_t ioprio;	/* ioprio_get(2): class << 13 | data */
+	uint32_t pad;
+	uint64_t timerslack_ns;	/* /proc/TID/timerslack_ns */
 };
 
 #define QRI_SCHED_OTHER 0
@@ -505,13 +520,14 @@ _Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
 _Static_assert(sizeof(struct qri_process) == 96, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
-_Static_assert(sizeof(struct qri_vma) == 56, "qri_vma layout");
+_Static_assert(sizeof(struct qri_vma) == 64, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
-_Static_assert(sizeof(struct qri_thread_sched) == 24, "qri_thread_sched layout");
+_Static_assert(sizeof(struct qri_thread_sched) == 40, "qri_thread_sched layout");
 _Static_assert(sizeof(struct qri_file) == 40, "qri_file layout");
 _Static_assert(sizeof(struct qri_fd) == 16, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
+_Static_assert(sizeof(struct qri_locks_head) == 8, "qri_locks_head layout");
 _Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");
 _Static_assert(sizeof(struct qri_inotify_watch) == 24, "qri_inotify_watch layout");
 _Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");

@@ -173,6 +173,28 @@ static int read_thread(struct qri_cursor *c, const void *fixed,
 	return 0;
 }
 
+/* A shared memory area: shared, within its object, which any other area
+ * naming it (by where it is saved) gives the same size. */
+static bool bad_shmem(const struct qri_image *img, const struct qri_vma *v)
+{
+	if (!(v->flags & QRI_VMA_SHARED) || v->flags & QRI_VMA_ANON ||
+	    v->pages_offset == QRI_NO_PAGES || v->pages_offset & 4095 ||
+	    !v->shm_size || v->shm_size & 4095 || v->shm_size > QRI_USER_LIMIT ||
+	    v->pgoff > v->shm_size / 4096 ||
+	    v->end - v->start > v->shm_size - v->pgoff * 4096)
+		return true;
+	for (size_t i = 0; i < img->nprocs; i++)
+		for (size_t j = 0; j < img->procs[i].nvmas; j++) {
+			const struct qri_vma *o = &img->procs[i].vmas[j].v;
+
+			if (o->flags & QRI_VMA_SHMEM &&
+			    o->pages_offset == v->pages_offset &&
+			    o->shm_size != v->shm_size)
+				return true;
+		}
+	return false;
+}
+
 static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		    size_t left)
 {
@@ -203,8 +225,11 @@ static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail
 	if (v.path_len != left)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": path does not fill the record",
 			   v.pid);
-	if ((v.flags & QRI_VMA_ANON) && v.path_len)
+	if ((v.flags & (QRI_VMA_ANON | QRI_VMA_SHMEM)) && v.path_len)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": anonymous memory at 0x%" PRIx64 " names a file",
+			   v.pid, v.start);
+	if (v.flags & QRI_VMA_SHMEM && bad_shmem(c->img, &v))
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": shared memory at 0x%" PRIx64 " is not within its object, or its object has two sizes",
 			   v.pid, v.start);
 	vm = qri_grow((void **)&pr->vmas, &pr->nvmas, sizeof(*vm));
 	if (!vm)

@@ -93,9 +93,11 @@ int qri_read_thread_sched(struct qri_cursor *c, const void *fixed,
 	if ((policy != QRI_SCHED_OTHER && !rt && policy != QRI_SCHED_BATCH &&
 	     policy != QRI_SCHED_IDLE) ||
 	    (rt ? s.rt_priority < 1 || s.rt_priority > 99 : s.rt_priority != 0) ||
-	    s.nice < -20 || s.nice > 19)
-		return BAD(c, QRI_THREAD_SCHED, "tid %" PRIu32 ": policy %" PRIu32 " priority %" PRIu32 " nice %" PRId32 " is not one the kernel gives",
-			   s.tid, s.policy, s.rt_priority, s.nice);
+	    s.nice < -20 || s.nice > 19 || s.ioprio >> 13 > 3 ||
+	    (s.ioprio & 0x1fff) > 7 || !s.timerslack_ns)
+		return BAD(c, QRI_THREAD_SCHED, "tid %" PRIu32 ": policy %" PRIu32 " priority %" PRIu32 " nice %" PRId32 " I/O priority 0x%" PRIx32 " timer slack %" PRIu64 " is not one the kernel gives",
+			   s.tid, s.policy, s.rt_priority, s.nice, s.ioprio,
+			   s.timerslack_ns);
 	if (!s.ncpus || s.ncpus % 64 || s.ncpus > QRI_MAX_CPUS ||
 	    s.ncpus / 8 != left)
 		return BAD(c, QRI_THREAD_SCHED, "tid %" PRIu32 ": an affinity of %" PRIu32 " CPUs does not fill the record",

@@ -2,6 +2,7 @@
  * (proof.h). */
 #include "proof/proof.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,62 @@
 #include "lib/exit.h"
 #include "lib/readfile.h"
 
-#define VIEW_MAX 4096
+/* A view line is some 60 bytes, about 25 a thread: room for thousands. */
+#define VIEW_MAX (1u << 20)
+
+static int by_tid(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Each thread but the main one ("thread TID ..." keys), by TID. */
+static int thread_views(pid_t pid, struct qr_strbuf *out)
+{
+	char path[64], prefix[32];
+	struct dirent *d;
+	int *tids = NULL, rc = 0;
+	size_t n = 0, cap = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		int tid = atoi(d->d_name);
+
+		if (tid <= 0 || tid == pid)
+			continue;
+		if (n == cap) {
+			int *m = realloc(tids, (cap = cap ? cap * 2 : 16) * sizeof(*m));
+
+			if (!m) {
+				rc = -1;
+				break;
+			}
+			tids = m;
+		}
+		tids[n++] = tid;
+	}
+	closedir(dir);
+	if (n)
+		qsort(tids, n, sizeof(*tids), by_tid);
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *status, *stat;
+
+		snprintf(path, sizeof(path), "task/%d/status", tids[i]);
+		status = qr_read_proc(pid, path);
+		snprintf(path, sizeof(path), "task/%d/stat", tids[i]);
+		stat = qr_read_proc(pid, path);
+		snprintf(prefix, sizeof(prefix), "thread %d ", tids[i]);
+		rc = status && stat ?
+			qr_proof_view(prefix, status, stat, NULL, NULL, out) : -1;
+		free(status);
+		free(stat);
+	}
+	free(tids);
+	return rc;
+}
 
 /* The view of pid into out; -1 with errno when /proc says nothing. */
 static int read_view(pid_t pid, struct qr_strbuf *out)
@@ -20,12 +76,15 @@ static int read_view(pid_t pid, struct qr_strbuf *out)
 	char *status = qr_read_proc(pid, "status"), *stat = qr_read_proc(pid, "stat");
 	char *oom = qr_read_proc(pid, "oom_score_adj");
 	char *pers = qr_read_proc(pid, "personality");
-	int rc = status && stat ? qr_proof_view(status, stat, oom, pers, out) : -1;
+	int rc = status && stat ?
+		qr_proof_view("", status, stat, oom, pers, out) : -1;
 
 	free(status);
 	free(stat);
 	free(oom);
 	free(pers);
+	if (!rc)
+		rc = thread_views(pid, out);
 	return rc || qr_strbuf_failed(out) ? -1 : 0;
 }
 

@@ -5,10 +5,12 @@
  * of letting it run on with state it did not have; the next unknown loss
  * is then a named one. Record: QRI_PROOF (image/format.h).
  *
- * Compared: from /proc/PID/status Umask, Uid, Gid, Groups, NoNewPrivs,
+ * Compared, for the process and (keys "thread TID ...") each of its other
+ * threads: from /proc/PID[/task/TID]/status Umask, Uid, Gid, Groups, NoNewPrivs,
  * Seccomp, Seccomp_filters, CapInh, CapPrm, CapEff, CapBnd, CapAmb,
  * Threads, Cpus_allowed_list, Mems_allowed_list, THP_enabled; from
- * /proc/PID/stat nice, rt_priority and policy; oom_score_adj; personality.
+ * /proc/PID[/task/TID]/stat nice, rt_priority and policy; the process's
+ * oom_score_adj and personality.
  * Expected to differ, so not compared: the signal fields (the restorer
  * holds every signal blocked until its rt_sigreturn gives the thread its
  * own mask back), memory sizes and counters (VmRSS, ctxt switches: a copy
@@ -24,11 +26,13 @@
 #include "image/image.h"
 #include "lib/strbuf.h"
 
-/* The view of a process from the texts of its /proc/PID/status, stat,
- * oom_score_adj and personality, into out ("key=value\n" lines, values
- * with their blanks folded). Pure. 0, or -1 if stat cannot be parsed. */
-int qr_proof_view(const char *status, const char *stat, const char *oom,
-		  const char *personality, struct qr_strbuf *out);
+/* The view of a process or thread from the texts of its /proc status,
+ * stat and (NULL for a thread) oom_score_adj and personality, into out
+ * ("key=value\n" lines, keys after prefix, values with their blanks
+ * folded). Pure. 0, or -1 if stat cannot be parsed. */
+int qr_proof_view(const char *prefix, const char *status, const char *stat,
+		  const char *oom, const char *personality,
+		  struct qr_strbuf *out);
 
 /* Compares two views; writes "key: A -> B" for each difference (keys
  * that now lacks aside) into diff, ", " between. Returns how many. */

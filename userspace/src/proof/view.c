@@ -20,11 +20,11 @@ static const char *next_line(const char *l)
 	return n ? n + 1 : NULL;
 }
 
-/* key=value of "Key:\tv1\tv2 ...", blanks folded to one space. */
-static void add_line(struct qr_strbuf *out, const char *key, const char *v,
-		     size_t len)
+/* [prefix]key=value of "Key:\tv1\tv2 ...", blanks folded to one space. */
+static void add_line(struct qr_strbuf *out, const char *prefix,
+		     const char *key, const char *v, size_t len)
 {
-	qr_strbuf_printf(out, "%s=", key);
+	qr_strbuf_printf(out, "%s%s=", prefix, key);
 	for (size_t i = 0; i < len;) {
 		size_t word = strcspn(v + i, " \t");
 
@@ -41,7 +41,8 @@ static void add_line(struct qr_strbuf *out, const char *key, const char *v,
 	qr_strbuf_printf(out, "\n");
 }
 
-static void add_status(struct qr_strbuf *out, const char *status)
+static void add_status(struct qr_strbuf *out, const char *prefix,
+		       const char *status)
 {
 	for (size_t k = 0; k < NKEYS; k++) {
 		size_t n = strlen(status_keys[k]);
@@ -50,7 +51,8 @@ static void add_status(struct qr_strbuf *out, const char *status)
 			if (!strncmp(l, status_keys[k], n) && l[n] == ':') {
 				const char *v = l + n + 1;
 
-				add_line(out, status_keys[k], v, strcspn(v, "\n"));
+				add_line(out, prefix, status_keys[k], v,
+					 strcspn(v, "\n"));
 				break;
 			}
 	}
@@ -73,21 +75,22 @@ static int stat_field(const char *stat, int n, long long *v)
 	return 0;
 }
 
-int qr_proof_view(const char *status, const char *stat, const char *oom,
-		  const char *personality, struct qr_strbuf *out)
+int qr_proof_view(const char *prefix, const char *status, const char *stat,
+		  const char *oom, const char *personality,
+		  struct qr_strbuf *out)
 {
 	long long nice, rtprio, policy;
 
 	if (stat_field(stat, 19, &nice) || stat_field(stat, 40, &rtprio) ||
 	    stat_field(stat, 41, &policy))
 		return -1;
-	add_status(out, status);
-	qr_strbuf_printf(out, "nice=%lld\nrt_priority=%lld\npolicy=%lld\n",
-			 nice, rtprio, policy);
+	add_status(out, prefix, status);
+	qr_strbuf_printf(out, "%snice=%lld\n%srt_priority=%lld\n%spolicy=%lld\n",
+			 prefix, nice, prefix, rtprio, prefix, policy);
 	if (oom)
-		add_line(out, "oom_score_adj", oom, strcspn(oom, "\n"));
+		add_line(out, prefix, "oom_score_adj", oom, strcspn(oom, "\n"));
 	if (personality)
-		add_line(out, "personality", personality,
+		add_line(out, prefix, "personality", personality,
 			 strcspn(personality, "\n"));
 	return 0;
 }

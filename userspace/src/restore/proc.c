@@ -188,7 +188,8 @@ static int plan_vdso(struct qr_rst_args *a, const struct qri_proc_img *pr,
 	return 0;
 }
 
-static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
+static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr,
+		     const struct qr_shmem *shm)
 {
 	for (size_t i = 0; i < pr->nvmas; i++) {
 		const struct qri_vma_img *vi = &pr->vmas[i];
@@ -204,7 +205,13 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr)
 			.how = (shared ? QR_RST_MAP_SHARED : 0) |
 				(vi->v.flags & QRI_VMA_STACK ? QR_RST_MAP_GROWSDOWN : 0),
 		};
-		if (!vi->path) {
+		if (vi->v.flags & QRI_VMA_SHMEM) {
+			/* Its contents are the object's, made already. */
+			v->pages_off = QRI_NO_PAGES;
+			v->fd = qr_shmem_open(shm, vi->v.pages_offset);
+			if (v->fd < 0)
+				return -1;
+		} else if (!vi->path) {
 			v->how |= QR_RST_MAP_ANON;
 			v->pgoff = 0;
 		} else {
@@ -284,26 +291,35 @@ static void unregister_rseq(void)
  * may be another file) moved above the table, then the image's fds taken
  * from it, and everything else closed. */
 static int restore_files(const struct qri_proc_img *pr,
-			 const struct qr_files *files, int *status_fd,
+			 const struct qr_files *files,
+			 const struct qr_shmem *shm, int *status_fd,
 			 int *go_fd, int *err_fd)
 {
-	int keep[3];
+	int *keep = malloc((3 + shm->n) * sizeof(*keep)), rc;
 	FILE *err;
 	int e;
 
+	if (!keep)
+		return -1;
 	*status_fd = fcntl(*status_fd, F_DUPFD_CLOEXEC, files->top);
 	*go_fd = fcntl(*go_fd, F_DUPFD_CLOEXEC, files->top);
 	e = fcntl(2, F_DUPFD_CLOEXEC, files->top);
 	err = e < 0 ? NULL : fdopen(e, "w");
-	if (*status_fd < 0 || *go_fd < 0 || !err)
+	if (*status_fd < 0 || *go_fd < 0 || !err) {
+		free(keep);
 		return -1;
+	}
 	setvbuf(err, NULL, _IONBF, 0);
 	stderr = err;
 	*err_fd = e;
 	keep[0] = *status_fd;
 	keep[1] = *go_fd;
 	keep[2] = e;
-	return qr_files_take(files, pr, keep, 3);
+	/* The shared memory objects, until the areas are planned. */
+	memcpy(&keep[3], shm->fd, shm->n * sizeof(*keep));
+	rc = qr_files_take(files, pr, keep, 3 + (int)shm->n);
+	free(keep);
+	return rc;
 }
 
 /* The image's capabilities, no_new_privs and groups, which every thread
@@ -354,6 +370,8 @@ static int plan_sched(struct qr_rst_args *a, const struct qri_proc_img *pr)
 		t->policy = th->sched->policy;
 		t->rt_priority = th->sched->rt_priority;
 		t->nice = th->sched->nice;
+		t->ioprio = th->sched->ioprio;
+		t->timerslack_ns = th->sched->timerslack_ns;
 		t->cpus_len = bytes;
 		memcpy(t->cpus, th->cpus, bytes);
 	}
@@ -396,7 +414,8 @@ static bool has_frames(const struct qri_proc_img *pr)
 }
 
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
-		      const struct qr_files *files, int status_fd, int go_fd)
+		      const struct qr_files *files, const struct qr_shmem *shm,
+		      int status_fd, int go_fd)
 {
 	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
 	struct qr_rst_args *a;
@@ -411,7 +430,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	umask(pr->p.umask);
 	if (restore_attrs(pr))
 		return -1;
-	if (restore_files(pr, files, &status_fd, &go_fd, &err_fd)) {
+	if (restore_files(pr, files, shm, &status_fd, &go_fd, &err_fd)) {
 		qr_error("restore: pid %u: files: %s", pr->p.pid, strerror(errno));
 		return -1;
 	}
@@ -449,9 +468,11 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		qr_error("restore: %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (plan_vmas(a, pr) ||
+	if (plan_vmas(a, pr, shm) ||
 	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
 		return -1;
+	for (size_t i = 0; i < shm->n; i++)
+		close(shm->fd[i]);	/* each area has its own fd now */
 	plan_ops(a, pr, r.base + r.ops_off);
 	qr_restore_plan_own_pages(a, pr);
 	qr_restore_plan_mm(a, pr);

@@ -259,7 +259,8 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	timens = qr_clocks_enter(img->clocks);
 	/* Every file once, inside the time namespace (a timer's clock), for
 	 * all processes to take theirs from. */
-	if (qr_files_make(&c.files, img)) {
+	if (qr_files_make(&c.files, img) ||
+	    qr_shmem_make(&c.shm, img, dir, c.files.top)) {
 		qr_clocks_leave(timens);
 		qr_restore_ctx_free(&c);
 		free(roots);
@@ -275,6 +276,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 			roots[i] = qr_restore_spawn(&c, i);
 	}
 	qr_files_close(&c.files);
+	qr_shmem_close(&c.shm);
 	qr_clocks_leave(timens);
 	test_kill("spawned");
 	/* Every process exists now, or never will: only they hold the write
@@ -354,7 +356,9 @@ static int pages_short(const struct qri_image *img, const char *dir)
 			const struct qri_vma_img *v = &pr->vmas[j];
 
 			end = v->v.pages_offset == QRI_NO_PAGES ? 0 :
-				v->v.pages_offset + (v->v.end - v->v.start);
+				v->v.pages_offset + (v->v.flags & QRI_VMA_SHMEM ?
+						     v->v.shm_size :
+						     v->v.end - v->v.start);
 			for (size_t k = 0; k < v->nruns; k++)
 				if (v->runs[k].kind == QRI_RUN_COPY &&
 				    v->runs[k].where + v->runs[k].count * 4096 > end)

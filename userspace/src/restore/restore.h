@@ -8,6 +8,7 @@
 
 #include "image/image.h"
 #include "fds/table.h"
+#include "restore/shmem.h"
 #include "restorer/restorer.h"
 
 /* In the child created with the old PID, once its session, group and
@@ -18,7 +19,8 @@
  * go_fd before it resumes. Frames of the image (zero copy) are adopted
  * through /dev/qr-restore, after the hand-back. */
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
-		      const struct qr_files *files, int status_fd, int go_fd);
+		      const struct qr_files *files, const struct qr_shmem *shm,
+		      int status_fd, int go_fd);
 
 /* Restores every process of DIR/image, each with its old PID; one failing
  * leaves the others. The image must be sealed with DIR/pages (image/seal.h)

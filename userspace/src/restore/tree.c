@@ -95,6 +95,7 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c)
 	free(c->status_wr);
 	free(c->earlier);
 	qr_files_close(&c->files);
+	qr_shmem_close(&c->shm);
 	qr_tree_free(&c->tree);
 	memset(c, 0, sizeof(*c));
 }
@@ -177,8 +178,8 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	close(ready_fd);
 	if (z)
 		end_as(z, c->status_wr[i]);
-	qr_restore_become(&img->procs[i], c->dir, &c->files, c->status_wr[i],
-			  c->go_rd);
+	qr_restore_become(&img->procs[i], c->dir, &c->files, &c->shm,
+			  c->status_wr[i], c->go_rd);
 	_exit(1);
 }
 

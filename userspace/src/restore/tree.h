@@ -11,6 +11,7 @@
 
 #include "image/image.h"
 #include "fds/table.h"
+#include "restore/shmem.h"
 #include "image/proc_tree.h"
 
 /* Index i of the tree: the process img->procs[i] for i < nprocs, else the
@@ -22,6 +23,7 @@ struct qr_restore_ctx {
 	int *status_rd, *status_wr;	/* per tree index */
 	int go_rd, go_wr;		/* closing go_wr lets every process go */
 	struct qr_files files;		/* made before the first process */
+	struct qr_shmem shm;		/* made before the first process */
 	bool *earlier;		/* per tree index: made by an earlier restore
 				 * (killed part way), or NULL for none */
 };

@@ -49,6 +49,8 @@
 #define NR_sched_setscheduler 144
 #define NR_mlock 149
 #define NR_sched_setaffinity 203
+#define NR_ioprio_set 251
+#define IOPRIO_WHO_PROCESS 1
 #define NR_mlock2 325
 
 #define PROT_READ 1
@@ -68,6 +70,7 @@
 #define EINVAL 22
 #define PR_CAPBSET_DROP 24
 #define PR_SET_SECUREBITS 28
+#define PR_SET_TIMERSLACK 29
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
@@ -432,6 +435,10 @@ static void set_sched(struct qr_rst_args *a, const struct qr_rst_thread *t)
 		r = sys3(NR_sched_setscheduler, 0, t->policy, &prio);
 	if (!r)
 		r = sys3(NR_setpriority, PRIO_PROCESS, 0, t->nice);
+	if (!r && t->ioprio)
+		r = sys3(NR_ioprio_set, IOPRIO_WHO_PROCESS, 0, t->ioprio);
+	if (!r)
+		r = sys3(NR_prctl, PR_SET_TIMERSLACK, t->timerslack_ns, 0);
 	if (r)
 		fail(a, QR_RST_SCHED, r);
 }

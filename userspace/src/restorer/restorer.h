@@ -114,11 +114,13 @@ struct qr_rst_thread {
 	uint32_t sigq_first, sigq_count;
 	/* Its scheduling, set by the thread itself before its credentials
 	 * (a higher priority needs CAP_SYS_NICE): sched_valid 0 leaves what
-	 * it inherits. cpus: its affinity, cpus_len bytes. */
+	 * it inherits. cpus: its affinity, cpus_len bytes. Its I/O priority
+	 * (0: none set) and timer slack too. */
 	uint32_t sched_valid, policy, rt_priority;
 	int32_t nice;
-	uint32_t cpus_len, pad2;
+	uint32_t cpus_len, ioprio;
 	uint64_t cpus[QR_RST_CPU_WORDS];
+	uint64_t timerslack_ns;
 };
 
 struct qr_rst_args {
