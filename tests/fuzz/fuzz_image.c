@@ -5,12 +5,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fds/event.h"
+#include "fds/pipe_rec.h"
 #include "lib/crc32.h"
 #include "image/image.h"
 #include "image/proc_tree.h"
+#include "fds/unix.h"
+
+/* A pipe's or FIFO's record as the reader let it through: its queue
+ * within the data, its maker and peer files of the same pipe. */
+static void check_pipes(const struct qri_image *img)
+{
+	for (size_t i = 0; i < img->nfiles; i++) {
+		const struct qri_file_img *f = &img->files[i], *m, *peer;
+		const uint8_t *q;
+		struct qr_pipe_rec r;
+
+		if (f->f.kind != QRI_FD_PIPE && f->f.kind != QRI_FD_FIFO)
+			continue;
+		qr_pipe_rec(f, &r, &q);
+		if (q + r.queue_len != f->data + f->f.data_len ||
+		    r.queue_len > r.size)
+			abort();
+		m = qr_pipe_maker(img, f);
+		peer = qr_pipe_peer(img, m);
+		if (m->f.object != f->f.object || m->f.kind != f->f.kind ||
+		    (peer && (peer == m || peer->f.object != m->f.object)))
+			abort();
+	}
+}
 
 static void check(const struct qri_image *img)
 {
+	check_pipes(img);
 	for (size_t i = 0; i < img->nprocs; i++) {
 		const struct qri_proc_img *p = &img->procs[i];
 
@@ -53,6 +80,68 @@ static void check(const struct qri_image *img)
 			    (p->threads[j].restart &&
 			     p->threads[j].restart->rmtp >= QRI_USER_LIMIT))
 				abort();
+	}
+}
+
+/* The event kinds' data, which the reader accepted: as their open and
+ * place decode it, and the timer's plan at restore in range. */
+static void kind_data(const struct qri_file_img *f)
+{
+	const struct qri_epoll_target *t;
+	struct qr_timerfd_plan plan;
+	struct qri_eventfd ev;
+	struct qri_timerfd tf;
+	struct qri_signalfd sf;
+	struct qri_epoll ep;
+	struct qr_err e;
+
+	switch (f->f.kind) {
+	case QRI_FD_EVENTFD:
+		if (qr_eventfd_decode(f->data, f->f.data_len, &ev, &e))
+			abort();
+		break;
+	case QRI_FD_TIMERFD:
+		if (qr_timerfd_decode(f->data, f->f.data_len, &tf, &e))
+			abort();
+		qr_timerfd_plan(&tf, tf.realtime_ns, &plan);
+		if (plan.interval_ns && plan.value_ns > plan.interval_ns &&
+		    tf.value_ns <= tf.realtime_ns)
+			abort();
+		break;
+	case QRI_FD_SIGNALFD:
+		if (qr_signalfd_decode(f->data, f->f.data_len, &sf, &e))
+			abort();
+		break;
+	case QRI_FD_EPOLL:
+		if (qr_epoll_decode(f->data, f->f.data_len, &ep, &t, &e))
+			abort();
+		break;
+	}
+}
+
+/* A UNIX socket's data the reader accepted, as its restore reads it:
+ * valid, walked to its end within its length. */
+static void unix_data(const struct qri_image *img)
+{
+	for (size_t i = 0; i < img->nfiles; i++) {
+		const struct qri_file_img *f = &img->files[i];
+		struct qr_unix_img u;
+		const uint8_t *m;
+		const char *why;
+		size_t off = 0, n = 0;
+		uint32_t len;
+
+		if (f->f.kind != QRI_FD_UNIX)
+			continue;
+		if (qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
+			abort();
+		for (uint32_t k = 0; k < u.r.nicons; k++)
+			(void)qr_unix_icon(&u, k);
+		while (qr_unix_next_msg(&u, &off, &m, &len))
+			if (m + len > f->data + f->f.data_len || ++n > u.r.nmsgs)
+				abort();
+		if (n != u.r.nmsgs || off != u.msgs_len)
+			abort();
 	}
 }
 
@@ -111,6 +200,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (qri_parse(buf, size, &img, &e) == 0) {
 		check(&img);
+		for (size_t i = 0; i < img.nfiles; i++)
+			kind_data(&img.files[i]);
+		unix_data(&img);
 		plan_tree(&img);
 		qri_free(&img);
 	}

@@ -1,8 +1,12 @@
 /* Writes seed images for fuzz_image into DIR (run by `make seeds`; the
  * seeds are kept in corpus/fuzz_image/). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fds/event.h"
+#include "fds/unix.h"
+#include "fds/pipe_rec.h"
 #include "image/image.h"
 #include "image/seal.h"
 
@@ -133,6 +137,51 @@ int main(int argc, char **argv)
 	}
 	save(argv[1], "locks-inotify", &w);
 
+	/* A UNIX socket pair with data queued in one end, a listener. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_unix_rec r = { .type = 1, .state = 1, .ino = 5,
+					 .peer = 6, .nmsgs = 2, .peek_off = -1 };
+		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
+		uint8_t d[sizeof(r) + 13] = { 0 };
+		uint32_t len = 3;
+
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), &len, 4);
+		memcpy(d + sizeof(r) + 4, "abc", 3);
+		len = 2;
+		memcpy(d + sizeof(r) + 7, &len, 4);
+		memcpy(d + sizeof(r) + 11, "de", 2);
+		uf.data_len = sizeof(d);
+		qri_add_file(&w, &uf, "socket:[5]", d);
+		r = (struct qr_unix_rec){ .type = 1, .state = 1, .ino = 6,
+					  .peer = 5, .peek_off = -1 };
+		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX,
+					.object = 6, .data_len = sizeof(r) };
+		qri_add_file(&w, &uf, "socket:[6]", &r);
+		r = (struct qr_unix_rec){ .type = 1, .state = 10, .ino = 7,
+					  .flags = QR_UNIX_BIND, .name_len = 4,
+					  .backlog = 5, .peek_off = -1 };
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), "\0abc", 4);
+		uf = (struct qri_file){ .id = 3, .kind = QRI_FD_UNIX,
+					.object = 7, .data_len = sizeof(r) + 4 };
+		qri_add_file(&w, &uf, "socket:[7]", d);
+		f.file = 1;
+		qri_add_fd(&w, &f);
+		f.fd = 4;
+		f.file = 2;
+		qri_add_fd(&w, &f);
+		f.fd = 5;
+		f.file = 3;
+		qri_add_fd(&w, &f);
+		f.fd = 3;
+		f.file = 1;
+	}
+	save(argv[1], "unix", &w);
+
 	/* The per-process kernel state records. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
@@ -233,6 +282,39 @@ int main(int argc, char **argv)
 	qri_add_thread(&w, &t, regs, xstate);
 	save(argv[1], "clocks", &w);
 
+	/* A pipe, its read end carrying five queued bytes, its write end,
+	 * and a FIFO open for both. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_pipe_rec r = { 65536, QR_PIPE_QUEUE, 5, 0 };
+		unsigned char rd[sizeof(r) + 5];
+		struct qri_file pr = { .id = 1, .kind = QRI_FD_PIPE,
+				       .open_flags = O_RDONLY, .object = 7,
+				       .data_len = sizeof(rd) };
+		struct qri_file pw = { .id = 2, .kind = QRI_FD_PIPE,
+				       .open_flags = O_WRONLY | O_NONBLOCK,
+				       .object = 7, .data_len = sizeof(r) };
+		struct qri_file ff = { .id = 3, .kind = QRI_FD_FIFO,
+				       .open_flags = O_RDWR, .object = 9,
+				       .data_len = sizeof(rd) };
+
+		memcpy(rd, &r, sizeof(r));
+		memcpy(rd + sizeof(r), "queue", 5);
+		qri_add_file(&w, &pr, "pipe:[7]", rd);
+		r.flags = 0;
+		r.queue_len = 0;
+		qri_add_file(&w, &pw, "pipe:[7]", &r);
+		qri_add_file(&w, &ff, "/run/seed.fifo", rd);
+		for (uint32_t i = 1; i <= 3; i++) {
+			struct qri_fd d = { .pid = 100, .fd = 2 + i, .file = i };
+
+			qri_add_fd(&w, &d);
+		}
+	}
+	save(argv[1], "pipes", &w);
+
 	/* Sealed with a pages file of one page and a token. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
@@ -257,5 +339,43 @@ int main(int argc, char **argv)
 			    view, pf.len);
 	}
 	save(argv[1], "sealed", &w);
+
+	/* The event kinds: an epoll of process 100 at fd 6 over an eventfd
+	 * (3), a timerfd (4) and a signalfd (5). */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qri_eventfd ev = { .count = 5, .flags = QRI_EFD_SEMAPHORE };
+		struct qri_timerfd tf = { .clockid = QRI_CLOCK_MONOTONIC,
+			.settime_flags = QRI_TFD_ABSTIME, .ticks = 2,
+			.value_ns = 300000000, .interval_ns = 100000000,
+			.realtime_ns = 1764150000000000000 };
+		struct qri_signalfd sf = { .sigmask = 0x800 };
+		struct {
+			struct qri_epoll h;
+			struct qri_epoll_target t[3];
+		} ep = { { 100, 6, 3, 0 }, { { 3, 0x80000019, 0x1111 },
+			{ 4, 0x40000019, ~0ull }, { 5, 0x19, 0 } } };
+		static const uint32_t kinds[4] = { QRI_FD_EVENTFD,
+			QRI_FD_TIMERFD, QRI_FD_SIGNALFD, QRI_FD_EPOLL };
+		static const char *const links[4] = { "anon_inode:[eventfd]",
+			"anon_inode:[timerfd]", "anon_inode:[signalfd]",
+			"anon_inode:[eventpoll]" };
+		const void *data[4] = { &ev, &tf, &sf, &ep };
+		const uint32_t len[4] = { sizeof(ev), sizeof(tf), sizeof(sf),
+					  sizeof(ep) };
+
+		for (uint32_t i = 0; i < 4; i++) {
+			struct qri_file ef = { .id = i + 1, .kind = kinds[i],
+					       .open_flags = 04002,
+					       .data_len = len[i] };
+			struct qri_fd ed = { .pid = 100, .fd = 3 + i, .file = i + 1 };
+
+			qri_add_file(&w, &ef, links[i], data[i]);
+			qri_add_fd(&w, &ed);
+		}
+	}
+	save(argv[1], "events", &w);
 	return 0;
 }

@@ -296,7 +296,7 @@ TEST(image_inconsistent_refused)
 
 	build(&w);
 	qri_add_file(&w, &file, "/srv/other", NULL);
-	refused(&w, "id 2 is listed twice");
+	refused(&w, "id 2 is 0, listed twice or out of order");
 
 	build(&w);
 	file.id = 3;
@@ -308,7 +308,7 @@ TEST(image_inconsistent_refused)
 	file.id = 0;
 	file.kind = QRI_FD_FILE;
 	qri_add_file(&w, &file, "/x", NULL);
-	refused(&w, "id 0");
+	refused(&w, "id 0 is 0, listed twice or out of order");
 
 	build(&w);
 	file.id = 5;

@@ -9,7 +9,10 @@
  *   msg       a System V message queue
  *   root      a deleted root directory (chroot, then rmdir)
  *   deleted   a file open and deleted, holding 17 MiB of data
- *   threads   a thread with other capabilities than the main thread */
+ *   threads   a thread with other capabilities than the main thread
+ *   epoll-closed  an epoll (fd 3) whose target fd 4 was closed after it
+ *                 was added, its eventfd still open at fd 5
+ *   epoll-reused  the same, then another eventfd opened at fd 4 */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -21,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
@@ -121,6 +126,15 @@ int main(int argc, char **argv)
 				die(path);
 		if (fd < 0 || unlink(path))
 			die(path);
+	} else if (!strcmp(m, "epoll-closed") || !strcmp(m, "epoll-reused")) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		if (dup2(epoll_create1(0), 3) != 3 || dup2(eventfd(0, 0), 4) != 4 ||
+		    epoll_ctl(3, EPOLL_CTL_ADD, 4, &ev) || dup2(4, 5) != 5 ||
+		    close(4))
+			die("epoll");
+		if (!strcmp(m, "epoll-reused") && eventfd(0, 0) != 4)
+			die("eventfd");
 	} else if (!strcmp(m, "threads")) {
 		pthread_t t;
 

@@ -3,7 +3,8 @@
 # frozen: a seccomp filter, a private UTS namespace, a POSIX timer, a
 # System V semaphore set and message queue, a deleted root directory,
 # a file open and deleted with more data than the image carries, a thread whose capabilities differ from the
-# process's. A process with none of them can be kept.
+# process's, an epoll whose target fd was closed after it was added or
+# now names another file. A process with none of them can be kept.
 QR_PAIRS=one
 D=/tmp/cr-refuse
 
@@ -38,6 +39,8 @@ old() {
 	refused msg '^quickreboot: process @P@: its IPC namespace holds 1 System V message queue\(s\) \(id [0-9]+\): not carried yet'
 	refused root "^quickreboot: process @P@: its root directory $D/gone \\(deleted\\) was deleted: not carried$"
 	refused deleted "^quickreboot: process @P@: fd 3 is a deleted file \\($D/deleted \\(deleted\\)\\) with more than 16 MiB of data: not carried\$"
+	refused epoll-closed '^quickreboot: process @P@: fd 3: epoll target fd 4 was closed after it was added \(the file is open elsewhere\): not carried$'
+	refused epoll-reused '^quickreboot: process @P@: fd 3: epoll target fd 4 is another file than the one added: not carried$'
 	refused threads '^quickreboot: process @P@: thread [0-9]+ has other credentials or capabilities than the process: not carried'
 	# checkpoint refuses the same, freezing nothing.
 	rm -rf "$D"

@@ -19,7 +19,6 @@
 #include "fds/kind.h"
 #include "fds/locks.h"
 #include "lib/exit.h"
-#include "lib/readfile.h"
 
 #define KCMP_FILE 0
 
@@ -64,26 +63,33 @@ static const char *refusal(const char *link)
 	return link;	/* "socket:[123]", "anon_inode:...", a device */
 }
 
-/* pos and flags from fdinfo ("pos:\t0\nflags:\t0100002\n..."); *locked:
- * it lists a lock ("lock:\t..."). */
+/* pos and flags from fdinfo ("pos:\t0\nflags:\t0100002\n..."), its
+ * first lines: what follows is the kind's, which may be long (an epoll's
+ * targets). *locked: a lock follows ("lock:\t...", printed after "ino:",
+ * before the kind's lines). */
 static int fdinfo(pid_t pid, int fd, uint64_t *pos, uint32_t *flags,
 		  bool *locked)
 {
-	char path[64], *t, *p;
-	int rc = -1;
+	char path[64], t[256], *p;
+	int f, rc = -1;
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
-	t = qr_read_file(path, 65536);
-	if (!t)
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
 		return -1;
-	p = strstr(t, "flags:");
+	n = read(f, t, sizeof(t) - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	t[n] = '\0';
+	p = strstr(t, "\nflags:");
 	if (!strncmp(t, "pos:", 4) && p) {
 		*pos = strtoull(t + 4, NULL, 10);
-		*flags = strtoul(p + 6, NULL, 8);
+		*flags = strtoul(p + 7, NULL, 8);
 		*locked = strstr(t, "\nlock:\t");
 		rc = 0;
 	}
-	free(t);
 	return rc;
 }
 
@@ -162,7 +168,7 @@ static int new_file(struct capture *c, struct qr_fd_seen *s,
 	struct qr_fd_data data = { 0 };
 	struct qr_fd_capture cap = {
 		.pid = s->pid, .fd = s->fd, .link = link, .st = st,
-		.f = &f, .data = &data,
+		.f = &f, .data = &data, .check_only = !c->w,
 	};
 	int rc = -1;
 

@@ -6,9 +6,16 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_dir,
 	&qr_fd_chardev,
 	&qr_fd_symlink,
+	&qr_fd_pipe,
+	&qr_fd_fifo,
 	&qr_fd_memfd,	/* before the deleted files it looks like */
 	&qr_fd_ghost,
+	&qr_fd_eventfd,
+	&qr_fd_timerfd,
+	&qr_fd_signalfd,
+	&qr_fd_epoll,
 	&qr_fd_inotify,
+	&qr_fd_unix,
 };
 
 const size_t qr_fd_nkinds = sizeof(qr_fd_kinds) / sizeof(qr_fd_kinds[0]);

@@ -39,6 +39,7 @@ struct qr_fd_capture {
 	const struct stat *st;		/* stat of /proc/PID/fd/FD */
 	struct qri_file *f;		/* kind, flags and pos filled */
 	struct qr_fd_data *data;
+	bool check_only;		/* `check`: the process runs on */
 };
 
 /* Every fd of every kept process, once all are captured. */
@@ -89,7 +90,10 @@ struct qr_fd_kind {
 };
 
 extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
-	qr_fd_symlink, qr_fd_memfd, qr_fd_ghost, qr_fd_inotify;
+	qr_fd_symlink, qr_fd_pipe, qr_fd_fifo, qr_fd_memfd, qr_fd_ghost,
+	qr_fd_unix;
+extern const struct qr_fd_kind qr_fd_eventfd, qr_fd_timerfd, qr_fd_signalfd,
+	qr_fd_epoll, qr_fd_inotify;
 
 /* Every kind (kind.c). */
 extern const struct qr_fd_kind *const qr_fd_kinds[];

@@ -30,9 +30,10 @@ const struct qri_file_img *qr_files_first_kin(const struct qr_files *t,
 
 static long index_of(const struct qr_files *t, uint32_t id)
 {
-	for (size_t i = 0; i < t->img->nfiles; i++)
-		if (t->img->files[i].f.id == id)
-			return (long)i;
+	size_t i = qri_file_index(t->img, id);
+
+	if (i < t->img->nfiles)
+		return (long)i;
 	qr_error("restore: no file %u in the image", id);
 	return -1;
 }

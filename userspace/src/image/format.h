@@ -178,9 +178,17 @@ enum qri_fd_kind {
 	QRI_FD_DIR = 2,
 	QRI_FD_CHARDEV = 3,	/* /dev/null, /dev/zero, /dev/urandom, console */
 	QRI_FD_SYMLINK = 4,	/* a symbolic link itself (O_PATH) */
+	QRI_FD_PIPE = 5,	/* "pipe:[INO]"; data: fds/pipe_rec.h */
+	QRI_FD_FIFO = 6,	/* a FIFO on disk; data: fds/pipe_rec.h */
+	QRI_FD_UNIX = 7,	/* a UNIX socket (fds/unix.h) */
+	/* The event kinds: their data in fds/event.h. */
+	QRI_FD_EVENTFD = 8,
+	QRI_FD_TIMERFD = 9,
+	QRI_FD_SIGNALFD = 10,
+	QRI_FD_EPOLL = 11,
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
-	QRI_FD_INOTIFY = 20,	/* data: struct qri_inotify_watch, path... */
+	QRI_FD_INOTIFY = 12,	/* data: struct qri_inotify_watch, path... */
 };
 
 /* The data of a QRI_FD_FILE or QRI_FD_DIR file: none, or this head, its

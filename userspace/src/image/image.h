@@ -95,6 +95,10 @@ int qri_parse(const void *buf, size_t len, struct qri_image *img,
 	      struct qr_err *e);
 void qri_free(struct qri_image *img);
 
+/* The index in img->files of file id (ascending ids), img->nfiles if
+ * none. */
+size_t qri_file_index(const struct qri_image *img, uint32_t id);
+
 /* The writer: records are appended in order; a process's record comes
  * before its threads, memory areas and files. */
 struct qri_writer {

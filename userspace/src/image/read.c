@@ -281,6 +281,23 @@ static int read_vma_own(struct qri_cursor *c, const void *fixed,
 	return 0;
 }
 
+size_t qri_file_index(const struct qri_image *img, uint32_t id)
+{
+	size_t lo = 0, hi = img->nfiles;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->files[mid].f.id == id)
+			return mid;
+		if (img->files[mid].f.id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return img->nfiles;
+}
+
 /* A file's name: its /proc/PID/fd link ("/path", "pipe:[12]"). */
 static int take_name(struct qri_cursor *c, const uint8_t **tail, size_t *left,
 		     uint32_t len, char **out)
@@ -322,12 +339,10 @@ static int read_file(struct qri_cursor *c, const void *fixed,
 	struct qri_file f;
 
 	memcpy(&f, fixed, sizeof(f));
-	if (f.id == 0)
-		return BAD(c, QRI_FILE, "id %d", 0);
-	for (size_t i = 0; i < img->nfiles; i++)
-		if (img->files[i].f.id == f.id)
-			return BAD(c, QRI_FILE, "id %" PRIu32 " is listed twice",
-				   f.id);
+	/* Ascending, as written: found by bisection, each once. */
+	if (f.id == 0 || (img->nfiles && f.id <= img->files[img->nfiles - 1].f.id))
+		return BAD(c, QRI_FILE, "id %" PRIu32 " is 0, listed twice or out of order",
+			   f.id);
 	if (!qr_fd_kind(f.kind))
 		return BAD(c, QRI_FILE, "id %" PRIu32 " has unknown kind %" PRIu32,
 			   f.id, f.kind);
@@ -367,9 +382,7 @@ static int read_fd(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		if (pr->fds[i].f.fd == f.fd)
 			return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " is listed twice",
 				   f.pid, f.fd);
-	for (file = 0; file < img->nfiles; file++)
-		if (img->files[file].f.id == f.file)
-			break;
+	file = qri_file_index(img, f.file);
 	if (file == img->nfiles)
 		return BAD(c, QRI_FD, "pid %" PRIu32 ": fd %" PRIu32 " names file %" PRIu32 ", not before it",
 			   f.pid, f.fd, f.file);

@@ -22,7 +22,7 @@ static const struct {
 	{ QR_RESTORE_DEVICE, QR_RESTORE_IOC_ABI_VERSION, QR_RESTORE_ABI_VERSION },
 };
 
-static int load_module(const char *module, const char *who)
+int qr_module_load(const char *module, const char *who)
 {
 	struct kmod_module *mod = NULL;
 	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
@@ -83,7 +83,7 @@ static int open_checked(const char *module, const char *device,
 	int rc;
 
 	if (fd < 0 && errno == ENOENT && load) {
-		if (load_module(module, who))
+		if (qr_module_load(module, who))
 			return -1;
 		fd = open(device, O_RDWR | O_CLOEXEC);
 	}

@@ -19,6 +19,10 @@
  * command was built with. */
 int qr_module_open(const char *module, const char *device, const char *who);
 
+/* Loads a module (and what it needs) unless loaded or built in: 0, or -1
+ * having printed why, starting with who. */
+int qr_module_load(const char *module, const char *who);
+
 /* The same without loading the module: the node must be there. */
 int qr_device_open(const char *module, const char *device, const char *who);
 

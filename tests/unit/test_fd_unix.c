@@ -1,0 +1,498 @@
+/* UNIX sockets (fds/unix.c, fds/sockdiag.c): the sock_diag answer and
+ * image data parsers against bad input, and a round trip in this
+ * process: sockets captured (their queues left as they were), closed,
+ * made again from the captured data by restore's file table. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/unix_diag.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fds/kind.h"
+#include "fds/sockdiag.h"
+#include "fds/table.h"
+#include "fds/unix.h"
+#include "test.h"
+
+#ifndef SO_PEEK_OFF
+#define SO_PEEK_OFF 42
+#endif
+
+/* ---- sock_diag answers ---- */
+
+static size_t attr(uint8_t *b, size_t off, uint16_t type, const void *v,
+		   uint16_t len)
+{
+	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
+
+	memcpy(b + off, &a, sizeof(a));
+	memcpy(b + off + NLA_HDRLEN, v, len);
+	return off + NLA_ALIGN(a.nla_len);
+}
+
+static size_t answer(uint8_t *b)
+{
+	struct unix_diag_msg m = { .udiag_family = AF_UNIX,
+				   .udiag_type = SOCK_STREAM,
+				   .udiag_state = 10, .udiag_ino = 77 };
+	struct unix_diag_rqlen q = { 2, 128 };
+	uint32_t icons[2] = { 91, 92 }, peer = 0;
+	uint8_t shut = 0;
+	size_t off = NLMSG_ALIGN(sizeof(m));
+
+	memset(b, 0, 512);
+	memcpy(b, &m, sizeof(m));
+	off = attr(b, off, UNIX_DIAG_NAME, "\0abc", 4);
+	off = attr(b, off, UNIX_DIAG_PEER, &peer, 4);
+	off = attr(b, off, UNIX_DIAG_RQLEN, &q, sizeof(q));
+	off = attr(b, off, UNIX_DIAG_ICONS, icons, sizeof(icons));
+	off = attr(b, off, UNIX_DIAG_SHUTDOWN, &shut, 1);
+	return off;
+}
+
+TEST(unix_diag_parse_answer)
+{
+	uint8_t b[512];
+	size_t len = answer(b);
+	struct qr_unix_diag d;
+	char name[QR_UNIX_NAME_MAX + 2];
+
+	CHECK(qr_unix_diag_parse(b, len, &d) == 0);
+	CHECK_U64(d.ino, 77);
+	CHECK_U64(d.state, 10);
+	CHECK_U64(d.rqueue, 2);
+	CHECK_U64(d.wqueue, 128);
+	CHECK_U64(d.nicons, 2);
+	CHECK_U64(d.icons[1], 92);
+	CHECK_STR(qr_unix_name_str(d.name, d.name_len, name), "@abc");
+	qr_unix_diag_free(&d);
+	/* Every cut: a whole answer or a refusal, no read past len. */
+	for (size_t n = 0; n < len; n++) {
+		uint8_t *c = malloc(n + 1);
+
+		memcpy(c, b, n);
+		if (!qr_unix_diag_parse(c, n, &d))
+			qr_unix_diag_free(&d);
+		free(c);
+	}
+}
+
+TEST(unix_diag_parse_refuses)
+{
+	uint8_t b[512];
+	size_t len = answer(b), first = NLMSG_ALIGN(sizeof(struct unix_diag_msg));
+	struct qr_unix_diag d;
+	struct nlattr a;
+
+	b[0] = AF_INET;
+	CHECK(qr_unix_diag_parse(b, len, &d) == -1);
+	answer(b);
+	/* The name's length beyond the answer. */
+	memcpy(&a, b + first, sizeof(a));
+	a.nla_len = 500;
+	memcpy(b + first, &a, sizeof(a));
+	CHECK(qr_unix_diag_parse(b, len, &d) == -1);
+	/* A name longer than sun_path. */
+	len = attr(b, NLMSG_ALIGN(sizeof(struct unix_diag_msg)), UNIX_DIAG_NAME,
+		   b + 200, 120);
+	CHECK(qr_unix_diag_parse(b, len, &d) == -1);
+	/* Queued connections not a whole number of inodes. */
+	answer(b);
+	len = attr(b, first, UNIX_DIAG_ICONS, "abcdef", 6);
+	CHECK(qr_unix_diag_parse(b, len, &d) == -1);
+}
+
+/* ---- image data ---- */
+
+struct blob {
+	uint8_t b[1024];
+	size_t len;
+};
+
+static void put(struct blob *x, const void *p, size_t n)
+{
+	memcpy(x->b + x->len, p, n);
+	x->len += n;
+}
+
+/* A datagram socket bound to /tmp/s with two messages, "ab" and "". */
+static void good(struct blob *x, struct qr_unix_rec *r)
+{
+	uint32_t two = 2, zero = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->type = SOCK_DGRAM;
+	r->state = 7;	/* TCP_CLOSE */
+	r->flags = QR_UNIX_BIND;
+	r->name_len = 7;
+	r->nmsgs = 2;
+	r->peek_off = -1;
+	x->len = 0;
+	put(x, r, sizeof(*r));
+	put(x, "/tmp/s", 7);
+	put(x, &two, 4);
+	put(x, "ab", 2);
+	put(x, &zero, 4);
+}
+
+/* r with a name of name_len bytes and tail after it (at most 256). */
+static int parse_tail(struct qr_unix_rec *r, const char *name,
+		      uint32_t name_len, const void *tail, size_t tail_len)
+{
+	struct qr_unix_img u;
+	struct blob x = { .len = 0 };
+	const char *why;
+
+	r->name_len = name_len;
+	put(&x, r, sizeof(*r));
+	put(&x, name, name_len);
+	put(&x, tail, tail_len);
+	return qr_unix_img_parse(x.b, x.len, &u, &why);
+}
+
+static int parse_with(struct qr_unix_rec *r, const char *name, uint32_t name_len)
+{
+	return parse_tail(r, name, name_len, "", 0);
+}
+
+TEST(unix_img_parse_good)
+{
+	struct qr_unix_rec r;
+	struct qr_unix_img u;
+	struct blob x;
+	const char *why;
+	const uint8_t *m;
+	uint32_t len, n = 0;
+	size_t off = 0;
+
+	good(&x, &r);
+	CHECK(qr_unix_img_parse(x.b, x.len, &u, &why) == 0);
+	CHECK(!memcmp(u.name, "/tmp/s", 7));
+	while (qr_unix_next_msg(&u, &off, &m, &len)) {
+		CHECK_U64(len, n ? 0 : 2);
+		n++;
+	}
+	CHECK_U64(n, 2);
+	/* Every cut is refused, no read past the end. */
+	for (size_t k = 0; k < x.len; k++) {
+		uint8_t *c = malloc(k + 1);
+
+		memcpy(c, x.b, k);
+		CHECK(qr_unix_img_parse(c, k, &u, &why) == -1);
+		free(c);
+	}
+	CHECK(qr_unix_img_parse(NULL, 0, &u, &why) == -1);
+}
+
+TEST(unix_img_parse_refuses)
+{
+	struct qr_unix_rec r, bad;
+	struct qr_unix_img u;
+	struct blob x;
+	const char *why;
+	uint32_t huge = 0xfffffff0u;
+
+	good(&x, &r);
+	put(&x, "", 1);		/* a byte after the last message */
+	CHECK(qr_unix_img_parse(x.b, x.len, &u, &why) == -1);
+	good(&x, &r);
+	memcpy(x.b + sizeof(r) + 7, &huge, 4);	/* a message past the end */
+	CHECK(qr_unix_img_parse(x.b, x.len, &u, &why) == -1);
+
+	memset(&r, 0, sizeof(r));
+	r.type = SOCK_STREAM;
+	r.state = 7;
+	CHECK(parse_with(&r, "", 0) == 0);
+	bad = r;
+	bad.type = SOCK_RAW;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.state = 2;	/* TCP_SYN_SENT */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.shutdown = 4;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.flags = 0x80;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.flags = QR_UNIX_BIND;	/* bound to no name */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad.flags = QR_UNIX_BIND | QR_UNIX_FILE;	/* a file, abstract */
+	CHECK(parse_with(&bad, "\0ab", 3) == -1);
+	CHECK(parse_with(&bad, "/a\0b", 5) == -1);	/* a 0 inside */
+	CHECK(parse_with(&bad, "/ab", 3) == -1);	/* no 0 at the end */
+	CHECK(parse_with(&bad, "/ab", 4) == 0);
+	bad = r;
+	bad.nicons = 1;		/* queued connections: a listener's only */
+	CHECK(parse_tail(&bad, "", 0, "abcd", 4) == -1);
+	bad.state = 10;		/* TCP_LISTEN */
+	CHECK(parse_tail(&bad, "", 0, "abcd", 4) == 0);
+	bad.nmsgs = 1;		/* a listener has no data */
+	CHECK(parse_tail(&bad, "", 0, "abcd\0\0\0\0", 8) == -1);
+	bad = r;
+	CHECK(parse_with(&bad, (char[200]){ 0 }, 200) == -1);	/* > sun_path */
+	bad = r;
+	bad.peek_off = -2;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.file_mode = 0100644;	/* a mode with a file type */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.nmsgs = QR_UNIX_MAX_MSGS + 1;
+	CHECK(parse_with(&bad, "", 0) == -1);
+}
+
+/* ---- round trip ---- */
+
+#define NFILES 9
+
+static void capture(int fd, uint32_t id, struct qri_file_img *out,
+		    struct qr_fd_seen *seen)
+{
+	struct qr_fd_data data = { 0 };
+	struct qri_file f = { .id = id, .kind = QRI_FD_UNIX };
+	char link[64];
+	struct stat st;
+	struct qr_fd_capture c = { getpid(), fd, link, &st, &f, &data, false };
+
+	CHECK(fstat(fd, &st) == 0);
+	snprintf(link, sizeof(link), "socket:[%lu]", (unsigned long)st.st_ino);
+	CHECK(qr_fd_unix.match(link, &st));
+	f.open_flags = fcntl(fd, F_GETFL);
+	CHECK(qr_fd_unix.capture(&c) == 0);
+	CHECK(!data.oom);
+	f.data_len = data.len;
+	out->f = f;
+	out->path = strdup(link);
+	out->data = data.buf;
+	*seen = (struct qr_fd_seen){ getpid(), fd, id, QRI_FD_UNIX, f.object,
+				     st.st_dev, st.st_ino };
+}
+
+static int readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+static int recv_is(int fd, const char *want, ssize_t len)
+{
+	char buf[512];
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	return n == len && !memcmp(buf, want, len);
+}
+
+static int get_int(int fd, int opt)
+{
+	int v = -7;
+	socklen_t l = sizeof(v);
+
+	getsockopt(fd, SOL_SOCKET, opt, &v, &l);
+	return v;
+}
+
+TEST(unix_round_trip)
+{
+	struct qri_file_img files[NFILES] = { 0 };
+	struct qr_fd_seen seen[NFILES], other[NFILES];
+	struct qr_fd_set set = { seen, NFILES };
+	struct qri_image img = { .files = files, .nfiles = NFILES };
+	struct sockaddr_un abs = { .sun_family = AF_UNIX }, path = abs;
+	socklen_t alen;
+	int sp[2], dg[2], hs[2], l, cl, pl, fd[NFILES], two = 2, a;
+	struct qr_files t;
+	struct stat st;
+	char big[333];
+
+	snprintf(abs.sun_path + 1, sizeof(abs.sun_path) - 1, "qr-unit-%d", getpid());
+	alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(abs.sun_path + 1);
+	snprintf(path.sun_path, sizeof(path.sun_path), "/tmp/qr-unit-%d.sock", getpid());
+	unlink(path.sun_path);
+	memset(big, 'z', sizeof(big));
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, dg) == 0);
+	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, hs) == 0);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(l, (struct sockaddr *)&abs, alen) == 0 && listen(l, 4) == 0);
+	cl = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(connect(cl, (struct sockaddr *)&abs, alen) == 0);
+	pl = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(bind(pl, (struct sockaddr *)&path, sizeof(path)) == 0);
+	CHECK(chmod(path.sun_path, 0600) == 0);
+	CHECK(write(sp[0], "hello", 5) == 5 && write(sp[1], "world!", 6) == 6);
+	CHECK(write(sp[0], "-again", 6) == 6);
+	CHECK(send(dg[1], "1", 1, 0) == 1 && send(dg[1], "22", 2, 0) == 2 &&
+	      send(dg[1], big, 333, 0) == 333);
+	CHECK(send(hs[0], "abc", 3, 0) == 3 && shutdown(hs[0], SHUT_WR) == 0);
+	a = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(sendto(a, "to-path", 7, 0, (struct sockaddr *)&path, sizeof(path)) == 7);
+	close(a);
+	CHECK(setsockopt(sp[1], SOL_SOCKET, SO_PEEK_OFF, &two, sizeof(two)) == 0);
+	CHECK(fcntl(sp[0], F_SETFL, O_NONBLOCK) == 0);
+
+	/* The client first: its restore asks for the listener's. */
+	capture(cl, 1, &files[0], &seen[0]);
+	capture(l, 2, &files[1], &seen[1]);
+	capture(sp[0], 3, &files[2], &seen[2]);
+	capture(sp[1], 4, &files[3], &seen[3]);
+	capture(dg[0], 5, &files[4], &seen[4]);
+	capture(dg[1], 6, &files[5], &seen[5]);
+	capture(hs[0], 7, &files[6], &seen[6]);
+	capture(hs[1], 8, &files[7], &seen[7]);
+	capture(pl, 9, &files[8], &seen[8]);
+	CHECK(qr_fd_unix.check_set(&set) == 0);
+	/* Kept as another process: without its peer, or without the client
+	 * of its queued connection (both held by this one, outside). */
+	for (int i = 0; i < NFILES; i++)
+		other[i] = seen[i], other[i].pid = 1;
+	set.v = other;
+	set.n = 3;
+	CHECK(qr_fd_unix.check_set(&set) == 1);
+	set.v = &other[1];
+	set.n = 1;
+	CHECK(qr_fd_unix.check_set(&set) == 1);
+	/* Not in the set but held by a kept process: that fd's own refusal. */
+	set.v = seen;
+	CHECK(qr_fd_unix.check_set(&set) == 0);
+
+	/* Capture left every queue and SO_PEEK_OFF as they were. */
+	CHECK(get_int(sp[1], SO_PEEK_OFF) == 2);
+	CHECK(recv_is(sp[1], "hello-again", 11));
+	CHECK(recv_is(sp[0], "world!", 6));
+	CHECK(recv_is(dg[0], "1", 1) && recv_is(dg[0], "22", 2) &&
+	      recv_is(dg[0], big, 333));
+	CHECK(!readable(dg[0]));
+	CHECK(recv_is(hs[1], "abc", 3));
+	CHECK(recv_is(pl, "to-path", 7));
+	for (int *p = (int[]){ sp[0], sp[1], dg[0], dg[1], hs[0], hs[1], l, cl, pl, -1 };
+	     *p >= 0; p++)
+		close(*p);
+
+	CHECK(qr_files_make(&t, &img) == 0);
+	for (int i = 0; i < NFILES; i++)
+		fd[i] = t.fd[i];
+	CHECK(get_int(fd[3], SO_PEEK_OFF) == 2);	/* a read moves it */
+	CHECK(get_int(fd[2], SO_PEEK_OFF) == -1);
+	CHECK(recv_is(fd[3], "hello-again", 11));
+	CHECK(recv_is(fd[2], "world!", 6));
+	CHECK(fcntl(fd[2], F_GETFL) & O_NONBLOCK);
+	CHECK(!(fcntl(fd[3], F_GETFL) & O_NONBLOCK));
+	CHECK(write(fd[3], "ok", 2) == 2 && recv_is(fd[2], "ok", 2));
+	CHECK(recv_is(fd[4], "1", 1) && recv_is(fd[4], "22", 2) &&
+	      recv_is(fd[4], big, 333));
+	CHECK(!readable(fd[4]));
+	CHECK(recv_is(fd[7], "abc", 3));
+	CHECK(recv(fd[7], big, 1, MSG_DONTWAIT) == 0);	/* end of file */
+	CHECK(send(fd[6], "x", 1, MSG_NOSIGNAL) == -1);
+	CHECK(get_int(fd[1], SO_ACCEPTCONN) == 1);
+	CHECK(readable(fd[1]));
+	a = accept(fd[1], NULL, NULL);
+	CHECK(a >= 0 && write(fd[0], "q", 1) == 1 && recv_is(a, "q", 1));
+	CHECK(!readable(fd[1]));
+	close(a);
+	CHECK(stat(path.sun_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	      (st.st_mode & 07777) == 0600);
+	CHECK(recv_is(fd[8], "to-path", 7));
+	a = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(sendto(a, "p", 1, 0, (struct sockaddr *)&path, sizeof(path)) == 1 &&
+	      recv_is(fd[8], "p", 1));
+	close(a);
+	qr_files_close(&t);
+	unlink(path.sun_path);
+	for (int i = 0; i < NFILES; i++) {
+		free(files[i].path);
+		free(files[i].data);
+	}
+}
+
+/* A connection queued on a listener with data already sent on it: that
+ * data waits in a socket no restore can make. */
+TEST(unix_refuses_data_before_accept)
+{
+	struct sockaddr_un abs = { .sun_family = AF_UNIX };
+	struct qri_file_img files[2] = { 0 };
+	struct qr_fd_seen seen[2];
+	struct qr_fd_set set = { seen, 2 };
+	socklen_t alen;
+	int l, c;
+
+	snprintf(abs.sun_path + 1, sizeof(abs.sun_path) - 1, "qr-unit-sent-%d",
+		 getpid());
+	alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(abs.sun_path + 1);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(l, (struct sockaddr *)&abs, alen) == 0 && listen(l, 4) == 0);
+	CHECK(connect(c, (struct sockaddr *)&abs, alen) == 0);
+	capture(l, 1, &files[0], &seen[0]);
+	capture(c, 2, &files[1], &seen[1]);
+	CHECK(qr_fd_unix.check_set(&set) == 0);
+	CHECK(write(c, "early", 5) == 5);
+	CHECK(qr_fd_unix.check_set(&set) == 1);
+	close(l);
+	close(c);
+	for (int i = 0; i < 2; i++) {
+		free(files[i].path);
+		free(files[i].data);
+	}
+}
+
+/* What a capture of fd says, its data dropped. */
+static int capture_rc(int fd)
+{
+	struct qr_fd_data data = { 0 };
+	struct qri_file f = { .id = 1, .kind = QRI_FD_UNIX };
+	struct stat st;
+	struct qr_fd_capture c = { getpid(), fd, "socket:[]", &st, &f, &data,
+				   true };
+	int rc;
+
+	CHECK(fstat(fd, &st) == 0);
+	rc = qr_fd_unix.capture(&c);
+	free(data.buf);
+	return rc;
+}
+
+/* Credentials and file descriptors in flight are refused, and stay
+ * queued; without SO_PASSCRED the credentials are none of the reader's
+ * business: carried. */
+TEST(unix_refuses_in_flight)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b[8];
+	struct iovec iov = { "fd", 2 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	int sp[2], dp[2], one = 1, zero = 0, fds_before;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &zero, sizeof(int));
+	CHECK(sendmsg(sp[0], &m, 0) == 2);
+	fds_before = dup(0);
+	close(fds_before);
+	CHECK(capture_rc(sp[1]) == -1);
+	/* The fd the peek received was closed: the next free one is the same. */
+	CHECK(dup(0) == fds_before);
+	close(fds_before);
+	CHECK(recv(sp[1], b, sizeof(b), MSG_DONTWAIT) == 2);
+
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, dp) == 0);
+	CHECK(send(dp[0], "c", 1, 0) == 1);
+	CHECK(capture_rc(dp[1]) == 0);
+	CHECK(setsockopt(dp[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0);
+	CHECK(capture_rc(dp[1]) == -1);
+	CHECK(recv(dp[1], b, sizeof(b), MSG_DONTWAIT) == 1);
+	for (int *p = (int[]){ sp[0], sp[1], dp[0], dp[1], -1 }; *p >= 0; p++)
+		close(*p);
+}

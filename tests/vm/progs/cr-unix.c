@@ -1,0 +1,629 @@
+/*
+ * cr-unix DIR [EXTRA]: UNIX sockets for checkpoint/restore scenarios.
+ * The root R and its child C share, at fixed fd numbers:
+ *   10  stream end A (O_NONBLOCK, SO_SNDBUF/SO_RCVBUF set), R and C
+ *       (inherited: one open file description), and R's 20 (its dup);
+ *       C holds end B at 21. R wrote 3000 records "R%07d\n" to 10, C
+ *       wrote 2000 "C%07d\n" to 21: queued both ways, none read.
+ *   11  seqpacket end A (SO_RCVTIMEO 1.5 s, SO_SNDTIMEO 2.5 s), C holds
+ *       B at 22; R sent messages of 5, 1000, 1, 4096 and 300 bytes, C of
+ *       17, 2 and 3000.
+ *   12, 13  a datagram pair in R: 13 sent 12 messages of 1, 100, 3000, 7
+ *       and 60000 bytes.
+ *   14  a listener bound to DIR/l.sock (mode 0640, backlog 7,
+ *       SO_PASSCRED), R and C; 15 (FD_CLOEXEC) connected to it, not
+ *       accepted.
+ *   16  a listener on the abstract name "cr-unix-R".
+ *   17, 18  a stream pair: 17 wrote "half-before-shutdown" and shut
+ *       down writing; 18 has SO_PEEK_OFF 3.
+ *   19  an unbound stream socket.
+ *   100...  EXTRA more stream pairs (to measure), 16 bytes queued in each
+ *       end.
+ * DIR/info holds "r=R c=C" once set up. When DIR/verify appears R checks
+ * its sockets, asks C (DIR/verify-c) for its own (DIR/result-c) and
+ * queues the same again (the next checkpoint finds what this one did) and
+ * writes DIR/result: "pid=R stream=1 seq=1 dgram=1 listen=1 abstract=1
+ * half=1 opts=1 flags=1 share=1 unbound=1 extra=1 c_bytes=1 c_msgs=1"
+ * (1: as set up; the first failure of each is in DIR/why).
+ *
+ * cr-unix DIR rights: a socketpair with fd 0 in flight (SCM_RIGHTS);
+ * cr-unix DIR serve PATH: listens on PATH, accepts one connection;
+ * cr-unix DIR client PATH: connected to PATH. Each touches DIR/ready
+ * once set and waits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define R_RECORDS 3000
+#define C_RECORDS 2000
+#define EXTRA_FD 100
+
+static const int r_seq[] = { 5, 1000, 1, 4096, 300 };
+static const int c_seq[] = { 17, 2, 3000 };
+static const int dgrams[] = { 1, 100, 3000, 7, 60000 };
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *dir;
+static FILE *why;
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/* A check: says the first time it fails, in DIR/why. */
+static int ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cond && why) {
+		va_start(ap, fmt);
+		vfprintf(why, fmt, ap);
+		va_end(ap);
+		fputc('\n', why);
+		fflush(why);
+	}
+	return !!cond;
+}
+
+static void at(int fd, int want)
+{
+	if (fd != want && (dup2(fd, want) < 0 || close(fd)))
+		die("dup2");
+}
+
+static void pair_at(int type, int a, int b)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, type, 0, sv))
+		die("socketpair");
+	at(sv[0], a);
+	at(sv[1], b);
+}
+
+static socklen_t addr(struct sockaddr_un *a, const char *path, int abstract)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (abstract) {
+		snprintf(a->sun_path + 1, sizeof(a->sun_path) - 1, "%s", path);
+		return offsetof(struct sockaddr_un, sun_path) + 1 + strlen(path);
+	}
+	snprintf(a->sun_path, sizeof(a->sun_path), "%s", path);
+	return sizeof(*a);
+}
+
+static int listener_at(const char *path, int abstract, int backlog, int fd)
+{
+	struct sockaddr_un a;
+	socklen_t len = addr(&a, path, abstract);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (!abstract)
+		unlink(path);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, len) || listen(s, backlog))
+		die(path);
+	if (fd >= 0)
+		at(s, fd);
+	return fd >= 0 ? fd : s;
+}
+
+static int connect_to(const char *path, int abstract)
+{
+	struct sockaddr_un a;
+	socklen_t len = addr(&a, path, abstract);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (s < 0 || connect(s, (struct sockaddr *)&a, len))
+		return -1;
+	return s;
+}
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	if (write(fd, buf, len) != (ssize_t)len)
+		die("write");
+}
+
+static void touch(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die(path);
+	close(fd);
+}
+
+static int exists(const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !access(path, F_OK);
+}
+
+static void nap(void)
+{
+	struct timespec t = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&t, NULL);
+}
+
+/* Stream records "%c%07d\n", n of them, in writes of changing size. */
+static void write_records(int fd, char who, int n)
+{
+	char buf[9 * 3000 + 1];
+	int len = 0, off = 0, step = 1;
+
+	for (int i = 1; i <= n; i++)
+		len += sprintf(buf + len, "%c%07d\n", who, i);
+	while (off < len) {
+		int k = step * 37 < len - off ? step * 37 : len - off;
+
+		write_all(fd, buf + off, k);
+		off += k;
+		step = step % 50 + 1;
+	}
+}
+
+/* Reads what is queued on fd (not waiting): exactly the n records. */
+static int read_records(int fd, char who, int n, const char *what)
+{
+	static char buf[9 * 3000 + 4096];
+	char rec[16];
+	ssize_t got = 0, k;
+
+	while ((k = recv(fd, buf + got, sizeof(buf) - got, MSG_DONTWAIT)) > 0)
+		got += k;
+	if (!ok(k < 0 && errno == EAGAIN, "%s: ends with %zd (%s), not EAGAIN",
+		what, k, strerror(errno)))
+		return 0;
+	if (!ok(got == 9 * n, "%s: %zd bytes queued, not %d", what, got, 9 * n))
+		return 0;
+	for (int i = 1; i <= n; i++) {
+		sprintf(rec, "%c%07d\n", who, i);
+		if (!ok(!memcmp(buf + 9 * (i - 1), rec, 9), "%s: record %d is not %c%07d",
+			what, i, who, i))
+			return 0;
+	}
+	return 1;
+}
+
+static void fill(unsigned char *b, int len, int tag)
+{
+	for (int i = 0; i < len; i++)
+		b[i] = (unsigned char)(tag * 31 + i * 7);
+}
+
+static void send_msgs(int fd, const int *sizes, int n, int tag)
+{
+	static unsigned char b[60000];
+
+	for (int i = 0; i < n; i++) {
+		fill(b, sizes[i], tag + i);
+		if (send(fd, b, sizes[i], 0) != sizes[i])
+			die("send");
+	}
+}
+
+/* Reads the messages queued on fd (not waiting): exactly these, whole,
+ * in order, then nothing. */
+static int recv_msgs(int fd, const int *sizes, int n, int tag, const char *what)
+{
+	static unsigned char b[65536], want[65536];
+	ssize_t k;
+
+	for (int i = 0; i < n; i++) {
+		k = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+		if (!ok(k == sizes[i], "%s: message %d has %zd bytes (%s), not %d",
+			what, i, k, k < 0 ? strerror(errno) : "", sizes[i]))
+			return 0;
+		fill(want, sizes[i], tag + i);
+		if (!ok(!memcmp(b, want, sizes[i]), "%s: message %d differs", what, i))
+			return 0;
+	}
+	k = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+	return ok(k < 0 && errno == EAGAIN, "%s: more than %d messages (%zd)",
+		  what, n, k);
+}
+
+static int get_int(int fd, int opt)
+{
+	int v = -12345;
+	socklen_t len = sizeof(v);
+
+	getsockopt(fd, SOL_SOCKET, opt, &v, &len);
+	return v;
+}
+
+static long get_us(int fd, int opt)
+{
+	struct timeval tv = { -1, 0 };
+	socklen_t len = sizeof(tv);
+
+	getsockopt(fd, SOL_SOCKET, opt, &tv, &len);
+	return tv.tv_sec * 1000000L + tv.tv_usec;
+}
+
+static int same_file(pid_t a, pid_t b, int fa, int fb)
+{
+	return syscall(SYS_kcmp, a, b, KCMP_FILE, fa, fb) == 0;
+}
+
+/* Sends "ping" from c to the connection accepted on l and "pong" back. */
+static int talk(int l, int c, const char *what)
+{
+	char buf[8] = "";
+	int a = accept4(l, NULL, NULL, SOCK_NONBLOCK), rc;
+
+	if (!ok(a >= 0, "%s: accept: %s", what, strerror(errno)))
+		return 0;
+	rc = ok(write(c, "ping", 4) == 4 && read(a, buf, 8) == 4 &&
+		!memcmp(buf, "ping", 4), "%s: ping not through", what) &&
+	     ok(write(a, "pong", 4) == 4 && read(c, buf, 8) == 4 &&
+		!memcmp(buf, "pong", 4), "%s: pong not through", what);
+	close(a);
+	return rc;
+}
+
+static int readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) != 0;
+}
+
+static int name_is(int fd, int peer, const char *name, socklen_t len)
+{
+	struct sockaddr_un a;
+	socklen_t l = sizeof(a);
+
+	if ((peer ? getpeername : getsockname)(fd, (struct sockaddr *)&a, &l))
+		return 0;
+	return l == len && !memcmp(&a, name, len);
+}
+
+/* DIR/NAME.tmp, to be renamed DIR/NAME once written: readers see it
+ * whole. */
+static FILE *open_new(const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s.tmp", dir, name);
+	return fopen(path, "w");
+}
+
+static void publish(FILE *f, const char *name)
+{
+	char tmp[4096], path[4096];
+
+	fclose(f);
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (rename(tmp, path))
+		die(path);
+}
+
+/* C's queues, as before each checkpoint. */
+static void queue_c(void)
+{
+	write_records(21, 'C', C_RECORDS);
+	send_msgs(22, c_seq, N(c_seq), 200);
+}
+
+static void child(void)
+{
+	int stream_ok, seq_ok;
+	char path[4096];
+	FILE *f;
+
+	queue_c();
+	touch("c-ready");
+	for (;;) {
+		if (exists("verify-c")) {
+			stream_ok = read_records(21, 'R', R_RECORDS, "c stream");
+			seq_ok = recv_msgs(22, r_seq, N(r_seq), 100, "c seqpacket");
+			queue_c();
+			f = open_new("result-c");
+			if (f) {
+				fprintf(f, "c_bytes=%d c_msgs=%d", stream_ok, seq_ok);
+				publish(f, "result-c");
+			}
+			snprintf(path, sizeof(path), "%s/verify-c", dir);
+			unlink(path);
+		}
+		nap();
+	}
+}
+
+struct before {
+	int sndbuf, rcvbuf;
+	char lpath[4096], aname[64];
+	struct sockaddr_un l, abs;
+	socklen_t llen, alen;
+};
+
+/* R's queues, as before each checkpoint: data on the pairs, a
+ * connection queued on the listener, a half shut down pair, data in
+ * each extra pair. */
+static void queue_r(int extra, const struct before *b)
+{
+	int sz = 3;
+
+	write_records(10, 'R', R_RECORDS);
+	send_msgs(11, r_seq, N(r_seq), 100);
+	send_msgs(13, dgrams, N(dgrams), 300);
+	close(15);
+	at(connect_to(b->lpath, 0), 15);
+	fcntl(15, F_SETFD, FD_CLOEXEC);
+	close(17);
+	close(18);
+	pair_at(SOCK_STREAM, 17, 18);
+	write_all(17, "half-before-shutdown", 20);
+	shutdown(17, SHUT_WR);
+	setsockopt(18, SOL_SOCKET, SO_PEEK_OFF, &sz, sizeof(sz));
+	for (int i = 0; i < extra; i++) {
+		char m[32];
+
+		snprintf(m, sizeof(m), "extra%05d---end", i % 100000);
+		write_all(EXTRA_FD + 2 * i, m, 16);
+		write_all(EXTRA_FD + 2 * i + 1, m, 16);
+	}
+}
+
+static void verify(pid_t c, int extra, const struct before *b)
+{
+	int stream, seq, dgram, listen_ok, abstract, half, opts, flags, share,
+	    unbound, extra_ok = 1;
+	char buf[256] = "", cres[256] = "", path[4096];
+	struct stat st;
+	FILE *f;
+	int s;
+
+	stream = read_records(10, 'C', C_RECORDS, "r stream");
+	seq = recv_msgs(11, c_seq, N(c_seq), 200, "r seqpacket");
+	dgram = recv_msgs(12, dgrams, N(dgrams), 300, "dgram");
+
+	listen_ok = ok(name_is(14, 0, (char *)&b->l, b->llen), "listener: its name") &
+		ok(name_is(15, 1, (char *)&b->l, b->llen), "client: its peer's name") &
+		ok(get_int(14, SO_ACCEPTCONN) == 1, "listener: not listening") &
+		ok(!stat(b->lpath, &st) && S_ISSOCK(st.st_mode) &&
+		   (st.st_mode & 07777) == 0640, "listener: file mode %o",
+		   st.st_mode) &
+		talk(14, 15, "queued connection");
+	listen_ok &= ok(!readable(14), "listener: a second connection queued");
+	s = connect_to(b->lpath, 0);
+	listen_ok &= ok(s >= 0, "listener: connect: %s", strerror(errno)) &&
+		     talk(14, s, "new connection");
+	close(s);
+
+	s = connect_to(b->aname, 1);
+	abstract = ok(name_is(16, 0, (char *)&b->abs, b->alen), "abstract: its name") &
+		   ok(s >= 0, "abstract: connect: %s", strerror(errno)) &&
+		   talk(16, s, "abstract");
+	close(s);
+
+	half = ok(get_int(18, SO_PEEK_OFF) == 3, "half: SO_PEEK_OFF %d",
+		  get_int(18, SO_PEEK_OFF));
+	memset(buf, 0, sizeof(buf));
+	half &= ok(recv(18, buf, sizeof(buf), MSG_DONTWAIT) == 20 &&
+		   !strcmp(buf, "half-before-shutdown"), "half: read '%s'", buf) &
+		ok(recv(18, buf, sizeof(buf), MSG_DONTWAIT) == 0, "half: no end of file") &
+		ok(write(17, "x", 1) < 0 && errno == EPIPE, "half: 17 still writes") &
+		ok(write(18, "back", 4) == 4 && recv(17, buf, 8, MSG_DONTWAIT) == 4 &&
+		   !memcmp(buf, "back", 4), "half: 18 to 17 not through");
+
+	opts = ok(get_int(10, SO_SNDBUF) == b->sndbuf, "SO_SNDBUF %d, was %d",
+		  get_int(10, SO_SNDBUF), b->sndbuf) &
+	       ok(get_int(10, SO_RCVBUF) == b->rcvbuf, "SO_RCVBUF %d, was %d",
+		  get_int(10, SO_RCVBUF), b->rcvbuf) &
+	       ok(get_us(11, SO_RCVTIMEO) == 1500000, "SO_RCVTIMEO %ld",
+		  get_us(11, SO_RCVTIMEO)) &
+	       ok(get_us(11, SO_SNDTIMEO) == 2500000, "SO_SNDTIMEO %ld",
+		  get_us(11, SO_SNDTIMEO)) &
+	       ok(get_int(14, SO_PASSCRED) == 1, "listener: SO_PASSCRED off") &
+	       ok(get_int(10, SO_PASSCRED) == 0, "stream: SO_PASSCRED on");
+
+	flags = ok(fcntl(10, F_GETFL) & O_NONBLOCK, "10: O_NONBLOCK lost") &
+		ok(!(fcntl(11, F_GETFL) & O_NONBLOCK), "11: O_NONBLOCK got") &
+		ok(fcntl(15, F_GETFD) == FD_CLOEXEC, "15: FD_CLOEXEC lost") &
+		ok(fcntl(14, F_GETFD) == 0, "14: FD_CLOEXEC got") &
+		ok(get_int(10, SO_TYPE) == SOCK_STREAM && get_int(11, SO_TYPE) ==
+		   SOCK_SEQPACKET && get_int(12, SO_TYPE) == SOCK_DGRAM,
+		   "types changed");
+
+	share = ok(same_file(getpid(), getpid(), 10, 20), "10 and 20 not one file") &
+		ok(same_file(getpid(), c, 10, 10), "R's and C's 10 not one file") &
+		ok(same_file(getpid(), c, 14, 14), "R's and C's 14 not one file") &
+		ok(!same_file(getpid(), getpid(), 10, 11), "kcmp says 10 is 11");
+
+	{
+		struct sockaddr_un a;
+		socklen_t l = sizeof(a);
+
+		unbound = ok(get_int(19, SO_TYPE) == SOCK_STREAM &&
+			     get_int(19, SO_ACCEPTCONN) == 0 &&
+			     !getsockname(19, (struct sockaddr *)&a, &l) &&
+			     l == sizeof(sa_family_t), "19: not an unbound stream socket");
+	}
+
+	for (int i = 0; i < extra && extra_ok; i++) {
+		char want[32], got[32];
+		int e = EXTRA_FD + 2 * i;
+
+		snprintf(want, sizeof(want), "extra%05d---end", i % 100000);
+		for (int k = 0; k < 2 && extra_ok; k++) {
+			memset(got, 0, sizeof(got));
+			extra_ok = ok(recv(e + k, got, sizeof(got), MSG_DONTWAIT) == 16 &&
+				      !memcmp(got, want, 16), "extra %d.%d: '%s'", i, k, got);
+		}
+	}
+
+	touch("verify-c");
+	snprintf(path, sizeof(path), "%s/result-c", dir);
+	for (int i = 0; i < 1500 && access(path, F_OK); i++)
+		nap();
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(cres, sizeof(cres), f))
+			cres[0] = '\0';
+		fclose(f);
+		unlink(path);
+	}
+	queue_r(extra, b);
+	f = open_new("result");
+	if (!f)
+		return;
+	fprintf(f, "pid=%d stream=%d seq=%d dgram=%d listen=%d abstract=%d half=%d opts=%d flags=%d share=%d unbound=%d extra=%d %s\n",
+		getpid(), stream, seq, dgram, listen_ok, abstract, half, opts, flags,
+		share, unbound, extra_ok, cres[0] ? cres : "c_bytes=0 c_msgs=0");
+	publish(f, "result");
+}
+
+static void refuse(const char *mode, const char *path)
+{
+	int sv[2], s;
+
+	if (!strcmp(mode, "rights")) {
+		char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+		struct iovec iov = { "fd", 2 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		int zero = 0;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			die("socketpair");
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &zero, sizeof(int));
+		if (sendmsg(sv[0], &m, 0) != 2)
+			die("sendmsg");
+	} else if (!strcmp(mode, "serve")) {
+		s = listener_at(path, 0, 5, -1);
+		touch("serving");
+		if (accept(s, NULL, NULL) < 0)
+			die("accept");
+	} else if (!strcmp(mode, "client")) {
+		if (connect_to(path, 0) < 0)
+			die(path);
+	} else {
+		fprintf(stderr, "cr-unix: unknown mode %s\n", mode);
+		exit(2);
+	}
+	touch("ready");
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	struct before b = { 0 };
+	struct rlimit lim;
+	int extra = 0, sz;
+	struct timeval tv;
+	pid_t c;
+	FILE *f;
+	char path[4096];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: cr-unix DIR [EXTRA | rights | serve PATH | client PATH]\n");
+		return 2;
+	}
+	dir = argv[1];
+	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 3 && (argv[2][0] < '0' || argv[2][0] > '9'))
+		refuse(argv[2], argc > 3 ? argv[3] : "");
+	if (argc >= 3)
+		extra = atoi(argv[2]);
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 &&
+	    lim.rlim_cur < (rlim_t)EXTRA_FD + 2 * extra + 16) {
+		lim.rlim_cur = lim.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &lim);
+	}
+	snprintf(path, sizeof(path), "%s/why", dir);
+	why = fopen(path, "w");
+
+	pair_at(SOCK_STREAM, 10, 21);
+	sz = 50000;
+	setsockopt(10, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	sz = 60000;
+	setsockopt(10, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	b.sndbuf = get_int(10, SO_SNDBUF);
+	b.rcvbuf = get_int(10, SO_RCVBUF);
+	fcntl(10, F_SETFL, O_NONBLOCK);
+	at(dup(10), 20);
+	pair_at(SOCK_SEQPACKET, 11, 22);
+	tv = (struct timeval){ 1, 500000 };
+	setsockopt(11, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	tv = (struct timeval){ 2, 500000 };
+	setsockopt(11, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	pair_at(SOCK_DGRAM, 12, 13);
+
+	snprintf(b.lpath, sizeof(b.lpath), "%s/l.sock", dir);
+	listener_at(b.lpath, 0, 7, 14);
+	chmod(b.lpath, 0640);
+	sz = 1;
+	setsockopt(14, SOL_SOCKET, SO_PASSCRED, &sz, sizeof(sz));
+	addr(&b.l, b.lpath, 0);
+	b.llen = offsetof(struct sockaddr_un, sun_path) + strlen(b.lpath) + 1;
+	snprintf(b.aname, sizeof(b.aname), "cr-unix-%d", getpid());
+	listener_at(b.aname, 1, 3, 16);
+	b.alen = addr(&b.abs, b.aname, 1);
+
+	at(socket(AF_UNIX, SOCK_STREAM, 0), 19);
+
+	c = fork();
+	if (c < 0)
+		die("fork");
+	if (!c) {
+		for (int fd = 11; fd <= 20; fd++)
+			if (fd != 14)
+				close(fd);
+		child();
+	}
+	close(21);
+	close(22);
+	for (int i = 0; i < extra; i++)
+		pair_at(SOCK_STREAM, EXTRA_FD + 2 * i, EXTRA_FD + 2 * i + 1);
+	queue_r(extra, &b);
+	while (!exists("c-ready"))
+		nap();
+	f = open_new("info");
+	if (!f)
+		die("info");
+	fprintf(f, "r=%d c=%d\n", getpid(), c);
+	publish(f, "info");
+	for (;;) {
+		if (exists("verify")) {
+			verify(c, extra, &b);
+			snprintf(path, sizeof(path), "%s/verify", dir);
+			unlink(path);
+		}
+		nap();
+	}
+}

@@ -1,0 +1,1 @@
+cr-pipes.sh
