@@ -97,6 +97,46 @@ int main(int argc, char **argv)
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);
 
+	/* Locks on a file (fds/locks.h), an inotify fd's watches. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	t.tid = 100;
+	t.xstate_len = QRI_XSTATE_MIN;
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct {
+			struct qri_locks_head h;
+			struct qri_lock l[3];
+		} lk = { { .nlocks = 3 }, {
+			{ .kind = QRI_LOCK_POSIX, .write = 1, .pid = 100,
+			  .start = 100, .end = 199 },
+			{ .kind = QRI_LOCK_OFD, .start = 0, .end = QRI_LOCK_EOF },
+			{ .kind = QRI_LOCK_FLOCK, .pid = 100, .end = QRI_LOCK_EOF },
+		} };
+		uint8_t in[2 * sizeof(struct qri_inotify_watch) + 16] = { 0 };
+		struct qri_inotify_watch iw = { .wd = 1, .mask = 0x100,
+						.path_len = 4, .ino = 12 };
+		struct qri_file lf = { .id = 1, .kind = QRI_FD_FILE,
+				       .open_flags = 2, .data_len = sizeof(lk) };
+		struct qri_file inf = { .id = 2, .kind = QRI_FD_INOTIFY,
+					.data_len = sizeof(in) };
+		struct qri_fd lfd = { .pid = 100, .fd = 3, .file = 1 };
+		struct qri_fd ifd = { .pid = 100, .fd = 4, .file = 2 };
+
+		memcpy(in, &iw, sizeof(iw));
+		memcpy(in + sizeof(iw), "/srv", 4);
+		iw.wd = 3;
+		iw.mask = 0x4000002;
+		iw.path_len = 6;
+		memcpy(in + sizeof(iw) + 8, &iw, sizeof(iw));
+		memcpy(in + 2 * sizeof(iw) + 8, "/srv/x", 6);
+		qri_add_file(&w, &lf, "/srv/locked", &lk);
+		qri_add_file(&w, &inf, "anon_inode:inotify", in);
+		qri_add_fd(&w, &lfd);
+		qri_add_fd(&w, &ifd);
+	}
+	save(argv[1], "locks-inotify", &w);
+
 	/* A UNIX socket pair with data queued in one end, a listener. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");

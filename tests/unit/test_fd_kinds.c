@@ -46,7 +46,7 @@ TEST(fd_kind_by_link)
 	CHECK(!qr_fd_kind_match("/tmp/gone (deleted)", &dir));
 	CHECK(!qr_fd_kind_match("/dev/pts/0", &tty));
 	CHECK(!qr_fd_kind_match("socket:[1234]", &sock));
-	CHECK(!qr_fd_kind_match("anon_inode:inotify", &reg));
+	CHECK(!qr_fd_kind_match("anon_inode:[fanotify]", &reg));
 	CHECK(!qr_fd_kind_match("anon_inode:[userfaultfd]", &reg));
 	CHECK(!qr_fd_kind_match("anon_inode:[eventfd]x", &reg));
 }
@@ -63,4 +63,8 @@ TEST(fd_kind_event)
 	CHECK(qr_fd_kind(QRI_FD_TIMERFD) == &qr_fd_timerfd);
 	CHECK(qr_fd_kind(QRI_FD_SIGNALFD) == &qr_fd_signalfd);
 	CHECK(qr_fd_kind(QRI_FD_EPOLL) == &qr_fd_epoll);
+	/* inotify's link has no brackets */
+	CHECK(qr_fd_kind_match("anon_inode:inotify", &anon) == &qr_fd_inotify);
+	CHECK(!qr_fd_kind_match("anon_inode:[inotify]", &anon));
+	CHECK(qr_fd_kind(QRI_FD_INOTIFY) == &qr_fd_inotify);
 }

@@ -312,10 +312,16 @@ TEST(image_inconsistent_refused)
 
 	build(&w);
 	file.id = 5;
-	file.kind = QRI_FD_DIR;
 	file.data_len = 3;
+	file.kind = QRI_FD_CHARDEV;
 	qri_add_file(&w, &file, "/x", "abc");
-	refused(&w, "id 5: a directory has no data");
+	refused(&w, "id 5: a character device has no data");
+
+	/* A directory's data is its locks (fds/locks.h), a head first. */
+	build(&w);
+	file.kind = QRI_FD_DIR;
+	qri_add_file(&w, &file, "/x", "abc");
+	refused(&w, "id 5: lock data of 3 bytes, shorter than its head");
 
 	build(&w);
 	file.kind = QRI_FD_GHOST;

@@ -17,6 +17,7 @@
 #include "checkpoint/maps.h"
 #include "fds/fds.h"
 #include "fds/kind.h"
+#include "fds/locks.h"
 #include "lib/exit.h"
 
 #define KCMP_FILE 0
@@ -64,8 +65,10 @@ static const char *refusal(const char *link)
 
 /* pos and flags from fdinfo ("pos:\t0\nflags:\t0100002\n..."), its
  * first lines: what follows is the kind's, which may be long (an epoll's
- * targets). */
-static int fdinfo(pid_t pid, int fd, uint64_t *pos, uint32_t *flags)
+ * targets). *locked: a lock follows ("lock:\t...", printed after "ino:",
+ * before the kind's lines). */
+static int fdinfo(pid_t pid, int fd, uint64_t *pos, uint32_t *flags,
+		  bool *locked)
 {
 	char path[64], t[256], *p;
 	int f, rc = -1;
@@ -84,6 +87,7 @@ static int fdinfo(pid_t pid, int fd, uint64_t *pos, uint32_t *flags)
 	if (!strncmp(t, "pos:", 4) && p) {
 		*pos = strtoull(t + 4, NULL, 10);
 		*flags = strtoul(p + 7, NULL, 8);
+		*locked = strstr(t, "\nlock:\t");
 		rc = 0;
 	}
 	return rc;
@@ -194,6 +198,7 @@ static int one_fd(struct capture *c, pid_t pid, int fd)
 	struct qr_fd_seen *s;
 	uint32_t flags;
 	struct stat st;
+	bool locked;
 	uint64_t pos;
 	size_t at = 0;
 	ssize_t n;
@@ -213,10 +218,13 @@ static int one_fd(struct capture *c, pid_t pid, int fd)
 		return 1;
 	}
 	/* The flags show FD_CLOEXEC, the fd's own, as O_CLOEXEC. */
-	if (fdinfo(pid, fd, &pos, &flags)) {
+	if (fdinfo(pid, fd, &pos, &flags, &locked)) {
 		qr_error("process %d: fd %d: no fdinfo", pid, fd);
 		return 1;
 	}
+	if (locked && !qr_locks_carried(kind) &&
+	    qr_locks_none(pid, fd, link, kind->name))
+		return 1;
 	s = add_seen(c);
 	if (!s)
 		return 1;

@@ -188,6 +188,42 @@ enum qri_fd_kind {
 	QRI_FD_EPOLL = 11,
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
+	QRI_FD_INOTIFY = 12,	/* data: struct qri_inotify_watch, path... */
+};
+
+/* The data of a QRI_FD_FILE or QRI_FD_DIR file: none, or this head, its
+ * nlocks locks held on the file that restore takes again (fds/locks.h),
+ * then for a file on a tmpfs its contents (fds/contents.h). A POSIX lock
+ * is its owner process's and is listed in the data of every open file of
+ * the inode: the owner takes it on whichever of its fds allows it. */
+struct qri_locks_head {
+	uint32_t nlocks;
+	uint32_t pad;
+};
+
+struct qri_lock {
+	uint32_t kind;		/* QRI_LOCK_* */
+	uint32_t write;		/* 1: WRITE (exclusive), 0: READ (shared) */
+	uint32_t pid;		/* POSIX: the owner; FLOCK: the process that
+				 * took it; OFD: 0 */
+	uint32_t pad;
+	uint64_t start, end;	/* bytes, end included; FLOCK: 0, QRI_LOCK_EOF */
+};
+
+#define QRI_LOCK_POSIX 1	/* fcntl F_SETLK: the process's */
+#define QRI_LOCK_OFD 2		/* F_OFD_SETLK: the open file description's */
+#define QRI_LOCK_FLOCK 3	/* flock(2): the open file description's */
+#define QRI_LOCK_EOF UINT64_MAX	/* to the end of the file, however long */
+
+/* The data of a QRI_FD_INOTIFY file: its watches in increasing wd order,
+ * each this and its path (path_len bytes, absolute, no NUL) padded with
+ * zeros to 8 bytes (fds/inotify.c). */
+struct qri_inotify_watch {
+	uint32_t wd;		/* the watch descriptor the process knows */
+	uint32_t mask;		/* IN_* events, IN_EXCL_UNLINK, IN_ONESHOT */
+	uint32_t path_len;
+	uint32_t pad;
+	uint64_t ino;		/* the file's inode at the checkpoint */
 };
 
 /* QRI_MM: the kernel's per-process memory fields (what prctl PR_SET_MM_MAP
@@ -499,6 +535,9 @@ _Static_assert(sizeof(struct qri_thread_sched) == 40, "qri_thread_sched layout")
 _Static_assert(sizeof(struct qri_file) == 40, "qri_file layout");
 _Static_assert(sizeof(struct qri_fd) == 16, "qri_fd layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
+_Static_assert(sizeof(struct qri_locks_head) == 8, "qri_locks_head layout");
+_Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");
+_Static_assert(sizeof(struct qri_inotify_watch) == 24, "qri_inotify_watch layout");
 _Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");
 _Static_assert(sizeof(struct qri_itimer) == 32, "qri_itimer layout");
 _Static_assert(sizeof(struct qri_signals) == 2152, "qri_signals layout");
