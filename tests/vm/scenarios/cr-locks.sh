@@ -9,6 +9,11 @@
 # the same wds, and numbers its next watch 4. `check` refuses by name
 # (process, fd, reason) a lease, an inotify fd with events queued and a
 # flock on a device that is no kept file.
+# zc-locks, a link to this file, runs it in zero copy (its family's
+# layout, zc, is the one with a boot area).
+case ${QR_LAYOUT_APPEND:-} in
+*'memmap=384M$0x10000000'*) CR_MODES=zero-copy ;;
+esac
 D=$CR_DIR
 
 # The locks /proc/locks shows on cr-locks' files, "[->] KIND TYPE PID INO

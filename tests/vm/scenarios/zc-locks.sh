@@ -1,0 +1,1 @@
+cr-locks.sh
