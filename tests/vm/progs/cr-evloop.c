@@ -13,6 +13,21 @@
  *   18 timerfd CLOCK_MONOTONIC, EPOLLIN, absolute, 90 s after DIR/arm
  *   19 timerfd CLOCK_BOOTTIME, EPOLLIN|EPOLLONESHOT|EPOLLET, relative
  *      5 s from DIR/arm (armed again then)
+ *   23 pipe's read end, EPOLLIN|EPOLLET: the worker writes to 24 a byte
+ *      per wake-up, the k-th being k mod 256; the loop reads them in order
+ *   25 UNIX stream socket listening on DIR/sock, EPOLLIN|EPOLLET
+ *   26 the same on the abstract name "cr-evloop-abstract"
+ *   30.. the connections accepted, in order, EPOLLIN|EPOLLET: the loop
+ *      greets each (8 bytes), then answers each 8-byte request "REQ"+n
+ *      with "ANS"+n, n counting from 0 on each connection
+ * The client is a child process: it connects to 25 and 26, once more
+ * (alternately) each time DIR/connect appears (it writes DIR/client
+ * "made=N" after each connect), sends no request before its greeting and
+ * at most 4 unanswered, one every 50 ms per connection. DIR/arm also
+ * makes the loop hold: it stops reading 23, accepting and reading
+ * requests, asks the client for a connection, and waits until one is
+ * queued on a listener, requests wait on an accepted one and wake-ups in
+ * the pipe; DIR/armed then says so too.
  * (DIR/arm is removed once seen, and may come again before each
  * checkpoint: the timers are armed anew, their counts start again.)
  * Fd 15 is an eventfd without O_NONBLOCK that a second worker thread
@@ -20,13 +35,16 @@
  * every thread blocks, target (data 0x6666) of epoll 21, itself the
  * target (0x8888) of epoll 22: neither is waited on, so the SIGUSR2 that
  * DIR/arm queues (value 77) stays pending. O_NONBLOCK and FD_CLOEXEC
- * differ from fd to fd (see fds[]). DIR/info: "pid=P" once set up;
- * DIR/armed: "real_due=MS mono_due=MS" (the absolute timers' due times,
- * ms of their clocks) once DIR/arm is seen. Timer 18 writes DIR/abs-mono,
+ * differ from fd to fd (see fds[]). DIR/info: "pid=P client=C" once set
+ * up; DIR/armed: "real_due=MS mono_due=MS conns_queued=N req_bytes_held=N
+ * pipe_bytes_held=N" (the absolute timers' due times, ms of their clocks;
+ * connections not accepted, the most request bytes waiting on one
+ * connection, bytes in the pipe) once DIR/arm is seen. Timer 18 writes DIR/abs-mono,
  * "due=MS at=MS ticks=N", when it fires.
  * When DIR/verify appears it writes DIR/result:
  *   "pid=P fds=1 masks=1 count=1 sem=1 oneshot=1 armed=1 excl=1 tick=1
- *    abs_real=1 rel=1 sig=1 nested=1 block=1 events=1 wakeup=1 ..."
+ *    abs_real=1 rel=1 sig=1 nested=1 block=1 events=1 wakeup=1 pipe=1
+ *    unix=1 names=1 client=C conns=N ..."
  * (fds: each fd at its number is its kind with its O_NONBLOCK and
  * FD_CLOEXEC; masks: epoll 10's fdinfo lists each target with its mask
  * and data word; count: what the worker added is what the loop read plus
@@ -38,9 +56,16 @@
  * timer 19 fired once; sig, nested: epoll 22 then 21 report the pending
  * signal, and the signalfd reads SIGUSR2 with 77; block: the blocked
  * reader reads what verify writes to fd 15; events: no event with another
- * data word; mono: its CLOCK_MONOTONIC in ms; wakeup: the kernel kept EPOLLWAKEUP on fd 16 at the start,
- * which it drops without CAP_BLOCK_SUSPEND), removes DIR/verify, queues
- * SIGUSR2 again and arms fd 13's one-shot again.
+ * data word; mono: its CLOCK_MONOTONIC in ms; wakeup: the kernel kept
+ * EPOLLWAKEUP on fd 16 at the start, which it drops without
+ * CAP_BLOCK_SUSPEND; pipe: every byte the worker wrote read once, in
+ * order; unix: the hold let go, every queued connection accepted and the
+ * client (asked through DIR/cverify, answering DIR/cresult "ok=1 conns=N
+ * bad=0 answered=A") got one answer per request sent, in order, on every
+ * connection, and the loop saw every request in order; names: the
+ * listeners listen with their names; conns: connections accepted, ever),
+ * removes DIR/verify, queues SIGUSR2 again and arms fd 13's one-shot
+ * again.
  *
  * cr-evloop --many N DIR: N eventfds from fd 100 on, fd 100 + i holding
  * i + 1, the odd ones in semaphore mode; "pid=P" in DIR/many-info. When
@@ -699,11 +724,11 @@ static int names_kept(void)
  * answered; the client (DIR/cverify) checks it got one answer per
  * request, in order, on every connection, the loop serving meanwhile.
  * 1 if all is well. */
-static int requests_answered(int *client_conns)
+static int requests_answered(int *client_conns, char *said, size_t len)
 {
 	unsigned long long bad = 1, answered = 0;
+	uint64_t start = ms_of(CLOCK_MONOTONIC), end = start + 30000;
 	int ok = 0;
-	uint64_t end;
 	char path[512];
 	FILE *f;
 
@@ -714,7 +739,6 @@ static int requests_answered(int *client_conns)
 		serve(i);
 	gone("cresult");
 	touch("cverify");
-	end = ms_of(CLOCK_MONOTONIC) + 30000;
 	while (!exists("cresult") && ms_of(CLOCK_MONOTONIC) < end)
 		round_of(50);
 	snprintf(path, sizeof(path), "%s/cresult", dir);
@@ -726,6 +750,9 @@ static int requests_answered(int *client_conns)
 			ok = 0;
 		fclose(f);
 	}
+	snprintf(said, len, "client_ok=%d client_bad=%llu client_answered=%llu client_ms=%llu",
+		 ok, bad, answered,
+		 (unsigned long long)(ms_of(CLOCK_MONOTONIC) - start));
 	return ok == 1 && !bad && *client_conns == nconn && !req_bad &&
 	       answered <= answers;
 }
@@ -737,14 +764,14 @@ static void verify(void)
 	    client_conns;
 	uint64_t now, expect, left;
 	struct signalfd_siginfo si;
-	char why[64] = "-";
+	char why[64] = "-", said[128];
 	FILE *f;
 
 	fds_ok = fds_kept();
 	masks = masks_kept(why, sizeof(why));
 	names = names_kept();
 	pipe_held = queued(PIPE_R);
-	unix_ok = requests_answered(&client_conns);
+	unix_ok = requests_answered(&client_conns, said, sizeof(said));
 	/* The counter: the writer stopped, all it added read. */
 	writer_pause = 1;
 	while (!writer_idle)
@@ -788,13 +815,13 @@ static void verify(void)
 	block = block_got == left + 7;
 	f = create("result");
 	if (f) {
-		fprintf(f, "pid=%d fds=%d masks=%d count=%d sem=%d oneshot=%d armed=%d excl=%d tick=%d abs_real=%d rel=%d sig=%d nested=%d block=%d events=%d wakeup=%d pipe=%d unix=%d names=%d client=%d conns=%d client_saw=%d pipe_held=%d wakeups=%llu wakeups_bad=%llu answers=%llu req_bad=%llu mono=%llu sent=%llu got=%llu ticks=%llu expect=%llu why=%s\n",
+		fprintf(f, "pid=%d fds=%d masks=%d count=%d sem=%d oneshot=%d armed=%d excl=%d tick=%d abs_real=%d rel=%d sig=%d nested=%d block=%d events=%d wakeup=%d pipe=%d unix=%d names=%d client=%d conns=%d client_saw=%d pipe_held=%d wakeups=%llu wakeups_bad=%llu answers=%llu req_bad=%llu %s mono=%llu sent=%llu got=%llu ticks=%llu expect=%llu why=%s\n",
 			getpid(), fds_ok, masks, count, sem, oneshot, armed, excl,
 			tick, abs_real, rel, sig, nested, block, !bad_events,
 			!!(tick_events & EPOLLWAKEUP), pipe_ok, unix_ok, names,
 			client_pid, nconn, client_conns, pipe_held,
 			(unsigned long long)pipe_got, (unsigned long long)pipe_bad,
-			(unsigned long long)answers, (unsigned long long)req_bad,
+			(unsigned long long)answers, (unsigned long long)req_bad, said,
 			(unsigned long long)now,
 			(unsigned long long)sent, (unsigned long long)got,
 			(unsigned long long)ticks, (unsigned long long)expect, why);
@@ -909,26 +936,32 @@ struct cconn {
 
 static uint64_t client_bad;
 
+/* DIR/name holds text, whole when it appears (the loop reads it). */
+static void publish(const char *name, const char *text)
+{
+	char tmp[512], path[512];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(tmp, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) || rename(tmp, path))
+		die(name);
+}
+
 /* Connection i, to the listener on a path (even i) or abstract (odd). */
 static void client_connect(struct cconn *c, int i)
 {
 	struct sockaddr_un a;
 	socklen_t len = i % 2 ? abs_addr(&a) : path_addr(&a);
-	char tmp[512], path[512];
-	FILE *f;
+	char made[32];
 
 	memset(c, 0, sizeof(*c));
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&a, len))
 		die("connect");
-	snprintf(tmp, sizeof(tmp), "%s/client.tmp", dir);
-	snprintf(path, sizeof(path), "%s/client", dir);
-	f = fopen(tmp, "w");
-	if (!f)
-		die("client");
-	fprintf(f, "made=%d\n", i + 1);
-	fclose(f);
-	rename(tmp, path);
+	snprintf(made, sizeof(made), "made=%d\n", i + 1);
+	publish("client", made);
 }
 
 /* Reads what came (the greeting, answers), then sends one request if the
@@ -964,8 +997,8 @@ static void client_verify(struct cconn *c, int n)
 {
 	uint64_t want[MAXCONN], answered = 0;
 	uint64_t end = ms_of(CLOCK_MONOTONIC) + 20000;
+	char result[128];
 	int ok = 0;
-	FILE *f;
 
 	for (int i = 0; i < n; i++)
 		want[i] = c[i].req;
@@ -979,14 +1012,11 @@ static void client_verify(struct cconn *c, int n)
 	}
 	for (int i = 0; i < n; i++)
 		answered += c[i].ans;
-	f = create("cresult");
-	if (f) {
-		fprintf(f, "ok=%d conns=%d bad=%llu answered=%llu\n", ok, n,
-			(unsigned long long)client_bad,
-			(unsigned long long)answered);
-		fclose(f);
-	}
+	snprintf(result, sizeof(result), "ok=%d conns=%d bad=%llu answered=%llu\n",
+		 ok, n, (unsigned long long)client_bad,
+		 (unsigned long long)answered);
 	gone("cverify");
+	publish("cresult", result);
 }
 
 /* The client process: two connections (path, abstract), one more each
