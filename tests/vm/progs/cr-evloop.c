@@ -13,6 +13,21 @@
  *   18 timerfd CLOCK_MONOTONIC, EPOLLIN, absolute, 90 s after DIR/arm
  *   19 timerfd CLOCK_BOOTTIME, EPOLLIN|EPOLLONESHOT|EPOLLET, relative
  *      5 s from DIR/arm (armed again then)
+ *   23 pipe's read end, EPOLLIN|EPOLLET: the worker writes to 24 a byte
+ *      per wake-up, the k-th being k mod 256; the loop reads them in order
+ *   25 UNIX stream socket listening on DIR/sock, EPOLLIN|EPOLLET
+ *   26 the same on the abstract name "cr-evloop-abstract"
+ *   30.. the connections accepted, in order, EPOLLIN|EPOLLET: the loop
+ *      greets each (8 bytes), then answers each 8-byte request "REQ"+n
+ *      with "ANS"+n, n counting from 0 on each connection
+ * The client is a child process: it connects to 25 and 26, once more
+ * (alternately) each time DIR/connect appears (it writes DIR/client
+ * "made=N" after each connect), sends no request before its greeting and
+ * at most 4 unanswered, one every 50 ms per connection. DIR/arm also
+ * makes the loop hold: it stops reading 23, accepting and reading
+ * requests, asks the client for a connection, and waits until one is
+ * queued on a listener, requests wait on an accepted one and wake-ups in
+ * the pipe; DIR/armed then says so too.
  * (DIR/arm is removed once seen, and may come again before each
  * checkpoint: the timers are armed anew, their counts start again.)
  * Fd 15 is an eventfd without O_NONBLOCK that a second worker thread
@@ -20,13 +35,16 @@
  * every thread blocks, target (data 0x6666) of epoll 21, itself the
  * target (0x8888) of epoll 22: neither is waited on, so the SIGUSR2 that
  * DIR/arm queues (value 77) stays pending. O_NONBLOCK and FD_CLOEXEC
- * differ from fd to fd (see fds[]). DIR/info: "pid=P" once set up;
- * DIR/armed: "real_due=MS mono_due=MS" (the absolute timers' due times,
- * ms of their clocks) once DIR/arm is seen. Timer 18 writes DIR/abs-mono,
+ * differ from fd to fd (see fds[]). DIR/info: "pid=P client=C" once set
+ * up; DIR/armed: "real_due=MS mono_due=MS conns_queued=N req_bytes_held=N
+ * pipe_bytes_held=N" (the absolute timers' due times, ms of their clocks;
+ * connections not accepted, the most request bytes waiting on one
+ * connection, bytes in the pipe) once DIR/arm is seen. Timer 18 writes DIR/abs-mono,
  * "due=MS at=MS ticks=N", when it fires.
  * When DIR/verify appears it writes DIR/result:
  *   "pid=P fds=1 masks=1 count=1 sem=1 oneshot=1 armed=1 excl=1 tick=1
- *    abs_real=1 rel=1 sig=1 nested=1 block=1 events=1 wakeup=1 ..."
+ *    abs_real=1 rel=1 sig=1 nested=1 block=1 events=1 wakeup=1 pipe=1
+ *    unix=1 names=1 client=C conns=N ..."
  * (fds: each fd at its number is its kind with its O_NONBLOCK and
  * FD_CLOEXEC; masks: epoll 10's fdinfo lists each target with its mask
  * and data word; count: what the worker added is what the loop read plus
@@ -38,9 +56,16 @@
  * timer 19 fired once; sig, nested: epoll 22 then 21 report the pending
  * signal, and the signalfd reads SIGUSR2 with 77; block: the blocked
  * reader reads what verify writes to fd 15; events: no event with another
- * data word; mono: its CLOCK_MONOTONIC in ms; wakeup: the kernel kept EPOLLWAKEUP on fd 16 at the start,
- * which it drops without CAP_BLOCK_SUSPEND), removes DIR/verify, queues
- * SIGUSR2 again and arms fd 13's one-shot again.
+ * data word; mono: its CLOCK_MONOTONIC in ms; wakeup: the kernel kept
+ * EPOLLWAKEUP on fd 16 at the start, which it drops without
+ * CAP_BLOCK_SUSPEND; pipe: every byte the worker wrote read once, in
+ * order; unix: the hold let go, every queued connection accepted and the
+ * client (asked through DIR/cverify, answering DIR/cresult "ok=1 conns=N
+ * bad=0 answered=A") got one answer per request sent, in order, on every
+ * connection, and the loop saw every request in order; names: the
+ * listeners listen with their names; conns: connections accepted, ever),
+ * removes DIR/verify, queues SIGUSR2 again and arms fd 13's one-shot
+ * again.
  *
  * cr-evloop --many N DIR: N eventfds from fd 100 on, fd 100 + i holding
  * i + 1, the odd ones in semaphore mode; "pid=P" in DIR/many-info. When
@@ -58,7 +83,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
@@ -79,6 +108,18 @@
 #define SFD 20
 #define EP_INNER 21
 #define EP_OUTER 22
+#define PIPE_R 23
+#define PIPE_W 24
+#define LSN_PATH 25
+#define LSN_ABS 26
+#define CONN0 30	/* accepted connections, 30.. in order */
+#define MAXCONN 8
+#define ABS_NAME "cr-evloop-abstract"
+#define WINDOW 4	/* requests a client connection sends unanswered */
+#define REQ(s) (0x5245510000000000ull | (s))
+#define ANS(s) (0x414e530000000000ull | (s))
+#define SEQ(v) ((v) & 0xffffffffffull)
+#define HELLO 0x48454c4c4f000000ull
 
 #define D(fd) (0xd00dfeed00000000ull | ((uint64_t)(fd) << 8) | 0x5a)
 #define D_SIG 0x6666666666666666ull
@@ -103,6 +144,10 @@ static const struct {
 	{ SFD, "anon_inode:[signalfd]", 1, 1 },
 	{ EP_INNER, "anon_inode:[eventpoll]", 0, 0 },
 	{ EP_OUTER, "anon_inode:[eventpoll]", 0, 1 },
+	{ PIPE_R, "pipe:[", 1, 1 },
+	{ PIPE_W, "pipe:[", 1, 0 },
+	{ LSN_PATH, "socket:[", 1, 1 },
+	{ LSN_ABS, "socket:[", 1, 0 },
 };
 
 /* epoll 10's targets as registered. */
@@ -118,6 +163,9 @@ static const struct {
 	{ ABS_REAL, EPOLLIN | EPOLLET },
 	{ ABS_MONO, EPOLLIN },
 	{ REL, EPOLLIN | EPOLLONESHOT | EPOLLET },
+	{ PIPE_R, EPOLLIN | EPOLLET },
+	{ LSN_PATH, EPOLLIN | EPOLLET },
+	{ LSN_ABS, EPOLLIN | EPOLLET },
 };
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
 
@@ -125,6 +173,24 @@ static const char *dir;
 static atomic_ullong sent;
 static atomic_int writer_pause, writer_idle;
 static atomic_ullong block_got;
+/* Wake-ups through the pipe: the writer thread sends byte k as k mod
+ * 256, the loop reads them in order. */
+static atomic_ullong pipe_sent;
+static uint64_t pipe_got, pipe_bad;
+/* Between DIR/arm and DIR/verify the loop neither reads the pipe nor
+ * accepts nor reads requests: the freeze finds them queued. The held
+ * targets are edge-triggered, so holding does not spin. */
+static int hold;
+/* The accepted connections, at CONN0 + i: the next request's number and
+ * a partly read one. */
+static struct {
+	uint64_t next;
+	uint8_t buf[8];
+	size_t len;
+} conn[MAXCONN];
+static int nconn;
+static uint64_t req_bad, answers;
+static pid_t client_pid;
 /* The tick's mask as the kernel kept it at the start: without
  * CAP_BLOCK_SUSPEND, epoll_ctl drops EPOLLWAKEUP. */
 static uint32_t tick_events;
@@ -211,6 +277,8 @@ static void put(int fd, uint64_t v)
 
 static void *writer(void *arg)
 {
+	uint8_t b;
+
 	(void)arg;
 	for (;;) {
 		if (writer_pause) {
@@ -221,6 +289,9 @@ static void *writer(void *arg)
 		writer_idle = 0;
 		sent++;
 		put(EV_COUNT, 1);
+		b = (uint8_t)pipe_sent;
+		if (write(PIPE_W, &b, 1) == 1)
+			pipe_sent++;
 		nap(20);
 	}
 	return NULL;
@@ -265,8 +336,66 @@ static void rearm(int fd, uint32_t events)
 		die("epoll_ctl");
 }
 
+static void round_of(int ms);
+
+/* Bytes queued to read on fd. */
+static int queued(int fd)
+{
+	int n = -1;
+
+	return ioctl(fd, FIONREAD, &n) ? -1 : n;
+}
+
+/* The connections the client made, as DIR/client says (-1: unknown). */
+static int client_made(void)
+{
+	char path[512];
+	int n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/client", dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "made=%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+static void touch(const char *name)
+{
+	FILE *f = create(name);
+
+	if (!f)
+		die(name);
+	fclose(f);
+}
+
+/* Holds the pipe and the sockets, asks the client for one more
+ * connection, and waits (the loop going on) until a connection is queued
+ * on a listener, requests wait on an accepted one and wake-ups in the
+ * pipe. */
+static void hold_queues(int *conns, int *reqs, int *bytes)
+{
+	hold = 1;
+	touch("connect");
+	for (int t = 0; t < 300; t++) {
+		*conns = client_made() - nconn;
+		*bytes = queued(PIPE_R);
+		*reqs = 0;
+		for (int i = 0; i < nconn; i++)
+			if (queued(CONN0 + i) > *reqs)
+				*reqs = queued(CONN0 + i);
+		if (*conns > 0 && *reqs >= 8 && *bytes >= 5)
+			return;
+		round_of(50);
+	}
+}
+
 static void arm(void)
 {
+	int conns, reqs, bytes;
 	FILE *f;
 
 	gone("arm");
@@ -279,12 +408,73 @@ static void arm(void)
 	arm_at(ABS_MONO, TFD_TIMER_ABSTIME, mono_due, 0);
 	arm_at(REL, 0, 5000, 0);
 	queue_usr2();
+	hold_queues(&conns, &reqs, &bytes);
 	f = create("armed");
 	if (!f)
 		die("armed");
-	fprintf(f, "real_due=%llu mono_due=%llu\n", (unsigned long long)real_due,
-		(unsigned long long)mono_due);
+	fprintf(f, "real_due=%llu mono_due=%llu conns_queued=%d req_bytes_held=%d pipe_bytes_held=%d\n",
+		(unsigned long long)real_due, (unsigned long long)mono_due,
+		conns, reqs, bytes);
 	fclose(f);
+}
+
+static void drain_pipe(void)
+{
+	uint8_t b[256];
+	ssize_t n;
+
+	while ((n = read(PIPE_R, b, sizeof(b))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			if (b[i] != (uint8_t)pipe_got++)
+				pipe_bad++;
+}
+
+/* Reads connection i's requests, each answered at once with its number. */
+static void serve(int i)
+{
+	int fd = CONN0 + i;
+	uint64_t v;
+	ssize_t n;
+
+	while ((n = read(fd, conn[i].buf + conn[i].len, 8 - conn[i].len)) > 0) {
+		conn[i].len += n;
+		if (conn[i].len < 8)
+			continue;
+		conn[i].len = 0;
+		memcpy(&v, conn[i].buf, 8);
+		if (v != REQ(conn[i].next))
+			req_bad++;
+		conn[i].next++;
+		v = ANS(SEQ(v));
+		if (write(fd, &v, 8) != 8)
+			req_bad++;
+		answers++;
+	}
+}
+
+static void accept_all(int lfd)
+{
+	uint64_t hello = HELLO;
+	int fd;
+
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+		if (nconn == MAXCONN)
+			die("accept: too many connections");
+		place(fd, CONN0 + nconn, 1);
+		add(EP, CONN0 + nconn, EPOLLIN | EPOLLET, D(CONN0 + nconn));
+		if (write(CONN0 + nconn, &hello, 8) != 8)
+			die("hello");
+		nconn++;
+	}
+}
+
+/* The connection a data word names, or -1. */
+static int conn_of(uint64_t data)
+{
+	for (int i = 0; i < nconn; i++)
+		if (data == D(CONN0 + i))
+			return i;
+	return -1;
 }
 
 static void dispatch(uint64_t data)
@@ -321,6 +511,15 @@ static void dispatch(uint64_t data)
 		}
 	} else if (data == D(REL)) {
 		rel_ticks += take(REL);
+	} else if (data == D(PIPE_R)) {
+		if (!hold)
+			drain_pipe();
+	} else if (data == D(LSN_PATH) || data == D(LSN_ABS)) {
+		if (!hold)
+			accept_all(data == D(LSN_PATH) ? LSN_PATH : LSN_ABS);
+	} else if (conn_of(data) >= 0) {
+		if (!hold)
+			serve(conn_of(data));
 	} else {
 		bad_events++;
 	}
@@ -336,6 +535,19 @@ static void round_of(int ms)
 		dispatch(ev[i].data.u64);
 }
 
+/* Both fds name one file (the two ends of one pipe). */
+static int same_file(int a, int b)
+{
+	char pa[64], pb[64], la[64], lb[64];
+	ssize_t na, nb;
+
+	snprintf(pa, sizeof(pa), "/proc/self/fd/%d", a);
+	snprintf(pb, sizeof(pb), "/proc/self/fd/%d", b);
+	na = readlink(pa, la, sizeof(la));
+	nb = readlink(pb, lb, sizeof(lb));
+	return na > 0 && na == nb && !memcmp(la, lb, na);
+}
+
 static int fds_kept(void)
 {
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -348,12 +560,12 @@ static int fds_kept(void)
 		if (n < 0 || fl < 0 || fd < 0)
 			return 0;
 		link[n] = '\0';
-		if (strcmp(link, fds[i].link) ||
+		if (strncmp(link, fds[i].link, strlen(fds[i].link)) ||
 		    !!(fl & O_NONBLOCK) != fds[i].nonblock ||
 		    !!(fd & FD_CLOEXEC) != fds[i].cloexec)
 			return 0;
 	}
-	return 1;
+	return same_file(PIPE_R, PIPE_W);
 }
 
 /* epoll 10's fdinfo lists every target once with its mask as epoll_ctl
@@ -364,7 +576,7 @@ static int fds_kept(void)
 static int masks_kept(char *why, size_t len)
 {
 	char path[64], line[256];
-	int seen[NTARGETS] = { 0 }, ok = 1;
+	int seen[NTARGETS] = { 0 }, conns_seen[MAXCONN] = { 0 }, ok = 1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", EP);
@@ -381,6 +593,15 @@ static int masks_kept(char *why, size_t len)
 			continue;
 		for (k = 0; k < NTARGETS && targets[k].fd != tfd; k++)
 			;
+		if (k == NTARGETS && tfd >= CONN0 && tfd < CONN0 + nconn) {
+			conns_seen[tfd - CONN0]++;
+			if (events != (EPOLLIN | EPOLLET | EPOLLERR | EPOLLHUP) ||
+			    data != D(tfd)) {
+				snprintf(why, len, "tfd%d=%x/%llx", tfd, events, data);
+				ok = 0;
+			}
+			continue;
+		}
 		if (k == NTARGETS) {
 			snprintf(why, len, "tfd=%d", tfd);
 			ok = 0;
@@ -405,6 +626,11 @@ static int masks_kept(char *why, size_t len)
 	for (size_t k = 0; k < NTARGETS; k++)
 		if (seen[k] != 1) {
 			snprintf(why, len, "tfd%d-seen=%d", targets[k].fd, seen[k]);
+			ok = 0;
+		}
+	for (int i = 0; i < nconn; i++)
+		if (conns_seen[i] != 1) {
+			snprintf(why, len, "conn%d-seen=%d", i, conns_seen[i]);
 			ok = 0;
 		}
 	return ok;
@@ -455,17 +681,97 @@ static uint64_t only_event(int ep)
 	return epoll_wait(ep, ev, 4, 0) == 1 ? ev[0].data.u64 : 0;
 }
 
+static socklen_t path_addr(struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path, sizeof(a->sun_path), "%s/sock", dir);
+	return offsetof(struct sockaddr_un, sun_path) + strlen(a->sun_path) + 1;
+}
+
+static socklen_t abs_addr(struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	memcpy(a->sun_path + 1, ABS_NAME, strlen(ABS_NAME));
+	return offsetof(struct sockaddr_un, sun_path) + 1 + strlen(ABS_NAME);
+}
+
+/* fd listens, bound to the name a (of len bytes). */
+static int listens_at(int fd, const struct sockaddr_un *a, socklen_t len)
+{
+	struct sockaddr_un b;
+	socklen_t bl = sizeof(b), ol = sizeof(int);
+	int on = 0;
+
+	return !getsockname(fd, (struct sockaddr *)&b, &bl) && bl == len &&
+	       !memcmp(&b, a, len) &&
+	       !getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &ol) && on;
+}
+
+static int names_kept(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = path_addr(&a);
+
+	if (!listens_at(LSN_PATH, &a, len))
+		return 0;
+	len = abs_addr(&a);
+	return listens_at(LSN_ABS, &a, len);
+}
+
+/* The held queues let go: each queued connection accepted, each request
+ * answered; the client (DIR/cverify) checks it got one answer per
+ * request, in order, on every connection, the loop serving meanwhile.
+ * 1 if all is well. */
+static int requests_answered(int *client_conns, char *said, size_t len)
+{
+	unsigned long long bad = 1, answered = 0;
+	uint64_t start = ms_of(CLOCK_MONOTONIC), end = start + 30000;
+	int ok = 0;
+	char path[512];
+	FILE *f;
+
+	hold = 0;
+	accept_all(LSN_PATH);
+	accept_all(LSN_ABS);
+	for (int i = 0; i < nconn; i++)
+		serve(i);
+	gone("cresult");
+	touch("cverify");
+	while (!exists("cresult") && ms_of(CLOCK_MONOTONIC) < end)
+		round_of(50);
+	snprintf(path, sizeof(path), "%s/cresult", dir);
+	f = fopen(path, "r");
+	*client_conns = -1;
+	if (f) {
+		if (fscanf(f, "ok=%d conns=%d bad=%llu answered=%llu", &ok,
+			   client_conns, &bad, &answered) != 4)
+			ok = 0;
+		fclose(f);
+	}
+	snprintf(said, len, "client_ok=%d client_bad=%llu client_answered=%llu client_ms=%llu",
+		 ok, bad, answered,
+		 (unsigned long long)(ms_of(CLOCK_MONOTONIC) - start));
+	return ok == 1 && !bad && *client_conns == nconn && !req_bad &&
+	       answered <= answers;
+}
+
 static void verify(void)
 {
 	int fds_ok, masks, count, sem, oneshot, armed, excl, tick, abs_real,
-	    rel, sig = 0, nested, block;
+	    rel, sig = 0, nested, block, pipe_ok, pipe_held, unix_ok, names,
+	    client_conns;
 	uint64_t now, expect, left;
 	struct signalfd_siginfo si;
-	char why[64] = "-";
+	char why[64] = "-", said[128];
 	FILE *f;
 
 	fds_ok = fds_kept();
 	masks = masks_kept(why, sizeof(why));
+	names = names_kept();
+	pipe_held = queued(PIPE_R);
+	unix_ok = requests_answered(&client_conns, said, sizeof(said));
 	/* The counter: the writer stopped, all it added read. */
 	writer_pause = 1;
 	while (!writer_idle)
@@ -473,6 +779,8 @@ static void verify(void)
 	while ((left = take(EV_COUNT)))
 		got += left;
 	count = got == sent;
+	drain_pipe();
+	pipe_ok = pipe_got == pipe_sent && !pipe_bad;
 	/* Semaphore: 3 made, 1 taken at the start. */
 	sem = count_of(EV_SEM) == 2 && take(EV_SEM) == 1 && count_of(EV_SEM) == 1;
 	put(EV_SEM, 1);
@@ -507,10 +815,13 @@ static void verify(void)
 	block = block_got == left + 7;
 	f = create("result");
 	if (f) {
-		fprintf(f, "pid=%d fds=%d masks=%d count=%d sem=%d oneshot=%d armed=%d excl=%d tick=%d abs_real=%d rel=%d sig=%d nested=%d block=%d events=%d wakeup=%d mono=%llu sent=%llu got=%llu ticks=%llu expect=%llu why=%s\n",
+		fprintf(f, "pid=%d fds=%d masks=%d count=%d sem=%d oneshot=%d armed=%d excl=%d tick=%d abs_real=%d rel=%d sig=%d nested=%d block=%d events=%d wakeup=%d pipe=%d unix=%d names=%d client=%d conns=%d client_saw=%d pipe_held=%d wakeups=%llu wakeups_bad=%llu answers=%llu req_bad=%llu %s mono=%llu sent=%llu got=%llu ticks=%llu expect=%llu why=%s\n",
 			getpid(), fds_ok, masks, count, sem, oneshot, armed, excl,
 			tick, abs_real, rel, sig, nested, block, !bad_events,
-			!!(tick_events & EPOLLWAKEUP),
+			!!(tick_events & EPOLLWAKEUP), pipe_ok, unix_ok, names,
+			client_pid, nconn, client_conns, pipe_held,
+			(unsigned long long)pipe_got, (unsigned long long)pipe_bad,
+			(unsigned long long)answers, (unsigned long long)req_bad, said,
 			(unsigned long long)now,
 			(unsigned long long)sent, (unsigned long long)got,
 			(unsigned long long)ticks, (unsigned long long)expect, why);
@@ -524,9 +835,21 @@ static void verify(void)
 	gone("verify");
 }
 
+static int listener(const struct sockaddr_un *a, socklen_t len)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (fd < 0 || bind(fd, (const struct sockaddr *)a, len) || listen(fd, 8))
+		die("listener");
+	return fd;
+}
+
 static void setup(void)
 {
+	struct sockaddr_un a;
+	socklen_t len;
 	sigset_t mask;
+	int p[2];
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGUSR2);
@@ -546,6 +869,15 @@ static void setup(void)
 	place(signalfd(-1, &mask, SFD_NONBLOCK), SFD, 1);
 	place(epoll_create1(0), EP_INNER, 0);
 	place(epoll_create1(0), EP_OUTER, 1);
+	if (pipe2(p, O_NONBLOCK))
+		die("pipe2");
+	place(p[0], PIPE_R, 1);
+	place(p[1], PIPE_W, 0);
+	len = path_addr(&a);
+	unlink(a.sun_path);
+	place(listener(&a, len), LSN_PATH, 1);
+	len = abs_addr(&a);
+	place(listener(&a, len), LSN_ABS, 0);
 	for (size_t k = 0; k < NTARGETS; k++)
 		add(EP, targets[k].fd, targets[k].events, D(targets[k].fd));
 	tick_events = events_of(TICK);
@@ -593,6 +925,129 @@ static __attribute__((noreturn)) void many(int n)
 	}
 }
 
+/* The client's side of a connection: greeted once accepted, then
+ * requests sent and answers expected, numbered from 0. */
+struct cconn {
+	int fd, greeted;
+	uint64_t req, ans;
+	uint8_t buf[8];
+	size_t len;
+};
+
+static uint64_t client_bad;
+
+/* DIR/name holds text, whole when it appears (the loop reads it). */
+static void publish(const char *name, const char *text)
+{
+	char tmp[512], path[512];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(tmp, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) || rename(tmp, path))
+		die(name);
+}
+
+/* Connection i, to the listener on a path (even i) or abstract (odd). */
+static void client_connect(struct cconn *c, int i)
+{
+	struct sockaddr_un a;
+	socklen_t len = i % 2 ? abs_addr(&a) : path_addr(&a);
+	char made[32];
+
+	memset(c, 0, sizeof(*c));
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&a, len))
+		die("connect");
+	snprintf(made, sizeof(made), "made=%d\n", i + 1);
+	publish("client", made);
+}
+
+/* Reads what came (the greeting, answers), then sends one request if the
+ * window allows: no request before the greeting (the connection is
+ * accepted), none beyond WINDOW unanswered. */
+static void client_step(struct cconn *c)
+{
+	uint64_t v;
+	ssize_t n;
+
+	while ((n = read(c->fd, c->buf + c->len, 8 - c->len)) > 0) {
+		c->len += n;
+		if (c->len < 8)
+			continue;
+		c->len = 0;
+		memcpy(&v, c->buf, 8);
+		if (!c->greeted) {
+			c->greeted = 1;
+			client_bad += v != HELLO;
+			continue;
+		}
+		client_bad += v != ANS(c->ans);
+		c->ans++;
+	}
+	v = REQ(c->req);
+	if (c->greeted && c->req - c->ans < WINDOW && write(c->fd, &v, 8) == 8)
+		c->req++;
+}
+
+/* Every connection greeted and every request sent so far answered,
+ * within 20 s: DIR/cresult "ok=1 conns=N bad=0 answered=A". */
+static void client_verify(struct cconn *c, int n)
+{
+	uint64_t want[MAXCONN], answered = 0;
+	uint64_t end = ms_of(CLOCK_MONOTONIC) + 20000;
+	char result[128];
+	int ok = 0;
+
+	for (int i = 0; i < n; i++)
+		want[i] = c[i].req;
+	while (!ok && ms_of(CLOCK_MONOTONIC) < end) {
+		nap(20);
+		ok = 1;
+		for (int i = 0; i < n; i++) {
+			client_step(&c[i]);
+			ok &= c[i].greeted && c[i].ans >= want[i];
+		}
+	}
+	for (int i = 0; i < n; i++)
+		answered += c[i].ans;
+	snprintf(result, sizeof(result), "ok=%d conns=%d bad=%llu answered=%llu\n",
+		 ok, n, (unsigned long long)client_bad,
+		 (unsigned long long)answered);
+	gone("cverify");
+	publish("cresult", result);
+}
+
+/* The client process: two connections (path, abstract), one more each
+ * time DIR/connect appears, a request on each every 50 ms. */
+static __attribute__((noreturn)) void client(void)
+{
+	struct cconn c[MAXCONN];
+	int n = 0;
+
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	while (n < 2) {
+		client_connect(&c[n], n);
+		n++;
+	}
+	for (;;) {
+		nap(50);
+		if (exists("connect")) {
+			if (n < MAXCONN) {
+				client_connect(&c[n], n);
+				n++;
+			}
+			gone("connect");
+		}
+		for (int i = 0; i < n; i++)
+			client_step(&c[i]);
+		if (exists("cverify"))
+			client_verify(c, n);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t t;
@@ -608,13 +1063,18 @@ int main(int argc, char **argv)
 	}
 	dir = argv[1];
 	setup();
+	client_pid = fork();
+	if (client_pid < 0)
+		die("fork");
+	if (!client_pid)
+		client();
 	if (pthread_create(&t, NULL, writer, NULL) ||
 	    pthread_create(&t, NULL, blocked_reader, NULL))
 		die("pthread_create");
 	f = create("info");
 	if (!f)
 		die("info");
-	fprintf(f, "pid=%d\n", getpid());
+	fprintf(f, "pid=%d client=%d\n", getpid(), client_pid);
 	fclose(f);
 	for (;;) {
 		round_of(50);

@@ -11,7 +11,14 @@
 # epoll_wait reports), the counters neither lost nor doubled, the tick
 # counting the periods of its clock across the reboot, the timers due
 # during the reboot fired once at restore and the absolute monotonic one
-# on time, the signal read through the nested epolls. A second process
+# on time, the signal read through the nested epolls. The loop also
+# waits on a pipe (a numbered byte per wake-up from the worker thread)
+# and on two listening UNIX stream sockets, one bound to a path, one
+# abstract, whose client is a child process: before each checkpoint the
+# loop stops reading and accepting, so the freeze finds wake-ups in the
+# pipe, requests on accepted connections and a connection not yet
+# accepted; after restore every wake-up arrives once, in order, and every
+# request gets one answer, in order, on every connection. A second process
 # holds 1000 eventfds (counters, every other in semaphore mode), each
 # found as it was. Before each checkpoint, one that fails after the
 # capture leaves all of it as it was. `check` refuses an epoll whose
@@ -59,10 +66,11 @@ rollback_keeps() {
 		$CR_PIDS >/tmp/cp.out 2>&1
 	t_eq rollback-fails-exit-1 1 "$?"
 	t_run rollback-nothing-frozen qr_none_frozen "$P"
+	t_run rollback-client-not-frozen qr_none_frozen "$(qr_kv client "$D/info")"
 	t_run rollback-many-not-frozen qr_none_frozen "${CR_PIDS#* }"
 	t_run rollback-verify-written cr_answer
 	t_info rollback-result "$(cat "$D/result")"
-	for _k in fds masks count sem; do
+	for _k in fds masks count sem pipe unix names; do
 		t_eq "rollback-$_k-kept" 1 "$(qr_kv $_k "$D/result")"
 	done
 	t_run rollback-many-eventfds-kept many_kept
@@ -74,6 +82,9 @@ cr_pre_checkpoint() {
 	touch "$D/arm"
 	t_run armed qr_wait 30 test -s "$D/armed"
 	t_info armed "$(cat "$D/armed")"
+	t_run connection-queued test "$(qr_kv conns_queued "$D/armed")" -ge 1
+	t_run requests-held test "$(qr_kv req_bytes_held "$D/armed")" -ge 8
+	t_run wakeups-held test "$(qr_kv pipe_bytes_held "$D/armed")" -ge 5
 	t_run signal-pending grep -q '^ShdPnd:.*800$' "/proc/$P/status"
 }
 
@@ -112,6 +123,13 @@ cr_verify() {
 	t_eq signalfd-reads-pending 1 "$(qr_kv sig "$D/result")"
 	t_eq blocked-reader-reads 1 "$(qr_kv block "$D/result")"
 	t_eq no-stray-events 1 "$(qr_kv events "$D/result")"
+	t_eq pipe-wakeups-once-in-order 1 "$(qr_kv pipe "$D/result")"
+	t_eq requests-answered-once-in-order 1 "$(qr_kv unix "$D/result")"
+	t_eq listener-names-kept 1 "$(qr_kv names "$D/result")"
+	t_eq queued-connection-accepted "$(($1 + 2))" "$(qr_kv conns "$D/result")"
+	_c=$(qr_kv client "$D/info")
+	t_eq client-same-pid cr-evloop "$(cat "/proc/$_c/comm" 2>/dev/null)"
+	t_eq client-parent-kept "$P" "$(awk '/^PPid:/ { print $2 }' "/proc/$_c/status" 2>/dev/null)"
 	t_info epoll-fdinfo "$(grep '^tfd' "/proc/$P/fdinfo/10" | tr -s ' ' | tr '\n' ';')"
 	_m=${CR_PIDS#* }
 	t_eq many-same-pid cr-evloop "$(cat "/proc/$_m/comm" 2>/dev/null)"
