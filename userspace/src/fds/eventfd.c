@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fds/dupfd.h"
 #include "fds/event.h"
 #include "fds/kind.h"
 #include "lib/exit.h"
@@ -71,11 +71,8 @@ static bool eventfd_match(const char *link, const struct stat *st)
 static int probe_mode(struct qr_fd_capture *c, uint64_t count, uint32_t *flags)
 {
 	uint64_t add = count >= 2 ? 0 : 2 - count, got = 0, one = 1;
-	int pidfd, fd = -1, rc = -1;
+	int fd = qr_fd_dup(c->pid, c->fd), rc = -1;
 
-	pidfd = syscall(SYS_pidfd_open, c->pid, 0);
-	if (pidfd >= 0)
-		fd = syscall(SYS_pidfd_getfd, pidfd, c->fd, 0);
 	if (fd < 0)
 		goto out;
 	if ((add && write(fd, &add, 8) != 8) || read(fd, &got, 8) != 8)
@@ -99,8 +96,6 @@ out:
 			 c->pid, c->fd, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	if (pidfd >= 0)
-		close(pidfd);
 	return rc;
 }
 

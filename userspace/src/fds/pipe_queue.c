@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fds/dupfd.h"
 #include "fds/pipe_queue.h"
 #include "lib/exit.h"
 
@@ -17,12 +17,8 @@
 
 int qr_pipe_dup(pid_t pid, int fd)
 {
-	int pidfd = syscall(SYS_pidfd_open, pid, 0), dup = -1;
+	int dup = qr_fd_dup(pid, fd);
 
-	if (pidfd >= 0) {
-		dup = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-		close(pidfd);
-	}
 	if (dup < 0)
 		qr_error("process %d: fd %d: cannot look into it: %s", pid, fd,
 			 strerror(errno));

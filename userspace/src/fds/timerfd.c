@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fds/dupfd.h"
 #include "fds/event.h"
 #include "fds/kind.h"
 #include "lib/exit.h"
@@ -161,11 +161,9 @@ static int read_fdinfo(struct qr_fd_capture *c, struct qri_timerfd *t)
  * the process's own read would: nothing it can see changes. */
 static int timerfd_capture(struct qr_fd_capture *c)
 {
-	int pidfd = syscall(SYS_pidfd_open, c->pid, 0), dup = -1, rc = -1;
+	int dup = qr_fd_dup(c->pid, c->fd), rc = -1;
 	struct qri_timerfd t;
 
-	if (pidfd >= 0)
-		dup = syscall(SYS_pidfd_getfd, pidfd, c->fd, 0);
 	for (int tries = 0; tries < 5; tries++) {
 		struct itimerspec its;
 
@@ -177,8 +175,6 @@ static int timerfd_capture(struct qr_fd_capture *c)
 	}
 	if (dup >= 0)
 		close(dup);
-	if (pidfd >= 0)
-		close(pidfd);
 	if (!rc)
 		qr_fd_data_add(c->data, &t, sizeof(t));
 	return rc;

@@ -32,11 +32,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fds/dupfd.h"
 #include "fds/kind.h"
 #include "fds/sockdiag.h"
 #include "fds/unix.h"
@@ -152,18 +152,6 @@ static bool unix_match(const char *link, const struct stat *st)
 		return false;
 	qr_unix_diag_free(&d);
 	return true;
-}
-
-/* The target's fd, duplicated here (its socket, not a copy). */
-static int dup_fd(pid_t pid, int fd)
-{
-	int pidfd = syscall(SYS_pidfd_open, pid, 0), s;
-
-	if (pidfd < 0)
-		return -1;
-	s = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	close(pidfd);
-	return s;
 }
 
 static int get_int(int s, int opt, int32_t *v)
@@ -387,7 +375,7 @@ static int unix_capture(struct qr_fd_capture *c)
 		   d.type != SOCK_DGRAM && !d.shutdown) {
 		r.flags |= QR_UNIX_PENDING;
 	}
-	s = dup_fd(c->pid, c->fd);
+	s = qr_fd_dup(c->pid, c->fd);	/* its socket, not a copy */
 	if (s < 0 || options(s, &r)) {
 		qr_error("process %d: fd %d: UNIX socket: cannot read its options: %s",
 			 c->pid, c->fd, strerror(errno));
