@@ -48,6 +48,20 @@ static bool waiting_for_adoption(pid_t pid)
 	return n >= l && !strcmp(cg + n - l, "/" QR_RESTORE_UNIT);
 }
 
+/* Exited: gone, or a zombie its parent has not reaped yet. */
+static bool gone(pid_t pid)
+{
+	char path[64], *stat, *p;
+	bool dead;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	stat = qr_read_file(path, 4096);
+	p = stat ? strrchr(stat, ')') : NULL;
+	dead = !p || (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+	free(stat);
+	return dead;
+}
+
 static int read_record(const char *path, const char *unit, struct qr_keep *k)
 {
 	char *text = qr_read_file(path, 1 << 20);
@@ -103,6 +117,7 @@ static int adopt(const char *unit)
 	struct qr_keep k;
 	const struct qr_keep_unit *u;
 	int rc = QR_EXIT_FAIL;
+	size_t adopted = 0;
 
 	if (!qr_unit_name_valid(unit))
 		return qr_usage_error(usage, "adopt: '%s' is not a service unit name", unit);
@@ -113,12 +128,22 @@ static int adopt(const char *unit)
 	if (qr_cgroup_of(0, cg, sizeof(cg)))
 		goto out;
 	for (size_t i = 0; i < u->npids; i++) {
+		/* Restored processes ran since restore: one of the others may
+		 * have exited meanwhile (its PID may even be another's now),
+		 * which loses the unit nothing. */
+		if (i && (!waiting_for_adoption(u->pid[i]) || gone(u->pid[i]))) {
+			printf("%s: process %d exited before adoption\n", unit,
+			       (int)u->pid[i]);
+			continue;
+		}
 		if (!waiting_for_adoption(u->pid[i])) {
 			qr_error("adopt: %s: process %d is not a restored one waiting in %s",
 				 unit, (int)u->pid[i], QR_RESTORE_UNIT);
 			goto out;
 		}
-		if (qr_cgroup_move(u->pid[i], cg))
+		if (!qr_cgroup_move(u->pid[i], cg))
+			adopted++;
+		else if (!i || !gone(u->pid[i]))
 			goto out;
 	}
 	snprintf(msg, sizeof(msg),
@@ -126,8 +151,8 @@ static int adopt(const char *unit)
 		 (int)u->pid[0]);
 	if (qr_sd_notify(msg) || wait_main_pid(unit, u->pid[0]))
 		goto out;
-	printf("%s: adopted %zu restored process(es), main PID %d\n", unit, u->npids,
-	       (int)u->pid[0]);
+	printf("%s: adopted %zu of %zu restored process(es), main PID %d\n", unit,
+	       adopted, u->npids, (int)u->pid[0]);
 	rc = QR_EXIT_OK;
 out:
 	qr_keep_free(&k);

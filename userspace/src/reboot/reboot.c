@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "boot/next_kernel.h"
@@ -16,6 +17,7 @@
 #include "quickreboot/pfncheck_abi.h"
 #include "reboot/keep_plan.h"
 #include "reboot/load.h"
+#include "service/unit_freeze.h"
 #include "shelter/ready.h"
 #include "shelter/shelter.h"
 
@@ -53,6 +55,24 @@ static int plan(const struct qr_reboot_opts *o, struct qr_keep_plan *p)
 	return rc;
 }
 
+/* Each unit frozen whole (a refusal found before froze nothing), then
+ * listed and checked again: the set the checkpoint takes cannot change
+ * meanwhile, no child exits or forks. */
+static int freeze_units(const struct qr_reboot_opts *o, struct qr_keep_plan *p,
+			struct qr_unit_freeze *fz)
+{
+	int rc = qr_units_freeze(p->unit, p->nunits, fz);
+
+	if (rc)
+		return rc;
+	qr_keep_plan_free(p);
+	memset(p, 0, sizeof(*p));
+	rc = plan(o, p);
+	if (!rc)
+		rc = qr_checkpoint_check(p->pid, (int)p->npids);
+	return rc;
+}
+
 /* The shelter ready, the keep record written, the processes checkpointed
  * in the mode the New kernel was loaded for. */
 static int checkpoint(const struct qr_keep_plan *p, bool zero_copy)
@@ -80,6 +100,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	char *exec_argv[] = { "kexec", "-e", NULL };
 	struct qr_kernel_files kf = { o->kernel, o->initrd, o->no_digest };
 	struct qr_keep_plan p = { .nunits = 0 };
+	struct qr_unit_freeze fz = { 0 };
 	char *full_append = NULL;
 	long pid_max, floor;
 	bool zero_copy = false;
@@ -88,6 +109,8 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	rc = plan(o, &p);
 	if (!rc)
 		rc = qr_checkpoint_check(p.pid, (int)p.npids);
+	if (!rc && p.nunits)
+		rc = freeze_units(o, &p, &fz);
 	if (rc)
 		goto out;
 	rc = QR_EXIT_FAIL;
@@ -98,7 +121,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 		goto out;
 	rc = qr_load_kernel(&kf, full_append, o->want, NULL, &zero_copy);
 	if (rc) {
-		qr_error("reboot: nothing was frozen");
+		qr_error("reboot: nothing was checkpointed%s", fz.n ? "; the units are thawed" : "");
 		goto out;
 	}
 	rc = checkpoint(&p, zero_copy);
@@ -127,6 +150,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	qr_run(unload);
 	rc = QR_EXIT_FAIL;
 out:
+	qr_units_thaw(&fz);	/* still here: nothing stays frozen */
 	free(full_append);
 	qr_keep_plan_free(&p);
 	return rc;
