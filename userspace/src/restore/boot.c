@@ -152,8 +152,11 @@ static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
 			back += restored(ok, nok, u->pid[j]);
 		if (back == u->npids && exe_ok && !qr_strbuf_failed(&dropin) &&
 		    !prepare_adoption(k, u, dropin.s)) {
-			printf("%s: %zu process(es) restored, main PID %d; the unit adopts them when it starts\n",
-			       u->name, u->npids, (int)u->pid[0]);
+			bool held = !qr_adopt_hold(u->name, u->pid, u->npids);
+
+			printf("%s: %zu process(es) restored, main PID %d; %s until the unit adopts them when it starts\n",
+			       u->name, u->npids, (int)u->pid[0],
+			       held ? "frozen" : "running (not frozen)");
 			written++;
 			continue;
 		}
