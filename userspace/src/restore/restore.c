@@ -217,7 +217,8 @@ static bool split_files(const struct qr_restore_ctx *c)
  * reports, and all go on together once all have reported. A failed one
  * gives its frames back. */
 static int restore_all(const struct qri_image *img, const char *dir,
-		       struct qr_handback *hb, pid_t *ok, size_t *nok)
+		       struct qr_handback *hb, pid_t *ok, size_t *nok,
+		       qr_restore_hold_fn *hold, void *arg)
 {
 	pid_t *roots = calloc(img->nprocs + img->nzombies + 1, sizeof(*roots));
 	struct qr_restore_said said = {
@@ -328,7 +329,9 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		if (t.adopt_mode)
 			said.adopt_mode = t.adopt_mode;
 	}
-	qr_restore_ctx_free(&c);
+	if (hold)
+		hold(ok, *nok, arg);
+	qr_restore_ctx_free(&c);	/* go: they resume */
 	free(roots);
 	if (img->nframes)
 		qr_handback_release(hb, NULL, 0);
@@ -419,7 +422,8 @@ static int check_seal(const struct qri_image *img, const char *dir,
 	return QR_EXIT_OK;
 }
 
-int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok)
+int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok,
+		   qr_restore_hold_fn *hold, void *arg)
 {
 	struct qr_handback hb;
 	struct qri_image img;
@@ -473,7 +477,7 @@ int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok)
 	if (!rc)
 		test_kill("handback");
 	if (!rc)
-		failed = restore_all(&img, dir, &hb, *ok, nok);
+		failed = restore_all(&img, dir, &hb, *ok, nok, hold, arg);
 	if (!rc && hb.fd >= 0)
 		close(hb.fd);
 	qri_free(&img);

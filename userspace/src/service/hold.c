@@ -1,5 +1,5 @@
 /* Restored processes held frozen until their unit adopts them (adopt.h):
- * restore --boot moves a kept unit's processes, right after they resume,
+ * restore --boot moves a kept unit's processes, before they resume,
  * into a child cgroup of its own (QR_RESTORE_UNIT's), "adopt-UNIT", which
  * is frozen (cgroup v2 cgroup.freeze); `adopt` moves them into the unit's
  * cgroup, which thaws them, and removes the child. They do not run the
