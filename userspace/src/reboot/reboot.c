@@ -2,6 +2,7 @@
 #include "reboot/reboot.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,35 @@ static int plan(const struct qr_reboot_opts *o, struct qr_keep_plan *p)
 		rc = qr_keep_plan_units(p);
 	if (!rc)
 		rc = qr_keep_plan_token(p);
+	return rc;
+}
+
+/* Whether pid is one of a unit's processes other than its main one. */
+static bool unit_member(const struct qr_keep *k, pid_t pid)
+{
+	for (size_t i = 0; i < k->nunits; i++)
+		for (size_t j = 1; j < k->unit[i].npids; j++)
+			if (k->unit[i].pid[j] == pid)
+				return true;
+	return false;
+}
+
+/* Before anything is frozen, so that a refusal freezes nothing: the PIDs
+ * and each unit's main process with its descendants, as they are now (a
+ * child listed in the unit's cgroup may have exited since: not named). */
+static int precheck(const struct qr_keep_plan *p)
+{
+	pid_t *v = calloc(p->npids + 1, sizeof(*v));
+	size_t n = 0;
+	int rc;
+
+	if (!v)
+		return QR_EXIT_FAIL;
+	for (size_t i = 0; i < p->npids; i++)
+		if (!unit_member(&p->rec, p->pid[i]))
+			v[n++] = p->pid[i];
+	rc = qr_checkpoint_check(v, (int)n);
+	free(v);
 	return rc;
 }
 
@@ -108,7 +138,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 
 	rc = plan(o, &p);
 	if (!rc)
-		rc = qr_checkpoint_check(p.pid, (int)p.npids);
+		rc = precheck(&p);
 	if (!rc && p.nunits)
 		rc = freeze_units(o, &p, &fz);
 	if (rc)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,16 @@ static char value(const char *cg, const char *file, const char *key)
 	return v;
 }
 
+/* Whether this process is in cg or below: freezing cg would freeze it. */
+static bool inside(const char *cg)
+{
+	char own[4096];
+	size_t n = strlen(cg);
+
+	return qr_cgroup_of(0, own, sizeof(own)) ||
+	       (!strncmp(own, cg, n) && (own[n] == '/' || !own[n]));
+}
+
 static int freeze_one(const char *unit, const char *cg)
 {
 	struct timespec t = { 0, 10 * 1000 * 1000 };
@@ -85,6 +96,11 @@ int qr_units_freeze(const char *const *units, size_t n,
 		char cg[1024];
 
 		rc = qr_unit_cgroup(units[i], cg, sizeof(cg), NULL);
+		if (!rc && inside(cg)) {
+			qr_error("%s: quickreboot itself runs in its cgroup %s: it cannot be frozen",
+				 units[i], cg);
+			rc = QR_EXIT_UNSAFE;
+		}
 		if (rc || value(cg, "cgroup.freeze", NULL) == '1')
 			continue;	/* frozen by someone else: left so */
 		f->cg[f->n] = strdup(cg);
