@@ -121,10 +121,12 @@ static void put(struct blob *x, const void *p, size_t n)
 	x->len += n;
 }
 
-/* A datagram socket bound to /tmp/s with two messages, "ab" and "". */
+/* A datagram socket bound to /tmp/s with two messages, "ab" from
+ * "@xy" and "" from an unnamed socket. */
 static void good(struct blob *x, struct qr_unix_rec *r)
 {
 	uint32_t two = 2, zero = 0;
+	uint8_t three = 3, none = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->type = SOCK_DGRAM;
@@ -137,8 +139,11 @@ static void good(struct blob *x, struct qr_unix_rec *r)
 	put(x, r, sizeof(*r));
 	put(x, "/tmp/s", 7);
 	put(x, &two, 4);
+	put(x, &three, 1);
+	put(x, "\0xy", 3);
 	put(x, "ab", 2);
 	put(x, &zero, 4);
+	put(x, &none, 1);
 }
 
 /* r with a name of name_len bytes and tail after it (at most 256). */
@@ -167,15 +172,18 @@ TEST(unix_img_parse_good)
 	struct qr_unix_img u;
 	struct blob x;
 	const char *why;
-	const uint8_t *m;
-	uint32_t len, n = 0;
+	struct qr_unix_msg m;
+	uint32_t n = 0;
 	size_t off = 0;
 
 	good(&x, &r);
 	CHECK(qr_unix_img_parse(x.b, x.len, &u, &why) == 0);
 	CHECK(!memcmp(u.name, "/tmp/s", 7));
-	while (qr_unix_next_msg(&u, &off, &m, &len)) {
-		CHECK_U64(len, n ? 0 : 2);
+	while (qr_unix_next_msg(&u, &off, &m)) {
+		CHECK_U64(m.len, n ? 0 : 2);
+		CHECK_U64(m.from_len, n ? 0 : 3);
+		CHECK(n || !memcmp(m.from, "\0xy", 3));
+		CHECK(n || !memcmp(m.data, "ab", 2));
 		n++;
 	}
 	CHECK_U64(n, 2);
@@ -246,6 +254,47 @@ TEST(unix_img_parse_refuses)
 	CHECK(parse_with(&bad, "", 0) == -1);
 	bad = r;
 	bad.nmsgs = QR_UNIX_MAX_MSGS + 1;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	good(&x, &r);
+	x.b[sizeof(r) + 11] = 200;	/* a sender name past sun_path */
+	CHECK(qr_unix_img_parse(x.b, x.len, &u, &why) == -1);
+
+	/* Credentials: a pid, groups that are there, a connection's for a
+	 * connection not yet accepted only. */
+	bad = r;
+	bad.peer_cred.uid = 5;		/* without QR_UNIX_PEERCRED */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad.flags = QR_UNIX_PEERCRED;	/* pid 0 */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad.peer_cred.pid = 77;
+	CHECK(parse_with(&bad, "", 0) == 0);
+	bad.peer_cred.ngroups = 2;
+	CHECK(parse_tail(&bad, "", 0, "abcd", 4) == -1);
+	CHECK(parse_tail(&bad, "", 0, "abcdefgh", 8) == 0);
+	bad.peer_cred.ngroups = QR_UNIX_MAX_GROUPS + 1;
+	CHECK(parse_tail(&bad, "", 0, "abcdefgh", 8) == -1);
+	bad = r;
+	bad.flags = QR_UNIX_CONNCRED;
+	bad.conn_cred.pid = 9;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad.flags |= QR_UNIX_PENDING;
+	CHECK(parse_with(&bad, "", 0) == 0);
+	bad = r;
+	bad.flags = QR_UNIX_ACCEPTED;	/* its listener's name: none */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	CHECK(parse_with(&bad, "\0ab", 3) == 0);
+	/* Options: known ones only; a filter that is there and not huge. */
+	bad = r;
+	bad.opt_absent = 1u << QR_UNIX_NOPTS;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.linger_onoff = 2;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.nfilter = 1;
+	CHECK(parse_tail(&bad, "", 0, "abcd", 4) == -1);
+	CHECK(parse_tail(&bad, "", 0, "abcdefgh", 8) == 0);
+	bad.nfilter = QR_UNIX_MAX_FILTER + 1;
 	CHECK(parse_with(&bad, "", 0) == -1);
 }
 
