@@ -116,6 +116,7 @@ static int verify_peer(const struct end *e, int fd)
 {
 	const struct qr_unix_cred *want = peer_of(e);
 	struct qr_unix_cred got;
+	char now[64], was[64];
 	uint32_t *g;
 	int rc = qr_unix_peer_cred(fd, &got, &g);
 	bool same;
@@ -129,10 +130,16 @@ static int verify_peer(const struct end *e, int fd)
 	free(g);
 	if (same)
 		return 0;
-	qr_error("restore: file %u (UNIX socket %u): it would report its peer as %s pid %d uid %d gid %d, not %s pid %d uid %d gid %d with its groups as before: not made",
-		 e->f->f.id, e->u.r.ino, rc ? "none:" : "", got.pid, (int)got.uid,
-		 (int)got.gid, want ? "" : "none:", want ? want->pid : 0,
-		 want ? (int)want->uid : -1, want ? (int)want->gid : -1);
+	if (rc)
+		snprintf(now, sizeof(now), "none");
+	else
+		snprintf(now, sizeof(now), "pid %d uid %u gid %u", got.pid,
+			 got.uid, got.gid);
+	if (want)
+		snprintf(was, sizeof(was), "pid %d uid %u gid %u", want->pid,
+			 want->uid, want->gid);
+	qr_error("restore: file %u (UNIX socket %u): it would report its peer as %s, not %s with its groups as before: not made",
+		 e->f->f.id, e->u.r.ino, now, want ? was : "none");
 	return -1;
 }
 
