@@ -337,6 +337,8 @@ static void capture(int fd, uint32_t id, struct qri_file_img *out,
 	capture_of(getpid(), fd, fd, id, out, seen);
 }
 
+static int capture_rc(int fd);
+
 /* ---- sockets made by a child ---- */
 
 #define NHELD 16
@@ -709,6 +711,40 @@ TEST(unix_round_trip_creds)
 			free(files[i].path);
 			free(files[i].data);
 		}
+	}
+}
+
+/* An empty message behind another: the first capture reads it; once
+ * peeked, a peek at an offset steps over it, and the next capture sees
+ * the queue short by its memory: refused, not lost. */
+TEST(unix_empty_message)
+{
+	for (int type = SOCK_DGRAM; type <= SOCK_SEQPACKET; type += 3) {
+		struct qri_file_img f = { 0 };
+		struct qr_fd_seen seen;
+		struct qr_unix_img u;
+		struct qr_unix_msg m;
+		const char *why;
+		size_t off = 0;
+		int sv[2], n = 0;
+
+		CHECK(socketpair(AF_UNIX, type, 0, sv) == 0);
+		CHECK(send(sv[0], "a", 1, 0) == 1 && send(sv[0], "", 0, 0) == 0 &&
+		      send(sv[0], "bb", 2, 0) == 2);
+		capture(sv[1], 1, &f, &seen);
+		CHECK(qr_unix_img_parse(f.data, f.f.data_len, &u, &why) == 0);
+		while (qr_unix_next_msg(&u, &off, &m))
+			CHECK(n < 3 && m.len == (uint32_t)(n == 0 ? 1 : n == 1 ? 0 : 2) &&
+			      ++n);
+		CHECK(n == 3);
+		CHECK(capture_rc(sv[1]) == -1);
+		CHECK(recv_is(sv[1], "a", 1) && recv_is(sv[1], "", 0) &&
+		      recv_is(sv[1], "bb", 2));
+		CHECK(capture_rc(sv[1]) == 0);	/* empty now */
+		free(f.path);
+		free(f.data);
+		close(sv[0]);
+		close(sv[1]);
 	}
 }
 

@@ -38,6 +38,8 @@
  * (1: as set up; the first failure of each is in DIR/why).
  *
  * cr-unix DIR rights: a socketpair with fd 0 in flight (SCM_RIGHTS);
+ * cr-unix DIR empty: a seqpacket pair with "a", an empty message and "bb"
+ * queued (a peek at an offset steps over the empty one once peeked);
  * cr-unix DIR handed: a connection not yet accepted on its own listener,
  * from a socket made as uid 1000 and connected as root (which
  * credentials its accepted end reports is not knowable from outside);
@@ -720,6 +722,11 @@ static void refuse(const char *mode, const char *path)
 		memcpy(CMSG_DATA(c), &zero, sizeof(int));
 		if (sendmsg(sv[0], &m, 0) != 2)
 			die("sendmsg");
+	} else if (!strcmp(mode, "empty")) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) ||
+		    send(sv[0], "a", 1, 0) != 1 || send(sv[0], "", 0, 0) != 0 ||
+		    send(sv[0], "bb", 2, 0) != 2)
+			die("empty");
 	} else if (!strcmp(mode, "handed")) {
 		struct sockaddr_un h;
 		socklen_t hlen = addr(&h, "cr-unix-handed", 1);

@@ -22,7 +22,10 @@
 # `check` refuses by name a socket whose peer is outside the kept set
 # (its path and holder), one with an fd in flight (SCM_RIGHTS), and a
 # connection not yet accepted whose socket another uid made (the
-# credentials it connected with are unknown).
+# credentials it connected with are unknown); a seqpacket queue with an
+# empty message behind another is carried by the first `check`, which
+# peeks at it, and refused by the second, which the kernel steps over it
+# for (its peer's send memory says more is queued than was read).
 # Boot area and shelter as zc-basic's.
 QR_LAYOUT=zc
 QR_HOPS=2
@@ -47,6 +50,12 @@ refusals() {
 	_ur=$!
 	t_run rights-ready qr_wait 30 test -e "$D/rights/ready"
 	refused rights "^quickreboot: process $_ur: fd [0-9]+: UNIX socket: file descriptors in flight \\(SCM_RIGHTS\\): not carried\$" "$_ur"
+	mkdir -p "$D/empty"
+	cr-unix "$D/empty" empty </dev/null >/dev/null 2>&1 &
+	_ue=$!
+	t_run empty-ready qr_wait 30 test -e "$D/empty/ready"
+	t_run empty-first-check quickreboot check "$_ue"
+	refused empty "^quickreboot: process $_ue: fd [0-9]+: UNIX socket: more is queued than a peek reads \\([0-9]+ bytes of memory, [0-9]+ read: an empty message behind another, peeked over\\?\\): not carried\$" "$_ue"
 	mkdir -p "$D/handed"
 	cr-unix "$D/handed" handed </dev/null >/dev/null 2>&1 &
 	_uh=$!
@@ -59,8 +68,8 @@ refusals() {
 	_uc=$!
 	t_run client-ready qr_wait 30 test -e "$D/cli/ready"
 	refused outside "^quickreboot: process $_uc: fd [0-9]+: UNIX socket connected to $D/srv/s.sock \\(socket [0-9]+\\), held by process $_us \\(fd [0-9]+\\), outside the kept set: not carried\$" "$_uc"
-	kill "$_ur" "$_uh" "$_us" "$_uc"
-	wait "$_ur" "$_uh" "$_us" "$_uc" 2>/dev/null
+	kill "$_ur" "$_ue" "$_uh" "$_us" "$_uc"
+	wait "$_ur" "$_ue" "$_uh" "$_us" "$_uc" 2>/dev/null
 }
 
 cr_start() {

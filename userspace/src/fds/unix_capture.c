@@ -15,6 +15,7 @@
  * an eBPF filter. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -323,6 +324,89 @@ static int peer_cred(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 	return -1;
 }
 
+/* The memory this kernel charges its sender for each message of q (n of
+ * them) while queued, added up: each sent alone through a scratch pair
+ * of the type, the sender's SO_MEMINFO read, then received. -1 with
+ * errno if the scratch pair fails. */
+static int64_t replay_wmem(uint8_t type, const struct qr_strbuf *q, uint32_t n)
+{
+	static uint8_t sink[1];
+	int64_t sum = 0;
+	size_t off = 0;
+	int sv[2], big = QRI_MAX_FILE_DATA;
+
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)))
+		goto fail;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len, mem[SK_MEMINFO_VARS];
+		socklen_t mlen = sizeof(mem);
+		uint8_t flen;
+
+		memcpy(&len, q->s + off, 4);
+		flen = q->s[off + 4];
+		off += 5 + flen;
+		if (send(sv[0], q->s + off, len, MSG_DONTWAIT) != (ssize_t)len ||
+		    getsockopt(sv[0], SOL_SOCKET, SO_MEMINFO, mem, &mlen) ||
+		    recv(sv[1], sink, sizeof(sink), MSG_DONTWAIT | MSG_TRUNC) < 0)
+			goto fail;
+		sum += mem[SK_MEMINFO_WMEM_ALLOC];
+		off += len;
+	}
+	close(sv[0]);
+	close(sv[1]);
+	return sum;
+fail:
+	close(sv[0]);
+	close(sv[1]);
+	return -1;
+}
+
+/* What the peer has sent and is still queued, 0 if no peer. */
+static uint32_t peer_wmem(const struct qr_unix_diag *d)
+{
+	struct qr_unix_diag p;
+	uint32_t w;
+
+	if (!d->peer || qr_unix_diag_one(d->peer, &p))
+		return 0;
+	w = p.wmem;
+	qr_unix_diag_free(&p);
+	return w;
+}
+
+/* A peek at an offset steps over an empty message that something peeked
+ * before (6.1 and later do): its queue would come back without it. The
+ * peer charged with every message of a pair's queue says how much is
+ * queued; what was read must account for all of it. Not known for a
+ * queue without a peer. A running process (`check`) may send meanwhile:
+ * no verdict then. */
+static int all_read(struct qr_fd_capture *c, const struct qr_unix_rec *r,
+		    const struct qr_unix_diag *d, const struct qr_strbuf *q,
+		    uint32_t wmem_before)
+{
+	struct qr_unix_diag p;
+	int64_t read;
+	int rc = 0;
+
+	if (r->type == SOCK_STREAM || !d->peer || !in_pair(d) ||
+	    qr_unix_diag_one(d->peer, &p))
+		return 0;
+	read = replay_wmem(r->type, q, r->nmsgs);
+	if (read < 0) {
+		qr_error("process %d: fd %d: UNIX socket: cannot measure its queue: %s",
+			 c->pid, c->fd, strerror(errno));
+		rc = -1;
+	} else if (p.wmem != read && !(c->check_only && p.wmem != wmem_before)) {
+		qr_error("process %d: fd %d: UNIX socket: more is queued than a peek reads (%u bytes of memory, %lld read: an empty message behind another, peeked over?): not carried",
+			 c->pid, c->fd, p.wmem, (long long)read);
+		rc = -1;
+	}
+	qr_unix_diag_free(&p);
+	return rc;
+}
+
 static void add(struct qr_fd_capture *c, const void *p, size_t len)
 {
 	if (len)
@@ -344,6 +428,7 @@ int qr_unix_capture(struct qr_fd_capture *c)
 	struct qr_unix_diag d;
 	const char *why;
 	int s = -1, rc = -1;
+	uint32_t pw;
 
 	if (qr_unix_diag_one(c->st->st_ino, &d)) {
 		qr_error("process %d: fd %d: UNIX socket %lu not found by sock_diag (another network namespace?): not carried",
@@ -398,10 +483,11 @@ int qr_unix_capture(struct qr_fd_capture *c)
 			 c->pid, c->fd);
 		goto out;
 	}
+	pw = peer_wmem(&d);
 	/* Only a connected socket or a datagram one has a queue to read. */
 	if ((d.type == SOCK_DGRAM || (d.state == TCP_ESTABLISHED &&
 				      !(r.flags & QR_UNIX_PENDING))) &&
-	    peek_queue(c, s, &r, &d, &q))
+	    (peek_queue(c, s, &r, &d, &q) || all_read(c, &r, &d, &q, pw)))
 		goto out;
 	if (d.type == SOCK_DGRAM && r.nmsgs && !(r.flags & QR_UNIX_BIND) &&
 	    !in_pair(&d)) {
