@@ -127,12 +127,13 @@ static void unix_data(const struct qri_image *img)
 		const struct qri_file_img *f = &img->files[i];
 		struct qr_unix_img u;
 		struct qr_unix_msg m;
-		const uint8_t *end = f->data + f->f.data_len;
+		const uint8_t *end;
 		const char *why;
 		size_t off = 0, n = 0;
 
 		if (f->f.kind != QRI_FD_UNIX)
 			continue;
+		end = f->data + f->f.data_len;
 		if (qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
 			abort();
 		for (uint32_t k = 0; k < u.r.nicons; k++)
@@ -141,7 +142,8 @@ static void unix_data(const struct qri_image *img)
 			(void)qr_unix_group(u.peer_groups, k);
 		for (uint32_t k = 0; k < u.r.conn_cred.ngroups; k++)
 			(void)qr_unix_group(u.conn_groups, k);
-		if (u.filter + 8 * (size_t)u.r.nfilter > end)
+		if (u.filter + 8 * (size_t)u.r.nfilter > end ||
+		    (const uint8_t *)u.peersec + u.r.peersec_len > end)
 			abort();
 		while (qr_unix_next_msg(&u, &off, &m))
 			if (m.data + m.len > end || (const uint8_t *)m.from + m.from_len > end ||

@@ -199,6 +199,7 @@ int main(int argc, char **argv)
 				 [QR_UNIX_OPT_RCVLOWAT] = 3 },
 			.opt_absent = 1u << QR_UNIX_OPT_PASSRIGHTS,
 			.linger_onoff = 1, .linger_s = 7, .nfilter = 1,
+			.peersec_len = 11,
 		};
 		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
 		uint32_t groups[2] = { 1001, 1002 }, len = 2;
@@ -212,6 +213,8 @@ int main(int argc, char **argv)
 		n += 8;
 		memcpy(d + n, ret, 8);
 		n += 8;
+		memcpy(d + n, "unconfined", 11);
+		n += 11;
 		uf.data_len = n;
 		qri_add_file(&w, &uf, "socket:[5]", d);
 		r = (struct qr_unix_rec){

@@ -301,6 +301,12 @@ TEST(unix_img_parse_refuses)
 	CHECK(parse_tail(&bad, "", 0, "abcdefgh", 8) == 0);
 	bad.nfilter = QR_UNIX_MAX_FILTER + 1;
 	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.peersec_len = 11;		/* a security label: there, not huge */
+	CHECK(parse_tail(&bad, "", 0, "unconfine", 9) == -1);
+	CHECK(parse_tail(&bad, "", 0, "unconfined", 11) == 0);
+	bad.peersec_len = QR_UNIX_MAX_PEERSEC + 1;
+	CHECK(parse_with(&bad, "", 0) == -1);
 }
 
 /* ---- round trip ---- */

@@ -33,7 +33,8 @@ enum {
  * inodes of a listener's queued connections (nicons u32, in accept
  * order), the groups of peer_cred (its ngroups u32) and of conn_cred
  * (likewise), the socket filter (nfilter struct sock_filter,
- * 8 bytes each), then the bytes queued to read as nmsgs messages (u32
+ * 8 bytes each), the peer's security label (peersec_len bytes, as
+ * SO_PEERSEC gives it), then the bytes queued to read as nmsgs messages (u32
  * length, u8 sender name length, the sender's name, the bytes; a stream
  * socket's as they came). Little-endian. */
 struct qr_unix_rec {
@@ -62,6 +63,7 @@ struct qr_unix_rec {
 	uint32_t opt_absent;	/* bit i: the capturing kernel lacks opt i */
 	int32_t linger_onoff, linger_s;
 	uint32_t nfilter;	/* SO_GET_FILTER's classic BPF, 0: none */
+	uint32_t peersec_len;	/* SO_PEERSEC's, 0: none */
 };
 
 #define QR_UNIX_BIND	0x01	/* bound to name: bind it again */
@@ -76,6 +78,7 @@ struct qr_unix_rec {
 #define QR_UNIX_MAX_MSGS (1u << 20)
 #define QR_UNIX_MAX_GROUPS 65536	/* NGROUPS_MAX */
 #define QR_UNIX_MAX_FILTER 4096		/* BPF_MAXINSNS */
+#define QR_UNIX_MAX_PEERSEC 256
 
 /* Image data checked: the record, and where its parts are in data. */
 struct qr_unix_img {
@@ -84,6 +87,7 @@ struct qr_unix_img {
 	const uint8_t *icons;	/* nicons u32, unaligned */
 	const uint8_t *peer_groups, *conn_groups;	/* u32, unaligned */
 	const uint8_t *filter;	/* nfilter struct sock_filter */
+	const char *peersec;	/* peersec_len bytes */
 	const uint8_t *msgs;	/* nmsgs messages */
 	size_t msgs_len;
 };

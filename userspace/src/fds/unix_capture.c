@@ -407,6 +407,32 @@ static int all_read(struct qr_fd_capture *c, const struct qr_unix_rec *r,
 	return rc;
 }
 
+/* The peer's security label (a security module's): restore's helpers
+ * give the one a socketpair made here gets, so another is refused. */
+static int peer_label(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
+		      char *label)
+{
+	char mine[QR_UNIX_MAX_PEERSEC];
+	int n = qr_unix_peersec(s, label), m = -1, sv[2];
+
+	if (!socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		m = qr_unix_peersec(sv[0], mine);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (n < 0 || m < 0) {
+		qr_error("process %d: fd %d: UNIX socket: SO_PEERSEC: %s",
+			 c->pid, c->fd, strerror(errno));
+		return -1;
+	}
+	r->peersec_len = n;
+	if (!n || (n == m && !memcmp(label, mine, n)))
+		return 0;
+	qr_error("process %d: fd %d: UNIX socket: its peer's security label %.*s is not restore's (%.*s): not carried",
+		 c->pid, c->fd, n, label, m, mine);
+	return -1;
+}
+
 static void add(struct qr_fd_capture *c, const void *p, size_t len)
 {
 	if (len)
@@ -426,6 +452,7 @@ int qr_unix_capture(struct qr_fd_capture *c)
 	struct qr_unix_rec r = { 0 };
 	struct qr_strbuf q = { 0 }, pg = { 0 }, cg = { 0 }, filter = { 0 };
 	struct qr_unix_diag d;
+	char label[QR_UNIX_MAX_PEERSEC];
 	const char *why;
 	int s = -1, rc = -1;
 	uint32_t pw;
@@ -474,7 +501,7 @@ int qr_unix_capture(struct qr_fd_capture *c)
 			 "not carried" : strerror(errno));
 		goto out;
 	}
-	if (peer_cred(c, s, &r, &d, &pg) ||
+	if (peer_cred(c, s, &r, &d, &pg) || peer_label(c, s, &r, label) ||
 	    (r.flags & QR_UNIX_PENDING && conn_cred(c, &r, &cg)))
 		goto out;
 	if (d.type == SOCK_DGRAM && d.state == TCP_ESTABLISHED && !d.peer &&
@@ -501,6 +528,7 @@ int qr_unix_capture(struct qr_fd_capture *c)
 	add(c, pg.s, pg.len);
 	add(c, cg.s, cg.len);
 	add(c, filter.s, filter.len);
+	add(c, label, r.peersec_len);
 	add(c, q.s, q.len);
 	if (c->data->oom || qr_strbuf_failed(&pg) || qr_strbuf_failed(&cg) ||
 	    qr_strbuf_failed(&filter)) {

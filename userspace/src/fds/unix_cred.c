@@ -215,3 +215,12 @@ int qr_unix_peer_cred(int s, struct qr_unix_cred *c, uint32_t **groups)
 	*groups = g;
 	return 0;
 }
+
+int qr_unix_peersec(int s, char *buf)
+{
+	socklen_t len = QR_UNIX_MAX_PEERSEC;
+
+	if (getsockopt(s, SOL_SOCKET, SO_PEERSEC, buf, &len))
+		return errno == ENOPROTOOPT ? 0 : -1;
+	return len;
+}

@@ -108,6 +108,12 @@ int qr_unix_img_parse(const uint8_t *data, size_t len, struct qr_unix_img *u,
 	u->filter = take(data, len, &off, r->nfilter, 8);
 	if (!u->filter)
 		return -1;
+	*why = "bad security label";
+	if (r->peersec_len > QR_UNIX_MAX_PEERSEC)
+		return -1;
+	u->peersec = (const char *)take(data, len, &off, r->peersec_len, 1);
+	if (!u->peersec)
+		return -1;
 	*why = "bad queued messages";
 	if (r->nmsgs > QR_UNIX_MAX_MSGS || (r->nmsgs && r->state == TCP_LISTEN))
 		return -1;

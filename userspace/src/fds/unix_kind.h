@@ -44,6 +44,9 @@ int qr_unix_listen_as(const struct qr_unix_cred *c, const uint8_t *groups,
 		      int s, int backlog);
 int qr_unix_connect_as(const struct qr_unix_cred *c, const uint8_t *groups,
 		       int s, const struct sockaddr_un *a, socklen_t len);
+/* s's SO_PEERSEC into buf (QR_UNIX_MAX_PEERSEC bytes): its length, 0 if
+ * none (no security module labels it), -1 with errno. */
+int qr_unix_peersec(int s, char *buf);
 /* s's SO_PEERCRED and SO_PEERGROUPS as recorded: 0; 1 if it has none; -1
  * with errno. groups: *ngroups u32 (malloc'ed, NULL if none). */
 int qr_unix_peer_cred(int s, struct qr_unix_cred *c, uint32_t **groups);

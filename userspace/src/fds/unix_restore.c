@@ -110,6 +110,22 @@ static bool same_peer(const struct end *a, const struct end *b)
 	       !memcmp(a->u.peer_groups, b->u.peer_groups, 4 * (size_t)x->ngroups);
 }
 
+/* Whether fd reports the peer's security label e recorded. */
+static int verify_label(const struct end *e, int fd)
+{
+	char label[QR_UNIX_MAX_PEERSEC];
+	int n = qr_unix_peersec(fd, label);
+
+	if (n < 0)
+		return fail(e, "SO_PEERSEC");
+	if ((uint32_t)n == e->u.r.peersec_len && !memcmp(label, e->u.peersec, n))
+		return 0;
+	qr_error("restore: file %u (UNIX socket %u): its peer's security label would be '%.*s', not '%.*s' as before: not made",
+		 e->f->f.id, e->u.r.ino, n, label, (int)e->u.r.peersec_len,
+		 e->u.peersec);
+	return -1;
+}
+
 /* Whether fd reports the peer credentials e recorded; a socket that
  * would name another peer is not made. */
 static int verify_peer(const struct end *e, int fd)
@@ -129,7 +145,7 @@ static int verify_peer(const struct end *e, int fd)
 		      rc == 1;
 	free(g);
 	if (same)
-		return 0;
+		return verify_label(e, fd);
 	if (rc)
 		snprintf(now, sizeof(now), "none");
 	else
