@@ -444,7 +444,7 @@ static int get_int(int fd, int opt)
 
 struct rt_names {
 	struct sockaddr_un abs, path;
-	socklen_t alen;
+	socklen_t alen, plen;
 };
 
 /* The round trip's sockets, made by a child: a stream, a datagram and a
@@ -632,20 +632,22 @@ static void make_as_a(int *fds, void *arg)
 		_exit(1);
 }
 
-/* A client connected by uid 4321. */
+/* A client bound to a name of its own, connected by uid 4321. */
 static void make_as_b(int *fds, void *arg)
 {
 	const struct rt_names *n = arg;
 
 	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (connect(fds[0], (struct sockaddr *)&n->abs, n->alen))
+	if (bind(fds[0], (struct sockaddr *)&n->path, n->plen) ||
+	    connect(fds[0], (struct sockaddr *)&n->abs, n->alen))
 		_exit(1);
 }
 
 /* Each end reports the peer it reported before restore: a socketpair
  * made by another user, a connection whose two ends name different
  * users (accept), a listener; the accepted end shows its listener's
- * name, and so does its client's getpeername. A socket whose peer's pid
+ * name, and so does its client's getpeername; the client its own name,
+ * and so does the accepted end's getpeername. A socket whose peer's pid
  * is taken (this process's) is not made. */
 TEST(unix_round_trip_creds)
 {
@@ -663,6 +665,10 @@ TEST(unix_round_trip_creds)
 	snprintf(n.abs.sun_path + 1, sizeof(n.abs.sun_path) - 1, "qr-unit-cred-%d",
 		 getpid());
 	n.alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(n.abs.sun_path + 1);
+	n.path = n.abs;
+	snprintf(n.path.sun_path + 1, sizeof(n.path.sun_path) - 1,
+		 "qr-unit-client-%d", getpid());
+	n.plen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(n.path.sun_path + 1);
 	hold_in_child(&a, 3, make_as_a, &n, 1234);
 	hold_in_child(&b, 1, make_as_b, &n, 4321);
 	s = accept(a.fds[2], NULL, NULL);
@@ -695,6 +701,13 @@ TEST(unix_round_trip_creds)
 	len = sizeof(name);
 	CHECK(getpeername(t.fd[3], (struct sockaddr *)&name, &len) == 0 &&
 	      len == n.alen && !memcmp(&name, &n.abs, len));
+	/* The client's own name, and the accepted end's peer's. */
+	len = sizeof(name);
+	CHECK(getsockname(t.fd[3], (struct sockaddr *)&name, &len) == 0 &&
+	      len == n.plen && !memcmp(&name, &n.path, len));
+	len = sizeof(name);
+	CHECK(getpeername(t.fd[4], (struct sockaddr *)&name, &len) == 0 &&
+	      len == n.plen && !memcmp(&name, &n.path, len));
 	CHECK(write(t.fd[3], "c", 1) == 1 && recv_is(t.fd[4], "c", 1));
 	qr_files_close(&t);
 	for (int i = 0; i < 5; i++) {
