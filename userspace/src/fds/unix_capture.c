@@ -407,19 +407,32 @@ static int all_read(struct qr_fd_capture *c, const struct qr_unix_rec *r,
 	return rc;
 }
 
+/* The label a socketpair made here reports (what restore's helpers
+ * give): its length, once per run; -1 with errno. */
+static int own_label(char *mine)
+{
+	static char label[QR_UNIX_MAX_PEERSEC];
+	static int len = -1;
+	int sv[2];
+
+	if (len < 0 && !socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		len = qr_unix_peersec(sv[0], label);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (len > 0)
+		memcpy(mine, label, len);
+	return len;
+}
+
 /* The peer's security label (a security module's): restore's helpers
  * give the one a socketpair made here gets, so another is refused. */
 static int peer_label(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 		      char *label)
 {
 	char mine[QR_UNIX_MAX_PEERSEC];
-	int n = qr_unix_peersec(s, label), m = -1, sv[2];
+	int n = qr_unix_peersec(s, label), m = n > 0 ? own_label(mine) : 0;
 
-	if (!socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		m = qr_unix_peersec(sv[0], mine);
-		close(sv[0]);
-		close(sv[1]);
-	}
 	if (n < 0 || m < 0) {
 		qr_error("process %d: fd %d: UNIX socket: SO_PEERSEC: %s",
 			 c->pid, c->fd, strerror(errno));
