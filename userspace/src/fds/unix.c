@@ -16,10 +16,17 @@
  * a connection not yet accepted, a path name that is no longer the
  * socket's file (or relative, or under another root), datagrams queued
  * on an unnamed socket with no kept peer, peer credentials restore
- * cannot make again, an eBPF filter. Lost: an empty datagram or
- * seqpacket message behind another once something peeked at it (MSG_PEEK
- * at an offset steps over it on 6.1), the credentials queued messages
- * carry for SCM_CREDENTIALS (restore's). */
+ * cannot make again (another PID namespace's pid, pid 1, a connection
+ * no longer there, a queued connection from a socket another uid made),
+ * a peer's security label other than restore's, an eBPF filter, a pair's
+ * queue that an empty message peeked over leaves short. Failed at
+ * restore, by name: a peer's pid taken in the New kernel, an option set
+ * that it lacks. Lost: an empty datagram or seqpacket message peeked
+ * over in a queue with no peer to count it (one fed by unconnected
+ * senders), the credentials queued messages carry for SCM_CREDENTIALS
+ * (restore's, seen if the reader turns SO_PASSCRED on later), and
+ * SO_PEERPIDFD (the peer's pid is a helper's that exited).
+ */
 #include "fds/unix_kind.h"
 #include "lib/err.h"
 
