@@ -214,6 +214,20 @@ static bool split_files(const struct qr_restore_ctx *c)
 	return split;
 }
 
+/* A parent-death signal of a process whose parent was not kept: that
+ * parent died with the Old kernel, and the signal is not set again. */
+static void say_pdeath_lost(const struct qri_proc_img *pr)
+{
+	for (size_t j = 0; j < pr->nthreads; j++) {
+		const struct qri_thread_img *th = &pr->threads[j];
+
+		if (th->sig && th->sig->pdeath_signal)
+			printf("restore: pid %u: thread %u: parent-death signal %d not set again: its parent %u was not kept\n",
+			       pr->p.pid, th->t.tid, th->sig->pdeath_signal,
+			       pr->p.ppid);
+	}
+}
+
 /* Roots first created here, each with its subtree; then every process
  * reports, and all go on together once all have reported. A failed one
  * gives its frames back. */
@@ -284,6 +298,8 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		 * parent is past making its children. */
 		if (!qr_restore_made(&c, i) && (p < 0 || qr_restore_made(&c, p)))
 			roots[i] = qr_restore_spawn(&c, i);
+		if (p < 0 && i < img->nprocs)
+			say_pdeath_lost(&img->procs[i]);
 	}
 	qr_shmem_close(&c.shm);
 	qr_clocks_leave(timens);
