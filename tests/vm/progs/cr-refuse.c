@@ -4,7 +4,7 @@
  * V objects). MODE:
  *   seccomp   a seccomp filter (allow all), after no_new_privs
  *   uts       its own UTS namespace (unshare)
- *   timer     a POSIX timer (timer_create)
+ *   timer     a POSIX timer on its CPU-time clock (timer_create)
  *   sem       a System V semaphore set
  *   msg       a System V message queue
  *   root      a deleted root directory (chroot, then rmdir)
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "timer")) {
 		timer_t t;
 
-		if (timer_create(CLOCK_MONOTONIC, NULL, &t))
+		if (timer_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &t))
 			die("timer_create");
 	} else if (!strcmp(m, "sem")) {
 		semid = semget(IPC_PRIVATE, 1, 0600);

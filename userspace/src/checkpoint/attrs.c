@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "checkpoint/attrs.h"
+#include "checkpoint/capture.h"
 #include "checkpoint/creds.h"
 #include "checkpoint/maps.h"
 #include "image/format.h"
@@ -363,28 +364,6 @@ static int check_sysvipc(pid_t pid)
 	return refused;
 }
 
-static int check_timers(pid_t pid)
-{
-	char *t = qr_read_proc(pid, "timers");
-	int n = 0;
-
-	if (!t) {
-		qr_error("process %d: /proc/%d/timers: %s: POSIX timers cannot be ruled out",
-			 pid, pid, strerror(errno));
-		return 1;
-	}
-	/* "ID: N" opens each timer ("ClockID:" is another line's key). */
-	for (char *p = t; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, "ID: ", 4))
-			n++;
-	free(t);
-	if (!n)
-		return 0;
-	qr_error("process %d: %d POSIX timer%s (timer_create): not carried yet",
-		 pid, n, n == 1 ? "" : "s");
-	return 1;
-}
-
 static int check_root(pid_t pid)
 {
 	char path[64], l[4096];
@@ -452,7 +431,7 @@ int qr_check_attrs(pid_t pid)
 	refused += check_threads(pid, status);
 	free(status);
 	refused += check_namespaces(pid);
-	refused += check_timers(pid);
+	refused += qr_timers_check(pid);
 	refused += check_sysvipc(pid);
 	refused += check_root(pid);
 	refused += check_advice(pid);

@@ -59,5 +59,11 @@ int qr_capture_rlimits(struct qri_writer *w, pid_t pid);
  * after the thread records. */
 int qr_capture_signals(struct qri_writer *w, int pfncheck_fd,
 		       const struct qr_frozen *f);
+/* Its POSIX timers (PFNCHECK_IOC_TIMERS), if any; refused (printed, -1)
+ * as check refuses them (qr_timers_check). */
+int qr_capture_timers(struct qri_writer *w, int pfncheck_fd, pid_t pid);
+/* check: each POSIX timer of pid restore cannot make again, from
+ * /proc/PID/timers, printed; how many, or 1 if it cannot be read. */
+int qr_timers_check(pid_t pid);
 
 #endif

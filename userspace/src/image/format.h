@@ -69,6 +69,7 @@ enum qri_type {
 	QRI_THREAD_SCHED = 23,
 	QRI_PROOF = 24,
 	QRI_FILE = 25,
+	QRI_TIMERS = 34,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -303,6 +304,41 @@ struct qri_signals {
 #define QRI_MEMBARRIER_SYNC_CORE		(1u << 6)
 #define QRI_MEMBARRIER_RSEQ			(1u << 8)
 #define QRI_MEMBARRIER_KNOWN			0x154u
+
+/* QRI_TIMERS: a process's POSIX timers (timer_create(2)), at most one
+ * record per process. Tail: count struct qri_posix_timer in increasing id
+ * order: restore makes each again with its id (the kernel gives ids in
+ * order; the ids between are made and deleted, and so up to next_id).
+ * Time left as at
+ * realtime_ns (CLOCK_REALTIME at the capture): the time the reboot took
+ * is taken off it, as for a timerfd. */
+struct qri_timers {
+	uint32_t pid;
+	uint32_t count;
+	uint64_t realtime_ns;
+	int32_t next_id;	/* the id the next timer_create(2) gets */
+	uint32_t pad;
+};
+
+struct qri_posix_timer {
+	int32_t id;		/* 0..QRI_TIMER_ID_MAX */
+	int32_t clock;		/* QRI_CLOCK_REALTIME, MONOTONIC, BOOTTIME, TAI */
+	int32_t notify;		/* QRI_SIGEV_*: to the main thread for THREAD_ID */
+	int32_t signo;		/* 1..QRI_NSIG, or 0 with QRI_SIGEV_NONE */
+	uint64_t sigev_value;
+	uint64_t value_ns;	/* time left: 0 disarmed */
+	uint64_t interval_ns;
+};
+
+#define QRI_TIMER_ID_MAX 65535
+#define QRI_TIMER_MAX_NS (1ull << 62)
+#define QRI_SIGEV_SIGNAL 0
+#define QRI_SIGEV_NONE 1
+#define QRI_SIGEV_THREAD_ID 4
+#define QRI_CLOCK_REALTIME 0
+#define QRI_CLOCK_MONOTONIC 1
+#define QRI_CLOCK_BOOTTIME 7
+#define QRI_CLOCK_TAI 11
 
 /* QRI_RLIMITS: the resource limits as prlimit(2) gives them; at most one
  * per process. Tail: count struct qri_rlimit, indexed by RLIMIT_*; a
@@ -557,6 +593,8 @@ _Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");
 _Static_assert(sizeof(struct qri_itimer) == 32, "qri_itimer layout");
 _Static_assert(sizeof(struct qri_signals) == 2160, "qri_signals layout");
 _Static_assert(sizeof(struct qri_rlimits) == 8, "qri_rlimits layout");
+_Static_assert(sizeof(struct qri_timers) == 24, "qri_timers layout");
+_Static_assert(sizeof(struct qri_posix_timer) == 40, "qri_posix_timer layout");
 _Static_assert(sizeof(struct qri_rlimit) == 16, "qri_rlimit layout");
 _Static_assert(sizeof(struct qri_thread_signals) == 40, "qri_thread_signals layout");
 _Static_assert(sizeof(struct qri_thread_restart) == 40, "qri_thread_restart layout");

@@ -65,6 +65,8 @@ struct qri_proc_img {
 	struct qri_siginfo *pending;	/* sig->nr_pending, shared */
 	struct qri_rlimit *rlimits;	/* NULL when the image has none */
 	uint32_t nrlimits;
+	struct qri_timers *timers;	/* NULL when the image has none */
+	struct qri_posix_timer *timer;	/* timers->count, by id */
 	struct qri_creds *creds;	/* NULL when the image has none */
 	uint32_t *groups;		/* creds->ngroups */
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
@@ -123,6 +125,8 @@ void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,
 		const void *auxv, const char *exe);
 void qri_add_signals(struct qri_writer *w, const struct qri_signals *s,
 		     const struct qri_siginfo *pending);
+void qri_add_timers(struct qri_writer *w, const struct qri_timers *t,
+		    const struct qri_posix_timer *timer);
 void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
 		     const struct qri_rlimit *r, uint32_t count);
 void qri_add_thread_signals(struct qri_writer *w,

@@ -29,6 +29,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_THREAD_SCHED] = "thread scheduling",
 	[QRI_PROOF] = "what /proc showed",
 	[QRI_FILE] = "open file",
+	[QRI_TIMERS] = "POSIX timers",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -419,6 +420,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_SIGNALS] = { offsetof(struct qri_signals, child_subreaper),
 			  qri_read_signals },
 	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
+	[QRI_TIMERS] = { sizeof(struct qri_timers), qri_read_timers },
 	[QRI_THREAD_SIGNALS] = { offsetof(struct qri_thread_signals,
 					  pdeath_signal),
 				 qri_read_thread_signals },
@@ -593,6 +595,8 @@ void qri_free(struct qri_image *img)
 		free(pr->sig);
 		free(pr->pending);
 		free(pr->rlimits);
+		free(pr->timers);
+		free(pr->timer);
 		free(pr->creds);
 		free(pr->groups);
 		free(pr->attrs);

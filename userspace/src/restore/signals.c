@@ -11,6 +11,7 @@
 
 #include "lib/exit.h"
 #include "restore/signals.h"
+#include "restore/timers.h"
 
 _Static_assert(QR_RST_SIGINFO_SIZE == QRI_SIGINFO_SIZE, "siginfo size");
 
@@ -131,6 +132,8 @@ int qr_restore_signals(const struct qri_proc_img *pr)
 	if (set_rlimits(pr))
 		return -1;
 	/* Timers last: they run from here on. */
+	if (qr_restore_timers(pr))
+		return -1;
 	return s ? set_itimers(s) : 0;
 }
 
