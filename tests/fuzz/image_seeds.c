@@ -57,6 +57,12 @@ int main(int argc, char **argv)
 					 .nr_pending = 1, .pdeath_signal = 15 };
 	struct qri_rlimit lim[2] = { { 1024, 4096 }, { UINT64_MAX, UINT64_MAX } };
 	static struct qri_signals sig = { .pid = 100 };
+	struct qri_timers timers = { .pid = 100, .count = 2, .next_id = 5 };
+	struct qri_posix_timer timer[2] = {
+		{ .id = 0, .clock = QRI_CLOCK_MONOTONIC, .signo = 34,
+		  .value_ns = 1000, .interval_ns = 50000000 },
+		{ .id = 3, .clock = QRI_CLOCK_REALTIME, .notify = QRI_SIGEV_NONE },
+	};
 	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	struct qri_siginfo si = { { 12, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff } };
 	struct qri_own_run own[2] = { { 0, 1 }, { 3, 2 } };
@@ -198,6 +204,7 @@ int main(int argc, char **argv)
 	qri_add_signals(&w, &sig, &si);
 	qri_add_rlimits(&w, 100, lim, 2);
 	qri_add_thread_signals(&w, &ts, &si);
+	qri_add_timers(&w, &timers, timer);
 	save(argv[1], "state", &w);
 
 	/* Credentials, process attributes, a thread's scheduling, an area
