@@ -39,7 +39,7 @@ old() {
 	kill "$ok"
 	refused seccomp '^quickreboot: process @P@: seccomp filters \(Seccomp: 2, 1 filter\): not carried: reading them needs PTRACE_SECCOMP_GET_FILTER'
 	refused uts '^quickreboot: process @P@: uts namespace uts:\[[0-9]+\] is not init.s'
-	refused timer '^quickreboot: process @P@: POSIX timer 0 \(clock 2, signal/pid\.@P@\): a CPU-time clock: not carried$'
+	refused timer '^quickreboot: process @P@: POSIX timer 0 \(clock -6, signal/pid\.@P@\): a CPU-time clock: not carried$'
 	refused sem '^quickreboot: process @P@: its IPC namespace holds 1 System V semaphore set\(s\) \(id [0-9]+\): not carried yet'
 	refused msg '^quickreboot: process @P@: its IPC namespace holds 1 System V message queue\(s\) \(id [0-9]+\): not carried yet'
 	refused root "^quickreboot: process @P@: its root directory $D/gone \\(deleted\\) was deleted: not carried$"
