@@ -22,7 +22,10 @@ struct qr_pages {
 	/* Shared anonymous memory saved so far: saved once, whoever maps
 	 * it. */
 	struct qr_shm_saved {
-		uint64_t inode, off, size;
+		uint64_t inode, dev, off, size;
+		/* A memfd or /dev/shm file's (qri_vma's shm_*); 0 else. */
+		uint64_t object, bytes;
+		uint32_t mode, uid, gid, seals;
 	} *shm;
 	size_t nshm;
 };

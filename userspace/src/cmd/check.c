@@ -42,7 +42,7 @@ static void show_areas(pid_t pid)
 		uint32_t flags;
 		const char *why;
 
-		if (qr_maps_line(line, &m, NULL) || qr_map_classify(&m, &flags, &why))
+		if (qr_maps_line(line, &m, NULL) || qr_map_classify_in(pid, &m, &flags, &why))
 			continue;
 		printf("  %llx-%llx %s: %s\n", (unsigned long long)m.start,
 		       (unsigned long long)m.end, m.name[0] ? m.name : "[anon]",

@@ -120,6 +120,16 @@ struct qri_vma {
 	uint32_t advice;
 	uint32_t pad;
 	uint64_t shm_size;	/* QRI_VMA_SHMEM: its object's size */
+	/* Appended: a named QRI_VMA_SHMEM object, whose path is the area's
+	 * (a memfd's "/memfd:NAME (deleted)", a tmpfs file's "/dev/shm/NAME",
+	 * " (deleted)" once unlinked): made again as that file. shm_object
+	 * is what QRI_FILE.object says of an fd of the same file, which
+	 * restore then opens on it: 0 for anonymous memory. */
+	uint64_t shm_object;
+	uint64_t shm_bytes;	/* the file's size, <= shm_size */
+	uint32_t shm_mode;	/* permission bits */
+	uint32_t shm_uid, shm_gid;
+	uint32_t shm_seals;	/* a memfd's F_SEAL_*; else 0 */
 };
 
 #define QRI_ADV_SEQUENTIAL	0x001	/* sr: MADV_SEQUENTIAL */
@@ -528,7 +538,7 @@ _Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
 _Static_assert(sizeof(struct qri_process) == 96, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
-_Static_assert(sizeof(struct qri_vma) == 64, "qri_vma layout");
+_Static_assert(sizeof(struct qri_vma) == 96, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
 _Static_assert(sizeof(struct qri_thread_sched) == 40, "qri_thread_sched layout");

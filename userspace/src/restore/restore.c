@@ -260,7 +260,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	/* Every file once, inside the time namespace (a timer's clock), for
 	 * all processes to take theirs from. */
 	if (qr_files_make(&c.files, img) ||
-	    qr_shmem_make(&c.shm, img, dir, c.files.top)) {
+	    qr_shmem_make(&c.shm, &c.files, dir, c.files.top)) {
 		qr_clocks_leave(timens);
 		qr_restore_ctx_free(&c);
 		free(roots);
