@@ -80,7 +80,8 @@ TEST(cr_maps_classify)
 	CHECK_STR(why, "a mapping of a device");
 	CHECK(classify("1000-2000 rw-s 0 0:0 0", &f, &why) == -1);
 	CHECK_STR(why, "shared anonymous memory");
-	CHECK(classify("1000-2000 rw-s 0 0:1 7 /SYSV00000000 (deleted)", &f, &why) == -1);
+	CHECK(classify("1000-2000 rw-s 0 0:1 7 /SYSV00000000 (deleted)", &f, &why) == 0 &&
+	      f == (QRI_VMA_SHARED | QRI_VMA_SYSV));
 	/* Replaced by an upgrade: private, carried as memory; shared, not. */
 	CHECK(classify("1000-2000 r-xp 0 fe:0 9 /lib/libc.so.6 (deleted)", &f, &why) == 0 &&
 	      f == QRI_VMA_ANON);

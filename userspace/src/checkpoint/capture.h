@@ -30,6 +30,17 @@ struct qr_pages {
 	size_t nshm;
 };
 
+/* Copies [start, end) of the file mem into the pages file (buf: 1 MiB
+ * of room); a page that cannot be read is saved as zeros. */
+int qr_pages_copy(int mem, struct qr_pages *pg, uint64_t start,
+		  uint64_t end, uint8_t *buf);
+
+/* System V IPC of the kept processes (checkpoint/sysv.c): with w NULL,
+ * what check refuses (how many, each printed); else their records and
+ * segments' contents, before the processes'. -1 having printed why. */
+int qr_sysv_capture(struct qri_writer *w, struct qr_pages *pg,
+		    const pid_t *pids, int n);
+
 /* Resources that cannot be carried: prints one line per resource naming
  * the process, returns how many; -1 when the process cannot be read (it
  * exited, or permission), having said so. Needs no stop; nothing is

@@ -104,10 +104,12 @@ int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why)
 		*flags = m->shared ? QRI_VMA_SHARED | QRI_VMA_SHMEM : QRI_VMA_ANON;
 		return 0;
 	}
+	if (!strncmp(n, "/SYSV", 5) && m->shared && qr_path_deleted(n)) {
+		*flags = QRI_VMA_SHARED | QRI_VMA_SYSV;
+		return 0;
+	}
 	if (n[0] == '/') {
-		if (!strncmp(n, "/SYSV", 5))
-			*why = "System V shared memory";
-		else if (!strncmp(n, "/dev/", 5))
+		if (!strncmp(n, "/dev/", 5))
 			*why = "a mapping of a device";
 		else if (qr_map_file_deleted(m) && m->shared)
 			*why = "a shared mapping of a deleted file";
@@ -149,6 +151,8 @@ int qr_map_saves_pages(const struct qr_map *m, uint32_t flags)
 
 const char *qr_map_zc_mode(const struct qr_map *m, uint32_t flags)
 {
+	if (flags & QRI_VMA_SYSV)
+		return "its System V segment copied once, attached again at the same address (no zero copy yet)";
 	if (flags & QRI_VMA_SHMEM && qr_map_tmpfs(m))
 		return "copied once for every process that shares it (a memfd or /dev/shm file, made again with its name: no zero copy yet)";
 	if (flags & QRI_VMA_SHMEM)

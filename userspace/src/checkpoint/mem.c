@@ -26,15 +26,19 @@
  * kernel cannot read (beyond the end of a mapped file: SIGBUS for the
  * process too) is saved as zeros, which is what a restored mapping of the
  * same file shows there. */
-static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
-		     uint64_t end, uint8_t *buf)
+int qr_pages_copy(int mem, struct qr_pages *pg, uint64_t start,
+		  uint64_t end, uint8_t *buf)
 {
 	for (uint64_t a = start; a < end;) {
 		size_t n = end - a < CHUNK ? end - a : CHUNK;
 		ssize_t r = pread(mem, buf, n, a);
 
 		if (r <= 0) {
-			n = 4096;
+			/* To the page's end (a file's size need not be
+			 * whole pages), never past the area's. */
+			n = 4096 - a % 4096;
+			if (n > end - a)
+				n = end - a;
 			if (pread(mem, buf, n, a) != (ssize_t)n)
 				memset(buf, 0, n);
 		} else {
@@ -112,7 +116,7 @@ static int capture_shmem(struct qr_pages *pg, pid_t pid, const struct qr_map *m,
 			.inode = m->inode, .dev = m->dev, .off = pg->off,
 			.size = (st.st_size + 4095) & ~4095ull,
 		};
-		rc = copy_area(fd, pg, 0, s->size, buf);
+		rc = qr_pages_copy(fd, pg, 0, s->size, buf);
 		if (!rc && qr_map_tmpfs(m))
 			rc = capture_named(fd, &st, pid, m, s);
 		close(fd);
@@ -154,7 +158,7 @@ static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
 	}
 	for (long i = 0; !rc && i < n; i++)
 		if (runs[i].kind == QRI_RUN_COPY)
-			rc = copy_area(mem, pg, runs[i].addr,
+			rc = qr_pages_copy(mem, pg, runs[i].addr,
 				       runs[i].addr + runs[i].count * 4096, buf);
 	if (n)
 		qri_add_page_runs(w, v->pid, v->start, runs, n);
@@ -272,6 +276,13 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		v.advice = qr_advice_of(&adv, m.start);
 		if (v.flags & QRI_VMA_HEAP)
 			*heap_end = m.end;
+		if (v.flags & QRI_VMA_SYSV) {
+			/* Its contents are the segment's (checkpoint/sysv.c). */
+			v.shm_object = m.inode;
+			v.pgoff = m.offset / 4096;
+			qri_add_vma(w, &v, NULL);
+			continue;
+		}
 		if (v.flags & QRI_VMA_SHMEM) {
 			rc = capture_shmem(pg, pid, &m, &v, buf);
 			qri_add_vma(w, &v, v.shm_object ? m.name : NULL);
@@ -285,7 +296,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		}
 		if (qr_map_saves_pages(&m, v.flags)) {
 			v.pages_offset = pg->off;
-			rc = copy_area(mem, pg, m.start, m.end, buf);
+			rc = qr_pages_copy(mem, pg, m.start, m.end, buf);
 		}
 		qri_add_vma(w, &v, file_path);
 		if (!rc && file_path && v.pages_offset != QRI_NO_PAGES)

@@ -146,6 +146,14 @@ int cmd_check(int argc, char **argv)
 		}
 		if (!rc)
 			refused += qr_clocks_check(st.pids, st.n, &shared);
+		if (!rc) {
+			int ipc = qr_sysv_capture(NULL, NULL, st.pids, st.n);
+
+			if (ipc < 0)
+				rc = QR_EXIT_FAIL;
+			else
+				refused += ipc;
+		}
 		for (int i = 0; !rc && i < st.nzombies; i++) {
 			const struct qri_zombie *z = &st.zombies[i];
 

@@ -29,6 +29,9 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_THREAD_SCHED] = "thread scheduling",
 	[QRI_PROOF] = "what /proc showed",
 	[QRI_FILE] = "open file",
+	[QRI_SYSV_SHM] = "System V shared memory",
+	[QRI_SYSV_SEM] = "System V semaphores",
+	[QRI_SYSV_MSG] = "System V message queue",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -192,6 +195,24 @@ static bool bad_named(const struct qri_vma *v, const char *path)
 		(v->shm_seals && !memfd) || v->shm_seals & ~0x3fu;
 }
 
+/* A System V attach: shared, no contents of its own (the segment's),
+ * within a segment listed before. */
+static bool bad_sysv(const struct qri_image *img, const struct qri_vma *v,
+		     const char *path)
+{
+	const struct qri_sysv_shm *shm = qri_sysv_shm_of(img, v->shm_object);
+	uint64_t size;
+
+	if (!shm || path || !(v->flags & QRI_VMA_SHARED) ||
+	    v->flags & (QRI_VMA_ANON | QRI_VMA_SHMEM) ||
+	    v->pages_offset != QRI_NO_PAGES || v->shm_size || v->shm_bytes ||
+	    v->shm_mode || v->shm_uid || v->shm_gid || v->shm_seals)
+		return true;
+	size = (shm->size + 4095) & ~4095ull;
+	return v->pgoff > size / 4096 ||
+		v->end - v->start > size - v->pgoff * 4096;
+}
+
 /* A shared memory area: shared, within its object, which any other area
  * naming it (by where it is saved) gives the same size and name. */
 static bool bad_shmem(const struct qri_image *img, const struct qri_vma *v,
@@ -255,6 +276,11 @@ static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail
 	if (v.path_len &&
 	    qri_take_path(c, QRI_VMA, "path", &tail, &left, v.path_len, &path))
 		return -1;
+	if (v.flags & QRI_VMA_SYSV && bad_sysv(c->img, &v, path)) {
+		free(path);
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": System V attach at 0x%" PRIx64 " names no segment before it, or lies outside it",
+			   v.pid, v.start);
+	}
 	if (v.flags & QRI_VMA_SHMEM && bad_shmem(c->img, &v, path ? path : "")) {
 		free(path);
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": shared memory at 0x%" PRIx64 " is not within its object, its object has two sizes or names, or its name is not a memfd's or in /dev/shm",
@@ -458,6 +484,9 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_THREAD_SCHED] = { sizeof(struct qri_thread_sched),
 			       qri_read_thread_sched },
 	[QRI_PROOF] = { sizeof(struct qri_proof), qri_read_proof },
+	[QRI_SYSV_SHM] = { sizeof(struct qri_sysv_shm), qri_read_sysv_shm },
+	[QRI_SYSV_SEM] = { sizeof(struct qri_sysv_sem), qri_read_sysv_sem },
+	[QRI_SYSV_MSG] = { sizeof(struct qri_sysv_msg), qri_read_sysv_msg },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -624,6 +653,7 @@ void qri_free(struct qri_image *img)
 		free(pr->proof);
 	}
 	free(img->procs);
+	qri_free_sysv(img);
 	free(img->frames);
 	free(img->zombies);
 	for (size_t i = 0; i < img->nfiles; i++) {
