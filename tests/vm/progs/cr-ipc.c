@@ -14,8 +14,9 @@
  *   msg      a queue (key 0x51520003, qbytes 4000) holding 4 messages of
  *            types 3, 1, 2, 3
  * and forks. The child, every 10 ms: copies word 0 of each area to word
- * 1 (the memfd's word 0 written by the parent through the fd, word 1 read
- * back through it), and takes one from semaphore 1 to give one to 2.
+ * 1 (the memfd's word 0 written by the parent through fd 10, word 1
+ * read back through it; qr-gone's word 1 read back through fd 11), and
+ * takes one from semaphore 1 to give one to 2.
  * DIR/info holds "pid=P child=C" once set up. On DIR/verify the parent
  * writes DIR/result, each key 1 when right:
  *   pid= child= data= memfd= seals= posix= gone= private= shm= rmid=
@@ -192,18 +193,21 @@ static int shm_meta_ok(void)
 		shmget(KEY_SHM, 0, 0) == shm_id;
 }
 
-/* Every area's new word echoed by the child; the memfd's through its fd. */
+/* Every area's new word echoed by the child. The memfd's written and
+ * read back through its fd; the unlinked file's read back through its fd
+ * (the fd and the mappings one file). */
 static int echoed(int a, uint64_t n)
 {
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int fd = a == A_MEMFD ? 10 : a == A_GONE ? 11 : -1;
 	uint64_t got = 0;
 
-	if (a == A_MEMFD && pwrite(10, &n, 8, 0) != 8)
+	if (a == A_MEMFD && pwrite(fd, &n, 8, 0) != 8)
 		return 0;
 	if (a != A_MEMFD)
 		area[a][0] = n;
 	for (int t = 0; t < 300; t++, nanosleep(&nap, NULL))
-		if (a == A_MEMFD ? pread(10, &got, 8, 8) == 8 && got == n :
+		if (fd >= 0 ? pread(fd, &got, 8, 8) == 8 && got == n :
 		    area[a][1] == n)
 			return 1;
 	return 0;

@@ -45,6 +45,9 @@ cr_start() {
 	t_run check-says-named grep -q 'a memfd or /dev/shm file, made again with its name' /tmp/check.out
 	t_run check-says-sysv grep -q 'System V segment copied once' /tmp/check.out
 	t_run check-says-private grep -q 'private mapping of a memfd or /dev/shm file' /tmp/check.out
+	t_run check-says-segments-carried grep -Eq '^System V shared memory segment [0-9]+ \(key 0x51520001, 16384 bytes\): carried' /tmp/check.out
+	t_run check-says-sem-undo-not grep -Eq '^System V semaphore set [0-9]+ \(key 0x51520002\): carried with its values; its users. SEM_UNDO adjustments are not' /tmp/check.out
+	t_run check-says-queue-carried grep -Eq '^System V message queue [0-9]+ \(key 0x51520003\): carried with its 4 message' /tmp/check.out
 }
 
 # The cr-ipc result's keys all 1; $1 prefixes the check names.
@@ -53,7 +56,7 @@ ipc_kept() {
 	t_info "${1}ipc-result" "$(cat "$I/result")"
 	t_eq "${1}ipc-pid-kept" "$(qr_kv pid "$I/info")" "$(qr_kv pid "$I/result")"
 	for _k in $IPC_KEYS; do
-		t_eq "${1}ipc-$_k" 1 "$(qr_kv $_k "$I/result")"
+		t_eq "${1}ipc-$_k" 1 "$(qr_kv "$_k" "$I/result")"
 	done
 }
 

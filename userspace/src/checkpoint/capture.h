@@ -36,10 +36,11 @@ int qr_pages_copy(int mem, struct qr_pages *pg, uint64_t start,
 		  uint64_t end, uint8_t *buf);
 
 /* System V IPC of the kept processes (checkpoint/sysv.c): with w NULL,
- * what check refuses (how many, each printed); else their records and
- * segments' contents, before the processes'. -1 having printed why. */
+ * what check refuses (how many, each printed; with say, what it carries
+ * too, on stdout); else their records and segments' contents, before the
+ * processes'. -1 having printed why. */
 int qr_sysv_capture(struct qri_writer *w, struct qr_pages *pg,
-		    const pid_t *pids, int n);
+		    const pid_t *pids, int n, bool say);
 
 /* Resources that cannot be carried: prints one line per resource naming
  * the process, returns how many; -1 when the process cannot be read (it

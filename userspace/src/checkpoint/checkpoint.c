@@ -222,7 +222,7 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 	if (clocks && qr_capture_clocks(&w, fr[0].pid))
 		goto out;
 	/* Before the processes, whose attaches name the segments. */
-	if (qr_sysv_capture(&w, &pg, st->pids, st->n))
+	if (qr_sysv_capture(&w, &pg, st->pids, st->n, false))
 		goto out;
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
@@ -334,7 +334,7 @@ static int refusals(const struct qr_subtree *st, bool *clocks)
 	if (more < 0)
 		return -1;
 	refused += more;
-	more = qr_sysv_capture(NULL, NULL, st->pids, st->n);
+	more = qr_sysv_capture(NULL, NULL, st->pids, st->n, false);
 	return more < 0 ? -1 : refused + more +
 		qr_clocks_check(st->pids, st->n, clocks);
 }

@@ -29,6 +29,7 @@
 struct kept {
 	const pid_t *pids;
 	int n;
+	bool say;	/* check: what is carried, said */
 };
 
 static bool is_kept(const struct kept *k, long pid)
@@ -192,8 +193,12 @@ static int shms(struct qri_writer *w, struct qr_pages *pg, const struct kept *k)
 			refused++;
 			continue;
 		}
-		if (!w)
+		if (!w) {
+			if (k->say)
+				printf("System V shared memory segment %d (key 0x%08x, %llu bytes): carried, copied once (no zero copy yet)\n",
+				       id, key, size);
 			continue;
+		}
 		s.key = s.mode & QRI_SHM_DEST && a.count ? a.key : key;
 		s.id = id;
 		s.mode &= 0777 | QRI_SHM_DEST | QRI_SHM_LOCKED;
@@ -239,8 +244,14 @@ static int sems(struct qri_writer *w, const struct kept *k)
 				 id, key, who);
 			refused++;
 		}
-		if (u < 0 || u == 2 || !w)
+		if (u < 0 || u == 2)
 			continue;
+		if (!w) {
+			if (k->say)
+				printf("System V semaphore set %d (key 0x%08x): carried with its values; its users' SEM_UNDO adjustments are not (no interface shows them)\n",
+				       id, key);
+			continue;
+		}
 		v = calloc(s.nsems, sizeof(*v));
 		vals = calloc(s.nsems, sizeof(*vals));
 		if (!v || !vals || semctl(id, 0, GETALL, v)) {
@@ -318,8 +329,14 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 				 id, key, who);
 			refused++;
 		}
-		if (u < 0 || u == 2 || !w)
+		if (u < 0 || u == 2)
 			continue;
+		if (!w) {
+			if (k->say)
+				printf("System V message queue %d (key 0x%08x): carried with its %lu message(s)\n",
+				       id, key, qnum);
+			continue;
+		}
 		if (msgctl(id, IPC_STAT, &ds) || messages(id, qnum, &d) || d.oom) {
 			if (errno)
 				qr_error("System V message queue %d: %s", id, strerror(errno));
@@ -342,9 +359,9 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 }
 
 int qr_sysv_capture(struct qri_writer *w, struct qr_pages *pg,
-		    const pid_t *pids, int n)
+		    const pid_t *pids, int n, bool say)
 {
-	struct kept k = { pids, n };
+	struct kept k = { pids, n, say };
 	int a = shms(w, pg, &k), b, c;
 
 	if (a < 0)

@@ -124,7 +124,7 @@ int cmd_check(int argc, char **argv)
 		if (!rc)
 			together = qr_capture_files(NULL, st.pids, st.n);
 		if (!rc && together >= 0) {
-			int ipc = qr_sysv_capture(NULL, NULL, st.pids, st.n);
+			int ipc = qr_sysv_capture(NULL, NULL, st.pids, st.n, true);
 
 			together = ipc < 0 ? -1 : together + ipc;
 		}
