@@ -3,6 +3,7 @@
  * between a parent and its child. The parent makes
  *   memfd    a memfd "qr-memfd" (8 pages, sealed F_SEAL_SHRINK |
  *            F_SEAL_GROW), mapped shared and held as fd 10 by both
+ *   mapped   a memfd "qr-mapped" mapped shared, its fd closed
  *   posix    /dev/shm/qr-posix (4 pages + 100 bytes, 0640, 1234:2345),
  *            mapped shared, its fd closed
  *   gone     /dev/shm/qr-gone, mapped shared, held as fd 11, unlinked
@@ -10,6 +11,7 @@
  *   shm      a System V segment (key 0x51520001, 4 pages, 0640, owner
  *            1234:2345, created as 4321:4322, SHM_LOCK), attached by both
  *   rmid     a private System V segment attached by both, IPC_RMID
+ *   loose    a System V segment (key 0x51520004) attached by nobody
  *   sem      a set of 3 semaphores (5, 0, 7), key 0x51520002
  *   msg      a queue (key 0x51520003, qbytes 4000) holding 4 messages of
  *            types 3, 1, 2, 3
@@ -19,13 +21,14 @@
  * takes one from semaphore 1 to give one to 2.
  * DIR/info holds "pid=P child=C" once set up. On DIR/verify the parent
  * writes DIR/result, each key 1 when right:
- *   pid= child= data= memfd= seals= posix= gone= private= shm= rmid=
- *   sem= msg=
- * (data: every pattern intact; memfd, posix, gone, shm, rmid: a new word
- * written now comes back from the child through that object; seals, the
- * metas: the IPC_STAT / fstat / F_GET_SEALS values as set up, the ids the
- * same; sem: the values, then a post seen taken by the child; msg: the
- * messages in order with their types, put back after).
+ *   pid= child= data= memfd= seals= mapped= posix= posix_meta= gone=
+ *   private= shm= shm_meta= rmid= loose= sem= msg=
+ * (data: every pattern intact; memfd, mapped, posix, gone, shm, rmid: a
+ * new word written now comes back from the child through that object
+ * (mapped: and its maps name); seals, the metas, loose: the IPC_STAT /
+ * fstat / F_GET_SEALS values as set up, the ids the same, loose's
+ * contents; sem: the values, then a post seen taken by the child; msg:
+ * the messages in order with their types, put back after).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -47,13 +50,14 @@
 #define KEY_SHM 0x51520001
 #define KEY_SEM 0x51520002
 #define KEY_MSG 0x51520003
+#define KEY_LOOSE 0x51520004
 #define POSIX_SIZE (4 * PAGE + 100)
 
-enum { A_MEMFD, A_POSIX, A_GONE, A_SHM, A_RMID, NAREAS };
-static const int pages[NAREAS] = { 8, 5, 2, 4, 3 };
+enum { A_MEMFD, A_POSIX, A_GONE, A_SHM, A_RMID, A_MAPPED, NAREAS };
+static const int pages[NAREAS] = { 8, 5, 2, 4, 3, 2 };
 static volatile uint64_t *area[NAREAS];
-static volatile uint64_t *priv;
-static int shm_id, rmid_id, sem_id, msg_id;
+static volatile uint64_t *priv, *loose;
+static int shm_id, rmid_id, loose_id, sem_id, msg_id;
 static const struct { long type; const char *text; } msgs[] = {
 	{ 3, "three" }, { 1, "one" }, { 2, "two" }, { 3, "three again" },
 };
@@ -124,6 +128,11 @@ static void setup(void)
 		die("qr-gone");
 	close(fd);
 	area[A_GONE] = map_file(11, pages[A_GONE], MAP_SHARED);
+	fd = memfd_create("qr-mapped", 0);
+	if (fd < 0 || ftruncate(fd, pages[A_MAPPED] * PAGE))
+		die("qr-mapped");
+	area[A_MAPPED] = map_file(fd, pages[A_MAPPED], MAP_SHARED);
+	close(fd);
 	/* The segment made by another creator than its owner. */
 	if (setegid(4322) || seteuid(4321))
 		die("seteuid");
@@ -140,6 +149,14 @@ static void setup(void)
 	if (area[A_SHM] == (void *)-1 || area[A_RMID] == (void *)-1 ||
 	    shmctl(rmid_id, IPC_RMID, NULL))
 		die("shmat");
+	/* Attached by nobody: its contents written, then detached. */
+	loose_id = shmget(KEY_LOOSE, PAGE, IPC_CREAT | IPC_EXCL | 0600);
+	loose = loose_id < 0 ? (void *)-1 : shmat(loose_id, NULL, 0);
+	if (loose == (void *)-1)
+		die("loose");
+	for (size_t i = 0; i < WORDS; i++)
+		loose[i] = word(NAREAS, i);
+	shmdt((void *)loose);
 	sem_id = semget(KEY_SEM, 3, IPC_CREAT | IPC_EXCL | 0600);
 	if (sem_id < 0 || semctl(sem_id, 0, SETALL, v))
 		die("semget");
@@ -177,6 +194,43 @@ static int posix_meta_ok(void)
 
 	return !stat("/dev/shm/qr-posix", &st) && (st.st_mode & 07777) == 0640 &&
 		st.st_uid == 1234 && st.st_gid == 2345 && st.st_size == POSIX_SIZE;
+}
+
+/* The unattached segment: its id, key and contents. */
+static int loose_ok(void)
+{
+	struct shmid_ds ds;
+	volatile uint64_t *p;
+	int ok;
+
+	if (shmctl(loose_id, IPC_STAT, &ds) || ds.shm_perm.__key != KEY_LOOSE ||
+	    ds.shm_nattch || shmget(KEY_LOOSE, 0, 0) != loose_id)
+		return 0;
+	p = shmat(loose_id, NULL, SHM_RDONLY);
+	if (p == (void *)-1)
+		return 0;
+	ok = 1;
+	for (size_t i = 0; i < WORDS; i++)
+		ok &= p[i] == word(NAREAS, i);
+	shmdt((void *)p);
+	return ok;
+}
+
+/* The memfd held by no fd keeps its name. */
+static int mapped_named(void)
+{
+	char line[512], want[32];
+	int found = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)area[A_MAPPED]);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want)) && strstr(line, " rw-s ") &&
+		    strstr(line, "/memfd:qr-mapped (deleted)"))
+			found = 1;
+	if (f)
+		fclose(f);
+	return found;
 }
 
 static int shm_meta_ok(void)
@@ -311,10 +365,12 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/result", argv[1]);
 		f = fopen(path, "w");
 		if (f) {
-			fprintf(f, "pid=%d child=%d data=%d memfd=%d seals=%d posix=%d posix_meta=%d gone=%d private=%d shm=%d shm_meta=%d rmid=%d sem=%d msg=%d\n",
+			fprintf(f, "pid=%d child=%d data=%d memfd=%d seals=%d mapped=%d posix=%d posix_meta=%d gone=%d private=%d shm=%d shm_meta=%d rmid=%d loose=%d sem=%d msg=%d\n",
 				getpid(), child, data, r[A_MEMFD], seals_ok(),
-				r[A_POSIX], posix_meta_ok(), r[A_GONE], data,
-				r[A_SHM], shm_meta_ok(), r[A_RMID], sem_ok(), msg_ok());
+				r[A_MAPPED] && mapped_named(), r[A_POSIX],
+				posix_meta_ok(), r[A_GONE], data, r[A_SHM],
+				shm_meta_ok(), r[A_RMID], loose_ok(), sem_ok(),
+				msg_ok());
 			fclose(f);
 		}
 		snprintf(path, sizeof(path), "%s/verify", argv[1]);

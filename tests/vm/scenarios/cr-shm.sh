@@ -7,10 +7,11 @@
 # (one object again, not two copies), and /proc names them as shared
 # anonymous memory.
 # cr-ipc and its child share the named kinds and System V IPC (see
-# tests/vm/progs/cr-ipc.c): a sealed memfd mapped and held as an fd, a
-# /dev/shm file mapped (and one unlinked, held), a private mapping of it,
-# a System V segment (owner, creator, SHM_LOCK) and one marked for
-# removal, both attached by both, a semaphore set and a message queue.
+# tests/vm/progs/cr-ipc.c): a sealed memfd mapped and held as an fd, one
+# mapped only, a /dev/shm file mapped (and one unlinked, held), a private
+# mapping of it, a System V segment (owner, creator, SHM_LOCK) and one
+# marked for removal, both attached by both, one attached by nobody, a
+# semaphore set and a message queue.
 # After each restore every object is one again between the two (a word
 # written by one comes back from the other), with its ids, metadata,
 # values and messages in order. Before the first checkpoint, one that
@@ -21,7 +22,7 @@ CR_MODES="copy zero-copy"
 D=$CR_DIR
 
 I=$D/ipc
-IPC_KEYS="data memfd seals posix posix_meta gone private shm shm_meta rmid sem msg"
+IPC_KEYS="data memfd seals mapped posix posix_meta gone private shm shm_meta rmid loose sem msg"
 
 # A booted system's POSIX shared memory directory.
 dev_shm() {
