@@ -386,5 +386,58 @@ int main(int argc, char **argv)
 		}
 	}
 	save(argv[1], "events", &w);
+
+	/* System V IPC before the process: a segment marked for removal, a
+	 * semaphore set, a queue of two messages; the process attaches the
+	 * segment and maps a sealed memfd shared. */
+	qri_writer_init(&w, "seed");
+	{
+		struct qri_sysv_shm shm = { .key = 0x51520001, .id = 32768,
+					    .mode = 0640 | QRI_SHM_DEST,
+					    .uid = 1, .gid = 2, .cuid = 3,
+					    .cgid = 4, .size = 5000,
+					    .pages_offset = 4096 };
+		struct qri_sysv_sem sem = { .key = 7, .id = 1, .mode = 0600,
+					    .nsems = 3 };
+		uint32_t vals[3] = { 5, 0, 32767 };
+		struct qri_sysv_msg q = { .key = 8, .id = 2, .mode = 0600,
+					  .nmsgs = 2, .qbytes = 4000 };
+		struct {
+			struct qri_sysv_msg_item a;
+			char at[8];
+			struct qri_sysv_msg_item b;
+			char bt[16];
+		} m = { { 3, 6 }, "three", { 1, 9 }, "one again" };
+		struct qri_vma sv = { .pid = 100, .prot = 3,
+				      .flags = QRI_VMA_SHARED | QRI_VMA_SYSV,
+				      .start = 0x30000, .end = 0x32000,
+				      .pages_offset = QRI_NO_PAGES,
+				      .shm_object = 32768 };
+		struct qri_vma mv = { .pid = 100, .prot = 3,
+				      .flags = QRI_VMA_SHARED | QRI_VMA_SHMEM,
+				      .start = 0x40000, .end = 0x42000,
+				      .pages_offset = 12288, .shm_size = 8192,
+				      .shm_object = 77, .shm_bytes = 8000,
+				      .shm_mode = 0600, .shm_seals = 6 };
+
+		qri_add_raw(&w, QRI_SYSV_SHM, 0, &shm, sizeof(shm), NULL, 0);
+		qri_add_raw(&w, QRI_SYSV_SEM, 0, &sem, sizeof(sem), vals,
+			    sizeof(vals));
+		qri_add_raw(&w, QRI_SYSV_MSG, 0, &q, sizeof(q), &m, sizeof(m));
+		qri_add_process(&w, &p, "/", "/");
+		qri_add_thread(&w, &t, regs, xstate);
+		qri_add_vma(&w, &sv, NULL);
+		qri_add_vma(&w, &mv, "/memfd:seed (deleted)");
+		mv.start = 0x50000;
+		mv.end = 0x51000;
+		mv.flags = QRI_VMA_SHARED | QRI_VMA_SHMEM;
+		mv.pages_offset = 20480;
+		mv.shm_size = 4096;
+		mv.shm_object = 78;
+		mv.shm_bytes = 100;
+		mv.shm_seals = 0;
+		qri_add_vma(&w, &mv, "/dev/shm/PostgreSQL.42");
+	}
+	save(argv[1], "sysv-shm", &w);
 	return 0;
 }

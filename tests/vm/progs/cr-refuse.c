@@ -5,8 +5,9 @@
  *   seccomp   a seccomp filter (allow all), after no_new_privs
  *   uts       its own UTS namespace (unshare)
  *   timer     a POSIX timer on its CPU-time clock (timer_create)
- *   sem       a System V semaphore set
- *   msg       a System V message queue
+ *   shm-outside  a System V segment it attaches, attached too by a
+ *             process outside its tree (a grandchild left to init)
+ *   hugetlb   a memfd of huge pages mapped shared, its fd closed
  *   root      a deleted root directory (chroot, then rmdir)
  *   deleted   a file open and deleted, holding 17 MiB of data
  *   threads   a thread with other capabilities than the main thread
@@ -34,9 +35,9 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ipc.h>
-#include <sys/msg.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -44,7 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int semid = -1, msgid = -1;
+static int shmid = -1;
 
 static void die(const char *what)
 {
@@ -55,10 +56,8 @@ static void die(const char *what)
 static void term(int sig)
 {
 	(void)sig;
-	if (semid >= 0)
-		semctl(semid, 0, IPC_RMID);
-	if (msgid >= 0)
-		msgctl(msgid, IPC_RMID, NULL);
+	if (shmid >= 0)
+		shmctl(shmid, IPC_RMID, NULL);
 	_exit(0);
 }
 
@@ -111,14 +110,33 @@ int main(int argc, char **argv)
 
 		if (timer_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &t))
 			die("timer_create");
-	} else if (!strcmp(m, "sem")) {
-		semid = semget(IPC_PRIVATE, 1, 0600);
-		if (semid < 0)
-			die("semget");
-	} else if (!strcmp(m, "msg")) {
-		msgid = msgget(IPC_PRIVATE, 0600);
-		if (msgid < 0)
-			die("msgget");
+	} else if (!strcmp(m, "shm-outside")) {
+		pid_t me = getpid(), child;
+
+		shmid = shmget(IPC_PRIVATE, 4096, 0600);
+		if (shmid < 0 || shmat(shmid, NULL, 0) == (void *)-1)
+			die("shmget");
+		child = fork();
+		if (child < 0)
+			die("fork");
+		if (!child) {
+			/* Its child, left to init, holds an attach until
+			 * this process is gone. */
+			if (fork())
+				_exit(0);
+			while (!kill(me, 0))
+				sleep(1);
+			_exit(0);
+		}
+		waitpid(child, NULL, 0);
+		sleep(1);
+	} else if (!strcmp(m, "hugetlb")) {
+		fd = memfd_create("qr-huge", MFD_HUGETLB);
+		if (fd < 0 || ftruncate(fd, 2 << 20) ||
+		    mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ==
+		    MAP_FAILED)
+			die("hugetlb");
+		close(fd);
 	} else if (!strcmp(m, "root")) {
 		snprintf(path, sizeof(path), "%s/gone", argv[1]);
 		if (mkdir(path, 0700) || chroot(path) ||

@@ -1,8 +1,9 @@
 # What restore cannot carry is refused by `quickreboot check` by name
 # (process, what, why), and `checkpoint` refuses it before anything is
 # frozen: a seccomp filter, a private UTS namespace, a POSIX timer on a
-# CPU-time clock, a System V semaphore set and message queue, a deleted
-# root directory, a file open and deleted with more data than the image
+# CPU-time clock, a System V segment attached by a process outside the
+# kept tree too, huge pages (a hugetlbfs memfd mapped), a deleted root
+# directory, a file open and deleted with more data than the image
 # carries, a thread whose capabilities differ from the process's, an
 # epoll whose target fd was closed after it was added or now names
 # another file, an eventfd shared with a process outside the kept set on
@@ -40,8 +41,10 @@ old() {
 	refused seccomp '^quickreboot: process @P@: seccomp filters \(Seccomp: 2, 1 filter\): not carried: reading them needs PTRACE_SECCOMP_GET_FILTER'
 	refused uts '^quickreboot: process @P@: uts namespace uts:\[[0-9]+\] is not init.s'
 	refused timer '^quickreboot: process @P@: POSIX timer 0 \(clock -6, signal/pid\.@P@\): a CPU-time clock: not carried$'
-	refused sem '^quickreboot: process @P@: its IPC namespace holds 1 System V semaphore set\(s\) \(id [0-9]+\): not carried yet'
-	refused msg '^quickreboot: process @P@: its IPC namespace holds 1 System V message queue\(s\) \(id [0-9]+\): not carried yet'
+	refused shm-outside '^quickreboot: System V shared memory segment [0-9]+ \(key 0x00000000\): attached 2 times, 1 of them by the kept processes: also attached outside the kept set: not carried$'
+	echo 2 >/proc/sys/vm/nr_hugepages
+	refused hugetlb '^quickreboot: process @P@: a hugetlbfs mapping \(huge pages\) at 0x[0-9a-f]+ \(/memfd:qr-huge \(deleted\)\): not carried$'
+	echo 0 >/proc/sys/vm/nr_hugepages
 	refused root "^quickreboot: process @P@: its root directory $D/gone \\(deleted\\) was deleted: not carried$"
 	refused deleted "^quickreboot: process @P@: fd 3 is a deleted file \\($D/deleted \\(deleted\\)\\) with more than 16 MiB of data: not carried\$"
 	refused epoll-closed '^quickreboot: process @P@: fd 3: epoll target fd 4 was closed after it was added \(the file is open elsewhere\): not carried$'

@@ -310,60 +310,6 @@ static int check_threads(pid_t pid, const char *status)
 	return refused;
 }
 
-/* Lines of a /proc/sysvipc table after its header. */
-static int sysvipc_count(const char *name, char *ids, size_t len)
-{
-	char path[64], *text, *p;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/sysvipc/%s", name);
-	text = qr_read_file(path, 1 << 20);
-	if (!text)
-		return errno == ENOENT ? 0 : -1;
-	ids[0] = '\0';
-	p = strchr(text, '\n');
-	while (p && p[1]) {
-		unsigned long key, id;
-
-		p++;
-		if (sscanf(p, "%lu %lu", &key, &id) == 2) {
-			size_t l = strlen(ids);
-
-			if (l + 24 < len)
-				snprintf(ids + l, len - l, "%s%lu", n ? ", " : "", id);
-			n++;
-		}
-		p = strchr(p, '\n');
-	}
-	free(text);
-	return n;
-}
-
-static int check_sysvipc(pid_t pid)
-{
-	static const struct { const char *file, *what; } t[] = {
-		{ "sem", "System V semaphore set(s)" },
-		{ "msg", "System V message queue(s)" },
-	};
-	int refused = 0;
-
-	for (size_t i = 0; i < 2; i++) {
-		char ids[256];
-		int n = sysvipc_count(t[i].file, ids, sizeof(ids));
-
-		if (n < 0) {
-			qr_error("process %d: /proc/sysvipc/%s: %s", pid, t[i].file,
-				 strerror(errno));
-			refused++;
-		} else if (n) {
-			qr_error("process %d: its IPC namespace holds %d %s (id %s): not carried yet (any kept process may use them)",
-				 pid, n, t[i].what, ids);
-			refused++;
-		}
-	}
-	return refused;
-}
-
 static int check_root(pid_t pid)
 {
 	char path[64], l[4096];
@@ -432,7 +378,6 @@ int qr_check_attrs(pid_t pid)
 	free(status);
 	refused += check_namespaces(pid);
 	refused += qr_timers_check(pid);
-	refused += check_sysvipc(pid);
 	refused += check_root(pid);
 	refused += check_advice(pid);
 	return refused;

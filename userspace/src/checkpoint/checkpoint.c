@@ -221,6 +221,9 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 		goto out;
 	if (clocks && qr_capture_clocks(&w, fr[0].pid))
 		goto out;
+	/* Before the processes, whose attaches name the segments. */
+	if (qr_sysv_capture(&w, &pg, st->pids, st->n, false))
+		goto out;
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
@@ -328,6 +331,10 @@ static int refusals(const struct qr_subtree *st, bool *clocks)
 		refused += bad;
 	}
 	more = qr_capture_files(NULL, st->pids, st->n);
+	if (more < 0)
+		return -1;
+	refused += more;
+	more = qr_sysv_capture(NULL, NULL, st->pids, st->n, false);
 	return more < 0 ? -1 : refused + more +
 		qr_clocks_check(st->pids, st->n, clocks);
 }

@@ -82,7 +82,7 @@ int qr_capture_check(pid_t pid)
 			if (qr_maps_line(line, &m, &e)) {
 				qr_error("process %d: %s", pid, e.msg);
 				refused++;
-			} else if (qr_map_classify(&m, &flags, &why) < 0) {
+			} else if (qr_map_classify_in(pid, &m, &flags, &why) < 0) {
 				qr_error("process %d: %s at 0x%llx (%s): not carried",
 					 pid, why, (unsigned long long)m.start, m.name);
 				refused++;

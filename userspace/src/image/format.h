@@ -69,6 +69,9 @@ enum qri_type {
 	QRI_THREAD_SCHED = 23,
 	QRI_PROOF = 24,
 	QRI_FILE = 25,
+	QRI_SYSV_SHM = 26,
+	QRI_SYSV_SEM = 27,
+	QRI_SYSV_MSG = 28,
 	QRI_TIMERS = 34,
 };
 
@@ -121,6 +124,16 @@ struct qri_vma {
 	uint32_t advice;
 	uint32_t pad;
 	uint64_t shm_size;	/* QRI_VMA_SHMEM: its object's size */
+	/* Appended: a named QRI_VMA_SHMEM object, whose path is the area's
+	 * (a memfd's "/memfd:NAME (deleted)", a tmpfs file's "/dev/shm/NAME",
+	 * " (deleted)" once unlinked): made again as that file. shm_object
+	 * is what QRI_FILE.object says of an fd of the same file, which
+	 * restore then opens on it: 0 for anonymous memory. */
+	uint64_t shm_object;
+	uint64_t shm_bytes;	/* the file's size, <= shm_size */
+	uint32_t shm_mode;	/* permission bits */
+	uint32_t shm_uid, shm_gid;
+	uint32_t shm_seals;	/* a memfd's F_SEAL_*; else 0 */
 };
 
 #define QRI_ADV_SEQUENTIAL	0x001	/* sr: MADV_SEQUENTIAL */
@@ -146,7 +159,11 @@ struct qri_vma {
  * its whole object is saved once at pages_offset (shm_size bytes) for
  * every area of every process that maps it, and made once at restore. */
 #define QRI_VMA_SHMEM	0x40
-#define QRI_VMA_KNOWN	0x7f
+/* An attach of a System V segment (with QRI_VMA_SHARED): shm_object is
+ * its QRI_SYSV_SHM id; the area at pgoff 0 attaches the whole segment
+ * again (shmat), those after it are the rest of that attach. */
+#define QRI_VMA_SYSV	0x80
+#define QRI_VMA_KNOWN	0xff
 
 /* QRI_FILE: one open file description of the kept processes. Restore
  * makes it once and every fd that named it (after dup, fork, SCM_RIGHTS)
@@ -164,6 +181,62 @@ struct qri_file {
 	uint32_t data_len;
 	uint32_t pad;
 };
+
+/* System V IPC objects of the kept processes' IPC namespace (init's:
+ * check refuses another), before any process record: restore makes each
+ * again with its id (/proc/sys/kernel/{shm,sem,msg}_next_id) and key,
+ * created as cuid/cgid, then owned by uid/gid with its mode.
+ *
+ * QRI_SYSV_SHM: a shared memory segment; its contents in the pages file
+ * at pages_offset (size rounded up to pages). */
+struct qri_sysv_shm {
+	int32_t key;		/* IPC_PRIVATE: 0 */
+	uint32_t id;		/* below 2^31 */
+	uint32_t mode;		/* 0777 bits, QRI_SHM_DEST, QRI_SHM_LOCKED */
+	uint32_t uid, gid, cuid, cgid;
+	uint32_t pad;
+	uint64_t size;		/* bytes, > 0 */
+	uint64_t pages_offset;
+};
+
+/* Marked for removal (IPC_RMID) while attached: made with key, removed
+ * once made (its attaches keep it); key: what its map name says. */
+#define QRI_SHM_DEST 01000
+#define QRI_SHM_LOCKED 02000	/* SHM_LOCK */
+
+/* QRI_SYSV_SEM: a semaphore set; tail: nsems uint32_t values (semval,
+ * at most QRI_SEM_VMAX). Each process's SEM_UNDO adjustments are not
+ * here: no interface shows them. */
+struct qri_sysv_sem {
+	int32_t key;
+	uint32_t id;
+	uint32_t mode;		/* 0777 bits */
+	uint32_t uid, gid, cuid, cgid;
+	uint32_t nsems;		/* 1..QRI_SEM_MAX */
+};
+
+#define QRI_SEM_MAX 32000	/* the kernel's SEMMSL_FAST bound: SEMMSL max */
+#define QRI_SEM_VMAX 32767	/* SEMVMX */
+
+/* QRI_SYSV_MSG: a message queue; tail: nmsgs messages, oldest first, each
+ * a struct qri_sysv_msg_item and its text (len bytes) zero padded to 8. */
+struct qri_sysv_msg {
+	int32_t key;
+	uint32_t id;
+	uint32_t mode;		/* 0777 bits */
+	uint32_t uid, gid, cuid, cgid;
+	uint32_t nmsgs;		/* at most QRI_MSG_MAX */
+	uint64_t qbytes;	/* msg_qbytes: the queue's capacity */
+};
+
+struct qri_sysv_msg_item {
+	int64_t type;		/* > 0 */
+	uint64_t len;		/* at most QRI_MSG_LEN */
+};
+
+#define QRI_MSG_MAX 65536
+#define QRI_MSG_LEN (1u << 20)
+#define QRI_IPC_ID_MAX 0x7fffffffu
 
 /* QRI_FD: an fd of a process, and the file it names; after its process
  * and its file. */
@@ -579,12 +652,16 @@ _Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
 _Static_assert(sizeof(struct qri_process) == 96, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
-_Static_assert(sizeof(struct qri_vma) == 64, "qri_vma layout");
+_Static_assert(sizeof(struct qri_vma) == 96, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
 _Static_assert(sizeof(struct qri_thread_sched) == 40, "qri_thread_sched layout");
 _Static_assert(sizeof(struct qri_file) == 40, "qri_file layout");
 _Static_assert(sizeof(struct qri_fd) == 16, "qri_fd layout");
+_Static_assert(sizeof(struct qri_sysv_shm) == 48, "qri_sysv_shm layout");
+_Static_assert(sizeof(struct qri_sysv_sem) == 32, "qri_sysv_sem layout");
+_Static_assert(sizeof(struct qri_sysv_msg) == 40, "qri_sysv_msg layout");
+_Static_assert(sizeof(struct qri_sysv_msg_item) == 16, "qri_sysv_msg_item layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
 _Static_assert(sizeof(struct qri_locks_head) == 8, "qri_locks_head layout");
 _Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");

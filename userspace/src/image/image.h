@@ -73,8 +73,26 @@ struct qri_proc_img {
 	char *proof;			/* its view (proof/), NULL if none */
 };
 
+struct qri_sem_img {
+	struct qri_sysv_sem s;
+	uint32_t *values;	/* s.nsems */
+};
+
+struct qri_msg_img {
+	struct qri_sysv_msg q;
+	uint8_t *msgs;		/* the record's tail, checked */
+	size_t len;
+};
+
 struct qri_image {
 	struct qri_header h;
+	/* System V IPC (image/read_sysv.c), before the processes. */
+	struct qri_sysv_shm *shms;
+	size_t nshms;
+	struct qri_sem_img *sems;
+	size_t nsems;
+	struct qri_msg_img *msgqs;
+	size_t nmsgqs;
 	struct qri_proc_img *procs;
 	size_t nprocs;
 	struct qri_zombie *zombies;
@@ -96,6 +114,10 @@ struct qri_image {
 int qri_parse(const void *buf, size_t len, struct qri_image *img,
 	      struct qr_err *e);
 void qri_free(struct qri_image *img);
+
+/* The System V segment of id, NULL if none. */
+const struct qri_sysv_shm *qri_sysv_shm_of(const struct qri_image *img,
+					   uint32_t id);
 
 /* The index in img->files of file id (ascending ids), img->nfiles if
  * none. */

@@ -76,6 +76,13 @@ int qri_read_proc_attrs(struct qri_cursor *c, const void *fixed,
 			const uint8_t *tail, size_t left);
 int qri_read_thread_sched(struct qri_cursor *c, const void *fixed,
 			  const uint8_t *tail, size_t left);
+int qri_read_sysv_shm(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left);
+int qri_read_sysv_sem(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left);
+int qri_read_sysv_msg(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left);
+void qri_free_sysv(struct qri_image *img);
 int qri_read_zombie(struct qri_cursor *c, const void *fixed,
 		    const uint8_t *tail, size_t left);
 

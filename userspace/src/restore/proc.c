@@ -205,7 +205,12 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr,
 			.how = (shared ? QR_RST_MAP_SHARED : 0) |
 				(vi->v.flags & QRI_VMA_STACK ? QR_RST_MAP_GROWSDOWN : 0),
 		};
-		if (vi->v.flags & QRI_VMA_SHMEM) {
+		if (vi->v.flags & QRI_VMA_SYSV) {
+			/* Its contents are the segment's, made already. */
+			v->how |= QR_RST_MAP_SYSV;
+			v->shmid = (int32_t)vi->v.shm_object;
+			v->pages_off = QRI_NO_PAGES;
+		} else if (vi->v.flags & QRI_VMA_SHMEM) {
 			/* Its contents are the object's, made already. */
 			v->pages_off = QRI_NO_PAGES;
 			v->fd = qr_shmem_open(shm, vi->v.pages_offset);

@@ -282,7 +282,8 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	/* Every file once, inside the time namespace (a timer's clock), for
 	 * all processes to take theirs from. */
 	if (qr_files_make(&c.files, img) ||
-	    qr_shmem_make(&c.shm, img, dir, c.files.top)) {
+	    qr_shmem_make(&c.shm, &c.files, dir, c.files.top) ||
+	    (!earlier && qr_sysv_make(&c.sysv, img, dir))) {
 		qr_clocks_leave(timens);
 		qr_restore_ctx_free(&c);
 		free(roots);
@@ -402,6 +403,13 @@ static int pages_short(const struct qri_image *img, const char *dir)
 			}
 		}
 	}
+	for (size_t i = 0; i < img->nshms; i++) {
+		end = img->shms[i].pages_offset + ((img->shms[i].size + 4095) & ~4095ull);
+		if (end > need) {
+			need = end;
+			who = NULL;
+		}
+	}
 	if (!need)
 		return 0;
 	snprintf(path, sizeof(path), "%s/pages", dir);
@@ -411,8 +419,12 @@ static int pages_short(const struct qri_image *img, const char *dir)
 		return -1;
 	}
 	if ((uint64_t)sb.st_size < need) {
-		qr_error("restore: %s is truncated: %" PRIu64 " bytes, the image needs %" PRIu64 " (process %u (%s) has pages up to there): refused, left in place, nothing handed back",
-			 path, (uint64_t)sb.st_size, need, who->pid, who->comm);
+		if (who)
+			qr_error("restore: %s is truncated: %" PRIu64 " bytes, the image needs %" PRIu64 " (process %u (%s) has pages up to there): refused, left in place, nothing handed back",
+				 path, (uint64_t)sb.st_size, need, who->pid, who->comm);
+		else
+			qr_error("restore: %s is truncated: %" PRIu64 " bytes, the image needs %" PRIu64 " (a System V segment's contents end there): refused, left in place, nothing handed back",
+				 path, (uint64_t)sb.st_size, need);
 		return -1;
 	}
 	return 0;

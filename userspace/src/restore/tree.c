@@ -96,6 +96,7 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c)
 	free(c->earlier);
 	qr_files_close(&c->files);
 	qr_shmem_close(&c->shm);
+	qr_sysv_close(&c->sysv);
 	qr_tree_free(&c->tree);
 	memset(c, 0, sizeof(*c));
 }

@@ -42,6 +42,7 @@
 #define NR_rseq 334
 #define NR_clone3 435
 #define NR_madvise 28
+#define NR_shmat 30
 #define NR_setgroups 116
 #define NR_capget 125
 #define NR_capset 126
@@ -220,6 +221,27 @@ static void fill_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 	}
 }
 
+/* SHM_RDONLY, SHM_REMAP, SHM_EXEC (uapi linux/shm.h). */
+#define QR_SHM_RDONLY 010000
+#define QR_SHM_REMAP 040000
+#define QR_SHM_EXEC 0100000
+
+static void map_sysv(struct qr_rst_args *a, const struct qr_rst_vma *v)
+{
+	long r;
+
+	if (!v->pgoff) {
+		r = sys3(NR_shmat, v->shmid, (long)v->start, QR_SHM_REMAP |
+			 (v->prot & PROT_WRITE ? 0 : QR_SHM_RDONLY) |
+			 (v->prot & PROT_EXEC ? QR_SHM_EXEC : 0));
+		if (r != (long)v->start)
+			fail(a, QR_RST_MAP, r < 0 ? r : -22);
+	}
+	r = sys3(NR_mprotect, v->start, v->len, v->prot);
+	if (r)
+		fail(a, QR_RST_PROTECT, r);
+}
+
 static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 {
 	const struct qr_rst_op *ops = (const struct qr_rst_op *)a->ops;
@@ -230,9 +252,14 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 		(v->how & QR_RST_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE) |
 		(v->how & QR_RST_MAP_ANON ? MAP_ANONYMOUS : 0) |
 		(v->how & QR_RST_MAP_GROWSDOWN ? MAP_GROWSDOWN : 0);
-	long r = sys6(NR_mmap, (long)v->start, (long)v->len, prot, flags,
-		      v->fd, (long)v->pgoff);
+	long r;
 
+	if (v->how & QR_RST_MAP_SYSV) {
+		map_sysv(a, v);
+		return;
+	}
+	r = sys6(NR_mmap, (long)v->start, (long)v->len, prot, flags,
+		 v->fd, (long)v->pgoff);
 	if (r != (long)v->start)
 		fail(a, QR_RST_MAP, r < 0 ? r : -22);
 	if (v->fd >= 0)
