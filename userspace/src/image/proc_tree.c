@@ -12,6 +12,8 @@ struct plan {
 	size_t *first_child, *next_sibling;	/* SIZE_MAX: none */
 	uint8_t *rank;		/* 0: subtree holds a session leader, 1: a group leader, 2: neither */
 	uint32_t *sim_sid, *sim_pgid;	/* as restored; 0: the restorer's */
+	uint32_t *gone_pgid, *gone_sid;	/* groups made by a helper, in order */
+	size_t ngone;
 	struct qr_tree *t;
 	struct qr_err *e;
 };
@@ -163,8 +165,22 @@ static int place(struct plan *pl, size_t i, uint32_t *groups_sid, uint8_t *group
 		   groups_sid[leader] == sid) {
 		pl->t->action[i] = QR_TREE_JOIN;
 		pgid = p->pgid;
+	} else if (par >= 0 && leader < 0) {
+		size_t g = 0;
+
+		while (g < pl->ngone && pl->gone_pgid[g] != p->pgid)
+			g++;
+		if (g < pl->ngone && pl->gone_sid[g] != sid)
+			return qr_err_set(pl->e, "process %" PRIu32 ": group %" PRIu32 " is in another session",
+					  p->pid, p->pgid);
+		pl->t->action[i] = g < pl->ngone ? QR_TREE_JOIN : QR_TREE_HELPED;
+		if (g == pl->ngone) {
+			pl->gone_pgid[g] = p->pgid;
+			pl->gone_sid[pl->ngone++] = sid;
+		}
+		pgid = p->pgid;
 	} else if (par >= 0 || leader >= 0) {
-		return qr_err_set(pl->e, "process %" PRIu32 ": group %" PRIu32 " cannot be entered (its leader is not in the checkpoint, comes later, left it, or is in another session)",
+		return qr_err_set(pl->e, "process %" PRIu32 ": group %" PRIu32 " cannot be entered (its leader comes later, left it, or is in another session)",
 				  p->pid, p->pgid);
 	}
 	pl->sim_pgid[i] = pgid;
@@ -190,9 +206,11 @@ int qr_tree_plan(const struct qr_tree_proc *p, size_t n, struct qr_tree *t,
 	pl.rank = calloc(n + 1, 1);
 	pl.sim_sid = calloc(n + 1, sizeof(uint32_t));
 	pl.sim_pgid = calloc(n + 1, sizeof(uint32_t));
+	pl.gone_pgid = calloc(n + 1, sizeof(uint32_t));
+	pl.gone_sid = calloc(n + 1, sizeof(uint32_t));
 	if (!groups_sid || !group_made || !t->order || !t->parent || !t->action ||
 	    !pl.by_pid || !pl.first_child || !pl.next_sibling || !pl.rank ||
-	    !pl.sim_sid || !pl.sim_pgid) {
+	    !pl.sim_sid || !pl.sim_pgid || !pl.gone_pgid || !pl.gone_sid) {
 		qr_err_set(e, "out of memory");
 		goto out;
 	}
@@ -226,6 +244,8 @@ out:
 	free(pl.rank);
 	free(pl.sim_sid);
 	free(pl.sim_pgid);
+	free(pl.gone_pgid);
+	free(pl.gone_sid);
 	if (rc)
 		qr_tree_free(t);
 	return rc;

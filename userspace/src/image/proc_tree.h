@@ -20,6 +20,9 @@
  *    subtrees holding session leaders first, then group leaders, then the
  *    others, so that leaders come before the members of other subtrees);
  *    a root whose group leader is not in the set stays in the restorer's.
+ * A group whose leader is not in the set (it exited, the group lives on in
+ * its members) is made by a helper (QR_TREE_HELPED) for its first member
+ * that is not a root; the others join it.
  * Anything else (e.g. a process whose session leader left it for another
  * session) is refused, naming the process. */
 #ifndef QR_PROC_TREE_H
@@ -39,6 +42,11 @@ enum qr_tree_action {
 	QR_TREE_SETSID,		/* setsid() */
 	QR_TREE_NEWGROUP,	/* setpgid(0, 0) */
 	QR_TREE_JOIN,		/* setpgid(0, pgid) */
+	/* The group's leader exited (a shell pipeline's first command): the
+	 * parent first makes a helper with PID pgid that makes the group,
+	 * then this process joins it, then the helper ends, reaped by the
+	 * parent; the group lives on in its members. */
+	QR_TREE_HELPED,
 };
 
 struct qr_tree {
