@@ -2,6 +2,7 @@
  * /proc/PID/fd shows, and nothing else taken for one. */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -82,12 +83,29 @@ TEST(fd_kind_pty_valid)
 	f.f.object = 3;
 	f.f.data_len--;
 	CHECK(qr_ptmx_valid(&f, &e) == -1);
+	{
+		/* The master's queue follows its record, counted. */
+		uint8_t buf[sizeof(m) + 3];
+
+		m.queue_len = 3;
+		memcpy(buf, &m, sizeof(m));
+		memcpy(buf + sizeof(m), "abc", 3);
+		f.data = buf;
+		f.f.data_len = sizeof(buf);
+		CHECK(qr_ptmx_valid(&f, &e) == 0);
+		f.f.data_len--;
+		CHECK(qr_ptmx_valid(&f, &e) == -1);
+	}
 	f.f = (struct qri_file){ .kind = QRI_FD_PTS, .open_flags = O_RDWR | O_NONBLOCK,
 				 .object = 3, .data_len = sizeof(s) };
 	f.data = (uint8_t *)&s;
 	CHECK(qr_pts_valid(&f, &e) == 0);
 	s.flags = QR_PTY_LOCKED;
 	CHECK(qr_pts_valid(&f, &e) == -1);
+	s.flags = 0;
+	s.queue_len = 1;
+	CHECK(qr_pts_valid(&f, &e) == -1);
+	s.queue_len = 0;
 	s.flags = 0;
 	s.index = QR_PTY_MAX_INDEX;
 	f.f.object = s.index;

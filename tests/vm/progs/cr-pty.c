@@ -7,6 +7,7 @@
  *   12 pair 3's master, FD_CLOEXEC, locked (TIOCSPTLCK) after S opened
  *   13 its slave (fd 13, O_NOCTTY): both ends in S, no other reader
  *   14 pair 4's master: its slave was opened and closed (reads: EIO)
+ *   15 pair 5's master, 16 its slave in raw mode (cfmakeraw), both in S
  * For pairs 1 and 2 a child C (a shell) calls setsid() and opens the
  * slave, which becomes its controlling terminal, on its fds 0-2, and sets
  * its mode: pair 1 canonical without echo, pair 2 raw (and exclusive,
@@ -21,7 +22,8 @@
  * DIR/info: "pid=S c1= j1= n1= c2= j2= n2= l= m= n3= n4=" once all runs.
  *
  * DIR/verify: S writes DIR/result "pid=S lines=1 view=1 winch=1 term=1
- * winsize=1 fds=1 pkt=1 lock=1 hup=1 owner=1 sent=N": lines: 50 numbered
+ * winsize=1 fds=1 pkt=1 lock=1 hup=1 owner=1 queues=1 sent=N" (queues:
+ * see DIR/queue below): lines: 50 numbered
  * lines each way on pairs 1 and 2 (in batches of 10), every answer once,
  * in order, numbering going on from the last verify; view: each J's view
  * is what S recorded at the start (its tty, own group in the foreground,
@@ -33,8 +35,12 @@
  * locked, pair 1 not; hup: pair 4's master reads EIO; owner: /dev/pts/N1
  * is 1000:5 0600. A check failing writes 0 and the reason in DIR/why.
  * DIR/queue-in: S writes "xyz\n" to master 3 (4 bytes for slave 3's
- * readers); DIR/queue-out: "hello" to slave 3 (5 bytes for master 3);
- * DIR/drain: S reads both back. Each answers in DIR/done-NAME.
+ * canonical readers, and its echo for master 3); DIR/drain: S reads both
+ * back ("in=4 out=5"). DIR/queue: S leaves "hello" for master 3's reader
+ * (written on slave 3) and 7 bytes (with ^C, DEL, CR, NUL) for slave 5's
+ * raw readers; the next verify reads both (queues=1: each exactly, then
+ * nothing more; queues=none when nothing was left). Each command answers
+ * in DIR/done-NAME.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,6 +63,10 @@
 #define M3 12
 #define S3 13
 #define M4 14
+#define M5 15
+#define S5 16
+
+static const char raw5[7] = { 'r', 3, 0x7f, '\r', '\n', 0, 'z' };
 
 static const char *dir;
 
@@ -460,16 +470,44 @@ static int fd_is(int fd, int index, int nonblock, int cloexec)
 	return 1;
 }
 
-static int n3, n4;
+static int n3, n4, n5, queued;
+
+/* Exactly want (n bytes) readable on fd within 2 s, then nothing more. */
+static int reads(int fd, const char *want, size_t n, const char *name)
+{
+	char got[64];
+	size_t len = 0;
+
+	for (int tries = 0; tries < 200; tries++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, len < n ? 10 : 200) != 1 || !(p.revents & POLLIN)) {
+			if (len >= n)
+				break;
+			continue;
+		}
+		r = read(fd, got + len, sizeof(got) - len);
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	if (len != n || memcmp(got, want, n))
+		return fail("%s: %zu bytes queued, not %zu as left", name, len, n);
+	return 1;
+}
 
 static void verify(void)
 {
 	int lines, view = 1, win = 1, term = 1, fds, pkt = -1, l1 = -1,
-	    l3 = -1, hup, owner;
+	    l3 = -1, hup, owner, q = -1;
 	char b, pts[64];
 	struct stat st;
 
 	why[0] = '\0';
+	if (queued)
+		q = reads(M3, "hello", 5, "master 3") & reads(S5, raw5, 7, "slave 5");
+	queued = 0;
 	lines = exchange(50);
 	for (int i = 0; i < 2; i++) {
 		view &= same_view(&pairs[i], i);
@@ -477,7 +515,7 @@ static void verify(void)
 		term &= term_kept(&pairs[i]);
 	}
 	fds = fd_is(M1, pairs[0].index, 0, 0) & fd_is(M2, pairs[1].index, 1, 0) &
-		fd_is(M3, n3, 0, 1) & fd_is(M4, n4, 1, 0);
+		fd_is(M3, n3, 0, 1) & fd_is(M4, n4, 1, 0) & fd_is(M5, n5, 0, 0);
 	ioctl(M2, TIOCGPKT, &pkt);
 	ioctl(M1, TIOCGPTLCK, &l1);
 	ioctl(M3, TIOCGPTLCK, &l3);
@@ -487,9 +525,10 @@ static void verify(void)
 		(st.st_mode & 07777) == 0600;
 	if (!hup)
 		fail("pair 4: read: %s", strerror(errno));
-	put("result", "pid=%d lines=%d view=%d winch=%d term=%d winsize=%d fds=%d pkt=%d lock=%d hup=%d owner=%d sent=%ld\n",
+	snprintf(pts, sizeof(pts), "%d", q);
+	put("result", "pid=%d lines=%d view=%d winch=%d term=%d winsize=%d fds=%d pkt=%d lock=%d hup=%d owner=%d queues=%s sent=%ld\n",
 	    getpid(), lines, view, win, term, term, fds, pkt == 1,
-	    l1 == 0 && l3 == 1, hup, owner, sent);
+	    l1 == 0 && l3 == 1, hup, owner, q < 0 ? "none" : pts, sent);
 	put("why", "%s\n", why);
 }
 
@@ -529,6 +568,7 @@ static void server(void)
 {
 	pid_t l, m, l2, m2;
 	char pts[64], b[16];
+	struct termios t;
 	int on = 1, s;
 
 	start_pair(&pairs[0], M1, 0, 0, 33, 111, &l, &m);
@@ -553,16 +593,29 @@ static void server(void)
 	if (s < 0)
 		die("pair 4");
 	close(s);
-	put("info", "pid=%d c1=%d j1=%d n1=%d c2=%d j2=%d n2=%d l=%d m=%d n3=%d n4=%d\n",
+	open_master(M5, 0);
+	n5 = index_of(M5);
+	snprintf(pts, sizeof(pts), "/dev/pts/%d", n5);
+	s = open(pts, O_RDWR | O_NOCTTY);
+	if (s < 0 || dup2(s, S5) < 0 || tcgetattr(S5, &t))
+		die("pair 5");
+	close(s);
+	cfmakeraw(&t);
+	if (tcsetattr(S5, TCSANOW, &t))
+		die("pair 5 raw");
+	put("info", "pid=%d c1=%d j1=%d n1=%d c2=%d j2=%d n2=%d l=%d m=%d n3=%d n4=%d n5=%d\n",
 	    getpid(), pairs[0].c, pairs[0].j, pairs[0].index, pairs[1].c,
-	    pairs[1].j, pairs[1].index, l, m, n3, n4);
+	    pairs[1].j, pairs[1].index, l, m, n3, n4, n5);
 	for (;;) {
 		if (asked("verify"))
 			verify();
 		if (asked("queue-in"))
 			put("done-queue-in", "%zd\n", write(M3, "xyz\n", 4));
-		if (asked("queue-out"))
-			put("done-queue-out", "%zd\n", write(S3, "hello", 5));
+		if (asked("queue")) {
+			queued = 1;
+			put("done-queue", "%zd %zd\n", write(S3, "hello", 5),
+			    write(M5, raw5, sizeof(raw5)));
+		}
 		if (asked("drain")) {
 			int fl = fcntl(S3, F_GETFL);
 			ssize_t a, c;

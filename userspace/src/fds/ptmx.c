@@ -1,8 +1,9 @@
 /* A pty master (/dev/ptmx): see pty.h. Captured through a duplicate of
- * the process's fd, read only: its index, the pair's state, the session
- * it controls; bytes its programs wrote that the master has not read are
- * refused, with their count. Restored by opening /dev/ptmx again until
- * the kernel gives index N, the others held meanwhile then closed. */
+ * the process's fd: its index, the pair's state, the session it
+ * controls, and (at the checkpoint, the processes frozen) the bytes its
+ * reader has not read, read and put back at once (pty_queue.h). Restored
+ * by opening /dev/ptmx again until the kernel gives index N, the others
+ * held meanwhile then closed. */
 #define _GNU_SOURCE
 #include <asm/termbits.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "fds/dupfd.h"
 #include "fds/pty.h"
+#include "fds/pty_queue.h"
 #include "lib/exit.h"
 
 static bool ptmx_match(const char *link, const struct stat *st)
@@ -90,10 +92,12 @@ static int ask(int m, struct qr_ptmx_rec *r, const char **what)
 static int ptmx_capture(struct qr_fd_capture *c)
 {
 	struct qr_ptmx_rec r = { 0 };
+	struct qr_pty_queue q = { 0 };
+	struct pollfd pri = { .events = POLLPRI };
 	const char *what = "pidfd_getfd";
-	char pts[64];
+	char pts[64], why[256];
 	struct stat st;
-	int m, queued = 0;
+	int m, queued = 0, rc = -1;
 
 	if (!same_mounts(c->pid)) {
 		qr_error("process %d: fd %d is %s of another mount namespace (its own devpts): not carried",
@@ -105,28 +109,41 @@ static int ptmx_capture(struct qr_fd_capture *c)
 	    (what = "FIONREAD", ioctl(m, FIONREAD, &queued))) {
 		qr_error("process %d: fd %d is %s: %s: %s", c->pid, c->fd,
 			 c->link, what, strerror(errno));
-		if (m >= 0)
-			close(m);
-		return -1;
-	}
-	close(m);
-	if (queued > 0) {
-		qr_error("process %d: fd %d is %s (pts/%u): %d bytes its terminal's programs wrote, not yet read: not carried",
-			 c->pid, c->fd, c->link, r.index, queued);
-		return -1;
+		goto out;
 	}
 	snprintf(pts, sizeof(pts), "/dev/pts/%u", r.index);
 	if (stat(pts, &st) || qr_pty_index(st.st_rdev) != (long)r.index) {
 		qr_error("process %d: fd %d is %s: its slave %s is not there: not carried",
 			 c->pid, c->fd, c->link, pts);
-		return -1;
+		goto out;
+	}
+	/* `check` reads nothing: the process runs on. */
+	pri.fd = m;
+	if (queued > 0 && c->check_only && (r.flags & QR_PTY_PACKET) &&
+	    poll(&pri, 1, 0) == 1 && (pri.revents & POLLPRI)) {
+		qr_error("process %d: fd %d is %s (pts/%u): a packet mode status not yet read: not carried",
+			 c->pid, c->fd, c->link, r.index);
+		goto out;
+	}
+	if (queued > 0 && !c->check_only &&
+	    qr_pty_out_take(m, r.flags & QR_PTY_PACKET, &q, why, sizeof(why))) {
+		qr_error("process %d: fd %d is %s (pts/%u): %d bytes its terminal's programs wrote, not yet read: %s: not carried",
+			 c->pid, c->fd, c->link, r.index, queued, why);
+		goto out;
 	}
 	r.uid = st.st_uid;
 	r.gid = st.st_gid;
 	r.mode = st.st_mode & 07777;
+	r.queue_len = q.len;
 	c->f->object = r.index;
 	qr_fd_data_add(c->data, &r, sizeof(r));
-	return 0;
+	qr_fd_data_add(c->data, q.buf, q.len);
+	rc = 0;
+out:
+	free(q.buf);
+	if (m >= 0)
+		close(m);
+	return rc;
 }
 
 /* /dev/ptmx opened until the kernel gives index want; the ones before it
@@ -207,6 +224,8 @@ out:
 static int set_pair(const struct qri_file_img *f, const struct qr_ptmx_rec *r,
 		    int m)
 {
+	const uint8_t *queue = f->data + sizeof(*r);
+	char why[256];
 	struct termios2 tio = {
 		.c_iflag = r->iflag, .c_oflag = r->oflag, .c_cflag = r->cflag,
 		.c_lflag = r->lflag, .c_line = r->line,
@@ -228,6 +247,11 @@ static int set_pair(const struct qri_file_img *f, const struct qr_ptmx_rec *r,
 	}
 	if (slave_attrs(f, r))
 		return -1;
+	if (r->queue_len && qr_pty_out_put(m, queue, r->queue_len, why, sizeof(why))) {
+		qr_error("restore: file %u (pts/%u): its queue: %s", f->f.id,
+			 r->index, why);
+		return -1;
+	}
 	if (r->flags & QR_PTY_HUP) {
 		/* A slave opened and closed: its reads fail with EIO again. */
 		int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);

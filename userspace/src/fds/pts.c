@@ -1,14 +1,17 @@
 /* A pty slave (/dev/pts/N): see pty.h. Captured through a duplicate:
- * its exclusive mode, and bytes queued for its readers, refused with
- * their count (in canonical mode FIONREAD counts whole lines only: a
- * line not yet ended cannot be seen from user space). A slave of another
- * devpts instance (a container's) is refused. Restored through its
- * master, which the image must hold (check_set refuses one held outside
- * the kept set). */
+ * its exclusive mode, and the bytes queued for its readers: in
+ * non-canonical mode read and put back at once (pty_queue.h), in
+ * canonical mode refused with their count (a line there is read whole or
+ * not at all, and one not yet ended cannot even be seen: FIONREAD counts
+ * whole lines only). A slave of another devpts instance (a container's)
+ * is refused. Restored through its master, which the image must hold
+ * (check_set refuses one held outside the kept set). */
 #define _GNU_SOURCE
+#include <asm/termbits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -16,6 +19,7 @@
 
 #include "fds/dupfd.h"
 #include "fds/pty.h"
+#include "fds/pty_queue.h"
 #include "lib/exit.h"
 
 static bool pts_match(const char *link, const struct stat *st)
@@ -27,9 +31,12 @@ static bool pts_match(const char *link, const struct stat *st)
 static int pts_capture(struct qr_fd_capture *c)
 {
 	struct qr_pts_rec r = { .index = qr_pty_index(c->st->st_rdev) };
+	struct qr_pty_queue q = { 0 };
 	const char *what = "pidfd_getfd";
+	struct termios2 t;
 	struct stat devpts;
-	int s, excl = 0, queued = 0;
+	char why[256];
+	int s, excl = 0, queued = 0, rc = -1;
 
 	if (stat("/dev/pts", &devpts) || devpts.st_dev != c->st->st_dev) {
 		qr_error("process %d: fd %d is %s of another devpts instance (a container's): not carried",
@@ -39,23 +46,34 @@ static int pts_capture(struct qr_fd_capture *c)
 	s = qr_fd_dup(c->pid, c->fd);
 	/* A slave hung up (vhangup) answers EIO: nothing to carry. */
 	if (s < 0 || (what = "TIOCGEXCL", ioctl(s, TIOCGEXCL, &excl)) ||
+	    (what = "TCGETS2", ioctl(s, TCGETS2, &t)) ||
 	    (what = "FIONREAD", ioctl(s, FIONREAD, &queued))) {
 		qr_error("process %d: fd %d is %s: %s: %s: not carried", c->pid,
 			 c->fd, c->link, what, strerror(errno));
-		if (s >= 0)
-			close(s);
-		return -1;
+		goto out;
 	}
-	close(s);
-	if (queued > 0) {
-		qr_error("process %d: fd %d is %s: %d bytes queued for its readers: not carried",
+	if (queued > 0 && (t.c_lflag & ICANON)) {
+		qr_error("process %d: fd %d is %s: %d bytes queued for its readers in canonical mode: not carried",
 			 c->pid, c->fd, c->link, queued);
-		return -1;
+		goto out;
+	}
+	if (queued > 0 && !c->check_only &&
+	    qr_pty_in_take(s, &q, why, sizeof(why))) {
+		qr_error("process %d: fd %d is %s: %d bytes queued for its readers: %s: not carried",
+			 c->pid, c->fd, c->link, queued, why);
+		goto out;
 	}
 	r.flags = excl ? QR_PTY_EXCL : 0;
+	r.queue_len = q.len;
 	c->f->object = r.index;
 	qr_fd_data_add(c->data, &r, sizeof(r));
-	return 0;
+	qr_fd_data_add(c->data, q.buf, q.len);
+	rc = 0;
+out:
+	free(q.buf);
+	if (s >= 0)
+		close(s);
+	return rc;
 }
 
 static int pts_open(struct qr_files *t, const struct qri_file_img *f)
@@ -65,6 +83,7 @@ static int pts_open(struct qr_files *t, const struct qri_file_img *f)
 	struct qr_pts_rec r;
 	int m, s, off = 0, on = 1;
 	int fl = f->f.open_flags;
+	char why[256];
 
 	memcpy(&r, f->data, sizeof(r));
 	mf = qr_pty_master(qr_files_image(t), r.index);
@@ -87,6 +106,14 @@ static int pts_open(struct qr_files *t, const struct qri_file_img *f)
 	    ((r.flags & QR_PTY_EXCL) && ioctl(s, TIOCEXCL))) {
 		close(s);
 		goto fail;
+	}
+	/* The pair's input, once: by its first slave in the image. */
+	if (r.queue_len && qr_files_first_kin(t, f) == f &&
+	    qr_pty_in_put(s, f->data + sizeof(r), r.queue_len, why, sizeof(why))) {
+		qr_error("restore: file %u (%s): its queue: %s", f->f.id,
+			 f->path, why);
+		close(s);
+		return -1;
 	}
 	return s;
 fail:

@@ -7,8 +7,11 @@
  * a slave's record what belongs to the slave's tty (exclusive mode).
  * Restore makes the pair at the same N, the slaves opened through the
  * master (TIOCGPTPEER), and gives the session leader its controlling
- * terminal and foreground group back before anything runs. Data queued in
- * either direction is refused, with its byte count. */
+ * terminal and foreground group back before anything runs. The bytes
+ * queued for the master's reader are carried in the master's record;
+ * those for the slave's readers in each slave's (the first slave of the
+ * pair in the image puts them back), in non-canonical mode only: in
+ * canonical mode they are refused with their count (pty_queue.h). */
 #ifndef QR_FD_PTY_H
 #define QR_FD_PTY_H
 
@@ -30,12 +33,18 @@ struct qr_ptmx_rec {
 	uint32_t sid;		/* the session whose controlling terminal it
 				 * is; 0: none */
 	uint32_t pgrp;		/* its foreground group; 0: none */
+	uint32_t queue_len;	/* then this many bytes: what the slave's
+				 * programs wrote, not yet read */
+	uint32_t pad;
 };
 
 /* A slave's data. */
 struct qr_pts_rec {
 	uint32_t index;
 	uint32_t flags;		/* QR_PTY_EXCL */
+	uint32_t queue_len;	/* then this many bytes: what the slave's
+				 * readers have not read */
+	uint32_t pad;
 };
 
 #define QR_PTY_LOCKED	0x1	/* TIOCSPTLCK: the slave cannot be opened */

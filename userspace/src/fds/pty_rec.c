@@ -5,6 +5,7 @@
 #include <sys/sysmacros.h>
 
 #include "fds/pty.h"
+#include "fds/pty_queue.h"
 
 /* Unix98 pty slaves: majors 136..143, 256 minors each. */
 #define PTS_MAJOR 136
@@ -36,10 +37,14 @@ int qr_ptmx_valid(const struct qri_file_img *f, struct qr_err *e)
 
 	if (access_ok(f, e))
 		return -1;
-	if (!f->data || f->f.data_len != sizeof(r))
-		return qr_err_set(e, "pty master record of %u bytes, not %zu",
+	if (!f->data || f->f.data_len < sizeof(r))
+		return qr_err_set(e, "pty master record of %u bytes, below %zu",
 				  f->f.data_len, sizeof(r));
 	memcpy(&r, f->data, sizeof(r));
+	if (r.queue_len > QR_PTY_MAX_QUEUE || r.pad ||
+	    f->f.data_len - sizeof(r) != r.queue_len)
+		return qr_err_set(e, "pty queue of %u bytes in a record of %u",
+				  r.queue_len, f->f.data_len);
 	if (r.index >= QR_PTY_MAX_INDEX || f->f.object != r.index)
 		return qr_err_set(e, "pty index %u out of range or not its object",
 				  r.index);
@@ -61,10 +66,14 @@ int qr_pts_valid(const struct qri_file_img *f, struct qr_err *e)
 
 	if (access_ok(f, e))
 		return -1;
-	if (!f->data || f->f.data_len != sizeof(r))
-		return qr_err_set(e, "pty slave record of %u bytes, not %zu",
+	if (!f->data || f->f.data_len < sizeof(r))
+		return qr_err_set(e, "pty slave record of %u bytes, below %zu",
 				  f->f.data_len, sizeof(r));
 	memcpy(&r, f->data, sizeof(r));
+	if (r.queue_len > QR_PTY_MAX_QUEUE || r.pad ||
+	    f->f.data_len - sizeof(r) != r.queue_len)
+		return qr_err_set(e, "pty queue of %u bytes in a record of %u",
+				  r.queue_len, f->f.data_len);
 	if (r.index >= QR_PTY_MAX_INDEX || f->f.object != r.index)
 		return qr_err_set(e, "pty index %u out of range or not its object",
 				  r.index);
