@@ -97,6 +97,35 @@ TEST(tree_plan_group_leader_gone)
 	qr_tree_free(&t);
 }
 
+/* A server S whose child K made D and E, then called setsid(): D stayed
+ * in S's session and group, E in S's session leads a group of its own;
+ * K's later child F is in K's session. D and E are made by K before its
+ * setsid(). */
+TEST(tree_plan_session_left)
+{
+	static const struct qr_tree_proc left[] = {
+		{ 1000, 1, 1000, 1000 }, { 1001, 1000, 1001, 1001 },
+		{ 1002, 1001, 1000, 1000 }, { 1003, 1001, 1003, 1000 },
+		{ 1004, 1001, 1001, 1001 },
+	};
+	/* 1102's session 1099 is none of those. */
+	static const struct qr_tree_proc stray[] = {
+		{ 1100, 1, 1100, 1100 }, { 1101, 1100, 1101, 1101 },
+		{ 1102, 1101, 1100, 1099 },
+	};
+	struct qr_tree t;
+	struct qr_err e;
+
+	CHECK(plan(left, 5, &t, &e) == 0);
+	CHECK(t.early[2] && t.action[2] == QR_TREE_KEEP);
+	CHECK(t.early[3] && t.action[3] == QR_TREE_NEWGROUP);
+	CHECK(!t.early[4] && t.action[4] == QR_TREE_KEEP);
+	CHECK(!t.early[1] && t.action[1] == QR_TREE_SETSID);
+	qr_tree_free(&t);
+	CHECK(plan(stray, 3, &t, &e) == -1);
+	CHECK(strstr(e.msg, "process 1102: session 1099"));
+}
+
 TEST(tree_plan_refusals)
 {
 	static const struct qr_tree_proc leader_not_group[] = {

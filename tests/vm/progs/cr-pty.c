@@ -19,7 +19,10 @@
  * SIGWINCHes caught, TIOCGWINSZ, TIOCGEXCL, ICANON). C of pair 1 also
  * leaves a group whose leader exited: its child L made group L, its
  * child M joined it, L exited and was reaped; M sleeps in group L.
- * DIR/info: "pid=S c1= j1= n1= c2= j2= n2= l= m= n3= n4=" once all runs.
+ * S's child K made D, then left S's session (setsid): D is in the session
+ * K left, in S's group (a worker a daemon made before its setsid()).
+ * DIR/info: "pid=S c1= j1= n1= c2= j2= n2= l= m= n3= n4= n5= k= d=" once
+ * all runs.
  *
  * DIR/verify: S writes DIR/result "pid=S lines=1 view=1 winch=1 term=1
  * winsize=1 fds=1 pkt=1 lock=1 hup=1 owner=1 queues=1 sent=N" (queues:
@@ -564,9 +567,46 @@ static void start_pair(struct pair *p, int at, int flags, int raw,
 		die("tcgetattr");
 }
 
+/* A process until its parent is gone. */
+static void stay(void)
+{
+	pid_t p = getppid();
+
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	while (getppid() == p)
+		sleep(1);
+	_exit(0);
+}
+
+/* K and D: D stays in the session K leaves after making it. */
+static pid_t left_session(pid_t *d)
+{
+	int made[2];
+	pid_t k;
+
+	if (pipe(made))
+		die("pipe");
+	k = fork();
+	if (k == 0) {
+		pid_t dd = fork();
+
+		if (dd == 0)
+			stay();
+		if (setsid() < 0 || write(made[1], &dd, sizeof(dd)) != sizeof(dd))
+			_exit(1);
+		stay();
+	}
+	close(made[1]);
+	if (read(made[0], d, sizeof(*d)) != sizeof(*d))
+		die("left session");
+	close(made[0]);
+	return k;
+}
+
 static void server(void)
 {
-	pid_t l, m, l2, m2;
+	pid_t l, m, l2, m2, k, d;
 	char pts[64], b[16];
 	struct termios t;
 	int on = 1, s;
@@ -603,9 +643,10 @@ static void server(void)
 	cfmakeraw(&t);
 	if (tcsetattr(S5, TCSANOW, &t))
 		die("pair 5 raw");
-	put("info", "pid=%d c1=%d j1=%d n1=%d c2=%d j2=%d n2=%d l=%d m=%d n3=%d n4=%d n5=%d\n",
+	k = left_session(&d);
+	put("info", "pid=%d c1=%d j1=%d n1=%d c2=%d j2=%d n2=%d l=%d m=%d n3=%d n4=%d n5=%d k=%d d=%d\n",
 	    getpid(), pairs[0].c, pairs[0].j, pairs[0].index, pairs[1].c,
-	    pairs[1].j, pairs[1].index, l, m, n3, n4, n5);
+	    pairs[1].j, pairs[1].index, l, m, n3, n4, n5, k, d);
 	for (;;) {
 		if (asked("verify"))
 			verify();

@@ -14,12 +14,14 @@
 # doubled; each job's ttyname, foreground group, session, controlling
 # terminal and mode; a SIGWINCH reaching the foreground job on
 # TIOCSWINSZ; termios and window size; fds, flags, packet and lock modes;
-# the slave's owner and mode) and the scenario
-# reads /proc: every process's parent, group, session, tty_nr and tpgid
-# as before, the leaderless group still there. Before the first
-# checkpoint `check` refuses, naming fd and byte count, a line queued for
-# a canonical slave's readers, and a slave also open outside the kept
-# set; a checkpoint failing after capture leaves it all working.
+# the slave's owner and mode) and the scenario reads /proc: every
+# process's parent, group, session, tty_nr and tpgid as before, the
+# leaderless group still there, and a process still in the session its
+# parent left by setsid() after making it. Before the first checkpoint
+# `check` refuses, naming fd and byte count, a line queued for a canonical
+# slave's readers, a slave also open outside the kept set, and a shell
+# kept without the server holding its terminal's master; a checkpoint
+# failing after capture leaves it all working.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
@@ -62,6 +64,13 @@ pty_refusals() {
 	t_eq names-outside-holder 1 "$(grep -c "process $P: fd 10: pts/$_n1 is also open in process $_sl (sleep) fd 0, outside the kept set: not carried" /tmp/pty.check)"
 	kill "$_sl"
 	wait "$_sl" 2>/dev/null
+	# Shell 1 without the server: its terminal's master stays behind.
+	_c1=$(qr_kv c1 "$D/info")
+	quickreboot check "$_c1" >/tmp/pty.check 2>&1
+	t_eq half-pair-check-refuses 3 "$?"
+	t_info half-pair-check "$(grep -v 'can be kept' /tmp/pty.check | tr '\n' ';')"
+	t_eq names-master-not-kept 1 "$(grep -c "process $_c1: fd 0 is /dev/pts/$_n1: no kept process holds its master: not carried" /tmp/pty.check)"
+	t_eq names-ctty-not-kept 1 "$(grep -c "process $_c1: leads its session, whose controlling terminal pts/$_n1 has no kept master: not carried" /tmp/pty.check)"
 }
 
 cr_start() {
@@ -76,7 +85,7 @@ cr_start() {
 	t_eq lines-before 1 "$(qr_kv lines "$D/result")"
 	t_eq no-queues-before none "$(qr_kv queues "$D/result")"
 	rm -f "$D/before"
-	for _n in c1 j1 c2 j2 m; do
+	for _n in c1 j1 c2 j2 m k d; do
 		_p=$(qr_kv $_n "$D/info")
 		echo "$_n $_p $(ids "$_p")" >>"$D/before"
 	done
@@ -85,7 +94,7 @@ cr_start() {
 	quickreboot check "$P" >/tmp/pty.check 2>&1
 	t_eq check-keeps 0 "$?"
 	t_info check "$(tr '\n' ';' </tmp/pty.check)"
-	t_eq check-lists-six 6 "$(grep -c 'can be kept' /tmp/pty.check)"
+	t_eq check-lists-eight 8 "$(grep -c 'can be kept' /tmp/pty.check)"
 }
 
 # Bytes left for master 3's reader and slave 5's raw readers, carried;
@@ -142,4 +151,5 @@ cr_verify() {
 	t_eq m-in-leaderless-group "$_l" "$(ids "$(qr_kv m "$D/info")" | cut -d' ' -f2)"
 	t_run group-leader-gone test ! -e "/proc/$_l"
 	t_eq server-no-tty "0 -1" "$(ids "$P" | cut -d' ' -f4-5)"
+	t_eq d-in-left-session "$(qr_kv k "$D/info") $P $P" "$(ids "$(qr_kv d "$D/info")" | cut -d' ' -f1-3)"
 }

@@ -12,7 +12,9 @@
  * (or the nearest child subreaper) when restore exits. Sessions and groups
  * are what a process gets by fork, setsid() or setpgid():
  *  - a session leader (sid == pid) calls setsid(); it must lead its group;
- *  - any other process is in its parent's session; a root whose session
+ *  - any other process is in its parent's session, or in the one its
+ *    parent left by setsid() after making it (made before the parent's
+ *    setsid(), with the group the parent had then); a root whose session
  *    leader is not in the set stays in the restorer's session;
  *  - a group leader (pgid == pid) calls setpgid(0, 0); a process in its
  *    parent's group stays there; one in another group joins it, which must
@@ -54,6 +56,9 @@ struct qr_tree {
 	size_t *order;		/* indices in creation order */
 	long *parent;		/* index of the parent; -1: a root */
 	uint8_t *action;	/* enum qr_tree_action, per index */
+	/* Per index: made by its parent before the parent calls setsid()
+	 * (its session is the one the parent left). */
+	uint8_t *early;
 };
 
 /* p[0..n): pids distinct and non-zero. Returns -1 with the reason in e

@@ -219,6 +219,19 @@ static void spawn_child(struct qr_restore_ctx *c, size_t j)
 	waitpid(helper, NULL, 0);
 }
 
+/* The children of i made before (early) or after its own session and
+ * group, in the planned order. */
+static void spawn_children(struct qr_restore_ctx *c, size_t i, bool early)
+{
+	for (size_t k = 0; k < c->tree.n; k++) {
+		size_t j = c->tree.order[k];
+
+		if (c->tree.parent[j] == (long)i && (bool)c->tree.early[j] == early &&
+		    !qr_restore_made(c, j))
+			spawn_child(c, j);
+	}
+}
+
 /* In the new process: session and group, the subtree, then the rest. */
 static void __attribute__((noreturn))
 restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
@@ -230,6 +243,8 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	uint32_t pid = qr_restore_pid(c, i);
 	int tty = -1;
 
+	/* Those left in the session this process leaves next. */
+	spawn_children(c, i, true);
 	if (set_identity(pgid, c->tree.action[i])) {
 		qr_error("restore: pid %u: session or group %u: %s",
 			 pid, pgid, strerror(errno));
@@ -239,12 +254,7 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	if (!z && c->tree.action[i] == QR_TREE_SETSID &&
 	    qr_pty_ctty_take(&c->files, pid, &tty))
 		_exit(1);
-	for (size_t k = 0; k < c->tree.n; k++) {
-		size_t j = c->tree.order[k];
-
-		if (c->tree.parent[j] == (long)i && !qr_restore_made(c, j))
-			spawn_child(c, j);
-	}
+	spawn_children(c, i, false);
 	/* The session's groups are all made: they are in its subtree. */
 	if (tty >= 0 && qr_pty_ctty_fg(&c->files, pid, tty))
 		_exit(1);
