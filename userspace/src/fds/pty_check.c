@@ -1,6 +1,5 @@
 /* See pty.h: the checks that need every kept fd. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "checkpoint/stat.h"
 #include "fds/dupfd.h"
+#include "fds/outside.h"
 #include "fds/pty.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
@@ -55,20 +55,20 @@ static const struct qr_fd_seen *kept_any(const struct check *c, long index)
 }
 
 /* The pty index an outside fd names, -1 if none. */
-static long outside_index(const struct check *c, pid_t pid, const char *fd)
+static long outside_index(const struct check *c, pid_t pid, int fd,
+			  const char *path)
 {
-	char p[300], *info, *t;
+	char p[64], *info, *t;
 	struct stat st;
 	long index = -1;
 
-	snprintf(p, sizeof(p), "/proc/%d/fd/%s", pid, fd);
-	if (stat(p, &st) || !S_ISCHR(st.st_mode))
+	if (stat(path, &st) || !S_ISCHR(st.st_mode))
 		return -1;
 	if (st.st_dev == c->devpts)
 		return qr_pty_index(st.st_rdev);
 	if (major(st.st_rdev) != 5 || minor(st.st_rdev) != 2)
 		return -1;
-	snprintf(p, sizeof(p), "fdinfo/%s", fd);
+	snprintf(p, sizeof(p), "fdinfo/%d", fd);
 	info = qr_read_proc(pid, p);
 	t = info ? strstr(info, "tty-index:") : NULL;
 	if (t)
@@ -77,47 +77,21 @@ static long outside_index(const struct check *c, pid_t pid, const char *fd)
 	return index;
 }
 
-static void outside(struct check *c)
+static void outside_fd(void *ctx, pid_t pid, int fd, const char *path,
+		       const char *link)
 {
-	DIR *proc = opendir("/proc");
-	struct dirent *d;
-	pid_t self = getpid();
+	struct check *c = ctx;
+	long index = outside_index(c, pid, fd, path);
+	const struct qr_fd_seen *v = index < 0 ? NULL : kept_any(c, index);
+	char comm[64];
 
-	if (!proc)
+	(void)link;
+	if (!v)
 		return;
-	while ((d = readdir(proc))) {
-		pid_t pid = atoi(d->d_name);
-		struct dirent *e;
-		char p[64];
-		DIR *fds;
-
-		if (pid <= 0 || pid == self || kept_pid(c, pid))
-			continue;
-		snprintf(p, sizeof(p), "/proc/%d/fd", pid);
-		fds = opendir(p);
-		if (!fds)
-			continue;
-		while ((e = readdir(fds))) {
-			long index = e->d_name[0] == '.' ? -1 :
-				outside_index(c, pid, e->d_name);
-			const struct qr_fd_seen *v = index < 0 ? NULL :
-				kept_any(c, index);
-			char *comm;
-
-			if (!v)
-				continue;
-			comm = qr_read_proc(pid, "comm");
-			if (comm)
-				comm[strcspn(comm, "\n")] = '\0';
-			qr_error("process %d: fd %d: pts/%ld is also open in process %d (%s) fd %s, outside the kept set: not carried",
-				 v->pid, v->fd, index, pid, comm ? comm : "?",
-				 e->d_name);
-			free(comm);
-			c->refused++;
-		}
-		closedir(fds);
-	}
-	closedir(proc);
+	qr_outside_comm(pid, comm, sizeof(comm));
+	qr_error("process %d: fd %d: pts/%ld is also open in process %d (%s) fd %d, outside the kept set: not carried",
+		 v->pid, v->fd, index, pid, comm, fd);
+	c->refused++;
 }
 
 static int read_stat(struct kept *k)
@@ -215,7 +189,8 @@ int qr_pty_check_set(const struct qr_fd_set *s)
 			if (v->kind == QRI_FD_PTMX && v == kept_end(&c, QRI_FD_PTMX, v->object))
 				session(&c, v);
 		}
-		outside(&c);
+		if (qr_outside_fds(s, outside_fd, &c))
+			c.refused++;
 	}
 	free(c.k);
 	return c.refused;
