@@ -4,7 +4,7 @@
  * canonical mode refused with their count (a line there is read whole or
  * not at all, and one not yet ended cannot even be seen: FIONREAD counts
  * whole lines only). A slave of another devpts instance (a container's)
- * is refused. Restored through its master, which the image must hold
+ * or under another line discipline than N_TTY is refused. Restored through its master, which the image must hold
  * (check_set refuses one held outside the kept set). */
 #define _GNU_SOURCE
 #include <asm/termbits.h>
@@ -36,7 +36,7 @@ static int pts_capture(struct qr_fd_capture *c)
 	struct termios2 t;
 	struct stat devpts;
 	char why[256];
-	int s, excl = 0, queued = 0, rc = -1;
+	int s, excl = 0, queued = 0, ldisc = 0, rc = -1;
 
 	if (stat("/dev/pts", &devpts) || devpts.st_dev != c->st->st_dev) {
 		qr_error("process %d: fd %d is %s of another devpts instance (a container's): not carried",
@@ -47,9 +47,16 @@ static int pts_capture(struct qr_fd_capture *c)
 	/* A slave hung up (vhangup) answers EIO: nothing to carry. */
 	if (s < 0 || (what = "TIOCGEXCL", ioctl(s, TIOCGEXCL, &excl)) ||
 	    (what = "TCGETS2", ioctl(s, TCGETS2, &t)) ||
+	    (what = "TIOCGETD", ioctl(s, TIOCGETD, &ldisc)) ||
 	    (what = "FIONREAD", ioctl(s, FIONREAD, &queued))) {
 		qr_error("process %d: fd %d is %s: %s: %s: not carried", c->pid,
 			 c->fd, c->link, what, strerror(errno));
+		goto out;
+	}
+	/* Another line discipline (PPP, SLIP...) holds state of its own. */
+	if (ldisc != N_TTY) {
+		qr_error("process %d: fd %d is %s: line discipline %d, not N_TTY: not carried",
+			 c->pid, c->fd, c->link, ldisc);
 		goto out;
 	}
 	if (queued > 0 && (t.c_lflag & ICANON)) {
