@@ -7,6 +7,7 @@
 #include "fds/event.h"
 #include "fds/unix.h"
 #include "fds/pipe_rec.h"
+#include "fds/pty.h"
 #include "image/image.h"
 #include "image/seal.h"
 
@@ -323,6 +324,43 @@ int main(int argc, char **argv)
 		}
 	}
 	save(argv[1], "pipes", &w);
+
+	/* A pty pair at index 3, the controlling terminal of session 100
+	 * with group 100 in the foreground: the master with 3 bytes for
+	 * its reader, a slave with 2 for its readers. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_ptmx_rec m = {
+			.index = 3, .flags = QR_PTY_PACKET, .iflag = 0x500,
+			.oflag = 0x5, .cflag = 0xbf, .lflag = 0x8a3b,
+			.ws_row = 24, .ws_col = 80, .uid = 1000, .gid = 5,
+			.mode = 0620, .sid = 100, .pgrp = 100, .queue_len = 3,
+		};
+		struct qr_pts_rec sl = { .index = 3, .flags = QR_PTY_EXCL,
+					 .queue_len = 2 };
+		unsigned char md[sizeof(m) + 3], sd[sizeof(sl) + 2];
+		struct qri_file fm = { .id = 1, .kind = QRI_FD_PTMX,
+				       .open_flags = O_RDWR | O_NONBLOCK,
+				       .object = 3, .data_len = sizeof(md) };
+		struct qri_file fs = { .id = 2, .kind = QRI_FD_PTS,
+				       .open_flags = O_RDWR, .object = 3,
+				       .data_len = sizeof(sd) };
+
+		memcpy(md, &m, sizeof(m));
+		memcpy(md + sizeof(m), "ab\n", 3);
+		memcpy(sd, &sl, sizeof(sl));
+		memcpy(sd + sizeof(sl), "\x03z", 2);
+		qri_add_file(&w, &fm, "/dev/ptmx", md);
+		qri_add_file(&w, &fs, "/dev/pts/3", sd);
+		for (uint32_t i = 1; i <= 2; i++) {
+			struct qri_fd d = { .pid = 100, .fd = 2 + i, .file = i };
+
+			qri_add_fd(&w, &d);
+		}
+	}
+	save(argv[1], "ptys", &w);
 
 	/* Sealed with a pages file of one page and a token. */
 	qri_writer_init(&w, "seed");

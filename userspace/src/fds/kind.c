@@ -5,6 +5,8 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_file,
 	&qr_fd_dir,
 	&qr_fd_chardev,
+	&qr_fd_ptmx,
+	&qr_fd_pts,
 	&qr_fd_symlink,
 	&qr_fd_pipe,
 	&qr_fd_fifo,
