@@ -189,6 +189,8 @@ enum qri_fd_kind {
 	QRI_FD_INOTIFY = 12,	/* data: struct qri_inotify_watch, path... */
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
+	QRI_FD_TCP = 15,	/* TCP, IPv4 or IPv6 (fds/inet.h) */
+	QRI_FD_UDP = 16,	/* UDP, IPv4 or IPv6 (fds/inet.h) */
 };
 
 /* The data of a QRI_FD_FILE or QRI_FD_DIR file: none, or this head, its
