@@ -308,15 +308,16 @@ static const struct qr_inet_row *other_end(const struct qr_inet_row *v,
 					   size_t n, const struct qr_inet_row *r)
 {
 	for (size_t i = 0; i < n; i++)
-		if (v[i].state == TCP_ESTABLISHED && v[i].ino &&
+		if (v[i].state == TCP_ESTABLISHED && &v[i] != r &&
 		    qr_inet_same(&v[i].local, &r->peer) &&
 		    qr_inet_same(&v[i].peer, &r->local))
 			return &v[i];
 	return NULL;
 }
 
-/* A local connection whose other end stays behind would be reset once
- * restored: its peer is gone in the New kernel. */
+/* A local connection whose other end stays behind (or waits to be
+ * accepted: no process holds it) would be reset once restored: its peer
+ * is gone in the New kernel. */
 static int tcp_check_set(const struct qr_fd_set *s)
 {
 	struct qr_inet_row *v;
@@ -342,7 +343,10 @@ static int tcp_check_set(const struct qr_fd_set *s)
 			continue;
 		qr_inet_str(r->family, &r->local, a);
 		qr_inet_str(r->family, &r->peer, b);
-		if (qr_unix_holder(o->ino, &pid, &fd))
+		if (!o->ino)
+			qr_error("process %d: fd %d: TCP connection %s -> %s: its other end waits in a listener's queue, not accepted: not carried",
+				 s->v[i].pid, s->v[i].fd, a, b);
+		else if (qr_unix_holder(o->ino, &pid, &fd))
 			qr_error("process %d: fd %d: TCP connection %s -> %s: its other end (socket %llu) is held by no process: not carried",
 				 s->v[i].pid, s->v[i].fd, a, b,
 				 (unsigned long long)o->ino);
