@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -20,6 +21,7 @@
 
 #include "fds/inet.h"
 #include "fds/kind.h"
+#include "fds/netlock.h"
 #include "fds/table.h"
 #include "test.h"
 
@@ -269,9 +271,36 @@ TEST(inet_round_trip)
 	CHECK(qr_fd_tcp.check_set(&set) == 1);
 	CHECK(!qr_fd_udp.match(files[0].path, &(struct stat){ .st_mode = S_IFSOCK,
 							     .st_ino = seen[0].ino }));
-	/* Repair mode left, nothing consumed: a byte each way still goes. */
+	/* Repair mode left, nothing consumed, every kept socket locked
+	 * but UDP; unlocked as a failed checkpoint does. */
 	CHECK(geti(cl, IPPROTO_TCP, TCP_REPAIR) == 0);
 	CHECK(ioctl(cl, FIONREAD, &on) == 0 && (size_t)on > 0);
+	CHECK(qr_netlocked(cl) && qr_netlocked(sv) && qr_netlocked(l) &&
+	      qr_netlocked(l6) && !qr_netlocked(u));
+	CHECK(qr_netunlock((pid_t[]){ getpid() }, 1) == 0);
+	CHECK(!qr_netlocked(cl) && !qr_netlocked(sv) && !qr_netlocked(l));
+	{
+		int ex = socket(AF_INET, SOCK_STREAM, 0);
+		struct sock_filter own[] = { BPF_STMT(BPF_RET | BPF_K, 0xffff),
+					     BPF_STMT(BPF_RET | BPF_K, 0) };
+		struct sock_fprog p = { 2, own };
+		const char *why;
+
+		/* A filter of the program's own is neither taken nor removed. */
+		CHECK(setsockopt(ex, SOL_SOCKET, SO_ATTACH_FILTER, &p, sizeof(p)) == 0);
+		CHECK(qr_netlock(ex, true, &why) == -1);
+		CHECK(qr_netlock(ex, false, &why) == -1);
+		CHECK(qr_netunlock((pid_t[]){ getpid() }, 1) == 0);
+		CHECK(getsockopt(ex, SOL_SOCKET, SO_GET_FILTER, NULL,
+				 &(socklen_t){ 0 }) == 0);
+		{
+			socklen_t n = 0;
+
+			CHECK(getsockopt(ex, SOL_SOCKET, SO_GET_FILTER, NULL, &n) == 0 &&
+			      n == 2);
+		}
+		close(ex);
+	}
 
 	for (int *p = (int[]){ sv, cl, l, l6, -1 }; *p >= 0; p++)
 		vanish(*p);

@@ -44,6 +44,7 @@
 #include "fds/dupfd.h"
 #include "fds/inet.h"
 #include "fds/kind.h"
+#include "fds/netlock.h"
 #include "fds/sockdiag.h"
 #include "lib/exit.h"
 
@@ -143,6 +144,7 @@ static int read_conn(int s, struct qr_tcp_conn *c, uint8_t **outq,
 	struct tcp_repair_window w;
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
+	uint32_t seq;
 	int v;
 
 	*what = "TCP_INFO";
@@ -182,6 +184,14 @@ static int read_conn(int s, struct qr_tcp_conn *c, uint8_t **outq,
 	*inq = malloc(c->inq_len + 1);
 	if (!*inq || peek(s, *inq, c->inq_len))
 		return -1;
+	/* The lock holds: nothing came in meanwhile. */
+	*what = "the receive queue moved while it was read";
+	if (queue_seq(s, TCP_RECV_QUEUE, &seq) || ioctl(s, SIOCINQ, &v))
+		return -1;
+	if (seq != c->rcv_seq || (uint32_t)v != c->inq_len) {
+		errno = EAGAIN;
+		return -1;
+	}
 	*what = "TCP_REPAIR_WINDOW";
 	len = sizeof(w);
 	if (getsockopt(s, IPPROTO_TCP, TCP_REPAIR_WINDOW, &w, &len))
@@ -234,6 +244,7 @@ static int tcp_capture(struct qr_fd_capture *c)
 {
 	struct qr_inet_rec r = { 0 };
 	char a[64], b[64], name[140];
+	const char *why;
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
 	int s, dom, rc = -1;
@@ -242,6 +253,19 @@ static int tcp_capture(struct qr_fd_capture *c)
 	if (s < 0 || get_int(s, SOL_SOCKET, SO_DOMAIN, &dom) ||
 	    getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) || addresses(s, &r) ||
 	    qr_inet_opts_get(s, dom, true, &r.o)) {
+		qr_error("process %d: fd %d: TCP socket: cannot read it: %s",
+			 c->pid, c->fd, strerror(errno));
+		goto out;
+	}
+	/* Locked before anything is read: what comes after is dropped. */
+	if ((ti.tcpi_state == TCP_LISTEN || ti.tcpi_state == TCP_ESTABLISHED) &&
+	    qr_netlock(s, c->check_only, &why)) {
+		qr_error("process %d: fd %d: TCP socket: %s: not carried",
+			 c->pid, c->fd, why);
+		goto out;
+	}
+	len = sizeof(ti);
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len)) {
 		qr_error("process %d: fd %d: TCP socket: cannot read it: %s",
 			 c->pid, c->fd, strerror(errno));
 		goto out;
