@@ -29,6 +29,12 @@
  * connection not accepted (its client at 14); UDP on 127.0.0.1:7021 at
  * 15 with a datagram queued; a connection at 16 whose other end closed
  * (CLOSE_WAIT). Touches DIR/ready and waits.
+ *
+ * cr-tcp DIR echo: listens on 0.0.0.0:7030 (the port QEMU forwards from
+ * the client outside the guest) and answers each line with itself, one
+ * connection at a time; DIR/echo-verify asks for DIR/echo-result:
+ * "answered=N conns=C bad=B" (bad: a connection ended, a short send);
+ * once DIR/echo-stop exists it answers "bye" instead.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -511,6 +517,62 @@ static void refuse(void)
 		pause();
 }
 
+/* cr-tcp DIR echo: the server of the client outside the guest. */
+static void echo(void)
+{
+	unsigned long answered = 0, conns = 0, bad = 0;
+	char buf[256], line[128];
+	size_t have = 0;
+	int l = sock_at(0, SOCK_STREAM, "0.0.0.0", 7030, 10), c = -1;
+
+	if (listen(l, 4))
+		die("listen 7030");
+	put("echo-ready", "1\n");
+	for (;;) {
+		struct pollfd p = { .fd = c >= 0 ? c : l, .events = POLLIN };
+		ssize_t n;
+
+		if (exists("echo-verify")) {
+			rm("echo-verify");
+			snprintf(line, sizeof(line), "answered=%lu conns=%lu bad=%lu\n",
+				 answered, conns, bad);
+			put("echo-result", line);
+		}
+		if (poll(&p, 1, 100) != 1)
+			continue;
+		if (c < 0) {
+			c = accept(l, NULL, NULL);
+			conns += c >= 0;
+			have = 0;
+			continue;
+		}
+		n = recv(c, buf + have, sizeof(buf) - 1 - have, 0);
+		if (n <= 0) {
+			close(c);
+			c = -1;
+			bad++;
+			continue;
+		}
+		have += n;
+		for (char *nl; (nl = memchr(buf, '\n', have));) {
+			size_t len = nl - buf + 1;
+
+			/* Asked to stop: the client ends on "bye". */
+			if (exists("echo-stop") &&
+			    send(c, "bye\n", 4, MSG_NOSIGNAL) != 4)
+				bad++;
+			else if (!exists("echo-stop") &&
+				 send(c, buf, len, MSG_NOSIGNAL) != (ssize_t)len)
+				bad++;
+			answered++;
+			memmove(buf, buf + len, have - len);
+			have -= len;
+		}
+		if (have == sizeof(buf) - 1)
+			have = 0, bad++;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct state s = { 0 };
@@ -524,6 +586,8 @@ int main(int argc, char **argv)
 	}
 	dir = argv[1];
 	signal(SIGPIPE, SIG_IGN);
+	if (argc > 2 && !strcmp(argv[2], "echo"))
+		echo();
 	if (argc > 2)
 		refuse();
 	snprintf(path, sizeof(path), "%s/why", dir);

@@ -15,13 +15,65 @@
 # name a netlink, a packet and a raw socket, a listener with a connection
 # not accepted and that connection's client, queued datagrams and a
 # connection in CLOSE_WAIT.
+#
+# A client outside the guest (tests/vm/lib/tcp_client.py, through QEMU's
+# user networking: QR_HOSTFWD) holds a connection to cr-tcp's echo server
+# E on port 7030 and sends numbered requests all along, each answered
+# once, across both quick reboots: no error, no reconnect (the run's last
+# checks, with the longest gap between answers). The Old kernel drops the
+# kept connections' packets from the capture on (the network lock); in
+# the New kernel restore runs before the network card is up, the
+# connection's address on the loopback with a route to the peer there,
+# then both move to the card: the peer's retransmissions find the
+# connection, never a kernel without it.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
+QR_HOSTFWD=1
 D=$CR_DIR
+GUEST=10.0.2.15
+GW=10.0.2.2
 
 lo_up() {
 	ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+}
+
+# The network card up with the guest's address (QEMU's user networking).
+net_up() {
+	modprobe virtio_net &&
+		qr_wait 10 test -e /sys/class/net/eth0 &&
+		ip link set eth0 up &&
+		ip addr add "$GUEST/24" dev eth0
+}
+
+# Before the card: the connection's address on the loopback, and a route
+# there to its peer, which restore's connect needs.
+net_held() {
+	ip addr add "$GUEST/32" dev lo && ip route add "$GW/32" dev lo
+}
+
+net_moved() {
+	ip route del "$GW/32" dev lo && ip addr del "$GUEST/32" dev lo && net_up
+}
+
+# echo_state: E's counters (answered= conns= bad=) in $D/echo/echo-result.
+echo_state() {
+	rm -f "$D/echo/echo-result"
+	touch "$D/echo/echo-verify"
+	qr_wait 30 test -s "$D/echo/echo-result"
+}
+
+# echo_going NAME: the outside client is answered, more and more, on one
+# connection, and nothing went wrong.
+echo_going() {
+	t_run "$1-echo-state" echo_state || return
+	_a0=$(qr_kv answered "$D/echo/echo-result")
+	sleep 3
+	t_run "$1-echo-state-later" echo_state || return
+	t_info "$1-echo" "$(cat "$D/echo/echo-result")"
+	t_run "$1-client-answered" test "$(qr_kv answered "$D/echo/echo-result")" -gt "$_a0"
+	t_eq "$1-one-connection" 1 "$(qr_kv conns "$D/echo/echo-result")"
+	t_eq "$1-nothing-bad" 0 "$(qr_kv bad "$D/echo/echo-result")"
 }
 
 # refused_line NAME PATTERN: check's output names it (grep -E).
@@ -60,21 +112,30 @@ kept() {
 	done
 }
 
+# shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
 cr_start() {
 	t_run lo-up lo_up
+	t_run net-up net_up
 	refusals
 	(cd / && exec cr-tcp "$D" </dev/null >/dev/null 2>&1) &
 	CR_PIDS=$!
+	mkdir -p "$D/echo"
+	(cd / && exec cr-tcp "$D/echo" echo </dev/null >/dev/null 2>&1) &
+	CR_PIDS="$CR_PIDS $!"
 	t_run started qr_wait 60 test -s "$D/info" || return
 	t_info tree "$(cat "$D/info")"
-	t_run check quickreboot check "$CR_PIDS"
+	t_run client-connected qr_wait 120 sh -c \
+		"touch $D/echo/echo-verify; sleep 1; grep -q 'conns=1' $D/echo/echo-result"
+	t_run check quickreboot check $CR_PIDS
 	qr_show_output check /tmp/.qr_out
 	QUICKREBOOT_TEST_FAIL=capture quickreboot checkpoint --dir "$QR_SH/cp" \
-		"$CR_PIDS" >/tmp/cp.out 2>&1
+		$CR_PIDS >/tmp/cp.out 2>&1
 	t_eq rollback-fails-exit-1 1 "$?"
-	t_run rollback-r-not-frozen qr_none_frozen "$CR_PIDS"
+	t_run rollback-r-not-frozen qr_none_frozen "${CR_PIDS%% *}"
+	t_run rollback-e-not-frozen qr_none_frozen "${CR_PIDS#* }"
 	t_run rollback-c-not-frozen qr_none_frozen "$(qr_kv c "$D/info")"
 	kept rollback-
+	echo_going rollback
 }
 
 cr_pre_checkpoint() {
@@ -88,14 +149,20 @@ cr_post_checkpoint() {
 
 cr_pre_restore() {
 	t_run lo-up lo_up
+	t_run net-held net_held
 }
 
 cr_verify() {
+	t_run net-moved net_moved
+	echo_going restored
 	t_eq r-there cr-tcp "$(cat "/proc/$P/comm" 2>/dev/null)"
 	t_eq c-there cr-tcp "$(cat "/proc/$(qr_kv c "$D/info")/comm" 2>/dev/null)"
 	kept ""
 	t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
 	if [ "$1" = "$QR_HOPS" ]; then
+		# The client ends on the server's word, before cr_end's kill.
+		touch "$D/echo/echo-stop"
+		sleep 2
 		kill -9 "$(qr_kv c "$D/info")"
 		t_run c-killed qr_wait 30 cr_dead "$(qr_kv c "$D/info")"
 	fi

@@ -206,7 +206,7 @@ const char *qr_sock_describe(int pid, int fd, char *buf, size_t size)
 	} else if ((dom == AF_INET || dom == AF_INET6) &&
 		   (proto == IPPROTO_TCP || proto == IPPROTO_UDP)) {
 		/* Ours, but /proc/net (our namespace) does not list it. */
-		snprintf(buf, size, "a %s %s socket in another network namespace",
+		snprintf(buf, size, "an %s %s socket in another network namespace",
 			 dom == AF_INET ? "IPv4" : "IPv6",
 			 proto == IPPROTO_TCP ? "TCP" : "UDP");
 	} else {
