@@ -5,8 +5,10 @@ QR_HOSTFWD=1): connects to the guest's server through QEMU's hostfwd on
 requests "N\\n" one after the other, each answered "N\\n", on that one
 connection until told to stop (the server's "bye", its last hop). Any error, SIGTERM, end of file, wrong or
 repeated answer after the first connection is a failure: no reconnect.
-Writes REPORT: ok=0|1 requests=N max_gap_ms=G gap_at=N why=TEXT, where G
-is the longest time between two answers (the quick reboots' gaps).
+Writes REPORT: ok=0|1 requests=N max_gap_ms=G gap_at=N gaps=MS@N,...
+why=TEXT, where G is the longest time between two answers, and gaps
+lists each of 1 s or more with the request that ended it (the quick
+reboots').
 usage: tcp_client.py PORT REPORT"""
 import signal
 import socket
@@ -14,7 +16,9 @@ import sys
 import time
 
 port, report = int(sys.argv[1]), sys.argv[2]
-state = {"ok": 0, "requests": 0, "max_gap_ms": 0, "gap_at": 0, "why": "never connected"}
+state = {"ok": 0, "requests": 0, "max_gap_ms": 0, "gap_at": 0, "gaps": "-",
+         "why": "never connected"}
+gaps = []
 stop = False
 
 
@@ -85,6 +89,9 @@ if sock is not None:
         gap = int((now - last) * 1000)
         if gap > state["max_gap_ms"]:
             state.update(max_gap_ms=gap, gap_at=n)
+        if gap >= 1000:
+            gaps.append(f"{gap}@{n}")
+            state["gaps"] = ",".join(gaps)
         last = now
         state["requests"] = n
         time.sleep(0.02)

@@ -1,5 +1,7 @@
 /* UDP sockets, IPv4 and IPv6: bound (address or wildcard) or not,
- * connected or not, with their options (inet.h) and O_NONBLOCK.
+ * connected or not, with their options (inet.h) and O_NONBLOCK; the
+ * image says connected as TCP_ESTABLISHED, not as TCP_CLOSE, as the
+ * kernel's UDP does.
  *
  * Refused by name: datagrams queued to read (their senders' addresses
  * cannot be given back to them; a checkpoint finding some fails and
@@ -9,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,11 +22,6 @@
 #include "fds/inet.h"
 #include "fds/kind.h"
 #include "lib/exit.h"
-
-#ifndef TCP_ESTABLISHED
-#define TCP_ESTABLISHED 1
-#define TCP_CLOSE 7
-#endif
 
 static bool udp_match(const char *link, const struct stat *st)
 {
