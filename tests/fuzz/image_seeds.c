@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 			     .brk = 0x601000 };
 	struct qri_thread_signals ts = { .pid = 100, .tid = 100,
 					 .ss_sp = 0x700000, .ss_size = 0x4000,
-					 .nr_pending = 1 };
+					 .nr_pending = 1, .pdeath_signal = 15 };
 	struct qri_rlimit lim[2] = { { 1024, 4096 }, { UINT64_MAX, UINT64_MAX } };
 	static struct qri_signals sig = { .pid = 100 };
 	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
@@ -239,6 +239,8 @@ int main(int argc, char **argv)
 	sig.actions[14].handler = 1;
 	sig.itimers[QRI_ITIMER_REAL].interval_usec = 500000;
 	sig.nr_pending = 1;
+	sig.child_subreaper = 1;
+	sig.membarrier = QRI_MEMBARRIER_PRIVATE_EXPEDITED;
 	qri_add_signals(&w, &sig, &si);
 	qri_add_rlimits(&w, 100, lim, 2);
 	qri_add_thread_signals(&w, &ts, &si);

@@ -71,7 +71,7 @@ TEST(image_state_round_trip)
 	struct qri_thread_signals ts = { .pid = 9, .tid = 10,
 					 .ss_sp = 0x700000, .ss_size = 0x4000,
 					 .ss_flags = QRI_SS_AUTODISARM,
-					 .nr_pending = 1 };
+					 .nr_pending = 1, .pdeath_signal = 1 };
 	struct qri_siginfo sh[2] = { info(12, -1, 42), info(34, -1, 7) };
 	struct qri_siginfo own = info(10, 0, 0);
 	struct qri_signals *s = sample_signals();
@@ -83,6 +83,8 @@ TEST(image_state_round_trip)
 	proc(&w);
 	qri_add_mm(&w, &m, auxv, "/bin/abc");
 	s->nr_pending = 2;
+	s->child_subreaper = 1;
+	s->membarrier = QRI_MEMBARRIER_PRIVATE_EXPEDITED | QRI_MEMBARRIER_RSEQ;
 	qri_add_signals(&w, s, sh);
 	qri_add_rlimits(&w, 9, lim, 3);
 	qri_add_thread_signals(&w, &ts, &own);
@@ -98,6 +100,9 @@ TEST(image_state_round_trip)
 	CHECK_U64(p->sig->actions[14].handler, 1);
 	CHECK_U64(p->sig->itimers[0].interval_usec, 500000);
 	CHECK_U64(p->sig->nr_pending, 2);
+	CHECK_U64(p->sig->child_subreaper, 1);
+	CHECK_U64(p->sig->membarrier, QRI_MEMBARRIER_PRIVATE_EXPEDITED | QRI_MEMBARRIER_RSEQ);
+	CHECK_U64(p->threads[1].sig ? p->threads[1].sig->pdeath_signal : 0, 1);
 	CHECK(!memcmp(&p->pending[1], &sh[1], sizeof(sh[1])));
 	CHECK_U64(p->nrlimits, 3);
 	CHECK_U64(p->rlimits[1].max, UINT64_MAX);
@@ -213,6 +218,33 @@ TEST(image_signals_refused)
 	qri_add_signals(&w, s, NULL);
 	refused(&w, "has a second one");
 
+	s->child_subreaper = 2;
+	proc(&w);
+	qri_add_signals(&w, s, NULL);
+	refused(&w, "child subreaper 2 or membarrier registrations 0x0 not known");
+
+	s->child_subreaper = 0;
+	s->membarrier = 1;	/* MEMBARRIER_CMD_GLOBAL: not a registration */
+	proc(&w);
+	qri_add_signals(&w, s, NULL);
+	refused(&w, "membarrier registrations 0x1 not known");
+
+	/* Written before the fields were appended: they read as 0. */
+	s->membarrier = QRI_MEMBARRIER_RSEQ;
+	proc(&w);
+	qri_add_raw(&w, QRI_SIGNALS, 0, s, offsetof(struct qri_signals, child_subreaper),
+		    NULL, 0);
+	{
+		struct qri_image img;
+		struct qr_err e;
+
+		CHECK(parse(&w, &img, &e) == 0);
+		CHECK(img.procs[0].sig && !img.procs[0].sig->membarrier);
+		qri_free(&img);
+		qri_writer_free(&w);
+	}
+
+	s->membarrier = 0;
 	s->pid = 77;
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
@@ -278,4 +310,9 @@ TEST(image_thread_signals_refused)
 	qri_add_thread_signals(&w, &ts, &rt);
 	qri_add_thread_signals(&w, &ts, &rt);
 	refused(&w, "tid 10 has a second one");
+
+	ts.pdeath_signal = 65;
+	proc(&w);
+	qri_add_thread_signals(&w, &ts, &rt);
+	refused(&w, "tid 10: parent-death signal 65 is not a signal");
 }

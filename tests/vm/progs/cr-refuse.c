@@ -12,12 +12,19 @@
  *   threads   a thread with other capabilities than the main thread
  *   epoll-closed  an epoll (fd 3) whose target fd 4 was closed after it
  *                 was added, its eventfd still open at fd 5
- *   epoll-reused  the same, then another eventfd opened at fd 4 */
+ *   epoll-reused  the same, then another eventfd opened at fd 4
+ *   eventfd-outside  an eventfd (fd 3) also held by a process outside its
+ *                 tree (a grandchild whose parent exited), whose PID is
+ *                 written to DIR/outsider: 6.1 does not show the mode
+ *   timerfd-cancelled  an absolute CLOCK_REALTIME timerfd (fd 3) with
+ *                 TFD_TIMER_CANCEL_ON_SET, cancelled by setting the clock
+ *                 (to itself), not read */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,6 +39,8 @@
 #include <sys/sem.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -135,6 +144,41 @@ int main(int argc, char **argv)
 			die("epoll");
 		if (!strcmp(m, "epoll-reused") && eventfd(0, 0) != 4)
 			die("eventfd");
+	} else if (!strcmp(m, "eventfd-outside")) {
+		pid_t mid;
+
+		if (dup2(eventfd(5, 0), 3) != 3)
+			die("eventfd");
+		mid = fork();
+		if (mid < 0)
+			die("fork");
+		if (!mid) {
+			pid_t out = fork();
+
+			if (!out) {
+				for (;;)
+					pause();
+			}
+			fd = openat(dir, "outsider", O_WRONLY | O_CREAT, 0644);
+			if (out < 0 || fd < 0 || dprintf(fd, "%d\n", out) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		if (waitpid(mid, &fd, 0) != mid || fd)
+			die("outsider");
+	} else if (!strcmp(m, "timerfd-cancelled")) {
+		struct itimerspec its = { 0 };
+		struct pollfd ready = { .fd = 3, .events = POLLIN };
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		its.it_value.tv_sec = now.tv_sec + 3600;
+		if (dup2(timerfd_create(CLOCK_REALTIME, 0), 3) != 3 ||
+		    timerfd_settime(3, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+				    &its, NULL) ||
+		    clock_gettime(CLOCK_REALTIME, &now) ||
+		    clock_settime(CLOCK_REALTIME, &now) || poll(&ready, 1, 1000) != 1)
+			die("timerfd");
 	} else if (!strcmp(m, "threads")) {
 		pthread_t t;
 

@@ -101,9 +101,7 @@ static int fdinfo(pid_t pid, int fd, uint64_t *pos, uint32_t *flags,
 	return rc;
 }
 
-/* Order of s against the file of seen fd o: <0, 0 (the same open file
- * description), >0; 2 when kcmp fails (printed). */
-static int order(const struct qr_fd_seen *s, const struct qr_fd_seen *o)
+int qr_fd_order(const struct qr_fd_seen *s, const struct qr_fd_seen *o)
 {
 	long r;
 
@@ -128,7 +126,7 @@ static long find_file(const struct capture *c, const struct qr_fd_seen *s,
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int o = order(s, &c->seen[c->files[mid]]);
+		int o = qr_fd_order(s, &c->seen[c->files[mid]]);
 
 		if (o == 2)
 			return -2;

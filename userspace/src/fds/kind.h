@@ -57,6 +57,11 @@ struct qr_fd_set {
 	size_t n;
 };
 
+/* The order of s's open file description against o's, by dev, inode and
+ * kcmp(2), which orders descriptions of one inode: <0, 0 (the same one),
+ * >0; 2 when kcmp fails (printed). */
+int qr_fd_order(const struct qr_fd_seen *s, const struct qr_fd_seen *o);
+
 struct qr_files;
 
 struct qr_fd_kind {

@@ -292,7 +292,19 @@ struct qri_signals {
 	uint32_t nr_pending;
 	struct qri_sigaction actions[QRI_NSIG];
 	struct qri_itimer itimers[QRI_NITIMERS];
+	/* Appended: what only the process itself may read (pfncheck gives
+	 * them): PR_SET_CHILD_SUBREAPER (0 or 1), and the membarrier(2)
+	 * registrations of its memory (QRI_MEMBARRIER_*). */
+	uint32_t child_subreaper;
+	uint32_t membarrier;
 };
+
+/* The MEMBARRIER_CMD_REGISTER_* commands, as membarrier(2) numbers them. */
+#define QRI_MEMBARRIER_GLOBAL_EXPEDITED		(1u << 2)
+#define QRI_MEMBARRIER_PRIVATE_EXPEDITED	(1u << 4)
+#define QRI_MEMBARRIER_SYNC_CORE		(1u << 6)
+#define QRI_MEMBARRIER_RSEQ			(1u << 8)
+#define QRI_MEMBARRIER_KNOWN			0x154u
 
 /* QRI_RLIMITS: the resource limits as prlimit(2) gives them; at most one
  * per process. Tail: count struct qri_rlimit, indexed by RLIMIT_*; a
@@ -320,6 +332,9 @@ struct qri_thread_signals {
 	uint64_t ss_sp, ss_size;
 	uint32_t ss_flags;
 	uint32_t nr_pending;
+	/* Appended: PR_SET_PDEATHSIG, the thread's (0: none). */
+	int32_t pdeath_signal;
+	uint32_t pad;
 };
 
 /* QRI_THREAD_RESTART: a thread frozen in a sleep that the kernel would
@@ -542,10 +557,10 @@ _Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");
 _Static_assert(sizeof(struct qri_inotify_watch) == 24, "qri_inotify_watch layout");
 _Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");
 _Static_assert(sizeof(struct qri_itimer) == 32, "qri_itimer layout");
-_Static_assert(sizeof(struct qri_signals) == 2152, "qri_signals layout");
+_Static_assert(sizeof(struct qri_signals) == 2160, "qri_signals layout");
 _Static_assert(sizeof(struct qri_rlimits) == 8, "qri_rlimits layout");
 _Static_assert(sizeof(struct qri_rlimit) == 16, "qri_rlimit layout");
-_Static_assert(sizeof(struct qri_thread_signals) == 32, "qri_thread_signals layout");
+_Static_assert(sizeof(struct qri_thread_signals) == 40, "qri_thread_signals layout");
 _Static_assert(sizeof(struct qri_thread_restart) == 40, "qri_thread_restart layout");
 _Static_assert(sizeof(struct qri_page_runs) == 24, "qri_page_runs layout");
 _Static_assert(sizeof(struct qri_page_run) == 32, "qri_page_run layout");

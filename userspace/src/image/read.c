@@ -404,6 +404,8 @@ struct record_kind {
  * images: those an older record lacks read as 0. 0: as kinds[] says. */
 static const uint32_t full_sizes[QRI_NTYPES] = {
 	[QRI_VMA] = sizeof(struct qri_vma),
+	[QRI_SIGNALS] = sizeof(struct qri_signals),
+	[QRI_THREAD_SIGNALS] = sizeof(struct qri_thread_signals),
 };
 
 static const struct record_kind kinds[QRI_NTYPES] = {
@@ -414,9 +416,11 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
 	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
 	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
-	[QRI_SIGNALS] = { sizeof(struct qri_signals), qri_read_signals },
+	[QRI_SIGNALS] = { offsetof(struct qri_signals, child_subreaper),
+			  qri_read_signals },
 	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
-	[QRI_THREAD_SIGNALS] = { sizeof(struct qri_thread_signals),
+	[QRI_THREAD_SIGNALS] = { offsetof(struct qri_thread_signals,
+					  pdeath_signal),
 				 qri_read_thread_signals },
 	[QRI_THREAD_RESTART] = { sizeof(struct qri_thread_restart),
 				 qri_read_thread_restart },

@@ -115,6 +115,11 @@ int qri_read_signals(struct qri_cursor *c, const void *fixed,
 	for (int i = 0; i < QRI_NITIMERS; i++)
 		if (check_itimer(c, s->pid, &s->itimers[i]))
 			goto bad;
+	if (s->child_subreaper > 1 || s->membarrier & ~QRI_MEMBARRIER_KNOWN) {
+		BAD(c, QRI_SIGNALS, "pid %" PRIu32 ": child subreaper %" PRIu32 " or membarrier registrations 0x%" PRIx32 " not known",
+		    s->pid, s->child_subreaper, s->membarrier);
+		goto bad;
+	}
 	if (take_pending(c, QRI_SIGNALS, s->pid, s->nr_pending, tail, left,
 			 &pr->pending))
 		goto bad;
@@ -176,6 +181,9 @@ int qri_read_thread_signals(struct qri_cursor *c, const void *fixed,
 	if (!th)
 		return BAD(c, QRI_THREAD_SIGNALS, "pid %" PRIu32 ": tid %" PRIu32 " has no thread record before it",
 			   s.pid, s.tid);
+	if (s.pdeath_signal < 0 || s.pdeath_signal > QRI_NSIG)
+		return BAD(c, QRI_THREAD_SIGNALS, "tid %" PRIu32 ": parent-death signal %" PRId32 " is not a signal",
+			   s.tid, s.pdeath_signal);
 	if (th->sig)
 		return BAD(c, QRI_THREAD_SIGNALS, "tid %" PRIu32 " has a second one", s.tid);
 	how = s.ss_flags & ~QRI_SS_AUTODISARM;

@@ -148,6 +148,15 @@ int qr_restore_plan_thread_signals(struct qr_rst_args *a,
 {
 	uint32_t used = 0;
 
+	/* A parent-death signal goes with the parent: kept, it is this
+	 * process's parent again; not kept, it died with the Old kernel and
+	 * restore said so (restore.c). */
+	for (uint32_t i = 0; getppid() == (pid_t)pr->p.ppid && i < a->nthreads; i++) {
+		const struct qri_thread_img *th = thread_of(pr, a->threads[i].tid);
+
+		a->threads[i].pdeath_signal = th && th->sig ? th->sig->pdeath_signal : 0;
+	}
+
 	for (uint32_t i = 1; i < a->nthreads; i++) {
 		struct qr_rst_thread *t = &a->threads[i];
 		const struct qri_thread_img *th = thread_of(pr, t->tid);

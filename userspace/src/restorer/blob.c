@@ -71,6 +71,7 @@
 #define PR_CAPBSET_DROP 24
 #define PR_SET_SECUREBITS 28
 #define PR_SET_TIMERSLACK 29
+#define PR_SET_PDEATHSIG 1
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
@@ -508,6 +509,12 @@ static void __attribute__((noreturn, used)) thread_main(struct qr_rst_args *a,
 
 	set_sched(a, t);
 	set_creds(a);
+	/* After them: changing credentials clears it. */
+	if (t->pdeath_signal) {
+		r = sys3(NR_prctl, PR_SET_PDEATHSIG, t->pdeath_signal, 0);
+		if (r)
+			fail(a, QR_RST_THREAD, r);
+	}
 	if (sys3(NR_arch_prctl, ARCH_SET_FS, t->fs_base, 0) ||
 	    sys3(NR_arch_prctl, ARCH_SET_GS, t->gs_base, 0))
 		fail(a, QR_RST_TLS, -1);

@@ -101,7 +101,7 @@ struct qr_rst_times {
 struct qr_rst_thread {
 	int32_t tid;
 	uint32_t rseq_len, rseq_sig;
-	uint32_t pad;
+	int32_t pdeath_signal;		/* set after its credentials; 0: none */
 	uint64_t fs_base, gs_base;
 	uint64_t frame_src, frame_dst, frame_len;
 	uint64_t frame;			/* the ucontext: rsp for rt_sigreturn */

@@ -73,7 +73,11 @@
  *			dying; job control stops are not carried). ENOENT
  *			(not frozen, or no such parked thread), ESRCH (it
  *			has no signal handlers any more: exiting), ENOSPC
- *			(nr_pending + nr_shared: what is needed).
+ *			(nr_pending + nr_shared: what is needed). With them,
+ *			what prctl(2) and membarrier(2) set and only the
+ *			process itself may read: the thread's parent-death
+ *			signal, whether the process is a child subreaper,
+ *			and the membarrier commands its memory registered.
  * PFNCHECK_IOC_EVACUATE	moves the anonymous pages of the frozen processes
  *			out of the given frame ranges (those the New kernel
  *			runs in, where zero copy could not keep them), by the
@@ -114,7 +118,7 @@
 
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
 /* Any change to the ioctls or their structs below adds 1. */
-#define PFNCHECK_ABI_VERSION	4
+#define PFNCHECK_ABI_VERSION	5
 
 /* pfncheck_freeze.flags */
 #define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
@@ -413,8 +417,13 @@ struct pfncheck_sigstate {
 	__u32 reserved;		/* must be 0 */
 	/* out: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
 	struct pfncheck_itimerval itimers[3];
+	__s32 pdeath_signal;	/* out: PR_GET_PDEATHSIG, the thread's */
+	__u32 child_subreaper;	/* out: PR_GET_CHILD_SUBREAPER: 0 or 1 */
+	/* out: the MEMBARRIER_CMD_REGISTER_* commands its memory took */
+	__u32 membarrier;
+	__u32 reserved2;	/* must be 0 */
 };
-QR_ABI_SIZE(pfncheck_sigstate, 168);
+QR_ABI_SIZE(pfncheck_sigstate, 184);
 QR_ABI_OFFSET(pfncheck_sigstate, tid, 4);
 QR_ABI_OFFSET(pfncheck_sigstate, flags, 8);
 QR_ABI_OFFSET(pfncheck_sigstate, pending_cap, 12);
@@ -428,6 +437,9 @@ QR_ABI_OFFSET(pfncheck_sigstate, ss_size, 56);
 QR_ABI_OFFSET(pfncheck_sigstate, ss_flags, 64);
 QR_ABI_OFFSET(pfncheck_sigstate, reserved, 68);
 QR_ABI_OFFSET(pfncheck_sigstate, itimers, 72);
+QR_ABI_OFFSET(pfncheck_sigstate, pdeath_signal, 168);
+QR_ABI_OFFSET(pfncheck_sigstate, child_subreaper, 172);
+QR_ABI_OFFSET(pfncheck_sigstate, membarrier, 176);
 
 #define PFNCHECK_MAX_RANGES	64
 
