@@ -527,8 +527,8 @@ static int repair_off(struct end *e)
 	return 0;
 }
 
-/* The image's TCP file of this kind of socket: the other end of e's
- * connection (peer true), or the listener e's port belongs to. */
+/* The image's other end of e's connection (peer true), or the listener
+ * on e's port; NULL if none. */
 static const struct qri_file_img *kin(const struct qri_image *img,
 				      const struct end *e, bool peer)
 {
