@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fds/event.h"
+#include "fds/inet.h"
 #include "fds/unix.h"
 #include "fds/pipe_rec.h"
 #include "fds/pty.h"
@@ -188,6 +189,51 @@ int main(int argc, char **argv)
 		f.file = 1;
 	}
 	save(argv[1], "unix", &w);
+
+	/* A TCP listener, an established connection with both queues, a
+	 * connected UDP socket. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_inet_rec r = { .family = AF_INET, .state = 10,
+					 .flags = QR_INET_BOUND, .backlog = 9,
+					 .ino = 8, .local = { .addr = { 127, 0, 0, 1 },
+							      .port = 7010 } };
+		struct qr_tcp_conn c = { .snd_seq = 1000, .rcv_seq = 2000,
+					 .outq_len = 3, .inq_len = 2, .mss = 1460,
+					 .snd_wscale = 7, .rcv_wscale = 7, .opts = 7,
+					 .snd_wnd = 65535, .rcv_wnd = 65535 };
+		struct qri_file tf = { .id = 1, .kind = QRI_FD_TCP, .object = 8,
+				       .data_len = sizeof(r) };
+		uint8_t d[sizeof(r) + sizeof(c) + 5];
+
+		qri_add_file(&w, &tf, "socket:[8]", &r);
+		r.state = 1;
+		r.flags = QR_INET_BOUND | QR_INET_PEER;
+		r.ino = 9;
+		r.peer = r.local;
+		r.peer.port = 40000;
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), &c, sizeof(c));
+		memcpy(d + sizeof(r) + sizeof(c), "abcde", 5);
+		tf = (struct qri_file){ .id = 2, .kind = QRI_FD_TCP, .object = 9,
+					.data_len = sizeof(d) };
+		qri_add_file(&w, &tf, "socket:[9]", d);
+		r.family = AF_INET6;
+		r.ino = 10;
+		tf = (struct qri_file){ .id = 3, .kind = QRI_FD_UDP, .object = 10,
+					.data_len = sizeof(r) };
+		qri_add_file(&w, &tf, "socket:[10]", &r);
+		for (uint32_t i = 1; i <= 3; i++) {
+			f.fd = 2 + i;
+			f.file = i;
+			qri_add_fd(&w, &f);
+		}
+		f.fd = 3;
+		f.file = 1;
+	}
+	save(argv[1], "inet", &w);
 
 	/* The per-process kernel state records. */
 	qri_writer_init(&w, "seed");

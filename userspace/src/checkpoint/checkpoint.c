@@ -23,6 +23,7 @@
 #include "checkpoint/evacuate.h"
 #include "checkpoint/freeze.h"
 #include "checkpoint/test_fail.h"
+#include "fds/netlock.h"
 #include "checkpoint/tree.h"
 #include "clocks/clocks.h"
 #include "image/image.h"
@@ -435,6 +436,9 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	if (ready && !capture_all(o->dir, o->token, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
 				  clocks))
 		rc = QR_EXIT_OK;
+	/* Their TCP sockets take packets again before they go on. */
+	if (rc != QR_EXIT_OK && frozen)
+		qr_netunlock(st.pids, st.nroots);
 	/* Committed, the processes stay frozen after the module's fd is
 	 * closed; otherwise they are thawed (closing would thaw them too). */
 	for (int i = 0; i < frozen; i++)

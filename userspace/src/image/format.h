@@ -263,6 +263,8 @@ enum qri_fd_kind {
 	QRI_FD_INOTIFY = 12,	/* data: struct qri_inotify_watch, path... */
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
+	QRI_FD_TCP = 15,	/* TCP, IPv4 or IPv6 (fds/inet.h) */
+	QRI_FD_UDP = 16,	/* UDP, IPv4 or IPv6 (fds/inet.h) */
 	QRI_FD_PTMX = 17,	/* a pty master (/dev/ptmx); data: fds/pty.h */
 	QRI_FD_PTS = 18,	/* a pty slave (/dev/pts/N); data: fds/pty.h */
 };
