@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fds/event.h"
+#include "fds/inet.h"
 #include "fds/pipe_rec.h"
 #include "lib/crc32.h"
 #include "image/image.h"
@@ -116,6 +117,17 @@ static void kind_data(const struct qri_file_img *f)
 		if (qr_epoll_decode(f->data, f->f.data_len, &ep, &t, &e))
 			abort();
 		break;
+	case QRI_FD_TCP:
+	case QRI_FD_UDP: {
+		struct qr_inet_img in;
+
+		/* As restore reads it: its queues inside its data. */
+		if (qr_inet_img_parse(f->data, f->f.data_len,
+				      f->f.kind == QRI_FD_TCP, &in, &e) ||
+		    (in.has_conn && in.inq + in.c.inq_len != f->data + f->f.data_len))
+			abort();
+		break;
+	}
 	}
 }
 

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "fds/event.h"
+#include "fds/inet.h"
 #include "fds/unix.h"
 #include "fds/pipe_rec.h"
+#include "fds/pty.h"
 #include "image/image.h"
 #include "image/seal.h"
 
@@ -54,9 +56,15 @@ int main(int argc, char **argv)
 			     .brk = 0x601000 };
 	struct qri_thread_signals ts = { .pid = 100, .tid = 100,
 					 .ss_sp = 0x700000, .ss_size = 0x4000,
-					 .nr_pending = 1 };
+					 .nr_pending = 1, .pdeath_signal = 15 };
 	struct qri_rlimit lim[2] = { { 1024, 4096 }, { UINT64_MAX, UINT64_MAX } };
 	static struct qri_signals sig = { .pid = 100 };
+	struct qri_timers timers = { .pid = 100, .count = 2, .next_id = 5 };
+	struct qri_posix_timer timer[2] = {
+		{ .id = 0, .clock = QRI_CLOCK_MONOTONIC, .signo = 34,
+		  .value_ns = 1000, .interval_ns = 50000000 },
+		{ .id = 3, .clock = QRI_CLOCK_REALTIME, .notify = QRI_SIGEV_NONE },
+	};
 	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	struct qri_siginfo si = { { 12, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff } };
 	struct qri_own_run own[2] = { { 0, 1 }, { 3, 2 } };
@@ -269,6 +277,51 @@ int main(int argc, char **argv)
 	}
 	save(argv[1], "unix-cred", &w);
 
+	/* A TCP listener, an established connection with both queues, a
+	 * connected UDP socket. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_inet_rec r = { .family = AF_INET, .state = 10,
+					 .flags = QR_INET_BOUND, .backlog = 9,
+					 .ino = 8, .local = { .addr = { 127, 0, 0, 1 },
+							      .port = 7010 } };
+		struct qr_tcp_conn c = { .snd_seq = 1000, .rcv_seq = 2000,
+					 .outq_len = 3, .inq_len = 2, .mss = 1460,
+					 .snd_wscale = 7, .rcv_wscale = 7, .opts = 7,
+					 .snd_wnd = 65535, .rcv_wnd = 65535 };
+		struct qri_file tf = { .id = 1, .kind = QRI_FD_TCP, .object = 8,
+				       .data_len = sizeof(r) };
+		uint8_t d[sizeof(r) + sizeof(c) + 5];
+
+		qri_add_file(&w, &tf, "socket:[8]", &r);
+		r.state = 1;
+		r.flags = QR_INET_BOUND | QR_INET_PEER;
+		r.ino = 9;
+		r.peer = r.local;
+		r.peer.port = 40000;
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), &c, sizeof(c));
+		memcpy(d + sizeof(r) + sizeof(c), "abcde", 5);
+		tf = (struct qri_file){ .id = 2, .kind = QRI_FD_TCP, .object = 9,
+					.data_len = sizeof(d) };
+		qri_add_file(&w, &tf, "socket:[9]", d);
+		r.family = AF_INET6;
+		r.ino = 10;
+		tf = (struct qri_file){ .id = 3, .kind = QRI_FD_UDP, .object = 10,
+					.data_len = sizeof(r) };
+		qri_add_file(&w, &tf, "socket:[10]", &r);
+		for (uint32_t i = 1; i <= 3; i++) {
+			f.fd = 2 + i;
+			f.file = i;
+			qri_add_fd(&w, &f);
+		}
+		f.fd = 3;
+		f.file = 1;
+	}
+	save(argv[1], "inet", &w);
+
 	/* The per-process kernel state records. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
@@ -280,9 +333,12 @@ int main(int argc, char **argv)
 	sig.actions[14].handler = 1;
 	sig.itimers[QRI_ITIMER_REAL].interval_usec = 500000;
 	sig.nr_pending = 1;
+	sig.child_subreaper = 1;
+	sig.membarrier = QRI_MEMBARRIER_PRIVATE_EXPEDITED;
 	qri_add_signals(&w, &sig, &si);
 	qri_add_rlimits(&w, 100, lim, 2);
 	qri_add_thread_signals(&w, &ts, &si);
+	qri_add_timers(&w, &timers, timer);
 	save(argv[1], "state", &w);
 
 	/* Credentials, process attributes, a thread's scheduling, an area
@@ -402,6 +458,43 @@ int main(int argc, char **argv)
 	}
 	save(argv[1], "pipes", &w);
 
+	/* A pty pair at index 3, the controlling terminal of session 100
+	 * with group 100 in the foreground: the master with 3 bytes for
+	 * its reader, a slave with 2 for its readers. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_ptmx_rec m = {
+			.index = 3, .flags = QR_PTY_PACKET, .iflag = 0x500,
+			.oflag = 0x5, .cflag = 0xbf, .lflag = 0x8a3b,
+			.ws_row = 24, .ws_col = 80, .uid = 1000, .gid = 5,
+			.mode = 0620, .sid = 100, .pgrp = 100, .queue_len = 3,
+		};
+		struct qr_pts_rec sl = { .index = 3, .flags = QR_PTY_EXCL,
+					 .queue_len = 2 };
+		unsigned char md[sizeof(m) + 3], sd[sizeof(sl) + 2];
+		struct qri_file fm = { .id = 1, .kind = QRI_FD_PTMX,
+				       .open_flags = O_RDWR | O_NONBLOCK,
+				       .object = 3, .data_len = sizeof(md) };
+		struct qri_file fs = { .id = 2, .kind = QRI_FD_PTS,
+				       .open_flags = O_RDWR, .object = 3,
+				       .data_len = sizeof(sd) };
+
+		memcpy(md, &m, sizeof(m));
+		memcpy(md + sizeof(m), "ab\n", 3);
+		memcpy(sd, &sl, sizeof(sl));
+		memcpy(sd + sizeof(sl), "\x03z", 2);
+		qri_add_file(&w, &fm, "/dev/ptmx", md);
+		qri_add_file(&w, &fs, "/dev/pts/3", sd);
+		for (uint32_t i = 1; i <= 2; i++) {
+			struct qri_fd d = { .pid = 100, .fd = 2 + i, .file = i };
+
+			qri_add_fd(&w, &d);
+		}
+	}
+	save(argv[1], "ptys", &w);
+
 	/* Sealed with a pages file of one page and a token. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
@@ -464,5 +557,58 @@ int main(int argc, char **argv)
 		}
 	}
 	save(argv[1], "events", &w);
+
+	/* System V IPC before the process: a segment marked for removal, a
+	 * semaphore set, a queue of two messages; the process attaches the
+	 * segment and maps a sealed memfd shared. */
+	qri_writer_init(&w, "seed");
+	{
+		struct qri_sysv_shm shm = { .key = 0x51520001, .id = 32768,
+					    .mode = 0640 | QRI_SHM_DEST,
+					    .uid = 1, .gid = 2, .cuid = 3,
+					    .cgid = 4, .size = 5000,
+					    .pages_offset = 4096 };
+		struct qri_sysv_sem sem = { .key = 7, .id = 1, .mode = 0600,
+					    .nsems = 3 };
+		uint32_t vals[3] = { 5, 0, 32767 };
+		struct qri_sysv_msg q = { .key = 8, .id = 2, .mode = 0600,
+					  .nmsgs = 2, .qbytes = 4000 };
+		struct {
+			struct qri_sysv_msg_item a;
+			char at[8];
+			struct qri_sysv_msg_item b;
+			char bt[16];
+		} m = { { 3, 6 }, "three", { 1, 9 }, "one again" };
+		struct qri_vma sv = { .pid = 100, .prot = 3,
+				      .flags = QRI_VMA_SHARED | QRI_VMA_SYSV,
+				      .start = 0x30000, .end = 0x32000,
+				      .pages_offset = QRI_NO_PAGES,
+				      .shm_object = 32768 };
+		struct qri_vma mv = { .pid = 100, .prot = 3,
+				      .flags = QRI_VMA_SHARED | QRI_VMA_SHMEM,
+				      .start = 0x40000, .end = 0x42000,
+				      .pages_offset = 12288, .shm_size = 8192,
+				      .shm_object = 77, .shm_bytes = 8000,
+				      .shm_mode = 0600, .shm_seals = 6 };
+
+		qri_add_raw(&w, QRI_SYSV_SHM, 0, &shm, sizeof(shm), NULL, 0);
+		qri_add_raw(&w, QRI_SYSV_SEM, 0, &sem, sizeof(sem), vals,
+			    sizeof(vals));
+		qri_add_raw(&w, QRI_SYSV_MSG, 0, &q, sizeof(q), &m, sizeof(m));
+		qri_add_process(&w, &p, "/", "/");
+		qri_add_thread(&w, &t, regs, xstate);
+		qri_add_vma(&w, &sv, NULL);
+		qri_add_vma(&w, &mv, "/memfd:seed (deleted)");
+		mv.start = 0x50000;
+		mv.end = 0x51000;
+		mv.flags = QRI_VMA_SHARED | QRI_VMA_SHMEM;
+		mv.pages_offset = 20480;
+		mv.shm_size = 4096;
+		mv.shm_object = 78;
+		mv.shm_bytes = 100;
+		mv.shm_seals = 0;
+		qri_add_vma(&w, &mv, "/dev/shm/PostgreSQL.42");
+	}
+	save(argv[1], "sysv-shm", &w);
 	return 0;
 }
