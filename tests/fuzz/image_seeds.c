@@ -153,15 +153,15 @@ int main(int argc, char **argv)
 		struct qr_unix_rec r = { .type = 1, .state = 1, .ino = 5,
 					 .peer = 6, .nmsgs = 2, .peek_off = -1 };
 		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
-		uint8_t d[sizeof(r) + 13] = { 0 };
+		uint8_t d[sizeof(r) + 15] = { 0 };
 		uint32_t len = 3;
 
 		memcpy(d, &r, sizeof(r));
 		memcpy(d + sizeof(r), &len, 4);
-		memcpy(d + sizeof(r) + 4, "abc", 3);
+		memcpy(d + sizeof(r) + 5, "abc", 3);
 		len = 2;
-		memcpy(d + sizeof(r) + 7, &len, 4);
-		memcpy(d + sizeof(r) + 11, "de", 2);
+		memcpy(d + sizeof(r) + 8, &len, 4);
+		memcpy(d + sizeof(r) + 13, "de", 2);
 		uf.data_len = sizeof(d);
 		qri_add_file(&w, &uf, "socket:[5]", d);
 		r = (struct qr_unix_rec){ .type = 1, .state = 1, .ino = 6,
@@ -189,6 +189,93 @@ int main(int argc, char **argv)
 		f.file = 1;
 	}
 	save(argv[1], "unix", &w);
+
+	/* UNIX sockets with peer credentials and groups, a connection not
+	 * yet accepted with its client's, a filter, options, and datagrams
+	 * with their senders' names. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_unix_rec r = {
+			.type = 1, .state = 1, .ino = 5, .peer = 6,
+			.flags = QR_UNIX_PEERCRED | QR_UNIX_ACCEPTED,
+			.name_len = 4, .peek_off = -1,
+			.peer_cred = { .pid = 300, .uid = 1000, .gid = 1000,
+				       .ngroups = 2 },
+			.opt = { [QR_UNIX_OPT_PRIORITY] = 5,
+				 [QR_UNIX_OPT_RCVLOWAT] = 3 },
+			.opt_absent = 1u << QR_UNIX_OPT_PASSRIGHTS,
+			.linger_onoff = 1, .linger_s = 7, .nfilter = 1,
+			.peersec_len = 11,
+		};
+		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
+		uint32_t groups[2] = { 1001, 1002 }, len = 2;
+		uint8_t d[sizeof(r) + 64] = { 0 }, ret[8] = { 6, 0, 0, 0, 0, 0, 4, 0 };
+		size_t n = sizeof(r);
+
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + n, "\0abc", 4);
+		n += 4;
+		memcpy(d + n, groups, 8);
+		n += 8;
+		memcpy(d + n, ret, 8);
+		n += 8;
+		memcpy(d + n, "unconfined", 11);
+		n += 11;
+		uf.data_len = n;
+		qri_add_file(&w, &uf, "socket:[5]", d);
+		r = (struct qr_unix_rec){
+			.type = 1, .state = 1, .ino = 6, .peer = 5,
+			.flags = QR_UNIX_PEERCRED, .peek_off = -1,
+			.peer_cred = { .pid = 1, .uid = 0, .gid = 0 },
+		};
+		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX,
+					.object = 6, .data_len = sizeof(r) };
+		qri_add_file(&w, &uf, "socket:[6]", &r);
+		r = (struct qr_unix_rec){
+			.type = 2, .state = 7, .ino = 7, .flags = QR_UNIX_BIND,
+			.name_len = 4, .nmsgs = 2, .peek_off = -1,
+		};
+		n = sizeof(r);
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + n, "\0dgr", 4);
+		n += 4;
+		memcpy(d + n, &len, 4);
+		d[n + 4] = 4;
+		memcpy(d + n + 5, "\0snd", 4);
+		memcpy(d + n + 9, "hi", 2);
+		n += 11;
+		memcpy(d + n, &len, 4);
+		d[n + 4] = 0;
+		memcpy(d + n + 5, "yo", 2);
+		n += 7;
+		uf = (struct qri_file){ .id = 3, .kind = QRI_FD_UNIX,
+					.object = 7, .data_len = n };
+		qri_add_file(&w, &uf, "socket:[7]", d);
+		r = (struct qr_unix_rec){
+			.type = 1, .state = 1, .ino = 8,
+			.flags = QR_UNIX_PENDING | QR_UNIX_PEERCRED | QR_UNIX_CONNCRED,
+			.peek_off = -1,
+			.peer_cred = { .pid = 300, .uid = 0, .gid = 0 },
+			.conn_cred = { .pid = 301, .uid = 0, .gid = 0, .ngroups = 1 },
+		};
+		n = sizeof(r);
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + n, groups, 4);
+		n += 4;
+		uf = (struct qri_file){ .id = 4, .kind = QRI_FD_UNIX,
+					.object = 8, .data_len = n };
+		qri_add_file(&w, &uf, "socket:[8]", d);
+		f.fd = 3;
+		for (uint32_t i = 1; i <= 4; i++, f.fd++) {
+			f.file = i;
+			qri_add_fd(&w, &f);
+		}
+		f.fd = 3;
+		f.file = 1;
+	}
+	save(argv[1], "unix-cred", &w);
 
 	/* A TCP listener, an established connection with both queues, a
 	 * connected UDP socket. */

@@ -129,6 +129,8 @@ const struct qr_fd_kind *qr_fd_kind_match_fd(pid_t pid, int fd,
  * another file: the fd of file id, made now if not yet (an epoll's
  * targets), or -1 having printed why. */
 int qr_files_get(struct qr_files *t, uint32_t id);
+/* The fd of file id if it is made already, else -1 (nothing made). */
+int qr_files_made(const struct qr_files *t, uint32_t id);
 /* A file made by another's open (a pipe's other end): t owns fd now. */
 int qr_files_put(struct qr_files *t, uint32_t id, int fd);
 const struct qri_image *qr_files_image(const struct qr_files *t);
