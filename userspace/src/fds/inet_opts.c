@@ -14,36 +14,7 @@
 
 #include "fds/dupfd.h"
 #include "fds/inet.h"
-
-static int get(int s, int level, int opt, int32_t *v)
-{
-	socklen_t len = sizeof(*v);
-
-	return getsockopt(s, level, opt, v, &len);
-}
-
-static int set(int s, int level, int opt, int32_t v)
-{
-	return setsockopt(s, level, opt, &v, sizeof(v));
-}
-
-static int get_time(int s, int opt, uint64_t *us)
-{
-	struct timeval tv;
-	socklen_t len = sizeof(tv);
-
-	if (getsockopt(s, SOL_SOCKET, opt, &tv, &len))
-		return -1;
-	*us = (uint64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-	return 0;
-}
-
-static int set_time(int s, int opt, uint64_t us)
-{
-	struct timeval tv = { us / 1000000, us % 1000000 };
-
-	return setsockopt(s, SOL_SOCKET, opt, &tv, sizeof(tv));
-}
+#include "fds/sockopt.h"
 
 int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 {
@@ -51,42 +22,42 @@ int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 
 	memset(o, 0xff, sizeof(*o));
 	o->rcvtimeo_us = o->sndtimeo_us = 0;
-	if (get(s, SOL_SOCKET, SO_REUSEADDR, &o->reuseaddr) ||
-	    get(s, SOL_SOCKET, SO_REUSEPORT, &o->reuseport) ||
-	    get(s, SOL_SOCKET, SO_KEEPALIVE, &o->keepalive) ||
-	    get(s, SOL_SOCKET, SO_BROADCAST, &o->broadcast) ||
-	    get(s, SOL_SOCKET, SO_SNDBUF, &o->sndbuf) ||
-	    get(s, SOL_SOCKET, SO_RCVBUF, &o->rcvbuf) ||
-	    get(s, SOL_SOCKET, SO_PRIORITY, &o->priority) ||
-	    get(s, SOL_SOCKET, SO_MARK, &o->mark) ||
-	    get_time(s, SO_RCVTIMEO, &o->rcvtimeo_us) ||
-	    get_time(s, SO_SNDTIMEO, &o->sndtimeo_us))
+	if (qr_sockopt_get(s, SOL_SOCKET, SO_REUSEADDR, &o->reuseaddr) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_REUSEPORT, &o->reuseport) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_KEEPALIVE, &o->keepalive) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_BROADCAST, &o->broadcast) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_SNDBUF, &o->sndbuf) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_RCVBUF, &o->rcvbuf) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_PRIORITY, &o->priority) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_MARK, &o->mark) ||
+	    qr_sockopt_get_time(s, SO_RCVTIMEO, &o->rcvtimeo_us) ||
+	    qr_sockopt_get_time(s, SO_SNDTIMEO, &o->sndtimeo_us))
 		return -1;
-	if (v6 ? get(s, IPPROTO_IPV6, IPV6_V6ONLY, &o->v6only) ||
-		 get(s, IPPROTO_IPV6, IPV6_TCLASS, &o->tos) ||
-		 get(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &o->ttl) :
-		 get(s, IPPROTO_IP, IP_TOS, &o->tos) ||
-		 get(s, IPPROTO_IP, IP_TTL, &o->ttl))
+	if (v6 ? qr_sockopt_get(s, IPPROTO_IPV6, IPV6_V6ONLY, &o->v6only) ||
+		 qr_sockopt_get(s, IPPROTO_IPV6, IPV6_TCLASS, &o->tos) ||
+		 qr_sockopt_get(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &o->ttl) :
+		 qr_sockopt_get(s, IPPROTO_IP, IP_TOS, &o->tos) ||
+		 qr_sockopt_get(s, IPPROTO_IP, IP_TTL, &o->ttl))
 		return -1;
-	if (get(s, IPPROTO_IP, IP_FREEBIND, &o->freebind))
+	if (qr_sockopt_get(s, IPPROTO_IP, IP_FREEBIND, &o->freebind))
 		return -1;
 	if (!tcp)
 		return 0;
-	return get(s, IPPROTO_TCP, TCP_NODELAY, &o->nodelay) ||
-	       get(s, IPPROTO_TCP, TCP_KEEPIDLE, &o->keepidle) ||
-	       get(s, IPPROTO_TCP, TCP_KEEPINTVL, &o->keepintvl) ||
-	       get(s, IPPROTO_TCP, TCP_KEEPCNT, &o->keepcnt) ||
-	       get(s, IPPROTO_TCP, TCP_DEFER_ACCEPT, &o->defer_accept) ||
-	       get(s, IPPROTO_TCP, TCP_USER_TIMEOUT, &o->user_timeout) ? -1 : 0;
+	return qr_sockopt_get(s, IPPROTO_TCP, TCP_NODELAY, &o->nodelay) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPIDLE, &o->keepidle) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPINTVL, &o->keepintvl) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPCNT, &o->keepcnt) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_DEFER_ACCEPT, &o->defer_accept) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_USER_TIMEOUT, &o->user_timeout) ? -1 : 0;
 }
 
 int qr_inet_opts_set_early(int s, uint8_t family, const struct qr_inet_opts *o)
 {
-	return set(s, SOL_SOCKET, SO_REUSEADDR, o->reuseaddr) ||
-	       set(s, SOL_SOCKET, SO_REUSEPORT, o->reuseport) ||
-	       set(s, IPPROTO_IP, IP_FREEBIND, o->freebind) ||
+	return qr_sockopt_set(s, SOL_SOCKET, SO_REUSEADDR, o->reuseaddr) ||
+	       qr_sockopt_set(s, SOL_SOCKET, SO_REUSEPORT, o->reuseport) ||
+	       qr_sockopt_set(s, IPPROTO_IP, IP_FREEBIND, o->freebind) ||
 	       (family == AF_INET6 &&
-		set(s, IPPROTO_IPV6, IPV6_V6ONLY, o->v6only)) ? -1 : 0;
+		qr_sockopt_set(s, IPPROTO_IPV6, IPV6_V6ONLY, o->v6only)) ? -1 : 0;
 }
 
 int qr_inet_opts_set(int s, uint8_t family, bool tcp,
@@ -95,28 +66,28 @@ int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 	bool v6 = family == AF_INET6;
 
 	/* SO_SNDBUF/SO_RCVBUF read twice what was set. */
-	if (set(s, SOL_SOCKET, SO_SNDBUFFORCE, o->sndbuf / 2) ||
-	    set(s, SOL_SOCKET, SO_RCVBUFFORCE, o->rcvbuf / 2) ||
-	    set(s, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) ||
-	    set(s, SOL_SOCKET, SO_BROADCAST, o->broadcast) ||
-	    set(s, SOL_SOCKET, SO_PRIORITY, o->priority) ||
-	    (o->mark && set(s, SOL_SOCKET, SO_MARK, o->mark)) ||
-	    set_time(s, SO_RCVTIMEO, o->rcvtimeo_us) ||
-	    set_time(s, SO_SNDTIMEO, o->sndtimeo_us))
+	if (qr_sockopt_set(s, SOL_SOCKET, SO_SNDBUFFORCE, o->sndbuf / 2) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_RCVBUFFORCE, o->rcvbuf / 2) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_BROADCAST, o->broadcast) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_PRIORITY, o->priority) ||
+	    (o->mark && qr_sockopt_set(s, SOL_SOCKET, SO_MARK, o->mark)) ||
+	    qr_sockopt_set_time(s, SO_RCVTIMEO, o->rcvtimeo_us) ||
+	    qr_sockopt_set_time(s, SO_SNDTIMEO, o->sndtimeo_us))
 		return -1;
-	if (v6 ? set(s, IPPROTO_IPV6, IPV6_TCLASS, o->tos) ||
-		 set(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl) :
-		 set(s, IPPROTO_IP, IP_TOS, o->tos) ||
-		 set(s, IPPROTO_IP, IP_TTL, o->ttl))
+	if (v6 ? qr_sockopt_set(s, IPPROTO_IPV6, IPV6_TCLASS, o->tos) ||
+		 qr_sockopt_set(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl) :
+		 qr_sockopt_set(s, IPPROTO_IP, IP_TOS, o->tos) ||
+		 qr_sockopt_set(s, IPPROTO_IP, IP_TTL, o->ttl))
 		return -1;
 	if (!tcp)
 		return 0;
-	return set(s, IPPROTO_TCP, TCP_NODELAY, o->nodelay) ||
-	       set(s, IPPROTO_TCP, TCP_KEEPIDLE, o->keepidle) ||
-	       set(s, IPPROTO_TCP, TCP_KEEPINTVL, o->keepintvl) ||
-	       set(s, IPPROTO_TCP, TCP_KEEPCNT, o->keepcnt) ||
-	       set(s, IPPROTO_TCP, TCP_DEFER_ACCEPT, o->defer_accept) ||
-	       set(s, IPPROTO_TCP, TCP_USER_TIMEOUT, o->user_timeout) ? -1 : 0;
+	return qr_sockopt_set(s, IPPROTO_TCP, TCP_NODELAY, o->nodelay) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPIDLE, o->keepidle) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPINTVL, o->keepintvl) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPCNT, o->keepcnt) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_DEFER_ACCEPT, o->defer_accept) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_USER_TIMEOUT, o->user_timeout) ? -1 : 0;
 }
 
 bool qr_inet_unlisted(pid_t pid, int fd, int proto)
@@ -129,9 +100,9 @@ bool qr_inet_unlisted(pid_t pid, int fd, int proto)
 
 	if (s < 0)
 		return false;
-	yes = !get(s, SOL_SOCKET, SO_DOMAIN, &dom) &&
+	yes = !qr_sockopt_get(s, SOL_SOCKET, SO_DOMAIN, &dom) &&
 	      (dom == AF_INET || dom == AF_INET6) &&
-	      !get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto &&
+	      !qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto &&
 	      !getsockname(s, (struct sockaddr *)&ss, &len) &&
 	      !qr_inet_from_sockaddr(&ss, &a) && !a.port;
 	len = sizeof(ss);
@@ -185,9 +156,9 @@ const char *qr_sock_describe(int pid, int fd, char *buf, size_t size)
 
 	if (s < 0)
 		return NULL;
-	if (get(s, SOL_SOCKET, SO_DOMAIN, &dom) ||
-	    get(s, SOL_SOCKET, SO_TYPE, &type) ||
-	    get(s, SOL_SOCKET, SO_PROTOCOL, &proto)) {
+	if (qr_sockopt_get(s, SOL_SOCKET, SO_DOMAIN, &dom) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_TYPE, &type) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &proto)) {
 		close(s);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "fds/sockopt.h"
 #include "fds/unix_kind.h"
 
 #ifndef SO_PASSPIDFD
@@ -49,36 +50,6 @@ static const struct {
 	[QR_UNIX_OPT_LOCK_FILTER] = { SO_LOCK_FILTER, "SO_LOCK_FILTER" },
 };
 
-static int get_int(int s, int opt, int32_t *v)
-{
-	socklen_t len = sizeof(*v);
-
-	return getsockopt(s, SOL_SOCKET, opt, v, &len);
-}
-
-static int set_int(int s, int opt, int v)
-{
-	return setsockopt(s, SOL_SOCKET, opt, &v, sizeof(v));
-}
-
-static int get_time(int s, int opt, uint64_t *us)
-{
-	struct timeval tv;
-	socklen_t len = sizeof(tv);
-
-	if (getsockopt(s, SOL_SOCKET, opt, &tv, &len))
-		return -1;
-	*us = (uint64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-	return 0;
-}
-
-static int set_time(int s, int opt, uint64_t us)
-{
-	struct timeval tv = { us / 1000000, us % 1000000 };
-
-	return setsockopt(s, SOL_SOCKET, opt, &tv, sizeof(tv));
-}
-
 static int read_filter(int s, struct qr_unix_rec *r, struct qr_strbuf *f,
 		       const char **why)
 {
@@ -108,15 +79,15 @@ int qr_unix_opts_read(int s, struct qr_unix_rec *r, struct qr_strbuf *filter,
 	socklen_t len = sizeof(l);
 
 	*why = "its options";
-	if (get_int(s, SO_SNDBUF, &r->sndbuf) ||
-	    get_int(s, SO_RCVBUF, &r->rcvbuf) ||
-	    get_int(s, SO_PASSCRED, &r->passcred) ||
-	    get_int(s, SO_PEEK_OFF, &r->peek_off) ||
-	    get_time(s, SO_RCVTIMEO, &r->rcvtimeo_us) ||
-	    get_time(s, SO_SNDTIMEO, &r->sndtimeo_us))
+	if (qr_sockopt_get(s, SOL_SOCKET, SO_SNDBUF, &r->sndbuf) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_RCVBUF, &r->rcvbuf) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_PASSCRED, &r->passcred) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_PEEK_OFF, &r->peek_off) ||
+	    qr_sockopt_get_time(s, SO_RCVTIMEO, &r->rcvtimeo_us) ||
+	    qr_sockopt_get_time(s, SO_SNDTIMEO, &r->sndtimeo_us))
 		return -1;
 	for (int i = 0; i < QR_UNIX_NOPTS; i++) {
-		if (!get_int(s, opts[i].opt, &r->opt[i]))
+		if (!qr_sockopt_get(s, SOL_SOCKET, opts[i].opt, &r->opt[i]))
 			continue;
 		*why = opts[i].name;
 		if (errno != ENOPROTOOPT)
@@ -150,9 +121,9 @@ int qr_unix_opts_set(int s, const struct qr_unix_img *u, const char **what)
 	struct linger l = { r->linger_onoff, r->linger_s };
 
 	*what = "SO_PASSCRED, SO_RCVTIMEO or SO_SNDTIMEO";
-	if (set_int(s, SO_PASSCRED, r->passcred) ||
-	    set_time(s, SO_RCVTIMEO, r->rcvtimeo_us) ||
-	    set_time(s, SO_SNDTIMEO, r->sndtimeo_us))
+	if (qr_sockopt_set(s, SOL_SOCKET, SO_PASSCRED, r->passcred) ||
+	    qr_sockopt_set_time(s, SO_RCVTIMEO, r->rcvtimeo_us) ||
+	    qr_sockopt_set_time(s, SO_SNDTIMEO, r->sndtimeo_us))
 		return -1;
 	*what = "SO_LINGER";
 	if ((l.l_onoff || l.l_linger) &&
@@ -166,12 +137,12 @@ int qr_unix_opts_set(int s, const struct qr_unix_img *u, const char **what)
 		*what = opts[i].name;
 		if (r->opt_absent & 1u << i)
 			continue;	/* off: the capturing kernel lacks it */
-		if (get_int(s, opts[i].opt, &now)) {
+		if (qr_sockopt_get(s, SOL_SOCKET, opts[i].opt, &now)) {
 			if (errno == ENOPROTOOPT && !r->opt[i])
 				continue;	/* off here too */
 			return -1;
 		}
-		if (now != r->opt[i] && set_int(s, opts[i].opt, r->opt[i]))
+		if (now != r->opt[i] && qr_sockopt_set(s, SOL_SOCKET, opts[i].opt, r->opt[i]))
 			return -1;
 	}
 	return 0;
