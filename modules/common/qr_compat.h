@@ -112,6 +112,15 @@ static inline u32 qr_task_rseq_len(struct task_struct *t)
 }
 #endif
 
+/* A process's POSIX timers: a list until 6.11, an hlist since. */
+#ifdef HAVE_POSIX_TIMERS_HLIST
+#define qr_for_each_posix_timer(t, sig) \
+	hlist_for_each_entry(t, &(sig)->posix_timers, list)
+#else
+#define qr_for_each_posix_timer(t, sig) \
+	list_for_each_entry(t, &(sig)->posix_timers, list)
+#endif
+
 /*
  * Zero copy (the restore module): the non-exported function that makes a
  * page a new anonymous page of a VMA, by the name each kernel has. The

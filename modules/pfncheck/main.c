@@ -73,6 +73,7 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_evacuate evacuate;
 		struct pfncheck_commit commit;
 		struct pfncheck_status status;
+		struct pfncheck_timers timers;
 	} a;
 	struct pf_owner *owner = file->private_data;
 	size_t size;
@@ -112,6 +113,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_STATUS:
 		size = sizeof(a.status);
 		break;
+	case PFNCHECK_IOC_TIMERS:
+		size = sizeof(a.timers);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -142,6 +146,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		break;
 	case PFNCHECK_IOC_EVACUATE:
 		ret = pf_evacuate(&a.evacuate);
+		break;
+	case PFNCHECK_IOC_TIMERS:
+		ret = pf_timers(&a.timers);
 		break;
 	default:
 		ret = pf_pfnmap(&a.pfnmap);

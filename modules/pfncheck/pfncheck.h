@@ -100,6 +100,7 @@ void pf_free_regsets(struct pf_thread *t);
 int pf_regset(struct pfncheck_regset *arg);
 
 int pf_sigstate(struct pfncheck_sigstate *arg);
+int pf_timers(struct pfncheck_timers *arg);
 
 /*
  * A walk over the present pages of a frozen process (page_walk.c). @vma

@@ -10,6 +10,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hrtimer.h>
+#include <linux/sched/mm.h>
+#include <uapi/linux/membarrier.h>
 #include <linux/posix-timers.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
@@ -111,6 +113,38 @@ static void pf_sig_itimers(struct signal_struct *sig,
 	}
 }
 
+/*
+ * The registrations membarrier(2) took on the memory, as the commands that
+ * take them again: the READY states are those of registration done.
+ */
+static u32 pf_sig_membarrier(struct task_struct *task)
+{
+	static const struct {
+		u32 state, cmd;
+	} reg[] = {
+		{ MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY,
+		  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED },
+		{ MEMBARRIER_STATE_GLOBAL_EXPEDITED_READY,
+		  MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED },
+		{ MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE_READY,
+		  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE },
+		{ MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ_READY,
+		  MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ },
+	};
+	struct mm_struct *mm = get_task_mm(task);
+	u32 state, cmds = 0;
+	int i;
+
+	if (!mm)
+		return 0;
+	state = atomic_read(&mm->membarrier_state);
+	mmput(mm);
+	for (i = 0; i < ARRAY_SIZE(reg); i++)
+		if (state & reg[i].state)
+			cmds |= reg[i].cmd;
+	return cmds;
+}
+
 /* sigaltstack(2)'s answer for the thread at stack pointer sp. */
 static void pf_sig_altstack(struct task_struct *task, u64 sp,
 			    struct pfncheck_sigstate *arg)
@@ -141,7 +175,10 @@ static int pf_sig_read(struct pf_thread *t, struct pfncheck_sigstate *arg,
 
 	if (!sh)
 		return -ESRCH;
+	arg->membarrier = pf_sig_membarrier(task);
 	spin_lock_irqsave(&sh->siglock, flags);
+	arg->pdeath_signal = task->pdeath_signal;
+	arg->child_subreaper = task->signal->is_child_subreaper;
 	for (i = 0; i < PFNCHECK_NSIG; i++) {
 		const struct sigaction *sa = &sh->action[i].sa;
 
@@ -169,7 +206,7 @@ int pf_sigstate(struct pfncheck_sigstate *arg)
 	int ret;
 
 	if (arg->pid <= 0 || arg->tid <= 0 || arg->flags || arg->reserved ||
-	    arg->pending_cap > PFNCHECK_MAX_PENDING)
+	    arg->reserved2 || arg->pending_cap > PFNCHECK_MAX_PENDING)
 		return -EINVAL;
 	act = kcalloc(PFNCHECK_NSIG, sizeof(*act), GFP_KERNEL);
 	b.info = kvcalloc(b.cap ? b.cap : 1, sizeof(*b.info), GFP_KERNEL);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fds/event.h"
+#include "fds/inet.h"
 #include "fds/pipe_rec.h"
 #include "lib/crc32.h"
 #include "image/image.h"
@@ -116,6 +117,17 @@ static void kind_data(const struct qri_file_img *f)
 		if (qr_epoll_decode(f->data, f->f.data_len, &ep, &t, &e))
 			abort();
 		break;
+	case QRI_FD_TCP:
+	case QRI_FD_UDP: {
+		struct qr_inet_img in;
+
+		/* As restore reads it: its queues inside its data. */
+		if (qr_inet_img_parse(f->data, f->f.data_len,
+				      f->f.kind == QRI_FD_TCP, &in, &e) ||
+		    (in.has_conn && in.inq + in.c.inq_len != f->data + f->f.data_len))
+			abort();
+		break;
+	}
 	}
 }
 
@@ -126,19 +138,28 @@ static void unix_data(const struct qri_image *img)
 	for (size_t i = 0; i < img->nfiles; i++) {
 		const struct qri_file_img *f = &img->files[i];
 		struct qr_unix_img u;
-		const uint8_t *m;
+		struct qr_unix_msg m;
+		const uint8_t *end;
 		const char *why;
 		size_t off = 0, n = 0;
-		uint32_t len;
 
 		if (f->f.kind != QRI_FD_UNIX)
 			continue;
+		end = f->data + f->f.data_len;
 		if (qr_unix_img_parse(f->data, f->f.data_len, &u, &why))
 			abort();
 		for (uint32_t k = 0; k < u.r.nicons; k++)
 			(void)qr_unix_icon(&u, k);
-		while (qr_unix_next_msg(&u, &off, &m, &len))
-			if (m + len > f->data + f->f.data_len || ++n > u.r.nmsgs)
+		for (uint32_t k = 0; k < u.r.peer_cred.ngroups; k++)
+			(void)qr_unix_group(u.peer_groups, k);
+		for (uint32_t k = 0; k < u.r.conn_cred.ngroups; k++)
+			(void)qr_unix_group(u.conn_groups, k);
+		if (u.filter + 8 * (size_t)u.r.nfilter > end ||
+		    (const uint8_t *)u.peersec + u.r.peersec_len > end)
+			abort();
+		while (qr_unix_next_msg(&u, &off, &m))
+			if (m.data + m.len > end || (const uint8_t *)m.from + m.from_len > end ||
+			    m.from_len > 108 || ++n > u.r.nmsgs)
 				abort();
 		if (n != u.r.nmsgs || off != u.msgs_len)
 			abort();

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "fds/event.h"
+#include "fds/inet.h"
 #include "fds/journal.h"
 #include "fds/unix.h"
 #include "fds/pipe_rec.h"
+#include "fds/pty.h"
 #include "image/image.h"
 #include "image/seal.h"
 
@@ -55,9 +57,15 @@ int main(int argc, char **argv)
 			     .brk = 0x601000 };
 	struct qri_thread_signals ts = { .pid = 100, .tid = 100,
 					 .ss_sp = 0x700000, .ss_size = 0x4000,
-					 .nr_pending = 1 };
+					 .nr_pending = 1, .pdeath_signal = 15 };
 	struct qri_rlimit lim[2] = { { 1024, 4096 }, { UINT64_MAX, UINT64_MAX } };
 	static struct qri_signals sig = { .pid = 100 };
+	struct qri_timers timers = { .pid = 100, .count = 2, .next_id = 5 };
+	struct qri_posix_timer timer[2] = {
+		{ .id = 0, .clock = QRI_CLOCK_MONOTONIC, .signo = 34,
+		  .value_ns = 1000, .interval_ns = 50000000 },
+		{ .id = 3, .clock = QRI_CLOCK_REALTIME, .notify = QRI_SIGEV_NONE },
+	};
 	static unsigned char auxv[16] = { 6, 0, 0, 0, 0, 0, 0, 0, 0x10 };
 	struct qri_siginfo si = { { 12, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff } };
 	struct qri_own_run own[2] = { { 0, 1 }, { 3, 2 } };
@@ -146,15 +154,15 @@ int main(int argc, char **argv)
 		struct qr_unix_rec r = { .type = 1, .state = 1, .ino = 5,
 					 .peer = 6, .nmsgs = 2, .peek_off = -1 };
 		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
-		uint8_t d[sizeof(r) + 13] = { 0 };
+		uint8_t d[sizeof(r) + 15] = { 0 };
 		uint32_t len = 3;
 
 		memcpy(d, &r, sizeof(r));
 		memcpy(d + sizeof(r), &len, 4);
-		memcpy(d + sizeof(r) + 4, "abc", 3);
+		memcpy(d + sizeof(r) + 5, "abc", 3);
 		len = 2;
-		memcpy(d + sizeof(r) + 7, &len, 4);
-		memcpy(d + sizeof(r) + 11, "de", 2);
+		memcpy(d + sizeof(r) + 8, &len, 4);
+		memcpy(d + sizeof(r) + 13, "de", 2);
 		uf.data_len = sizeof(d);
 		qri_add_file(&w, &uf, "socket:[5]", d);
 		r = (struct qr_unix_rec){ .type = 1, .state = 1, .ino = 6,
@@ -213,6 +221,138 @@ int main(int argc, char **argv)
 	}
 	save(argv[1], "journal", &w);
 
+	/* UNIX sockets with peer credentials and groups, a connection not
+	 * yet accepted with its client's, a filter, options, and datagrams
+	 * with their senders' names. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_unix_rec r = {
+			.type = 1, .state = 1, .ino = 5, .peer = 6,
+			.flags = QR_UNIX_PEERCRED | QR_UNIX_ACCEPTED,
+			.name_len = 4, .peek_off = -1,
+			.peer_cred = { .pid = 300, .uid = 1000, .gid = 1000,
+				       .ngroups = 2 },
+			.opt = { [QR_UNIX_OPT_PRIORITY] = 5,
+				 [QR_UNIX_OPT_RCVLOWAT] = 3 },
+			.opt_absent = 1u << QR_UNIX_OPT_PASSRIGHTS,
+			.linger_onoff = 1, .linger_s = 7, .nfilter = 1,
+			.peersec_len = 11,
+		};
+		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
+		uint32_t groups[2] = { 1001, 1002 }, len = 2;
+		uint8_t d[sizeof(r) + 64] = { 0 }, ret[8] = { 6, 0, 0, 0, 0, 0, 4, 0 };
+		size_t n = sizeof(r);
+
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + n, "\0abc", 4);
+		n += 4;
+		memcpy(d + n, groups, 8);
+		n += 8;
+		memcpy(d + n, ret, 8);
+		n += 8;
+		memcpy(d + n, "unconfined", 11);
+		n += 11;
+		uf.data_len = n;
+		qri_add_file(&w, &uf, "socket:[5]", d);
+		r = (struct qr_unix_rec){
+			.type = 1, .state = 1, .ino = 6, .peer = 5,
+			.flags = QR_UNIX_PEERCRED, .peek_off = -1,
+			.peer_cred = { .pid = 1, .uid = 0, .gid = 0 },
+		};
+		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX,
+					.object = 6, .data_len = sizeof(r) };
+		qri_add_file(&w, &uf, "socket:[6]", &r);
+		r = (struct qr_unix_rec){
+			.type = 2, .state = 7, .ino = 7, .flags = QR_UNIX_BIND,
+			.name_len = 4, .nmsgs = 2, .peek_off = -1,
+		};
+		n = sizeof(r);
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + n, "\0dgr", 4);
+		n += 4;
+		memcpy(d + n, &len, 4);
+		d[n + 4] = 4;
+		memcpy(d + n + 5, "\0snd", 4);
+		memcpy(d + n + 9, "hi", 2);
+		n += 11;
+		memcpy(d + n, &len, 4);
+		d[n + 4] = 0;
+		memcpy(d + n + 5, "yo", 2);
+		n += 7;
+		uf = (struct qri_file){ .id = 3, .kind = QRI_FD_UNIX,
+					.object = 7, .data_len = n };
+		qri_add_file(&w, &uf, "socket:[7]", d);
+		r = (struct qr_unix_rec){
+			.type = 1, .state = 1, .ino = 8,
+			.flags = QR_UNIX_PENDING | QR_UNIX_PEERCRED | QR_UNIX_CONNCRED,
+			.peek_off = -1,
+			.peer_cred = { .pid = 300, .uid = 0, .gid = 0 },
+			.conn_cred = { .pid = 301, .uid = 0, .gid = 0, .ngroups = 1 },
+		};
+		n = sizeof(r);
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + n, groups, 4);
+		n += 4;
+		uf = (struct qri_file){ .id = 4, .kind = QRI_FD_UNIX,
+					.object = 8, .data_len = n };
+		qri_add_file(&w, &uf, "socket:[8]", d);
+		f.fd = 3;
+		for (uint32_t i = 1; i <= 4; i++, f.fd++) {
+			f.file = i;
+			qri_add_fd(&w, &f);
+		}
+		f.fd = 3;
+		f.file = 1;
+	}
+	save(argv[1], "unix-cred", &w);
+
+	/* A TCP listener, an established connection with both queues, a
+	 * connected UDP socket. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_inet_rec r = { .family = AF_INET, .state = 10,
+					 .flags = QR_INET_BOUND, .backlog = 9,
+					 .ino = 8, .local = { .addr = { 127, 0, 0, 1 },
+							      .port = 7010 } };
+		struct qr_tcp_conn c = { .snd_seq = 1000, .rcv_seq = 2000,
+					 .outq_len = 3, .inq_len = 2, .mss = 1460,
+					 .snd_wscale = 7, .rcv_wscale = 7, .opts = 7,
+					 .snd_wnd = 65535, .rcv_wnd = 65535 };
+		struct qri_file tf = { .id = 1, .kind = QRI_FD_TCP, .object = 8,
+				       .data_len = sizeof(r) };
+		uint8_t d[sizeof(r) + sizeof(c) + 5];
+
+		qri_add_file(&w, &tf, "socket:[8]", &r);
+		r.state = 1;
+		r.flags = QR_INET_BOUND | QR_INET_PEER;
+		r.ino = 9;
+		r.peer = r.local;
+		r.peer.port = 40000;
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), &c, sizeof(c));
+		memcpy(d + sizeof(r) + sizeof(c), "abcde", 5);
+		tf = (struct qri_file){ .id = 2, .kind = QRI_FD_TCP, .object = 9,
+					.data_len = sizeof(d) };
+		qri_add_file(&w, &tf, "socket:[9]", d);
+		r.family = AF_INET6;
+		r.ino = 10;
+		tf = (struct qri_file){ .id = 3, .kind = QRI_FD_UDP, .object = 10,
+					.data_len = sizeof(r) };
+		qri_add_file(&w, &tf, "socket:[10]", &r);
+		for (uint32_t i = 1; i <= 3; i++) {
+			f.fd = 2 + i;
+			f.file = i;
+			qri_add_fd(&w, &f);
+		}
+		f.fd = 3;
+		f.file = 1;
+	}
+	save(argv[1], "inet", &w);
+
 	/* The per-process kernel state records. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
@@ -224,9 +364,12 @@ int main(int argc, char **argv)
 	sig.actions[14].handler = 1;
 	sig.itimers[QRI_ITIMER_REAL].interval_usec = 500000;
 	sig.nr_pending = 1;
+	sig.child_subreaper = 1;
+	sig.membarrier = QRI_MEMBARRIER_PRIVATE_EXPEDITED;
 	qri_add_signals(&w, &sig, &si);
 	qri_add_rlimits(&w, 100, lim, 2);
 	qri_add_thread_signals(&w, &ts, &si);
+	qri_add_timers(&w, &timers, timer);
 	save(argv[1], "state", &w);
 
 	/* Credentials, process attributes, a thread's scheduling, an area
@@ -346,6 +489,43 @@ int main(int argc, char **argv)
 	}
 	save(argv[1], "pipes", &w);
 
+	/* A pty pair at index 3, the controlling terminal of session 100
+	 * with group 100 in the foreground: the master with 3 bytes for
+	 * its reader, a slave with 2 for its readers. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		struct qr_ptmx_rec m = {
+			.index = 3, .flags = QR_PTY_PACKET, .iflag = 0x500,
+			.oflag = 0x5, .cflag = 0xbf, .lflag = 0x8a3b,
+			.ws_row = 24, .ws_col = 80, .uid = 1000, .gid = 5,
+			.mode = 0620, .sid = 100, .pgrp = 100, .queue_len = 3,
+		};
+		struct qr_pts_rec sl = { .index = 3, .flags = QR_PTY_EXCL,
+					 .queue_len = 2 };
+		unsigned char md[sizeof(m) + 3], sd[sizeof(sl) + 2];
+		struct qri_file fm = { .id = 1, .kind = QRI_FD_PTMX,
+				       .open_flags = O_RDWR | O_NONBLOCK,
+				       .object = 3, .data_len = sizeof(md) };
+		struct qri_file fs = { .id = 2, .kind = QRI_FD_PTS,
+				       .open_flags = O_RDWR, .object = 3,
+				       .data_len = sizeof(sd) };
+
+		memcpy(md, &m, sizeof(m));
+		memcpy(md + sizeof(m), "ab\n", 3);
+		memcpy(sd, &sl, sizeof(sl));
+		memcpy(sd + sizeof(sl), "\x03z", 2);
+		qri_add_file(&w, &fm, "/dev/ptmx", md);
+		qri_add_file(&w, &fs, "/dev/pts/3", sd);
+		for (uint32_t i = 1; i <= 2; i++) {
+			struct qri_fd d = { .pid = 100, .fd = 2 + i, .file = i };
+
+			qri_add_fd(&w, &d);
+		}
+	}
+	save(argv[1], "ptys", &w);
+
 	/* Sealed with a pages file of one page and a token. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
@@ -408,5 +588,58 @@ int main(int argc, char **argv)
 		}
 	}
 	save(argv[1], "events", &w);
+
+	/* System V IPC before the process: a segment marked for removal, a
+	 * semaphore set, a queue of two messages; the process attaches the
+	 * segment and maps a sealed memfd shared. */
+	qri_writer_init(&w, "seed");
+	{
+		struct qri_sysv_shm shm = { .key = 0x51520001, .id = 32768,
+					    .mode = 0640 | QRI_SHM_DEST,
+					    .uid = 1, .gid = 2, .cuid = 3,
+					    .cgid = 4, .size = 5000,
+					    .pages_offset = 4096 };
+		struct qri_sysv_sem sem = { .key = 7, .id = 1, .mode = 0600,
+					    .nsems = 3 };
+		uint32_t vals[3] = { 5, 0, 32767 };
+		struct qri_sysv_msg q = { .key = 8, .id = 2, .mode = 0600,
+					  .nmsgs = 2, .qbytes = 4000 };
+		struct {
+			struct qri_sysv_msg_item a;
+			char at[8];
+			struct qri_sysv_msg_item b;
+			char bt[16];
+		} m = { { 3, 6 }, "three", { 1, 9 }, "one again" };
+		struct qri_vma sv = { .pid = 100, .prot = 3,
+				      .flags = QRI_VMA_SHARED | QRI_VMA_SYSV,
+				      .start = 0x30000, .end = 0x32000,
+				      .pages_offset = QRI_NO_PAGES,
+				      .shm_object = 32768 };
+		struct qri_vma mv = { .pid = 100, .prot = 3,
+				      .flags = QRI_VMA_SHARED | QRI_VMA_SHMEM,
+				      .start = 0x40000, .end = 0x42000,
+				      .pages_offset = 12288, .shm_size = 8192,
+				      .shm_object = 77, .shm_bytes = 8000,
+				      .shm_mode = 0600, .shm_seals = 6 };
+
+		qri_add_raw(&w, QRI_SYSV_SHM, 0, &shm, sizeof(shm), NULL, 0);
+		qri_add_raw(&w, QRI_SYSV_SEM, 0, &sem, sizeof(sem), vals,
+			    sizeof(vals));
+		qri_add_raw(&w, QRI_SYSV_MSG, 0, &q, sizeof(q), &m, sizeof(m));
+		qri_add_process(&w, &p, "/", "/");
+		qri_add_thread(&w, &t, regs, xstate);
+		qri_add_vma(&w, &sv, NULL);
+		qri_add_vma(&w, &mv, "/memfd:seed (deleted)");
+		mv.start = 0x50000;
+		mv.end = 0x51000;
+		mv.flags = QRI_VMA_SHARED | QRI_VMA_SHMEM;
+		mv.pages_offset = 20480;
+		mv.shm_size = 4096;
+		mv.shm_object = 78;
+		mv.shm_bytes = 100;
+		mv.shm_seals = 0;
+		qri_add_vma(&w, &mv, "/dev/shm/PostgreSQL.42");
+	}
+	save(argv[1], "sysv-shm", &w);
 	return 0;
 }

@@ -80,7 +80,8 @@ TEST(cr_maps_classify)
 	CHECK_STR(why, "a mapping of a device");
 	CHECK(classify("1000-2000 rw-s 0 0:0 0", &f, &why) == -1);
 	CHECK_STR(why, "shared anonymous memory");
-	CHECK(classify("1000-2000 rw-s 0 0:1 7 /SYSV00000000 (deleted)", &f, &why) == -1);
+	CHECK(classify("1000-2000 rw-s 0 0:1 7 /SYSV00000000 (deleted)", &f, &why) == 0 &&
+	      f == (QRI_VMA_SHARED | QRI_VMA_SYSV));
 	/* Replaced by an upgrade: private, carried as memory; shared, not. */
 	CHECK(classify("1000-2000 r-xp 0 fe:0 9 /lib/libc.so.6 (deleted)", &f, &why) == 0 &&
 	      f == QRI_VMA_ANON);
@@ -88,7 +89,21 @@ TEST(cr_maps_classify)
 	CHECK_STR(why, "a shared mapping of a deleted file");
 	CHECK(qr_path_deleted("/usr/bin/app (deleted)"));
 	CHECK(!qr_path_deleted("/usr/bin/app"));
-	CHECK(classify("1000-2000 rw-s 0 0:1 7 /memfd:x (deleted)", &f, &why) == -1);
+	/* memfds and /dev/shm files: shared, one object made by name;
+	 * private, what the process saw as anonymous memory. */
+	CHECK(classify("1000-2000 rw-s 0 0:1 7 /memfd:x (deleted)", &f, &why) == 0 &&
+	      f == (QRI_VMA_SHARED | QRI_VMA_SHMEM));
+	CHECK(classify("1000-2000 rw-s 0 0:17 7 /dev/shm/PostgreSQL.42", &f, &why) == 0 &&
+	      f == (QRI_VMA_SHARED | QRI_VMA_SHMEM));
+	CHECK(classify("1000-2000 rw-s 0 0:17 7 /dev/shm/x (deleted)", &f, &why) == 0 &&
+	      f == (QRI_VMA_SHARED | QRI_VMA_SHMEM));
+	CHECK(classify("1000-2000 rw-p 0 0:17 7 /dev/shm/x", &f, &why) == 0 &&
+	      f == QRI_VMA_ANON);
+	CHECK(classify("1000-2000 rw-p 0 0:1 7 /memfd:x (deleted)", &f, &why) == 0 &&
+	      f == QRI_VMA_ANON);
+	CHECK(classify("1000-2000 rw-s 0 0:17 7 /dev/shm/", &f, &why) == -1);
+	CHECK(classify("1000-2000 rw-s 0 0:f 7 /anon_hugepage (deleted)", &f, &why) == -1);
+	CHECK_STR(why, "a hugetlbfs mapping (huge pages)");
 	CHECK(classify("1000-2000 rw-p 0 0:0 0 [uprobes]", &f, &why) == -1);
 }
 

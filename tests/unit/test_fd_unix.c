@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "fds/kind.h"
@@ -121,10 +123,12 @@ static void put(struct blob *x, const void *p, size_t n)
 	x->len += n;
 }
 
-/* A datagram socket bound to /tmp/s with two messages, "ab" and "". */
+/* A datagram socket bound to /tmp/s with two messages, "ab" from
+ * "@xy" and "" from an unnamed socket. */
 static void good(struct blob *x, struct qr_unix_rec *r)
 {
 	uint32_t two = 2, zero = 0;
+	uint8_t three = 3, none = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->type = SOCK_DGRAM;
@@ -137,8 +141,11 @@ static void good(struct blob *x, struct qr_unix_rec *r)
 	put(x, r, sizeof(*r));
 	put(x, "/tmp/s", 7);
 	put(x, &two, 4);
+	put(x, &three, 1);
+	put(x, "\0xy", 3);
 	put(x, "ab", 2);
 	put(x, &zero, 4);
+	put(x, &none, 1);
 }
 
 /* r with a name of name_len bytes and tail after it (at most 256). */
@@ -167,15 +174,18 @@ TEST(unix_img_parse_good)
 	struct qr_unix_img u;
 	struct blob x;
 	const char *why;
-	const uint8_t *m;
-	uint32_t len, n = 0;
+	struct qr_unix_msg m;
+	uint32_t n = 0;
 	size_t off = 0;
 
 	good(&x, &r);
 	CHECK(qr_unix_img_parse(x.b, x.len, &u, &why) == 0);
 	CHECK(!memcmp(u.name, "/tmp/s", 7));
-	while (qr_unix_next_msg(&u, &off, &m, &len)) {
-		CHECK_U64(len, n ? 0 : 2);
+	while (qr_unix_next_msg(&u, &off, &m)) {
+		CHECK_U64(m.len, n ? 0 : 2);
+		CHECK_U64(m.from_len, n ? 0 : 3);
+		CHECK(n || !memcmp(m.from, "\0xy", 3));
+		CHECK(n || !memcmp(m.data, "ab", 2));
 		n++;
 	}
 	CHECK_U64(n, 2);
@@ -247,33 +257,165 @@ TEST(unix_img_parse_refuses)
 	bad = r;
 	bad.nmsgs = QR_UNIX_MAX_MSGS + 1;
 	CHECK(parse_with(&bad, "", 0) == -1);
+	good(&x, &r);
+	x.b[sizeof(r) + 11] = 200;	/* a sender name past sun_path */
+	CHECK(qr_unix_img_parse(x.b, x.len, &u, &why) == -1);
+	memset(&r, 0, sizeof(r));
+	r.type = SOCK_STREAM;
+	r.state = 7;
+
+	/* Credentials: a pid, groups that are there, a connection's for a
+	 * connection not yet accepted only. */
+	bad = r;
+	bad.peer_cred.uid = 5;		/* without QR_UNIX_PEERCRED */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad.flags = QR_UNIX_PEERCRED;	/* pid 0 */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad.peer_cred.pid = 77;
+	CHECK(parse_with(&bad, "", 0) == 0);
+	bad.peer_cred.ngroups = 2;
+	CHECK(parse_tail(&bad, "", 0, "abcd", 4) == -1);
+	CHECK(parse_tail(&bad, "", 0, "abcdefgh", 8) == 0);
+	bad.peer_cred.ngroups = QR_UNIX_MAX_GROUPS + 1;
+	CHECK(parse_tail(&bad, "", 0, "abcdefgh", 8) == -1);
+	bad = r;
+	bad.flags = QR_UNIX_CONNCRED;
+	bad.conn_cred.pid = 9;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad.flags |= QR_UNIX_PENDING;
+	CHECK(parse_with(&bad, "", 0) == 0);
+	bad = r;
+	bad.flags = QR_UNIX_ACCEPTED;	/* its listener's name: none */
+	CHECK(parse_with(&bad, "", 0) == -1);
+	CHECK(parse_with(&bad, "\0ab", 3) == 0);
+	/* Options: known ones only; a filter that is there and not huge. */
+	bad = r;
+	bad.opt_absent = 1u << QR_UNIX_NOPTS;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.linger_onoff = 2;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.nfilter = 1;
+	CHECK(parse_tail(&bad, "", 0, "abcd", 4) == -1);
+	CHECK(parse_tail(&bad, "", 0, "abcdefgh", 8) == 0);
+	bad.nfilter = QR_UNIX_MAX_FILTER + 1;
+	CHECK(parse_with(&bad, "", 0) == -1);
+	bad = r;
+	bad.peersec_len = 11;		/* a security label: there, not huge */
+	CHECK(parse_tail(&bad, "", 0, "unconfine", 9) == -1);
+	CHECK(parse_tail(&bad, "", 0, "unconfined", 11) == 0);
+	bad.peersec_len = QR_UNIX_MAX_PEERSEC + 1;
+	CHECK(parse_with(&bad, "", 0) == -1);
 }
 
 /* ---- round trip ---- */
 
 #define NFILES 9
 
-static void capture(int fd, uint32_t id, struct qri_file_img *out,
-		    struct qr_fd_seen *seen)
+/* Captures fd of process pid (local: this process's copy of it). */
+static void capture_of(pid_t pid, int fd, int local, uint32_t id,
+		       struct qri_file_img *out, struct qr_fd_seen *seen)
 {
 	struct qr_fd_data data = { 0 };
 	struct qri_file f = { .id = id, .kind = QRI_FD_UNIX };
 	char link[64];
 	struct stat st;
-	struct qr_fd_capture c = { getpid(), fd, link, &st, &f, &data, false };
+	struct qr_fd_capture c = { pid, fd, link, &st, &f, &data, false };
 
-	CHECK(fstat(fd, &st) == 0);
+	CHECK(fstat(local, &st) == 0);
 	snprintf(link, sizeof(link), "socket:[%lu]", (unsigned long)st.st_ino);
 	CHECK(qr_fd_unix.match(link, &st));
-	f.open_flags = fcntl(fd, F_GETFL);
+	f.open_flags = fcntl(local, F_GETFL);
 	CHECK(qr_fd_unix.capture(&c) == 0);
 	CHECK(!data.oom);
 	f.data_len = data.len;
 	out->f = f;
 	out->path = strdup(link);
 	out->data = data.buf;
-	*seen = (struct qr_fd_seen){ getpid(), fd, id, QRI_FD_UNIX, f.object,
+	*seen = (struct qr_fd_seen){ pid, fd, id, QRI_FD_UNIX, f.object,
 				     st.st_dev, st.st_ino };
+}
+
+static void capture(int fd, uint32_t id, struct qri_file_img *out,
+		    struct qr_fd_seen *seen)
+{
+	capture_of(getpid(), fd, fd, id, out, seen);
+}
+
+static int capture_rc(int fd);
+
+/* ---- sockets made by a child ---- */
+
+#define NHELD 16
+
+/* A child's sockets: copies here (fds), its own numbers (theirs). */
+struct held {
+	pid_t pid;
+	int n, release;
+	int fds[NHELD], theirs[NHELD];
+};
+
+/* Runs make(fds, arg) in a child, as uid (gid uid, groups uid + 1 and
+ * uid + 2) unless 0, which hands its n fds over and holds them until
+ * released: the peer credentials they record name the child, whose pid
+ * is free once released, as a kept process's is when restore makes
+ * files. */
+static void hold_in_child(struct held *h, int n, void (*make)(int *, void *),
+			  void *arg, uid_t uid)
+{
+	union {
+		struct cmsghdr c;
+		char b[CMSG_SPACE(NHELD * sizeof(int))];
+	} cb;
+	struct iovec iov = { h->theirs, n * sizeof(int) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cb.b,
+			    .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+	int ch[2], rel[2];
+	char byte;
+
+	h->n = n;
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, ch) == 0 && pipe(rel) == 0);
+	h->pid = fork();
+	if (!h->pid) {
+		gid_t g[2] = { uid + 1, uid + 2 };
+
+		/* Another child's release pipe would hold it. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != rel[0] && fd != ch[1])
+				close(fd);
+		if (uid && (setgroups(2, g) || setresgid(uid, uid, uid) ||
+			    setresuid(uid, uid, uid)))
+			_exit(1);
+		make(h->theirs, arg);
+		cb.c.cmsg_level = SOL_SOCKET;
+		cb.c.cmsg_type = SCM_RIGHTS;
+		cb.c.cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(&cb.c), h->theirs, n * sizeof(int));
+		if (sendmsg(ch[1], &m, 0) < 0 || read(rel[0], &byte, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(rel[0]);
+	close(ch[1]);
+	h->release = rel[1];
+	CHECK(recvmsg(ch[0], &m, 0) == (ssize_t)(n * sizeof(int)));
+	CHECK(CMSG_FIRSTHDR(&m) && CMSG_FIRSTHDR(&m)->cmsg_type == SCM_RIGHTS);
+	memcpy(h->fds, CMSG_DATA(CMSG_FIRSTHDR(&m)), n * sizeof(int));
+	close(ch[0]);
+}
+
+static void release(struct held *h)
+{
+	close(h->release);
+	waitpid(h->pid, NULL, 0);
+}
+
+static void capture_held(const struct held *h, int i, uint32_t id,
+			 struct qri_file_img *out, struct qr_fd_seen *seen)
+{
+	capture_of(h->pid, h->theirs[i], h->fds[i], id, out, seen);
 }
 
 static int readable(int fd)
@@ -300,34 +442,69 @@ static int get_int(int fd, int opt)
 	return v;
 }
 
+struct rt_names {
+	struct sockaddr_un abs, path;
+	socklen_t alen, plen;
+};
+
+/* The round trip's sockets, made by a child: a stream, a datagram and a
+ * seqpacket pair, a listener on an abstract name with a connection
+ * queued, a datagram socket bound to a path. */
+static void make_round_trip(int *fds, void *arg)
+{
+	const struct rt_names *n = arg;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
+	    socketpair(AF_UNIX, SOCK_DGRAM, 0, fds + 2) ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds + 4))
+		_exit(1);
+	fds[6] = socket(AF_UNIX, SOCK_STREAM, 0);
+	fds[7] = socket(AF_UNIX, SOCK_STREAM, 0);
+	fds[8] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (bind(fds[6], (struct sockaddr *)&n->abs, n->alen) ||
+	    listen(fds[6], 4) ||
+	    connect(fds[7], (struct sockaddr *)&n->abs, n->alen) ||
+	    bind(fds[8], (struct sockaddr *)&n->path, sizeof(n->path)) ||
+	    chmod(n->path.sun_path, 0600))
+		_exit(1);
+}
+
+static pid_t peer_pid(int fd)
+{
+	struct ucred u = { 0 };
+	socklen_t l = sizeof(u);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &u, &l) ? -1 : u.pid;
+}
+
 TEST(unix_round_trip)
 {
 	struct qri_file_img files[NFILES] = { 0 };
 	struct qr_fd_seen seen[NFILES], other[NFILES];
 	struct qr_fd_set set = { seen, NFILES };
 	struct qri_image img = { .files = files, .nfiles = NFILES };
-	struct sockaddr_un abs = { .sun_family = AF_UNIX }, path = abs;
-	socklen_t alen;
-	int sp[2], dg[2], hs[2], l, cl, pl, fd[NFILES], two = 2, a;
+	struct rt_names n = { .abs = { .sun_family = AF_UNIX } };
+	struct sockaddr_un path;
+	int *sp, *dg, *hs, l, cl, pl, fd[NFILES], two = 2, a;
 	struct qr_files t;
+	struct held h;
 	struct stat st;
 	char big[333];
 
-	snprintf(abs.sun_path + 1, sizeof(abs.sun_path) - 1, "qr-unit-%d", getpid());
-	alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(abs.sun_path + 1);
-	snprintf(path.sun_path, sizeof(path.sun_path), "/tmp/qr-unit-%d.sock", getpid());
+	n.path = n.abs;
+	snprintf(n.abs.sun_path + 1, sizeof(n.abs.sun_path) - 1, "qr-unit-%d", getpid());
+	n.alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(n.abs.sun_path + 1);
+	snprintf(n.path.sun_path, sizeof(n.path.sun_path), "/tmp/qr-unit-%d.sock", getpid());
+	path = n.path;
 	unlink(path.sun_path);
 	memset(big, 'z', sizeof(big));
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
-	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, dg) == 0);
-	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, hs) == 0);
-	l = socket(AF_UNIX, SOCK_STREAM, 0);
-	CHECK(bind(l, (struct sockaddr *)&abs, alen) == 0 && listen(l, 4) == 0);
-	cl = socket(AF_UNIX, SOCK_STREAM, 0);
-	CHECK(connect(cl, (struct sockaddr *)&abs, alen) == 0);
-	pl = socket(AF_UNIX, SOCK_DGRAM, 0);
-	CHECK(bind(pl, (struct sockaddr *)&path, sizeof(path)) == 0);
-	CHECK(chmod(path.sun_path, 0600) == 0);
+	hold_in_child(&h, NFILES, make_round_trip, &n, 0);
+	sp = h.fds;
+	dg = h.fds + 2;
+	hs = h.fds + 4;
+	l = h.fds[6];
+	cl = h.fds[7];
+	pl = h.fds[8];
 	CHECK(write(sp[0], "hello", 5) == 5 && write(sp[1], "world!", 6) == 6);
 	CHECK(write(sp[0], "-again", 6) == 6);
 	CHECK(send(dg[1], "1", 1, 0) == 1 && send(dg[1], "22", 2, 0) == 2 &&
@@ -340,15 +517,11 @@ TEST(unix_round_trip)
 	CHECK(fcntl(sp[0], F_SETFL, O_NONBLOCK) == 0);
 
 	/* The client first: its restore asks for the listener's. */
-	capture(cl, 1, &files[0], &seen[0]);
-	capture(l, 2, &files[1], &seen[1]);
-	capture(sp[0], 3, &files[2], &seen[2]);
-	capture(sp[1], 4, &files[3], &seen[3]);
-	capture(dg[0], 5, &files[4], &seen[4]);
-	capture(dg[1], 6, &files[5], &seen[5]);
-	capture(hs[0], 7, &files[6], &seen[6]);
-	capture(hs[1], 8, &files[7], &seen[7]);
-	capture(pl, 9, &files[8], &seen[8]);
+	capture_held(&h, 7, 1, &files[0], &seen[0]);
+	capture_held(&h, 6, 2, &files[1], &seen[1]);
+	for (int i = 0; i < 6; i++)
+		capture_held(&h, i, 3 + i, &files[2 + i], &seen[2 + i]);
+	capture_held(&h, 8, 9, &files[8], &seen[8]);
 	CHECK(qr_fd_unix.check_set(&set) == 0);
 	/* Kept as another process: without its peer, or without the client
 	 * of its queued connection (both held by this one, outside). */
@@ -360,8 +533,11 @@ TEST(unix_round_trip)
 	set.v = &other[1];
 	set.n = 1;
 	CHECK(qr_fd_unix.check_set(&set) == 1);
-	/* Not in the set but held by a kept process: that fd's own refusal. */
-	set.v = seen;
+	/* Not in the set but held by a kept process: that fd's own refusal
+	 * (this one holds them too, and comes first in /proc). */
+	for (int i = 0; i < NFILES; i++)
+		other[i] = seen[i], other[i].pid = getpid();
+	set.v = other;
 	CHECK(qr_fd_unix.check_set(&set) == 0);
 
 	/* Capture left every queue and SO_PEEK_OFF as they were. */
@@ -376,6 +552,7 @@ TEST(unix_round_trip)
 	for (int *p = (int[]){ sp[0], sp[1], dg[0], dg[1], hs[0], hs[1], l, cl, pl, -1 };
 	     *p >= 0; p++)
 		close(*p);
+	release(&h);
 
 	CHECK(qr_files_make(&t, &img) == 0);
 	for (int i = 0; i < NFILES; i++)
@@ -397,6 +574,11 @@ TEST(unix_round_trip)
 	CHECK(readable(fd[1]));
 	a = accept(fd[1], NULL, NULL);
 	CHECK(a >= 0 && write(fd[0], "q", 1) == 1 && recv_is(a, "q", 1));
+	/* Each end names the child as its peer, not restore. */
+	CHECK(peer_pid(fd[2]) == h.pid && peer_pid(fd[3]) == h.pid);
+	CHECK(peer_pid(fd[6]) == h.pid && peer_pid(fd[1]) == h.pid);
+	CHECK(peer_pid(fd[0]) == h.pid && peer_pid(a) == h.pid);
+	CHECK(peer_pid(fd[8]) == 0);
 	CHECK(!readable(fd[1]));
 	close(a);
 	CHECK(stat(path.sun_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
@@ -411,6 +593,177 @@ TEST(unix_round_trip)
 	for (int i = 0; i < NFILES; i++) {
 		free(files[i].path);
 		free(files[i].data);
+	}
+}
+
+/* ---- peer credentials ---- */
+
+struct cred_seen {
+	struct ucred u;
+	gid_t g[8];
+	socklen_t glen;
+};
+
+static void peer_of(int fd, struct cred_seen *c)
+{
+	socklen_t l = sizeof(c->u);
+
+	memset(c, 0, sizeof(*c));
+	c->glen = sizeof(c->g);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->u, &l) == 0);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, c->g, &c->glen) == 0);
+}
+
+static bool same_cred(const struct cred_seen *a, const struct cred_seen *b)
+{
+	return a->u.pid == b->u.pid && a->u.uid == b->u.uid &&
+	       a->u.gid == b->u.gid && a->glen == b->glen &&
+	       !memcmp(a->g, b->g, a->glen);
+}
+
+/* A socketpair and a listener made by uid 1234. */
+static void make_as_a(int *fds, void *arg)
+{
+	const struct rt_names *n = arg;
+
+	fds[2] = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) ||
+	    bind(fds[2], (struct sockaddr *)&n->abs, n->alen) || listen(fds[2], 4))
+		_exit(1);
+}
+
+/* A client bound to a name of its own, connected by uid 4321. */
+static void make_as_b(int *fds, void *arg)
+{
+	const struct rt_names *n = arg;
+
+	fds[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (bind(fds[0], (struct sockaddr *)&n->path, n->plen) ||
+	    connect(fds[0], (struct sockaddr *)&n->abs, n->alen))
+		_exit(1);
+}
+
+/* Each end reports the peer it reported before restore: a socketpair
+ * made by another user, a connection whose two ends name different
+ * users (accept), a listener; the accepted end shows its listener's
+ * name, and so does its client's getpeername; the client its own name,
+ * and so does the accepted end's getpeername. A socket whose peer's pid
+ * is taken (this process's) is not made. */
+TEST(unix_round_trip_creds)
+{
+	struct qri_file_img files[5] = { 0 };
+	struct qr_fd_seen seen[5];
+	struct qri_image img = { .files = files, .nfiles = 5 };
+	struct rt_names n = { .abs = { .sun_family = AF_UNIX } };
+	struct cred_seen before[5], after;
+	struct sockaddr_un name;
+	socklen_t len = sizeof(name);
+	struct held a, b;
+	struct qr_files t;
+	int s, fds[5];
+
+	snprintf(n.abs.sun_path + 1, sizeof(n.abs.sun_path) - 1, "qr-unit-cred-%d",
+		 getpid());
+	n.alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(n.abs.sun_path + 1);
+	n.path = n.abs;
+	snprintf(n.path.sun_path + 1, sizeof(n.path.sun_path) - 1,
+		 "qr-unit-client-%d", getpid());
+	n.plen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(n.path.sun_path + 1);
+	hold_in_child(&a, 3, make_as_a, &n, 1234);
+	hold_in_child(&b, 1, make_as_b, &n, 4321);
+	s = accept(a.fds[2], NULL, NULL);
+	CHECK(s >= 0);
+	fds[0] = a.fds[0];
+	fds[1] = a.fds[1];
+	fds[2] = a.fds[2];
+	fds[3] = b.fds[0];
+	fds[4] = s;
+	for (int i = 0; i < 5; i++)
+		peer_of(fds[i], &before[i]);
+	CHECK(before[3].u.uid == 1234 && before[4].u.uid == 4321);
+	CHECK(before[0].glen == 2 * sizeof(gid_t) && before[0].g[0] == 1235);
+	for (int i = 0; i < 3; i++)
+		capture_held(&a, i, i + 1, &files[i], &seen[i]);
+	capture_held(&b, 0, 4, &files[3], &seen[3]);
+	capture(s, 5, &files[4], &seen[4]);
+	for (int i = 0; i < 5; i++)
+		close(fds[i]);
+	release(&a);
+	release(&b);
+
+	CHECK(qr_files_make(&t, &img) == 0);
+	for (int i = 0; i < 5; i++) {
+		peer_of(t.fd[i], &after);
+		CHECK(same_cred(&before[i], &after));
+	}
+	CHECK(getsockname(t.fd[4], (struct sockaddr *)&name, &len) == 0 &&
+	      len == n.alen && !memcmp(&name, &n.abs, len));
+	len = sizeof(name);
+	CHECK(getpeername(t.fd[3], (struct sockaddr *)&name, &len) == 0 &&
+	      len == n.alen && !memcmp(&name, &n.abs, len));
+	/* The client's own name, and the accepted end's peer's. */
+	len = sizeof(name);
+	CHECK(getsockname(t.fd[3], (struct sockaddr *)&name, &len) == 0 &&
+	      len == n.plen && !memcmp(&name, &n.path, len));
+	len = sizeof(name);
+	CHECK(getpeername(t.fd[4], (struct sockaddr *)&name, &len) == 0 &&
+	      len == n.plen && !memcmp(&name, &n.path, len));
+	CHECK(write(t.fd[3], "c", 1) == 1 && recv_is(t.fd[4], "c", 1));
+	qr_files_close(&t);
+	for (int i = 0; i < 5; i++) {
+		free(files[i].path);
+		free(files[i].data);
+	}
+
+	/* Made by this process, which runs: its pid is taken. */
+	{
+		int sv[2];
+
+		CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+		capture(sv[0], 1, &files[0], &seen[0]);
+		capture(sv[1], 2, &files[1], &seen[1]);
+		close(sv[0]);
+		close(sv[1]);
+		img.nfiles = 2;
+		CHECK(qr_files_make(&t, &img) == -1);
+		for (int i = 0; i < 2; i++) {
+			free(files[i].path);
+			free(files[i].data);
+		}
+	}
+}
+
+/* An empty message behind another: the first capture reads it; once
+ * peeked, a peek at an offset steps over it, and the next capture sees
+ * the queue short by its memory: refused, not lost. */
+TEST(unix_empty_message)
+{
+	for (int type = SOCK_DGRAM; type <= SOCK_SEQPACKET; type += 3) {
+		struct qri_file_img f = { 0 };
+		struct qr_fd_seen seen;
+		struct qr_unix_img u;
+		struct qr_unix_msg m;
+		const char *why;
+		size_t off = 0;
+		int sv[2], n = 0;
+
+		CHECK(socketpair(AF_UNIX, type, 0, sv) == 0);
+		CHECK(send(sv[0], "a", 1, 0) == 1 && send(sv[0], "", 0, 0) == 0 &&
+		      send(sv[0], "bb", 2, 0) == 2);
+		capture(sv[1], 1, &f, &seen);
+		CHECK(qr_unix_img_parse(f.data, f.f.data_len, &u, &why) == 0);
+		while (qr_unix_next_msg(&u, &off, &m))
+			CHECK(n < 3 && m.len == (uint32_t)(n == 0 ? 1 : n == 1 ? 0 : 2) &&
+			      ++n);
+		CHECK(n == 3);
+		CHECK(capture_rc(sv[1]) == -1);
+		CHECK(recv_is(sv[1], "a", 1) && recv_is(sv[1], "", 0) &&
+		      recv_is(sv[1], "bb", 2));
+		CHECK(capture_rc(sv[1]) == 0);	/* empty now */
+		free(f.path);
+		free(f.data);
+		close(sv[0]);
+		close(sv[1]);
 	}
 }
 

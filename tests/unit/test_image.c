@@ -282,7 +282,7 @@ TEST(image_inconsistent_refused)
 	v.end = v.start + 0x1000;
 	v.shm_size = 0x3000;
 	qri_add_vma(&w, &v, NULL);
-	refused(&w, "or its object has two sizes");
+	refused(&w, "its object has two sizes");
 
 	build(&w);
 	qri_add_fd(&w, &f);

@@ -1,9 +1,11 @@
 /* The image's per-process kernel state records (memory fields, signals,
- * resource limits, a thread's signals): what the writer puts in, the reader
- * gives back; anything the kernel could not have given is refused. */
+ * resource limits, a thread's signals, POSIX timers): what the writer puts
+ * in, the reader gives back; anything the kernel could not have given is
+ * refused. */
 #include <stdlib.h>
 
 #include "image/image.h"
+#include "restore/timers.h"
 #include "test.h"
 
 static uint8_t regs[QRI_REGS_SIZE];
@@ -71,7 +73,7 @@ TEST(image_state_round_trip)
 	struct qri_thread_signals ts = { .pid = 9, .tid = 10,
 					 .ss_sp = 0x700000, .ss_size = 0x4000,
 					 .ss_flags = QRI_SS_AUTODISARM,
-					 .nr_pending = 1 };
+					 .nr_pending = 1, .pdeath_signal = 1 };
 	struct qri_siginfo sh[2] = { info(12, -1, 42), info(34, -1, 7) };
 	struct qri_siginfo own = info(10, 0, 0);
 	struct qri_signals *s = sample_signals();
@@ -83,6 +85,8 @@ TEST(image_state_round_trip)
 	proc(&w);
 	qri_add_mm(&w, &m, auxv, "/bin/abc");
 	s->nr_pending = 2;
+	s->child_subreaper = 1;
+	s->membarrier = QRI_MEMBARRIER_PRIVATE_EXPEDITED | QRI_MEMBARRIER_RSEQ;
 	qri_add_signals(&w, s, sh);
 	qri_add_rlimits(&w, 9, lim, 3);
 	qri_add_thread_signals(&w, &ts, &own);
@@ -98,6 +102,9 @@ TEST(image_state_round_trip)
 	CHECK_U64(p->sig->actions[14].handler, 1);
 	CHECK_U64(p->sig->itimers[0].interval_usec, 500000);
 	CHECK_U64(p->sig->nr_pending, 2);
+	CHECK_U64(p->sig->child_subreaper, 1);
+	CHECK_U64(p->sig->membarrier, QRI_MEMBARRIER_PRIVATE_EXPEDITED | QRI_MEMBARRIER_RSEQ);
+	CHECK_U64(p->threads[1].sig ? p->threads[1].sig->pdeath_signal : 0, 1);
 	CHECK(!memcmp(&p->pending[1], &sh[1], sizeof(sh[1])));
 	CHECK_U64(p->nrlimits, 3);
 	CHECK_U64(p->rlimits[1].max, UINT64_MAX);
@@ -213,6 +220,33 @@ TEST(image_signals_refused)
 	qri_add_signals(&w, s, NULL);
 	refused(&w, "has a second one");
 
+	s->child_subreaper = 2;
+	proc(&w);
+	qri_add_signals(&w, s, NULL);
+	refused(&w, "child subreaper 2 or membarrier registrations 0x0 not known");
+
+	s->child_subreaper = 0;
+	s->membarrier = 1;	/* MEMBARRIER_CMD_GLOBAL: not a registration */
+	proc(&w);
+	qri_add_signals(&w, s, NULL);
+	refused(&w, "membarrier registrations 0x1 not known");
+
+	/* Written before the fields were appended: they read as 0. */
+	s->membarrier = QRI_MEMBARRIER_RSEQ;
+	proc(&w);
+	qri_add_raw(&w, QRI_SIGNALS, 0, s, offsetof(struct qri_signals, child_subreaper),
+		    NULL, 0);
+	{
+		struct qri_image img;
+		struct qr_err e;
+
+		CHECK(parse(&w, &img, &e) == 0);
+		CHECK(img.procs[0].sig && !img.procs[0].sig->membarrier);
+		qri_free(&img);
+		qri_writer_free(&w);
+	}
+
+	s->membarrier = 0;
 	s->pid = 77;
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
@@ -278,4 +312,92 @@ TEST(image_thread_signals_refused)
 	qri_add_thread_signals(&w, &ts, &rt);
 	qri_add_thread_signals(&w, &ts, &rt);
 	refused(&w, "tid 10 has a second one");
+
+	ts.pdeath_signal = 65;
+	proc(&w);
+	qri_add_thread_signals(&w, &ts, &rt);
+	refused(&w, "tid 10: parent-death signal 65 is not a signal");
+}
+
+TEST(image_timers)
+{
+	struct qri_posix_timer t[3] = {
+		{ .id = 0, .clock = QRI_CLOCK_MONOTONIC, .notify = QRI_SIGEV_SIGNAL,
+		  .signo = 35, .sigev_value = 0x4242, .value_ns = 5000,
+		  .interval_ns = 50000000 },
+		{ .id = 2, .clock = QRI_CLOCK_REALTIME, .notify = QRI_SIGEV_NONE },
+		{ .id = 3, .clock = QRI_CLOCK_BOOTTIME,
+		  .notify = QRI_SIGEV_THREAD_ID, .signo = 36, .value_ns = 1 },
+	};
+	struct qri_timers h = { .pid = 9, .count = 3, .realtime_ns = 77,
+				.next_id = 6 };
+	struct qri_writer w;
+	struct qri_image img;
+	struct qr_err e;
+
+	proc(&w);
+	qri_add_timers(&w, &h, t);
+	CHECK(parse(&w, &img, &e) == 0);
+	CHECK(img.procs[0].timers && img.procs[0].timers->count == 3);
+	CHECK_U64(img.procs[0].timers->realtime_ns, 77);
+	CHECK_U64(img.procs[0].timer[2].id, 3);
+	CHECK_U64(img.procs[0].timer[0].sigev_value, 0x4242);
+	qri_free(&img);
+	qri_writer_free(&w);
+
+	t[1].id = 0;
+	proc(&w);
+	qri_add_timers(&w, &h, t);
+	refused(&w, "timer id 0 out of order");
+
+	t[1].id = 2;
+	t[2].clock = 2;		/* CLOCK_PROCESS_CPUTIME_ID */
+	proc(&w);
+	qri_add_timers(&w, &h, t);
+	refused(&w, "timer 3 (clock 2, notify 4, signal 36) is not one restore makes");
+
+	t[2].clock = QRI_CLOCK_BOOTTIME;
+	t[2].notify = 2;	/* SIGEV_THREAD */
+	proc(&w);
+	qri_add_timers(&w, &h, t);
+	refused(&w, "is not one restore makes");
+
+	t[2].notify = QRI_SIGEV_SIGNAL;
+	t[2].signo = 0;
+	proc(&w);
+	qri_add_timers(&w, &h, t);
+	refused(&w, "is not one restore makes");
+
+	t[2].signo = 36;
+	h.next_id = 3;
+	proc(&w);
+	qri_add_timers(&w, &h, t);
+	refused(&w, "next timer id 3 is not above timer 3");
+
+	h.next_id = 6;
+	h.count = 4;
+	proc(&w);
+	qri_add_raw(&w, QRI_TIMERS, 0, &h, sizeof(h), t, sizeof(t));
+	refused(&w, "4 timers do not fill the record");
+
+	h.count = 3;
+	proc(&w);
+	qri_add_timers(&w, &h, t);
+	qri_add_timers(&w, &h, t);
+	refused(&w, "has a second one");
+}
+
+TEST(restore_timer_left)
+{
+	struct qri_posix_timer one = { .value_ns = 1000 };
+	struct qri_posix_timer per = { .value_ns = 100, .interval_ns = 1000 };
+	struct qri_posix_timer off = { .interval_ns = 1000 };
+
+	CHECK_U64(qr_timer_left(&one, 400), 600);
+	CHECK_U64(qr_timer_left(&one, 1000), 1);	/* due: fires at once */
+	CHECK_U64(qr_timer_left(&one, 5000), 1);
+	CHECK_U64(qr_timer_left(&per, 50), 50);
+	CHECK_U64(qr_timer_left(&per, 100), 1000);	/* on its next period */
+	CHECK_U64(qr_timer_left(&per, 2350), 750);
+	CHECK_U64(qr_timer_left(&off, 5000), 0);	/* disarmed stays so */
 }

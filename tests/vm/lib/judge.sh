@@ -59,3 +59,16 @@ judge() {
 		return 1
 	fi
 }
+
+# client_checks REPORT HOPS: the outside client's report (lib/tcp_client.py)
+# as the last hop's check lines, for judge.
+client_checks() {
+	local report=$1 hops=$2 ok
+	ok=$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' "$report" 2>/dev/null)
+	echo "QRT $hops INFO client $(cat "$report" 2>/dev/null || echo 'no report')"
+	if [ "$ok" = 1 ]; then
+		echo "QRT $hops PASS client-no-error-no-reconnect"
+	else
+		echo "QRT $hops FAIL client-no-error-no-reconnect: $(cat "$report" 2>/dev/null)"
+	fi
+}

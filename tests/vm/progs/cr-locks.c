@@ -38,6 +38,12 @@
  * (O_RDWR) with a lock of that kind, WRITE 0-99 (flock LOCK_EX), touches
  * DIR/NAME.hold (or DIR/NAME.grab) and waits: a holder to keep, and one
  * that takes its lock in the next kernel before restore.
+ *
+ * cr-locks DIR hold sharedflock NAME: holds at fd 3 DIR/NAME.p with a
+ * POSIX WRITE 0-99 and at fd 4 DIR/NAME with a flock LOCK_EX, which a
+ * child shares (forked after, its PID in DIR/NAME.child); touches
+ * DIR/NAME.hold and waits: a flock whose taker may fail restore (its
+ * POSIX lock taken meanwhile) while another kept process shares it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -254,20 +260,45 @@ static void verify(pid_t w, const char *watches_before)
 	rename(at("result.tmp"), at("result"));
 }
 
+/* hold sharedflock (see the top). */
+static void shared_flock(const char *name)
+{
+	char p[PATH_MAX], pid[32];
+	pid_t child;
+
+	snprintf(p, sizeof(p), "%s.p", name);
+	open_at(at(p), O_RDWR | O_CREAT, 3);
+	lock(3, F_SETLK, F_WRLCK, 0, 100);
+	open_at(at(name), O_RDWR | O_CREAT, 4);
+	if (flock(4, LOCK_EX | LOCK_NB))
+		die("flock");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (!child)
+		for (;;)
+			pause();
+	snprintf(p, sizeof(p), "%s.child", name);
+	snprintf(pid, sizeof(pid), "%d", child);
+	put(p, pid);
+}
+
 /* hold or grab: a lock of kind on DIR/name at fd 3. */
 static void hold(const char *what, const char *kind, const char *name)
 {
 	char mark[PATH_MAX];
 
-	open_at(at(name), O_RDWR | O_CREAT, 3);
-	if (!strcmp(kind, "posix"))
-		lock(3, F_SETLK, F_WRLCK, 0, 100);
-	else if (!strcmp(kind, "ofd"))
-		lock(3, F_OFD_SETLK, F_WRLCK, 0, 100);
-	else if (!strcmp(kind, "flock") && !flock(3, LOCK_EX | LOCK_NB))
-		;
-	else
-		die(kind);
+	if (!strcmp(kind, "sharedflock")) {
+		shared_flock(name);
+	} else {
+		open_at(at(name), O_RDWR | O_CREAT, 3);
+		if (!strcmp(kind, "posix"))
+			lock(3, F_SETLK, F_WRLCK, 0, 100);
+		else if (!strcmp(kind, "ofd"))
+			lock(3, F_OFD_SETLK, F_WRLCK, 0, 100);
+		else if (strcmp(kind, "flock") || flock(3, LOCK_EX | LOCK_NB))
+			die(kind);
+	}
 	snprintf(mark, sizeof(mark), "%s.%s", name, what);
 	put(mark, "");
 	for (;;)

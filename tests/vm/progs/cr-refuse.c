@@ -4,20 +4,28 @@
  * V objects). MODE:
  *   seccomp   a seccomp filter (allow all), after no_new_privs
  *   uts       its own UTS namespace (unshare)
- *   timer     a POSIX timer (timer_create)
- *   sem       a System V semaphore set
- *   msg       a System V message queue
+ *   timer     a POSIX timer on its CPU-time clock (timer_create)
+ *   shm-outside  a System V segment it attaches, attached too by a
+ *             process outside its tree (a grandchild left to init)
+ *   hugetlb   a memfd of huge pages mapped shared, its fd closed
  *   root      a deleted root directory (chroot, then rmdir)
  *   deleted   a file open and deleted, holding 17 MiB of data
  *   threads   a thread with other capabilities than the main thread
  *   epoll-closed  an epoll (fd 3) whose target fd 4 was closed after it
  *                 was added, its eventfd still open at fd 5
- *   epoll-reused  the same, then another eventfd opened at fd 4 */
+ *   epoll-reused  the same, then another eventfd opened at fd 4
+ *   eventfd-outside  an eventfd (fd 3) also held by a process outside its
+ *                 tree (a grandchild whose parent exited), whose PID is
+ *                 written to DIR/outsider: 6.1 does not show the mode
+ *   timerfd-cancelled  an absolute CLOCK_REALTIME timerfd (fd 3) with
+ *                 TFD_TIMER_CANCEL_ON_SET, cancelled by setting the clock
+ *                 (to itself), not read */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -27,15 +35,17 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ipc.h>
-#include <sys/msg.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static int semid = -1, msgid = -1;
+static int shmid = -1;
 
 static void die(const char *what)
 {
@@ -46,10 +56,8 @@ static void die(const char *what)
 static void term(int sig)
 {
 	(void)sig;
-	if (semid >= 0)
-		semctl(semid, 0, IPC_RMID);
-	if (msgid >= 0)
-		msgctl(msgid, IPC_RMID, NULL);
+	if (shmid >= 0)
+		shmctl(shmid, IPC_RMID, NULL);
 	_exit(0);
 }
 
@@ -100,16 +108,35 @@ int main(int argc, char **argv)
 	} else if (!strcmp(m, "timer")) {
 		timer_t t;
 
-		if (timer_create(CLOCK_MONOTONIC, NULL, &t))
+		if (timer_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &t))
 			die("timer_create");
-	} else if (!strcmp(m, "sem")) {
-		semid = semget(IPC_PRIVATE, 1, 0600);
-		if (semid < 0)
-			die("semget");
-	} else if (!strcmp(m, "msg")) {
-		msgid = msgget(IPC_PRIVATE, 0600);
-		if (msgid < 0)
-			die("msgget");
+	} else if (!strcmp(m, "shm-outside")) {
+		pid_t me = getpid(), child;
+
+		shmid = shmget(IPC_PRIVATE, 4096, 0600);
+		if (shmid < 0 || shmat(shmid, NULL, 0) == (void *)-1)
+			die("shmget");
+		child = fork();
+		if (child < 0)
+			die("fork");
+		if (!child) {
+			/* Its child, left to init, holds an attach until
+			 * this process is gone. */
+			if (fork())
+				_exit(0);
+			while (!kill(me, 0))
+				sleep(1);
+			_exit(0);
+		}
+		waitpid(child, NULL, 0);
+		sleep(1);
+	} else if (!strcmp(m, "hugetlb")) {
+		fd = memfd_create("qr-huge", MFD_HUGETLB);
+		if (fd < 0 || ftruncate(fd, 2 << 20) ||
+		    mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) ==
+		    MAP_FAILED)
+			die("hugetlb");
+		close(fd);
 	} else if (!strcmp(m, "root")) {
 		snprintf(path, sizeof(path), "%s/gone", argv[1]);
 		if (mkdir(path, 0700) || chroot(path) ||
@@ -135,6 +162,41 @@ int main(int argc, char **argv)
 			die("epoll");
 		if (!strcmp(m, "epoll-reused") && eventfd(0, 0) != 4)
 			die("eventfd");
+	} else if (!strcmp(m, "eventfd-outside")) {
+		pid_t mid;
+
+		if (dup2(eventfd(5, 0), 3) != 3)
+			die("eventfd");
+		mid = fork();
+		if (mid < 0)
+			die("fork");
+		if (!mid) {
+			pid_t out = fork();
+
+			if (!out) {
+				for (;;)
+					pause();
+			}
+			fd = openat(dir, "outsider", O_WRONLY | O_CREAT, 0644);
+			if (out < 0 || fd < 0 || dprintf(fd, "%d\n", out) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		if (waitpid(mid, &fd, 0) != mid || fd)
+			die("outsider");
+	} else if (!strcmp(m, "timerfd-cancelled")) {
+		struct itimerspec its = { 0 };
+		struct pollfd ready = { .fd = 3, .events = POLLIN };
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		its.it_value.tv_sec = now.tv_sec + 3600;
+		if (dup2(timerfd_create(CLOCK_REALTIME, 0), 3) != 3 ||
+		    timerfd_settime(3, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+				    &its, NULL) ||
+		    clock_gettime(CLOCK_REALTIME, &now) ||
+		    clock_settime(CLOCK_REALTIME, &now) || poll(&ready, 1, 1000) != 1)
+			die("timerfd");
 	} else if (!strcmp(m, "threads")) {
 		pthread_t t;
 

@@ -10,12 +10,22 @@
  *   DIR/a       "g=exit:5": what A's waitpid returned for G
  *   DIR/reaped  one line per child R's waits returned: "PID exit:N" or
  *               "PID sig:N", A's group first, then Z; then DIR/done.
+ * State only the process itself may read: R is a child subreaper, has
+ * SIGTERM as its parent-death signal (its parent is not kept: restore
+ * does not set it again) and registered for private expedited membarrier;
+ * B has SIGHUP as its parent-death signal (R, kept). Once told to end:
+ *   DIR/b       "pdeath=N": B's PR_GET_PDEATHSIG
+ *   DIR/r       "subreaper=N pdeath=N membarrier=ok|no": R's, written
+ *               before DIR/done
  */
 #define _GNU_SOURCE
+#include <linux/membarrier.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,7 +83,9 @@ int main(int argc, char **argv)
 	if (argc != 2)
 		return 2;
 	dir = argv[1];
-	if (setsid() < 0)
+	if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) ||
+	    prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) ||
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
 		return 3;
 	z = fork();
 	if (z == 0)
@@ -99,9 +111,14 @@ int main(int argc, char **argv)
 	setpgid(a, a);
 	b = fork();
 	if (b == 0) {
-		if (setpgid(0, a))
+		int sig = 0;
+
+		if (setpgid(0, a) || prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0))
 			_exit(92);
 		nap_until_exit_file();
+		prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0);
+		snprintf(line, sizeof(line), "pdeath=%d\n", sig);
+		put("b", "w", line);
 		signal(SIGUSR1, SIG_DFL);
 		raise(SIGUSR1);
 		_exit(93);
@@ -130,6 +147,17 @@ int main(int argc, char **argv)
 		describe(st, &how, &v);
 		snprintf(line, sizeof(line), "%d %s:%ld\n", w, how, v);
 		put("reaped", "a", line);
+	}
+	{
+		int sub = 0, sig = 0;
+
+		prctl(PR_GET_CHILD_SUBREAPER, &sub, 0, 0, 0);
+		prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0);
+		snprintf(line, sizeof(line), "subreaper=%d pdeath=%d membarrier=%s\n",
+			 sub, sig,
+			 syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) ?
+			 "no" : "ok");
+		put("r", "w", line);
 	}
 	put("done", "w", "1\n");
 	for (;;)

@@ -17,22 +17,40 @@
  *   17, 18  a stream pair: 17 wrote "half-before-shutdown" and shut
  *       down writing; 18 has SO_PEEK_OFF 3.
  *   19  an unbound stream socket.
+ *   23, 24  a stream socketpair made by a child U of uid 1000 (gid 1000,
+ *       groups 1001 1002) that then exits; 25 U's client of the abstract
+ *       listener 16, 26 its end accepted by R: each reports its peer
+ *       (SO_PEERCRED pid, uid, gid, SO_PEERGROUPS) as before, 26 shows 16's
+ *       name, 25 that name as its peer's. 26 has SO_PRIORITY 5, SO_MARK
+ *       42, SO_RCVLOWAT 3, SO_LINGER 7 s, SO_KEEPALIVE, SO_TIMESTAMPNS and
+ *       SO_PASSSEC set.
+ *   27  a datagram socket bound to "@cr-unix-D<R>" with a classic BPF
+ *       filter, three datagrams queued: from 28 (bound to "@cr-unix-S<R>"),
+ *       from an unnamed socket, from 28: recvfrom names each sender.
  *   100...  EXTRA more stream pairs (to measure), 16 bytes queued in each
  *       end.
  * DIR/info holds "r=R c=C" once set up. When DIR/verify appears R checks
  * its sockets, asks C (DIR/verify-c) for its own (DIR/result-c) and
  * queues the same again (the next checkpoint finds what this one did) and
  * writes DIR/result: "pid=R stream=1 seq=1 dgram=1 listen=1 abstract=1
- * half=1 opts=1 flags=1 share=1 unbound=1 extra=1 c_bytes=1 c_msgs=1"
+ * half=1 opts=1 flags=1 share=1 unbound=1 extra=1 cred=1 names=1 opts2=1
+ * from=1 c_bytes=1 c_msgs=1"
  * (1: as set up; the first failure of each is in DIR/why).
  *
  * cr-unix DIR rights: a socketpair with fd 0 in flight (SCM_RIGHTS);
+ * cr-unix DIR empty: a seqpacket pair with "a", an empty message and "bb"
+ * queued (a peek at an offset steps over the empty one once peeked);
+ * cr-unix DIR handed: a connection not yet accepted on its own listener,
+ * from a socket made as uid 1000 and connected as root (which
+ * credentials its accepted end reports is not knowable from outside);
  * cr-unix DIR serve PATH: listens on PATH, accepts one connection;
  * cr-unix DIR client PATH: connected to PATH. Each touches DIR/ready
  * once set and waits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
+#include <linux/filter.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
 #include <poll.h>
@@ -359,12 +377,185 @@ static void child(void)
 	}
 }
 
+/* What SO_PEERCRED and SO_PEERGROUPS report. */
+struct peer {
+	struct ucred u;
+	gid_t g[32];
+	socklen_t glen;
+	int has_groups;
+};
+
 struct before {
 	int sndbuf, rcvbuf;
+	struct peer peers[4];	/* of 23..26 */
+	pid_t u;
+	char dname[64], sname[64];
+	struct sockaddr_un d, s;
+	socklen_t dlen, slen;
 	char lpath[4096], aname[64];
 	struct sockaddr_un l, abs;
 	socklen_t llen, alen;
 };
+
+static void peer_get(int fd, struct peer *p)
+{
+	socklen_t l = sizeof(p->u);
+
+	memset(p, 0, sizeof(*p));
+	p->u.pid = -1;
+	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &p->u, &l);
+	p->glen = sizeof(p->g);
+	p->has_groups = !getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, p->g, &p->glen);
+}
+
+static int peer_is(int fd, const struct peer *want)
+{
+	struct peer p;
+
+	peer_get(fd, &p);
+	return ok(p.u.pid == want->u.pid && p.u.uid == want->u.uid &&
+		  p.u.gid == want->u.gid && p.has_groups == want->has_groups &&
+		  p.glen == want->glen && !memcmp(p.g, want->g, p.glen),
+		  "%d: peer pid %d uid %d gid %d, %u bytes of groups; was pid %d uid %d gid %d, %u bytes",
+		  fd, p.u.pid, (int)p.u.uid, (int)p.u.gid, p.glen, want->u.pid,
+		  (int)want->u.uid, (int)want->u.gid, want->glen);
+}
+
+/* U: a child of uid 1000 makes a socketpair and connects to the
+ * abstract listener 16, hands the three to R and exits; R accepts. */
+static void made_by_user(struct before *b)
+{
+	union {
+		struct cmsghdr h;
+		char c[CMSG_SPACE(3 * sizeof(int))];
+	} cb;
+	int ch[2], fds[3], k;
+	struct iovec iov = { &k, sizeof(k) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.c,
+			    .msg_controllen = sizeof(cb.c) };
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, ch))
+		die("socketpair");
+	b->u = fork();
+	if (b->u < 0)
+		die("fork");
+	if (!b->u) {
+		gid_t g[2] = { 1001, 1002 };
+
+		if (setgroups(2, g) || setresgid(1000, 1000, 1000) ||
+		    setresuid(1000, 1000, 1000) ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
+			_exit(1);
+		fds[2] = connect_to(b->aname, 1);
+		if (fds[2] < 0)
+			_exit(1);
+		cb.h.cmsg_level = SOL_SOCKET;
+		cb.h.cmsg_type = SCM_RIGHTS;
+		cb.h.cmsg_len = CMSG_LEN(3 * sizeof(int));
+		memcpy(CMSG_DATA(&cb.h), fds, sizeof(fds));
+		_exit(sendmsg(ch[1], &m, 0) == sizeof(k) ? 0 : 1);
+	}
+	if (recvmsg(ch[0], &m, 0) != sizeof(k) || !CMSG_FIRSTHDR(&m))
+		die("recvmsg");
+	memcpy(fds, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(fds));
+	waitpid(b->u, NULL, 0);
+	close(ch[0]);
+	close(ch[1]);
+	at(fds[0], 23);
+	at(fds[1], 24);
+	at(fds[2], 25);
+	at(accept(16, NULL, NULL), 26);
+	for (int i = 0; i < 4; i++)
+		peer_get(23 + i, &b->peers[i]);
+}
+
+static const int opt_set[][2] = {
+	{ SO_PRIORITY, 5 }, { SO_MARK, 42 }, { SO_RCVLOWAT, 3 },
+	{ SO_KEEPALIVE, 1 }, { SO_TIMESTAMPNS, 1 }, { SO_PASSSEC, 1 },
+};
+
+static void options_26_27(void)
+{
+	struct linger l = { 1, 7 };
+	struct sock_filter all[] = { BPF_STMT(BPF_RET | BPF_K, 0x40000) };
+	struct sock_fprog prog = { 1, all };
+
+	for (int i = 0; i < N(opt_set); i++)
+		if (setsockopt(26, SOL_SOCKET, opt_set[i][0], &opt_set[i][1],
+			       sizeof(int)))
+			die("setsockopt");
+	if (setsockopt(26, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) ||
+	    setsockopt(27, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		die("setsockopt");
+}
+
+/* Datagrams to 27 from 28, from an unnamed socket, from 28. */
+static void queue_from(const struct before *b)
+{
+	int a = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	if (sendto(28, "from-s-1", 8, 0, (struct sockaddr *)&b->d, b->dlen) != 8 ||
+	    sendto(a, "from-anon", 9, 0, (struct sockaddr *)&b->d, b->dlen) != 9 ||
+	    sendto(28, "from-s-2", 8, 0, (struct sockaddr *)&b->d, b->dlen) != 8)
+		die("sendto");
+	close(a);
+}
+
+static int recv_from(const char *want, const struct sockaddr_un *from,
+		     socklen_t flen)
+{
+	struct sockaddr_un a;
+	socklen_t l = sizeof(a);
+	char buf[32] = "";
+	ssize_t n = recvfrom(27, buf, sizeof(buf) - 1, MSG_DONTWAIT,
+			     (struct sockaddr *)&a, &l);
+
+	return ok(n == (ssize_t)strlen(want) && !strcmp(buf, want), "27: '%s', not '%s'",
+		  buf, want) &
+	       ok(l == flen && !memcmp(&a, from, flen), "27: '%s' from a name of %u bytes, not %u",
+		  want, l, flen);
+}
+
+static int check_cred_names(const struct before *b)
+{
+	char buf[8];
+	int r = 1;
+
+	for (int i = 0; i < 4; i++)
+		r &= peer_is(23 + i, &b->peers[i]);
+	r &= ok(b->peers[0].u.uid == 1000 && b->peers[0].u.pid == b->u &&
+		b->peers[3].u.uid == 1000 && b->peers[2].u.uid == 0,
+		"the peers set up are not U's and R's");
+	r &= ok(write(23, "u", 1) == 1 && read(24, buf, 1) == 1, "23 to 24 not through");
+	r &= ok(write(25, "v", 1) == 1 && recv(26, buf, 8, MSG_DONTWAIT) == 1,
+		"25 to 26 not through");
+	return r;
+}
+
+static int check_names(const struct before *b)
+{
+	return ok(name_is(26, 0, (char *)&b->abs, b->alen), "26: not its listener's name") &
+	       ok(name_is(25, 1, (char *)&b->abs, b->alen), "25: its peer not named as its listener") &
+	       ok(name_is(27, 0, (char *)&b->d, b->dlen), "27: its name") &
+	       ok(name_is(28, 0, (char *)&b->s, b->slen), "28: its name");
+}
+
+static int check_opts2(void)
+{
+	struct linger l = { 0, 0 };
+	socklen_t len = sizeof(l), n = 0;
+	int r = 1;
+
+	for (int i = 0; i < N(opt_set); i++)
+		r &= ok(get_int(26, opt_set[i][0]) == opt_set[i][1],
+			"26: option %d is %d, not %d", opt_set[i][0],
+			get_int(26, opt_set[i][0]), opt_set[i][1]);
+	r &= ok(!getsockopt(26, SOL_SOCKET, SO_LINGER, &l, &len) && l.l_onoff &&
+		l.l_linger == 7, "26: SO_LINGER %d %d", l.l_onoff, l.l_linger);
+	r &= ok(!getsockopt(27, SOL_SOCKET, SO_GET_FILTER, NULL, &n) && n == 1,
+		"27: a filter of %u instructions", n);
+	return r;
+}
 
 /* R's queues, as before each checkpoint: data on the pairs, a
  * connection queued on the listener, a half shut down pair, data in
@@ -385,6 +576,7 @@ static void queue_r(int extra, const struct before *b)
 	write_all(17, "half-before-shutdown", 20);
 	shutdown(17, SHUT_WR);
 	setsockopt(18, SOL_SOCKET, SO_PEEK_OFF, &sz, sizeof(sz));
+	queue_from(b);
 	for (int i = 0; i < extra; i++) {
 		char m[32];
 
@@ -397,7 +589,7 @@ static void queue_r(int extra, const struct before *b)
 static void verify(pid_t c, int extra, const struct before *b)
 {
 	int stream, seq, dgram, listen_ok, abstract, half, opts, flags, share,
-	    unbound, extra_ok = 1;
+	    unbound, extra_ok = 1, cred, names, opts2, from;
 	char buf[256] = "", cres[256] = "", path[4096];
 	struct stat st;
 	FILE *f;
@@ -482,6 +674,13 @@ static void verify(pid_t c, int extra, const struct before *b)
 		}
 	}
 
+	cred = check_cred_names(b);
+	names = check_names(b);
+	opts2 = check_opts2();
+	from = recv_from("from-s-1", &b->s, b->slen) &
+	       recv_from("from-anon", &b->s, 0) &
+	       recv_from("from-s-2", &b->s, b->slen);
+
 	touch("verify-c");
 	snprintf(path, sizeof(path), "%s/result-c", dir);
 	for (int i = 0; i < 1500 && access(path, F_OK); i++)
@@ -497,9 +696,9 @@ static void verify(pid_t c, int extra, const struct before *b)
 	f = open_new("result");
 	if (!f)
 		return;
-	fprintf(f, "pid=%d stream=%d seq=%d dgram=%d listen=%d abstract=%d half=%d opts=%d flags=%d share=%d unbound=%d extra=%d %s\n",
+	fprintf(f, "pid=%d stream=%d seq=%d dgram=%d listen=%d abstract=%d half=%d opts=%d flags=%d share=%d unbound=%d extra=%d cred=%d names=%d opts2=%d from=%d %s\n",
 		getpid(), stream, seq, dgram, listen_ok, abstract, half, opts, flags,
-		share, unbound, extra_ok, cres[0] ? cres : "c_bytes=0 c_msgs=0");
+		share, unbound, extra_ok, cred, names, opts2, from, cres[0] ? cres : "c_bytes=0 c_msgs=0");
 	publish(f, "result");
 }
 
@@ -523,6 +722,23 @@ static void refuse(const char *mode, const char *path)
 		memcpy(CMSG_DATA(c), &zero, sizeof(int));
 		if (sendmsg(sv[0], &m, 0) != 2)
 			die("sendmsg");
+	} else if (!strcmp(mode, "empty")) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) ||
+		    send(sv[0], "a", 1, 0) != 1 || send(sv[0], "", 0, 0) != 0 ||
+		    send(sv[0], "bb", 2, 0) != 2)
+			die("empty");
+	} else if (!strcmp(mode, "handed")) {
+		struct sockaddr_un h;
+		socklen_t hlen = addr(&h, "cr-unix-handed", 1);
+
+		listener_at("cr-unix-handed", 1, 5, -1);
+		/* Made as uid 1000 (its owner), connected as root. */
+		if (setresuid(-1, 1000, -1))
+			die("setresuid");
+		s = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (setresuid(-1, 0, -1) || s < 0 ||
+		    connect(s, (struct sockaddr *)&h, hlen))
+			die("handed");
 	} else if (!strcmp(mode, "serve")) {
 		s = listener_at(path, 0, 5, -1);
 		touch("serving");
@@ -596,13 +812,24 @@ int main(int argc, char **argv)
 	b.alen = addr(&b.abs, b.aname, 1);
 
 	at(socket(AF_UNIX, SOCK_STREAM, 0), 19);
+	made_by_user(&b);
+	snprintf(b.dname, sizeof(b.dname), "cr-unix-D%d", getpid());
+	snprintf(b.sname, sizeof(b.sname), "cr-unix-S%d", getpid());
+	b.dlen = addr(&b.d, b.dname, 1);
+	b.slen = addr(&b.s, b.sname, 1);
+	at(socket(AF_UNIX, SOCK_DGRAM, 0), 27);
+	at(socket(AF_UNIX, SOCK_DGRAM, 0), 28);
+	if (bind(27, (struct sockaddr *)&b.d, b.dlen) ||
+	    bind(28, (struct sockaddr *)&b.s, b.slen))
+		die("bind");
+	options_26_27();
 
 	c = fork();
 	if (c < 0)
 		die("fork");
 	if (!c) {
-		for (int fd = 11; fd <= 20; fd++)
-			if (fd != 14)
+		for (int fd = 11; fd <= 28; fd++)
+			if (fd != 14 && fd != 21 && fd != 22)
 				close(fd);
 		child();
 	}

@@ -6,19 +6,76 @@
 # word written by the parent comes back from the child through each area
 # (one object again, not two copies), and /proc names them as shared
 # anonymous memory.
+# cr-ipc and its child share the named kinds and System V IPC (see
+# tests/vm/progs/cr-ipc.c): a sealed memfd mapped and held as an fd, one
+# mapped only, a /dev/shm file mapped (and one unlinked, held), a private
+# mapping of it, a System V segment (owner, creator, SHM_LOCK) and one
+# marked for removal, both attached by both, one attached by nobody, a
+# semaphore set and a message queue.
+# After each restore every object is one again between the two (a word
+# written by one comes back from the other), with its ids, metadata,
+# values and messages in order. Before the first checkpoint, one that
+# fails after the capture leaves all of it as it was.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
 D=$CR_DIR
 
+I=$D/ipc
+IPC_KEYS="data memfd seals mapped posix posix_meta gone private shm shm_meta rmid loose sem msg"
+
+# A booted system's POSIX shared memory directory.
+dev_shm() {
+	mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+}
+
+# shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
 cr_start() {
+	dev_shm
+	mkdir -p "$I"
 	(cd / && exec cr-shm "$D" </dev/null >/dev/null 2>&1) &
 	CR_PIDS=$!
+	(cd / && exec cr-ipc "$I" </dev/null >"$D/ipc.err" 2>&1) &
+	CR_PIDS="$CR_PIDS $!"
 	t_run started qr_wait 60 test -s "$D/info" || return
-	t_run check quickreboot check "$CR_PIDS"
-	quickreboot check "$CR_PIDS" >/tmp/check.out 2>&1
+	t_run ipc-started qr_wait 60 test -s "$I/info" || { t_info ipc-err "$(cat "$D/ipc.err")"; return 1; }
+	t_run check quickreboot check $CR_PIDS
+	quickreboot check $CR_PIDS >/tmp/check.out 2>&1
 	qr_show_output check /tmp/check.out
-	t_run check-says-shared grep -q 'copied once for every process that shares it' /tmp/check.out
+	t_run check-says-shared grep -q 'copied once for every process that shares it (shared anonymous' /tmp/check.out
+	t_run check-says-named grep -q 'a memfd or /dev/shm file, made again with its name' /tmp/check.out
+	t_run check-says-sysv grep -q 'System V segment copied once' /tmp/check.out
+	t_run check-says-private grep -q 'private mapping of a memfd or /dev/shm file' /tmp/check.out
+	t_run check-says-segments-carried grep -Eq '^System V shared memory segment [0-9]+ \(key 0x51520001, 16384 bytes\): carried' /tmp/check.out
+	t_run check-says-sem-undo-not grep -Eq '^System V semaphore set [0-9]+ \(key 0x51520002\): carried with its values; its users. SEM_UNDO adjustments are not' /tmp/check.out
+	t_run check-says-queue-carried grep -Eq '^System V message queue [0-9]+ \(key 0x51520003\): carried with its 4 message' /tmp/check.out
+}
+
+# The cr-ipc result's keys all 1; $1 prefixes the check names.
+ipc_kept() {
+	t_run "${1}ipc-verify-written" cr_answer 60 "$I" || return
+	t_info "${1}ipc-result" "$(cat "$I/result")"
+	t_eq "${1}ipc-pid-kept" "$(qr_kv pid "$I/info")" "$(qr_kv pid "$I/result")"
+	for _k in $IPC_KEYS; do
+		t_eq "${1}ipc-$_k" 1 "$(qr_kv "$_k" "$I/result")"
+	done
+}
+
+# shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
+cr_pre_checkpoint() {
+	[ "$1" = 0 ] || return 0
+	QUICKREBOOT_TEST_FAIL=capture quickreboot checkpoint --dir "$QR_SH/rb" \
+		$CR_PIDS >/tmp/cp.out 2>&1
+	t_eq rollback-fails-exit-1 1 "$?"
+	for _p in $CR_PIDS; do
+		t_run "rollback-$_p-not-frozen" qr_none_frozen "$_p"
+	done
+	ipc_kept rollback-
+	t_info rollback-sysvipc "$(cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | tr -s ' ' | tr '\n' ';')"
+}
+
+cr_pre_restore() {
+	dev_shm
 }
 
 cr_verify() {
@@ -30,4 +87,7 @@ cr_verify() {
 	t_eq data-kept 1 "$(qr_kv data "$D/result")"
 	t_eq still-shared 1 "$(qr_kv shared "$D/result")"
 	t_eq named-shared-anonymous 1 "$(qr_kv named "$D/result")"
+	t_eq ipc-child-back cr-ipc "$(cat "/proc/$(qr_kv child "$I/info")/comm" 2>/dev/null)"
+	ipc_kept
+	t_info sysvipc "$(cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | tr -s ' ' | tr '\n' ';')"
 }

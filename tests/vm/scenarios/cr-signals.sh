@@ -8,9 +8,16 @@
 # the same; a second thread's own pending SIGRTMIN+1 (value 7) and SIGURG
 # (from tgkill) are still its own and handled by that thread once it
 # unblocks them; the process then makes them all pending again for the
-# next hop.
+# next hop. Beside it, cr-timers holds POSIX timers of four clocks and
+# notifications, with a gap in their ids; after each restore it finds
+# them with the same ids, the periodic one ticking, the one due during the
+# reboot fired once, the others' time left, and the next id where it was.
+# The first hop is in copy mode, the second in zero copy.
+QR_LAYOUT=zc
 QR_HOPS=2
+CR_MODES="copy zero-copy"
 D=$CR_DIR
+T=$CR_DIR/timers
 
 status() {
 	sed -n "s/^$1:\t//p" "/proc/$P/status"
@@ -35,9 +42,17 @@ cr_start() {
 	(cd / && exec cr-signals "$D" </dev/null >/dev/null 2>&1) &
 	CR_PIDS=$!
 	t_run started qr_wait 60 test -s "$D/info"
+	mkdir -p "$T"
+	(cd / && exec cr-timers "$T" </dev/null >/dev/null 2>&1) &
+	CR_PIDS="$CR_PIDS $!"
+	t_run timers-started qr_wait 60 test -s "$T/info"
+	t_info timers "$(tr '\n' ' ' <"$T/timers")"
 }
 
 cr_pre_checkpoint() {
+	rm -f "$T/armed"
+	touch "$T/arm"
+	t_run timer-armed qr_wait 30 test -s "$T/armed"
 	# ITIMER_REAL may have SIGALRM (0x2000) pending at any instant.
 	signals_view | sed 's/^0000000000002800/0000000000000800/' >"$D/view"
 	t_info view "$(cat "$D/view")"
@@ -65,4 +80,7 @@ cr_verify() {
 	t_eq thread-tkill-kept 1 "$(qr_kv urg "$D/result")"
 	t_eq thread-rt-in-its-thread 1 "$(qr_kv rt_tid "$D/result")"
 	t_eq thread-tkill-in-its-thread 1 "$(qr_kv urg_tid "$D/result")"
+	t_run timers-checked cr_answer 60 "$T"
+	t_info timers-result "$(cat "$T/result")"
+	t_eq timers-kept 1 "$(qr_kv ok "$T/result")"
 }

@@ -6,7 +6,10 @@
 # the next kernel each has its PID, parent, group and session again (Z
 # still a zombie); told to end, G exits 5 (A's waitpid sees it), A exits 3
 # and B dies of SIGUSR1, R's waits return exactly those statuses, then
-# Z's 9.
+# Z's 9. What only a process reads of itself is carried: R is still a
+# child subreaper registered for private expedited membarrier, B's
+# parent-death signal is SIGHUP again; R's own (SIGTERM) is not set again,
+# its parent not kept, and restore says so.
 D=$CR_DIR
 
 # "ppid pgid sid" of a process (stat fields 4-6, after the comm's ')').
@@ -60,4 +63,8 @@ cr_verify() {
 	t_eq r-wait-b "$(qr_kv b "$D/info") sig:10" "$(grep "^$(qr_kv b "$D/info") " "$D/reaped")"
 	t_eq r-reaped-z-last "$(qr_kv z "$D/info") exit:9" "$(tail -n 1 "$D/reaped")"
 	t_eq r-reaped-three 3 "$(wc -l <"$D/reaped")"
+	t_eq r-subreaper-membarrier "subreaper=1 pdeath=0 membarrier=ok" "$(cat "$D/r")"
+	t_eq b-pdeath-sighup pdeath=1 "$(cat "$D/b")"
+	_r=$(qr_kv r "$D/info")
+	t_run r-pdeath-said grep -q "restore: pid $_r: thread $_r: parent-death signal 15 not set again: its parent [0-9]* was not kept" /tmp/restore.out
 }

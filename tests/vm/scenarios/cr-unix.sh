@@ -11,10 +11,21 @@
 # it was. After restore each process finds its sockets at their numbers:
 # every queued byte once and in order, message boundaries, the queued
 # connection accepted and talking, new connections to both listeners,
-# end of file and EPIPE where shut down, options, flags and sharing.
+# end of file and EPIPE where shut down, options, flags and sharing; the
+# peer credentials (pid, uid, gid, groups) each end reported, of a
+# socketpair and a connection made by a child of uid 1000 that exited
+# (not restore's root); an accepted end's name and its client's peer
+# name; SO_PRIORITY, SO_MARK, SO_RCVLOWAT, SO_LINGER, SO_KEEPALIVE,
+# SO_TIMESTAMPNS, SO_PASSSEC, a classic BPF filter; each queued
+# datagram's sender name.
 # After each restore cr-unix queues the same again for the next one.
 # `check` refuses by name a socket whose peer is outside the kept set
-# (its path and holder) and one with an fd in flight (SCM_RIGHTS).
+# (its path and holder), one with an fd in flight (SCM_RIGHTS), and a
+# connection not yet accepted whose socket another uid made (the
+# credentials it connected with are unknown); a seqpacket queue with an
+# empty message behind another is carried by the first `check`, which
+# peeks at it, and refused by the second, which the kernel steps over it
+# for (its peer's send memory says more is queued than was read).
 # Boot area and shelter as zc-basic's.
 QR_LAYOUT=zc
 QR_HOPS=2
@@ -39,6 +50,17 @@ refusals() {
 	_ur=$!
 	t_run rights-ready qr_wait 30 test -e "$D/rights/ready"
 	refused rights "^quickreboot: process $_ur: fd [0-9]+: UNIX socket: file descriptors in flight \\(SCM_RIGHTS\\): not carried\$" "$_ur"
+	mkdir -p "$D/empty"
+	cr-unix "$D/empty" empty </dev/null >/dev/null 2>&1 &
+	_ue=$!
+	t_run empty-ready qr_wait 30 test -e "$D/empty/ready"
+	t_run empty-first-check quickreboot check "$_ue"
+	refused empty "^quickreboot: process $_ue: fd [0-9]+: UNIX socket: more is queued than a peek reads \\([0-9]+ bytes of memory, [0-9]+ read: an empty message behind another, peeked over\\?\\): not carried\$" "$_ue"
+	mkdir -p "$D/handed"
+	cr-unix "$D/handed" handed </dev/null >/dev/null 2>&1 &
+	_uh=$!
+	t_run handed-ready qr_wait 30 test -e "$D/handed/ready"
+	refused handed "^quickreboot: process $_uh: fd [0-9]+: UNIX socket waiting to be accepted, made by uid 1000 and held by a process of uid 0: the credentials it connected with are unknown: not carried\$" "$_uh"
 	cr-unix "$D/srv" serve "$D/srv/s.sock" </dev/null >/dev/null 2>&1 &
 	_us=$!
 	t_run serve-ready qr_wait 30 test -e "$D/srv/serving"
@@ -46,8 +68,8 @@ refusals() {
 	_uc=$!
 	t_run client-ready qr_wait 30 test -e "$D/cli/ready"
 	refused outside "^quickreboot: process $_uc: fd [0-9]+: UNIX socket connected to $D/srv/s.sock \\(socket [0-9]+\\), held by process $_us \\(fd [0-9]+\\), outside the kept set: not carried\$" "$_uc"
-	kill "$_ur" "$_us" "$_uc"
-	wait "$_ur" "$_us" "$_uc" 2>/dev/null
+	kill "$_ur" "$_ue" "$_uh" "$_us" "$_uc"
+	wait "$_ur" "$_ue" "$_uh" "$_us" "$_uc" 2>/dev/null
 }
 
 cr_start() {
@@ -79,7 +101,7 @@ cr_verify() {
 	t_info why "$(tr '\n' ';' <"$D/why")"
 	t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
 	for _k in stream seq dgram listen abstract half opts flags share unbound \
-		extra c_bytes c_msgs; do
+		extra cred names opts2 from c_bytes c_msgs; do
 		t_eq "$_k-kept" 1 "$(qr_kv $_k "$D/result")"
 	done
 	# C holds the listener bound on the disk: gone before cr_end's

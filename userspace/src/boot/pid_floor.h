@@ -14,8 +14,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The highest PID, TID or zombie PID among the processes a checkpoint of
- * roots takes (checkpoint/tree.h), -1 on an error (printed). */
+/* The highest PID, TID, process group or zombie PID among the processes
+ * a checkpoint of roots takes (checkpoint/tree.h): a group whose leader
+ * exited is made again with its PID. -1 on an error (printed). */
 long qr_kept_id_max(const pid_t *roots, int nroots);
 
 /* Writes "sysctl.kernel.pid_max=MAX sysctl.kernel.ns_last_pid=FLOOR" into

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint/stat.h"
 #include "checkpoint/tree.h"
 #include "lib/exit.h"
 #include "boot/pid_floor.h"
@@ -30,6 +31,19 @@ static long max_tid(pid_t pid)
 	return max;
 }
 
+/* pid's process group: restore makes a helper with its PID when its
+ * leader has exited (image/proc_tree.h). 0 if unknown. */
+static long pgid_of(pid_t pid)
+{
+	char *text = qr_read_proc(pid, "stat");
+	struct qr_stat st;
+	struct qr_err e;
+	long pgid = text && !qr_stat_parse(text, &st, &e) ? st.pgid : 0;
+
+	free(text);
+	return pgid;
+}
+
 long qr_kept_id_max(const pid_t *roots, int nroots)
 {
 	struct qr_subtree st;
@@ -38,10 +52,12 @@ long qr_kept_id_max(const pid_t *roots, int nroots)
 	if (qr_subtree_find(roots, nroots, &st) < 0)
 		return -1;
 	for (int i = 0; i < st.n; i++) {
-		long t = max_tid(st.pids[i]);
+		long t = max_tid(st.pids[i]), g = pgid_of(st.pids[i]);
 
 		if (t > max)
 			max = t;
+		if (g > max)
+			max = g;
 	}
 	for (int i = 0; i < st.nzombies; i++)
 		if ((long)st.zombies[i].pid > max)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "checkpoint/attrs.h"
+#include "checkpoint/capture.h"
 #include "checkpoint/creds.h"
 #include "checkpoint/maps.h"
 #include "image/format.h"
@@ -309,82 +310,6 @@ static int check_threads(pid_t pid, const char *status)
 	return refused;
 }
 
-/* Lines of a /proc/sysvipc table after its header. */
-static int sysvipc_count(const char *name, char *ids, size_t len)
-{
-	char path[64], *text, *p;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/sysvipc/%s", name);
-	text = qr_read_file(path, 1 << 20);
-	if (!text)
-		return errno == ENOENT ? 0 : -1;
-	ids[0] = '\0';
-	p = strchr(text, '\n');
-	while (p && p[1]) {
-		unsigned long key, id;
-
-		p++;
-		if (sscanf(p, "%lu %lu", &key, &id) == 2) {
-			size_t l = strlen(ids);
-
-			if (l + 24 < len)
-				snprintf(ids + l, len - l, "%s%lu", n ? ", " : "", id);
-			n++;
-		}
-		p = strchr(p, '\n');
-	}
-	free(text);
-	return n;
-}
-
-static int check_sysvipc(pid_t pid)
-{
-	static const struct { const char *file, *what; } t[] = {
-		{ "sem", "System V semaphore set(s)" },
-		{ "msg", "System V message queue(s)" },
-	};
-	int refused = 0;
-
-	for (size_t i = 0; i < 2; i++) {
-		char ids[256];
-		int n = sysvipc_count(t[i].file, ids, sizeof(ids));
-
-		if (n < 0) {
-			qr_error("process %d: /proc/sysvipc/%s: %s", pid, t[i].file,
-				 strerror(errno));
-			refused++;
-		} else if (n) {
-			qr_error("process %d: its IPC namespace holds %d %s (id %s): not carried yet (any kept process may use them)",
-				 pid, n, t[i].what, ids);
-			refused++;
-		}
-	}
-	return refused;
-}
-
-static int check_timers(pid_t pid)
-{
-	char *t = qr_read_proc(pid, "timers");
-	int n = 0;
-
-	if (!t) {
-		qr_error("process %d: /proc/%d/timers: %s: POSIX timers cannot be ruled out",
-			 pid, pid, strerror(errno));
-		return 1;
-	}
-	/* "ID: N" opens each timer ("ClockID:" is another line's key). */
-	for (char *p = t; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, "ID: ", 4))
-			n++;
-	free(t);
-	if (!n)
-		return 0;
-	qr_error("process %d: %d POSIX timer%s (timer_create): not carried yet",
-		 pid, n, n == 1 ? "" : "s");
-	return 1;
-}
-
 static int check_root(pid_t pid)
 {
 	char path[64], l[4096];
@@ -452,8 +377,7 @@ int qr_check_attrs(pid_t pid)
 	refused += check_threads(pid, status);
 	free(status);
 	refused += check_namespaces(pid);
-	refused += check_timers(pid);
-	refused += check_sysvipc(pid);
+	refused += qr_timers_check(pid);
 	refused += check_root(pid);
 	refused += check_advice(pid);
 	return refused;

@@ -22,10 +22,25 @@ struct qr_pages {
 	/* Shared anonymous memory saved so far: saved once, whoever maps
 	 * it. */
 	struct qr_shm_saved {
-		uint64_t inode, off, size;
+		uint64_t inode, dev, off, size;
+		/* A memfd or /dev/shm file's (qri_vma's shm_*); 0 else. */
+		uint64_t object, bytes;
+		uint32_t mode, uid, gid, seals;
 	} *shm;
 	size_t nshm;
 };
+
+/* Copies [start, end) of the file mem into the pages file (buf: 1 MiB
+ * of room); a page that cannot be read is saved as zeros. */
+int qr_pages_copy(int mem, struct qr_pages *pg, uint64_t start,
+		  uint64_t end, uint8_t *buf);
+
+/* System V IPC of the kept processes (checkpoint/sysv.c): with w NULL,
+ * what check refuses (how many, each printed; with say, what it carries
+ * too, on stdout); else their records and segments' contents, before the
+ * processes'. -1 having printed why. */
+int qr_sysv_capture(struct qri_writer *w, struct qr_pages *pg,
+		    const pid_t *pids, int n, bool say);
 
 /* Resources that cannot be carried: prints one line per resource naming
  * the process, returns how many; -1 when the process cannot be read (it
@@ -59,5 +74,11 @@ int qr_capture_rlimits(struct qri_writer *w, pid_t pid);
  * after the thread records. */
 int qr_capture_signals(struct qri_writer *w, int pfncheck_fd,
 		       const struct qr_frozen *f);
+/* Its POSIX timers (PFNCHECK_IOC_TIMERS), if any; refused (printed, -1)
+ * as check refuses them (qr_timers_check). */
+int qr_capture_timers(struct qri_writer *w, int pfncheck_fd, pid_t pid);
+/* check: each POSIX timer of pid restore cannot make again, from
+ * /proc/PID/timers, printed; how many, or 1 if it cannot be read. */
+int qr_timers_check(pid_t pid);
 
 #endif

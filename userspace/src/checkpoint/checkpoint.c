@@ -23,6 +23,7 @@
 #include "checkpoint/evacuate.h"
 #include "checkpoint/freeze.h"
 #include "checkpoint/test_fail.h"
+#include "fds/netlock.h"
 #include "checkpoint/tree.h"
 #include "clocks/clocks.h"
 #include "image/image.h"
@@ -221,6 +222,9 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 		goto out;
 	if (clocks && qr_capture_clocks(&w, fr[0].pid))
 		goto out;
+	/* Before the processes, whose attaches name the segments. */
+	if (qr_sysv_capture(&w, &pg, st->pids, st->n, false))
+		goto out;
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
@@ -328,6 +332,10 @@ static int refusals(const struct qr_subtree *st, bool *clocks)
 		refused += bad;
 	}
 	more = qr_capture_files(NULL, st->pids, st->n);
+	if (more < 0)
+		return -1;
+	refused += more;
+	more = qr_sysv_capture(NULL, NULL, st->pids, st->n, false);
 	return more < 0 ? -1 : refused + more +
 		qr_clocks_check(st->pids, st->n, clocks);
 }
@@ -428,6 +436,9 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	if (ready && !capture_all(o->dir, o->token, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
 				  clocks))
 		rc = QR_EXIT_OK;
+	/* Their TCP sockets take packets again before they go on. */
+	if (rc != QR_EXIT_OK && frozen)
+		qr_netunlock(st.pids, st.nroots);
 	/* Committed, the processes stay frozen after the module's fd is
 	 * closed; otherwise they are thawed (closing would thaw them too). */
 	for (int i = 0; i < frozen; i++)

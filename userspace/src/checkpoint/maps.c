@@ -43,6 +43,7 @@ int qr_maps_line(char *line, struct qr_map *m, struct qr_err *e)
 	if (hex(&p, ' ', &m->offset) || hex(&p, ':', &dev_major) ||
 	    hex(&p, ' ', &dev_minor) || *p < '0' || *p > '9')
 		goto bad;
+	m->dev = dev_major << 32 | dev_minor;
 	m->inode = strtoull(p, &p, 10);
 	if (*p != ' ' && *p != '\0')
 		goto bad;
@@ -92,10 +93,23 @@ int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why)
 		*flags = QRI_VMA_SHARED | QRI_VMA_SHMEM;
 		return 0;
 	}
+	if (!strcmp(n, "/anon_hugepage" QR_DELETED)) {
+		*why = "a hugetlbfs mapping (huge pages)";
+		return -1;
+	}
+	if (qr_map_tmpfs(m)) {
+		/* Shared: one object for all that map it or hold it.
+		 * Private: what the process sees, as anonymous memory (the
+		 * file may not outlive the reboot). */
+		*flags = m->shared ? QRI_VMA_SHARED | QRI_VMA_SHMEM : QRI_VMA_ANON;
+		return 0;
+	}
+	if (!strncmp(n, "/SYSV", 5) && m->shared && qr_path_deleted(n)) {
+		*flags = QRI_VMA_SHARED | QRI_VMA_SYSV;
+		return 0;
+	}
 	if (n[0] == '/') {
-		if (!strncmp(n, "/SYSV", 5))
-			*why = "System V shared memory";
-		else if (!strncmp(n, "/dev/", 5))
+		if (!strncmp(n, "/dev/", 5))
 			*why = "a mapping of a device";
 		else if (qr_map_file_deleted(m) && m->shared)
 			*why = "a shared mapping of a deleted file";
@@ -120,6 +134,14 @@ int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why)
 	return *why ? -1 : 0;
 }
 
+bool qr_map_tmpfs(const struct qr_map *m)
+{
+	const char *n = m->name;
+
+	return (!strncmp(n, "/memfd:", 7) && qr_path_deleted(n)) ||
+		(!strncmp(n, "/dev/shm/", 9) && strlen(n) > 9);
+}
+
 int qr_map_saves_pages(const struct qr_map *m, uint32_t flags)
 {
 	if (flags & QRI_VMA_VVAR || flags & QRI_VMA_SHARED)
@@ -129,8 +151,14 @@ int qr_map_saves_pages(const struct qr_map *m, uint32_t flags)
 
 const char *qr_map_zc_mode(const struct qr_map *m, uint32_t flags)
 {
+	if (flags & QRI_VMA_SYSV)
+		return "its System V segment copied once, attached again at the same address (no zero copy yet)";
+	if (flags & QRI_VMA_SHMEM && qr_map_tmpfs(m))
+		return "copied once for every process that shares it (a memfd or /dev/shm file, made again with its name: no zero copy yet)";
 	if (flags & QRI_VMA_SHMEM)
 		return "copied once for every process that shares it (shared anonymous memory: no zero copy yet)";
+	if (qr_map_tmpfs(m))
+		return "copied whole: a private mapping of a memfd or /dev/shm file, kept as anonymous memory with what the process saw";
 	if (!qr_map_saves_pages(m, flags))
 		return flags & QRI_VMA_SHARED ? "not saved: shared, its pages are the file's" :
 			"not saved: the kernel's or unreadable";

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/err.h"
 
@@ -13,6 +14,7 @@ struct qr_map {
 	int shared;		/* 's' rather than 'p' */
 	uint64_t offset;	/* bytes into the file */
 	uint64_t inode;
+	uint64_t dev;		/* major << 32 | minor, as maps shows them */
 	const char *name;	/* points into the line: "" when none */
 };
 
@@ -32,10 +34,20 @@ bool qr_path_deleted(const char *path);
  * seeing what it mapped, not the new file. */
 bool qr_map_file_deleted(const struct qr_map *m);
 
+/* A mapping of a memfd ("/memfd:NAME (deleted)") or of a file in
+ * /dev/shm (POSIX shared memory, tmpfs): its object is made again by
+ * name at restore, not reopened. */
+bool qr_map_tmpfs(const struct qr_map *m);
+
 /* What the image makes of an area: QRI_VMA_* flags in *flags and 0; 1 for
  * an area that is not the process's to carry ([vsyscall], above user
  * space); -1 with *why naming what cannot be carried. */
 int qr_map_classify(const struct qr_map *m, uint32_t *flags, const char **why);
+
+/* The same for an area of process pid, which is also asked of the
+ * mapped file: huge pages (hugetlbfs) are refused by name. */
+int qr_map_classify_in(pid_t pid, const struct qr_map *m, uint32_t *flags,
+		       const char **why);
 
 /* Whether copy mode saves the area's contents: private memory the process
  * can read (shared file pages are in the file; vvar is the kernel's). */

@@ -3,6 +3,7 @@
  * file mappings which of their pages are the process's own, from
  * /proc/PID/pagemap; in zero copy the frames of its anonymous pages instead
  * (checkpoint/zc.h). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
@@ -25,15 +26,19 @@
  * kernel cannot read (beyond the end of a mapped file: SIGBUS for the
  * process too) is saved as zeros, which is what a restored mapping of the
  * same file shows there. */
-static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
-		     uint64_t end, uint8_t *buf)
+int qr_pages_copy(int mem, struct qr_pages *pg, uint64_t start,
+		  uint64_t end, uint8_t *buf)
 {
 	for (uint64_t a = start; a < end;) {
 		size_t n = end - a < CHUNK ? end - a : CHUNK;
 		ssize_t r = pread(mem, buf, n, a);
 
 		if (r <= 0) {
-			n = 4096;
+			/* To the page's end (a file's size need not be
+			 * whole pages), never past the area's. */
+			n = 4096 - a % 4096;
+			if (n > end - a)
+				n = end - a;
 			if (pread(mem, buf, n, a) != (ssize_t)n)
 				memset(buf, 0, n);
 		} else {
@@ -52,6 +57,31 @@ static int copy_area(int mem, struct qr_pages *pg, uint64_t start,
 	return 0;
 }
 
+/* A memfd or /dev/shm file: what makes it again by name, and what an fd
+ * of it says (fds/contents.c's object) to be opened on the same file. */
+static int capture_named(int fd, const struct stat *st, pid_t pid,
+			 const struct qr_map *m, struct qr_shm_saved *s)
+{
+	int seals = 0;
+
+	if (!strncmp(m->name, "/memfd:", 7)) {
+		seals = fcntl(fd, F_GET_SEALS);
+		if (seals < 0) {
+			qr_error("process %d: %s at 0x%llx: seals: %s", pid,
+				 m->name, (unsigned long long)m->start,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	s->object = (uint64_t)st->st_dev << 40 ^ st->st_ino;
+	s->bytes = st->st_size;
+	s->mode = st->st_mode & 07777;
+	s->uid = st->st_uid;
+	s->gid = st->st_gid;
+	s->seals = seals;
+	return 0;
+}
+
 /* Shared anonymous memory: the whole object behind the area, read
  * through /proc/PID/map_files, goes to the pages file the first time any
  * process's area of it is met; every area names where it is. */
@@ -64,7 +94,7 @@ static int capture_shmem(struct qr_pages *pg, pid_t pid, const struct qr_map *m,
 	int fd, rc;
 
 	for (size_t i = 0; i < pg->nshm && !s; i++)
-		if (pg->shm[i].inode == m->inode)
+		if (pg->shm[i].inode == m->inode && pg->shm[i].dev == m->dev)
 			s = &pg->shm[i];
 	if (!s) {
 		snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", pid,
@@ -82,13 +112,23 @@ static int capture_shmem(struct qr_pages *pg, pid_t pid, const struct qr_map *m,
 		}
 		pg->shm = grown;
 		s = &pg->shm[pg->nshm++];
-		*s = (struct qr_shm_saved){ m->inode, pg->off,
-					    (st.st_size + 4095) & ~4095ull };
-		rc = copy_area(fd, pg, 0, s->size, buf);
+		*s = (struct qr_shm_saved){
+			.inode = m->inode, .dev = m->dev, .off = pg->off,
+			.size = (st.st_size + 4095) & ~4095ull,
+		};
+		rc = qr_pages_copy(fd, pg, 0, s->size, buf);
+		if (!rc && qr_map_tmpfs(m))
+			rc = capture_named(fd, &st, pid, m, s);
 		close(fd);
 		if (rc)
 			return -1;
 	}
+	v->shm_object = s->object;
+	v->shm_bytes = s->bytes;
+	v->shm_mode = s->mode;
+	v->shm_uid = s->uid;
+	v->shm_gid = s->gid;
+	v->shm_seals = s->seals;
 	if (m->offset + (m->end - m->start) > s->size) {
 		qr_error("process %d: shared memory at 0x%llx maps past its object's end",
 			 pid, (unsigned long long)m->start);
@@ -118,7 +158,7 @@ static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
 	}
 	for (long i = 0; !rc && i < n; i++)
 		if (runs[i].kind == QRI_RUN_COPY)
-			rc = copy_area(mem, pg, runs[i].addr,
+			rc = qr_pages_copy(mem, pg, runs[i].addr,
 				       runs[i].addr + runs[i].count * 4096, buf);
 	if (n)
 		qri_add_page_runs(w, v->pid, v->start, runs, n);
@@ -216,7 +256,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 			rc = -1;
 			break;
 		}
-		c = qr_map_classify(&m, &v.flags, &why);
+		c = qr_map_classify_in(pid, &m, &v.flags, &why);
 		if (c < 0) {
 			qr_error("process %d: %s at 0x%llx (%s)", pid, why,
 				 (unsigned long long)m.start, m.name);
@@ -228,7 +268,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		/* A deleted file's pages are all saved (file), the area
 		 * restored without it (path NULL). */
 		file = m.name[0] == '/';
-		file_path = file && !qr_map_file_deleted(&m) ? m.name : NULL;
+		file_path = file && !(v.flags & QRI_VMA_ANON) ? m.name : NULL;
 		v.start = m.start;
 		v.end = m.end;
 		v.prot = m.prot;
@@ -236,9 +276,16 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		v.advice = qr_advice_of(&adv, m.start);
 		if (v.flags & QRI_VMA_HEAP)
 			*heap_end = m.end;
+		if (v.flags & QRI_VMA_SYSV) {
+			/* Its contents are the segment's (checkpoint/sysv.c). */
+			v.shm_object = m.inode;
+			v.pgoff = m.offset / 4096;
+			qri_add_vma(w, &v, NULL);
+			continue;
+		}
 		if (v.flags & QRI_VMA_SHMEM) {
 			rc = capture_shmem(pg, pid, &m, &v, buf);
-			qri_add_vma(w, &v, NULL);
+			qri_add_vma(w, &v, v.shm_object ? m.name : NULL);
 			continue;
 		}
 		if (zc && qr_map_saves_pages(&m, v.flags) &&
@@ -249,7 +296,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		}
 		if (qr_map_saves_pages(&m, v.flags)) {
 			v.pages_offset = pg->off;
-			rc = copy_area(mem, pg, m.start, m.end, buf);
+			rc = qr_pages_copy(mem, pg, m.start, m.end, buf);
 		}
 		qri_add_vma(w, &v, file_path);
 		if (!rc && file_path && v.pages_offset != QRI_NO_PAGES)

@@ -82,7 +82,7 @@ int qr_capture_check(pid_t pid)
 			if (qr_maps_line(line, &m, &e)) {
 				qr_error("process %d: %s", pid, e.msg);
 				refused++;
-			} else if (qr_map_classify(&m, &flags, &why) < 0) {
+			} else if (qr_map_classify_in(pid, &m, &flags, &why) < 0) {
 				qr_error("process %d: %s at 0x%llx (%s): not carried",
 					 pid, why, (unsigned long long)m.start, m.name);
 				refused++;
@@ -182,7 +182,8 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		if (qr_capture_thread(w, pfncheck_fd, pid, &f->threads[i]) ||
 		    qr_capture_restart(w, pid, &f->threads[i]))
 			goto out;
-	if (qr_capture_attrs(w, f) || qr_capture_signals(w, pfncheck_fd, f))
+	if (qr_capture_attrs(w, f) || qr_capture_signals(w, pfncheck_fd, f) ||
+	    qr_capture_timers(w, pfncheck_fd, pid))
 		goto out;
 	if (zc && qr_zc_read_map(pfncheck_fd, pid, zc))
 		goto out;

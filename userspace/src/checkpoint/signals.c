@@ -1,6 +1,8 @@
 /* Signal state of a frozen process from pfncheck (PFNCHECK_IOC_SIGSTATE):
  * no user ABI gives another process's actions, interval timers,
- * sigaltstacks or the siginfo of its pending signals. The module answers
+ * sigaltstacks or the siginfo of its pending signals, nor its
+ * parent-death signals, child subreaper flag and membarrier registrations,
+ * which come with them. The module answers
  * in user ABI terms, which the image keeps as they are. */
 #include <errno.h>
 #include <stdlib.h>
@@ -57,6 +59,8 @@ static void add_process(struct qri_writer *w, pid_t pid,
 
 	memcpy(s.actions, st->actions, sizeof(s.actions));
 	memcpy(s.itimers, st->s.itimers, sizeof(s.itimers));
+	s.child_subreaper = st->s.child_subreaper;
+	s.membarrier = st->s.membarrier;
 	qri_add_signals(w, &s, st->pending + st->s.nr_pending);
 }
 
@@ -67,6 +71,7 @@ static void add_thread(struct qri_writer *w, pid_t pid, pid_t tid,
 		.pid = pid, .tid = tid, .ss_flags = st->s.ss_flags,
 		.ss_sp = st->s.ss_sp, .ss_size = st->s.ss_size,
 		.nr_pending = st->s.nr_pending,
+		.pdeath_signal = st->s.pdeath_signal,
 	};
 
 	qri_add_thread_signals(w, &t, st->pending);

@@ -8,7 +8,8 @@
 #include "checkpoint/stat.h"
 
 /* stat fields by their number in proc(5) (1-based). */
-enum { F_STATE = 3, F_PPID = 4, F_PGRP = 5, F_SESSION = 6, F_FLAGS = 9,
+enum { F_STATE = 3, F_PPID = 4, F_PGRP = 5, F_SESSION = 6, F_TTY_NR = 7,
+       F_TPGID = 8, F_FLAGS = 9,
        F_THREADS = 20,
        F_STARTCODE = 26, F_ENDCODE = 27, F_STARTSTACK = 28,
        F_START_DATA = 45, F_END_DATA = 46, F_START_BRK = 47, F_ARG_START = 48,
@@ -32,7 +33,7 @@ int qr_stat_parse(const char *text, struct qr_stat *st, struct qr_err *e)
 		if (*p != ' ')
 			return qr_err_set(e, "stat: field %d missing", n);
 		p++;
-		if (*p == '-') {	/* e.g. tty_pgrp -1: not a field we use */
+		if (*p == '-') {	/* tpgid -1 (no terminal): left 0 */
 			strtoll(p, &end, 10);
 		} else {
 			if (*p < '0' || *p > '9')
@@ -48,6 +49,8 @@ int qr_stat_parse(const char *text, struct qr_stat *st, struct qr_err *e)
 	st->pgid = f[F_PGRP];
 	st->sid = f[F_SESSION];
 	st->nthreads = f[F_THREADS];
+	st->tty_nr = f[F_TTY_NR] > UINT32_MAX ? 0 : f[F_TTY_NR];
+	st->tpgid = f[F_TPGID] > UINT32_MAX ? 0 : f[F_TPGID];
 	st->flags = f[F_FLAGS] > UINT32_MAX ? 0 : f[F_FLAGS];
 	st->start_code = f[F_STARTCODE];
 	st->end_code = f[F_ENDCODE];

@@ -10,6 +10,8 @@ struct qr_stat {
 	char state;
 	uint32_t ppid, pgid, sid;
 	uint32_t nthreads;
+	uint32_t tty_nr;	/* the controlling terminal's device; 0: none */
+	uint32_t tpgid;		/* its foreground group; 0: none (-1 in stat) */
 	uint32_t flags;		/* the kernel's PF_* flags of the task */
 	uint64_t start_code, end_code, start_stack;
 	uint64_t start_data, end_data, start_brk;

@@ -42,7 +42,7 @@ static void show_areas(pid_t pid)
 		uint32_t flags;
 		const char *why;
 
-		if (qr_maps_line(line, &m, NULL) || qr_map_classify(&m, &flags, &why))
+		if (qr_maps_line(line, &m, NULL) || qr_map_classify_in(pid, &m, &flags, &why))
 			continue;
 		printf("  %llx-%llx %s: %s\n", (unsigned long long)m.start,
 		       (unsigned long long)m.end, m.name[0] ? m.name : "[anon]",
@@ -119,10 +119,15 @@ int cmd_check(int argc, char **argv)
 		refused = qr_subtree_find(pids, n, &st);
 		if (refused < 0)
 			rc = QR_EXIT_FAIL;
-		/* First the files, which the set shares: a process they
-		 * name is not one that "can be kept". */
+		/* First the files and System V IPC, which the set shares:
+		 * a process they name is not one that "can be kept". */
 		if (!rc)
 			together = qr_capture_files(NULL, st.pids, st.n);
+		if (!rc && together >= 0) {
+			int ipc = qr_sysv_capture(NULL, NULL, st.pids, st.n, true);
+
+			together = ipc < 0 ? -1 : together + ipc;
+		}
 		if (together < 0)
 			rc = QR_EXIT_FAIL;
 		else
@@ -146,6 +151,7 @@ int cmd_check(int argc, char **argv)
 		}
 		if (!rc)
 			refused += qr_clocks_check(st.pids, st.n, &shared);
+
 		for (int i = 0; !rc && i < st.nzombies; i++) {
 			const struct qri_zombie *z = &st.zombies[i];
 

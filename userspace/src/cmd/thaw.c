@@ -8,6 +8,7 @@
 #include "checkpoint/freeze.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "fds/netlock.h"
 
 static const char usage[] =
 	"usage: quickreboot thaw PID...\n"
@@ -46,6 +47,8 @@ int cmd_thaw(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++) {
 		qr_parse_pid(argv[optind + i], &pid);
+		/* Its TCP sockets locked by the checkpoint take packets again. */
+		qr_netunlock(&pid, 1);
 		rc = qr_thaw_set(fd, pid, "thaw");
 		if (rc > 0)
 			qr_error("thaw: process %d is not frozen", pid);

@@ -159,7 +159,10 @@ int qr_contents_reopen(int made, const struct qri_file_img *f)
 	int fd;
 
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", made);
-	fd = open(self, (f->f.open_flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_NOCTTY);
+	/* O_NOFOLLOW (shm_open's) did its work at the first open: here it
+	 * would refuse the /proc link. */
+	fd = open(self, (f->f.open_flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW)) |
+		  O_NOCTTY);
 	if (fd < 0 || (!(f->f.open_flags & O_PATH) &&
 		       lseek(fd, f->f.pos, SEEK_SET) != (off_t)f->f.pos)) {
 		qr_error("restore: %s: reopened: %s", f->path, strerror(errno));

@@ -1,7 +1,8 @@
 /* eventfd: its counter and semaphore mode, from fdinfo; made again with
  * both. Kernels before 6.5 do not show the mode: the capture then asks
  * the counter itself, through a duplicate of the fd, while the processes
- * are frozen (see probe_mode). */
+ * are frozen (see probe_mode); an eventfd also open outside the kept set,
+ * whose holder runs on and could see the probe, is refused then. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "fds/dupfd.h"
 #include "fds/event.h"
 #include "fds/kind.h"
+#include "fds/outside.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
 
@@ -125,6 +127,92 @@ static int eventfd_capture(struct qr_fd_capture *c)
 	return 0;
 }
 
+/* The kept eventfds, one fd per open file description, in kcmp order. */
+struct kept_eventfds {
+	const struct qr_fd_seen **v;
+	size_t n;
+	int refused;
+};
+
+static int by_file(const void *a, const void *b)
+{
+	int o = qr_fd_order(*(const struct qr_fd_seen *const *)a,
+			    *(const struct qr_fd_seen *const *)b);
+
+	return o == 2 ? 0 : o;
+}
+
+/* Whether this kernel shows the mode (asked of one kept eventfd). */
+static bool mode_shown(const struct qr_fd_seen *v)
+{
+	char name[32], *text;
+	bool shown;
+
+	snprintf(name, sizeof(name), "fdinfo/%d", v->fd);
+	text = qr_read_proc(v->pid, name);
+	shown = !text || strstr(text, "\neventfd-semaphore:");
+	free(text);
+	return shown;
+}
+
+static void outside_eventfd(void *ctx, pid_t pid, int fd, const char *path,
+			    const char *link)
+{
+	struct kept_eventfds *k = ctx;
+	struct qr_fd_seen o = { .pid = pid, .fd = fd };
+	size_t lo = 0, hi = k->n;
+	struct stat st;
+	char comm[32];
+
+	if (strcmp(link, "anon_inode:[eventfd]") || stat(path, &st))
+		return;
+	o.dev = st.st_dev;
+	o.ino = st.st_ino;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = qr_fd_order(&o, k->v[mid]);
+
+		if (r == 2)
+			return;
+		if (!r) {
+			qr_outside_comm(pid, comm, sizeof(comm));
+			qr_error("process %d: fd %d is an eventfd also open in process %d (%s), outside the kept set: this kernel does not show its mode, which the capture would try on the counter that process shares: not carried",
+				 k->v[mid]->pid, k->v[mid]->fd, pid, comm);
+			k->refused++;
+			return;
+		}
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+}
+
+static int eventfd_check_set(const struct qr_fd_set *s)
+{
+	struct kept_eventfds k = { 0 };
+
+	k.v = malloc((s->n + 1) * sizeof(*k.v));
+	if (!k.v) {
+		qr_error("checking eventfds: out of memory");
+		return 1;
+	}
+	/* Ids are given in the order files are first met: a file's first
+	 * fd has the highest id so far. */
+	for (size_t i = 0, top = 0; i < s->n; i++) {
+		if (s->v[i].kind == QRI_FD_EVENTFD && s->v[i].id > top)
+			k.v[k.n++] = &s->v[i];
+		top = s->v[i].id > top ? s->v[i].id : top;
+	}
+	if (k.n && !mode_shown(k.v[0])) {
+		qsort(k.v, k.n, sizeof(*k.v), by_file);
+		if (qr_outside_fds(s, outside_eventfd, &k))
+			k.refused++;
+	}
+	free(k.v);
+	return k.refused;
+}
+
 static int eventfd_open(struct qr_files *t, const struct qri_file_img *f)
 {
 	struct qri_eventfd ev;
@@ -160,5 +248,5 @@ static int eventfd_valid(const struct qri_file_img *f, struct qr_err *e)
 const struct qr_fd_kind qr_fd_eventfd = {
 	.kind = QRI_FD_EVENTFD, .name = "eventfd",
 	.match = eventfd_match, .capture = eventfd_capture,
-	.valid = eventfd_valid, .open = eventfd_open,
+	.check_set = eventfd_check_set, .valid = eventfd_valid, .open = eventfd_open,
 };

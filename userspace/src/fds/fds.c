@@ -16,6 +16,7 @@
 
 #include "checkpoint/maps.h"
 #include "fds/fds.h"
+#include "fds/inet.h"
 #include "fds/kind.h"
 #include "fds/locks.h"
 #include "lib/exit.h"
@@ -55,11 +56,18 @@ void qr_fd_data_add(struct qr_fd_data *d, const void *p, size_t n)
 	d->len += n;
 }
 
-/* Why no kind carries an fd, for check's message. */
-static const char *refusal(const char *link)
+/* Why no kind carries an fd, for check's message (buf of 128). */
+static const char *refusal(pid_t pid, int fd, const char *link, char *buf)
 {
+	const char *sock;
+
 	if (link[0] == '/' && qr_path_deleted(link))
 		return "a deleted file";
+	if (!strncmp(link, "socket:[", 8)) {
+		sock = qr_sock_describe(pid, fd, buf, 128);
+		if (sock)
+			return sock;
+	}
 	return link;	/* "socket:[123]", "anon_inode:...", a device */
 }
 
@@ -93,9 +101,7 @@ static int fdinfo(pid_t pid, int fd, uint64_t *pos, uint32_t *flags,
 	return rc;
 }
 
-/* Order of s against the file of seen fd o: <0, 0 (the same open file
- * description), >0; 2 when kcmp fails (printed). */
-static int order(const struct qr_fd_seen *s, const struct qr_fd_seen *o)
+int qr_fd_order(const struct qr_fd_seen *s, const struct qr_fd_seen *o)
 {
 	long r;
 
@@ -120,7 +126,7 @@ static long find_file(const struct capture *c, const struct qr_fd_seen *s,
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int o = order(s, &c->seen[c->files[mid]]);
+		int o = qr_fd_order(s, &c->seen[c->files[mid]]);
 
 		if (o == 2)
 			return -2;
@@ -193,7 +199,7 @@ out:
 /* One fd: its file found or captured, the fd recorded. 0, or 1 refused. */
 static int one_fd(struct capture *c, pid_t pid, int fd)
 {
-	char fdpath[64], link[QRI_MAX_PATH + 1];
+	char fdpath[64], link[QRI_MAX_PATH + 1], why[128];
 	const struct qr_fd_kind *kind;
 	struct qr_fd_seen *s;
 	uint32_t flags;
@@ -211,10 +217,10 @@ static int one_fd(struct capture *c, pid_t pid, int fd)
 		return 1;
 	}
 	link[n] = '\0';
-	kind = qr_fd_kind_match(link, &st);
+	kind = qr_fd_kind_match_fd(pid, fd, link, &st);
 	if (!kind) {
 		qr_error("process %d: fd %d is %s: not carried", pid, fd,
-			 refusal(link));
+			 refusal(pid, fd, link, why));
 		return 1;
 	}
 	/* The flags show FD_CLOEXEC, the fd's own, as O_CLOEXEC. */

@@ -57,6 +57,11 @@ struct qr_fd_set {
 	size_t n;
 };
 
+/* The order of s's open file description against o's, by dev, inode and
+ * kcmp(2), which orders descriptions of one inode: <0, 0 (the same one),
+ * >0; 2 when kcmp fails (printed). */
+int qr_fd_order(const struct qr_fd_seen *s, const struct qr_fd_seen *o);
+
 struct qr_files;
 
 struct qr_fd_kind {
@@ -66,6 +71,10 @@ struct qr_fd_kind {
 	bool stateless;
 	/* Whether an fd with this /proc/PID/fd link and stat is this kind. */
 	bool (*match)(const char *link, const struct stat *st);
+	/* When no kind's match took it: whether the fd itself is this kind
+	 * (a socket /proc/net does not list: unbound, unconnected). NULL:
+	 * match says it all. */
+	bool (*match_fd)(pid_t pid, int fd, const struct stat *st);
 	/* Once per open file description, for `check` too (the process is
 	 * not frozen then: nothing may change). Sets c->f->object or pos if
 	 * the kind has them, appends its data. 0, or -1 having printed why.
@@ -91,9 +100,10 @@ struct qr_fd_kind {
 
 extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
 	qr_fd_symlink, qr_fd_pipe, qr_fd_fifo, qr_fd_memfd, qr_fd_ghost,
-	qr_fd_journal, qr_fd_unix;
+	qr_fd_journal, qr_fd_unix, qr_fd_ptmx, qr_fd_pts;
 extern const struct qr_fd_kind qr_fd_eventfd, qr_fd_timerfd, qr_fd_signalfd,
 	qr_fd_epoll, qr_fd_inotify;
+extern const struct qr_fd_kind qr_fd_tcp, qr_fd_udp;
 
 /* Every kind (kind.c). */
 extern const struct qr_fd_kind *const qr_fd_kinds[];
@@ -110,11 +120,17 @@ const struct qr_fd_kind *qr_fd_kind(uint32_t kind);
 /* The kind of an fd from its link and stat, NULL if none carries it. */
 const struct qr_fd_kind *qr_fd_kind_match(const char *link,
 					  const struct stat *st);
+/* The same, then asking pid's fd itself (match_fd). */
+const struct qr_fd_kind *qr_fd_kind_match_fd(pid_t pid, int fd,
+					     const char *link,
+					     const struct stat *st);
 
 /* The table of restore's files (fds/table.c), for kinds that make or need
  * another file: the fd of file id, made now if not yet (an epoll's
  * targets), or -1 having printed why. */
 int qr_files_get(struct qr_files *t, uint32_t id);
+/* The fd of file id if it is made already, else -1 (nothing made). */
+int qr_files_made(const struct qr_files *t, uint32_t id);
 /* A file made by another's open (a pipe's other end): t owns fd now. */
 int qr_files_put(struct qr_files *t, uint32_t id, int fd);
 const struct qri_image *qr_files_image(const struct qr_files *t);

@@ -349,6 +349,32 @@ int qr_locks_open(struct qr_files *t, const struct qri_file_img *f, int fd)
 	return 0;
 }
 
+int qr_locks_retake(struct qr_files *t, const struct qri_file_img *f,
+		    uint32_t pid)
+{
+	const struct qri_lock *q;
+	size_t n;
+	const char *no;
+	int fd;
+
+	if (!qr_locks_carried(qr_fd_kind(f->f.kind)))
+		return 0;
+	q = locks_of(f, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (q[i].kind != QRI_LOCK_FLOCK || q[i].pid != pid)
+			continue;
+		fd = qr_files_get(t, f->f.id);
+		no = fd < 0 ? "its file is not made" : whole_lock(fd, &q[i]);
+		if (*no) {
+			qr_error("restore: %s: flock %s of process %u, which failed: %s",
+				 f->path, q[i].write ? "LOCK_EX" : "LOCK_SH",
+				 pid, no);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Whether fd's access mode lets it take q (another fd of the process on
  * the same inode does otherwise: the one the lock was taken through). */
 static bool mode_allows(const struct qri_file_img *f, const struct qri_lock *q)

@@ -48,4 +48,12 @@ int qr_locks_open(struct qr_files *t, const struct qri_file_img *f, int fd);
 int qr_locks_place(const struct qri_proc_img *pr, const struct qri_fd_img *fd,
 		   const struct qri_file_img *f);
 
+/* After every process reported, for a process pid that failed: the
+ * flocks of f it was to take again (f's open file description owns them,
+ * and other kept processes share it) taken by restore on t's fd of f;
+ * nothing if pid took them before it failed. -1 having printed why: then
+ * the processes sharing f must fail too. */
+int qr_locks_retake(struct qr_files *t, const struct qri_file_img *f,
+		    uint32_t pid);
+
 #endif

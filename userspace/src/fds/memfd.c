@@ -2,8 +2,8 @@
  * Restore makes a memfd again with the same name (what /proc shows),
  * writes the contents and adds the seals last, F_SEAL_SEAL among them;
  * other open descriptions of it reopen the one made. One on hugetlbfs
- * is refused by name. (Shared mappings of a memfd are refused by the
- * memory areas' check: not carried yet.) */
+ * is refused by name. A memfd mapped shared is one object with its
+ * mappings: restore/shmem.c finds the file made here by its object. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -1,21 +1,17 @@
 /* See pipe_outside.h. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fds/outside.h"
 #include "fds/pipe_outside.h"
 #include "lib/exit.h"
-#include "lib/readfile.h"
 
 struct scan {
-	const struct qr_fd_set *s;
 	uint32_t kind;
-	pid_t *kept;		/* the kept processes, sorted */
-	size_t nkept;
 	const struct qr_fd_seen **t;	/* s's fds of kind, by dev, ino */
 	size_t nt;
 	const struct qr_fd_seen **told;	/* pipes refused (their first fd in
@@ -25,13 +21,6 @@ struct scan {
 	size_t ntold;
 	int refused;
 };
-
-static int by_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int by_inode(const void *a, const void *b)
 {
@@ -88,14 +77,12 @@ static size_t target(const struct scan *sc, dev_t dev, ino_t ino)
 static void refuse(struct scan *sc, size_t i, pid_t by)
 {
 	const struct qr_fd_seen *first = sc->t[i];
-	char *comm;
+	char comm[32];
 
 	for (size_t k = 0; k < sc->ntold; k++)
 		if (sc->told_by[k] == by && sc->told[k] == first)
 			return;
-	comm = qr_read_proc(by, "comm");
-	if (comm)
-		comm[strcspn(comm, "\n")] = '\0';
+	qr_outside_comm(by, comm, sizeof(comm));
 	for (; i < sc->nt && sc->t[i]->dev == first->dev &&
 	       sc->t[i]->ino == first->ino; i++) {
 		const struct qr_fd_seen *v = sc->t[i];
@@ -107,89 +94,49 @@ static void refuse(struct scan *sc, size_t i, pid_t by)
 		link[n < 0 ? 0 : n] = '\0';
 		qr_error("process %d: fd %d is %s%s: also open in process %d (%s), outside the kept set: not carried",
 			 v->pid, v->fd, sc->kind == QRI_FD_FIFO ? "FIFO " : "",
-			 link, by, comm ? comm : "?");
+			 link, by, comm);
 		sc->refused++;
 	}
-	free(comm);
 	remember(sc, first, by);
 }
 
 /* One fd of an outside process. */
-static void outside_fd(struct scan *sc, pid_t pid, const char *fd)
+static void outside_fd(void *ctx, pid_t pid, int fd, const char *path,
+		       const char *link)
 {
-	char p[64], link[QRI_MAX_PATH + 1];
-	size_t i = sc->nt;
+	struct scan *sc = ctx;
 	unsigned long long ino;
+	size_t i = sc->nt;
 	struct stat st;
-	ssize_t n;
 
-	snprintf(p, sizeof(p), "/proc/%d/fd/%s", pid, fd);
-	n = readlink(p, link, sizeof(link) - 1);
-	if (n < 0)
-		return;
-	link[n] = '\0';
+	(void)fd;
 	if (sc->kind == QRI_FD_PIPE) {
 		if (sscanf(link, "pipe:[%llu]", &ino) == 1)
 			i = target(sc, 0, ino);
-	} else if (link[0] == '/' && !stat(p, &st) && S_ISFIFO(st.st_mode)) {
+	} else if (link[0] == '/' && !stat(path, &st) && S_ISFIFO(st.st_mode)) {
 		i = target(sc, st.st_dev, st.st_ino);
 	}
 	if (i < sc->nt)
 		refuse(sc, i, pid);
 }
 
-static void scan_proc(struct scan *sc)
-{
-	DIR *proc = opendir("/proc");
-	struct dirent *d;
-	pid_t self = getpid();
-
-	if (!proc)
-		return;
-	while ((d = readdir(proc))) {
-		pid_t pid = atoi(d->d_name);
-		struct dirent *e;
-		char p[64];
-		DIR *fds;
-
-		if (pid <= 0 || pid == self ||
-		    bsearch(&pid, sc->kept, sc->nkept, sizeof(pid_t), by_pid))
-			continue;
-		snprintf(p, sizeof(p), "/proc/%d/fd", pid);
-		fds = opendir(p);
-		if (!fds)
-			continue;	/* gone, or a kernel thread's */
-		while ((e = readdir(fds)))
-			if (e->d_name[0] != '.')
-				outside_fd(sc, pid, e->d_name);
-		closedir(fds);
-	}
-	closedir(proc);
-}
-
 int qr_pipe_outside(const struct qr_fd_set *s, uint32_t kind)
 {
-	struct scan sc = { .s = s, .kind = kind };
+	struct scan sc = { .kind = kind };
 
-	sc.kept = malloc((s->n + 1) * sizeof(*sc.kept));
 	sc.t = malloc((s->n + 1) * sizeof(*sc.t));
-	if (!sc.kept || !sc.t) {
+	if (!sc.t) {
 		qr_error("checking pipes: out of memory");
-		free(sc.kept);
-		free(sc.t);
 		return 1;
 	}
-	for (size_t i = 0; i < s->n; i++) {
-		sc.kept[sc.nkept++] = s->v[i].pid;
+	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].kind == kind)
 			sc.t[sc.nt++] = &s->v[i];
-	}
 	if (sc.nt) {
-		qsort(sc.kept, sc.nkept, sizeof(*sc.kept), by_pid);
 		qsort(sc.t, sc.nt, sizeof(*sc.t), by_inode);
-		scan_proc(&sc);
+		if (qr_outside_fds(s, outside_fd, &sc))
+			sc.refused++;
 	}
-	free(sc.kept);
 	free(sc.t);
 	free(sc.told);
 	free(sc.told_by);

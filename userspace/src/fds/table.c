@@ -69,6 +69,13 @@ int qr_files_put(struct qr_files *t, uint32_t id, int fd)
 	return hold(t, i, fd) < 0 ? -1 : 0;
 }
 
+int qr_files_made(const struct qr_files *t, uint32_t id)
+{
+	size_t i = qri_file_index(t->img, id);
+
+	return i < t->img->nfiles ? t->fd[i] : -1;
+}
+
 int qr_files_get(struct qr_files *t, uint32_t id)
 {
 	long i = index_of(t, id);

@@ -155,6 +155,28 @@ static int read_fdinfo(struct qr_fd_capture *c, struct qri_timerfd *t)
 	return 0;
 }
 
+/* Why t cannot be carried, or NULL. A TFD_TIMER_CANCEL_ON_SET timer that
+ * a change of CLOCK_REALTIME cancelled reads ECANCELED until read, and
+ * no ABI makes a timer cancelled again short of setting the clock for
+ * everyone; fdinfo does not say it either, but the kernel counts the
+ * cancel as a tick: a one-shot timer with ticks and time left, or two
+ * ticks, was cancelled; a periodic one's ticks cannot be told apart. */
+static const char *not_carried(const struct qri_timerfd *t)
+{
+	bool might_cancel = (t->clockid == CLOCK_REALTIME ||
+			     t->clockid == CLOCK_REALTIME_ALARM) &&
+		t->settime_flags & QRI_TFD_ABSTIME &&
+		t->settime_flags & QRI_TFD_CANCEL_ON_SET;
+
+	if (!might_cancel || !t->ticks)
+		return NULL;
+	if (!t->interval_ns)
+		return t->value_ns || t->ticks > 1 ?
+			"cancelled by a change of CLOCK_REALTIME (TFD_TIMER_CANCEL_ON_SET), not read yet" :
+			NULL;
+	return "periodic TFD_TIMER_CANCEL_ON_SET timer with expirations not read yet: whether a change of CLOCK_REALTIME cancelled it cannot be told";
+}
+
 /* fdinfo shows a periodic timer that expired and was not read since at 0
  * left: the kernel moves it on to its next expiry (counting those missed)
  * only when it is read or asked. timerfd_gettime on a duplicate asks, as
@@ -175,6 +197,11 @@ static int timerfd_capture(struct qr_fd_capture *c)
 	}
 	if (dup >= 0)
 		close(dup);
+	if (!rc && not_carried(&t)) {
+		qr_error("process %d: fd %d: timerfd %s: not carried", c->pid,
+			 c->fd, not_carried(&t));
+		rc = -1;
+	}
 	if (!rc)
 		qr_fd_data_add(c->data, &t, sizeof(t));
 	return rc;

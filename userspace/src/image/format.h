@@ -69,6 +69,10 @@ enum qri_type {
 	QRI_THREAD_SCHED = 23,
 	QRI_PROOF = 24,
 	QRI_FILE = 25,
+	QRI_SYSV_SHM = 26,
+	QRI_SYSV_SEM = 27,
+	QRI_SYSV_MSG = 28,
+	QRI_TIMERS = 34,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -120,6 +124,16 @@ struct qri_vma {
 	uint32_t advice;
 	uint32_t pad;
 	uint64_t shm_size;	/* QRI_VMA_SHMEM: its object's size */
+	/* Appended: a named QRI_VMA_SHMEM object, whose path is the area's
+	 * (a memfd's "/memfd:NAME (deleted)", a tmpfs file's "/dev/shm/NAME",
+	 * " (deleted)" once unlinked): made again as that file. shm_object
+	 * is what QRI_FILE.object says of an fd of the same file, which
+	 * restore then opens on it: 0 for anonymous memory. */
+	uint64_t shm_object;
+	uint64_t shm_bytes;	/* the file's size, <= shm_size */
+	uint32_t shm_mode;	/* permission bits */
+	uint32_t shm_uid, shm_gid;
+	uint32_t shm_seals;	/* a memfd's F_SEAL_*; else 0 */
 };
 
 #define QRI_ADV_SEQUENTIAL	0x001	/* sr: MADV_SEQUENTIAL */
@@ -145,7 +159,11 @@ struct qri_vma {
  * its whole object is saved once at pages_offset (shm_size bytes) for
  * every area of every process that maps it, and made once at restore. */
 #define QRI_VMA_SHMEM	0x40
-#define QRI_VMA_KNOWN	0x7f
+/* An attach of a System V segment (with QRI_VMA_SHARED): shm_object is
+ * its QRI_SYSV_SHM id; the area at pgoff 0 attaches the whole segment
+ * again (shmat), those after it are the rest of that attach. */
+#define QRI_VMA_SYSV	0x80
+#define QRI_VMA_KNOWN	0xff
 
 /* QRI_FILE: one open file description of the kept processes. Restore
  * makes it once and every fd that named it (after dup, fork, SCM_RIGHTS)
@@ -163,6 +181,62 @@ struct qri_file {
 	uint32_t data_len;
 	uint32_t pad;
 };
+
+/* System V IPC objects of the kept processes' IPC namespace (init's:
+ * check refuses another), before any process record: restore makes each
+ * again with its id (/proc/sys/kernel/{shm,sem,msg}_next_id) and key,
+ * created as cuid/cgid, then owned by uid/gid with its mode.
+ *
+ * QRI_SYSV_SHM: a shared memory segment; its contents in the pages file
+ * at pages_offset (size rounded up to pages). */
+struct qri_sysv_shm {
+	int32_t key;		/* IPC_PRIVATE: 0 */
+	uint32_t id;		/* below 2^31 */
+	uint32_t mode;		/* 0777 bits, QRI_SHM_DEST, QRI_SHM_LOCKED */
+	uint32_t uid, gid, cuid, cgid;
+	uint32_t pad;
+	uint64_t size;		/* bytes, > 0 */
+	uint64_t pages_offset;
+};
+
+/* Marked for removal (IPC_RMID) while attached: made with key, removed
+ * once made (its attaches keep it); key: what its map name says. */
+#define QRI_SHM_DEST 01000
+#define QRI_SHM_LOCKED 02000	/* SHM_LOCK */
+
+/* QRI_SYSV_SEM: a semaphore set; tail: nsems uint32_t values (semval,
+ * at most QRI_SEM_VMAX). Each process's SEM_UNDO adjustments are not
+ * here: no interface shows them. */
+struct qri_sysv_sem {
+	int32_t key;
+	uint32_t id;
+	uint32_t mode;		/* 0777 bits */
+	uint32_t uid, gid, cuid, cgid;
+	uint32_t nsems;		/* 1..QRI_SEM_MAX */
+};
+
+#define QRI_SEM_MAX 32000	/* the kernel's SEMMSL_FAST bound: SEMMSL max */
+#define QRI_SEM_VMAX 32767	/* SEMVMX */
+
+/* QRI_SYSV_MSG: a message queue; tail: nmsgs messages, oldest first, each
+ * a struct qri_sysv_msg_item and its text (len bytes) zero padded to 8. */
+struct qri_sysv_msg {
+	int32_t key;
+	uint32_t id;
+	uint32_t mode;		/* 0777 bits */
+	uint32_t uid, gid, cuid, cgid;
+	uint32_t nmsgs;		/* at most QRI_MSG_MAX */
+	uint64_t qbytes;	/* msg_qbytes: the queue's capacity */
+};
+
+struct qri_sysv_msg_item {
+	int64_t type;		/* > 0 */
+	uint64_t len;		/* at most QRI_MSG_LEN */
+};
+
+#define QRI_MSG_MAX 65536
+#define QRI_MSG_LEN (1u << 20)
+#define QRI_IPC_ID_MAX 0x7fffffffu
 
 /* QRI_FD: an fd of a process, and the file it names; after its process
  * and its file. */
@@ -189,6 +263,10 @@ enum qri_fd_kind {
 	QRI_FD_INOTIFY = 12,	/* data: struct qri_inotify_watch, path... */
 	QRI_FD_GHOST = 13,	/* a regular file deleted while open */
 	QRI_FD_MEMFD = 14,	/* memfd_create(2) */
+	QRI_FD_TCP = 15,	/* TCP, IPv4 or IPv6 (fds/inet.h) */
+	QRI_FD_UDP = 16,	/* UDP, IPv4 or IPv6 (fds/inet.h) */
+	QRI_FD_PTMX = 17,	/* a pty master (/dev/ptmx); data: fds/pty.h */
+	QRI_FD_PTS = 18,	/* a pty slave (/dev/pts/N); data: fds/pty.h */
 	QRI_FD_JOURNAL = 19,	/* a journald stream (fds/journal.h) */
 };
 
@@ -291,7 +369,54 @@ struct qri_signals {
 	uint32_t nr_pending;
 	struct qri_sigaction actions[QRI_NSIG];
 	struct qri_itimer itimers[QRI_NITIMERS];
+	/* Appended: what only the process itself may read (pfncheck gives
+	 * them): PR_SET_CHILD_SUBREAPER (0 or 1), and the membarrier(2)
+	 * registrations of its memory (QRI_MEMBARRIER_*). */
+	uint32_t child_subreaper;
+	uint32_t membarrier;
 };
+
+/* The MEMBARRIER_CMD_REGISTER_* commands, as membarrier(2) numbers them. */
+#define QRI_MEMBARRIER_GLOBAL_EXPEDITED		(1u << 2)
+#define QRI_MEMBARRIER_PRIVATE_EXPEDITED	(1u << 4)
+#define QRI_MEMBARRIER_SYNC_CORE		(1u << 6)
+#define QRI_MEMBARRIER_RSEQ			(1u << 8)
+#define QRI_MEMBARRIER_KNOWN			0x154u
+
+/* QRI_TIMERS: a process's POSIX timers (timer_create(2)), at most one
+ * record per process. Tail: count struct qri_posix_timer in increasing id
+ * order: restore makes each again with its id (the kernel gives ids in
+ * order; the ids between are made and deleted, and so up to next_id).
+ * Time left as at
+ * realtime_ns (CLOCK_REALTIME at the capture): the time the reboot took
+ * is taken off it, as for a timerfd. */
+struct qri_timers {
+	uint32_t pid;
+	uint32_t count;
+	uint64_t realtime_ns;
+	int32_t next_id;	/* the id the next timer_create(2) gets */
+	uint32_t pad;
+};
+
+struct qri_posix_timer {
+	int32_t id;		/* 0..QRI_TIMER_ID_MAX */
+	int32_t clock;		/* QRI_CLOCK_REALTIME, MONOTONIC, BOOTTIME, TAI */
+	int32_t notify;		/* QRI_SIGEV_*: to the main thread for THREAD_ID */
+	int32_t signo;		/* 1..QRI_NSIG, or 0 with QRI_SIGEV_NONE */
+	uint64_t sigev_value;
+	uint64_t value_ns;	/* time left: 0 disarmed */
+	uint64_t interval_ns;
+};
+
+#define QRI_TIMER_ID_MAX 65535
+#define QRI_TIMER_MAX_NS (1ull << 62)
+#define QRI_SIGEV_SIGNAL 0
+#define QRI_SIGEV_NONE 1
+#define QRI_SIGEV_THREAD_ID 4
+#define QRI_CLOCK_REALTIME 0
+#define QRI_CLOCK_MONOTONIC 1
+#define QRI_CLOCK_BOOTTIME 7
+#define QRI_CLOCK_TAI 11
 
 /* QRI_RLIMITS: the resource limits as prlimit(2) gives them; at most one
  * per process. Tail: count struct qri_rlimit, indexed by RLIMIT_*; a
@@ -319,6 +444,9 @@ struct qri_thread_signals {
 	uint64_t ss_sp, ss_size;
 	uint32_t ss_flags;
 	uint32_t nr_pending;
+	/* Appended: PR_SET_PDEATHSIG, the thread's (0: none). */
+	int32_t pdeath_signal;
+	uint32_t pad;
 };
 
 /* QRI_THREAD_RESTART: a thread frozen in a sleep that the kernel would
@@ -529,22 +657,28 @@ _Static_assert(sizeof(struct qri_proof) == 8, "qri_proof layout");
 _Static_assert(sizeof(struct qri_pages_header) == 32, "qri_pages_header layout");
 _Static_assert(sizeof(struct qri_process) == 96, "qri_process layout");
 _Static_assert(sizeof(struct qri_thread) == 88, "qri_thread layout");
-_Static_assert(sizeof(struct qri_vma) == 64, "qri_vma layout");
+_Static_assert(sizeof(struct qri_vma) == 96, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
 _Static_assert(sizeof(struct qri_thread_sched) == 40, "qri_thread_sched layout");
 _Static_assert(sizeof(struct qri_file) == 40, "qri_file layout");
 _Static_assert(sizeof(struct qri_fd) == 16, "qri_fd layout");
+_Static_assert(sizeof(struct qri_sysv_shm) == 48, "qri_sysv_shm layout");
+_Static_assert(sizeof(struct qri_sysv_sem) == 32, "qri_sysv_sem layout");
+_Static_assert(sizeof(struct qri_sysv_msg) == 40, "qri_sysv_msg layout");
+_Static_assert(sizeof(struct qri_sysv_msg_item) == 16, "qri_sysv_msg_item layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
 _Static_assert(sizeof(struct qri_locks_head) == 8, "qri_locks_head layout");
 _Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");
 _Static_assert(sizeof(struct qri_inotify_watch) == 24, "qri_inotify_watch layout");
 _Static_assert(sizeof(struct qri_sigaction) == 32, "qri_sigaction layout");
 _Static_assert(sizeof(struct qri_itimer) == 32, "qri_itimer layout");
-_Static_assert(sizeof(struct qri_signals) == 2152, "qri_signals layout");
+_Static_assert(sizeof(struct qri_signals) == 2160, "qri_signals layout");
 _Static_assert(sizeof(struct qri_rlimits) == 8, "qri_rlimits layout");
+_Static_assert(sizeof(struct qri_timers) == 24, "qri_timers layout");
+_Static_assert(sizeof(struct qri_posix_timer) == 40, "qri_posix_timer layout");
 _Static_assert(sizeof(struct qri_rlimit) == 16, "qri_rlimit layout");
-_Static_assert(sizeof(struct qri_thread_signals) == 32, "qri_thread_signals layout");
+_Static_assert(sizeof(struct qri_thread_signals) == 40, "qri_thread_signals layout");
 _Static_assert(sizeof(struct qri_thread_restart) == 40, "qri_thread_restart layout");
 _Static_assert(sizeof(struct qri_page_runs) == 24, "qri_page_runs layout");
 _Static_assert(sizeof(struct qri_page_run) == 32, "qri_page_run layout");

@@ -65,14 +65,34 @@ struct qri_proc_img {
 	struct qri_siginfo *pending;	/* sig->nr_pending, shared */
 	struct qri_rlimit *rlimits;	/* NULL when the image has none */
 	uint32_t nrlimits;
+	struct qri_timers *timers;	/* NULL when the image has none */
+	struct qri_posix_timer *timer;	/* timers->count, by id */
 	struct qri_creds *creds;	/* NULL when the image has none */
 	uint32_t *groups;		/* creds->ngroups */
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
 	char *proof;			/* its view (proof/), NULL if none */
 };
 
+struct qri_sem_img {
+	struct qri_sysv_sem s;
+	uint32_t *values;	/* s.nsems */
+};
+
+struct qri_msg_img {
+	struct qri_sysv_msg q;
+	uint8_t *msgs;		/* the record's tail, checked */
+	size_t len;
+};
+
 struct qri_image {
 	struct qri_header h;
+	/* System V IPC (image/read_sysv.c), before the processes. */
+	struct qri_sysv_shm *shms;
+	size_t nshms;
+	struct qri_sem_img *sems;
+	size_t nsems;
+	struct qri_msg_img *msgqs;
+	size_t nmsgqs;
 	struct qri_proc_img *procs;
 	size_t nprocs;
 	struct qri_zombie *zombies;
@@ -94,6 +114,10 @@ struct qri_image {
 int qri_parse(const void *buf, size_t len, struct qri_image *img,
 	      struct qr_err *e);
 void qri_free(struct qri_image *img);
+
+/* The System V segment of id, NULL if none. */
+const struct qri_sysv_shm *qri_sysv_shm_of(const struct qri_image *img,
+					   uint32_t id);
 
 /* The index in img->files of file id (ascending ids), img->nfiles if
  * none. */
@@ -123,6 +147,8 @@ void qri_add_mm(struct qri_writer *w, const struct qri_mm *m,
 		const void *auxv, const char *exe);
 void qri_add_signals(struct qri_writer *w, const struct qri_signals *s,
 		     const struct qri_siginfo *pending);
+void qri_add_timers(struct qri_writer *w, const struct qri_timers *t,
+		    const struct qri_posix_timer *timer);
 void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
 		     const struct qri_rlimit *r, uint32_t count);
 void qri_add_thread_signals(struct qri_writer *w,

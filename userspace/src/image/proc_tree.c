@@ -1,5 +1,6 @@
 /* See proc_tree.h. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@ struct plan {
 	size_t *first_child, *next_sibling;	/* SIZE_MAX: none */
 	uint8_t *rank;		/* 0: subtree holds a session leader, 1: a group leader, 2: neither */
 	uint32_t *sim_sid, *sim_pgid;	/* as restored; 0: the restorer's */
+	uint32_t *gone_pgid, *gone_sid;	/* groups made by a helper, in order */
+	size_t ngone;
 	struct qr_tree *t;
 	struct qr_err *e;
 };
@@ -133,8 +136,15 @@ static int place(struct plan *pl, size_t i, uint32_t *groups_sid, uint8_t *group
 {
 	const struct qr_tree_proc *p = &pl->p[i];
 	long par = pl->t->parent[i];
-	uint32_t sid = par < 0 ? 0 : pl->sim_sid[par];
-	uint32_t pgid = par < 0 ? 0 : pl->sim_pgid[par];
+	long gp = par < 0 ? -1 : pl->t->parent[par];
+	/* Made by its parent before the parent's setsid(): it stayed in
+	 * the session (and group) its parent left. */
+	bool early = gp >= 0 && p->sid != p->pid &&
+		pl->t->action[par] == QR_TREE_SETSID &&
+		p->sid != pl->p[par].sid && p->sid == pl->p[gp].sid;
+	long from = early ? gp : par;	/* whose session and group it gets */
+	uint32_t sid = from < 0 ? 0 : pl->sim_sid[from];
+	uint32_t pgid = from < 0 ? 0 : pl->sim_pgid[from];
 	long leader;
 
 	if (p->sid == p->pid) {
@@ -147,9 +157,10 @@ static int place(struct plan *pl, size_t i, uint32_t *groups_sid, uint8_t *group
 		groups_sid[i] = p->pid;
 		return 0;
 	}
-	if (par >= 0 ? p->sid != pl->p[par].sid : find(pl, p->sid) >= 0)
-		return qr_err_set(pl->e, "process %" PRIu32 ": session %" PRIu32 " is neither its own nor its parent's",
+	if (par >= 0 ? p->sid != pl->p[par].sid && !early : find(pl, p->sid) >= 0)
+		return qr_err_set(pl->e, "process %" PRIu32 ": session %" PRIu32 " is neither its own, its parent's, nor the one its parent left",
 				  p->pid, p->sid);
+	pl->t->early[i] = early;
 	pl->sim_sid[i] = sid;
 	pl->t->action[i] = QR_TREE_KEEP;
 	if (p->pgid == p->pid) {
@@ -157,14 +168,28 @@ static int place(struct plan *pl, size_t i, uint32_t *groups_sid, uint8_t *group
 		pgid = p->pid;
 		group_made[i] = 1;
 		groups_sid[i] = sid;
-	} else if (par >= 0 && p->pgid == pl->p[par].pgid) {
+	} else if (from >= 0 && p->pgid == pl->p[from].pgid) {
 		/* the parent's group, as restored */
 	} else if ((leader = find(pl, p->pgid)) >= 0 && group_made[leader] &&
 		   groups_sid[leader] == sid) {
 		pl->t->action[i] = QR_TREE_JOIN;
 		pgid = p->pgid;
+	} else if (par >= 0 && leader < 0) {
+		size_t g = 0;
+
+		while (g < pl->ngone && pl->gone_pgid[g] != p->pgid)
+			g++;
+		if (g < pl->ngone && pl->gone_sid[g] != sid)
+			return qr_err_set(pl->e, "process %" PRIu32 ": group %" PRIu32 " is in another session",
+					  p->pid, p->pgid);
+		pl->t->action[i] = g < pl->ngone ? QR_TREE_JOIN : QR_TREE_HELPED;
+		if (g == pl->ngone) {
+			pl->gone_pgid[g] = p->pgid;
+			pl->gone_sid[pl->ngone++] = sid;
+		}
+		pgid = p->pgid;
 	} else if (par >= 0 || leader >= 0) {
-		return qr_err_set(pl->e, "process %" PRIu32 ": group %" PRIu32 " cannot be entered (its leader is not in the checkpoint, comes later, left it, or is in another session)",
+		return qr_err_set(pl->e, "process %" PRIu32 ": group %" PRIu32 " cannot be entered (its leader comes later, left it, or is in another session)",
 				  p->pid, p->pgid);
 	}
 	pl->sim_pgid[i] = pgid;
@@ -184,15 +209,19 @@ int qr_tree_plan(const struct qr_tree_proc *p, size_t n, struct qr_tree *t,
 	t->order = calloc(n + 1, sizeof(*t->order));
 	t->parent = calloc(n + 1, sizeof(*t->parent));
 	t->action = calloc(n + 1, 1);
+	t->early = calloc(n + 1, 1);
 	pl.by_pid = calloc(n + 1, sizeof(*pl.by_pid));
 	pl.first_child = malloc((n + 1) * sizeof(size_t));
 	pl.next_sibling = malloc((n + 1) * sizeof(size_t));
 	pl.rank = calloc(n + 1, 1);
 	pl.sim_sid = calloc(n + 1, sizeof(uint32_t));
 	pl.sim_pgid = calloc(n + 1, sizeof(uint32_t));
+	pl.gone_pgid = calloc(n + 1, sizeof(uint32_t));
+	pl.gone_sid = calloc(n + 1, sizeof(uint32_t));
 	if (!groups_sid || !group_made || !t->order || !t->parent || !t->action ||
+	    !t->early ||
 	    !pl.by_pid || !pl.first_child || !pl.next_sibling || !pl.rank ||
-	    !pl.sim_sid || !pl.sim_pgid) {
+	    !pl.sim_sid || !pl.sim_pgid || !pl.gone_pgid || !pl.gone_sid) {
 		qr_err_set(e, "out of memory");
 		goto out;
 	}
@@ -226,6 +255,8 @@ out:
 	free(pl.rank);
 	free(pl.sim_sid);
 	free(pl.sim_pgid);
+	free(pl.gone_pgid);
+	free(pl.gone_sid);
 	if (rc)
 		qr_tree_free(t);
 	return rc;
@@ -236,5 +267,6 @@ void qr_tree_free(struct qr_tree *t)
 	free(t->order);
 	free(t->parent);
 	free(t->action);
+	free(t->early);
 	memset(t, 0, sizeof(*t));
 }

@@ -12,7 +12,9 @@
  * (or the nearest child subreaper) when restore exits. Sessions and groups
  * are what a process gets by fork, setsid() or setpgid():
  *  - a session leader (sid == pid) calls setsid(); it must lead its group;
- *  - any other process is in its parent's session; a root whose session
+ *  - any other process is in its parent's session, or in the one its
+ *    parent left by setsid() after making it (made before the parent's
+ *    setsid(), with the group the parent had then); a root whose session
  *    leader is not in the set stays in the restorer's session;
  *  - a group leader (pgid == pid) calls setpgid(0, 0); a process in its
  *    parent's group stays there; one in another group joins it, which must
@@ -20,6 +22,9 @@
  *    subtrees holding session leaders first, then group leaders, then the
  *    others, so that leaders come before the members of other subtrees);
  *    a root whose group leader is not in the set stays in the restorer's.
+ * A group whose leader is not in the set (it exited, the group lives on in
+ * its members) is made by a helper (QR_TREE_HELPED) for its first member
+ * that is not a root; the others join it.
  * Anything else (e.g. a process whose session leader left it for another
  * session) is refused, naming the process. */
 #ifndef QR_PROC_TREE_H
@@ -39,6 +44,11 @@ enum qr_tree_action {
 	QR_TREE_SETSID,		/* setsid() */
 	QR_TREE_NEWGROUP,	/* setpgid(0, 0) */
 	QR_TREE_JOIN,		/* setpgid(0, pgid) */
+	/* The group's leader exited (a shell pipeline's first command): the
+	 * parent first makes a helper with PID pgid that makes the group,
+	 * then this process joins it, then the helper ends, reaped by the
+	 * parent; the group lives on in its members. */
+	QR_TREE_HELPED,
 };
 
 struct qr_tree {
@@ -46,6 +56,9 @@ struct qr_tree {
 	size_t *order;		/* indices in creation order */
 	long *parent;		/* index of the parent; -1: a root */
 	uint8_t *action;	/* enum qr_tree_action, per index */
+	/* Per index: made by its parent before the parent calls setsid()
+	 * (its session is the one the parent left). */
+	uint8_t *early;
 };
 
 /* p[0..n): pids distinct and non-zero. Returns -1 with the reason in e

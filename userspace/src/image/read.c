@@ -29,6 +29,10 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_THREAD_SCHED] = "thread scheduling",
 	[QRI_PROOF] = "what /proc showed",
 	[QRI_FILE] = "open file",
+	[QRI_SYSV_SHM] = "System V shared memory",
+	[QRI_SYSV_SEM] = "System V semaphores",
+	[QRI_SYSV_MSG] = "System V message queue",
+	[QRI_TIMERS] = "POSIX timers",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -173,23 +177,64 @@ static int read_thread(struct qri_cursor *c, const void *fixed,
 	return 0;
 }
 
+/* A named object's name (a memfd's, or a file in /dev/shm) and fields. */
+static bool bad_named(const struct qri_vma *v, const char *path)
+{
+	size_t n = strlen(path), del = strlen(" (deleted)");
+	bool memfd = !strncmp(path, "/memfd:", 7);
+
+	if (!path[0])
+		return v->shm_object || v->shm_bytes || v->shm_mode ||
+			v->shm_uid || v->shm_gid || v->shm_seals;
+	if (memfd ? n < 7 + del || n - 7 - del > 249 ||
+		    strcmp(path + n - del, " (deleted)") :
+		    strncmp(path, "/dev/shm/", 9) || n == 9 ||
+		    strstr(path, "/../") || strchr(path + 9, '/'))
+		return true;
+	return !v->shm_object || v->shm_mode & ~07777u ||
+		v->shm_bytes > v->shm_size || v->shm_size - v->shm_bytes >= 4096 ||
+		(v->shm_seals && !memfd) || v->shm_seals & ~0x3fu;
+}
+
+/* A System V attach: shared, no contents of its own (the segment's),
+ * within a segment listed before. */
+static bool bad_sysv(const struct qri_image *img, const struct qri_vma *v,
+		     const char *path)
+{
+	const struct qri_sysv_shm *shm = qri_sysv_shm_of(img, v->shm_object);
+	uint64_t size;
+
+	if (!shm || path || !(v->flags & QRI_VMA_SHARED) ||
+	    v->flags & (QRI_VMA_ANON | QRI_VMA_SHMEM) ||
+	    v->pages_offset != QRI_NO_PAGES || v->shm_size || v->shm_bytes ||
+	    v->shm_mode || v->shm_uid || v->shm_gid || v->shm_seals)
+		return true;
+	size = (shm->size + 4095) & ~4095ull;
+	return v->pgoff > size / 4096 ||
+		v->end - v->start > size - v->pgoff * 4096;
+}
+
 /* A shared memory area: shared, within its object, which any other area
- * naming it (by where it is saved) gives the same size. */
-static bool bad_shmem(const struct qri_image *img, const struct qri_vma *v)
+ * naming it (by where it is saved) gives the same size and name. */
+static bool bad_shmem(const struct qri_image *img, const struct qri_vma *v,
+		      const char *path)
 {
 	if (!(v->flags & QRI_VMA_SHARED) || v->flags & QRI_VMA_ANON ||
 	    v->pages_offset == QRI_NO_PAGES || v->pages_offset & 4095 ||
 	    !v->shm_size || v->shm_size & 4095 || v->shm_size > QRI_USER_LIMIT ||
 	    v->pgoff > v->shm_size / 4096 ||
-	    v->end - v->start > v->shm_size - v->pgoff * 4096)
+	    v->end - v->start > v->shm_size - v->pgoff * 4096 ||
+	    bad_named(v, path))
 		return true;
 	for (size_t i = 0; i < img->nprocs; i++)
 		for (size_t j = 0; j < img->procs[i].nvmas; j++) {
-			const struct qri_vma *o = &img->procs[i].vmas[j].v;
+			const struct qri_vma_img *o = &img->procs[i].vmas[j];
 
-			if (o->flags & QRI_VMA_SHMEM &&
-			    o->pages_offset == v->pages_offset &&
-			    o->shm_size != v->shm_size)
+			if (o->v.flags & QRI_VMA_SHMEM &&
+			    o->v.pages_offset == v->pages_offset &&
+			    (o->v.shm_size != v->shm_size ||
+			     o->v.shm_object != v->shm_object ||
+			     strcmp(o->path ? o->path : "", path)))
 				return true;
 		}
 	return false;
@@ -201,6 +246,7 @@ static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail
 	struct qri_vma_img *vm;
 	struct qri_proc_img *pr;
 	struct qri_vma v;
+	char *path = NULL;
 
 	memcpy(&v, fixed, sizeof(v));
 	if (qri_owner(c, QRI_VMA, v.pid, &pr))
@@ -225,19 +271,29 @@ static int read_vma(struct qri_cursor *c, const void *fixed, const uint8_t *tail
 	if (v.path_len != left)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": path does not fill the record",
 			   v.pid);
-	if ((v.flags & (QRI_VMA_ANON | QRI_VMA_SHMEM)) && v.path_len)
+	if ((v.flags & QRI_VMA_ANON) && v.path_len)
 		return BAD(c, QRI_VMA, "pid %" PRIu32 ": anonymous memory at 0x%" PRIx64 " names a file",
 			   v.pid, v.start);
-	if (v.flags & QRI_VMA_SHMEM && bad_shmem(c->img, &v))
-		return BAD(c, QRI_VMA, "pid %" PRIu32 ": shared memory at 0x%" PRIx64 " is not within its object, or its object has two sizes",
-			   v.pid, v.start);
-	vm = qri_grow((void **)&pr->vmas, &pr->nvmas, sizeof(*vm));
-	if (!vm)
-		return qr_err_set(c->e, "out of memory");
-	vm->v = v;
 	if (v.path_len &&
-	    qri_take_path(c, QRI_VMA, "path", &tail, &left, v.path_len, &vm->path))
+	    qri_take_path(c, QRI_VMA, "path", &tail, &left, v.path_len, &path))
 		return -1;
+	if (v.flags & QRI_VMA_SYSV && bad_sysv(c->img, &v, path)) {
+		free(path);
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": System V attach at 0x%" PRIx64 " names no segment before it, or lies outside it",
+			   v.pid, v.start);
+	}
+	if (v.flags & QRI_VMA_SHMEM && bad_shmem(c->img, &v, path ? path : "")) {
+		free(path);
+		return BAD(c, QRI_VMA, "pid %" PRIu32 ": shared memory at 0x%" PRIx64 " is not within its object, its object has two sizes or names, or its name is not a memfd's or in /dev/shm",
+			   v.pid, v.start);
+	}
+	vm = qri_grow((void **)&pr->vmas, &pr->nvmas, sizeof(*vm));
+	if (!vm) {
+		free(path);
+		return qr_err_set(c->e, "out of memory");
+	}
+	vm->v = v;
+	vm->path = path;
 	return 0;
 }
 
@@ -404,6 +460,8 @@ struct record_kind {
  * images: those an older record lacks read as 0. 0: as kinds[] says. */
 static const uint32_t full_sizes[QRI_NTYPES] = {
 	[QRI_VMA] = sizeof(struct qri_vma),
+	[QRI_SIGNALS] = sizeof(struct qri_signals),
+	[QRI_THREAD_SIGNALS] = sizeof(struct qri_thread_signals),
 };
 
 static const struct record_kind kinds[QRI_NTYPES] = {
@@ -414,9 +472,12 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
 	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
 	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },
-	[QRI_SIGNALS] = { sizeof(struct qri_signals), qri_read_signals },
+	[QRI_SIGNALS] = { offsetof(struct qri_signals, child_subreaper),
+			  qri_read_signals },
 	[QRI_RLIMITS] = { sizeof(struct qri_rlimits), qri_read_rlimits },
-	[QRI_THREAD_SIGNALS] = { sizeof(struct qri_thread_signals),
+	[QRI_TIMERS] = { sizeof(struct qri_timers), qri_read_timers },
+	[QRI_THREAD_SIGNALS] = { offsetof(struct qri_thread_signals,
+					  pdeath_signal),
 				 qri_read_thread_signals },
 	[QRI_THREAD_RESTART] = { sizeof(struct qri_thread_restart),
 				 qri_read_thread_restart },
@@ -429,6 +490,9 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_THREAD_SCHED] = { sizeof(struct qri_thread_sched),
 			       qri_read_thread_sched },
 	[QRI_PROOF] = { sizeof(struct qri_proof), qri_read_proof },
+	[QRI_SYSV_SHM] = { sizeof(struct qri_sysv_shm), qri_read_sysv_shm },
+	[QRI_SYSV_SEM] = { sizeof(struct qri_sysv_sem), qri_read_sysv_sem },
+	[QRI_SYSV_MSG] = { sizeof(struct qri_sysv_msg), qri_read_sysv_msg },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -589,12 +653,15 @@ void qri_free(struct qri_image *img)
 		free(pr->sig);
 		free(pr->pending);
 		free(pr->rlimits);
+		free(pr->timers);
+		free(pr->timer);
 		free(pr->creds);
 		free(pr->groups);
 		free(pr->attrs);
 		free(pr->proof);
 	}
 	free(img->procs);
+	qri_free_sysv(img);
 	free(img->frames);
 	free(img->zombies);
 	for (size_t i = 0; i < img->nfiles; i++) {

@@ -11,7 +11,7 @@
 
 #include "image/image.h"
 
-#define QRI_NTYPES (QRI_FILE + 1)
+#define QRI_NTYPES (QRI_TIMERS + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
@@ -51,6 +51,8 @@ int qri_read_mm(struct qri_cursor *c, const void *fixed, const uint8_t *tail,
 		size_t left);
 int qri_read_signals(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left);
+int qri_read_timers(struct qri_cursor *c, const void *fixed,
+		    const uint8_t *tail, size_t left);
 int qri_read_rlimits(struct qri_cursor *c, const void *fixed,
 		     const uint8_t *tail, size_t left);
 int qri_read_page_runs(struct qri_cursor *c, const void *fixed,
@@ -74,6 +76,13 @@ int qri_read_proc_attrs(struct qri_cursor *c, const void *fixed,
 			const uint8_t *tail, size_t left);
 int qri_read_thread_sched(struct qri_cursor *c, const void *fixed,
 			  const uint8_t *tail, size_t left);
+int qri_read_sysv_shm(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left);
+int qri_read_sysv_sem(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left);
+int qri_read_sysv_msg(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left);
+void qri_free_sysv(struct qri_image *img);
 int qri_read_zombie(struct qri_cursor *c, const void *fixed,
 		    const uint8_t *tail, size_t left);
 

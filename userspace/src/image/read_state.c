@@ -115,6 +115,11 @@ int qri_read_signals(struct qri_cursor *c, const void *fixed,
 	for (int i = 0; i < QRI_NITIMERS; i++)
 		if (check_itimer(c, s->pid, &s->itimers[i]))
 			goto bad;
+	if (s->child_subreaper > 1 || s->membarrier & ~QRI_MEMBARRIER_KNOWN) {
+		BAD(c, QRI_SIGNALS, "pid %" PRIu32 ": child subreaper %" PRIu32 " or membarrier registrations 0x%" PRIx32 " not known",
+		    s->pid, s->child_subreaper, s->membarrier);
+		goto bad;
+	}
 	if (take_pending(c, QRI_SIGNALS, s->pid, s->nr_pending, tail, left,
 			 &pr->pending))
 		goto bad;
@@ -123,6 +128,68 @@ int qri_read_signals(struct qri_cursor *c, const void *fixed,
 bad:
 	free(s);
 	return -1;
+}
+
+static bool timer_clock(int32_t clock)
+{
+	return clock == QRI_CLOCK_REALTIME || clock == QRI_CLOCK_MONOTONIC ||
+		clock == QRI_CLOCK_BOOTTIME || clock == QRI_CLOCK_TAI;
+}
+
+static int check_timer(struct qri_cursor *c, uint32_t pid, int32_t after,
+		       const struct qri_posix_timer *t)
+{
+	bool none = t->notify == QRI_SIGEV_NONE;
+
+	if (t->id <= after || t->id > QRI_TIMER_ID_MAX)
+		return BAD(c, QRI_TIMERS, "pid %" PRIu32 ": timer id %" PRId32 " out of order or above %d",
+			   pid, t->id, QRI_TIMER_ID_MAX);
+	if (!timer_clock(t->clock) ||
+	    (!none && t->notify != QRI_SIGEV_SIGNAL &&
+	     t->notify != QRI_SIGEV_THREAD_ID) ||
+	    t->signo < 0 || t->signo > QRI_NSIG || (!none && !t->signo) ||
+	    t->value_ns >= QRI_TIMER_MAX_NS || t->interval_ns >= QRI_TIMER_MAX_NS)
+		return BAD(c, QRI_TIMERS, "pid %" PRIu32 ": timer %" PRId32 " (clock %" PRId32 ", notify %" PRId32 ", signal %" PRId32 ") is not one restore makes",
+			   pid, t->id, t->clock, t->notify, t->signo);
+	return 0;
+}
+
+int qri_read_timers(struct qri_cursor *c, const void *fixed,
+		    const uint8_t *tail, size_t left)
+{
+	struct qri_posix_timer t;
+	struct qri_proc_img *pr;
+	struct qri_timers h;
+	int32_t after = -1;
+
+	memcpy(&h, fixed, sizeof(h));
+	if (qri_owner(c, QRI_TIMERS, h.pid, &pr))
+		return -1;
+	if (pr->timers)
+		return BAD(c, QRI_TIMERS, "pid %" PRIu32 " has a second one", h.pid);
+	if (h.count > QRI_TIMER_ID_MAX + 1 || (uint64_t)h.count * sizeof(t) != left)
+		return BAD(c, QRI_TIMERS, "pid %" PRIu32 ": %" PRIu32 " timers do not fill the record",
+			   h.pid, h.count);
+	if (h.next_id < 0 || h.next_id > QRI_TIMER_ID_MAX + 1)
+		return BAD(c, QRI_TIMERS, "pid %" PRIu32 ": next timer id %" PRId32 " out of range",
+			   h.pid, h.next_id);
+	for (uint32_t i = 0; i < h.count; i++) {
+		memcpy(&t, tail + i * sizeof(t), sizeof(t));
+		if (check_timer(c, h.pid, after, &t))
+			return -1;
+		after = t.id;
+	}
+	if (after >= h.next_id)
+		return BAD(c, QRI_TIMERS, "pid %" PRIu32 ": next timer id %" PRId32 " is not above timer %" PRId32,
+			   h.pid, h.next_id, after);
+	if (qri_take_blob(c, QRI_TIMERS, "timers", &tail, &left, left,
+			  (uint8_t **)&pr->timer))
+		return -1;
+	pr->timers = malloc(sizeof(h));
+	if (!pr->timers)
+		return qr_err_set(c->e, "out of memory");
+	*pr->timers = h;
+	return 0;
 }
 
 int qri_read_rlimits(struct qri_cursor *c, const void *fixed,
@@ -176,6 +243,9 @@ int qri_read_thread_signals(struct qri_cursor *c, const void *fixed,
 	if (!th)
 		return BAD(c, QRI_THREAD_SIGNALS, "pid %" PRIu32 ": tid %" PRIu32 " has no thread record before it",
 			   s.pid, s.tid);
+	if (s.pdeath_signal < 0 || s.pdeath_signal > QRI_NSIG)
+		return BAD(c, QRI_THREAD_SIGNALS, "tid %" PRIu32 ": parent-death signal %" PRId32 " is not a signal",
+			   s.tid, s.pdeath_signal);
 	if (th->sig)
 		return BAD(c, QRI_THREAD_SIGNALS, "tid %" PRIu32 " has a second one", s.tid);
 	how = s.ss_flags & ~QRI_SS_AUTODISARM;

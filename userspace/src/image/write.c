@@ -159,6 +159,13 @@ void qri_add_rlimits(struct qri_writer *w, uint32_t pid,
 	qri_add_raw(w, QRI_RLIMITS, 0, &q, sizeof(q), r, count * sizeof(*r));
 }
 
+void qri_add_timers(struct qri_writer *w, const struct qri_timers *t,
+		    const struct qri_posix_timer *timer)
+{
+	qri_add_raw(w, QRI_TIMERS, 0, t, sizeof(*t), timer,
+		    (size_t)t->count * sizeof(*timer));
+}
+
 void qri_add_thread_signals(struct qri_writer *w,
 			    const struct qri_thread_signals *s,
 			    const struct qri_siginfo *pending)

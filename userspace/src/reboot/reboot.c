@@ -12,6 +12,7 @@
 #include "boot/pid_floor.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/freeze.h"
+#include "fds/netlock.h"
 #include "lib/exit.h"
 #include "lib/module_open.h"
 #include "lib/run.h"
@@ -28,6 +29,7 @@ static void thaw_all(const pid_t *pids, size_t n)
 {
 	int fd = qr_device_open("pfncheck", PFNCHECK_DEVICE, "reboot");
 
+	qr_netunlock(pids, (int)n);
 	for (size_t i = 0; fd >= 0 && i < n; i++)
 		qr_thaw_set(fd, pids[i], "reboot");
 	if (fd >= 0)

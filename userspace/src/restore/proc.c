@@ -205,7 +205,12 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr,
 			.how = (shared ? QR_RST_MAP_SHARED : 0) |
 				(vi->v.flags & QRI_VMA_STACK ? QR_RST_MAP_GROWSDOWN : 0),
 		};
-		if (vi->v.flags & QRI_VMA_SHMEM) {
+		if (vi->v.flags & QRI_VMA_SYSV) {
+			/* Its contents are the segment's, made already. */
+			v->how |= QR_RST_MAP_SYSV;
+			v->shmid = (int32_t)vi->v.shm_object;
+			v->pages_off = QRI_NO_PAGES;
+		} else if (vi->v.flags & QRI_VMA_SHMEM) {
 			/* Its contents are the object's, made already. */
 			v->pages_off = QRI_NO_PAGES;
 			v->fd = qr_shmem_open(shm, vi->v.pages_offset);
@@ -378,12 +383,32 @@ static int plan_sched(struct qr_rst_args *a, const struct qri_proc_img *pr)
 	return 0;
 }
 
+/* Each membarrier(2) registration of the memory, taken again. */
+static int restore_membarrier(const struct qri_proc_img *pr)
+{
+	for (uint32_t cmd = 1; cmd <= QRI_MEMBARRIER_KNOWN; cmd <<= 1)
+		if (pr->sig->membarrier & cmd &&
+		    syscall(SYS_membarrier, cmd, 0, 0)) {
+			qr_error("restore: pid %u: membarrier registration 0x%x: %s",
+				 pr->p.pid, cmd, strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
 /* What belongs to the whole process or its mm (the blob keeps both). */
 static int restore_attrs(const struct qri_proc_img *pr)
 {
 	char v[16];
 	int fd, n;
 
+	if (pr->sig && pr->sig->child_subreaper &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) {
+		qr_error("restore: pid %u: child subreaper: %s", pr->p.pid, strerror(errno));
+		return -1;
+	}
+	if (pr->sig && pr->sig->membarrier && restore_membarrier(pr))
+		return -1;
 	if (!pr->attrs)
 		return 0;
 	if (prctl(PR_SET_THP_DISABLE, pr->attrs->thp_disabled, 0, 0, 0)) {

@@ -22,6 +22,7 @@
 #include "fds/kind.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
+#include "restore/flock_orphans.h"
 #include "restore/restore.h"
 #include "restore/handback.h"
 #include "restore/said.h"
@@ -213,6 +214,20 @@ static bool split_files(const struct qr_restore_ctx *c)
 	return split;
 }
 
+/* A parent-death signal of a process whose parent was not kept: that
+ * parent died with the Old kernel, and the signal is not set again. */
+static void say_pdeath_lost(const struct qri_proc_img *pr)
+{
+	for (size_t j = 0; j < pr->nthreads; j++) {
+		const struct qri_thread_img *th = &pr->threads[j];
+
+		if (th->sig && th->sig->pdeath_signal)
+			printf("restore: pid %u: thread %u: parent-death signal %d not set again: its parent %u was not kept\n",
+			       pr->p.pid, th->t.tid, th->sig->pdeath_signal,
+			       pr->p.ppid);
+	}
+}
+
 /* Roots first created here, each with its subtree; then every process
  * reports, and all go on together once all have reported. A failed one
  * gives its frames back. */
@@ -220,7 +235,10 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		       struct qr_handback *hb, pid_t *ok, size_t *nok,
 		       qr_restore_hold_fn *hold, void *arg)
 {
-	pid_t *roots = calloc(img->nprocs + img->nzombies + 1, sizeof(*roots));
+	size_t all = img->nprocs + img->nzombies;
+	pid_t *roots = calloc(all + 1, sizeof(*roots));
+	struct qr_rst_times *t = calloc(all + 1, sizeof(*t));
+	bool *bad = calloc(all + 1, sizeof(*bad));
 	struct qr_restore_said said = {
 		.handback_ns = hb->fd >= 0 && !hb->resumed ? hb->ns : UINT64_MAX,
 	};
@@ -230,11 +248,13 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	int failed = 0, timens;
 	size_t earlier = 0;
 
-	if (!roots || qr_restore_ctx_init(&c, img, dir)) {
-		if (roots)
+	if (!roots || !t || !bad || qr_restore_ctx_init(&c, img, dir)) {
+		if (roots && t && bad)
 			qr_restore_ctx_free(&c);
 		free(roots);
-		return (int)(img->nprocs + img->nzombies);
+		free(t);
+		free(bad);
+		return (int)all;
 	}
 	/* Resumed: what an earlier restore, killed part way, made already. */
 	c.earlier = calloc(c.tree.n + 1, sizeof(*c.earlier));
@@ -254,6 +274,8 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	if (earlier && split_files(&c)) {
 		qr_restore_ctx_free(&c);
 		free(roots);
+		free(t);
+		free(bad);
 		return (int)(c.tree.n - earlier);
 	}
 	/* The roots' subtrees are created by the roots: all inherit it. */
@@ -261,11 +283,14 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	/* Every file once, inside the time namespace (a timer's clock), for
 	 * all processes to take theirs from. */
 	if (qr_files_make(&c.files, img) ||
-	    qr_shmem_make(&c.shm, img, dir, c.files.top)) {
+	    qr_shmem_make(&c.shm, &c.files, dir, c.files.top) ||
+	    (!earlier && qr_sysv_make(&c.sysv, img, dir))) {
 		qr_clocks_leave(timens);
 		qr_restore_ctx_free(&c);
 		free(roots);
-		return (int)(img->nprocs + img->nzombies);
+		free(t);
+		free(bad);
+		return (int)all;
 	}
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
@@ -275,8 +300,9 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		 * parent is past making its children. */
 		if (!qr_restore_made(&c, i) && (p < 0 || qr_restore_made(&c, p)))
 			roots[i] = qr_restore_spawn(&c, i);
+		if (p < 0 && i < img->nprocs)
+			say_pdeath_lost(&img->procs[i]);
 	}
-	qr_files_close(&c.files);
 	qr_shmem_close(&c.shm);
 	qr_clocks_leave(timens);
 	test_kill("spawned");
@@ -290,8 +316,6 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	c.go_rd = -1;
 	for (size_t k = 0; k < c.tree.n; k++) {
 		size_t i = c.tree.order[k];
-		struct qr_rst_times t = { 0 };
-		int bad;
 
 		if (qr_restore_made(&c, i)) {
 			printf("restored %u (%s): running already, made by an earlier restore\n",
@@ -300,15 +324,23 @@ static int restore_all(const struct qri_image *img, const char *dir,
 				ok[(*nok)++] = img->procs[i].p.pid;
 			continue;
 		}
-		bad = report(&c, i, &t);
+		bad[i] = report(&c, i, &t[i]);
 		/* Rebuilt and not resumed: compared with what /proc showed at
 		 * the checkpoint, killed before it runs on if it differs. */
-		if (!bad && i < img->nprocs &&
+		if (!bad[i] && i < img->nprocs &&
 		    qr_proof_check(&img->procs[i], qr_restore_pid(&c, i))) {
 			kill(qr_restore_pid(&c, i), SIGKILL);
-			bad = 1;
+			bad[i] = true;
 		}
-		if (bad) {
+	}
+	qr_restore_flock_orphans(&c, bad);
+	qr_files_close(&c.files);
+	for (size_t k = 0; k < c.tree.n; k++) {
+		size_t i = c.tree.order[k];
+
+		if (qr_restore_made(&c, i))
+			continue;
+		if (bad[i]) {
 			uint64_t n = 0, *f = NULL;
 
 			if (i < img->nprocs)
@@ -324,11 +356,13 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		}
 		if (i < img->nprocs)
 			ok[(*nok)++] = img->procs[i].p.pid;
-		said.adopt_ns += t.adopt_ns;
-		said.fill_ns += t.fill_ns;
-		if (t.adopt_mode)
-			said.adopt_mode = t.adopt_mode;
+		said.adopt_ns += t[i].adopt_ns;
+		said.fill_ns += t[i].fill_ns;
+		if (t[i].adopt_mode)
+			said.adopt_mode = t[i].adopt_mode;
 	}
+	free(bad);
+	free(t);
 	if (hold)
 		hold(ok, *nok, arg);
 	qr_restore_ctx_free(&c);	/* go: they resume */
@@ -372,6 +406,13 @@ static int pages_short(const struct qri_image *img, const char *dir)
 			}
 		}
 	}
+	for (size_t i = 0; i < img->nshms; i++) {
+		end = img->shms[i].pages_offset + ((img->shms[i].size + 4095) & ~4095ull);
+		if (end > need) {
+			need = end;
+			who = NULL;
+		}
+	}
 	if (!need)
 		return 0;
 	snprintf(path, sizeof(path), "%s/pages", dir);
@@ -381,8 +422,12 @@ static int pages_short(const struct qri_image *img, const char *dir)
 		return -1;
 	}
 	if ((uint64_t)sb.st_size < need) {
-		qr_error("restore: %s is truncated: %" PRIu64 " bytes, the image needs %" PRIu64 " (process %u (%s) has pages up to there): refused, left in place, nothing handed back",
-			 path, (uint64_t)sb.st_size, need, who->pid, who->comm);
+		if (who)
+			qr_error("restore: %s is truncated: %" PRIu64 " bytes, the image needs %" PRIu64 " (process %u (%s) has pages up to there): refused, left in place, nothing handed back",
+				 path, (uint64_t)sb.st_size, need, who->pid, who->comm);
+		else
+			qr_error("restore: %s is truncated: %" PRIu64 " bytes, the image needs %" PRIu64 " (a System V segment's contents end there): refused, left in place, nothing handed back",
+				 path, (uint64_t)sb.st_size, need);
 		return -1;
 	}
 	return 0;

@@ -1,7 +1,8 @@
-/* Shared anonymous memory at restore: each object (QRI_VMA_SHMEM) made
- * once in quickreboot restore, before any process, filled from the pages
- * file and held as an fd of its shmem file; every process maps its areas
- * of it from there, so that they share it again. */
+/* Shared memory at restore: each object (QRI_VMA_SHMEM) made once in
+ * quickreboot restore, before any process, filled from the pages file
+ * and held as an fd of its shmem file; every process maps its areas of it
+ * from there, so that they share it again. Anonymous objects are made
+ * anonymous again, memfds and /dev/shm files with their names. */
 #ifndef QR_RESTORE_SHMEM_H
 #define QR_RESTORE_SHMEM_H
 
@@ -16,10 +17,13 @@ struct qr_shmem {
 	size_t n;
 };
 
-/* Makes every object, its fd at `above` or higher; -1 having printed
- * why (nothing held). */
-int qr_shmem_make(struct qr_shmem *s, const struct qri_image *img,
-		  const char *dir, unsigned int above);
+struct qr_files;
+
+/* Makes every object of the image of t (the files made already: a memfd
+ * or /dev/shm file an fd holds too is that fd's file), its fd at `above`
+ * or higher; -1 having printed why (nothing held). */
+int qr_shmem_make(struct qr_shmem *s, struct qr_files *t, const char *dir,
+		  unsigned int above);
 void qr_shmem_close(struct qr_shmem *s);
 
 /* A new fd of the object saved at pages_offset (for the restorer to map

@@ -11,6 +11,7 @@
 
 #include "lib/exit.h"
 #include "restore/signals.h"
+#include "restore/timers.h"
 
 _Static_assert(QR_RST_SIGINFO_SIZE == QRI_SIGINFO_SIZE, "siginfo size");
 
@@ -131,6 +132,8 @@ int qr_restore_signals(const struct qri_proc_img *pr)
 	if (set_rlimits(pr))
 		return -1;
 	/* Timers last: they run from here on. */
+	if (qr_restore_timers(pr))
+		return -1;
 	return s ? set_itimers(s) : 0;
 }
 
@@ -147,6 +150,15 @@ int qr_restore_plan_thread_signals(struct qr_rst_args *a,
 				   const struct qri_proc_img *pr)
 {
 	uint32_t used = 0;
+
+	/* A parent-death signal goes with the parent: kept, it is this
+	 * process's parent again; not kept, it died with the Old kernel and
+	 * restore said so (restore.c). */
+	for (uint32_t i = 0; getppid() == (pid_t)pr->p.ppid && i < a->nthreads; i++) {
+		const struct qri_thread_img *th = thread_of(pr, a->threads[i].tid);
+
+		a->threads[i].pdeath_signal = th && th->sig ? th->sig->pdeath_signal : 0;
+	}
 
 	for (uint32_t i = 1; i < a->nthreads; i++) {
 		struct qr_rst_thread *t = &a->threads[i];

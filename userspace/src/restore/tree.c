@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fds/pty.h"
 #include "lib/exit.h"
 #include "restore/restore.h"
 #include "restore/tree.h"
@@ -96,6 +97,7 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c)
 	free(c->earlier);
 	qr_files_close(&c->files);
 	qr_shmem_close(&c->shm);
+	qr_sysv_close(&c->sysv);
 	qr_tree_free(&c->tree);
 	memset(c, 0, sizeof(*c));
 }
@@ -125,6 +127,7 @@ static int set_identity(uint32_t pgid, int action)
 	case QR_TREE_NEWGROUP:
 		return setpgid(0, 0);
 	case QR_TREE_JOIN:
+	case QR_TREE_HELPED:
 		return setpgid(0, pgid);
 	default:
 		return 0;
@@ -153,6 +156,83 @@ static void __attribute__((noreturn)) end_as(const struct qri_zombie *z,
 	_exit(1);
 }
 
+/* A helper with PID pgid leading a new group of this session, until it
+ * is killed: its pid, or -1 having printed why. */
+static pid_t group_helper(uint32_t pgid)
+{
+	pid_t want = pgid, got;
+	struct clone_args ca = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&want,
+		.set_tid_size = 1,
+	};
+	int made[2];
+	ssize_t n;
+	char byte;
+
+	if (pipe2(made, O_CLOEXEC)) {
+		qr_error("restore: group %u: pipe: %s", pgid, strerror(errno));
+		return -1;
+	}
+	got = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (got == 0) {
+		if (setpgid(0, 0) || write(made[1], "", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(made[1]);
+	if (got < 0) {
+		qr_error("restore: group %u, whose leader had exited: a helper with its PID: %s",
+			 pgid, strerror(errno));
+		close(made[0]);
+		return -1;
+	}
+	do
+		n = read(made[0], &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(made[0]);
+	if (n == 1)
+		return got;
+	qr_error("restore: group %u, whose leader had exited: its helper could not make it",
+		 pgid);
+	waitpid(got, NULL, 0);
+	return -1;
+}
+
+/* Child j of this process, with the helper its group needs meanwhile:
+ * once j is in the group, the helper ends and is reaped here, before
+ * this process runs again. */
+static void spawn_child(struct qr_restore_ctx *c, size_t j)
+{
+	pid_t helper;
+
+	if (c->tree.action[j] != QR_TREE_HELPED) {
+		qr_restore_spawn(c, j);
+		return;
+	}
+	helper = group_helper(j < c->img->nprocs ? c->img->procs[j].p.pgid :
+			      c->img->zombies[j - c->img->nprocs].pgid);
+	if (helper < 0)
+		return;
+	qr_restore_spawn(c, j);
+	kill(helper, SIGKILL);
+	waitpid(helper, NULL, 0);
+}
+
+/* The children of i made before (early) or after its own session and
+ * group, in the planned order. */
+static void spawn_children(struct qr_restore_ctx *c, size_t i, bool early)
+{
+	for (size_t k = 0; k < c->tree.n; k++) {
+		size_t j = c->tree.order[k];
+
+		if (c->tree.parent[j] == (long)i && (bool)c->tree.early[j] == early &&
+		    !qr_restore_made(c, j))
+			spawn_child(c, j);
+	}
+}
+
 /* In the new process: session and group, the subtree, then the rest. */
 static void __attribute__((noreturn))
 restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
@@ -161,18 +241,24 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	const struct qri_zombie *z = i < img->nprocs ? NULL :
 		&img->zombies[i - img->nprocs];
 	uint32_t pgid = z ? z->pgid : img->procs[i].p.pgid;
+	uint32_t pid = qr_restore_pid(c, i);
+	int tty = -1;
 
+	/* Those left in the session this process leaves next. */
+	spawn_children(c, i, true);
 	if (set_identity(pgid, c->tree.action[i])) {
 		qr_error("restore: pid %u: session or group %u: %s",
-			 qr_restore_pid(c, i), pgid, strerror(errno));
+			 pid, pgid, strerror(errno));
 		_exit(1);
 	}
-	for (size_t k = 0; k < c->tree.n; k++) {
-		size_t j = c->tree.order[k];
-
-		if (c->tree.parent[j] == (long)i && !qr_restore_made(c, j))
-			qr_restore_spawn(c, j);
-	}
+	/* Before the children, which inherit it. */
+	if (!z && c->tree.action[i] == QR_TREE_SETSID &&
+	    qr_pty_ctty_take(&c->files, pid, &tty))
+		_exit(1);
+	spawn_children(c, i, false);
+	/* The session's groups are all made: they are in its subtree. */
+	if (tty >= 0 && qr_pty_ctty_fg(&c->files, pid, tty))
+		_exit(1);
 	if (write(ready_fd, "", 1) != 1)
 		_exit(1);
 	close(ready_fd);

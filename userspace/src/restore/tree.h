@@ -12,6 +12,7 @@
 #include "image/image.h"
 #include "fds/table.h"
 #include "restore/shmem.h"
+#include "restore/sysv.h"
 #include "image/proc_tree.h"
 
 /* Index i of the tree: the process img->procs[i] for i < nprocs, else the
@@ -24,6 +25,7 @@ struct qr_restore_ctx {
 	int go_rd, go_wr;		/* closing go_wr lets every process go */
 	struct qr_files files;		/* made before the first process */
 	struct qr_shmem shm;		/* made before the first process */
+	struct qr_sysv sysv;		/* made before the first process */
 	bool *earlier;		/* per tree index: made by an earlier restore
 				 * (killed part way), or NULL for none */
 };

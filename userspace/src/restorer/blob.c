@@ -42,6 +42,7 @@
 #define NR_rseq 334
 #define NR_clone3 435
 #define NR_madvise 28
+#define NR_shmat 30
 #define NR_setgroups 116
 #define NR_capget 125
 #define NR_capset 126
@@ -71,6 +72,7 @@
 #define PR_CAPBSET_DROP 24
 #define PR_SET_SECUREBITS 28
 #define PR_SET_TIMERSLACK 29
+#define PR_SET_PDEATHSIG 1
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
@@ -219,6 +221,27 @@ static void fill_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 	}
 }
 
+/* SHM_RDONLY, SHM_REMAP, SHM_EXEC (uapi linux/shm.h). */
+#define QR_SHM_RDONLY 010000
+#define QR_SHM_REMAP 040000
+#define QR_SHM_EXEC 0100000
+
+static void map_sysv(struct qr_rst_args *a, const struct qr_rst_vma *v)
+{
+	long r;
+
+	if (!v->pgoff) {
+		r = sys3(NR_shmat, v->shmid, (long)v->start, QR_SHM_REMAP |
+			 (v->prot & PROT_WRITE ? 0 : QR_SHM_RDONLY) |
+			 (v->prot & PROT_EXEC ? QR_SHM_EXEC : 0));
+		if (r != (long)v->start)
+			fail(a, QR_RST_MAP, r < 0 ? r : -22);
+	}
+	r = sys3(NR_mprotect, v->start, v->len, v->prot);
+	if (r)
+		fail(a, QR_RST_PROTECT, r);
+}
+
 static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 {
 	const struct qr_rst_op *ops = (const struct qr_rst_op *)a->ops;
@@ -229,9 +252,14 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 		(v->how & QR_RST_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE) |
 		(v->how & QR_RST_MAP_ANON ? MAP_ANONYMOUS : 0) |
 		(v->how & QR_RST_MAP_GROWSDOWN ? MAP_GROWSDOWN : 0);
-	long r = sys6(NR_mmap, (long)v->start, (long)v->len, prot, flags,
-		      v->fd, (long)v->pgoff);
+	long r;
 
+	if (v->how & QR_RST_MAP_SYSV) {
+		map_sysv(a, v);
+		return;
+	}
+	r = sys6(NR_mmap, (long)v->start, (long)v->len, prot, flags,
+		 v->fd, (long)v->pgoff);
 	if (r != (long)v->start)
 		fail(a, QR_RST_MAP, r < 0 ? r : -22);
 	if (v->fd >= 0)
@@ -508,6 +536,12 @@ static void __attribute__((noreturn, used)) thread_main(struct qr_rst_args *a,
 
 	set_sched(a, t);
 	set_creds(a);
+	/* After them: changing credentials clears it. */
+	if (t->pdeath_signal) {
+		r = sys3(NR_prctl, PR_SET_PDEATHSIG, t->pdeath_signal, 0);
+		if (r)
+			fail(a, QR_RST_THREAD, r);
+	}
 	if (sys3(NR_arch_prctl, ARCH_SET_FS, t->fs_base, 0) ||
 	    sys3(NR_arch_prctl, ARCH_SET_GS, t->gs_base, 0))
 		fail(a, QR_RST_TLS, -1);

@@ -27,6 +27,9 @@
 #define QR_RST_MAP_SHARED 0x2
 #define QR_RST_MAP_GROWSDOWN 0x4
 #define QR_RST_MAP_RUNS 0x8	/* fill only runs[runs_first..+runs_count) */
+/* A System V attach: at pgoff 0 shmat of segment shmid (the whole of it),
+ * after it the rest of that attach; either way then its protection. */
+#define QR_RST_MAP_SYSV 0x10
 /* Runs of own pages of private file mappings, all together; an area whose
  * runs do not fit is filled whole (as it was at checkpoint). */
 #define QR_RST_MAX_RUNS 4096
@@ -42,7 +45,7 @@ struct qr_rst_vma {
 	uint64_t first_op;
 	uint32_t runs_first, runs_count;	/* own pages (QR_RST_MAP_RUNS) */
 	uint32_t advice;	/* QRI_ADV_*: madvise and mlock once filled */
-	uint32_t pad;
+	int32_t shmid;		/* QR_RST_MAP_SYSV */
 };
 
 /* Zero copy: what fills part of an area once it is mapped. */
@@ -101,7 +104,7 @@ struct qr_rst_times {
 struct qr_rst_thread {
 	int32_t tid;
 	uint32_t rseq_len, rseq_sig;
-	uint32_t pad;
+	int32_t pdeath_signal;		/* set after its credentials; 0: none */
 	uint64_t fs_base, gs_base;
 	uint64_t frame_src, frame_dst, frame_len;
 	uint64_t frame;			/* the ucontext: rsp for rt_sigreturn */

@@ -73,7 +73,20 @@
  *			dying; job control stops are not carried). ENOENT
  *			(not frozen, or no such parked thread), ESRCH (it
  *			has no signal handlers any more: exiting), ENOSPC
- *			(nr_pending + nr_shared: what is needed).
+ *			(nr_pending + nr_shared: what is needed). With them,
+ *			what prctl(2) and membarrier(2) set and only the
+ *			process itself may read: the thread's parent-death
+ *			signal, whether the process is a child subreaper,
+ *			and the membarrier commands its memory registered.
+ * PFNCHECK_IOC_TIMERS	a frozen process's POSIX timers (timer_create(2)):
+ *			id, clock, how it notifies (sigev_notify, signal,
+ *			value, thread), and, for the clocks whose timers are
+ *			hrtimers (REALTIME, MONOTONIC, BOOTTIME, TAI), its
+ *			time left and interval as timer_gettime(2) would
+ *			give them (a periodic timer past its expiry is moved
+ *			on, as the kernel does when asked). ENOENT (not
+ *			frozen, or its main thread is not parked), ENOSPC
+ *			(nr: what is needed).
  * PFNCHECK_IOC_EVACUATE	moves the anonymous pages of the frozen processes
  *			out of the given frame ranges (those the New kernel
  *			runs in, where zero copy could not keep them), by the
@@ -114,7 +127,7 @@
 
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
 /* Any change to the ioctls or their structs below adds 1. */
-#define PFNCHECK_ABI_VERSION	4
+#define PFNCHECK_ABI_VERSION	5
 
 /* pfncheck_freeze.flags */
 #define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
@@ -413,8 +426,13 @@ struct pfncheck_sigstate {
 	__u32 reserved;		/* must be 0 */
 	/* out: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
 	struct pfncheck_itimerval itimers[3];
+	__s32 pdeath_signal;	/* out: PR_GET_PDEATHSIG, the thread's */
+	__u32 child_subreaper;	/* out: PR_GET_CHILD_SUBREAPER: 0 or 1 */
+	/* out: the MEMBARRIER_CMD_REGISTER_* commands its memory took */
+	__u32 membarrier;
+	__u32 reserved2;	/* must be 0 */
 };
-QR_ABI_SIZE(pfncheck_sigstate, 168);
+QR_ABI_SIZE(pfncheck_sigstate, 184);
 QR_ABI_OFFSET(pfncheck_sigstate, tid, 4);
 QR_ABI_OFFSET(pfncheck_sigstate, flags, 8);
 QR_ABI_OFFSET(pfncheck_sigstate, pending_cap, 12);
@@ -428,6 +446,41 @@ QR_ABI_OFFSET(pfncheck_sigstate, ss_size, 56);
 QR_ABI_OFFSET(pfncheck_sigstate, ss_flags, 64);
 QR_ABI_OFFSET(pfncheck_sigstate, reserved, 68);
 QR_ABI_OFFSET(pfncheck_sigstate, itimers, 72);
+QR_ABI_OFFSET(pfncheck_sigstate, pdeath_signal, 168);
+QR_ABI_OFFSET(pfncheck_sigstate, child_subreaper, 172);
+QR_ABI_OFFSET(pfncheck_sigstate, membarrier, 176);
+
+#define PFNCHECK_MAX_TIMERS	65536	/* most timers_cap taken */
+
+/* One POSIX timer. */
+struct pfncheck_timer {
+	__s32 id;
+	__s32 clock;		/* clockid_t */
+	__s32 notify;		/* sigev_notify: SIGEV_SIGNAL, _NONE, _THREAD_ID */
+	__s32 signo;
+	__s32 tid;		/* the thread SIGEV_THREAD_ID names, else 0 */
+	__u32 hrtimer;		/* 1: value_ns and interval_ns were read */
+	__u64 sigev_value;
+	__u64 value_ns;		/* time left; 0: disarmed */
+	__u64 interval_ns;
+};
+QR_ABI_SIZE(pfncheck_timer, 48);
+QR_ABI_OFFSET(pfncheck_timer, sigev_value, 24);
+QR_ABI_OFFSET(pfncheck_timer, value_ns, 32);
+
+struct pfncheck_timers {
+	__s32 pid;		/* in: thread-group ID of a frozen process */
+	__u32 flags;		/* in: must be 0 */
+	__u32 cap;		/* in: room in timers[] */
+	__u32 nr;		/* out: how many it has */
+	__u64 timers;		/* in: user address of pfncheck_timer[] */
+	__s32 next_id;		/* out: the id timer_create(2) tries next */
+	__u32 reserved;		/* must be 0 */
+};
+QR_ABI_SIZE(pfncheck_timers, 32);
+QR_ABI_OFFSET(pfncheck_timers, nr, 12);
+QR_ABI_OFFSET(pfncheck_timers, timers, 16);
+QR_ABI_OFFSET(pfncheck_timers, next_id, 24);
 
 #define PFNCHECK_MAX_RANGES	64
 
@@ -474,5 +527,6 @@ QR_ABI_OFFSET(pfncheck_evacuate, elapsed_ns, 48);
 #define PFNCHECK_IOC_EVACUATE	_IOWR(PFNCHECK_IOC_MAGIC, 7, struct pfncheck_evacuate)
 #define PFNCHECK_IOC_COMMIT	_IOWR(PFNCHECK_IOC_MAGIC, 10, struct pfncheck_commit)
 #define PFNCHECK_IOC_STATUS	_IOWR(PFNCHECK_IOC_MAGIC, 11, struct pfncheck_status)
+#define PFNCHECK_IOC_TIMERS	_IOWR(PFNCHECK_IOC_MAGIC, 12, struct pfncheck_timers)
 
 #endif

@@ -1,0 +1,188 @@
+/* TCP and UDP sockets' options, which socket an inode is, and what an fd
+ * no kind carries is (inet.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+
+#include "fds/dupfd.h"
+#include "fds/inet.h"
+#include "fds/sockopt.h"
+
+int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
+{
+	bool v6 = family == AF_INET6;
+
+	memset(o, 0xff, sizeof(*o));
+	o->rcvtimeo_us = o->sndtimeo_us = 0;
+	if (qr_sockopt_get(s, SOL_SOCKET, SO_REUSEADDR, &o->reuseaddr) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_REUSEPORT, &o->reuseport) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_KEEPALIVE, &o->keepalive) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_BROADCAST, &o->broadcast) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_SNDBUF, &o->sndbuf) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_RCVBUF, &o->rcvbuf) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_PRIORITY, &o->priority) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_MARK, &o->mark) ||
+	    qr_sockopt_get_time(s, SO_RCVTIMEO, &o->rcvtimeo_us) ||
+	    qr_sockopt_get_time(s, SO_SNDTIMEO, &o->sndtimeo_us))
+		return -1;
+	if (v6 ? qr_sockopt_get(s, IPPROTO_IPV6, IPV6_V6ONLY, &o->v6only) ||
+		 qr_sockopt_get(s, IPPROTO_IPV6, IPV6_TCLASS, &o->tos) ||
+		 qr_sockopt_get(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &o->ttl) :
+		 qr_sockopt_get(s, IPPROTO_IP, IP_TOS, &o->tos) ||
+		 qr_sockopt_get(s, IPPROTO_IP, IP_TTL, &o->ttl))
+		return -1;
+	if (qr_sockopt_get(s, IPPROTO_IP, IP_FREEBIND, &o->freebind))
+		return -1;
+	if (!tcp)
+		return 0;
+	return qr_sockopt_get(s, IPPROTO_TCP, TCP_NODELAY, &o->nodelay) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPIDLE, &o->keepidle) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPINTVL, &o->keepintvl) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPCNT, &o->keepcnt) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_DEFER_ACCEPT, &o->defer_accept) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_USER_TIMEOUT, &o->user_timeout) ? -1 : 0;
+}
+
+int qr_inet_opts_set_early(int s, uint8_t family, const struct qr_inet_opts *o)
+{
+	return qr_sockopt_set(s, SOL_SOCKET, SO_REUSEADDR, o->reuseaddr) ||
+	       qr_sockopt_set(s, SOL_SOCKET, SO_REUSEPORT, o->reuseport) ||
+	       qr_sockopt_set(s, IPPROTO_IP, IP_FREEBIND, o->freebind) ||
+	       (family == AF_INET6 &&
+		qr_sockopt_set(s, IPPROTO_IPV6, IPV6_V6ONLY, o->v6only)) ? -1 : 0;
+}
+
+int qr_inet_opts_set(int s, uint8_t family, bool tcp,
+		     const struct qr_inet_opts *o)
+{
+	bool v6 = family == AF_INET6;
+
+	/* SO_SNDBUF/SO_RCVBUF read twice what was set. */
+	if (qr_sockopt_set(s, SOL_SOCKET, SO_SNDBUFFORCE, o->sndbuf / 2) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_RCVBUFFORCE, o->rcvbuf / 2) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_BROADCAST, o->broadcast) ||
+	    qr_sockopt_set(s, SOL_SOCKET, SO_PRIORITY, o->priority) ||
+	    (o->mark && qr_sockopt_set(s, SOL_SOCKET, SO_MARK, o->mark)) ||
+	    qr_sockopt_set_time(s, SO_RCVTIMEO, o->rcvtimeo_us) ||
+	    qr_sockopt_set_time(s, SO_SNDTIMEO, o->sndtimeo_us))
+		return -1;
+	if (v6 ? qr_sockopt_set(s, IPPROTO_IPV6, IPV6_TCLASS, o->tos) ||
+		 qr_sockopt_set(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl) :
+		 qr_sockopt_set(s, IPPROTO_IP, IP_TOS, o->tos) ||
+		 qr_sockopt_set(s, IPPROTO_IP, IP_TTL, o->ttl))
+		return -1;
+	if (!tcp)
+		return 0;
+	return qr_sockopt_set(s, IPPROTO_TCP, TCP_NODELAY, o->nodelay) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPIDLE, o->keepidle) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPINTVL, o->keepintvl) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPCNT, o->keepcnt) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_DEFER_ACCEPT, o->defer_accept) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_USER_TIMEOUT, o->user_timeout) ? -1 : 0;
+}
+
+bool qr_inet_unlisted(pid_t pid, int fd, int proto)
+{
+	int s = qr_fd_dup(pid, fd), dom = -1, p = -1;
+	struct sockaddr_storage ss;
+	struct qr_inet_addr a;
+	socklen_t len = sizeof(ss);
+	bool yes;
+
+	if (s < 0)
+		return false;
+	yes = !qr_sockopt_get(s, SOL_SOCKET, SO_DOMAIN, &dom) &&
+	      (dom == AF_INET || dom == AF_INET6) &&
+	      !qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto &&
+	      !getsockname(s, (struct sockaddr *)&ss, &len) &&
+	      !qr_inet_from_sockaddr(&ss, &a) && !a.port;
+	len = sizeof(ss);
+	yes = yes && getpeername(s, (struct sockaddr *)&ss, &len) &&
+	      errno == ENOTCONN;
+	close(s);
+	return yes;
+}
+
+static const char *netlink_proto(int p)
+{
+	static const char *const names[] = {
+		[NETLINK_ROUTE] = "NETLINK_ROUTE",
+		[NETLINK_USERSOCK] = "NETLINK_USERSOCK",
+		[NETLINK_FIREWALL] = "NETLINK_FIREWALL",
+		[NETLINK_SOCK_DIAG] = "NETLINK_SOCK_DIAG",
+		[NETLINK_NFLOG] = "NETLINK_NFLOG",
+		[NETLINK_XFRM] = "NETLINK_XFRM",
+		[NETLINK_SELINUX] = "NETLINK_SELINUX",
+		[NETLINK_ISCSI] = "NETLINK_ISCSI",
+		[NETLINK_AUDIT] = "NETLINK_AUDIT",
+		[NETLINK_FIB_LOOKUP] = "NETLINK_FIB_LOOKUP",
+		[NETLINK_CONNECTOR] = "NETLINK_CONNECTOR",
+		[NETLINK_NETFILTER] = "NETLINK_NETFILTER",
+		[NETLINK_IP6_FW] = "NETLINK_IP6_FW",
+		[NETLINK_DNRTMSG] = "NETLINK_DNRTMSG",
+		[NETLINK_KOBJECT_UEVENT] = "NETLINK_KOBJECT_UEVENT",
+		[NETLINK_GENERIC] = "NETLINK_GENERIC",
+		[NETLINK_SCSITRANSPORT] = "NETLINK_SCSITRANSPORT",
+		[NETLINK_ECRYPTFS] = "NETLINK_ECRYPTFS",
+		[NETLINK_RDMA] = "NETLINK_RDMA",
+		[NETLINK_CRYPTO] = "NETLINK_CRYPTO",
+		[NETLINK_SMC] = "NETLINK_SMC",
+	};
+
+	return p >= 0 && p < (int)(sizeof(names) / sizeof(names[0])) && names[p] ?
+	       names[p] : NULL;
+}
+
+static const char *type_name(int t)
+{
+	return t == SOCK_STREAM ? "stream" : t == SOCK_DGRAM ? "datagram" :
+	       t == SOCK_RAW ? "raw" : t == SOCK_SEQPACKET ? "seqpacket" :
+	       "other";
+}
+
+const char *qr_sock_describe(int pid, int fd, char *buf, size_t size)
+{
+	int s = qr_fd_dup(pid, fd), dom = -1, type = -1, proto = -1;
+	const char *p;
+
+	if (s < 0)
+		return NULL;
+	if (qr_sockopt_get(s, SOL_SOCKET, SO_DOMAIN, &dom) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_TYPE, &type) ||
+	    qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &proto)) {
+		close(s);
+		return NULL;
+	}
+	close(s);
+	if (dom == AF_NETLINK) {
+		p = netlink_proto(proto);
+		if (p)
+			snprintf(buf, size, "a netlink socket (%s)", p);
+		else
+			snprintf(buf, size, "a netlink socket (protocol %d)", proto);
+	} else if (dom == AF_PACKET) {
+		snprintf(buf, size, "a packet socket (%s)", type_name(type));
+	} else if ((dom == AF_INET || dom == AF_INET6) && type == SOCK_RAW) {
+		snprintf(buf, size, "a raw %s socket (protocol %d)",
+			 dom == AF_INET ? "IPv4" : "IPv6", proto);
+	} else if ((dom == AF_INET || dom == AF_INET6) &&
+		   (proto == IPPROTO_TCP || proto == IPPROTO_UDP)) {
+		/* Ours, but /proc/net (our namespace) does not list it. */
+		snprintf(buf, size, "an %s %s socket in another network namespace",
+			 dom == AF_INET ? "IPv4" : "IPv6",
+			 proto == IPPROTO_TCP ? "TCP" : "UDP");
+	} else {
+		snprintf(buf, size, "a socket of family %d, %s, protocol %d",
+			 dom, type_name(type), proto);
+	}
+	return buf;
+}

@@ -1,0 +1,159 @@
+/* UDP sockets, IPv4 and IPv6: bound (address or wildcard) or not,
+ * connected or not, with their options (inet.h) and O_NONBLOCK; the
+ * image says connected as TCP_ESTABLISHED, not as TCP_CLOSE, as the
+ * kernel's UDP does.
+ *
+ * Refused by name: datagrams queued to read (their senders' addresses
+ * cannot be given back to them; a checkpoint finding some fails and
+ * leaves them queued). Lost: a corked datagram being built (UDP_CORK,
+ * MSG_MORE), multicast memberships, UDP_SEGMENT/GRO, socket filters. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fds/dupfd.h"
+#include "fds/inet.h"
+#include "fds/kind.h"
+#include "lib/exit.h"
+
+static bool udp_match(const char *link, const struct stat *st)
+{
+	return !strncmp(link, "socket:[", 8) && S_ISSOCK(st->st_mode) &&
+	       qr_inet_listed("udp", st->st_ino);
+}
+
+static bool udp_match_fd(pid_t pid, int fd, const struct stat *st)
+{
+	(void)st;
+	return qr_inet_unlisted(pid, fd, IPPROTO_UDP);
+}
+
+static int udp_capture(struct qr_fd_capture *c)
+{
+	struct qr_inet_rec r = { 0 };
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss), ilen = sizeof(int);
+	char a[64], b[64];
+	int s, dom, rc = -1;
+	ssize_t q;
+
+	s = qr_fd_dup(c->pid, c->fd);
+	if (s < 0 || getsockopt(s, SOL_SOCKET, SO_DOMAIN, &dom, &ilen) ||
+	    getsockname(s, (struct sockaddr *)&ss, &len) ||
+	    qr_inet_from_sockaddr(&ss, &r.local) ||
+	    qr_inet_opts_get(s, dom, false, &r.o)) {
+		qr_error("process %d: fd %d: UDP socket: cannot read it: %s",
+			 c->pid, c->fd, strerror(errno));
+		goto out;
+	}
+	r.family = dom;
+	r.state = TCP_CLOSE;
+	r.ino = c->st->st_ino;
+	c->f->object = r.ino;
+	if (r.local.port)
+		r.flags |= QR_INET_BOUND;
+	len = sizeof(ss);
+	if (!getpeername(s, (struct sockaddr *)&ss, &len) &&
+	    !qr_inet_from_sockaddr(&ss, &r.peer)) {
+		r.flags |= QR_INET_PEER;
+		r.state = TCP_ESTABLISHED;
+	}
+	q = recv(s, NULL, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+	if (q >= 0) {
+		qr_error("process %d: fd %d: UDP socket %s: datagrams queued to read (the first of %zd bytes): not carried",
+			 c->pid, c->fd, qr_inet_str(dom, &r.local, a), q);
+		goto out;
+	}
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		qr_error("process %d: fd %d: UDP socket %s%s%s: %s: not carried",
+			 c->pid, c->fd, qr_inet_str(dom, &r.local, a),
+			 r.flags & QR_INET_PEER ? " -> " : "",
+			 r.flags & QR_INET_PEER ? qr_inet_str(dom, &r.peer, b) : "",
+			 strerror(errno));
+		goto out;
+	}
+	qr_fd_data_add(c->data, &r, sizeof(r));
+	rc = 0;
+out:
+	if (s >= 0)
+		close(s);
+	return rc;
+}
+
+static int udp_fail(const struct qri_file_img *f, const struct qr_inet_rec *r,
+		    const char *what)
+{
+	char a[64];
+
+	qr_error("restore: file %u (UDP socket %s): %s: %s", f->f.id,
+		 qr_inet_str(r->family, &r->local, a), what, strerror(errno));
+	return -1;
+}
+
+static int udp_open(struct qr_files *t, const struct qri_file_img *f)
+{
+	const struct qr_inet_rec *r;
+	struct sockaddr_storage ss;
+	struct qr_inet_img i;
+	struct qr_err err;
+	socklen_t len;
+	int s, rc = -1;
+
+	(void)t;
+	if (qr_inet_img_parse(f->data, f->f.data_len, false, &i, &err)) {
+		qr_error("restore: file %u: UDP socket: bad image data: %s",
+			 f->f.id, err.msg);
+		return -1;
+	}
+	r = &i.r;
+	s = socket(r->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return udp_fail(f, r, "socket");
+	if (qr_inet_opts_set_early(s, r->family, &r->o)) {
+		udp_fail(f, r, "options");
+		goto out;
+	}
+	len = qr_inet_sockaddr(r->family, &r->local, &ss);
+	if (r->flags & QR_INET_BOUND && bind(s, (struct sockaddr *)&ss, len)) {
+		udp_fail(f, r, "bind");
+		goto out;
+	}
+	len = qr_inet_sockaddr(r->family, &r->peer, &ss);
+	if (r->flags & QR_INET_PEER && connect(s, (struct sockaddr *)&ss, len)) {
+		udp_fail(f, r, "connect");
+		goto out;
+	}
+	if (qr_inet_opts_set(s, r->family, false, &r->o) ||
+	    fcntl(s, F_SETFL, f->f.open_flags & O_NONBLOCK)) {
+		udp_fail(f, r, "options");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc)
+		close(s);
+	return rc ? -1 : s;
+}
+
+static int udp_valid(const struct qri_file_img *f, struct qr_err *e)
+{
+	struct qr_inet_img i;
+	struct qr_err why;
+
+	if (qr_inet_img_parse(f->data, f->f.data_len, false, &i, &why))
+		return qr_err_set(e, "UDP socket: %s", why.msg);
+	return 0;
+}
+
+const struct qr_fd_kind qr_fd_udp = {
+	.kind = QRI_FD_UDP, .name = "UDP socket",
+	.match = udp_match, .match_fd = udp_match_fd, .capture = udp_capture,
+	.valid = udp_valid, .open = udp_open,
+};
