@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	}
 	t0 = now_us();
 	for (int i = 0; i < 2 * n; i++) {
-		struct qr_fd_data data = { 0 };
+		struct qr_strbuf data = { 0 };
 		struct qri_file f = { .id = i + 1, .kind = QRI_FD_UNIX };
 		char link[64];
 		struct stat st;
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 		if (!qr_fd_unix.match(link, &st) || qr_fd_unix.capture(&c))
 			return 1;
 		f.data_len = data.len;
-		files[i] = (struct qri_file_img){ f, NULL, data.buf };
+		files[i] = (struct qri_file_img){ f, NULL, data.s };
 		seen[i] = (struct qr_fd_seen){ getpid(), fds[i], f.id, QRI_FD_UNIX,
 					       f.object, st.st_dev, st.st_ino };
 	}
