@@ -108,7 +108,7 @@ TEST(inet_img_parse)
 static void capture(const struct qr_fd_kind *k, int fd, uint32_t id,
 		    struct qri_file_img *out, struct qr_fd_seen *seen)
 {
-	struct qr_fd_data data = { 0 };
+	struct qr_strbuf data = { 0 };
 	struct qri_file f = { .id = id, .kind = k->kind };
 	char link[64];
 	struct stat st;
@@ -123,7 +123,7 @@ static void capture(const struct qr_fd_kind *k, int fd, uint32_t id,
 	f.data_len = data.len;
 	out->f = f;
 	out->path = strdup(link);
-	out->data = data.buf;
+	out->data = (uint8_t *)data.s;
 	*seen = (struct qr_fd_seen){ getpid(), fd, id, k->kind, f.object,
 				     st.st_dev, st.st_ino };
 }
@@ -363,7 +363,7 @@ TEST(udp_refuses_queued)
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t al = sizeof(a);
 	int u = socket(AF_INET, SOCK_DGRAM, 0), o = socket(AF_INET, SOCK_DGRAM, 0);
-	struct qr_fd_data data = { 0 };
+	struct qr_strbuf data = { 0 };
 	struct qri_file fi = { .id = 1, .kind = QRI_FD_UDP };
 	char link[64], b[4];
 	struct stat st;
@@ -378,7 +378,7 @@ TEST(udp_refuses_queued)
 	snprintf(link, sizeof(link), "socket:[%lu]", (unsigned long)st.st_ino);
 	CHECK(qr_fd_udp.capture(&c) == -1);
 	CHECK(recv(u, b, sizeof(b), MSG_DONTWAIT) == 3);
-	free(data.buf);
+	free(data.s);
 	close(u);
 	close(o);
 }

@@ -317,7 +317,7 @@ TEST(unix_img_parse_refuses)
 static void capture_of(pid_t pid, int fd, int local, uint32_t id,
 		       struct qri_file_img *out, struct qr_fd_seen *seen)
 {
-	struct qr_fd_data data = { 0 };
+	struct qr_strbuf data = { 0 };
 	struct qri_file f = { .id = id, .kind = QRI_FD_UNIX };
 	char link[64];
 	struct stat st;
@@ -332,7 +332,7 @@ static void capture_of(pid_t pid, int fd, int local, uint32_t id,
 	f.data_len = data.len;
 	out->f = f;
 	out->path = strdup(link);
-	out->data = data.buf;
+	out->data = (uint8_t *)data.s;
 	*seen = (struct qr_fd_seen){ pid, fd, id, QRI_FD_UNIX, f.object,
 				     st.st_dev, st.st_ino };
 }
@@ -801,7 +801,7 @@ TEST(unix_refuses_data_before_accept)
 /* What a capture of fd says, its data dropped. */
 static int capture_rc(int fd)
 {
-	struct qr_fd_data data = { 0 };
+	struct qr_strbuf data = { 0 };
 	struct qri_file f = { .id = 1, .kind = QRI_FD_UNIX };
 	struct stat st;
 	struct qr_fd_capture c = { getpid(), fd, "socket:[]", &st, &f, &data,
@@ -810,7 +810,7 @@ static int capture_rc(int fd)
 
 	CHECK(fstat(fd, &st) == 0);
 	rc = qr_fd_unix.capture(&c);
-	free(data.buf);
+	free(data.s);
 	return rc;
 }
 

@@ -113,7 +113,7 @@ static void hold(int ready)
 
 /* One capture of pid's fd by kind: the data in *data. */
 static double capture(const struct qr_fd_kind *kind, pid_t pid, int fd,
-		      struct qri_file *f, struct qr_fd_data *data)
+		      struct qri_file *f, struct qr_strbuf *data)
 {
 	char path[64], link[PATH_MAX];
 	struct stat st;
@@ -125,7 +125,7 @@ static double capture(const struct qr_fd_kind *kind, pid_t pid, int fd,
 	if (len < 0 || stat(path, &st))
 		die(path);
 	link[len] = '\0';
-	free(data->buf);
+	free(data->s);
 	memset(data, 0, sizeof(*data));
 	memset(f, 0, sizeof(*f));
 	f->kind = kind->kind;
@@ -137,7 +137,7 @@ static double capture(const struct qr_fd_kind *kind, pid_t pid, int fd,
 	return now_us() - t;
 }
 
-static struct qri_file_img img_of(struct qri_file *f, struct qr_fd_data *d,
+static struct qri_file_img img_of(struct qri_file *f, struct qr_strbuf *d,
 				  const char *name)
 {
 	static char path[4][PATH_MAX];
@@ -146,14 +146,14 @@ static struct qri_file_img img_of(struct qri_file *f, struct qr_fd_data *d,
 	k = (k + 1) % 4;
 	snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
 	f->data_len = d->len;
-	return (struct qri_file_img){ .f = *f, .path = path[k], .data = d->buf };
+	return (struct qri_file_img){ .f = *f, .path = path[k], .data = (uint8_t *)d->s };
 }
 
 int main(int argc, char **argv)
 {
 	double cap_posix[RUNS], cap_ofd[RUNS], cap_watch[RUNS], rst_ofd[RUNS],
 	       rst_posix[RUNS], rst_watch[RUNS];
-	struct qr_fd_data dp = { 0 }, dof = { 0 }, din = { 0 };
+	struct qr_strbuf dp = { 0 }, dof = { 0 }, din = { 0 };
 	struct qri_file fp, fo, fi;
 	struct qri_image image = { 0 };
 	struct qr_files t = { .img = &image };
@@ -209,8 +209,8 @@ int main(int argc, char **argv)
 		close(4);
 		/* The POSIX locks were the child's: taken as ours here. */
 		for (int i = 0; i < n; i++)
-			((struct qri_lock *)(dp.buf + sizeof(struct qri_locks_head)))[i].pid = getpid();
-		pf.data = dp.buf;
+			((struct qri_lock *)(dp.s + sizeof(struct qri_locks_head)))[i].pid = getpid();
+		pf.data = (uint8_t *)dp.s;
 		if (dup2(open(pf.path, O_RDWR), 3) != 3)
 			die("dup2");
 		t0 = now_us();

@@ -18,6 +18,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +34,56 @@ static double now_us(void)
 	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
+/* The n pairs, made by a child that has exited since: their peer
+ * credentials name a PID that restore can take for the helper that makes
+ * them again, as after a reboot. */
+static int pairs_from_child(int n, int *fds)
+{
+	char msg[64], cbuf[CMSG_SPACE(2 * sizeof(int))];
+	int ch[2], st;
+	pid_t kid;
+
+	memset(msg, 'm', sizeof(msg));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, ch) || (kid = fork()) < 0) {
+		perror("socketpair");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct iovec iov = { msg, 1 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf) };
+		int p[2];
+
+		if (!kid) {
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, p) ||
+			    write(p[0], msg, 64) != 64 || write(p[1], msg, 64) != 64)
+				_exit(1);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(p));
+			memcpy(CMSG_DATA(cm), p, sizeof(p));
+			if (sendmsg(ch[1], &m, 0) != 1)
+				_exit(1);
+			close(p[0]);
+			close(p[1]);
+			continue;
+		}
+		if (recvmsg(ch[0], &m, 0) != 1 || !CMSG_FIRSTHDR(&m)) {
+			perror("recvmsg");
+			return -1;
+		}
+		memcpy(&fds[2 * i], CMSG_DATA(CMSG_FIRSTHDR(&m)), 2 * sizeof(int));
+	}
+	if (!kid)
+		_exit(0);
+	close(ch[0]);
+	close(ch[1]);
+	return waitpid(kid, &st, 0) == kid && !st ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 1000, *fds;
@@ -41,7 +93,6 @@ int main(int argc, char **argv)
 	struct qri_image img = { 0 };
 	struct qr_fd_set set;
 	struct qr_files t;
-	char msg[64];
 	double t0, t1, t2, t3;
 
 	if (n < 1 || setrlimit(RLIMIT_NOFILE, &r)) {
@@ -51,22 +102,15 @@ int main(int argc, char **argv)
 	fds = calloc(2 * n, sizeof(*fds));
 	files = calloc(2 * n, sizeof(*files));
 	seen = calloc(2 * n, sizeof(*seen));
-	memset(msg, 'm', sizeof(msg));
-	for (int i = 0; i < n; i++) {
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, &fds[2 * i]) ||
-		    write(fds[2 * i], msg, 64) != 64 ||
-		    write(fds[2 * i + 1], msg, 64) != 64) {
-			perror("socketpair");
-			return 1;
-		}
-	}
+	if (pairs_from_child(n, fds))
+		return 1;
 	t0 = now_us();
 	for (int i = 0; i < 2 * n; i++) {
-		struct qr_fd_data data = { 0 };
+		struct qr_strbuf data = { 0 };
 		struct qri_file f = { .id = i + 1, .kind = QRI_FD_UNIX };
 		char link[64];
 		struct stat st;
-		struct qr_fd_capture c = { getpid(), fds[i], link, &st, &f, &data };
+		struct qr_fd_capture c = { getpid(), fds[i], link, &st, &f, &data, false };
 
 		fstat(fds[i], &st);
 		snprintf(link, sizeof(link), "socket:[%lu]", (unsigned long)st.st_ino);
@@ -74,7 +118,7 @@ int main(int argc, char **argv)
 		if (!qr_fd_unix.match(link, &st) || qr_fd_unix.capture(&c))
 			return 1;
 		f.data_len = data.len;
-		files[i] = (struct qri_file_img){ f, NULL, data.buf };
+		files[i] = (struct qri_file_img){ f, NULL, (uint8_t *)data.s };
 		seen[i] = (struct qr_fd_seen){ getpid(), fds[i], f.id, QRI_FD_UNIX,
 					       f.object, st.st_dev, st.st_ino };
 	}

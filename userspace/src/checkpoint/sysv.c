@@ -279,7 +279,7 @@ static int sems(struct qri_writer *w, const struct kept *k)
 
 /* The queue's messages, oldest first, copied (MSG_COPY: the queue stays
  * as it is), as the record's tail; -1 having printed why. */
-static int messages(int id, unsigned long qnum, struct qr_fd_data *d)
+static int messages(int id, unsigned long qnum, struct qr_strbuf *d)
 {
 	size_t max = QRI_MSG_LEN;
 	struct { long type; char text[QRI_MSG_LEN]; } *m = malloc(sizeof(*m));
@@ -296,9 +296,9 @@ static int messages(int id, unsigned long qnum, struct qr_fd_data *d)
 			return -1;
 		}
 		it = (struct qri_sysv_msg_item){ m->type, n };
-		qr_fd_data_add(d, &it, sizeof(it));
-		qr_fd_data_add(d, m->text, n);
-		qr_fd_data_add(d, zero, (8 - n % 8) % 8);
+		qr_strbuf_add(d, &it, sizeof(it));
+		qr_strbuf_add(d, m->text, n);
+		qr_strbuf_add(d, zero, (8 - n % 8) % 8);
 	}
 	free(m);
 	return m ? 0 : -1;
@@ -313,7 +313,7 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 
 	while (f && getline(&line, &cap, f) > 0) {
 		struct qri_sysv_msg q = { .key = 0 };
-		struct qr_fd_data d = { 0 };
+		struct qr_strbuf d = { 0 };
 		unsigned long cbytes, qnum;
 		struct msqid_ds ds;
 		long pids[2], who = 0;
@@ -340,7 +340,7 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 		if (msgctl(id, IPC_STAT, &ds) || messages(id, qnum, &d) || d.oom) {
 			if (errno)
 				qr_error("System V message queue %d: %s", id, strerror(errno));
-			free(d.buf);
+			free(d.s);
 			refused = -1;
 			break;
 		}
@@ -349,8 +349,8 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 		q.mode &= 0777;
 		q.nmsgs = qnum;
 		q.qbytes = ds.msg_qbytes;
-		qri_add_raw(w, QRI_SYSV_MSG, 0, &q, sizeof(q), d.buf, d.len);
-		free(d.buf);
+		qri_add_raw(w, QRI_SYSV_MSG, 0, &q, sizeof(q), d.s, d.len);
+		free(d.s);
 	}
 	free(line);
 	if (f)

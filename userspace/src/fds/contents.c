@@ -23,7 +23,7 @@ struct extent {
 
 /* The extents of data in fd (SEEK_DATA/SEEK_HOLE), appended with their
  * bytes; how many, or -1 when they exceed QR_CONTENTS_MAX. */
-static long extents(int fd, uint64_t size, struct qr_fd_data *d)
+static long extents(int fd, uint64_t size, struct qr_strbuf *d)
 {
 	static char buf[65536];
 	uint64_t total = 0;
@@ -43,14 +43,14 @@ static long extents(int fd, uint64_t size, struct qr_fd_data *d)
 		total += e.len;
 		if (total > QR_CONTENTS_MAX)
 			return -1;
-		qr_fd_data_add(d, &e, sizeof(e));
+		qr_strbuf_add(d, &e, sizeof(e));
 		for (uint64_t done = 0; done < e.len;) {
 			size_t want = e.len - done < sizeof(buf) ? e.len - done : sizeof(buf);
 			ssize_t r = pread(fd, buf, want, data + done);
 
 			if (r <= 0)
 				return -1;
-			qr_fd_data_add(d, buf, r);
+			qr_strbuf_add(d, buf, r);
 			done += r;
 		}
 		n++;
@@ -80,7 +80,7 @@ int qr_contents_capture(struct qr_fd_capture *c, const char *what)
 	}
 	c->f->object = (uint64_t)c->st->st_dev << 40 ^ c->st->st_ino;
 	at = c->data->len;
-	qr_fd_data_add(c->data, &h, sizeof(h));
+	qr_strbuf_add(c->data, &h, sizeof(h));
 	n = extents(fd, h.size, c->data);
 	close(fd);
 	if (n < 0) {
@@ -90,7 +90,7 @@ int qr_contents_capture(struct qr_fd_capture *c, const char *what)
 	}
 	h.nextents = n;
 	if (!c->data->oom)
-		memcpy(c->data->buf + at, &h, sizeof(h));
+		memcpy(c->data->s + at, &h, sizeof(h));
 	return 0;
 }
 

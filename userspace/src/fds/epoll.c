@@ -195,8 +195,8 @@ static int epoll_capture(struct qr_fd_capture *c)
 	}
 	rc = check_targets(c, v, n) ? -1 : 0;
 	h.ntargets = (uint32_t)n;
-	qr_fd_data_add(c->data, &h, sizeof(h));
-	qr_fd_data_add(c->data, v, n * sizeof(*v));
+	qr_strbuf_add(c->data, &h, sizeof(h));
+	qr_strbuf_add(c->data, v, n * sizeof(*v));
 	free(v);
 	return rc;
 }

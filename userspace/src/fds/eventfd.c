@@ -123,7 +123,7 @@ static int eventfd_capture(struct qr_fd_capture *c)
 	}
 	if (!known && !c->check_only && probe_mode(c, ev.count, &ev.flags))
 		return -1;
-	qr_fd_data_add(c->data, &ev, sizeof(ev));
+	qr_strbuf_add(c->data, &ev, sizeof(ev));
 	return 0;
 }
 

@@ -34,28 +34,6 @@ struct capture {
 	int oom;
 };
 
-void qr_fd_data_add(struct qr_fd_data *d, const void *p, size_t n)
-{
-	if (d->oom || !n)
-		return;
-	if (d->len + n > d->cap) {
-		size_t cap = d->cap ? d->cap : 256;
-		uint8_t *b;
-
-		while (cap < d->len + n)
-			cap *= 2;
-		b = realloc(d->buf, cap);
-		if (!b) {
-			d->oom = 1;
-			return;
-		}
-		d->buf = b;
-		d->cap = cap;
-	}
-	memcpy(d->buf + d->len, p, n);
-	d->len += n;
-}
-
 /* Why no kind carries an fd, for check's message (buf of 128). */
 static const char *refusal(pid_t pid, int fd, const char *link, char *buf)
 {
@@ -171,7 +149,7 @@ static int new_file(struct capture *c, struct qr_fd_seen *s,
 		.open_flags = flags &
 			~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY),
 	};
-	struct qr_fd_data data = { 0 };
+	struct qr_strbuf data = { 0 };
 	struct qr_fd_capture cap = {
 		.pid = s->pid, .fd = s->fd, .link = link, .st = st,
 		.f = &f, .data = &data, .check_only = !c->w,
@@ -189,10 +167,10 @@ static int new_file(struct capture *c, struct qr_fd_seen *s,
 	s->object = f.object;
 	f.data_len = data.len;
 	if (c->w)
-		qri_add_file(c->w, &f, link, data.buf);
+		qri_add_file(c->w, &f, link, data.s);
 	rc = 0;
 out:
-	free(data.buf);
+	free(data.s);
 	return rc;
 }
 

@@ -195,9 +195,9 @@ static int inotify_capture(struct qr_fd_capture *c)
 		if (watch_path(c->pid, c->fd, &v[i], mi, path, sizeof(path)))
 			goto out;
 		w.path_len = strlen(path);
-		qr_fd_data_add(c->data, &w, sizeof(w));
-		qr_fd_data_add(c->data, path, w.path_len);
-		qr_fd_data_add(c->data, zeros, -w.path_len & 7);
+		qr_strbuf_add(c->data, &w, sizeof(w));
+		qr_strbuf_add(c->data, path, w.path_len);
+		qr_strbuf_add(c->data, zeros, -w.path_len & 7);
 	}
 	rc = 0;
 out:

@@ -21,15 +21,7 @@
 
 #include "image/image.h"
 #include "lib/err.h"
-
-/* A kind's data for its QRI_FILE record, appended as it is captured. */
-struct qr_fd_data {
-	uint8_t *buf;
-	size_t len, cap;
-	int oom;
-};
-
-void qr_fd_data_add(struct qr_fd_data *d, const void *p, size_t n);
+#include "lib/strbuf.h"
 
 /* The first fd met of an open file description. */
 struct qr_fd_capture {
@@ -38,7 +30,7 @@ struct qr_fd_capture {
 	const char *link;		/* its /proc/PID/fd link */
 	const struct stat *st;		/* stat of /proc/PID/fd/FD */
 	struct qri_file *f;		/* kind, flags and pos filled */
-	struct qr_fd_data *data;
+	struct qr_strbuf *data;		/* the kind's data, appended */
 	bool check_only;		/* `check`: the process runs on */
 };
 

@@ -51,7 +51,7 @@ static void add(struct qr_fd_capture *c, const struct qr_lock_line *l)
 		.end = l->end,
 	};
 
-	qr_fd_data_add(c->data, &q, sizeof(q));
+	qr_strbuf_add(c->data, &q, sizeof(q));
 }
 
 /* Calls fn on each lock line of text (those after prefix, when given;
@@ -183,11 +183,11 @@ int qr_locks_capture(struct qr_fd_capture *c)
 	size_t at = c->data->len;
 	int rc;
 
-	qr_fd_data_add(c->data, &h, sizeof(h));
+	qr_strbuf_add(c->data, &h, sizeof(h));
 	rc = capture(c);
 	if (!c->data->oom) {
 		h.nlocks = (c->data->len - at - sizeof(h)) / sizeof(struct qri_lock);
-		memcpy(c->data->buf + at, &h, sizeof(h));
+		memcpy(c->data->s + at, &h, sizeof(h));
 	}
 	return rc;
 }
@@ -198,7 +198,7 @@ void qr_locks_trim(struct qr_fd_capture *c)
 
 	if (c->data->oom || c->data->len != sizeof(h))
 		return;
-	memcpy(&h, c->data->buf, sizeof(h));
+	memcpy(&h, c->data->s, sizeof(h));
 	if (!h.nlocks)
 		c->data->len = 0;
 }

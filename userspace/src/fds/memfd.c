@@ -55,7 +55,7 @@ static int memfd_capture(struct qr_fd_capture *c)
 		return -1;
 	}
 	h.seals = seals;
-	qr_fd_data_add(c->data, &h, sizeof(h));
+	qr_strbuf_add(c->data, &h, sizeof(h));
 	return qr_contents_capture(c, "a memfd");
 }
 

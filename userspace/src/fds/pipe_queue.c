@@ -126,8 +126,8 @@ int qr_pipe_capture(struct qr_fd_capture *c, const char *name, int fd,
 	r.size = size;
 	r.flags = rfd >= 0 ? QR_PIPE_QUEUE : 0;
 	r.queue_len = n;
-	qr_fd_data_add(c->data, &r, sizeof(r));
-	qr_fd_data_add(c->data, buf, n);
+	qr_strbuf_add(c->data, &r, sizeof(r));
+	qr_strbuf_add(c->data, buf, n);
 	free(buf);
 	return 0;
 }

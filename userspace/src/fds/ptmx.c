@@ -136,8 +136,8 @@ static int ptmx_capture(struct qr_fd_capture *c)
 	r.mode = st.st_mode & 07777;
 	r.queue_len = q.len;
 	c->f->object = r.index;
-	qr_fd_data_add(c->data, &r, sizeof(r));
-	qr_fd_data_add(c->data, q.buf, q.len);
+	qr_strbuf_add(c->data, &r, sizeof(r));
+	qr_strbuf_add(c->data, q.buf, q.len);
 	rc = 0;
 out:
 	free(q.buf);

@@ -73,8 +73,8 @@ static int pts_capture(struct qr_fd_capture *c)
 	r.flags = excl ? QR_PTY_EXCL : 0;
 	r.queue_len = q.len;
 	c->f->object = r.index;
-	qr_fd_data_add(c->data, &r, sizeof(r));
-	qr_fd_data_add(c->data, q.buf, q.len);
+	qr_strbuf_add(c->data, &r, sizeof(r));
+	qr_strbuf_add(c->data, q.buf, q.len);
 	rc = 0;
 out:
 	free(q.buf);

@@ -65,7 +65,7 @@ static int signalfd_capture(struct qr_fd_capture *c)
 		qr_error("process %d: fd %d: %s", c->pid, c->fd, e.msg);
 		return -1;
 	}
-	qr_fd_data_add(c->data, &s, sizeof(s));
+	qr_strbuf_add(c->data, &s, sizeof(s));
 	return 0;
 }
 

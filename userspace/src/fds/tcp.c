@@ -231,9 +231,9 @@ static int capture_conn(struct qr_fd_capture *c, int s, const char *name)
 		qr_error("process %d: fd %d: TCP connection %s: %s: %s: not carried",
 			 c->pid, c->fd, name, what, strerror(errno));
 	} else {
-		qr_fd_data_add(c->data, &conn, sizeof(conn));
-		qr_fd_data_add(c->data, outq, conn.outq_len);
-		qr_fd_data_add(c->data, inq, conn.inq_len);
+		qr_strbuf_add(c->data, &conn, sizeof(conn));
+		qr_strbuf_add(c->data, outq, conn.outq_len);
+		qr_strbuf_add(c->data, inq, conn.inq_len);
 	}
 	free(outq);
 	free(inq);
@@ -306,7 +306,7 @@ static int tcp_capture(struct qr_fd_capture *c)
 			 c->pid, c->fd, name, state_name(r.state));
 		goto out;
 	}
-	qr_fd_data_add(c->data, &r, sizeof(r));
+	qr_strbuf_add(c->data, &r, sizeof(r));
 	if (r.state == TCP_ESTABLISHED && !c->check_only &&
 	    capture_conn(c, s, name))
 		goto out;

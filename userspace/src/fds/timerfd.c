@@ -203,7 +203,7 @@ static int timerfd_capture(struct qr_fd_capture *c)
 		rc = -1;
 	}
 	if (!rc)
-		qr_fd_data_add(c->data, &t, sizeof(t));
+		qr_strbuf_add(c->data, &t, sizeof(t));
 	return rc;
 }
 

@@ -79,7 +79,7 @@ static int udp_capture(struct qr_fd_capture *c)
 			 strerror(errno));
 		goto out;
 	}
-	qr_fd_data_add(c->data, &r, sizeof(r));
+	qr_strbuf_add(c->data, &r, sizeof(r));
 	rc = 0;
 out:
 	if (s >= 0)

@@ -449,7 +449,7 @@ static int peer_label(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 static void add(struct qr_fd_capture *c, const void *p, size_t len)
 {
 	if (len)
-		qr_fd_data_add(c->data, p, len);
+		qr_strbuf_add(c->data, p, len);
 }
 
 static bool known(const struct qr_unix_diag *d)

@@ -32,11 +32,12 @@ static bool reserve(struct qr_strbuf *b, size_t more)
 	return true;
 }
 
-void qr_strbuf_add(struct qr_strbuf *b, const char *s, size_t len)
+void qr_strbuf_add(struct qr_strbuf *b, const void *s, size_t len)
 {
 	if (!reserve(b, len))
 		return;
-	memcpy(b->s + b->len, s, len);
+	if (len)
+		memcpy(b->s + b->len, s, len);
 	b->len += len;
 	b->s[b->len] = '\0';
 }

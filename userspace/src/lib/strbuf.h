@@ -14,7 +14,8 @@ struct qr_strbuf {
 	bool oom;
 };
 
-void qr_strbuf_add(struct qr_strbuf *b, const char *s, size_t len);
+/* len bytes of s: text, or any bytes (a record's data). */
+void qr_strbuf_add(struct qr_strbuf *b, const void *s, size_t len);
 void qr_strbuf_puts(struct qr_strbuf *b, const char *s);
 void qr_strbuf_printf(struct qr_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
