@@ -141,11 +141,11 @@ static int journal_capture(struct qr_fd_capture *c)
 	r.path_len = (uint16_t)strlen(p.name);
 	r.identifier_len = (uint16_t)s.identifier_len;
 	r.unit_len = (uint16_t)s.unit_len;
-	qr_fd_data_add(c->data, &r, sizeof(r));
-	qr_fd_data_add(c->data, p.name, r.path_len);
-	qr_fd_data_add(c->data, s.identifier, s.identifier_len);
-	qr_fd_data_add(c->data, s.unit, s.unit_len);
-	rc = c->data->oom ? -1 : 0;
+	qr_strbuf_add(c->data, &r, sizeof(r));
+	qr_strbuf_add(c->data, p.name, r.path_len);
+	qr_strbuf_add(c->data, s.identifier, s.identifier_len);
+	qr_strbuf_add(c->data, s.unit, s.unit_len);
+	rc = qr_strbuf_failed(c->data) ? -1 : 0;
 	if (rc)
 		qr_error("process %d: fd %d: journal stream: out of memory",
 			 c->pid, c->fd);
