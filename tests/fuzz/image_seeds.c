@@ -6,6 +6,7 @@
 
 #include "fds/event.h"
 #include "fds/inet.h"
+#include "fds/journal.h"
 #include "fds/unix.h"
 #include "fds/pipe_rec.h"
 #include "fds/pty.h"
@@ -189,6 +190,36 @@ int main(int argc, char **argv)
 		f.file = 1;
 	}
 	save(argv[1], "unix", &w);
+
+	/* A journal stream at fds 1 and 2, one open file description. */
+	qri_writer_init(&w, "seed");
+	qri_add_process(&w, &p, "/", "/");
+	qri_add_thread(&w, &t, regs, xstate);
+	{
+		static const char sock[] = "/run/systemd/journal/stdout",
+			id[] = "seed", unit[] = "seed.service";
+		struct qr_journal_rec r = { .priority = 6, .owner = 100,
+					    .sndbuf = 8388608, .shutdown = 1,
+					    .path_len = sizeof(sock) - 1,
+					    .identifier_len = sizeof(id) - 1,
+					    .unit_len = sizeof(unit) - 1 };
+		uint8_t d[sizeof(r) + sizeof(sock) + sizeof(id) + sizeof(unit)];
+		struct qri_file jf = { .id = 1, .kind = QRI_FD_JOURNAL,
+				       .open_flags = 1, .object = 9,
+				       .data_len = sizeof(d) - 3 };
+		struct qri_fd jfd = { .pid = 100, .fd = 1, .file = 1 };
+
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), sock, r.path_len);
+		memcpy(d + sizeof(r) + r.path_len, id, r.identifier_len);
+		memcpy(d + sizeof(r) + r.path_len + r.identifier_len, unit,
+		       r.unit_len);
+		qri_add_file(&w, &jf, "socket:[9]", d);
+		qri_add_fd(&w, &jfd);
+		jfd.fd = 2;
+		qri_add_fd(&w, &jfd);
+	}
+	save(argv[1], "journal", &w);
 
 	/* UNIX sockets with peer credentials and groups, a connection not
 	 * yet accepted with its client's, a filter, options, and datagrams

@@ -35,17 +35,18 @@ static const char usage[] =
 	"own configuration again; a unit whose adoption failed is started anew.\n"
 	QR_EXIT_CODES;
 
-/* The restored processes wait in the restore unit's cgroup: anything
- * else under a recorded PID is not ours (the PID was reused). */
-static bool waiting_for_adoption(pid_t pid)
+/* Exited: gone, or a zombie its parent has not reaped yet. */
+static bool gone(pid_t pid)
 {
-	char cg[4096];
-	size_t l = strlen("/" QR_RESTORE_UNIT), n;
+	char path[64], *stat, *p;
+	bool dead;
 
-	if (qr_cgroup_of(pid, cg, sizeof(cg)))
-		return false;
-	n = strlen(cg);
-	return n >= l && !strcmp(cg + n - l, "/" QR_RESTORE_UNIT);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	stat = qr_read_file(path, 4096);
+	p = stat ? strrchr(stat, ')') : NULL;
+	dead = !p || (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+	free(stat);
+	return dead;
 }
 
 static int read_record(const char *path, const char *unit, struct qr_keep *k)
@@ -99,10 +100,11 @@ static int wait_main_pid(const char *unit, pid_t want)
 
 static int adopt(const char *unit)
 {
-	char path[4096], cg[4096], msg[256];
+	char path[4096], cg[4096], msg[256], hold[4096] = "", held[4096];
 	struct qr_keep k;
 	const struct qr_keep_unit *u;
 	int rc = QR_EXIT_FAIL;
+	size_t adopted = 0;
 
 	if (!qr_unit_name_valid(unit))
 		return qr_usage_error(usage, "adopt: '%s' is not a service unit name", unit);
@@ -113,21 +115,36 @@ static int adopt(const char *unit)
 	if (qr_cgroup_of(0, cg, sizeof(cg)))
 		goto out;
 	for (size_t i = 0; i < u->npids; i++) {
-		if (!waiting_for_adoption(u->pid[i])) {
+		bool waiting = qr_adopt_waiting(u->pid[i], unit, held, sizeof(held));
+
+		if (held[0])
+			strcpy(hold, held);
+		/* Not held (restore could not freeze them), one of the others
+		 * may have exited meanwhile (its PID may even be another's
+		 * now), which loses the unit nothing. */
+		if (i && (!waiting || gone(u->pid[i]))) {
+			printf("%s: process %d exited before adoption\n", unit,
+			       (int)u->pid[i]);
+			continue;
+		}
+		if (!waiting) {
 			qr_error("adopt: %s: process %d is not a restored one waiting in %s",
 				 unit, (int)u->pid[i], QR_RESTORE_UNIT);
 			goto out;
 		}
-		if (qr_cgroup_move(u->pid[i], cg))
+		if (!qr_cgroup_move(u->pid[i], cg))
+			adopted++;
+		else if (!i || !gone(u->pid[i]))
 			goto out;
 	}
+	qr_adopt_release(hold);
 	snprintf(msg, sizeof(msg),
 		 "MAINPID=%d\nREADY=1\nSTATUS=Kept across a quick reboot (quickreboot)\n",
 		 (int)u->pid[0]);
 	if (qr_sd_notify(msg) || wait_main_pid(unit, u->pid[0]))
 		goto out;
-	printf("%s: adopted %zu restored process(es), main PID %d\n", unit, u->npids,
-	       (int)u->pid[0]);
+	printf("%s: adopted %zu of %zu restored process(es), main PID %d\n", unit,
+	       adopted, u->npids, (int)u->pid[0]);
 	rc = QR_EXIT_OK;
 out:
 	qr_keep_free(&k);
@@ -138,6 +155,7 @@ out:
  * (so that a normal start does not meet them) and false is returned. */
 static bool adopted_or_ended(const char *path, const char *unit)
 {
+	char hold[4096];
 	struct qr_keep k;
 	bool ok;
 
@@ -145,7 +163,7 @@ static bool adopted_or_ended(const char *path, const char *unit)
 		return false;
 	ok = has_main_pid(unit, k.unit[0].pid[0]);
 	for (size_t i = 0; !ok && i < k.unit[0].npids; i++)
-		if (waiting_for_adoption(k.unit[0].pid[i]))
+		if (qr_adopt_waiting(k.unit[0].pid[i], unit, hold, sizeof(hold)))
 			kill(k.unit[0].pid[i], SIGKILL);
 	qr_keep_free(&k);
 	return ok;

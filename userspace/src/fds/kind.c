@@ -17,6 +17,7 @@ const struct qr_fd_kind *const qr_fd_kinds[] = {
 	&qr_fd_signalfd,
 	&qr_fd_epoll,
 	&qr_fd_inotify,
+	&qr_fd_journal,	/* before the UNIX sockets it is one of */
 	&qr_fd_unix,
 	&qr_fd_tcp,
 	&qr_fd_udp,

@@ -92,7 +92,7 @@ struct qr_fd_kind {
 
 extern const struct qr_fd_kind qr_fd_file, qr_fd_dir, qr_fd_chardev,
 	qr_fd_symlink, qr_fd_pipe, qr_fd_fifo, qr_fd_memfd, qr_fd_ghost,
-	qr_fd_unix, qr_fd_ptmx, qr_fd_pts;
+	qr_fd_journal, qr_fd_unix, qr_fd_ptmx, qr_fd_pts;
 extern const struct qr_fd_kind qr_fd_eventfd, qr_fd_timerfd, qr_fd_signalfd,
 	qr_fd_epoll, qr_fd_inotify;
 extern const struct qr_fd_kind qr_fd_tcp, qr_fd_udp;

@@ -267,6 +267,7 @@ enum qri_fd_kind {
 	QRI_FD_UDP = 16,	/* UDP, IPv4 or IPv6 (fds/inet.h) */
 	QRI_FD_PTMX = 17,	/* a pty master (/dev/ptmx); data: fds/pty.h */
 	QRI_FD_PTS = 18,	/* a pty slave (/dev/pts/N); data: fds/pty.h */
+	QRI_FD_JOURNAL = 19,	/* a journald stream (fds/journal.h) */
 };
 
 /* The data of a QRI_FD_FILE or QRI_FD_DIR file: none, or this head, its

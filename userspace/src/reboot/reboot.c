@@ -2,8 +2,10 @@
 #include "reboot/reboot.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "boot/next_kernel.h"
@@ -17,6 +19,7 @@
 #include "quickreboot/pfncheck_abi.h"
 #include "reboot/keep_plan.h"
 #include "reboot/load.h"
+#include "service/unit_freeze.h"
 #include "shelter/ready.h"
 #include "shelter/shelter.h"
 
@@ -55,6 +58,53 @@ static int plan(const struct qr_reboot_opts *o, struct qr_keep_plan *p)
 	return rc;
 }
 
+/* Whether pid is one of a unit's processes other than its main one. */
+static bool unit_member(const struct qr_keep *k, pid_t pid)
+{
+	for (size_t i = 0; i < k->nunits; i++)
+		for (size_t j = 1; j < k->unit[i].npids; j++)
+			if (k->unit[i].pid[j] == pid)
+				return true;
+	return false;
+}
+
+/* Before anything is frozen, so that a refusal freezes nothing: the PIDs
+ * and each unit's main process with its descendants, as they are now (a
+ * child listed in the unit's cgroup may have exited since: not named). */
+static int precheck(const struct qr_keep_plan *p)
+{
+	pid_t *v = calloc(p->npids + 1, sizeof(*v));
+	size_t n = 0;
+	int rc;
+
+	if (!v)
+		return QR_EXIT_FAIL;
+	for (size_t i = 0; i < p->npids; i++)
+		if (!unit_member(&p->rec, p->pid[i]))
+			v[n++] = p->pid[i];
+	rc = qr_checkpoint_check(v, (int)n);
+	free(v);
+	return rc;
+}
+
+/* Each unit frozen whole (a refusal found before froze nothing), then
+ * listed and checked again: the set the checkpoint takes cannot change
+ * meanwhile, no child exits or forks. */
+static int freeze_units(const struct qr_reboot_opts *o, struct qr_keep_plan *p,
+			struct qr_unit_freeze *fz)
+{
+	int rc = qr_units_freeze(p->unit, p->nunits, fz);
+
+	if (rc)
+		return rc;
+	qr_keep_plan_free(p);
+	memset(p, 0, sizeof(*p));
+	rc = plan(o, p);
+	if (!rc)
+		rc = qr_checkpoint_check(p->pid, (int)p->npids);
+	return rc;
+}
+
 /* The shelter ready, the keep record written, the processes checkpointed
  * in the mode the New kernel was loaded for. */
 static int checkpoint(const struct qr_keep_plan *p, bool zero_copy)
@@ -82,6 +132,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	char *exec_argv[] = { "kexec", "-e", NULL };
 	struct qr_kernel_files kf = { o->kernel, o->initrd, o->no_digest };
 	struct qr_keep_plan p = { .nunits = 0 };
+	struct qr_unit_freeze fz = { 0 };
 	char *full_append = NULL;
 	long pid_max, floor;
 	bool zero_copy = false;
@@ -89,7 +140,9 @@ int qr_reboot(const struct qr_reboot_opts *o)
 
 	rc = plan(o, &p);
 	if (!rc)
-		rc = qr_checkpoint_check(p.pid, (int)p.npids);
+		rc = precheck(&p);
+	if (!rc && p.nunits)
+		rc = freeze_units(o, &p, &fz);
 	if (rc)
 		goto out;
 	rc = QR_EXIT_FAIL;
@@ -100,7 +153,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 		goto out;
 	rc = qr_load_kernel(&kf, full_append, o->want, NULL, &zero_copy);
 	if (rc) {
-		qr_error("reboot: nothing was frozen");
+		qr_error("reboot: nothing was checkpointed%s", fz.n ? "; the units are thawed" : "");
 		goto out;
 	}
 	rc = checkpoint(&p, zero_copy);
@@ -129,6 +182,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	qr_run(unload);
 	rc = QR_EXIT_FAIL;
 out:
+	qr_units_thaw(&fz);	/* still here: nothing stays frozen */
 	free(full_append);
 	qr_keep_plan_free(&p);
 	return rc;

@@ -126,10 +126,37 @@ out:
 	return rc;
 }
 
+/* Each kept unit whose processes all came back, frozen before they
+ * resume (held[i] for unit i), to run again in their unit. */
+struct hold {
+	const struct qr_keep *k;
+	bool *held;
+};
+
+static bool all_back(const struct qr_keep_unit *u, const pid_t *ok, size_t nok)
+{
+	for (size_t j = 0; j < u->npids; j++)
+		if (!restored(ok, nok, u->pid[j]))
+			return false;
+	return true;
+}
+
+static void hold_units(const pid_t *ok, size_t nok, void *arg)
+{
+	struct hold *h = arg;
+
+	for (size_t i = 0; h->held && i < h->k->nunits; i++) {
+		const struct qr_keep_unit *u = &h->k->unit[i];
+
+		h->held[i] = all_back(u, ok, nok) &&
+			     !qr_adopt_hold(u->name, u->pid, u->npids);
+	}
+}
+
 /* Units whose processes all came back get a drop-in; the others lose what
  * came back of them and start normally. Returns how many drop-ins. */
 static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
-		     int *failed)
+		     const bool *held, int *failed)
 {
 	struct qr_strbuf dropin = { 0 };
 	char exe[4096];
@@ -152,8 +179,9 @@ static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
 			back += restored(ok, nok, u->pid[j]);
 		if (back == u->npids && exe_ok && !qr_strbuf_failed(&dropin) &&
 		    !prepare_adoption(k, u, dropin.s)) {
-			printf("%s: %zu process(es) restored, main PID %d; the unit adopts them when it starts\n",
-			       u->name, u->npids, (int)u->pid[0]);
+			printf("%s: %zu process(es) restored, main PID %d; %s until the unit adopts them when it starts\n",
+			       u->name, u->npids, (int)u->pid[0],
+			       held && held[i] ? "frozen" : "running (not frozen)");
 			written++;
 			continue;
 		}
@@ -209,6 +237,7 @@ int qr_restore_boot(void)
 {
 	char token[QR_KEEP_TOKEN_LEN + 1], *reload[] = { "systemctl", "daemon-reload", NULL };
 	struct qr_keep k;
+	struct hold h;
 	pid_t *ok = NULL;
 	size_t nok = 0;
 	int rc, failed = 0;
@@ -226,8 +255,10 @@ int qr_restore_boot(void)
 		retire_checkpoint(false);
 		return rc;
 	}
-	rc = qr_restore_dir(CP_DIR, token, &ok, &nok);
-	if (hand_over(&k, ok, nok, &failed)) {
+	h.k = &k;
+	h.held = calloc(k.nunits + 1, sizeof(*h.held));
+	rc = qr_restore_dir(CP_DIR, token, &ok, &nok, hold_units, &h);
+	if (hand_over(&k, ok, nok, h.held, &failed)) {
 		if (qr_run(reload)) {
 			qr_error("restore: systemctl daemon-reload failed: kept units may start anew");
 			failed++;
@@ -237,6 +268,7 @@ int qr_restore_boot(void)
 	retire_checkpoint(!rc && !failed);
 	printf("restored %zu process(es)%s\n", nok, rc || failed ? ", with failures" : "");
 	free(ok);
+	free(h.held);
 	qr_keep_free(&k);
 	return rc ? rc : failed ? QR_EXIT_FAIL : QR_EXIT_OK;
 }

@@ -232,7 +232,8 @@ static void say_pdeath_lost(const struct qri_proc_img *pr)
  * reports, and all go on together once all have reported. A failed one
  * gives its frames back. */
 static int restore_all(const struct qri_image *img, const char *dir,
-		       struct qr_handback *hb, pid_t *ok, size_t *nok)
+		       struct qr_handback *hb, pid_t *ok, size_t *nok,
+		       qr_restore_hold_fn *hold, void *arg)
 {
 	size_t all = img->nprocs + img->nzombies;
 	pid_t *roots = calloc(all + 1, sizeof(*roots));
@@ -362,7 +363,9 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	}
 	free(bad);
 	free(t);
-	qr_restore_ctx_free(&c);
+	if (hold)
+		hold(ok, *nok, arg);
+	qr_restore_ctx_free(&c);	/* go: they resume */
 	free(roots);
 	if (img->nframes)
 		qr_handback_release(hb, NULL, 0);
@@ -464,7 +467,8 @@ static int check_seal(const struct qri_image *img, const char *dir,
 	return QR_EXIT_OK;
 }
 
-int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok)
+int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok,
+		   qr_restore_hold_fn *hold, void *arg)
 {
 	struct qr_handback hb;
 	struct qri_image img;
@@ -518,7 +522,7 @@ int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok)
 	if (!rc)
 		test_kill("handback");
 	if (!rc)
-		failed = restore_all(&img, dir, &hb, *ok, nok);
+		failed = restore_all(&img, dir, &hb, *ok, nok, hold, arg);
 	if (!rc && hb.fd >= 0)
 		close(hb.fd);
 	qri_free(&img);

@@ -22,13 +22,18 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      const struct qr_files *files, const struct qr_shmem *shm,
 		      int status_fd, int go_fd);
 
+/* Called once every process has reported, before any resumes, with the
+ * PIDs restored: what restore --boot freezes until adopted (adopt.h). */
+typedef void qr_restore_hold_fn(const pid_t *ok, size_t nok, void *arg);
+
 /* Restores every process of DIR/image, each with its old PID; one failing
  * leaves the others. The image must be sealed with DIR/pages (image/seal.h)
  * and, with a token, made for the quick reboot that token names. *ok gets the PIDs restored (malloc'd, free it even on
- * failure), *nok their count. Returns a QR_EXIT_* code: FAIL when any
+ * failure), *nok their count; hold (if not NULL) is called with them
+ * before they resume. Returns a QR_EXIT_* code: FAIL when any
  * process failed, UNSAFE when the image was refused. */
 int qr_restore_dir(const char *dir, const char *token, pid_t **ok,
-		   size_t *nok);
+		   size_t *nok, qr_restore_hold_fn *hold, void *arg);
 
 /* The hand-back with no image: a kernel confined to its boot area gets
  * the rest of RAM (nothing to do in a kernel that is not). */

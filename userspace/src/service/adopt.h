@@ -1,7 +1,8 @@
 /* How a service kept by a quick reboot gets its restored processes back
  * (quickreboot(8), SYSTEMD):
  *   1. `restore --boot` (quickreboot-restore.service, before sysinit.target)
- *      restores the processes; they wait in its cgroup. For each kept unit
+ *      restores the processes; they wait in its cgroup, each kept unit's
+ *      frozen in a child cgroup (qr_adopt_hold()). For each kept unit
  *      whose processes all came back it writes the unit's keep record to
  *      QR_ADOPT_DIR/UNIT and a runtime drop-in (qr_adopt_dropin()) that
  *      turns the unit's next start into `quickreboot adopt UNIT`, then
@@ -17,6 +18,7 @@
 #ifndef QR_ADOPT_H
 #define QR_ADOPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -44,6 +46,17 @@ int qr_cgroup_move(pid_t pid, const char *path);
 /* Every process of the cgroup and its descendants, first in *pids (malloc'd).
  * Returns 0, or -1 after printing why. */
 int qr_cgroup_procs(const char *path, pid_t first, pid_t **pids, size_t *n);
+
+/* Freezes the unit's restored processes in a child cgroup of this
+ * process's (the restore unit's) until `adopt` moves them: 0, or -1
+ * after printing why (they then run meanwhile). */
+int qr_adopt_hold(const char *unit, const pid_t *pids, size_t n);
+/* Whether pid is a restored process of unit waiting for adoption: in the
+ * restore unit's cgroup or in the unit's hold there (then into hold, else
+ * ""). Anything else under a recorded PID is not ours (reused). */
+bool qr_adopt_waiting(pid_t pid, const char *unit, char *hold, size_t size);
+/* Removes the hold once emptied (nothing if hold is ""). */
+void qr_adopt_release(const char *hold);
 
 /* sd_notify(3) without libsystemd: sends text to $NOTIFY_SOCKET. */
 int qr_sd_notify(const char *text);

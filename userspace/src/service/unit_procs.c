@@ -1,6 +1,8 @@
-/* qr_unit_processes() (unit_procs.h): asks systemd, reads the cgroup. */
+/* qr_unit_processes(), qr_unit_cgroup() (unit_procs.h): ask systemd, read
+ * the cgroup. */
 #include "service/unit_procs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +12,7 @@
 #include "lib/run.h"
 #include "service/unit_show.h"
 
-int qr_unit_processes(const char *unit, pid_t **pids, size_t *n)
+int qr_unit_cgroup(const char *unit, char *cg, size_t size, pid_t *main_pid)
 {
 	char *argv[] = { "systemctl", "show", "-p", QR_UNIT_SHOW_PROPS, "--",
 			 (char *)unit, NULL };
@@ -19,8 +21,6 @@ int qr_unit_processes(const char *unit, pid_t **pids, size_t *n)
 	char out[8192];
 	int rc;
 
-	*pids = NULL;
-	*n = 0;
 	if (!qr_unit_name_valid(unit)) {
 		qr_error("'%s' is not a service unit name (NAME.service)", unit);
 		return QR_EXIT_USAGE;
@@ -41,5 +41,22 @@ int qr_unit_processes(const char *unit, pid_t **pids, size_t *n)
 			 u.load_state, u.active_state, (int)u.main_pid);
 		return QR_EXIT_UNSAFE;
 	}
-	return qr_cgroup_procs(u.cgroup, u.main_pid, pids, n) ? QR_EXIT_FAIL : QR_EXIT_OK;
+	snprintf(cg, size, "%s", u.cgroup);
+	if (main_pid)
+		*main_pid = u.main_pid;
+	return QR_EXIT_OK;
+}
+
+int qr_unit_processes(const char *unit, pid_t **pids, size_t *n)
+{
+	char cg[1024];
+	pid_t main_pid;
+	int rc;
+
+	*pids = NULL;
+	*n = 0;
+	rc = qr_unit_cgroup(unit, cg, sizeof(cg), &main_pid);
+	if (rc)
+		return rc;
+	return qr_cgroup_procs(cg, main_pid, pids, n) ? QR_EXIT_FAIL : QR_EXIT_OK;
 }
