@@ -63,6 +63,23 @@ static int users(const struct kept *k, const long *pids, int n, long *who)
 	return in && out ? 2 : in ? 1 : out ? -1 : 0;
 }
 
+/* Whether the kept set carries the object (what, id, key) that pids
+ * used: not one only outsiders use, nor one both use (refused, printed,
+ * counted in *refused). */
+static bool carried(const struct kept *k, const long *pids, int n,
+		    const char *what, int id, int key, int *refused)
+{
+	long who = 0;
+	int u = users(k, pids, n, &who);
+
+	if (u == 2) {
+		qr_error("System V %s %d (key 0x%08x): used by process %ld, outside the kept set, too: not carried",
+			 what, id, key, who);
+		(*refused)++;
+	}
+	return u >= 0 && u != 2;
+}
+
 /* The kept processes' attaches of segment id: how many, their bytes, one
  * process and area (for reading it), the key its map name shows. */
 struct attaches {
@@ -227,8 +244,9 @@ static int sems(struct qri_writer *w, const struct kept *k)
 		struct qri_sysv_sem s;
 		unsigned short *v = NULL;
 		uint32_t *vals = NULL;
-		long *pids, who = 0;
-		int key, id, u;
+		long *pids;
+		int key, id;
+		bool ours;
 
 		if (sscanf(line, "%d %d %o %u %u %u %u %u", &key, &id, &s.mode,
 			   &s.nsems, &s.uid, &s.gid, &s.cuid, &s.cgid) != 8 ||
@@ -237,14 +255,10 @@ static int sems(struct qri_writer *w, const struct kept *k)
 		pids = calloc(s.nsems, sizeof(*pids));
 		for (uint32_t i = 0; pids && i < s.nsems; i++)
 			pids[i] = semctl(id, i, GETPID);
-		u = pids ? users(k, pids, s.nsems, &who) : 0;
+		ours = !pids || carried(k, pids, s.nsems, "semaphore set", id,
+					key, &refused);
 		free(pids);
-		if (u == 2) {
-			qr_error("System V semaphore set %d (key 0x%08x): used by process %ld, outside the kept set, too: not carried",
-				 id, key, who);
-			refused++;
-		}
-		if (u < 0 || u == 2)
+		if (!ours)
 			continue;
 		if (!w) {
 			if (k->say)
@@ -316,20 +330,14 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 		struct qr_strbuf d = { 0 };
 		unsigned long cbytes, qnum;
 		struct msqid_ds ds;
-		long pids[2], who = 0;
-		int key, id, u;
+		long pids[2];
+		int key, id;
 
 		if (sscanf(line, "%d %d %o %lu %lu %ld %ld %u %u %u %u", &key, &id,
 			   &q.mode, &cbytes, &qnum, &pids[0], &pids[1], &q.uid,
 			   &q.gid, &q.cuid, &q.cgid) != 11)
 			continue;
-		u = users(k, pids, 2, &who);
-		if (u == 2) {
-			qr_error("System V message queue %d (key 0x%08x): used by process %ld, outside the kept set, too: not carried",
-				 id, key, who);
-			refused++;
-		}
-		if (u < 0 || u == 2)
+		if (!carried(k, pids, 2, "message queue", id, key, &refused))
 			continue;
 		if (!w) {
 			if (k->say)
