@@ -31,23 +31,43 @@ static int access_ok(const struct qri_file_img *f, struct qr_err *e)
 	return 0;
 }
 
+/* An end's record of size bytes, copied into rec once its file's flags
+ * and length are checked. */
+static int record(const struct qri_file_img *f, void *rec, size_t size,
+		  const char *end, struct qr_err *e)
+{
+	if (access_ok(f, e))
+		return -1;
+	if (!f->data || f->f.data_len < size)
+		return qr_err_set(e, "pty %s record of %u bytes, below %zu", end,
+				  f->f.data_len, size);
+	memcpy(rec, f->data, size);
+	return 0;
+}
+
+/* What both ends' records hold alike: the queue that follows the record,
+ * and the index that is the file's object. */
+static int shared_ok(const struct qri_file_img *f, size_t size,
+		     uint32_t index, uint32_t queue_len, uint32_t pad,
+		     struct qr_err *e)
+{
+	if (queue_len > QR_PTY_MAX_QUEUE || pad ||
+	    f->f.data_len - size != queue_len)
+		return qr_err_set(e, "pty queue of %u bytes in a record of %u",
+				  queue_len, f->f.data_len);
+	if (index >= QR_PTY_MAX_INDEX || f->f.object != index)
+		return qr_err_set(e, "pty index %u out of range or not its object",
+				  index);
+	return 0;
+}
+
 int qr_ptmx_valid(const struct qri_file_img *f, struct qr_err *e)
 {
 	struct qr_ptmx_rec r;
 
-	if (access_ok(f, e))
+	if (record(f, &r, sizeof(r), "master", e) ||
+	    shared_ok(f, sizeof(r), r.index, r.queue_len, r.pad, e))
 		return -1;
-	if (!f->data || f->f.data_len < sizeof(r))
-		return qr_err_set(e, "pty master record of %u bytes, below %zu",
-				  f->f.data_len, sizeof(r));
-	memcpy(&r, f->data, sizeof(r));
-	if (r.queue_len > QR_PTY_MAX_QUEUE || r.pad ||
-	    f->f.data_len - sizeof(r) != r.queue_len)
-		return qr_err_set(e, "pty queue of %u bytes in a record of %u",
-				  r.queue_len, f->f.data_len);
-	if (r.index >= QR_PTY_MAX_INDEX || f->f.object != r.index)
-		return qr_err_set(e, "pty index %u out of range or not its object",
-				  r.index);
 	if (r.flags & ~(QR_PTY_LOCKED | QR_PTY_PACKET | QR_PTY_EXCL | QR_PTY_HUP))
 		return qr_err_set(e, "pty master record has unknown flags 0x%x",
 				  r.flags);
@@ -64,19 +84,9 @@ int qr_pts_valid(const struct qri_file_img *f, struct qr_err *e)
 {
 	struct qr_pts_rec r;
 
-	if (access_ok(f, e))
+	if (record(f, &r, sizeof(r), "slave", e) ||
+	    shared_ok(f, sizeof(r), r.index, r.queue_len, r.pad, e))
 		return -1;
-	if (!f->data || f->f.data_len < sizeof(r))
-		return qr_err_set(e, "pty slave record of %u bytes, below %zu",
-				  f->f.data_len, sizeof(r));
-	memcpy(&r, f->data, sizeof(r));
-	if (r.queue_len > QR_PTY_MAX_QUEUE || r.pad ||
-	    f->f.data_len - sizeof(r) != r.queue_len)
-		return qr_err_set(e, "pty queue of %u bytes in a record of %u",
-				  r.queue_len, f->f.data_len);
-	if (r.index >= QR_PTY_MAX_INDEX || f->f.object != r.index)
-		return qr_err_set(e, "pty index %u out of range or not its object",
-				  r.index);
 	if (r.flags & ~QR_PTY_EXCL)
 		return qr_err_set(e, "pty slave record has unknown flags 0x%x",
 				  r.flags);
