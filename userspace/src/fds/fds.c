@@ -19,6 +19,7 @@
 #include "fds/inet.h"
 #include "fds/kind.h"
 #include "fds/locks.h"
+#include "fds/outside.h"
 #include "fds/owner.h"
 #include "lib/exit.h"
 
@@ -282,6 +283,7 @@ int qr_capture_files(struct qri_writer *w, const pid_t *pids, int n)
 			if (qr_fd_kinds[k]->check_set)
 				refused += qr_fd_kinds[k]->check_set(&set);
 		refused += qr_owner_check_set(&set);
+		qr_outside_forget();
 	}
 	if (c.oom) {
 		qr_error("capturing files: out of memory");
