@@ -246,7 +246,7 @@ static int signal_from(int sig, int fd)
 static void signal_io(char *out, size_t size)
 {
 	struct f_owner_ex o = { 0 };
-	int fd, broke;
+	int fd, broke, lease = fcntl(8, F_GETLEASE);
 
 	fcntl(9, F_GETOWN_EX, &o);
 	fd = open(at("lease.txt"), O_WRONLY | O_NONBLOCK);
@@ -254,8 +254,7 @@ static void signal_io(char *out, size_t size)
 	if (fd >= 0)
 		close(fd);
 	snprintf(out, size, "lease=%d owner=%d sigs=%d async=%d sigio=%d leasebreak=%d",
-		 fcntl(8, F_GETLEASE) == F_RDLCK,
-		 o.type == F_OWNER_PID && o.pid == getpid(),
+		 lease == F_RDLCK, o.type == F_OWNER_PID && o.pid == getpid(),
 		 fcntl(9, F_GETSIG) == SIGRTMIN + 2 &&
 		 fcntl(8, F_GETSIG) == SIGRTMIN + 3,
 		 !!(fcntl(9, F_GETFL) & O_ASYNC),

@@ -492,10 +492,7 @@ struct qri_zombie {
 	char comm[16];		/* NUL padded */
 	uint32_t pad;
 };
-#define QRI_CLOCK_REALTIME 0
-#define QRI_CLOCK_MONOTONIC 1
-#define QRI_CLOCK_BOOTTIME 7
-#define QRI_CLOCK_TAI 11
+
 /* QRI_PAGE_RUNS: zero copy. Where a private area's pages are when they
  * are not saved whole (the area's pages_offset is QRI_NO_PAGES): at most
  * one per area, right after its QRI_VMA record (same pid, vma_start its
