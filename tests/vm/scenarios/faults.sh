@@ -15,7 +15,9 @@
 # way, naming the cause; a checkpoint by a user without privileges
 # leaves nothing behind, not even its directory. The restore side (kill -9 after the hand-back
 # and after the processes exist, rmmod restore while it holds frames) is
-# rst-resume's and rst-unpriv's.
+# rst-resume's and rst-unpriv's. Last, a checkpoint of TCP connections is
+# killed after their capture and after its commit (the module unloaded
+# then): pfncheck's thaw takes their network lock off, and they work.
 QR_LAYOUT=zc
 QR_HOPS=0
 QR_DISK=64
@@ -97,6 +99,57 @@ reboot_fault() {
 	t_run "$_fn-kexec-unload" kexec -u
 }
 
+# tcp_fault STEP: a checkpoint of cr-tcp's processes (TCP connections
+# over the loopback with megabytes queued, listeners, UDP) stopped at STEP
+# and killed. It had locked their TCP sockets (a filter dropping every
+# segment, from before the capture to the kexec), which the killed
+# command cannot undo: whatever thaws them takes the lock off, pfncheck
+# itself when the checkpoint died before its commit, or when the module
+# is unloaded after it. Every connection then delivers what it had
+# queued and answers a request again.
+tcp_fault() {
+	_fn=tcp-$1
+	_un=$(dmesg | grep -c "pfncheck: thaw $R: network lock taken off")
+	rm -f /tmp/pause
+	QUICKREBOOT_TEST_PAUSE=$1:/tmp/pause quickreboot checkpoint --mode copy \
+		--dir "$QR_SH/cp-tcp" "$R" >/tmp/fault.out 2>&1 &
+	_cp=$!
+	if ! qr_wait 120 test -s /tmp/pause; then
+		t_fail "$_fn-paused" "$(cat /tmp/fault.out)"
+		kill -9 "$_cp"
+		return 1
+	fi
+	kill -9 "$_cp"
+	wait "$_cp"
+	rm -f /tmp/pause
+	if [ "$1" = committed ]; then
+		t_eq "$_fn-committed-held" I "$(qr_state "$R")"
+		t_run "$_fn-unload-thaws" rmmod pfncheck
+		t_run "$_fn-reload" modprobe pfncheck
+	fi
+	t_run "$_fn-thawed" qr_wait 10 qr_none_frozen "$R"
+	t_eq "$_fn-unlocked-by-pfncheck" $((_un + 1)) \
+		"$(dmesg | grep -c "pfncheck: thaw $R: network lock taken off")"
+	t_run "$_fn-answered" cr_answer 120 "$T"
+	t_info "$_fn-result" "$(cat "$T/result")"
+	for _k in conn v6 opts flags repair accept udp c; do
+		t_eq "$_fn-$_k" 1 "$(qr_kv $_k "$T/result")"
+	done
+}
+
+tcp_faults() {
+	T=$D/tcp
+	mkdir -p "$T"
+	t_run lo-up sh -c 'ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up'
+	(cd / && exec cr-tcp "$T" </dev/null >/dev/null 2>&1) &
+	R=$!
+	t_run tcp-started qr_wait 60 test -s "$T/info" || return
+	t_run tcp-first-answer cr_answer 120 "$T" || return
+	tcp_fault capture
+	tcp_fault committed
+	kill -9 "$(qr_kv c "$T/info")" "$R"
+}
+
 # The shelter full: the checkpoint fails, says so, and thaws.
 full() {
 	# Filled to the last block (root's reserve too), then 1 MiB freed:
@@ -146,6 +199,7 @@ old() {
 	t_run nonroot-no-dir test ! -e /tmp/nonroot
 	t_run nonroot-not-frozen qr_none_frozen "$A"
 	full
+	tcp_faults
 	kill -9 "$A"
 	t_run shelter-umount quickreboot shelter umount
 }

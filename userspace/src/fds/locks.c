@@ -344,9 +344,9 @@ static bool kept_holder(struct qr_files *t, const struct qri_file_img *f,
 	return false;
 }
 
-/* Files whose flock or lease open could not take again (printed): their holders
- * fail in place. Filled in quickreboot restore before the processes are
- * forked, which inherit it. */
+/* Files whose flock or lease open could not take again (printed): their
+ * holders fail in place. Filled in quickreboot restore before the
+ * processes are forked, which inherit it. */
 static uint32_t *unlocked;
 static size_t nunlocked;
 
