@@ -36,18 +36,26 @@ settled() {
 	t_eq "$1-previous-intact" "$(cat /tmp/cp-before)" "$(cr_dir_state "$QR_SH/cp")"
 }
 
+# paused NAME STEP TIMEOUT CMD...: CMD started with QUICKREBOOT_TEST_PAUSE
+# at STEP, its PID in _cp once it stopped there; else NAME-paused fails
+# (with its output) and it is killed.
+paused() {
+	_pn=$1 _ps=$2 _pt=$3
+	shift 3
+	rm -f /tmp/pause
+	QUICKREBOOT_TEST_PAUSE=$_ps:/tmp/pause "$@" >/tmp/fault.out 2>&1 &
+	_cp=$!
+	qr_wait "$_pt" test -s /tmp/pause && return
+	t_fail "$_pn-paused" "$(cat /tmp/fault.out)"
+	kill -9 "$_cp"
+	return 1
+}
+
 # fault MODE STEP ACTION
 fault() {
 	_fn=$1-$2-$3
-	rm -f /tmp/pause
-	QUICKREBOOT_TEST_PAUSE=$2:/tmp/pause quickreboot checkpoint --mode "$1" \
-		--dir "$QR_SH/cp" "$A" >/tmp/fault.out 2>&1 &
-	_cp=$!
-	if ! qr_wait 120 test -s /tmp/pause; then
-		t_fail "$_fn-paused" "$(cat /tmp/fault.out)"
-		kill -9 "$_cp"
-		return 1
-	fi
+	paused "$_fn" "$2" 120 quickreboot checkpoint --mode "$1" \
+		--dir "$QR_SH/cp" "$A" || return
 	t_eq "$_fn-frozen" I "$(qr_state "$A")"
 	if [ "$3" = unload ]; then
 		t_fails "$_fn-unload-refused" rmmod pfncheck
@@ -76,19 +84,11 @@ fault() {
 # reboot writes it first), and the New kernel it loaded unloaded again.
 reboot_fault() {
 	_fn=reboot-$1
-	rm -f /tmp/pause
-	QUICKREBOOT_TEST_PAUSE=$1:/tmp/pause quickreboot reboot --mode copy \
-		--no-kexec-digest --kernel "/boot/vmlinuz-$(uname -r)" "$A" \
-		>/tmp/reboot.out 2>&1 &
-	_rb=$!
-	if ! qr_wait 300 test -s /tmp/pause; then
-		t_fail "$_fn-paused" "$(cat /tmp/reboot.out)"
-		kill -9 "$_rb"
-		return 1
-	fi
+	paused "$_fn" "$1" 300 quickreboot reboot --mode copy \
+		--no-kexec-digest --kernel "/boot/vmlinuz-$(uname -r)" "$A" || return
 	t_eq "$_fn-frozen" I "$(qr_state "$A")"
-	kill -9 "$_rb"
-	wait "$_rb"
+	kill -9 "$_cp"
+	wait "$_cp"
 	rm -f /tmp/pause
 	if [ "$1" = committed ]; then
 		t_eq "$_fn-committed-held" I "$(qr_state "$A")"
@@ -110,15 +110,8 @@ reboot_fault() {
 tcp_fault() {
 	_fn=tcp-$1
 	_un=$(dmesg | grep -c "pfncheck: thaw $R: network lock taken off")
-	rm -f /tmp/pause
-	QUICKREBOOT_TEST_PAUSE=$1:/tmp/pause quickreboot checkpoint --mode copy \
-		--dir "$QR_SH/cp-tcp" "$R" >/tmp/fault.out 2>&1 &
-	_cp=$!
-	if ! qr_wait 120 test -s /tmp/pause; then
-		t_fail "$_fn-paused" "$(cat /tmp/fault.out)"
-		kill -9 "$_cp"
-		return 1
-	fi
+	paused "$_fn" "$1" 120 quickreboot checkpoint --mode copy \
+		--dir "$QR_SH/cp-tcp" "$R" || return
 	kill -9 "$_cp"
 	wait "$_cp"
 	rm -f /tmp/pause
