@@ -604,6 +604,7 @@ static void pf_thaw_one(struct pf_proc *p, const char *why)
 		div_u64(ktime_get_ns() - p->frozen_at_ns, NSEC_PER_MSEC),
 		pf_killed(p) ? ", killed while frozen: it dies now" : "", why);
 	pf_unlink(p);
+	pf_netunlock(p);
 	pf_release(p);
 }
 

@@ -85,6 +85,8 @@ int pf_freeze(struct pfncheck_freeze *arg, struct pf_owner *owner);
 int pf_thaw(struct pfncheck_thaw *arg, struct pf_owner *owner);
 int pf_commit(struct pfncheck_commit *arg, struct pf_owner *owner);
 int pf_status(struct pfncheck_status *arg);
+/* The network lock taken off the frozen process's sockets (netunlock.c). */
+void pf_netunlock(struct pf_proc *p);
 void pf_release_owner(struct pf_owner *owner);
 int pf_threads(struct pfncheck_threads *arg);
 void pf_thaw_all(const char *why);

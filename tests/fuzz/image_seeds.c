@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 				.xstate_len = QRI_XSTATE_MIN };
 	struct qri_vma v = { .pid = 100, .prot = 3, .flags = QRI_VMA_ANON,
 			     .start = 0x10000, .end = 0x20000 };
-	struct qri_file file = { .id = 1, .kind = QRI_FD_FILE, .pos = 9 };
+	struct qri_file file = { .id = 1, .kind = QRI_FD_FILE, .pos = 9,
+				 .owner_type = 1, .owner = 100, .signal = 36 };
 	struct qri_fd f = { .pid = 100, .fd = 3, .file = 1 };
 	/* A deleted file: its head (size 16, mode, uid, gid, 1 extent),
 	 * then the extent (offset 8, 8 bytes) and its bytes. */
@@ -115,12 +116,13 @@ int main(int argc, char **argv)
 	{
 		struct {
 			struct qri_locks_head h;
-			struct qri_lock l[3];
-		} lk = { { .nlocks = 3 }, {
+			struct qri_lock l[4];
+		} lk = { { .nlocks = 4 }, {
 			{ .kind = QRI_LOCK_POSIX, .write = 1, .pid = 100,
 			  .start = 100, .end = 199 },
 			{ .kind = QRI_LOCK_OFD, .start = 0, .end = QRI_LOCK_EOF },
 			{ .kind = QRI_LOCK_FLOCK, .pid = 100, .end = QRI_LOCK_EOF },
+			{ .kind = QRI_LOCK_LEASE, .pid = 100, .end = QRI_LOCK_EOF },
 		} };
 		uint8_t in[2 * sizeof(struct qri_inotify_watch) + 16] = { 0 };
 		struct qri_inotify_watch iw = { .wd = 1, .mask = 0x100,

@@ -124,8 +124,9 @@ static void capture(const struct qr_fd_kind *k, int fd, uint32_t id,
 	out->f = f;
 	out->path = strdup(link);
 	out->data = (uint8_t *)data.s;
-	*seen = (struct qr_fd_seen){ getpid(), fd, id, k->kind, f.object,
-				     st.st_dev, st.st_ino };
+	*seen = (struct qr_fd_seen){ .pid = getpid(), .fd = fd, .id = id,
+				     .kind = k->kind, .object = f.object,
+				     .dev = st.st_dev, .ino = st.st_ino };
 }
 
 static int geti(int fd, int level, int opt)

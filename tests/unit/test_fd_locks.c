@@ -73,9 +73,13 @@ TEST(lock_waiter_and_others)
 	CHECK(l.waiter);
 	CHECK_U64(l.pid, 900);
 	l = lk_ok("4: LEASE  ACTIVE    READ 55 fe:00:5 0 EOF");
-	CHECK(l.kind == QR_LK_LEASE);
+	CHECK(l.kind == QR_LK_LEASE && !l.breaking);
 	l = lk_ok("4: LEASE  BREAKING  UNLCK 55 fe:00:5 0 EOF");
-	CHECK(l.kind == QR_LK_LEASE && l.unlock);
+	CHECK(l.kind == QR_LK_LEASE && l.unlock && l.breaking);
+	l = lk_ok("4: LEASE  BREAKER   READ 55 fe:00:5 0 EOF");
+	CHECK(l.breaking);
+	l = lk_ok("4: POSIX  ADVISORY  READ 55 fe:00:5 0 EOF");
+	CHECK(!l.breaking);
 	l = lk_ok("5: DELEG  ACTIVE    READ 55 fe:00:5 0 EOF");
 	CHECK(l.kind == QR_LK_DELEG);
 	l = lk_ok("6: POSIX  MANDATORY WRITE 55 fe:00:5 0 EOF");
@@ -216,19 +220,20 @@ static int check_locks(const struct qri_lock *q, uint32_t n, size_t extra,
 
 TEST(lock_data_checked)
 {
-	struct qri_lock q[3] = {
+	struct qri_lock q[4] = {
 		lock_of(QRI_LOCK_POSIX, 1, 42, 100, 199),
 		lock_of(QRI_LOCK_OFD, 0, 0, 0, QRI_LOCK_EOF),
 		lock_of(QRI_LOCK_FLOCK, 1, 42, 0, QRI_LOCK_EOF),
+		lock_of(QRI_LOCK_LEASE, 0, 42, 0, QRI_LOCK_EOF),
 	};
 	uint8_t head[8] = { 1 };
 	struct qr_err e;
 	size_t end;
 
-	CHECK(!check_locks(q, 3, 0, &end, &e));
+	CHECK(!check_locks(q, 4, 0, &end, &e));
 	CHECK_U64(end, 8 + sizeof(q));
 	/* what follows is the kind's own (a tmpfs file's contents) */
-	CHECK(!check_locks(q, 3, 5, &end, &e));
+	CHECK(!check_locks(q, 4, 5, &end, &e));
 	CHECK_U64(end, 8 + sizeof(q));
 	CHECK(!check_locks(q, 0, 0, &end, &e));
 	CHECK_U64(end, 8);
@@ -248,7 +253,9 @@ TEST(lock_data_checked)
 			qr_test_fail(__FILE__, __LINE__, "accepted " #__VA_ARGS__); \
 	} while (0)
 	BAD(0, 0, 1, 0, 1);
-	BAD(4, 0, 1, 0, 1);
+	BAD(5, 0, 1, 0, 1);
+	BAD(QRI_LOCK_LEASE, 0, 0, 0, QRI_LOCK_EOF);
+	BAD(QRI_LOCK_LEASE, 0, 7, 0, 9);
 	BAD(QRI_LOCK_POSIX, 2, 1, 0, 1);
 	BAD(QRI_LOCK_POSIX, 0, 0, 0, 1);
 	BAD(QRI_LOCK_POSIX, 0, QRI_PID_MAX + 1, 0, 1);
@@ -262,6 +269,9 @@ TEST(lock_data_checked)
 	q[1] = q[2];
 	CHECK(check_locks(q, 3, 0, &end, &e));
 	CHECK_HAS(e.msg, "lock 2");
+	q[2] = q[3];
+	CHECK(check_locks(&q[2], 2, 0, &end, &e));
+	CHECK_HAS(e.msg, "lock 1");
 }
 
 /* Appends a watch as capture writes it. */

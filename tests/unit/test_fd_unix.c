@@ -333,8 +333,9 @@ static void capture_of(pid_t pid, int fd, int local, uint32_t id,
 	out->f = f;
 	out->path = strdup(link);
 	out->data = (uint8_t *)data.s;
-	*seen = (struct qr_fd_seen){ pid, fd, id, QRI_FD_UNIX, f.object,
-				     st.st_dev, st.st_ino };
+	*seen = (struct qr_fd_seen){ .pid = pid, .fd = fd, .id = id,
+				     .kind = QRI_FD_UNIX, .object = f.object,
+				     .dev = st.st_dev, .ino = st.st_ino };
 }
 
 static void capture(int fd, uint32_t id, struct qri_file_img *out,

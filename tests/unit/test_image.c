@@ -34,7 +34,8 @@ static void build(struct qri_writer *w)
 				 .end = 0x80000000, .pages_offset = 0x100000 };
 	struct qri_file null = { .id = 1, .kind = QRI_FD_CHARDEV, .open_flags = 2 };
 	struct qri_file log = { .id = 2, .kind = QRI_FD_FILE, .open_flags = 1,
-				.pos = 12345 };
+				.pos = 12345, .owner_type = 1, .owner = 42,
+				.signal = 36 };
 	struct qri_fd f0 = { .pid = 42, .fd = 0, .file = 1 };
 	struct qri_fd f7 = { .pid = 42, .fd = 7, .file = 2, .fd_flags = 1 };
 	struct qri_fd f8 = { .pid = 42, .fd = 8, .file = 2 };
@@ -104,6 +105,8 @@ TEST(image_round_trip)
 	CHECK_U64(p->fds[1].f.fd_flags, 1);
 	CHECK_STR(img.files[1].path, "/srv/data.log");
 	CHECK_U64(img.files[1].f.pos, 12345);
+	CHECK_U64(img.files[1].f.owner, 42);
+	CHECK_U64(img.files[1].f.signal, 36);
 	CHECK_U64(img.procs[1].p.pid, 50);
 	qri_free(&img);
 	qri_writer_free(&w);
@@ -316,6 +319,17 @@ TEST(image_inconsistent_refused)
 	file.kind = QRI_FD_CHARDEV;
 	qri_add_file(&w, &file, "/x", "abc");
 	refused(&w, "id 5: a character device has no data");
+
+	build(&w);
+	file.data_len = 0;
+	file.kind = QRI_FD_FILE;
+	file.owner_type = 3;
+	file.owner = 42;
+	qri_add_file(&w, &file, "/x", NULL);
+	refused(&w, "id 5: signal-driven I/O to 42 (type 3), signal 0: not what capture writes");
+	file.owner_type = 0;
+	file.owner = 0;
+	file.data_len = 3;
 
 	/* A directory's data is its locks (fds/locks.h), a head first. */
 	build(&w);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fds/pipe_outside.h"
+#include "fds/outside.h"
 #include "test.h"
 
 static struct qr_fd_seen seen(int fd, uint32_t kind)
@@ -58,13 +59,16 @@ TEST(pipe_outside_holder_refused)
 	CHECK(qr_pipe_outside(&s, QRI_FD_FIFO) == 0);
 	c = holder(sync[1]);
 	CHECK(read(sync[0], &r, 1) == 1);
+	qr_outside_forget();	/* the walk is made once per set */
 	/* Both ends of a and the FIFO held by c: each kept fd of a named
 	 * once (not once per fd of c), the FIFO's once; b is not kept. */
 	CHECK(qr_pipe_outside(&s, QRI_FD_PIPE) == 2);
 	CHECK(qr_pipe_outside(&s, QRI_FD_FIFO) == 1);
 	/* c kept too: nothing refused. */
 	v[1].pid = c;
+	qr_outside_forget();
 	CHECK(qr_pipe_outside(&s, QRI_FD_PIPE) == 0);
+	qr_outside_forget();
 	kill(c, SIGKILL);
 	waitpid(c, NULL, 0);
 	close(a[0]), close(a[1]), close(b[0]), close(b[1]);

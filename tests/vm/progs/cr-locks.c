@@ -10,12 +10,22 @@
  *        (IN_CREATE | IN_DELETE | IN_EXCL_UNLINK), wd 2 added and removed
  *        (its IN_IGNORED read), wd 3 on DIR/wfile.txt (IN_MODIFY |
  *        IN_CLOSE_WRITE); no event queued
+ *   fd 8 lease.txt (O_RDONLY): a read lease, F_SETSIG SIGRTMIN+3
+ *   fd 9, 10 a UNIX stream pair; fd 9 O_ASYNC, its I/O signals to H
+ *        (F_SETOWN_EX F_OWNER_PID), F_SETSIG SIGRTMIN+2
+ * (both signals blocked: they are taken with sigtimedwait)
  * and writes DIR/info "pid=H waiter=W". W, its own posix.bin open, waits
  * in F_SETLKW for WRITE 150-159, which H's lock holds.
  * When DIR/verify appears H writes DIR/result:
  *   "pid=H nonblock=1 cloexec=1 clean=1 watches=1 waiting=1 events=1
  *    next_wd=1 got=1 order=1 posix_rd=1 posix_eof=1 posix_free=1
- *    ofd_wr=1 ofd_rd=1 ofd_free=1 flock=1 dirflock=1 dirshared=1"
+ *    ofd_wr=1 ofd_rd=1 ofd_free=1 flock=1 dirflock=1 dirshared=1
+ *    lease=1 owner=1 sigs=1 async=1 sigio=1 leasebreak=1"
+ * lease: F_GETLEASE on fd 8 is F_RDLCK; owner: fd 9's F_GETOWN_EX is H;
+ * sigs: F_SETSIG of both as set; async: fd 9 has O_ASYNC; sigio: a byte
+ * written to fd 10 brings SIGRTMIN+2 with si_fd 9; leasebreak: opening
+ * lease.txt for writing (O_NONBLOCK) fails EWOULDBLOCK and brings
+ * SIGRTMIN+3 with si_fd 8 (the lease is then given up).
  * nonblock, cloexec: the inotify fd's flags; clean: nothing queued on it
  * (FIONREAD 0); watches: its fdinfo lists the same wd, ino and mask as
  * before; waiting: W has not got its lock 1 s on; events: writing
@@ -30,9 +40,11 @@
  * own flock.bin would block; dirflock: LOCK_EX on DIR would block,
  * dirshared: LOCK_SH on it does not. H copies it into its result.
  *
- * cr-locks DIR lease|queued|devlock: holds at fd 3 what `check` refuses
- * (a read lease on DIR/lease.txt, an inotify fd with an event queued, a
- * flock on /dev/null), touches DIR/ready and waits.
+ * cr-locks DIR lease|queued|devlock|owner: holds at fd 3 what `check`
+ * refuses (a write lease on DIR/lease.txt being broken by a child's
+ * open, an inotify fd with an event queued, a flock on /dev/null, a
+ * UNIX socket whose I/O signals go to its parent), touches DIR/ready and
+ * waits.
  *
  * cr-locks DIR hold|grab posix|ofd|flock NAME: holds at fd 3 DIR/NAME
  * (O_RDWR) with a lock of that kind, WRITE 0-99 (flock LOCK_EX), touches
@@ -50,12 +62,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,9 +230,43 @@ static void read_events(int in, char *out, size_t size)
 	}
 }
 
+/* Whether signal sig comes within 2 s with si_fd fd. */
+static int signal_from(int sig, int fd)
+{
+	struct timespec t = { 2, 0 };
+	siginfo_t si;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	return sigtimedwait(&set, &si, &t) == sig && si.si_fd == fd;
+}
+
+/* The lease and signal-driven I/O keys of the result. */
+static void signal_io(char *out, size_t size)
+{
+	struct f_owner_ex o = { 0 };
+	int fd, broke, lease = fcntl(8, F_GETLEASE);
+
+	fcntl(9, F_GETOWN_EX, &o);
+	fd = open(at("lease.txt"), O_WRONLY | O_NONBLOCK);
+	broke = fd < 0 && errno == EWOULDBLOCK;
+	if (fd >= 0)
+		close(fd);
+	snprintf(out, size, "lease=%d owner=%d sigs=%d async=%d sigio=%d leasebreak=%d",
+		 lease == F_RDLCK, o.type == F_OWNER_PID && o.pid == getpid(),
+		 fcntl(9, F_GETSIG) == SIGRTMIN + 2 &&
+		 fcntl(8, F_GETSIG) == SIGRTMIN + 3,
+		 !!(fcntl(9, F_GETFL) & O_ASYNC),
+		 write(10, "x", 1) == 1 && signal_from(SIGRTMIN + 2, 9),
+		 broke && signal_from(SIGRTMIN + 3, 8));
+	fcntl(8, F_SETLEASE, F_UNLCK);
+}
+
 static void verify(pid_t w, const char *watches_before)
 {
 	char watches[1024], events[1024], expect[256], res[1024], wres[512] = "";
+	char sio[128];
 	int in = 7, fl, queued = -1, waiting, next, fd;
 	FILE *f;
 
@@ -236,6 +284,7 @@ static void verify(pid_t w, const char *watches_before)
 	read_events(in, events, sizeof(events));
 	snprintf(expect, sizeof(expect), "3:%x:;3:%x:;1:%x:new;", IN_MODIFY,
 		 IN_CLOSE_WRITE, IN_CREATE);
+	signal_io(sio, sizeof(sio));
 	put("wnext.txt", "");
 	next = inotify_add_watch(in, at("wnext.txt"), IN_ATTRIB);
 	put("unlocking", "");
@@ -249,11 +298,12 @@ static void verify(pid_t w, const char *watches_before)
 		fclose(f);
 	}
 	snprintf(res, sizeof(res),
-		 "pid=%d nonblock=%d cloexec=%d clean=%d watches=%d waiting=%d events=%d next_wd=%d %s",
+		 "pid=%d nonblock=%d cloexec=%d clean=%d watches=%d waiting=%d events=%d next_wd=%d %s %s",
 		 getpid(), !!(fl & O_NONBLOCK),
 		 fcntl(in, F_GETFD) == FD_CLOEXEC, queued == 0,
 		 !strcmp(watches, watches_before), waiting,
-		 !strcmp(events, expect), next == 4, wres[0] ? wres : "got=0\n");
+		 !strcmp(events, expect), next == 4, sio,
+		 wres[0] ? wres : "got=0\n");
 	put("events", events);
 	put("watches", watches);
 	put("result.tmp", res);
@@ -305,14 +355,47 @@ static void hold(const char *what, const char *kind, const char *name)
 		nap_ms(100);
 }
 
+/* A write lease at fd 3 that a child's open is breaking, once the
+ * kernel shows it breaking. */
+static void lease_broken(void)
+{
+	char line[512];
+	int breaking = 0;
+	FILE *f;
+
+	signal(SIGIO, SIG_IGN);	/* the break's, which would end it */
+	put("lease.txt", "");
+	open_at(at("lease.txt"), O_RDONLY, 3);
+	if (fcntl(3, F_SETLEASE, F_WRLCK))
+		die("F_SETLEASE");
+	if (!fork()) {
+		close(3);
+		open(at("lease.txt"), O_RDONLY);
+		_exit(0);
+	}
+	for (int i = 0; i < 500 && !breaking; i++) {
+		nap_ms(10);
+		f = fopen("/proc/self/fdinfo/3", "r");
+		while (f && fgets(line, sizeof(line), f))
+			breaking |= strstr(line, "BREAKING") != NULL;
+		if (f)
+			fclose(f);
+	}
+	if (!breaking)
+		die("lease not breaking");
+}
+
 /* Holds at fd 3 what check refuses. */
 static void refused(const char *mode)
 {
 	if (!strcmp(mode, "lease")) {
-		put("lease.txt", "");
-		open_at(at("lease.txt"), O_RDONLY, 3);
-		if (fcntl(3, F_SETLEASE, F_RDLCK))
-			die("F_SETLEASE");
+		lease_broken();
+	} else if (!strcmp(mode, "owner")) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || sv[0] != 3 ||
+		    fcntl(3, F_SETOWN, getppid()))
+			die("owner");
 	} else if (!strcmp(mode, "queued")) {
 		int in = inotify_init1(0);
 
@@ -332,6 +415,30 @@ static void refused(const char *mode)
 		pause();
 }
 
+/* fds 8, 9 and 10 (see the top). */
+static void signal_io_setup(void)
+{
+	struct f_owner_ex o = { .type = F_OWNER_PID, .pid = getpid() };
+	sigset_t set;
+	int sv[2];
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + 2);
+	sigaddset(&set, SIGRTMIN + 3);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		die("sigprocmask");
+	put("lease.txt", "");
+	open_at(at("lease.txt"), O_RDONLY, 8);
+	if (fcntl(8, F_SETSIG, SIGRTMIN + 3) || fcntl(8, F_SETLEASE, F_RDLCK))
+		die("lease");
+	/* fds 9 and 10 are the lowest free ones */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || sv[0] != 9 || sv[1] != 10)
+		die("socketpair");
+	if (fcntl(9, F_SETOWN_EX, &o) || fcntl(9, F_SETSIG, SIGRTMIN + 2) ||
+	    fcntl(9, F_SETFL, O_ASYNC | O_NONBLOCK))
+		die("F_SETOWN_EX");
+}
+
 int main(int argc, char **argv)
 {
 	char info[128], watches[1024];
@@ -339,7 +446,7 @@ int main(int argc, char **argv)
 	int in;
 
 	if (argc < 2 || argc > 5) {
-		fprintf(stderr, "usage: cr-locks DIR [lease|queued|devlock]\n"
+		fprintf(stderr, "usage: cr-locks DIR [lease|queued|devlock|owner]\n"
 			"       cr-locks DIR hold|grab posix|ofd|flock NAME\n");
 		return 2;
 	}
@@ -383,6 +490,7 @@ int main(int argc, char **argv)
 	    inotify_add_watch(in, at("wfile.txt"), IN_MODIFY | IN_CLOSE_WRITE) != 3)
 		die("inotify_add_watch");
 	read_events(in, info, sizeof(info));	/* wd 2's IN_IGNORED */
+	signal_io_setup();
 	watch_list(watches, sizeof(watches));
 	put("watches-before", watches);
 	snprintf(info, sizeof(info), "pid=%d waiter=%d\n", getpid(), w);

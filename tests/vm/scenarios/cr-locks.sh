@@ -6,9 +6,12 @@
 # W (W still waiting), W still waits until H unlocks and then gets the
 # range, and from W's side H's locks conflict as before; H's inotify fd
 # has the same watches, no event queued, reads the events made now with
-# the same wds, and numbers its next watch 4. `check` refuses by name
-# (process, fd, reason) a lease, an inotify fd with events queued and a
-# flock on a device that is no kept file.
+# the same wds, and numbers its next watch 4. H's read lease is held
+# again and broken by an open for writing, with its F_SETSIG signal; a
+# socket's I/O signals (O_ASYNC, F_SETOWN_EX, F_SETSIG) still come to H
+# with their fd. `check` refuses by name (process, fd, reason) a lease
+# being broken, an inotify fd with events queued, a flock on a device
+# that is no kept file and I/O signals to a process that is not kept.
 # zc-locks, a link to this file, runs it in zero copy (its family's
 # layout, zc, is the one with a boot area).
 case ${QR_LAYOUT_APPEND:-} in
@@ -20,7 +23,7 @@ D=$CR_DIR
 # START END" sorted (the lock's number and the device left out: both may
 # differ in another kernel).
 locks_now() {
-	_li=" $(ls -id "$D" "$D/posix.bin" "$D/ofd.bin" "$D/flock.bin" | awk '{ printf "%s ", $1 }')"
+	_li=" $(ls -id "$D" "$D/posix.bin" "$D/ofd.bin" "$D/flock.bin" "$D/lease.txt" | awk '{ printf "%s ", $1 }')"
 	awk -v inos="$_li" '{
 		o = ""
 		for (i = 2; i <= NF; i++) {
@@ -57,7 +60,8 @@ refused() {
 }
 
 cr_start() {
-	refused lease '^quickreboot: process @P@: fd 3: a lease \(F_SETLEASE\) on /tmp/cr-locks-lease/lease.txt: not carried'
+	refused lease '^quickreboot: process @P@: fd 3: a lease \(F_SETLEASE\) on /tmp/cr-locks-lease/lease.txt, being broken \(another opened the file\): not carried$'
+	refused owner '^quickreboot: process @P@: fd 3: its I/O signals go to process [0-9]+ \(F_SETOWN\), not a kept process holding it: not carried$'
 	refused queued '^quickreboot: process @P@: fd 3: inotify: [0-9]+ bytes of events queued: not carried'
 	refused devlock '^quickreboot: process @P@: fd 3: a FLOCK lock on /dev/null \(character device\): not carried$'
 	(cd / && exec cr-locks "$D" </dev/null >/dev/null 2>&1) &
@@ -68,7 +72,7 @@ cr_start() {
 	t_run checked quickreboot check "$CR_PIDS"
 	locks_now >"$D/locks-before"
 	t_info locks-before "$(tr '\n' ';' <"$D/locks-before")"
-	t_eq locks-seen 8 "$(wc -l <"$D/locks-before")"
+	t_eq locks-seen 9 "$(wc -l <"$D/locks-before")"
 }
 
 cr_verify() {
@@ -80,7 +84,7 @@ cr_verify() {
 	t_info result "$(cat "$D/result")"
 	for _k in nonblock cloexec clean watches waiting events next_wd got order \
 		posix_rd posix_eof posix_free ofd_wr ofd_rd ofd_free flock dirflock \
-		dirshared; do
+		dirshared lease owner sigs async sigio leasebreak; do
 		t_eq "$_k" 1 "$(qr_kv $_k "$D/result")"
 	done
 	t_info events "$(cat "$D/events")"

@@ -15,7 +15,9 @@
 # way, naming the cause; a checkpoint by a user without privileges
 # leaves nothing behind, not even its directory. The restore side (kill -9 after the hand-back
 # and after the processes exist, rmmod restore while it holds frames) is
-# rst-resume's and rst-unpriv's.
+# rst-resume's and rst-unpriv's. Last, a checkpoint of TCP connections is
+# killed after their capture and after its commit (the module unloaded
+# then): pfncheck's thaw takes their network lock off, and they work.
 QR_LAYOUT=zc
 QR_HOPS=0
 QR_DISK=64
@@ -34,18 +36,26 @@ settled() {
 	t_eq "$1-previous-intact" "$(cat /tmp/cp-before)" "$(cr_dir_state "$QR_SH/cp")"
 }
 
+# paused NAME STEP TIMEOUT CMD...: CMD started with QUICKREBOOT_TEST_PAUSE
+# at STEP, its PID in _cp once it stopped there; else NAME-paused fails
+# (with its output) and it is killed.
+paused() {
+	_pn=$1 _ps=$2 _pt=$3
+	shift 3
+	rm -f /tmp/pause
+	QUICKREBOOT_TEST_PAUSE=$_ps:/tmp/pause "$@" >/tmp/fault.out 2>&1 &
+	_cp=$!
+	qr_wait "$_pt" test -s /tmp/pause && return
+	t_fail "$_pn-paused" "$(cat /tmp/fault.out)"
+	kill -9 "$_cp"
+	return 1
+}
+
 # fault MODE STEP ACTION
 fault() {
 	_fn=$1-$2-$3
-	rm -f /tmp/pause
-	QUICKREBOOT_TEST_PAUSE=$2:/tmp/pause quickreboot checkpoint --mode "$1" \
-		--dir "$QR_SH/cp" "$A" >/tmp/fault.out 2>&1 &
-	_cp=$!
-	if ! qr_wait 120 test -s /tmp/pause; then
-		t_fail "$_fn-paused" "$(cat /tmp/fault.out)"
-		kill -9 "$_cp"
-		return 1
-	fi
+	paused "$_fn" "$2" 120 quickreboot checkpoint --mode "$1" \
+		--dir "$QR_SH/cp" "$A" || return
 	t_eq "$_fn-frozen" I "$(qr_state "$A")"
 	if [ "$3" = unload ]; then
 		t_fails "$_fn-unload-refused" rmmod pfncheck
@@ -74,19 +84,11 @@ fault() {
 # reboot writes it first), and the New kernel it loaded unloaded again.
 reboot_fault() {
 	_fn=reboot-$1
-	rm -f /tmp/pause
-	QUICKREBOOT_TEST_PAUSE=$1:/tmp/pause quickreboot reboot --mode copy \
-		--no-kexec-digest --kernel "/boot/vmlinuz-$(uname -r)" "$A" \
-		>/tmp/reboot.out 2>&1 &
-	_rb=$!
-	if ! qr_wait 300 test -s /tmp/pause; then
-		t_fail "$_fn-paused" "$(cat /tmp/reboot.out)"
-		kill -9 "$_rb"
-		return 1
-	fi
+	paused "$_fn" "$1" 300 quickreboot reboot --mode copy \
+		--no-kexec-digest --kernel "/boot/vmlinuz-$(uname -r)" "$A" || return
 	t_eq "$_fn-frozen" I "$(qr_state "$A")"
-	kill -9 "$_rb"
-	wait "$_rb"
+	kill -9 "$_cp"
+	wait "$_cp"
 	rm -f /tmp/pause
 	if [ "$1" = committed ]; then
 		t_eq "$_fn-committed-held" I "$(qr_state "$A")"
@@ -95,6 +97,50 @@ reboot_fault() {
 	rm -f "$QR_SH/cp/keep"
 	settled "$_fn"
 	t_run "$_fn-kexec-unload" kexec -u
+}
+
+# tcp_fault STEP: a checkpoint of cr-tcp's processes (TCP connections
+# over the loopback with megabytes queued, listeners, UDP) stopped at STEP
+# and killed. It had locked their TCP sockets (a filter dropping every
+# segment, from before the capture to the kexec), which the killed
+# command cannot undo: whatever thaws them takes the lock off, pfncheck
+# itself when the checkpoint died before its commit, or when the module
+# is unloaded after it. Every connection then delivers what it had
+# queued and answers a request again.
+tcp_fault() {
+	_fn=tcp-$1
+	_un=$(dmesg | grep -c "pfncheck: thaw $R: network lock taken off")
+	paused "$_fn" "$1" 120 quickreboot checkpoint --mode copy \
+		--dir "$QR_SH/cp-tcp" "$R" || return
+	kill -9 "$_cp"
+	wait "$_cp"
+	rm -f /tmp/pause
+	if [ "$1" = committed ]; then
+		t_eq "$_fn-committed-held" I "$(qr_state "$R")"
+		t_run "$_fn-unload-thaws" rmmod pfncheck
+		t_run "$_fn-reload" modprobe pfncheck
+	fi
+	t_run "$_fn-thawed" qr_wait 10 qr_none_frozen "$R"
+	t_eq "$_fn-unlocked-by-pfncheck" $((_un + 1)) \
+		"$(dmesg | grep -c "pfncheck: thaw $R: network lock taken off")"
+	t_run "$_fn-answered" cr_answer 120 "$T"
+	t_info "$_fn-result" "$(cat "$T/result")"
+	for _k in conn v6 opts flags repair accept udp c; do
+		t_eq "$_fn-$_k" 1 "$(qr_kv $_k "$T/result")"
+	done
+}
+
+tcp_faults() {
+	T=$D/tcp
+	mkdir -p "$T"
+	t_run lo-up sh -c 'ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up'
+	(cd / && exec cr-tcp "$T" </dev/null >/dev/null 2>&1) &
+	R=$!
+	t_run tcp-started qr_wait 60 test -s "$T/info" || return
+	t_run tcp-first-answer cr_answer 120 "$T" || return
+	tcp_fault capture
+	tcp_fault committed
+	kill -9 "$(qr_kv c "$T/info")" "$R"
 }
 
 # The shelter full: the checkpoint fails, says so, and thaws.
@@ -146,6 +192,7 @@ old() {
 	t_run nonroot-no-dir test ! -e /tmp/nonroot
 	t_run nonroot-not-frozen qr_none_frozen "$A"
 	full
+	tcp_faults
 	kill -9 "$A"
 	t_run shelter-umount quickreboot shelter umount
 }

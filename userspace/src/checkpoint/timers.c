@@ -17,18 +17,11 @@
 
 static const char *clock_refusal(long clock)
 {
-	switch (clock) {
-	case CLOCK_REALTIME:
-	case CLOCK_MONOTONIC:
-	case CLOCK_BOOTTIME:
-	case CLOCK_TAI:
+	if (qri_timer_clock(clock))
 		return NULL;
-	case CLOCK_REALTIME_ALARM:
-	case CLOCK_BOOTTIME_ALARM:
+	if (clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM)
 		return "an alarm clock";
-	default:
-		return "a CPU-time clock";
-	}
+	return "a CPU-time clock";
 }
 
 /* One timer's lines: "ID: N\nsignal: S/PTR\nnotify: KIND/pid.N\nClockID: C". */

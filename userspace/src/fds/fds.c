@@ -19,6 +19,8 @@
 #include "fds/inet.h"
 #include "fds/kind.h"
 #include "fds/locks.h"
+#include "fds/outside.h"
+#include "fds/owner.h"
 #include "lib/exit.h"
 
 #define KCMP_FILE 0
@@ -156,7 +158,7 @@ static int new_file(struct capture *c, struct qr_fd_seen *s,
 	};
 	int rc = -1;
 
-	if (kind->capture && kind->capture(&cap))
+	if ((kind->capture && kind->capture(&cap)) || qr_owner_capture(&cap))
 		goto out;
 	if (data.oom || data.len > QRI_MAX_FILE_DATA) {
 		qr_error("process %d: fd %d: %s data of %zu bytes: out of memory or too large",
@@ -165,6 +167,8 @@ static int new_file(struct capture *c, struct qr_fd_seen *s,
 	}
 	s->id = f.id;
 	s->object = f.object;
+	s->owner_type = f.owner_type;
+	s->owner = f.owner;
 	f.data_len = data.len;
 	if (c->w)
 		qri_add_file(c->w, &f, link, data.s);
@@ -220,6 +224,8 @@ static int one_fd(struct capture *c, pid_t pid, int fd)
 	if (same >= 0) {
 		s->id = c->seen[same].id;
 		s->object = c->seen[same].object;
+		s->owner_type = c->seen[same].owner_type;
+		s->owner = c->seen[same].owner;
 	} else {
 		if (new_file(c, s, kind, link, &st, pos, flags))
 			return 1;
@@ -276,6 +282,8 @@ int qr_capture_files(struct qri_writer *w, const pid_t *pids, int n)
 		for (size_t k = 0; k < qr_fd_nkinds; k++)
 			if (qr_fd_kinds[k]->check_set)
 				refused += qr_fd_kinds[k]->check_set(&set);
+		refused += qr_owner_check_set(&set);
+		qr_outside_forget();
 	}
 	if (c.oom) {
 		qr_error("capturing files: out of memory");

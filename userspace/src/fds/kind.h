@@ -42,6 +42,7 @@ struct qr_fd_seen {
 	uint64_t object;
 	dev_t dev;
 	ino_t ino;
+	uint32_t owner_type, owner;	/* signal-driven I/O (fds/owner.h) */
 };
 
 struct qr_fd_set {

@@ -140,6 +140,8 @@ int qr_lock_line_parse(const char *line, struct qr_lock_line *l,
 	else if (!second_word(l->kind, tok[i + 1]))
 		return qr_err_set(e, "%s lock: unexpected '%s'", tok[i],
 				  qr_err_token(tb, tok[i + 1], strlen(tok[i + 1])));
+	l->breaking = (l->kind == QR_LK_LEASE || l->kind == QR_LK_DELEG) &&
+		strcmp(tok[i + 1], "ACTIVE");
 	i += 2;
 	if (!strcmp(tok[i], "WRITE"))
 		l->write = true;
@@ -177,7 +179,7 @@ int qr_locks_data_check(const uint8_t *data, size_t len, size_t *end,
 			struct qr_err *e)
 {
 	struct qri_locks_head h;
-	size_t flocks = 0;
+	size_t flocks = 0, leases = 0;
 
 	*end = 0;
 	if (!len)
@@ -190,18 +192,21 @@ int qr_locks_data_check(const uint8_t *data, size_t len, size_t *end,
 				  h.nlocks, len);
 	for (size_t i = 0; i < h.nlocks; i++) {
 		struct qri_lock q;
-		bool posix, ofd, fl;
+		bool posix, ofd, fl, lease;
 
 		memcpy(&q, data + sizeof(h) + i * sizeof(q), sizeof(q));
 		posix = q.kind == QRI_LOCK_POSIX;
 		ofd = q.kind == QRI_LOCK_OFD;
 		fl = q.kind == QRI_LOCK_FLOCK;
+		lease = q.kind == QRI_LOCK_LEASE;
 		flocks += fl;
-		if ((!posix && !ofd && !fl) || q.write > 1 || q.pad ||
+		leases += lease;
+		if ((!posix && !ofd && !fl && !lease) || q.write > 1 || q.pad ||
 		    q.start > q.end || q.start > INT64_MAX ||
 		    (q.end > INT64_MAX && q.end != QRI_LOCK_EOF) ||
 		    (ofd ? q.pid != 0 : !q.pid || q.pid > QRI_PID_MAX) ||
-		    (fl && (q.start || q.end != QRI_LOCK_EOF)) || flocks > 1)
+		    ((fl || lease) && (q.start || q.end != QRI_LOCK_EOF)) ||
+		    flocks > 1 || leases > 1)
 			return qr_err_set(e, "lock %zu (kind %u, %s, pid %u, %llu-%llu) is not one capture writes",
 					  i, q.kind, q.write ? "write" : "read", q.pid,
 					  (unsigned long long)q.start,

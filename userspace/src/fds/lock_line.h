@@ -29,6 +29,7 @@ struct qr_lock_line {
 	bool waiter;		/* "->": blocked, waiting for a lock, not held */
 	bool write;		/* WRITE rather than READ */
 	bool unlock;		/* UNLCK: a lease being broken to nothing */
+	bool breaking;		/* a lease not ACTIVE: BREAKING, BREAKER */
 	int64_t pid;		/* -1: an OFD lock (no owner process) */
 	bool has_inode;		/* false: "<none>:0" */
 	uint32_t major, minor;	/* of the filesystem's device */

@@ -3,9 +3,11 @@
  * that a lock someone else holds now fails only the processes that hold
  * it. POSIX locks by their owner. OFD locks by every process holding the
  * file (the open file description owns them: taken twice, they are one).
- * A flock shows the process that took it: that process takes it again
- * when it is kept and holds the file; else open does, and a failure there
- * fails the processes holding the file when they come to place. */
+ * A flock or a lease shows the process that took it: that process takes
+ * it again when it is kept and holds the file; else open does, and a
+ * failure there fails the processes holding the file when they come to
+ * place. A lease being broken is refused: the kernel offers no way to
+ * make one broken again. */
 #define _GNU_SOURCE
 #include "fds/locks.h"
 
@@ -44,7 +46,8 @@ static void add(struct qr_fd_capture *c, const struct qr_lock_line *l)
 {
 	struct qri_lock q = {
 		.kind = l->kind == QR_LK_POSIX ? QRI_LOCK_POSIX :
-			l->kind == QR_LK_OFD ? QRI_LOCK_OFD : QRI_LOCK_FLOCK,
+			l->kind == QR_LK_OFD ? QRI_LOCK_OFD :
+			l->kind == QR_LK_LEASE ? QRI_LOCK_LEASE : QRI_LOCK_FLOCK,
 		.write = l->write,
 		.pid = l->kind == QR_LK_OFD ? 0 : (uint32_t)l->pid,
 		.start = l->start,
@@ -94,12 +97,14 @@ static int own_lock(struct qr_fd_capture *c, const struct qr_lock_line *l)
 {
 	if (l->waiter || l->kind == QR_LK_POSIX)
 		return 0;
-	if (l->kind == QR_LK_OFD || l->kind == QR_LK_FLOCK) {
+	if (l->kind == QR_LK_OFD || l->kind == QR_LK_FLOCK ||
+	    (l->kind == QR_LK_LEASE && !l->breaking && !l->unlock && l->pid > 0)) {
 		add(c, l);
 		return 0;
 	}
-	qr_error("process %d: fd %d: %s on %s: not carried", c->pid, c->fd,
-		 refusal(l->kind), c->link);
+	qr_error("process %d: fd %d: %s on %s%s: not carried", c->pid, c->fd,
+		 refusal(l->kind), c->link,
+		 l->kind == QR_LK_LEASE ? ", being broken (another opened the file)" : "");
 	return -1;
 }
 
@@ -284,11 +289,30 @@ static const char *range_lock(int fd, int cmd, const struct qri_lock *q,
 	return why;
 }
 
+/* A flock or a lease: the open file description's, on the whole file. */
 static const char *whole_lock(int fd, const struct qri_lock *q)
 {
+	if (q->kind == QRI_LOCK_LEASE) {
+		if (!fcntl(fd, F_SETLEASE, q->write ? F_WRLCK : F_RDLCK))
+			return "";
+		return errno == EAGAIN ? "the file is open elsewhere, which it excludes" :
+			strerror(errno);
+	}
 	if (!flock(fd, (q->write ? LOCK_EX : LOCK_SH) | LOCK_NB))
 		return "";
 	return errno == EWOULDBLOCK ? "held by another open file" : strerror(errno);
+}
+
+static bool whole(const struct qri_lock *q)
+{
+	return q->kind == QRI_LOCK_FLOCK || q->kind == QRI_LOCK_LEASE;
+}
+
+static const char *whole_name(const struct qri_lock *q)
+{
+	if (q->kind == QRI_LOCK_LEASE)
+		return q->write ? "lease F_WRLCK" : "lease F_RDLCK";
+	return q->write ? "flock LOCK_EX" : "flock LOCK_SH";
 }
 
 /* " START-END" of a range lock, for messages. */
@@ -301,7 +325,8 @@ static void range_name(const struct qri_lock *q, char *out, size_t size)
 			 (unsigned long long)q->end);
 }
 
-/* Whether process pid is kept and holds f (it takes its flock again). */
+/* Whether process pid is kept and holds f (it takes its flock or lease
+ * again). */
 static bool kept_holder(struct qr_files *t, const struct qri_file_img *f,
 			uint32_t pid)
 {
@@ -319,9 +344,9 @@ static bool kept_holder(struct qr_files *t, const struct qri_file_img *f,
 	return false;
 }
 
-/* Files whose flock open could not take again (printed): their holders
- * fail in place. Filled in quickreboot restore before the processes are
- * forked, which inherit it. */
+/* Files whose flock or lease open could not take again (printed): their
+ * holders fail in place. Filled in quickreboot restore before the
+ * processes are forked, which inherit it. */
 static uint32_t *unlocked;
 static size_t nunlocked;
 
@@ -333,13 +358,12 @@ int qr_locks_open(struct qr_files *t, const struct qri_file_img *f, int fd)
 	uint32_t *more;
 
 	for (size_t i = 0; i < n; i++) {
-		if (q[i].kind != QRI_LOCK_FLOCK || kept_holder(t, f, q[i].pid))
+		if (!whole(&q[i]) || kept_holder(t, f, q[i].pid))
 			continue;
 		no = whole_lock(fd, &q[i]);
 		if (!*no)
 			continue;
-		qr_error("restore: %s: flock %s: %s", f->path,
-			 q[i].write ? "LOCK_EX" : "LOCK_SH", no);
+		qr_error("restore: %s: %s: %s", f->path, whole_name(&q[i]), no);
 		more = realloc(unlocked, (nunlocked + 1) * sizeof(*more));
 		if (!more)
 			return -1;
@@ -361,14 +385,13 @@ int qr_locks_retake(struct qr_files *t, const struct qri_file_img *f,
 		return 0;
 	q = locks_of(f, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (q[i].kind != QRI_LOCK_FLOCK || q[i].pid != pid)
+		if (!whole(&q[i]) || q[i].pid != pid)
 			continue;
 		fd = qr_files_get(t, f->f.id);
 		no = fd < 0 ? "its file is not made" : whole_lock(fd, &q[i]);
 		if (*no) {
-			qr_error("restore: %s: flock %s of process %u, which failed: %s",
-				 f->path, q[i].write ? "LOCK_EX" : "LOCK_SH",
-				 pid, no);
+			qr_error("restore: %s: %s of process %u, which failed: %s",
+				 f->path, whole_name(&q[i]), pid, no);
 			return -1;
 		}
 	}
@@ -397,13 +420,13 @@ int qr_locks_place(const struct qri_proc_img *pr, const struct qri_fd_img *fd,
 
 	for (size_t i = 0; i < nunlocked; i++)
 		if (unlocked[i] == f->f.id) {
-			qr_error("restore: process %u: fd %u: %s: its flock is held by another (above)",
+			qr_error("restore: process %u: fd %u: %s: its flock or lease could not be taken again (above)",
 				 pr->p.pid, fd->f.fd, f->path);
 			return -1;
 		}
 	for (size_t i = 0; i < n && !*no; i++) {
 		range_name(&q[i], range, sizeof(range));
-		if (q[i].kind == QRI_LOCK_FLOCK)
+		if (whole(&q[i]))
 			range[0] = '\0';
 		if (q[i].kind == QRI_LOCK_OFD)
 			no = range_lock(fd->f.fd, F_OFD_SETLK, &q[i], why, sizeof(why));
@@ -411,13 +434,14 @@ int qr_locks_place(const struct qri_proc_img *pr, const struct qri_fd_img *fd,
 			continue;
 		else if (q[i].kind == QRI_LOCK_POSIX && mode_allows(f, &q[i]))
 			no = range_lock(fd->f.fd, F_SETLK, &q[i], why, sizeof(why));
-		else if (q[i].kind == QRI_LOCK_FLOCK)
+		else if (whole(&q[i]))
 			no = whole_lock(fd->f.fd, &q[i]);
 		if (*no)
 			qr_error("restore: process %u: fd %u: %s: %s %s lock%s: %s",
 				 pr->p.pid, fd->f.fd, f->path,
 				 q[i].kind == QRI_LOCK_OFD ? "OFD" :
-				 q[i].kind == QRI_LOCK_POSIX ? "POSIX" : "flock",
+				 q[i].kind == QRI_LOCK_POSIX ? "POSIX" :
+				 q[i].kind == QRI_LOCK_LEASE ? "lease" : "flock",
 				 rw(&q[i]),
 				 range, no);
 	}

@@ -10,11 +10,15 @@
 
 /* Calls fn with each fd of each process that is neither in s nor this
  * one: its pid, number, /proc/PID/fd/N path and link. 0, or -1 out of
- * memory (printed). */
+ * memory (printed). The walk is made once for s (until forgotten): the
+ * kinds asking after it see the fds as they were then. */
 int qr_outside_fds(const struct qr_fd_set *s,
 		   void (*fn)(void *ctx, pid_t pid, int fd, const char *path,
 			      const char *link),
 		   void *ctx);
+
+/* Drops the walk (s is freed or changes next). */
+void qr_outside_forget(void);
 
 /* A process's comm for messages ("?" if gone). */
 void qr_outside_comm(pid_t pid, char *out, size_t size);

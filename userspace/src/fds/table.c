@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fds/kind.h"
+#include "fds/owner.h"
 #include "fds/table.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
@@ -225,5 +226,9 @@ int qr_files_take(const struct qr_files *t, const struct qri_proc_img *pr,
 		if (kind->place && kind->place(pr, d, f))
 			return -1;
 	}
+	/* After the kinds' (a lease taken makes its taker the owner). */
+	for (size_t i = 0; i < pr->nfds; i++)
+		if (qr_owner_place(pr, &pr->fds[i], &t->img->files[pr->fds[i].file]))
+			return -1;
 	return 0;
 }

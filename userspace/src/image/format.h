@@ -180,6 +180,12 @@ struct qri_file {
 	uint64_t object;	/* what several files share (a pipe's inode) */
 	uint32_t data_len;
 	uint32_t pad;
+	/* Signal-driven I/O (fcntl(2) F_SETOWN_EX, F_SETSIG), appended:
+	 * older images read it as none. */
+	uint32_t owner_type;	/* F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP */
+	uint32_t owner;		/* the thread, process or group; 0: none */
+	uint32_t signal;	/* F_SETSIG: 0 (SIGIO), or the signal */
+	uint32_t pad2;
 };
 
 /* System V IPC objects of the kept processes' IPC namespace (init's:
@@ -283,15 +289,16 @@ struct qri_locks_head {
 struct qri_lock {
 	uint32_t kind;		/* QRI_LOCK_* */
 	uint32_t write;		/* 1: WRITE (exclusive), 0: READ (shared) */
-	uint32_t pid;		/* POSIX: the owner; FLOCK: the process that
-				 * took it; OFD: 0 */
+	uint32_t pid;		/* POSIX: the owner; FLOCK, LEASE: the process
+				 * that took it; OFD: 0 */
 	uint32_t pad;
-	uint64_t start, end;	/* bytes, end included; FLOCK: 0, QRI_LOCK_EOF */
+	uint64_t start, end;	/* bytes, end included; FLOCK, LEASE: 0, QRI_LOCK_EOF */
 };
 
 #define QRI_LOCK_POSIX 1	/* fcntl F_SETLK: the process's */
 #define QRI_LOCK_OFD 2		/* F_OFD_SETLK: the open file description's */
 #define QRI_LOCK_FLOCK 3	/* flock(2): the open file description's */
+#define QRI_LOCK_LEASE 4	/* F_SETLEASE: the description's; pid took it */
 #define QRI_LOCK_EOF UINT64_MAX	/* to the end of the file, however long */
 
 /* The data of a QRI_FD_INOTIFY file: its watches in increasing wd order,
@@ -485,10 +492,7 @@ struct qri_zombie {
 	char comm[16];		/* NUL padded */
 	uint32_t pad;
 };
-#define QRI_CLOCK_REALTIME 0
-#define QRI_CLOCK_MONOTONIC 1
-#define QRI_CLOCK_BOOTTIME 7
-#define QRI_CLOCK_TAI 11
+
 /* QRI_PAGE_RUNS: zero copy. Where a private area's pages are when they
  * are not saved whole (the area's pages_offset is QRI_NO_PAGES): at most
  * one per area, right after its QRI_VMA record (same pid, vma_start its
@@ -661,7 +665,7 @@ _Static_assert(sizeof(struct qri_vma) == 96, "qri_vma layout");
 _Static_assert(sizeof(struct qri_creds) == 56, "qri_creds layout");
 _Static_assert(sizeof(struct qri_proc_attrs) == 16, "qri_proc_attrs layout");
 _Static_assert(sizeof(struct qri_thread_sched) == 40, "qri_thread_sched layout");
-_Static_assert(sizeof(struct qri_file) == 40, "qri_file layout");
+_Static_assert(sizeof(struct qri_file) == 56, "qri_file layout");
 _Static_assert(sizeof(struct qri_fd) == 16, "qri_fd layout");
 _Static_assert(sizeof(struct qri_sysv_shm) == 48, "qri_sysv_shm layout");
 _Static_assert(sizeof(struct qri_sysv_sem) == 32, "qri_sysv_sem layout");

@@ -3,6 +3,7 @@
 #ifndef QR_IMAGE_H
 #define QR_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -118,6 +119,10 @@ void qri_free(struct qri_image *img);
 /* The System V segment of id, NULL if none. */
 const struct qri_sysv_shm *qri_sysv_shm_of(const struct qri_image *img,
 					   uint32_t id);
+
+/* Whether restore makes a POSIX timer on clock (QRI_CLOCK_*): those the
+ * time namespace carries, not the alarm or CPU-time ones. */
+bool qri_timer_clock(int32_t clock);
 
 /* The index in img->files of file id (ascending ids), img->nfiles if
  * none. */

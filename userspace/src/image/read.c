@@ -2,6 +2,8 @@
  * Every check happens before the image is returned; on the first problem
  * the reader stops, frees what it built, and names the problem. This file:
  * the framing and the process, thread, memory area and file records. */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -402,6 +404,10 @@ static int read_file(struct qri_cursor *c, const void *fixed,
 	if (!qr_fd_kind(f.kind))
 		return BAD(c, QRI_FILE, "id %" PRIu32 " has unknown kind %" PRIu32,
 			   f.id, f.kind);
+	if (f.owner_type > F_OWNER_PGRP || f.owner >= QRI_PID_MAX ||
+	    f.signal > 64 || f.pad2)
+		return BAD(c, QRI_FILE, "id %" PRIu32 ": signal-driven I/O to %" PRIu32 " (type %" PRIu32 "), signal %" PRIu32 ": not what capture writes",
+			   f.id, f.owner, f.owner_type, f.signal);
 	if (f.data_len > QRI_MAX_FILE_DATA ||
 	    (uint64_t)f.path_len + f.data_len != left)
 		return BAD(c, QRI_FILE, "id %" PRIu32 ": name and data do not fill the record",
@@ -460,6 +466,7 @@ struct record_kind {
  * images: those an older record lacks read as 0. 0: as kinds[] says. */
 static const uint32_t full_sizes[QRI_NTYPES] = {
 	[QRI_VMA] = sizeof(struct qri_vma),
+	[QRI_FILE] = sizeof(struct qri_file),
 	[QRI_SIGNALS] = sizeof(struct qri_signals),
 	[QRI_THREAD_SIGNALS] = sizeof(struct qri_thread_signals),
 };
@@ -468,7 +475,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PROCESS] = { sizeof(struct qri_process), read_process },
 	[QRI_THREAD] = { sizeof(struct qri_thread), read_thread },
 	[QRI_VMA] = { offsetof(struct qri_vma, advice), read_vma },
-	[QRI_FILE] = { sizeof(struct qri_file), read_file },
+	[QRI_FILE] = { offsetof(struct qri_file, owner_type), read_file },
 	[QRI_FD] = { sizeof(struct qri_fd), read_fd },
 	[QRI_VMA_OWN] = { sizeof(struct qri_vma_own), read_vma_own },
 	[QRI_MM] = { sizeof(struct qri_mm), qri_read_mm },

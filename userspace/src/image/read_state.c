@@ -130,7 +130,7 @@ bad:
 	return -1;
 }
 
-static bool timer_clock(int32_t clock)
+bool qri_timer_clock(int32_t clock)
 {
 	return clock == QRI_CLOCK_REALTIME || clock == QRI_CLOCK_MONOTONIC ||
 		clock == QRI_CLOCK_BOOTTIME || clock == QRI_CLOCK_TAI;
@@ -144,7 +144,7 @@ static int check_timer(struct qri_cursor *c, uint32_t pid, int32_t after,
 	if (t->id <= after || t->id > QRI_TIMER_ID_MAX)
 		return BAD(c, QRI_TIMERS, "pid %" PRIu32 ": timer id %" PRId32 " out of order or above %d",
 			   pid, t->id, QRI_TIMER_ID_MAX);
-	if (!timer_clock(t->clock) ||
+	if (!qri_timer_clock(t->clock) ||
 	    (!none && t->notify != QRI_SIGEV_SIGNAL &&
 	     t->notify != QRI_SIGEV_THREAD_ID) ||
 	    t->signo < 0 || t->signo > QRI_NSIG || (!none && !t->signo) ||
