@@ -106,7 +106,8 @@ int main(int argc, char **argv)
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);
 
-	/* Locks on a file (fds/locks.h), an inotify fd's watches. */
+	/* Locks on a file (fds/locks.h), an inotify fd's watches and next
+	 * wd. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
 	t.tid = 100;
@@ -122,7 +123,8 @@ int main(int argc, char **argv)
 			{ .kind = QRI_LOCK_OFD, .start = 0, .end = QRI_LOCK_EOF },
 			{ .kind = QRI_LOCK_FLOCK, .pid = 100, .end = QRI_LOCK_EOF },
 		} };
-		uint8_t in[2 * sizeof(struct qri_inotify_watch) + 16] = { 0 };
+		uint8_t in[3 * sizeof(struct qri_inotify_watch) + 16] = { 0 };
+		struct qri_inotify_watch next = { .wd = 7 };	/* next wd */
 		struct qri_inotify_watch iw = { .wd = 1, .mask = 0x100,
 						.path_len = 4, .ino = 12 };
 		struct qri_file lf = { .id = 1, .kind = QRI_FD_FILE,
@@ -139,6 +141,7 @@ int main(int argc, char **argv)
 		iw.path_len = 6;
 		memcpy(in + sizeof(iw) + 8, &iw, sizeof(iw));
 		memcpy(in + 2 * sizeof(iw) + 8, "/srv/x", 6);
+		memcpy(in + 2 * sizeof(iw) + 16, &next, sizeof(next));
 		qri_add_file(&w, &lf, "/srv/locked", &lk);
 		qri_add_file(&w, &inf, "anon_inode:inotify", in);
 		qri_add_fd(&w, &lfd);

@@ -10,7 +10,8 @@
  * Refused here, by name: file descriptors or credentials in flight, a
  * path name that is no longer the socket's file (or relative, or under
  * another root), datagrams queued on an unnamed socket with no kept
- * peer, peer credentials that restore cannot make again (a pid of
+ * peer, a datagram queue a peek reads short (pfncheck counts it),
+ * peer credentials that restore cannot make again (a pid of
  * another PID namespace or init's; kept by a socket no longer connected),
  * an eBPF filter. */
 #define _GNU_SOURCE
@@ -28,6 +29,7 @@
 
 #include "checkpoint/creds.h"
 #include "fds/dupfd.h"
+#include "fds/fdstate.h"
 #include "fds/sockdiag.h"
 #include "fds/unix_kind.h"
 #include "lib/exit.h"
@@ -407,6 +409,37 @@ static int all_read(struct qr_fd_capture *c, const struct qr_unix_rec *r,
 	return rc;
 }
 
+/* The messages queued on s, by pfncheck: -1 having printed why not. */
+static int64_t counted(struct qr_fd_capture *c, int s)
+{
+	uint64_t n;
+
+	if (!qr_fdstate(s, PFNCHECK_FD_RQUEUE_COUNT, &n))
+		return (int64_t)n;
+	qr_error("process %d: fd %d: UNIX socket: its datagrams cannot be counted (pfncheck): %s: not carried",
+		 c->pid, c->fd, strerror(errno));
+	return -1;
+}
+
+/* The same for a datagram socket fed by senders of its own (not one of
+ * a pair): no sender is charged for all of its queue, so pfncheck counts
+ * its messages, before the peeks (before) and after; what was read must
+ * be all of them. A running process (`check`) may read or be sent to
+ * meanwhile: no verdict if the count moved. */
+static int all_counted(struct qr_fd_capture *c, int s,
+		       const struct qr_unix_rec *r, int64_t before)
+{
+	int64_t after = counted(c, s);
+
+	if (after < 0)
+		return -1;
+	if (after == r->nmsgs || (c->check_only && after != before))
+		return 0;
+	qr_error("process %d: fd %d: UNIX socket: %lld datagrams queued, a peek reads %u (an empty one behind another, peeked over?): not carried",
+		 c->pid, c->fd, (long long)after, r->nmsgs);
+	return -1;
+}
+
 /* The label a socketpair made here reports (what restore's helpers
  * give): its length, once per run; -1 with errno. */
 static int own_label(char *mine)
@@ -468,6 +501,8 @@ int qr_unix_capture(struct qr_fd_capture *c)
 	char label[QR_UNIX_MAX_PEERSEC];
 	const char *why;
 	int s = -1, rc = -1;
+	int64_t before = 0;
+	bool fed;
 	uint32_t pw;
 
 	if (qr_unix_diag_one(c->st->st_ino, &d)) {
@@ -524,10 +559,14 @@ int qr_unix_capture(struct qr_fd_capture *c)
 		goto out;
 	}
 	pw = peer_wmem(&d);
+	fed = d.type == SOCK_DGRAM && !in_pair(&d);
+	if (fed && (before = counted(c, s)) < 0)
+		goto out;
 	/* Only a connected socket or a datagram one has a queue to read. */
 	if ((d.type == SOCK_DGRAM || (d.state == TCP_ESTABLISHED &&
 				      !(r.flags & QR_UNIX_PENDING))) &&
-	    (peek_queue(c, s, &r, &d, &q) || all_read(c, &r, &d, &q, pw)))
+	    (peek_queue(c, s, &r, &d, &q) || all_read(c, &r, &d, &q, pw) ||
+	     (fed && all_counted(c, s, &r, before))))
 		goto out;
 	if (d.type == SOCK_DGRAM && r.nmsgs && !(r.flags & QR_UNIX_BIND) &&
 	    !in_pair(&d)) {
