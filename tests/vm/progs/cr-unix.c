@@ -40,6 +40,9 @@
  * cr-unix DIR rights: a socketpair with fd 0 in flight (SCM_RIGHTS);
  * cr-unix DIR empty: a seqpacket pair with "a", an empty message and "bb"
  * queued (a peek at an offset steps over the empty one once peeked);
+ * cr-unix DIR fed: the same on a datagram socket bound to an abstract
+ * name, sent by an unbound socket that closed (no pair peer: no sender
+ * is charged for all of its queue);
  * cr-unix DIR handed: a connection not yet accepted on its own listener,
  * from a socket made as uid 1000 and connected as root (which
  * credentials its accepted end reports is not knowable from outside);
@@ -727,6 +730,18 @@ static void refuse(const char *mode, const char *path)
 		    send(sv[0], "a", 1, 0) != 1 || send(sv[0], "", 0, 0) != 0 ||
 		    send(sv[0], "bb", 2, 0) != 2)
 			die("empty");
+	} else if (!strcmp(mode, "fed")) {
+		struct sockaddr_un a;
+		socklen_t alen = addr(&a, "cr-unix-fed", 1);
+
+		s = socket(AF_UNIX, SOCK_DGRAM, 0);
+		sv[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (s < 0 || sv[0] < 0 || bind(s, (struct sockaddr *)&a, alen) ||
+		    sendto(sv[0], "a", 1, 0, (struct sockaddr *)&a, alen) != 1 ||
+		    sendto(sv[0], "", 0, 0, (struct sockaddr *)&a, alen) != 0 ||
+		    sendto(sv[0], "bb", 2, 0, (struct sockaddr *)&a, alen) != 2 ||
+		    close(sv[0]))
+			die("fed");
 	} else if (!strcmp(mode, "handed")) {
 		struct sockaddr_un h;
 		socklen_t hlen = addr(&h, "cr-unix-handed", 1);
