@@ -190,6 +190,43 @@ TEST(unix_img_parse_good)
 		n++;
 	}
 	CHECK_U64(n, 2);
+	/* With each message's credentials. */
+	{
+		struct qr_unix_msg_cred c = { 77, 1000, 100 };
+		struct qr_unix_rec rc = r;
+		struct blob y = { .len = 0 };
+		uint32_t two = 2, zero = 0;
+		uint8_t three = 3, none = 0;
+
+		rc.flags |= QR_UNIX_MSGCRED;
+		put(&y, &rc, sizeof(rc));
+		put(&y, "/tmp/s", 7);
+		put(&y, &two, 4);
+		put(&y, &three, 1);
+		put(&y, "\0xy", 3);
+		put(&y, &c, sizeof(c));
+		put(&y, "ab", 2);
+		put(&y, &zero, 4);
+		put(&y, &none, 1);
+		memset(&c, 0, sizeof(c));
+		put(&y, &c, sizeof(c));
+		CHECK(qr_unix_img_parse(y.b, y.len, &u, &why) == 0);
+		off = 0;
+		CHECK(qr_unix_next_msg(&u, &off, &m) && m.cred.pid == 77 &&
+		      m.cred.uid == 1000 && m.cred.gid == 100 && m.len == 2 &&
+		      !memcmp(m.data, "ab", 2));
+		CHECK(qr_unix_next_msg(&u, &off, &m) && !m.cred.pid && !m.len);
+		CHECK(!qr_unix_next_msg(&u, &off, &m));
+		/* No pid with a uid, a negative pid: refused. */
+		c.uid = 5;
+		memcpy(y.b + y.len - sizeof(c), &c, sizeof(c));
+		CHECK(qr_unix_img_parse(y.b, y.len, &u, &why) == -1);
+		c.uid = 0;
+		c.pid = -2;
+		memcpy(y.b + y.len - sizeof(c), &c, sizeof(c));
+		CHECK(qr_unix_img_parse(y.b, y.len, &u, &why) == -1);
+		CHECK(qr_unix_img_parse(y.b, y.len - 1, &u, &why) == -1);
+	}
 	/* Every cut is refused, no read past the end. */
 	for (size_t k = 0; k < x.len; k++) {
 		uint8_t *c = malloc(k + 1);
@@ -842,9 +879,9 @@ static int capture_rc(int fd)
 	return rc;
 }
 
-/* Credentials and file descriptors in flight are refused, and stay
- * queued; without SO_PASSCRED the credentials are none of the reader's
- * business: carried. */
+/* File descriptors in flight are refused, and stay queued. Credentials
+ * are carried, as a reader with SO_PASSCRED would see them, whether it
+ * has it on or not (SO_PASSCRED is left as it was). */
 TEST(unix_refuses_in_flight)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b[8];
@@ -869,10 +906,32 @@ TEST(unix_refuses_in_flight)
 	CHECK(recv(sp[1], b, sizeof(b), MSG_DONTWAIT) == 2);
 
 	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, dp) == 0);
-	CHECK(send(dp[0], "c", 1, 0) == 1);
+	CHECK(send(dp[0], "c", 1, 0) == 1);	/* no credentials */
 	CHECK(capture_rc(dp[1]) == 0);
+	CHECK(get_int(dp[1], SO_PASSCRED) == 0);
 	CHECK(setsockopt(dp[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0);
-	CHECK(capture_rc(dp[1]) == -1);
+	CHECK(send(dp[0], "d", 1, 0) == 1);	/* this process's */
+	{
+		struct qri_file_img f = { 0 };
+		struct qr_fd_seen seen;
+		struct qr_unix_img u;
+		struct qr_unix_msg msg;
+		const char *why;
+		size_t off = 0;
+
+		capture(dp[1], 1, &f, &seen);
+		CHECK(get_int(dp[1], SO_PASSCRED) == 1);
+		CHECK(qr_unix_img_parse(f.data, f.f.data_len, &u, &why) == 0);
+		CHECK(u.r.flags & QR_UNIX_MSGCRED);
+		CHECK(qr_unix_next_msg(&u, &off, &msg) && msg.cred.pid == 0 &&
+		      msg.cred.uid == 0 && msg.cred.gid == 0);
+		CHECK(qr_unix_next_msg(&u, &off, &msg) && msg.cred.pid == getpid() &&
+		      msg.cred.uid == geteuid() && msg.cred.gid == getegid() &&
+		      msg.len == 1 && msg.data[0] == 'd');
+		free(f.path);
+		free(f.data);
+	}
+	CHECK(recv(dp[1], b, sizeof(b), MSG_DONTWAIT) == 1);
 	CHECK(recv(dp[1], b, sizeof(b), MSG_DONTWAIT) == 1);
 	for (int *p = (int[]){ sp[0], sp[1], dp[0], dp[1], -1 }; *p >= 0; p++)
 		close(*p);

@@ -17,7 +17,9 @@
 # (not restore's root); an accepted end's name and its client's peer
 # name; SO_PRIORITY, SO_MARK, SO_RCVLOWAT, SO_LINGER, SO_KEEPALIVE,
 # SO_TIMESTAMPNS, SO_PASSSEC, a classic BPF filter; each queued
-# datagram's sender name.
+# datagram's sender name and the credentials it carries (SCM_CREDENTIALS
+# read with SO_PASSCRED turned on after restore: none, R's, and those of
+# a child of uid 1000 that exited).
 # After each restore cr-unix queues the same again for the next one.
 # `check` refuses by name a socket whose peer is outside the kept set
 # (its path and holder), one with an fd in flight (SCM_RIGHTS), and a

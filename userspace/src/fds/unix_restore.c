@@ -269,17 +269,63 @@ static void tmp_unbind(const struct tmp_name *tn)
 	}
 }
 
+/* The helper holding the pid the messages being written name: one at a
+ * time, released when another pid comes and once a file is made. */
+static struct qr_unix_pid_hold held;
+
+/* A process has the pid of m's credentials: pid 1 (init in every
+ * kernel), restore itself, or a helper made with it. */
+static int hold_pid(const struct end *to, const struct qr_unix_msg *m)
+{
+	pid_t pid = m->cred.pid;
+
+	if (pid == 1 || pid == getpid() || held.pid == pid)
+		return 0;
+	qr_unix_pid_release(&held);
+	if (!qr_unix_pid_hold(pid, &held))
+		return 0;
+	if (errno == EEXIST)
+		qr_error("restore: file %u (UNIX socket %u): a queued message carries the credentials of pid %d, which is taken in this kernel: not made (it would name another process)",
+			 to->f->f.id, to->u.r.ino, pid);
+	return fail(to, "a pid for a queued message's credentials");
+}
+
+/* One piece of m from s, with m's credentials (SCM_CREDENTIALS, which
+ * restore, root, may give) if it carries any. */
+static ssize_t send_piece(int s, const struct qr_unix_msg *m, size_t done,
+			  const struct sockaddr_un *addr, socklen_t alen)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(struct ucred))];
+	} cb = { 0 };
+	struct ucred u = { m->cred.pid, m->cred.uid, m->cred.gid };
+	struct iovec iov = { (void *)(m->data + done), m->len - done };
+	struct msghdr h = { .msg_name = (void *)addr, .msg_namelen = alen,
+			    .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (m->cred.pid) {
+		h.msg_control = cb.b;
+		h.msg_controllen = sizeof(cb.b);
+		cb.h.cmsg_level = SOL_SOCKET;
+		cb.h.cmsg_type = SCM_CREDENTIALS;
+		cb.h.cmsg_len = CMSG_LEN(sizeof(u));
+		memcpy(CMSG_DATA(&cb.h), &u, sizeof(u));
+	}
+	return sendmsg(s, &h, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 /* Writes the queue of `to` from s (sent to `addr` if given), each
- * message whole. */
+ * message whole, with its credentials. */
 static int send_msg(const struct end *to, int s, const struct qr_unix_msg *m,
 		    const struct sockaddr_un *addr, socklen_t alen)
 {
 	size_t done = 0;
 
+	if (m->cred.pid && hold_pid(to, m))
+		return -1;
 	do {
-		ssize_t n = sendto(s, m->data + done, m->len - done,
-				   MSG_DONTWAIT | MSG_NOSIGNAL,
-				   (const struct sockaddr *)addr, alen);
+		ssize_t n = send_piece(s, m, done, addr, alen);
 
 		if (n < 0)
 			return fail(to, "writing its queue back");
@@ -642,6 +688,7 @@ int qr_unix_open(struct qr_files *t, const struct qri_file_img *f)
 		errno = EINVAL;
 		rc = fail(&e, "its peer is connected elsewhere");
 	}
+	qr_unix_pid_release(&held);
 	if (!rc)
 		rc = verify_peer(&e, e.fd) || options_set(&e) ? -1 : 0;
 	if (rc && e.fd >= 0)
