@@ -13,7 +13,19 @@
  * from its sender's name (the sender's socket if it is made, else a
  * socket bound there for the send). Every socket made is then asked what
  * SO_PEERCRED and SO_PEERGROUPS report: another peer than before fails
- * it, so that none comes back naming a more privileged peer. */
+ * it, so that none comes back naming a more privileged peer. Queued
+ * messages are sent with the credentials they carried (SCM_CREDENTIALS,
+ * a helper holding the pid meanwhile).
+ *
+ * Not carried, said here for want of a place to refuse it: a pidfd for
+ * a peer (SO_PEERPIDFD, 6.5 and later) or for a queued message's sender
+ * (SCM_PIDFD, with SO_PASSPIDFD). Both come from the struct pid the
+ * kernel keeps in the socket or message, here a helper's that exited:
+ * the New kernel answers EINVAL (no pidfd), as the Old one did for a
+ * peer gone, even where the process of that pid is restored. Refusing
+ * would refuse every connected socket (any process may ask); carrying
+ * needs the restored process's struct pid put in the socket after it
+ * exists, which only a kernel module could do. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
