@@ -282,7 +282,8 @@ static void tmp_unbind(const struct tmp_name *tn)
 }
 
 /* The helper holding the pid the messages being written name: one at a
- * time, released when another pid comes and once a file is made. */
+ * time, released when another pid comes and once a queue is written
+ * (before any other socket is made: it may need that pid). */
 static struct qr_unix_pid_hold held;
 
 /* A process has the pid of m's credentials: pid 1 (init in every
@@ -355,10 +356,12 @@ static int write_queue(const struct end *to, int s)
 	struct qr_unix_msg m;
 	size_t off = 0;
 
-	while (qr_unix_next_msg(&to->u, &off, &m))
-		if (send_msg(to, s, &m, NULL, 0))
-			return -1;
-	return 0;
+	int rc = 0;
+
+	while (!rc && qr_unix_next_msg(&to->u, &off, &m))
+		rc = send_msg(to, s, &m, NULL, 0);
+	qr_unix_pid_release(&held);
+	return rc;
 }
 
 static int shut(const struct end *e)
@@ -438,6 +441,7 @@ static int queue_by_name(struct qr_files *t, struct end *e)
 	}
 	while (!rc && qr_unix_next_msg(&e->u, &off, &m))
 		rc = send_from(t, e, &m, &anon, &a, len);
+	qr_unix_pid_release(&held);
 	if (anon >= 0)
 		close(anon);
 	return rc;
@@ -700,7 +704,6 @@ int qr_unix_open(struct qr_files *t, const struct qri_file_img *f)
 		errno = EINVAL;
 		rc = fail(&e, "its peer is connected elsewhere");
 	}
-	qr_unix_pid_release(&held);
 	if (!rc)
 		rc = verify_peer(&e, e.fd) || options_set(&e) ? -1 : 0;
 	if (rc && e.fd >= 0)
