@@ -355,7 +355,6 @@ static int write_queue(const struct end *to, int s)
 {
 	struct qr_unix_msg m;
 	size_t off = 0;
-
 	int rc = 0;
 
 	while (!rc && qr_unix_next_msg(&to->u, &off, &m))
