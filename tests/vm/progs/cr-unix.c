@@ -492,8 +492,13 @@ static void options_26_27(void)
 		die("setsockopt");
 }
 
-/* The child of uid 1000 that sent 27 "from-user" and exited. */
+/* The child of uid 1000 that sent 27 "from-user" and exited; the name
+ * the kernel gave the unnamed socket that sent "from-anon" (SO_PASSCRED
+ * binds a sender to an abstract name of 5 hex digits). */
 static pid_t from_user;
+static struct sockaddr_un anon_name;
+static socklen_t anon_len;
+#define AUTOBIND_LEN (offsetof(struct sockaddr_un, sun_path) + 6)
 
 /* Datagrams to 27 (SO_PASSCRED off) from 28, from an unnamed socket
  * with SO_PASSCRED (R's credentials go with it), from a child of uid
@@ -507,6 +512,9 @@ static void queue_from(const struct before *b)
 	    sendto(28, "from-s-1", 8, 0, (struct sockaddr *)&b->d, b->dlen) != 8 ||
 	    sendto(a, "from-anon", 9, 0, (struct sockaddr *)&b->d, b->dlen) != 9)
 		die("sendto");
+	anon_len = sizeof(anon_name);
+	if (getsockname(a, (struct sockaddr *)&anon_name, &anon_len))
+		die("getsockname");
 	from_user = fork();
 	if (!from_user) {
 		int u = socket(AF_UNIX, SOCK_DGRAM, 0);
@@ -522,8 +530,8 @@ static void queue_from(const struct before *b)
 	close(a);
 }
 
-/* The next datagram on 27 is want, from the name from, with the
- * credentials of pid (and uid), or none (pid 0). */
+/* The next datagram on 27 is want, from the name from (NULL: a name of
+ * flen bytes), with the credentials of pid (and uid), or none (pid 0). */
 static int recv_from(const char *want, const struct sockaddr_un *from,
 		     socklen_t flen, pid_t pid, uid_t uid)
 {
@@ -545,7 +553,7 @@ static int recv_from(const char *want, const struct sockaddr_un *from,
 		memcpy(&u, CMSG_DATA(c), sizeof(u));
 	return ok(n == (ssize_t)strlen(want) && !strcmp(buf, want), "27: '%s', not '%s'",
 		  buf, want) &
-	       ok(m.msg_namelen == flen && !memcmp(&a, from, flen),
+	       ok(m.msg_namelen == flen && (!from || !memcmp(&a, from, flen)),
 		  "27: '%s' from a name of %u bytes, not %u", want, m.msg_namelen, flen) &
 	       ok(u.pid == pid && (!pid || u.uid == uid),
 		  "27: '%s' with the credentials of pid %d uid %u, not pid %d uid %u",
@@ -715,8 +723,8 @@ static void verify(pid_t c, int extra, const struct before *b)
 	opts2 = check_opts2();
 	setsockopt(27, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
 	from = recv_from("from-s-1", &b->s, b->slen, 0, 0) &
-	       recv_from("from-anon", &b->s, 0, getpid(), 0) &
-	       recv_from("from-user", &b->s, 0, from_user, 1000) &
+	       recv_from("from-anon", &anon_name, anon_len, getpid(), 0) &
+	       recv_from("from-user", NULL, AUTOBIND_LEN, from_user, 1000) &
 	       recv_from("from-s-2", &b->s, b->slen, 0, 0);
 	setsockopt(27, SOL_SOCKET, SO_PASSCRED, &(int){ 0 }, sizeof(int));
 
