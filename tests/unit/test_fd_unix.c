@@ -832,6 +832,62 @@ TEST(unix_dgram_counted)
 	close(s);
 }
 
+/* A datagram queued with the credentials of a process of uid 1000 that
+ * exited comes back with them (a helper holds its pid for the send),
+ * and one queued without credentials with none. */
+TEST(unix_msg_cred_round_trip)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(struct ucred))];
+	} cb;
+	struct qri_file_img f = { 0 };
+	struct qri_image img = { .files = &f, .nfiles = 1 };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct ucred u = { 0 };
+	struct qr_fd_seen seen;
+	struct qr_files t;
+	char buf[8];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b,
+			    .msg_controllen = sizeof(cb.b) };
+	int r = socket(AF_UNIX, SOCK_DGRAM, 0), one = 1, st = -1;
+	socklen_t alen;
+	pid_t child;
+
+	snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "qr-unit-cred-%d", getpid());
+	alen = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(a.sun_path + 1);
+	CHECK(bind(r, (struct sockaddr *)&a, alen) == 0);
+	child = fork();
+	if (!child) {
+		int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+		_exit(setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000) ||
+		      setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+		      sendto(s, "c", 1, 0, (struct sockaddr *)&a, alen) != 1 ||
+		      sendto(socket(AF_UNIX, SOCK_DGRAM, 0), "n", 1, 0,
+			     (struct sockaddr *)&a, alen) != 1);
+	}
+	CHECK(child > 0 && waitpid(child, &st, 0) == child && st == 0);
+	capture(r, 1, &f, &seen);
+	close(r);
+	CHECK(qr_files_make(&t, &img) == 0);
+	r = t.fd[0];
+	CHECK(r >= 0);
+	CHECK(setsockopt(r, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0);
+	CHECK(recvmsg(r, &m, MSG_DONTWAIT) == 1 && buf[0] == 'c' &&
+	      CMSG_FIRSTHDR(&m) && CMSG_FIRSTHDR(&m)->cmsg_type == SCM_CREDENTIALS);
+	memcpy(&u, CMSG_DATA(&cb.h), sizeof(u));
+	CHECK(u.pid == child && u.uid == 1000 && u.gid == 1000);
+	m.msg_controllen = sizeof(cb.b);
+	CHECK(recvmsg(r, &m, MSG_DONTWAIT) == 1 && buf[0] == 'n');
+	memcpy(&u, CMSG_DATA(&cb.h), sizeof(u));
+	CHECK(u.pid == 0);
+	qr_files_close(&t);
+	free(f.path);
+	free(f.data);
+}
+
 /* A connection queued on a listener with data already sent on it: that
  * data waits in a socket no restore can make. */
 TEST(unix_refuses_data_before_accept)
