@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 	}
 	save(argv[1], "locks-inotify", &w);
 
-	/* A UNIX socket pair with data queued in one end, a listener. */
+	/* A UNIX socket pair with data queued in each end, a listener. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
 	qri_add_thread(&w, &t, regs, xstate);
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 		struct qr_unix_rec r = { .type = 1, .state = 1, .ino = 5,
 					 .peer = 6, .nmsgs = 2, .peek_off = -1 };
 		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
-		uint8_t d[sizeof(r) + 15] = { 0 };
+		uint8_t d[sizeof(r) + 6 + sizeof(struct qr_unix_msg_cred)] = { 0 };
 		uint32_t len = 3;
 
 		memcpy(d, &r, sizeof(r));
@@ -166,13 +166,24 @@ int main(int argc, char **argv)
 		len = 2;
 		memcpy(d + sizeof(r) + 8, &len, 4);
 		memcpy(d + sizeof(r) + 13, "de", 2);
-		uf.data_len = sizeof(d);
+		uf.data_len = sizeof(r) + 15;
 		qri_add_file(&w, &uf, "socket:[5]", d);
+		/* Its other end: one byte queued with its sender's
+		 * credentials. */
 		r = (struct qr_unix_rec){ .type = 1, .state = 1, .ino = 6,
-					  .peer = 5, .peek_off = -1 };
-		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX,
-					.object = 6, .data_len = sizeof(r) };
-		qri_add_file(&w, &uf, "socket:[6]", &r);
+					  .peer = 5, .peek_off = -1, .nmsgs = 1,
+					  .flags = QR_UNIX_MSGCRED };
+		len = 1;
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), &len, 4);
+		d[sizeof(r) + 4] = 0;
+		memcpy(d + sizeof(r) + 5, &(struct qr_unix_msg_cred){ 42, 1000, 1000 },
+		       sizeof(struct qr_unix_msg_cred));
+		d[sizeof(r) + 5 + sizeof(struct qr_unix_msg_cred)] = 'x';
+		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX, .object = 6,
+					.data_len = sizeof(r) + 6 +
+						    sizeof(struct qr_unix_msg_cred) };
+		qri_add_file(&w, &uf, "socket:[6]", d);
 		r = (struct qr_unix_rec){ .type = 1, .state = 10, .ino = 7,
 					  .flags = QR_UNIX_BIND, .name_len = 4,
 					  .backlog = 5, .peek_off = -1 };
