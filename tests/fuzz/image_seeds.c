@@ -107,7 +107,8 @@ int main(int argc, char **argv)
 	qri_add_raw(&w, 200, QRI_REC_OPTIONAL, "future", 6, NULL, 0);
 	save(argv[1], "full", &w);
 
-	/* Locks on a file (fds/locks.h), an inotify fd's watches. */
+	/* Locks on a file (fds/locks.h), an inotify fd's watches and next
+	 * wd. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
 	t.tid = 100;
@@ -124,7 +125,8 @@ int main(int argc, char **argv)
 			{ .kind = QRI_LOCK_FLOCK, .pid = 100, .end = QRI_LOCK_EOF },
 			{ .kind = QRI_LOCK_LEASE, .pid = 100, .end = QRI_LOCK_EOF },
 		} };
-		uint8_t in[2 * sizeof(struct qri_inotify_watch) + 16] = { 0 };
+		uint8_t in[3 * sizeof(struct qri_inotify_watch) + 16] = { 0 };
+		struct qri_inotify_watch next = { .wd = 7 };	/* next wd */
 		struct qri_inotify_watch iw = { .wd = 1, .mask = 0x100,
 						.path_len = 4, .ino = 12 };
 		struct qri_file lf = { .id = 1, .kind = QRI_FD_FILE,
@@ -141,6 +143,7 @@ int main(int argc, char **argv)
 		iw.path_len = 6;
 		memcpy(in + sizeof(iw) + 8, &iw, sizeof(iw));
 		memcpy(in + 2 * sizeof(iw) + 8, "/srv/x", 6);
+		memcpy(in + 2 * sizeof(iw) + 16, &next, sizeof(next));
 		qri_add_file(&w, &lf, "/srv/locked", &lk);
 		qri_add_file(&w, &inf, "anon_inode:inotify", in);
 		qri_add_fd(&w, &lfd);
@@ -148,7 +151,7 @@ int main(int argc, char **argv)
 	}
 	save(argv[1], "locks-inotify", &w);
 
-	/* A UNIX socket pair with data queued in one end, a listener. */
+	/* A UNIX socket pair with data queued in each end, a listener. */
 	qri_writer_init(&w, "seed");
 	qri_add_process(&w, &p, "/", "/");
 	qri_add_thread(&w, &t, regs, xstate);
@@ -156,7 +159,7 @@ int main(int argc, char **argv)
 		struct qr_unix_rec r = { .type = 1, .state = 1, .ino = 5,
 					 .peer = 6, .nmsgs = 2, .peek_off = -1 };
 		struct qri_file uf = { .id = 1, .kind = QRI_FD_UNIX, .object = 5 };
-		uint8_t d[sizeof(r) + 15] = { 0 };
+		uint8_t d[sizeof(r) + 6 + sizeof(struct qr_unix_msg_cred)] = { 0 };
 		uint32_t len = 3;
 
 		memcpy(d, &r, sizeof(r));
@@ -165,13 +168,24 @@ int main(int argc, char **argv)
 		len = 2;
 		memcpy(d + sizeof(r) + 8, &len, 4);
 		memcpy(d + sizeof(r) + 13, "de", 2);
-		uf.data_len = sizeof(d);
+		uf.data_len = sizeof(r) + 15;
 		qri_add_file(&w, &uf, "socket:[5]", d);
+		/* Its other end: one byte queued with its sender's
+		 * credentials. */
 		r = (struct qr_unix_rec){ .type = 1, .state = 1, .ino = 6,
-					  .peer = 5, .peek_off = -1 };
-		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX,
-					.object = 6, .data_len = sizeof(r) };
-		qri_add_file(&w, &uf, "socket:[6]", &r);
+					  .peer = 5, .peek_off = -1, .nmsgs = 1,
+					  .flags = QR_UNIX_MSGCRED };
+		len = 1;
+		memcpy(d, &r, sizeof(r));
+		memcpy(d + sizeof(r), &len, 4);
+		d[sizeof(r) + 4] = 0;
+		memcpy(d + sizeof(r) + 5, &(struct qr_unix_msg_cred){ 42, 1000, 1000 },
+		       sizeof(struct qr_unix_msg_cred));
+		d[sizeof(r) + 5 + sizeof(struct qr_unix_msg_cred)] = 'x';
+		uf = (struct qri_file){ .id = 2, .kind = QRI_FD_UNIX, .object = 6,
+					.data_len = sizeof(r) + 6 +
+						    sizeof(struct qr_unix_msg_cred) };
+		qri_add_file(&w, &uf, "socket:[6]", d);
 		r = (struct qr_unix_rec){ .type = 1, .state = 10, .ino = 7,
 					  .flags = QR_UNIX_BIND, .name_len = 4,
 					  .backlog = 5, .peek_off = -1 };

@@ -331,3 +331,31 @@ TEST(inotify_data_checked)
 	off = 0;
 	CHECK(qr_inotify_data_next(buf, sizeof(buf), &off, 0, &w, path, &e) == -1);
 }
+
+/* The group's next wd: a last entry without a path, above every watch. */
+TEST(inotify_data_next_wd)
+{
+	struct qri_inotify_watch w, nx = { .wd = 5 };
+	char path[QRI_MAX_PATH + 1];
+	uint8_t buf[256] = { 0 };
+	struct qr_err e;
+	size_t len = put_watch(buf, 0, 3, 0x2, "/a"), off = 0;
+
+	memcpy(buf + len, &nx, sizeof(nx));
+	len += sizeof(nx);
+	CHECK(qr_inotify_data_next(buf, len, &off, 0, &w, path, &e) == 1);
+	CHECK(qr_inotify_data_next(buf, len, &off, 3, &w, path, &e) == 2);
+	CHECK_U64(w.wd, 5);
+	CHECK_U64(off, len);
+	CHECK(qr_inotify_data_next(buf, len, &off, 5, &w, path, &e) == 0);
+	off = 0;		/* not the last entry */
+	CHECK(qr_inotify_data_next(buf, len + 8, &off, 0, &w, path, &e) == 1);
+	CHECK(qr_inotify_data_next(buf, len + 8, &off, 3, &w, path, &e) == -1);
+	CHECK_HAS(e.msg, "after the next wd");
+	nx.wd = 3;		/* not above the last watch */
+	memcpy(buf + len - sizeof(nx), &nx, sizeof(nx));
+	off = 0;
+	CHECK(qr_inotify_data_next(buf, len, &off, 0, &w, path, &e) == 1);
+	CHECK(qr_inotify_data_next(buf, len, &off, 3, &w, path, &e) == -1);
+	CHECK_HAS(e.msg, "next wd 3");
+}

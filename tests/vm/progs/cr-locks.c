@@ -9,7 +9,8 @@
  *   fd 7 inotify (IN_NONBLOCK | IN_CLOEXEC): wd 1 on DIR/watched
  *        (IN_CREATE | IN_DELETE | IN_EXCL_UNLINK), wd 2 added and removed
  *        (its IN_IGNORED read), wd 3 on DIR/wfile.txt (IN_MODIFY |
- *        IN_CLOSE_WRITE); no event queued
+ *        IN_CLOSE_WRITE), wd 4 added and removed (the group numbers
+ *        its next watch 5, above every kept one); no event queued
  *   fd 8 lease.txt (O_RDONLY): a read lease, F_SETSIG SIGRTMIN+3
  *   fd 9, 10 a UNIX stream pair; fd 9 O_ASYNC, its I/O signals to H
  *        (F_SETOWN_EX F_OWNER_PID), F_SETSIG SIGRTMIN+2
@@ -31,7 +32,7 @@
  * before; waiting: W has not got its lock 1 s on; events: writing
  * wfile.txt and creating watched/new read back exactly (3 IN_MODIFY),
  * (3 IN_CLOSE_WRITE), (1 IN_CREATE "new"); next_wd: a new watch gets wd
- * 4. H then creates DIR/unlocking and unlocks 100-199; W, given its lock,
+ * 5. H then creates DIR/unlocking and unlocks 100-199; W, given its lock,
  * writes DIR/waiter-result (the rest): got: it got it; order:
  * DIR/unlocking existed then; posix_rd, posix_eof: F_GETLK finds H's
  * READ 0-9 and READ 300-EOF; posix_free: none left at 100-149; ofd_wr,
@@ -302,7 +303,7 @@ static void verify(pid_t w, const char *watches_before)
 		 getpid(), !!(fl & O_NONBLOCK),
 		 fcntl(in, F_GETFD) == FD_CLOEXEC, queued == 0,
 		 !strcmp(watches, watches_before), waiting,
-		 !strcmp(events, expect), next == 4, sio,
+		 !strcmp(events, expect), next == 5, sio,
 		 wres[0] ? wres : "got=0\n");
 	put("events", events);
 	put("watches", watches);
@@ -487,9 +488,11 @@ int main(int argc, char **argv)
 	if (inotify_add_watch(in, at("watched"), IN_CREATE | IN_DELETE | IN_EXCL_UNLINK) != 1 ||
 	    inotify_add_watch(in, at("gap.txt"), IN_ATTRIB) != 2 ||
 	    inotify_rm_watch(in, 2) ||
-	    inotify_add_watch(in, at("wfile.txt"), IN_MODIFY | IN_CLOSE_WRITE) != 3)
+	    inotify_add_watch(in, at("wfile.txt"), IN_MODIFY | IN_CLOSE_WRITE) != 3 ||
+	    inotify_add_watch(in, at("gap.txt"), IN_ATTRIB) != 4 ||
+	    inotify_rm_watch(in, 4))
 		die("inotify_add_watch");
-	read_events(in, info, sizeof(info));	/* wd 2's IN_IGNORED */
+	read_events(in, info, sizeof(info));	/* wd 2's and 4's IN_IGNORED */
 	signal_io_setup();
 	watch_list(watches, sizeof(watches));
 	put("watches-before", watches);

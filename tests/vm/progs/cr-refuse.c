@@ -19,8 +19,13 @@
  *                 written to DIR/outsider: 6.1 does not show the mode
  *   timerfd-cancelled  an absolute CLOCK_REALTIME timerfd (fd 3) with
  *                 TFD_TIMER_CANCEL_ON_SET, cancelled by setting the clock
- *                 (to itself), not read */
+ *                 (to itself), not read
+ *   pid1-listener  a listener (fd 3) whose peer credentials name pid 1,
+ *                 as socket activation makes them: its parent, pid 1 in
+ *                 the guest, made to listen (ptrace), then the listener
+ *                 taken from it (pidfd_getfd) */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -29,6 +34,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +45,17 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static int shmid = -1;
 
@@ -77,6 +89,74 @@ static void *drop_one(void *arg)
 	for (;;)
 		pause();
 	return NULL;
+}
+
+/* The parent (pid 1 in the guest: the test's shell) made to listen on an
+ * abstract name by syscalls injected with ptrace at its stopped
+ * instruction; the listener, whose peer credentials are then the
+ * parent's (listen(2) records its caller's), duplicated here at fd 3. */
+static long inject(pid_t p, const struct user_regs_struct *base, long nr,
+		   long a, long b, long c)
+{
+	struct user_regs_struct r = *base;
+	int st;
+
+	r.rax = nr;
+	r.orig_rax = -1;	/* not a system call to restart */
+	r.rdi = a;
+	r.rsi = b;
+	r.rdx = c;
+	if (ptrace(PTRACE_SETREGS, p, 0, &r) ||
+	    ptrace(PTRACE_SINGLESTEP, p, 0, 0) || waitpid(p, &st, __WALL) != p ||
+	    ptrace(PTRACE_GETREGS, p, 0, &r))
+		return -1;
+	return r.rax;
+}
+
+static void parent_listens(void)
+{
+	pid_t p = getppid();
+	struct user_regs_struct saved, base;
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	long code, mem[(sizeof(a) + 7) / 8], fd, ok;
+	unsigned long at;
+	int st, pfd;
+
+	snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "cr-refuse-pid1-%d", getpid());
+	if (ptrace(PTRACE_SEIZE, p, 0, 0) || ptrace(PTRACE_INTERRUPT, p, 0, 0) ||
+	    waitpid(p, &st, __WALL) != p || ptrace(PTRACE_GETREGS, p, 0, &saved))
+		die("ptrace");
+	base = saved;
+	/* A syscall instruction where it stopped; the sockaddr well below
+	 * its stack pointer (the red zone). */
+	at = (saved.rsp - 4096) & ~7ul;
+	base.rsp = at - 64;
+	errno = 0;
+	code = ptrace(PTRACE_PEEKTEXT, p, saved.rip, 0);
+	for (size_t i = 0; i < N(mem); i++)
+		mem[i] = ptrace(PTRACE_PEEKDATA, p, at + 8 * i, 0);
+	if (errno || ptrace(PTRACE_POKETEXT, p, saved.rip, (code & ~0xffffl) | 0x050f))
+		die("peek");
+	for (size_t i = 0; i < N(mem); i++)
+		ptrace(PTRACE_POKEDATA, p, at + 8 * i, ((long *)&a)[i]);
+	fd = inject(p, &base, SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+	ok = fd >= 0 &&
+	     !inject(p, &base, SYS_bind, fd, at,
+		     offsetof(struct sockaddr_un, sun_path) + 1 + strlen(a.sun_path + 1)) &&
+	     !inject(p, &base, SYS_listen, fd, 5, 0);
+	for (size_t i = 0; i < N(mem); i++)
+		ptrace(PTRACE_POKEDATA, p, at + 8 * i, mem[i]);
+	if (ptrace(PTRACE_POKETEXT, p, saved.rip, code) ||
+	    ptrace(PTRACE_SETREGS, p, 0, &saved) || ptrace(PTRACE_DETACH, p, 0, 0) ||
+	    !ok)
+		die("inject");
+	pfd = syscall(SYS_pidfd_open, p, 0);
+	fd = pfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	close(pfd);
+	if (fd < 0 || dup2(fd, 3) != 3)
+		die("pidfd_getfd");
+	if (fd != 3)
+		close(fd);
 }
 
 int main(int argc, char **argv)
@@ -197,6 +277,8 @@ int main(int argc, char **argv)
 		    clock_gettime(CLOCK_REALTIME, &now) ||
 		    clock_settime(CLOCK_REALTIME, &now) || poll(&ready, 1, 1000) != 1)
 			die("timerfd");
+	} else if (!strcmp(m, "pid1-listener")) {
+		parent_listens();
 	} else if (!strcmp(m, "threads")) {
 		pthread_t t;
 

@@ -40,6 +40,9 @@
  * cr-unix DIR rights: a socketpair with fd 0 in flight (SCM_RIGHTS);
  * cr-unix DIR empty: a seqpacket pair with "a", an empty message and "bb"
  * queued (a peek at an offset steps over the empty one once peeked);
+ * cr-unix DIR fed: the same on a datagram socket bound to an abstract
+ * name, sent by an unbound socket that closed (no pair peer: no sender
+ * is charged for all of its queue);
  * cr-unix DIR handed: a connection not yet accepted on its own listener,
  * from a socket made as uid 1000 and connected as root (which
  * credentials its accepted end reports is not knowable from outside);
@@ -489,31 +492,72 @@ static void options_26_27(void)
 		die("setsockopt");
 }
 
-/* Datagrams to 27 from 28, from an unnamed socket, from 28. */
+/* The child of uid 1000 that sent 27 "from-user" and exited; the name
+ * the kernel gave the unnamed socket that sent "from-anon" (SO_PASSCRED
+ * binds a sender to an abstract name of 5 hex digits). */
+static pid_t from_user;
+static struct sockaddr_un anon_name;
+static socklen_t anon_len;
+#define AUTOBIND_LEN (offsetof(struct sockaddr_un, sun_path) + 6)
+
+/* Datagrams to 27 (SO_PASSCRED off) from 28, from an unnamed socket
+ * with SO_PASSCRED (R's credentials go with it), from a child of uid
+ * 1000 likewise, from 28: what 27 reads with SO_PASSCRED turned on
+ * after restore must be each sender's credentials or none. */
 static void queue_from(const struct before *b)
 {
-	int a = socket(AF_UNIX, SOCK_DGRAM, 0);
+	int a = socket(AF_UNIX, SOCK_DGRAM, 0), one = 1, st = -1;
 
-	if (sendto(28, "from-s-1", 8, 0, (struct sockaddr *)&b->d, b->dlen) != 8 ||
-	    sendto(a, "from-anon", 9, 0, (struct sockaddr *)&b->d, b->dlen) != 9 ||
+	if (setsockopt(a, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+	    sendto(28, "from-s-1", 8, 0, (struct sockaddr *)&b->d, b->dlen) != 8 ||
+	    sendto(a, "from-anon", 9, 0, (struct sockaddr *)&b->d, b->dlen) != 9)
+		die("sendto");
+	anon_len = sizeof(anon_name);
+	if (getsockname(a, (struct sockaddr *)&anon_name, &anon_len))
+		die("getsockname");
+	from_user = fork();
+	if (!from_user) {
+		int u = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+		_exit(setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000) ||
+		      setsockopt(u, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ||
+		      sendto(u, "from-user", 9, 0, (struct sockaddr *)&b->d,
+			     b->dlen) != 9);
+	}
+	if (from_user < 0 || waitpid(from_user, &st, 0) != from_user || st ||
 	    sendto(28, "from-s-2", 8, 0, (struct sockaddr *)&b->d, b->dlen) != 8)
 		die("sendto");
 	close(a);
 }
 
+/* The next datagram on 27 is want, from the name from (NULL: a name of
+ * flen bytes), with the credentials of pid (and uid), or none (pid 0). */
 static int recv_from(const char *want, const struct sockaddr_un *from,
-		     socklen_t flen)
+		     socklen_t flen, pid_t pid, uid_t uid)
 {
+	union {
+		struct cmsghdr h;
+		char c[CMSG_SPACE(sizeof(struct ucred))];
+	} cb;
 	struct sockaddr_un a;
-	socklen_t l = sizeof(a);
 	char buf[32] = "";
-	ssize_t n = recvfrom(27, buf, sizeof(buf) - 1, MSG_DONTWAIT,
-			     (struct sockaddr *)&a, &l);
+	struct iovec iov = { buf, sizeof(buf) - 1 };
+	struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof(a),
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cb.c, .msg_controllen = sizeof(cb.c) };
+	ssize_t n = recvmsg(27, &m, MSG_DONTWAIT);
+	struct cmsghdr *c = n < 0 ? NULL : CMSG_FIRSTHDR(&m);
+	struct ucred u = { -1, 0, 0 };
 
+	if (c && c->cmsg_type == SCM_CREDENTIALS)
+		memcpy(&u, CMSG_DATA(c), sizeof(u));
 	return ok(n == (ssize_t)strlen(want) && !strcmp(buf, want), "27: '%s', not '%s'",
 		  buf, want) &
-	       ok(l == flen && !memcmp(&a, from, flen), "27: '%s' from a name of %u bytes, not %u",
-		  want, l, flen);
+	       ok(m.msg_namelen == flen && (!from || !memcmp(&a, from, flen)),
+		  "27: '%s' from a name of %u bytes, not %u", want, m.msg_namelen, flen) &
+	       ok(u.pid == pid && (!pid || u.uid == uid),
+		  "27: '%s' with the credentials of pid %d uid %u, not pid %d uid %u",
+		  want, u.pid, u.uid, pid, uid);
 }
 
 static int check_cred_names(const struct before *b)
@@ -677,9 +721,12 @@ static void verify(pid_t c, int extra, const struct before *b)
 	cred = check_cred_names(b);
 	names = check_names(b);
 	opts2 = check_opts2();
-	from = recv_from("from-s-1", &b->s, b->slen) &
-	       recv_from("from-anon", &b->s, 0) &
-	       recv_from("from-s-2", &b->s, b->slen);
+	setsockopt(27, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
+	from = recv_from("from-s-1", &b->s, b->slen, 0, 0) &
+	       recv_from("from-anon", &anon_name, anon_len, getpid(), 0) &
+	       recv_from("from-user", NULL, AUTOBIND_LEN, from_user, 1000) &
+	       recv_from("from-s-2", &b->s, b->slen, 0, 0);
+	setsockopt(27, SOL_SOCKET, SO_PASSCRED, &(int){ 0 }, sizeof(int));
 
 	touch("verify-c");
 	snprintf(path, sizeof(path), "%s/result-c", dir);
@@ -727,6 +774,18 @@ static void refuse(const char *mode, const char *path)
 		    send(sv[0], "a", 1, 0) != 1 || send(sv[0], "", 0, 0) != 0 ||
 		    send(sv[0], "bb", 2, 0) != 2)
 			die("empty");
+	} else if (!strcmp(mode, "fed")) {
+		struct sockaddr_un a;
+		socklen_t alen = addr(&a, "cr-unix-fed", 1);
+
+		s = socket(AF_UNIX, SOCK_DGRAM, 0);
+		sv[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (s < 0 || sv[0] < 0 || bind(s, (struct sockaddr *)&a, alen) ||
+		    sendto(sv[0], "a", 1, 0, (struct sockaddr *)&a, alen) != 1 ||
+		    sendto(sv[0], "", 0, 0, (struct sockaddr *)&a, alen) != 0 ||
+		    sendto(sv[0], "bb", 2, 0, (struct sockaddr *)&a, alen) != 2 ||
+		    close(sv[0]))
+			die("fed");
 	} else if (!strcmp(mode, "handed")) {
 		struct sockaddr_un h;
 		socklen_t hlen = addr(&h, "cr-unix-handed", 1);

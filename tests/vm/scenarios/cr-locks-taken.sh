@@ -8,7 +8,9 @@
 # lock (fd 3) and a flock (fd 4) that a child shares; their POSIX locks
 # are taken, so they fail before taking their flocks again: restore takes
 # the first one's flock for its child, which runs on holding it; the
-# second's flock is taken too, so its child fails with it, named.
+# second's flock is taken too, so its child fails with it, named. A
+# seventh holds a file that is a directory in the next kernel: that file
+# is not made, which fails its holder only, named (not the whole image).
 D=/mnt/disk/cr-taken
 
 # start KIND NAME: a holder of a KIND lock on $D/NAME, its PID in $D/NAME.pid.
@@ -30,10 +32,11 @@ old() {
 	start posix free
 	start sharedflock s1
 	start sharedflock s2
+	start posix gone
 	t_run checkpoint quickreboot checkpoint --dir "$QR_SH/cp" \
 		"$(cat "$D/p.pid")" "$(cat "$D/o.pid")" "$(cat "$D/f.pid")" \
 		"$(cat "$D/free.pid")" "$(cat "$D/s1.pid")" \
-		"$(cat "$D/s2.pid")" || return
+		"$(cat "$D/s2.pid")" "$(cat "$D/gone.pid")" || return
 	t_run shelter-umount quickreboot shelter umount
 	sync
 	t_run disk-detach umount -l /mnt/disk
@@ -60,6 +63,8 @@ new() {
 	grab posix s1.p
 	grab posix s2.p
 	grab flock s2
+	rm -f "$D/gone"
+	mkdir "$D/gone"
 	t_run shelter-load quickreboot shelter load || return
 	t_run shelter-mount quickreboot shelter mount || return
 	t_fails restore-fails quickreboot restore --dir "$QR_SH/cp"
@@ -76,6 +81,11 @@ new() {
 	t_eq free-running cr-locks "$(cat "/proc/$FREE/comm" 2>/dev/null)"
 	t_run free-holds grep -q " POSIX  ADVISORY  WRITE $FREE [0-9a-f:]* 0 99$" /proc/locks
 	t_run failed-not-running qr_wait 10 cr_dead "$P" "$O" "$F"
+	G=$(cat "$D/gone.pid")
+	t_run gone-file-named grep -q "restore: file [0-9]*: $D/gone: Is a directory" /tmp/restore.out
+	t_run gone-holder-named grep -q "restore: process $G: fd 3: its file [0-9]* ($D/gone) was not made (said above): the process is not restored" /tmp/restore.out
+	t_run gone-not-running qr_wait 10 cr_dead "$G"
+	t_run gone-others-restored grep -q "restored $(cat "$D/s1.child") (cr-locks)" /tmp/restore.out
 	S1=$(cat "$D/s1.pid")
 	S2=$(cat "$D/s2.pid")
 	C1=$(cat "$D/s1.child")

@@ -1,17 +1,19 @@
 # File locks and an inotify fd across kexec (copy mode): cr-locks' holder
 # H holds POSIX read and write ranges, two OFD locks, a flock on a file
 # and one on its directory, and an inotify fd watching a directory (wd 1)
-# and a file (wd 3, wd 2 removed); its child W waits in F_SETLKW for a
+# and a file (wd 3, wd 2 and 4 removed); its child W waits in F_SETLKW for a
 # range H holds. After restore /proc/locks shows the same locks of H and
 # W (W still waiting), W still waits until H unlocks and then gets the
 # range, and from W's side H's locks conflict as before; H's inotify fd
 # has the same watches, no event queued, reads the events made now with
-# the same wds, and numbers its next watch 4. H's read lease is held
-# again and broken by an open for writing, with its F_SETSIG signal; a
-# socket's I/O signals (O_ASYNC, F_SETOWN_EX, F_SETSIG) still come to H
-# with their fd. `check` refuses by name (process, fd, reason) a lease
-# being broken, an inotify fd with events queued, a flock on a device
-# that is no kept file and I/O signals to a process that is not kept.
+# the same wds, and numbers its next watch 5 (the Old kernel's counter,
+# read by pfncheck, not one above the highest kept watch). H's read lease
+# is held again and broken by an open for writing, with its F_SETSIG
+# signal; a socket's I/O signals (O_ASYNC, F_SETOWN_EX, F_SETSIG) still
+# come to H with their fd. `check` refuses by name (process, fd, reason)
+# a lease being broken, an inotify fd with events queued, a flock on a
+# device that is no kept file and I/O signals to a process that is not
+# kept.
 # zc-locks, a link to this file, runs it in zero copy (its family's
 # layout, zc, is the one with a boot area).
 case ${QR_LAYOUT_APPEND:-} in

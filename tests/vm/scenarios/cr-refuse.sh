@@ -8,8 +8,10 @@
 # epoll whose target fd was closed after it was added or now names
 # another file, an eventfd shared with a process outside the kept set on
 # 6.1 (whose mode the capture would have to try on the counter), a
-# CLOCK_REALTIME timerfd cancelled by a clock change and not read. A
-# process with none of them can be kept.
+# CLOCK_REALTIME timerfd cancelled by a clock change and not read, a
+# UNIX listener that pid 1 listened on (socket activation: no restored
+# socket can name pid 1 as its peer). A process with none of them can be
+# kept.
 QR_PAIRS=one
 D=/tmp/cr-refuse
 
@@ -51,6 +53,7 @@ old() {
 	refused epoll-reused '^quickreboot: process @P@: fd 3: epoll target fd 4 is another file than the one added: not carried$'
 	refused eventfd-outside '^quickreboot: process @P@: fd 3 is an eventfd also open in process [0-9]+ \(cr-refuse\), outside the kept set: this kernel does not show its mode'
 	refused timerfd-cancelled '^quickreboot: process @P@: fd 3: timerfd cancelled by a change of CLOCK_REALTIME \(TFD_TIMER_CANCEL_ON_SET\), not read yet: not carried$'
+	refused pid1-listener '^quickreboot: process @P@: fd 3: UNIX socket: its peer credentials \(pid 1 uid 0 gid 0\) name pid 1, which no restored socket can: not carried$'
 	refused threads '^quickreboot: process @P@: thread [0-9]+ has other credentials or capabilities than the process: not carried'
 	# checkpoint refuses the same, freezing nothing.
 	rm -rf "$D"

@@ -5,8 +5,11 @@
  * again in wd order so that each gets its own wd back: the kernel gives
  * a group's watches increasing numbers and never reuses one until they
  * wrap, so a missing number is skipped by a dummy watch (on a memfd,
- * which no real watch names) added and removed. Events queued at the
- * checkpoint are not carried: refused by name. */
+ * which no real watch names) added and removed. The group's counter
+ * itself (where its next watch is numbered from, which pfncheck reads)
+ * is carried the same way: a watch added after restore gets the number
+ * it would have got. Events queued at the checkpoint are not carried:
+ * refused by name. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +24,7 @@
 
 #include "checkpoint/maps.h"
 #include "fds/dupfd.h"
+#include "fds/fdstate.h"
 #include "fds/inotify_line.h"
 #include "fds/kind.h"
 #include "lib/exit.h"
@@ -101,6 +105,33 @@ out:
 	return rc;
 }
 
+/* The wd the group numbers its next watch from, above every one of v
+ * (n, sorted), within the gap restore may skip: 0 with *next, or -1
+ * having printed why. */
+static int next_wd(struct qr_fd_capture *c, const struct qr_inotify_line *v,
+		   size_t n, uint64_t gap, uint32_t *next)
+{
+	uint32_t last = n ? v[n - 1].wd : 0;
+	int dup = qr_fd_dup(c->pid, c->fd), rc = -1;
+	uint64_t wd = 0;
+
+	if (dup < 0 || qr_fdstate(dup, PFNCHECK_FD_INOTIFY_NEXT_WD, &wd))
+		qr_error("process %d: fd %d: inotify: its next watch number cannot be read (pfncheck): %s: not carried",
+			 c->pid, c->fd, strerror(errno));
+	else if (wd <= last || wd > INT32_MAX)
+		qr_error("process %d: fd %d: inotify: its next watch number %llu is not above its watches' (%u: the numbers wrapped): not carried",
+			 c->pid, c->fd, (unsigned long long)wd, last);
+	else if (gap + (wd - last - 1) > QR_INOTIFY_GAP_MAX)
+		qr_error("process %d: fd %d: inotify: its next watch number %llu: restore would need more than %d dummy watches to reach it: not carried",
+			 c->pid, c->fd, (unsigned long long)wd, QR_INOTIFY_GAP_MAX);
+	else
+		rc = 0;
+	if (dup >= 0)
+		close(dup);
+	*next = wd;
+	return rc;
+}
+
 static int by_wd(const void *a, const void *b)
 {
 	const struct qr_inotify_line *x = a, *y = b;
@@ -153,6 +184,7 @@ static int inotify_capture(struct qr_fd_capture *c)
 {
 	struct qr_inotify_line *v = NULL;
 	char *info, *mi = NULL, path[QRI_MAX_PATH + 1], name[64];
+	struct qri_inotify_watch last = { 0 };
 	uint64_t gap = 0;
 	size_t n = 0;
 	int q, rc = -1;
@@ -199,6 +231,9 @@ static int inotify_capture(struct qr_fd_capture *c)
 		qr_strbuf_add(c->data, path, w.path_len);
 		qr_strbuf_add(c->data, zeros, -w.path_len & 7);
 	}
+	if (next_wd(c, v, n, gap, &last.wd))
+		goto out;
+	qr_strbuf_add(c->data, &last, sizeof(last));
 	rc = 0;
 out:
 	free(v);
@@ -208,7 +243,8 @@ out:
 }
 
 /* Every watch of f's data as capture writes it, in increasing wd order,
- * with no more than QR_INOTIFY_GAP_MAX numbers to skip in all. */
+ * and the next wd if there, with no more than QR_INOTIFY_GAP_MAX numbers
+ * to skip in all. */
 static int inotify_valid(const struct qri_file_img *f, struct qr_err *e)
 {
 	char path[QRI_MAX_PATH + 1];
@@ -219,14 +255,14 @@ static int inotify_valid(const struct qri_file_img *f, struct qr_err *e)
 	int rc;
 
 	while ((rc = qr_inotify_data_next(f->data, f->f.data_len, &off, last,
-					  &w, path, e)) == 1) {
+					  &w, path, e)) > 0) {
 		skip += w.wd - last - 1;
 		if (skip > QR_INOTIFY_GAP_MAX)
 			return qr_err_set(e, "inotify watch %u: more than %d numbers to skip",
 					  w.wd, QR_INOTIFY_GAP_MAX);
 		last = w.wd;
 	}
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Makes the group's next wd be want: dummy watches on *dummy (a memfd,
@@ -259,6 +295,7 @@ static int inotify_open(struct qr_files *t, const struct qri_file_img *f)
 	uint32_t next = 1;
 	size_t off = 0;
 	struct stat st;
+	int got;
 
 	(void)t;
 	if (fd < 0) {
@@ -266,14 +303,16 @@ static int inotify_open(struct qr_files *t, const struct qri_file_img *f)
 		return -1;
 	}
 	/* the reader checked the data (inotify_valid) */
-	while (qr_inotify_data_next(f->data, f->f.data_len, &off, next - 1, &w,
-				    path, NULL) == 1) {
+	while ((got = qr_inotify_data_next(f->data, f->f.data_len, &off,
+					   next - 1, &w, path, NULL)) > 0) {
 		int wd;
 
 		if (skip_to(fd, &dummy, &next, w.wd)) {
 			rc = -1;
 			break;
 		}
+		if (got == 2)	/* the group's next wd: nothing to add */
+			break;
 		wd = inotify_add_watch(fd, path, w.mask | IN_DONT_FOLLOW);
 		if (wd != (int)w.wd || lstat(path, &st) || st.st_ino != w.ino) {
 			qr_error("restore: inotify file %u: watch %u on %s: %s",

@@ -191,6 +191,16 @@ int qr_inotify_data_next(const uint8_t *data, size_t len, size_t *off,
 				  left, *off);
 	memcpy(w, data + *off, sizeof(*w));
 	room = left - sizeof(*w);
+	if (!w->path_len && !w->mask && !w->ino && !w->pad) {
+		if (room)
+			return qr_err_set(e, "inotify data: %zu bytes after the next wd",
+					  room);
+		if (w->wd <= last || w->wd > INT32_MAX)
+			return qr_err_set(e, "inotify data: next wd %u after watch %u",
+					  w->wd, last);
+		*off = len;
+		return 2;
+	}
 	if (!w->path_len || w->path_len > QRI_MAX_PATH || w->pad ||
 	    w->path_len > room || ((w->path_len + 7ull) & ~7ull) > room)
 		return qr_err_set(e, "inotify data: watch at %zu: path of %u bytes",

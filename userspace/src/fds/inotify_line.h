@@ -33,8 +33,9 @@ int qr_inotify_line_parse(const char *line, struct qr_inotify_line *w,
 /* The next watch of an inotify file's image data (len bytes) at *off,
  * checked as capture writes it (wd above last, the previous one's; a
  * mask inotify_add_watch takes; an absolute path): 1 with *w, path (NUL
- * ended, QRI_MAX_PATH + 1 bytes) and *off past it; 0 at the end; -1 with
- * a message (the image is untrusted). */
+ * ended, QRI_MAX_PATH + 1 bytes) and *off past it; 2 with w->wd the
+ * group's next wd (the last entry, no path) and *off at the end; 0 at
+ * the end; -1 with a message (the image is untrusted). */
 int qr_inotify_data_next(const uint8_t *data, size_t len, size_t *off,
 			 uint32_t last, struct qri_inotify_watch *w, char *path,
 			 struct qr_err *e);

@@ -87,6 +87,8 @@ int qr_files_get(struct qr_files *t, uint32_t id)
 		return -1;
 	if (t->fd[i] >= 0)
 		return t->fd[i];
+	if (t->failed[i])
+		return -1;
 	f = &t->img->files[i];
 	if (t->making[i]) {
 		qr_error("restore: file %u (%s) needs itself to be made", id,
@@ -96,8 +98,10 @@ int qr_files_get(struct qr_files *t, uint32_t id)
 	t->making[i] = true;
 	fd = qr_fd_kind(f->f.kind)->open(t, f);
 	t->making[i] = false;
-	if (fd < 0)
+	if (fd < 0) {
+		t->failed[i] = true;
 		return -1;
+	}
 	/* Its own open made it too (a socketpair's side asked for twice). */
 	if (t->fd[i] >= 0) {
 		close(fd);
@@ -145,7 +149,8 @@ int qr_files_make(struct qr_files *t, const struct qri_image *img)
 	t->top = t->base;
 	t->fd = malloc((n + 1) * sizeof(*t->fd));
 	t->making = calloc(n + 1, sizeof(*t->making));
-	if (!t->fd || !t->making) {
+	t->failed = calloc(n + 1, sizeof(*t->failed));
+	if (!t->fd || !t->making || !t->failed) {
 		qr_error("restore: out of memory");
 		qr_files_close(t);
 		return -1;
@@ -154,9 +159,9 @@ int qr_files_make(struct qr_files *t, const struct qri_image *img)
 		t->fd[i] = -1;
 	if (room(t))
 		goto fail;
+	/* A file that fails fails its holders only (qr_files_take). */
 	for (size_t i = 0; i < n; i++)
-		if (qr_files_get(t, img->files[i].f.id) < 0)
-			goto fail;
+		qr_files_get(t, img->files[i].f.id);
 	return 0;
 fail:
 	qr_files_close(t);
@@ -170,8 +175,10 @@ void qr_files_close(struct qr_files *t)
 			close(t->fd[i]);
 	free(t->fd);
 	free(t->making);
+	free(t->failed);
 	t->fd = NULL;
 	t->making = NULL;
+	t->failed = NULL;
 }
 
 static int by_number(const void *a, const void *b)
@@ -204,6 +211,13 @@ int qr_files_take(const struct qr_files *t, const struct qri_proc_img *pr,
 	for (size_t i = 0; i < pr->nfds; i++) {
 		const struct qri_fd_img *d = &pr->fds[i];
 
+		if (t->fd[d->file] < 0) {
+			qr_error("restore: process %u: fd %u: its file %u (%s) was not made (said above): the process is not restored",
+				 pr->p.pid, d->f.fd, t->img->files[d->file].f.id,
+				 t->img->files[d->file].path);
+			free(k);
+			return -1;
+		}
 		/* Under t->base: no table fd is overwritten. */
 		if (dup2(t->fd[d->file], d->f.fd) < 0 ||
 		    fcntl(d->f.fd, F_SETFD, d->f.fd_flags & FD_CLOEXEC)) {

@@ -35,8 +35,9 @@ enum {
  * (likewise), the socket filter (nfilter struct sock_filter,
  * 8 bytes each), the peer's security label (peersec_len bytes, as
  * SO_PEERSEC gives it), then the bytes queued to read as nmsgs messages (u32
- * length, u8 sender name length, the sender's name, the bytes; a stream
- * socket's as they came). Little-endian. */
+ * length, u8 sender name length, the sender's name, with QR_UNIX_MSGCRED
+ * the credentials it carries (struct qr_unix_msg_cred), the bytes; a
+ * stream socket's in pieces of one sender's credentials). Little-endian. */
 struct qr_unix_rec {
 	uint8_t type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
 	uint8_t state;		/* TCP_ESTABLISHED, TCP_LISTEN, TCP_CLOSE */
@@ -72,7 +73,16 @@ struct qr_unix_rec {
 #define QR_UNIX_PEERCRED 0x08	/* SO_PEERCRED reports peer_cred */
 #define QR_UNIX_CONNCRED 0x10	/* conn_cred holds the client's credentials */
 #define QR_UNIX_ACCEPTED 0x20	/* its name is its listener's (accept) */
-#define QR_UNIX_FLAGS	0x3f
+#define QR_UNIX_MSGCRED	0x40	/* each queued message has its credentials */
+#define QR_UNIX_FLAGS	0x7f
+
+/* What SCM_CREDENTIALS shows a reader of a queued message: pid 0 (and
+ * uid, gid 0) if the message carries none (neither end had SO_PASSCRED
+ * when it was sent, nor did its sender give them). */
+struct qr_unix_msg_cred {
+	int32_t pid;
+	uint32_t uid, gid;
+};
 
 #define QR_UNIX_MAX_ICONS 65536
 #define QR_UNIX_MAX_MSGS (1u << 20)
@@ -98,6 +108,7 @@ struct qr_unix_msg {
 	uint32_t len;
 	const char *from;	/* the sender's name; from_len 0: unnamed */
 	uint8_t from_len;
+	struct qr_unix_msg_cred cred;	/* pid 0: none */
 };
 
 /* Checks len bytes of a UNIX socket's image data (untrusted): 0 and u

@@ -7,10 +7,11 @@
  * client's holder's at the freeze (the server's end has no fd to read),
  * refused where the socket was made by another user.
  *
- * Refused here, by name: file descriptors or credentials in flight, a
+ * Refused here, by name: file descriptors in flight, a
  * path name that is no longer the socket's file (or relative, or under
  * another root), datagrams queued on an unnamed socket with no kept
- * peer, peer credentials that restore cannot make again (a pid of
+ * peer, a datagram queue a peek reads short (pfncheck counts it),
+ * peer credentials that restore cannot make again (a pid of
  * another PID namespace or init's; kept by a socket no longer connected),
  * an eBPF filter. */
 #define _GNU_SOURCE
@@ -28,6 +29,7 @@
 
 #include "checkpoint/creds.h"
 #include "fds/dupfd.h"
+#include "fds/fdstate.h"
 #include "fds/sockdiag.h"
 #include "fds/unix_kind.h"
 #include "lib/exit.h"
@@ -48,11 +50,13 @@ bool qr_unix_match(const char *link, const struct stat *st)
 }
 
 /* Why the control data peeked with a message cannot be carried, NULL if
- * there is none (file descriptors peeked are closed). */
-static const char *control(struct msghdr *m)
+ * it can: the credentials it carries into *cred (pid 0: none), file
+ * descriptors peeked closed. */
+static const char *control(struct msghdr *m, struct qr_unix_msg_cred *cred)
 {
 	const char *why = NULL;
 
+	memset(cred, 0, sizeof(*cred));
 	if (m->msg_flags & MSG_CTRUNC)
 		why = "ancillary data in flight";
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
@@ -63,9 +67,14 @@ static const char *control(struct msghdr *m)
 			for (size_t i = 0; i < n; i++)
 				close(fds[i]);
 			why = "file descriptors in flight (SCM_RIGHTS)";
-		} else if (!why && c->cmsg_level == SOL_SOCKET &&
-			   c->cmsg_type == SCM_CREDENTIALS) {
-			why = "credentials in flight (SCM_CREDENTIALS)";
+		} else if (c->cmsg_level == SOL_SOCKET &&
+			   c->cmsg_type == SCM_CREDENTIALS &&
+			   c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred u;
+
+			memcpy(&u, CMSG_DATA(c), sizeof(u));
+			if (u.pid > 0)
+				*cred = (struct qr_unix_msg_cred){ u.pid, u.uid, u.gid };
 		} else if (!why) {
 			why = "ancillary data in flight";
 		}
@@ -76,8 +85,10 @@ static const char *control(struct msghdr *m)
 /* Appends the queue of s (a duplicate of the target's fd) to q as
  * messages, read with MSG_PEEK from offset 0 on: a stream socket's
  * bytes in pieces, a datagram or seqpacket socket's messages whole, a
- * datagram's with its sender's name. The socket's SO_PEEK_OFF is set
- * back. */
+ * datagram's with its sender's name; each with the credentials a reader
+ * with SO_PASSCRED would be shown (SO_PASSCRED on for the peeks: the
+ * kernel then also ends a stream's piece where they change). The
+ * socket's SO_PEEK_OFF and SO_PASSCRED are set back. */
 static int peek_queue(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 		      const struct qr_unix_diag *d, struct qr_strbuf *q)
 {
@@ -86,17 +97,22 @@ static int peek_queue(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 		struct cmsghdr h;
 		char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(64 * sizeof(int))];
 	} cbuf;
-	int zero = 0, rc = -1;
+	int zero = 0, one = 1, rc = -1;
 	uint64_t total = 0;
 	const char *why = NULL;
 
-	if (setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero))) {
-		qr_error("process %d: fd %d: UNIX socket: SO_PEEK_OFF: %s",
+	if (setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero)) ||
+	    setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one))) {
+		qr_error("process %d: fd %d: UNIX socket: SO_PEEK_OFF or SO_PASSCRED: %s",
 			 c->pid, c->fd, strerror(errno));
+		setsockopt(s, SOL_SOCKET, SO_PASSCRED, &r->passcred,
+			   sizeof(r->passcred));
 		return -1;
 	}
+	r->flags |= QR_UNIX_MSGCRED;
 	for (;;) {
 		struct sockaddr_un from;
+		struct qr_unix_msg_cred cred;
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 				    .msg_name = &from, .msg_namelen = sizeof(from),
@@ -118,7 +134,7 @@ static int peek_queue(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 			why = strerror(errno);
 			break;
 		}
-		why = control(&m);
+		why = control(&m, &cred);
 		if (why)
 			break;
 		if (m.msg_flags & MSG_TRUNC) {
@@ -138,6 +154,7 @@ static int peek_queue(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 		qr_strbuf_add(q, (const char *)&len, 4);
 		qr_strbuf_add(q, (const char *)&flen, 1);
 		qr_strbuf_add(q, from.sun_path, flen);
+		qr_strbuf_add(q, (const char *)&cred, sizeof(cred));
 		qr_strbuf_add(q, (const char *)buf, len);
 		if (qr_strbuf_failed(q) || q->len > QRI_MAX_FILE_DATA / 2) {
 			why = "too much data queued";
@@ -147,8 +164,10 @@ static int peek_queue(struct qr_fd_capture *c, int s, struct qr_unix_rec *r,
 		total += len;
 	}
 	if (setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &r->peek_off,
-		       sizeof(r->peek_off)))
-		qr_error("process %d: fd %d: UNIX socket: SO_PEEK_OFF set back: %s",
+		       sizeof(r->peek_off)) ||
+	    setsockopt(s, SOL_SOCKET, SO_PASSCRED, &r->passcred,
+		       sizeof(r->passcred)))
+		qr_error("process %d: fd %d: UNIX socket: SO_PEEK_OFF or SO_PASSCRED set back: %s",
 			 c->pid, c->fd, strerror(errno));
 	else if (!why)
 		rc = 0;
@@ -346,7 +365,7 @@ static int64_t replay_wmem(uint8_t type, const struct qr_strbuf *q, uint32_t n)
 
 		memcpy(&len, q->s + off, 4);
 		flen = q->s[off + 4];
-		off += 5 + flen;
+		off += 5 + flen + sizeof(struct qr_unix_msg_cred);
 		if (send(sv[0], q->s + off, len, MSG_DONTWAIT) != (ssize_t)len ||
 		    getsockopt(sv[0], SOL_SOCKET, SO_MEMINFO, mem, &mlen) ||
 		    recv(sv[1], sink, sizeof(sink), MSG_DONTWAIT | MSG_TRUNC) < 0)
@@ -405,6 +424,37 @@ static int all_read(struct qr_fd_capture *c, const struct qr_unix_rec *r,
 	}
 	qr_unix_diag_free(&p);
 	return rc;
+}
+
+/* The messages queued on s, by pfncheck: -1 having printed why not. */
+static int64_t counted(struct qr_fd_capture *c, int s)
+{
+	uint64_t n;
+
+	if (!qr_fdstate(s, PFNCHECK_FD_RQUEUE_COUNT, &n))
+		return (int64_t)n;
+	qr_error("process %d: fd %d: UNIX socket: its datagrams cannot be counted (pfncheck): %s: not carried",
+		 c->pid, c->fd, strerror(errno));
+	return -1;
+}
+
+/* The same for a datagram socket fed by senders of its own (not one of
+ * a pair): no sender is charged for all of its queue, so pfncheck counts
+ * its messages, before the peeks (before) and after; what was read must
+ * be all of them. A running process (`check`) may read or be sent to
+ * meanwhile: no verdict if the count moved. */
+static int all_counted(struct qr_fd_capture *c, int s,
+		       const struct qr_unix_rec *r, int64_t before)
+{
+	int64_t after = counted(c, s);
+
+	if (after < 0)
+		return -1;
+	if (after == r->nmsgs || (c->check_only && after != before))
+		return 0;
+	qr_error("process %d: fd %d: UNIX socket: %lld datagrams queued, a peek reads %u (an empty one behind another, peeked over?): not carried",
+		 c->pid, c->fd, (long long)after, r->nmsgs);
+	return -1;
 }
 
 /* The label a socketpair made here reports (what restore's helpers
@@ -468,6 +518,8 @@ int qr_unix_capture(struct qr_fd_capture *c)
 	char label[QR_UNIX_MAX_PEERSEC];
 	const char *why;
 	int s = -1, rc = -1;
+	int64_t before = 0;
+	bool fed;
 	uint32_t pw;
 
 	if (qr_unix_diag_one(c->st->st_ino, &d)) {
@@ -524,10 +576,14 @@ int qr_unix_capture(struct qr_fd_capture *c)
 		goto out;
 	}
 	pw = peer_wmem(&d);
+	fed = d.type == SOCK_DGRAM && !in_pair(&d);
+	if (fed && (before = counted(c, s)) < 0)
+		goto out;
 	/* Only a connected socket or a datagram one has a queue to read. */
 	if ((d.type == SOCK_DGRAM || (d.state == TCP_ESTABLISHED &&
 				      !(r.flags & QR_UNIX_PENDING))) &&
-	    (peek_queue(c, s, &r, &d, &q) || all_read(c, &r, &d, &q, pw)))
+	    (peek_queue(c, s, &r, &d, &q) || all_read(c, &r, &d, &q, pw) ||
+	     (fed && all_counted(c, s, &r, before))))
 		goto out;
 	if (d.type == SOCK_DGRAM && r.nmsgs && !(r.flags & QR_UNIX_BIND) &&
 	    !in_pair(&d)) {

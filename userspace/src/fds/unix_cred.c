@@ -15,6 +15,7 @@
  * process could. Fds it makes come back over SCM_RIGHTS. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/sched.h>
@@ -177,6 +178,51 @@ int qr_unix_connect_as(const struct qr_unix_cred *c, const uint8_t *groups,
 	struct call k = { .op = CONNECT, .s = s, .a = a, .len = len };
 
 	return run(c, groups, &k, NULL);
+}
+
+int qr_unix_pid_hold(pid_t pid, struct qr_unix_pid_hold *h)
+{
+	pid_t want = pid, got;
+	struct clone_args ca = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&want,
+		.set_tid_size = 1,
+	};
+	int p[2], err;
+	char c;
+
+	h->pid = 0;
+	h->wr = -1;
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	got = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (!got) {
+		close(p[1]);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	err = errno;
+	close(p[0]);
+	if (got < 0) {
+		close(p[1]);
+		errno = err;
+		return -1;
+	}
+	h->pid = got;
+	h->wr = p[1];
+	return 0;
+}
+
+void qr_unix_pid_release(struct qr_unix_pid_hold *h)
+{
+	if (!h->pid)
+		return;
+	close(h->wr);
+	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	h->pid = 0;
+	h->wr = -1;
 }
 
 int qr_unix_peer_cred(int s, struct qr_unix_cred *c, uint32_t **groups)

@@ -36,9 +36,10 @@ static bool cred_ok(const struct qr_unix_cred *c, bool has)
 }
 
 static int parse_msgs(const uint8_t *data, size_t len, size_t off,
-		      uint32_t nmsgs)
+		      uint32_t nmsgs, bool creds)
 {
 	for (uint32_t i = 0; i < nmsgs; i++) {
+		struct qr_unix_msg_cred c;
 		uint32_t n;
 		uint8_t from;
 
@@ -50,6 +51,14 @@ static int parse_msgs(const uint8_t *data, size_t len, size_t off,
 		if (from > QR_UNIX_NAME_MAX || from > len - off)
 			return -1;
 		off += from;
+		if (creds) {
+			if (len - off < sizeof(c))
+				return -1;
+			memcpy(&c, data + off, sizeof(c));
+			if (c.pid < 0 || (!c.pid && (c.uid || c.gid)))
+				return -1;
+			off += sizeof(c);
+		}
 		if (n > len - off)
 			return -1;
 		off += n;
@@ -119,7 +128,7 @@ int qr_unix_img_parse(const uint8_t *data, size_t len, struct qr_unix_img *u,
 		return -1;
 	u->msgs = data + off;
 	u->msgs_len = len - off;
-	if (parse_msgs(data, len, off, r->nmsgs))
+	if (parse_msgs(data, len, off, r->nmsgs, r->flags & QR_UNIX_MSGCRED))
 		return -1;
 	*why = "bad options";
 	if (r->sndbuf < 0 || r->rcvbuf < 0 || r->peek_off < -1 ||
@@ -155,7 +164,13 @@ bool qr_unix_next_msg(const struct qr_unix_img *u, size_t *off,
 	memcpy(&m->len, u->msgs + *off, 4);
 	m->from_len = u->msgs[*off + 4];
 	m->from = (const char *)u->msgs + *off + 5;
-	m->data = u->msgs + *off + 5 + m->from_len;
-	*off += 5 + m->from_len + m->len;
+	*off += 5 + m->from_len;
+	memset(&m->cred, 0, sizeof(m->cred));
+	if (u->r.flags & QR_UNIX_MSGCRED) {
+		memcpy(&m->cred, u->msgs + *off, sizeof(m->cred));
+		*off += sizeof(m->cred);
+	}
+	m->data = u->msgs + *off;
+	*off += m->len;
 	return true;
 }

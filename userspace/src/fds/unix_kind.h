@@ -44,6 +44,17 @@ int qr_unix_listen_as(const struct qr_unix_cred *c, const uint8_t *groups,
 		      int s, int backlog);
 int qr_unix_connect_as(const struct qr_unix_cred *c, const uint8_t *groups,
 		       int s, const struct sockaddr_un *a, socklen_t len);
+/* A helper process that has pid pid (clone3 set_tid) and waits until
+ * released: the kernel takes a pid that SCM_CREDENTIALS names only if a
+ * process has it, and the message keeps the number after the helper
+ * exits. 0, or -1 with errno set (EEXIST: the pid is taken here). */
+struct qr_unix_pid_hold {
+	pid_t pid;	/* 0: none held */
+	int wr;		/* closing it releases the helper */
+};
+int qr_unix_pid_hold(pid_t pid, struct qr_unix_pid_hold *h);
+void qr_unix_pid_release(struct qr_unix_pid_hold *h);
+
 /* s's SO_PEERSEC into buf (QR_UNIX_MAX_PEERSEC bytes): its length, 0 if
  * none (no security module labels it), -1 with errno. */
 int qr_unix_peersec(int s, char *buf);

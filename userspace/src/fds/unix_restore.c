@@ -13,7 +13,19 @@
  * from its sender's name (the sender's socket if it is made, else a
  * socket bound there for the send). Every socket made is then asked what
  * SO_PEERCRED and SO_PEERGROUPS report: another peer than before fails
- * it, so that none comes back naming a more privileged peer. */
+ * it, so that none comes back naming a more privileged peer. Queued
+ * messages are sent with the credentials they carried (SCM_CREDENTIALS,
+ * a helper holding the pid meanwhile).
+ *
+ * Not carried, said here for want of a place to refuse it: a pidfd for
+ * a peer (SO_PEERPIDFD, 6.5 and later) or for a queued message's sender
+ * (SCM_PIDFD, with SO_PASSPIDFD). Both come from the struct pid the
+ * kernel keeps in the socket or message, here a helper's that exited:
+ * the New kernel answers EINVAL (no pidfd), as the Old one did for a
+ * peer gone, even where the process of that pid is restored. Refusing
+ * would refuse every connected socket (any process may ask); carrying
+ * needs the restored process's struct pid put in the socket after it
+ * exists, which only a kernel module could do. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -269,17 +281,64 @@ static void tmp_unbind(const struct tmp_name *tn)
 	}
 }
 
+/* The helper holding the pid the messages being written name: one at a
+ * time, released when another pid comes and once a queue is written
+ * (before any other socket is made: it may need that pid). */
+static struct qr_unix_pid_hold held;
+
+/* A process has the pid of m's credentials: pid 1 (init in every
+ * kernel), restore itself, or a helper made with it. */
+static int hold_pid(const struct end *to, const struct qr_unix_msg *m)
+{
+	pid_t pid = m->cred.pid;
+
+	if (pid == 1 || pid == getpid() || held.pid == pid)
+		return 0;
+	qr_unix_pid_release(&held);
+	if (!qr_unix_pid_hold(pid, &held))
+		return 0;
+	if (errno == EEXIST)
+		qr_error("restore: file %u (UNIX socket %u): a queued message carries the credentials of pid %d, which is taken in this kernel: not made (it would name another process)",
+			 to->f->f.id, to->u.r.ino, pid);
+	return fail(to, "a pid for a queued message's credentials");
+}
+
+/* One piece of m from s, with m's credentials (SCM_CREDENTIALS, which
+ * restore, root, may give) if it carries any. */
+static ssize_t send_piece(int s, const struct qr_unix_msg *m, size_t done,
+			  const struct sockaddr_un *addr, socklen_t alen)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(struct ucred))];
+	} cb = { 0 };
+	struct ucred u = { m->cred.pid, m->cred.uid, m->cred.gid };
+	struct iovec iov = { (void *)(m->data + done), m->len - done };
+	struct msghdr h = { .msg_name = (void *)addr, .msg_namelen = alen,
+			    .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (m->cred.pid) {
+		h.msg_control = cb.b;
+		h.msg_controllen = sizeof(cb.b);
+		cb.h.cmsg_level = SOL_SOCKET;
+		cb.h.cmsg_type = SCM_CREDENTIALS;
+		cb.h.cmsg_len = CMSG_LEN(sizeof(u));
+		memcpy(CMSG_DATA(&cb.h), &u, sizeof(u));
+	}
+	return sendmsg(s, &h, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 /* Writes the queue of `to` from s (sent to `addr` if given), each
- * message whole. */
+ * message whole, with its credentials. */
 static int send_msg(const struct end *to, int s, const struct qr_unix_msg *m,
 		    const struct sockaddr_un *addr, socklen_t alen)
 {
 	size_t done = 0;
 
+	if (m->cred.pid && hold_pid(to, m))
+		return -1;
 	do {
-		ssize_t n = sendto(s, m->data + done, m->len - done,
-				   MSG_DONTWAIT | MSG_NOSIGNAL,
-				   (const struct sockaddr *)addr, alen);
+		ssize_t n = send_piece(s, m, done, addr, alen);
 
 		if (n < 0)
 			return fail(to, "writing its queue back");
@@ -296,11 +355,12 @@ static int write_queue(const struct end *to, int s)
 {
 	struct qr_unix_msg m;
 	size_t off = 0;
+	int rc = 0;
 
-	while (qr_unix_next_msg(&to->u, &off, &m))
-		if (send_msg(to, s, &m, NULL, 0))
-			return -1;
-	return 0;
+	while (!rc && qr_unix_next_msg(&to->u, &off, &m))
+		rc = send_msg(to, s, &m, NULL, 0);
+	qr_unix_pid_release(&held);
+	return rc;
 }
 
 static int shut(const struct end *e)
@@ -380,6 +440,7 @@ static int queue_by_name(struct qr_files *t, struct end *e)
 	}
 	while (!rc && qr_unix_next_msg(&e->u, &off, &m))
 		rc = send_from(t, e, &m, &anon, &a, len);
+	qr_unix_pid_release(&held);
 	if (anon >= 0)
 		close(anon);
 	return rc;

@@ -303,7 +303,9 @@ struct qri_lock {
 
 /* The data of a QRI_FD_INOTIFY file: its watches in increasing wd order,
  * each this and its path (path_len bytes, absolute, no NUL) padded with
- * zeros to 8 bytes (fds/inotify.c). */
+ * zeros to 8 bytes (fds/inotify.c); then, last, one with path_len, mask
+ * and ino 0 whose wd is where the group numbers its next watch from
+ * (above every watch's; images written before it have none). */
 struct qri_inotify_watch {
 	uint32_t wd;		/* the watch descriptor the process knows */
 	uint32_t mask;		/* IN_* events, IN_EXCL_UNLINK, IN_ONESHOT */

@@ -87,6 +87,16 @@
  *			on, as the kernel does when asked). ENOENT (not
  *			frozen, or its main thread is not parked), ENOSPC
  *			(nr: what is needed).
+ * PFNCHECK_IOC_FDSTATE	what no user ABI reads of an open file, given as an
+ *			fd of the caller's (a duplicate of a kept process's,
+ *			pidfd_getfd(2)); the process need not be frozen.
+ *			PFNCHECK_FD_INOTIFY_NEXT_WD: the wd an inotify
+ *			group's next watch gets unless it is taken (the
+ *			counter idr_alloc_cyclic() starts from, at least 1).
+ *			PFNCHECK_FD_RQUEUE_COUNT: the messages (buffers)
+ *			queued to read on a socket. EBADF (fd), EINVAL
+ *			(what unknown, reserved not 0, or the file is not
+ *			of what's kind).
  * PFNCHECK_IOC_EVACUATE	moves the anonymous pages of the frozen processes
  *			out of the given frame ranges (those the New kernel
  *			runs in, where zero copy could not keep them), by the
@@ -127,7 +137,7 @@
 
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
 /* Any change to the ioctls or their structs below adds 1. */
-#define PFNCHECK_ABI_VERSION	5
+#define PFNCHECK_ABI_VERSION	6
 
 /* pfncheck_freeze.flags */
 #define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
@@ -482,6 +492,22 @@ QR_ABI_OFFSET(pfncheck_timers, nr, 12);
 QR_ABI_OFFSET(pfncheck_timers, timers, 16);
 QR_ABI_OFFSET(pfncheck_timers, next_id, 24);
 
+/* pfncheck_fdstate.what */
+#define PFNCHECK_FD_INOTIFY_NEXT_WD	1
+#define PFNCHECK_FD_RQUEUE_COUNT	2
+
+struct pfncheck_fdstate {
+	__s32 fd;		/* in: the caller's fd of the file */
+	__u32 what;		/* in: PFNCHECK_FD_* */
+	__u64 value;		/* out */
+	__u32 reserved;		/* must be 0 */
+	__u32 reserved2;	/* must be 0 */
+};
+QR_ABI_SIZE(pfncheck_fdstate, 24);
+QR_ABI_OFFSET(pfncheck_fdstate, what, 4);
+QR_ABI_OFFSET(pfncheck_fdstate, value, 8);
+QR_ABI_OFFSET(pfncheck_fdstate, reserved, 16);
+
 #define PFNCHECK_MAX_RANGES	64
 
 /* Frames [start_pfn, end_pfn). */
@@ -528,5 +554,6 @@ QR_ABI_OFFSET(pfncheck_evacuate, elapsed_ns, 48);
 #define PFNCHECK_IOC_COMMIT	_IOWR(PFNCHECK_IOC_MAGIC, 10, struct pfncheck_commit)
 #define PFNCHECK_IOC_STATUS	_IOWR(PFNCHECK_IOC_MAGIC, 11, struct pfncheck_status)
 #define PFNCHECK_IOC_TIMERS	_IOWR(PFNCHECK_IOC_MAGIC, 12, struct pfncheck_timers)
+#define PFNCHECK_IOC_FDSTATE	_IOWR(PFNCHECK_IOC_MAGIC, 13, struct pfncheck_fdstate)
 
 #endif

@@ -1,0 +1,15 @@
+/* What the pfncheck module reads of an open file that no user ABI shows
+ * (PFNCHECK_IOC_FDSTATE): an inotify group's next wd, the messages
+ * queued on a socket. */
+#ifndef QR_FDS_FDSTATE_H
+#define QR_FDS_FDSTATE_H
+
+#include <stdint.h>
+
+#include "quickreboot/pfncheck_abi.h"
+
+/* PFNCHECK_FD_* what of fd (this process's): 0 with *value, or -1 with
+ * errno set (/dev/pfncheck not opened: said, once). */
+int qr_fdstate(int fd, uint32_t what, uint64_t *value);
+
+#endif
