@@ -46,6 +46,7 @@
 #include "fds/kind.h"
 #include "fds/netlock.h"
 #include "fds/sockdiag.h"
+#include "fds/tcp_live.h"
 #include "lib/exit.h"
 
 #ifndef TCP_REPAIR_OFF_NO_WP
@@ -389,6 +390,7 @@ struct end {
 	const struct qri_file_img *f;
 	struct qr_inet_img i;
 	int fd;
+	bool unreachable;	/* its connect found no route to its peer */
 };
 
 static int fail(const struct end *e, const char *what)
@@ -407,6 +409,7 @@ static int parse(const struct qri_file_img *f, struct end *e)
 
 	e->f = f;
 	e->fd = -1;
+	e->unreachable = false;
 	if (qr_inet_img_parse(f->data, f->f.data_len, true, &e->i, &err)) {
 		qr_error("restore: file %u: TCP socket: bad image data: %s",
 			 f->f.id, err.msg);
@@ -424,8 +427,9 @@ static int make(struct end *e, bool repair)
 	e->fd = socket(r->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (e->fd < 0)
 		return fail(e, "socket");
+	/* Its address may not be on this system yet (tcp_live.c). */
 	if (qr_inet_opts_set_early(e->fd, r->family, &r->o) ||
-	    (repair && set_int(e->fd, IPPROTO_IP, IP_FREEBIND, 1)))
+	    qr_tcp_unplaced(e->fd, r->family))
 		return fail(e, "options");
 	/* After SO_REUSEADDR, which would undo the reuse it forces. */
 	if (repair && set_int(e->fd, IPPROTO_TCP, TCP_REPAIR, 1))
@@ -439,7 +443,7 @@ static int make(struct end *e, bool repair)
 static int options(const struct end *e)
 {
 	if (qr_inet_opts_set(e->fd, e->i.r.family, true, &e->i.r.o) ||
-	    set_int(e->fd, IPPROTO_IP, IP_FREEBIND, e->i.r.o.freebind) ||
+	    qr_tcp_placed(e->fd, e->i.r.family, e->i.r.o.freebind) ||
 	    fcntl(e->fd, F_SETFL, e->f->f.open_flags & O_NONBLOCK))
 		return fail(e, "options");
 	return 0;
@@ -475,6 +479,7 @@ static int connection(struct end *e)
 		.rcv_wup = c->rcv_wup,
 	};
 	struct sockaddr_storage ss;
+	const char *what;
 	socklen_t len;
 	int no = 0;
 	/* Room for the queues written back, whatever the buffers were. */
@@ -489,8 +494,11 @@ static int connection(struct end *e)
 	    set_int(e->fd, IPPROTO_TCP, TCP_QUEUE_SEQ, c->rcv_seq - c->inq_len))
 		return fail(e, "sequence numbers");
 	len = qr_inet_sockaddr(e->i.r.family, &e->i.r.peer, &ss);
-	if (connect(e->fd, (struct sockaddr *)&ss, len))
-		return fail(e, "connect in repair mode");
+	if (qr_tcp_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+		e->unreachable = errno == ENETUNREACH || errno == EHOSTUNREACH ||
+				 errno == EADDRNOTAVAIL || errno == ENODEV;
+		return e->unreachable ? -1 : fail(e, what);
+	}
 	o[no++] = (struct tcp_repair_opt){ TCPOPT_MAXSEG, c->mss };
 	if (c->opts & TCPI_OPT_WSCALE)
 		o[no++] = (struct tcp_repair_opt){ TCPOPT_WINDOW,
@@ -551,6 +559,62 @@ static const struct qri_file_img *kin(const struct qri_image *img,
 	return NULL;
 }
 
+/* The first process and fd the image gives file f. */
+static void holder(const struct qri_image *img, const struct qri_file_img *f,
+		   uint32_t *pid, uint32_t *fd)
+{
+	size_t idx = f - img->files;
+
+	*pid = *fd = 0;
+	for (size_t i = 0; i < img->nprocs; i++)
+		for (size_t j = 0; j < img->procs[i].nfds; j++)
+			if (img->procs[i].fds[j].file == idx) {
+				*pid = img->procs[i].fds[j].f.pid;
+				*fd = img->procs[i].fds[j].f.fd;
+				return;
+			}
+}
+
+/* e's connection, which this system cannot route, dropped for its
+ * process only: its fd holds the socket bound as it was, closed, its
+ * next read or write failing with ECONNABORTED as after an abort (a
+ * connect in repair mode to a loopback address, then a disconnect in
+ * repair mode, which sends nothing). Failing that, closed only. */
+static int dropped(const struct qri_image *img, struct end *e)
+{
+	struct sockaddr_storage ss;
+	struct qr_inet_addr lo = { .port = 9 };
+	const char *what;
+	char a[64], b[64];
+	uint32_t pid, fd;
+	socklen_t len;
+	int why = errno;
+
+	holder(img, e->f, &pid, &fd);
+	errno = why;
+	qr_error("restore: process %u: fd %u: TCP connection %s -> %s: no route to its peer from this address here (%s): connection dropped, the process reads ECONNABORTED",
+		 pid, fd, qr_inet_str(e->i.r.family, &e->i.r.local, a),
+		 qr_inet_str(e->i.r.family, &e->i.r.peer, b), strerror(errno));
+	if (e->fd >= 0)
+		close(e->fd);
+	if (e->i.r.family == AF_INET)
+		memcpy(lo.addr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	else
+		lo.addr[15] = 1;
+	if (make(e, true))
+		return -1;
+	len = qr_inet_sockaddr(e->i.r.family, &lo, &ss);
+	if (!qr_tcp_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+		memset(&ss, 0, sizeof(ss));
+		ss.ss_family = AF_UNSPEC;
+		if (connect(e->fd, (struct sockaddr *)&ss, sizeof(ss)))
+			return fail(e, "disconnect in repair mode");
+	}
+	if (set_int(e->fd, IPPROTO_TCP, TCP_REPAIR, 0))
+		return fail(e, "TCP_REPAIR off");
+	return options(e);
+}
+
 static int established(struct qr_files *t, struct end *e)
 {
 	const struct qri_image *img = qr_files_image(t);
@@ -569,9 +633,16 @@ static int established(struct qr_files *t, struct end *e)
 			return -1;
 	}
 	rc = connection(e);
-	if (!rc && pf)
-		rc = connection(&p) || repair_off(&p) ? -1 : 0;
-	if (!rc)
+	if (rc && e->unreachable)
+		rc = dropped(img, e);
+	if (!rc && pf) {
+		rc = connection(&p);
+		if (rc && p.unreachable)
+			rc = dropped(img, &p);
+		else if (!rc)
+			rc = repair_off(&p);
+	}
+	if (!rc && !e->unreachable)
 		rc = repair_off(e);
 	if (!rc && pf) {
 		rc = qr_files_put(t, pf->f.id, p.fd);	/* which owns it now */
