@@ -32,6 +32,9 @@ struct qr_inet_opts {
 	int32_t nodelay, keepidle, keepintvl, keepcnt;
 	int32_t defer_accept, user_timeout, tos, ttl;
 	uint64_t rcvtimeo_us, sndtimeo_us;
+	int32_t cork;			/* TCP_CORK */
+	int32_t fastopen;		/* TCP_FASTOPEN: a listener's queue */
+	char congestion[16];		/* TCP_CONGESTION, NUL padded; UDP: "" */
 };
 
 struct qr_inet_rec {

@@ -19,9 +19,11 @@
 int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 {
 	bool v6 = family == AF_INET6;
+	socklen_t len;
 
 	memset(o, 0xff, sizeof(*o));
 	o->rcvtimeo_us = o->sndtimeo_us = 0;
+	memset(o->congestion, 0, sizeof(o->congestion));
 	if (qr_sockopt_get(s, SOL_SOCKET, SO_REUSEADDR, &o->reuseaddr) ||
 	    qr_sockopt_get(s, SOL_SOCKET, SO_REUSEPORT, &o->reuseport) ||
 	    qr_sockopt_get(s, SOL_SOCKET, SO_KEEPALIVE, &o->keepalive) ||
@@ -43,7 +45,12 @@ int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 		return -1;
 	if (!tcp)
 		return 0;
-	return qr_sockopt_get(s, IPPROTO_TCP, TCP_NODELAY, &o->nodelay) ||
+	len = sizeof(o->congestion) - 1;
+	if (getsockopt(s, IPPROTO_TCP, TCP_CONGESTION, o->congestion, &len))
+		return -1;
+	return qr_sockopt_get(s, IPPROTO_TCP, TCP_CORK, &o->cork) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_FASTOPEN, &o->fastopen) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_NODELAY, &o->nodelay) ||
 	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPIDLE, &o->keepidle) ||
 	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPINTVL, &o->keepintvl) ||
 	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPCNT, &o->keepcnt) ||
@@ -82,7 +89,16 @@ int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 		return -1;
 	if (!tcp)
 		return 0;
-	return qr_sockopt_set(s, IPPROTO_TCP, TCP_NODELAY, o->nodelay) ||
+	/* A listener's fast open queue; an accepted socket reads its
+	 * listener's, and takes none. By name: the New kernel loads it. */
+	if ((o->fastopen > 0 &&
+	     qr_sockopt_set(s, IPPROTO_TCP, TCP_FASTOPEN, o->fastopen) &&
+	     errno != EINVAL) ||
+	    setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, o->congestion,
+		       strlen(o->congestion)))
+		return -1;
+	return qr_sockopt_set(s, IPPROTO_TCP, TCP_CORK, o->cork) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_NODELAY, o->nodelay) ||
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPIDLE, o->keepidle) ||
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPINTVL, o->keepintvl) ||
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPCNT, o->keepcnt) ||

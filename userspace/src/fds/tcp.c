@@ -33,6 +33,7 @@
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@
 #include "fds/kind.h"
 #include "fds/netlock.h"
 #include "fds/sockdiag.h"
+#include "fds/tcp_diag.h"
 #include "fds/tcp_live.h"
 #include "lib/exit.h"
 
@@ -241,6 +243,23 @@ static int capture_conn(struct qr_fd_capture *c, int s, const char *name)
 	return rc;
 }
 
+/* What an established connection holds that repair mode cannot give
+ * back: NULL if nothing. */
+static const char *tcp_uncarried(int s)
+{
+	struct pollfd p = { .fd = s, .events = POLLRDHUP };
+	char b;
+
+	/* The urgent byte, out of band: peeked, it stays. */
+	if (recv(s, &b, 1, MSG_OOB | MSG_PEEK | MSG_DONTWAIT) == 1)
+		return "urgent data (MSG_OOB) queued to read";
+	/* ESTABLISHED with its receive side shut: shutdown(SHUT_RD) (a
+	 * peer's FIN would have made it CLOSE_WAIT). */
+	if (poll(&p, 1, 0) == 1 && p.revents & POLLRDHUP)
+		return "its receive side is shut down (SHUT_RD)";
+	return NULL;
+}
+
 static int tcp_capture(struct qr_fd_capture *c)
 {
 	struct qr_inet_rec r = { 0 };
@@ -248,7 +267,7 @@ static int tcp_capture(struct qr_fd_capture *c)
 	const char *why;
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
-	int s, dom, rc = -1;
+	int s, dom, md5, rc = -1;
 
 	s = qr_fd_dup(c->pid, c->fd);
 	if (s < 0 || get_int(s, SOL_SOCKET, SO_DOMAIN, &dom) ||
@@ -274,6 +293,13 @@ static int tcp_capture(struct qr_fd_capture *c)
 	r.family = dom;
 	r.state = ti.tcpi_state;
 	r.ino = c->st->st_ino;
+	md5 = qr_tcp_md5(dom, r.ino);
+	if (md5) {
+		qr_error("process %d: fd %d: TCP socket: %s: not carried", c->pid,
+			 c->fd, md5 < 0 ? "whether it has TCP_MD5SIG keys cannot be told (sock_diag)" :
+			 "a TCP_MD5SIG key, which cannot be read back");
+		goto out;
+	}
 	c->f->object = r.ino;
 	qr_inet_str(dom, &r.local, a);
 	if (r.flags & QR_INET_PEER)
@@ -299,6 +325,12 @@ static int tcp_capture(struct qr_fd_capture *c)
 		if (!(r.flags & QR_INET_PEER)) {
 			qr_error("process %d: fd %d: TCP connection %s has no peer address: not carried",
 				 c->pid, c->fd, name);
+			goto out;
+		}
+		why = tcp_uncarried(s);
+		if (why) {
+			qr_error("process %d: fd %d: TCP connection %s: %s: not carried",
+				 c->pid, c->fd, name, why);
 			goto out;
 		}
 		break;

@@ -5,8 +5,9 @@
  *
  * Refused by name: datagrams queued to read (their senders' addresses
  * cannot be given back to them; a checkpoint finding some fails and
- * leaves them queued). Lost: a corked datagram being built (UDP_CORK,
- * MSG_MORE), multicast memberships, UDP_SEGMENT/GRO, socket filters. */
+ * leaves them queued), socket filters (classic or eBPF), multicast
+ * memberships (udp_extra.c). Lost: a corked datagram being built
+ * (UDP_CORK, MSG_MORE), UDP_SEGMENT/GRO. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include "fds/dupfd.h"
 #include "fds/inet.h"
 #include "fds/kind.h"
+#include "fds/udp_extra.h"
 #include "lib/exit.h"
 
 static bool udp_match(const char *link, const struct stat *st)
@@ -40,7 +42,8 @@ static int udp_capture(struct qr_fd_capture *c)
 	struct qr_inet_rec r = { 0 };
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss), ilen = sizeof(int);
-	char a[64], b[64];
+	char a[64], b[64], buf[128];
+	const char *why;
 	int s, dom, rc = -1;
 	ssize_t q;
 
@@ -64,6 +67,12 @@ static int udp_capture(struct qr_fd_capture *c)
 	    !qr_inet_from_sockaddr(&ss, &r.peer)) {
 		r.flags |= QR_INET_PEER;
 		r.state = TCP_ESTABLISHED;
+	}
+	why = qr_udp_extra(s, dom, buf, sizeof(buf));
+	if (why) {
+		qr_error("process %d: fd %d: UDP socket %s: %s: not carried",
+			 c->pid, c->fd, qr_inet_str(dom, &r.local, a), why);
+		goto out;
 	}
 	q = recv(s, NULL, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
 	if (q >= 0) {

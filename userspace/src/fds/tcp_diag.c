@@ -1,0 +1,80 @@
+/* See tcp_diag.h: a dump of the family's TCP sockets in every state,
+ * the one of this inode looked for. No getsockopt reads TCP_MD5SIG; the
+ * dump gives its keys (INET_DIAG_MD5SIG) to CAP_NET_ADMIN. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fds/tcp_diag.h"
+
+/* Whether message m (a socket's) carries attribute type. */
+static bool has_attr(const struct nlmsghdr *m, int type)
+{
+	const struct inet_diag_msg *d = NLMSG_DATA(m);
+	int len = m->nlmsg_len - NLMSG_LENGTH(sizeof(*d));
+	const struct nlattr *a = (const void *)(d + 1);
+
+	while (len >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       a->nla_len <= len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return true;
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return false;
+}
+
+int qr_tcp_md5(uint8_t family, uint64_t ino)
+{
+	struct {
+		struct nlmsghdr h;
+		struct inet_diag_req_v2 r;
+	} q = {
+		.h = { .nlmsg_len = sizeof(q), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .sdiag_family = family, .sdiag_protocol = IPPROTO_TCP,
+		       .idiag_states = ~0u,
+		       /* The keys come with TCP_INFO (tcp_diag_get_aux). */
+		       .idiag_ext = 1 << (INET_DIAG_INFO - 1) },
+	};
+	static char buf[32768] __attribute__((aligned(4)));
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	int found = 0, e = EIO;
+
+	if (s < 0)
+		return -1;
+	if (send(s, &q, sizeof(q), 0) != sizeof(q))
+		goto fail;
+	for (;;) {
+		ssize_t n = recv(s, buf, sizeof(buf), 0);
+		const struct nlmsghdr *m = (const void *)buf;
+
+		if (n <= 0)
+			goto fail;
+		for (; NLMSG_OK(m, (size_t)n); m = NLMSG_NEXT(m, n)) {
+			const struct inet_diag_msg *d = NLMSG_DATA(m);
+
+			if (m->nlmsg_type == NLMSG_DONE) {
+				close(s);
+				return found;
+			}
+			if (m->nlmsg_type == NLMSG_ERROR)
+				goto fail;
+			if (m->nlmsg_len >= NLMSG_LENGTH(sizeof(*d)) &&
+			    d->idiag_inode == ino && has_attr(m, INET_DIAG_MD5SIG))
+				found = 1;
+		}
+	}
+fail:
+	e = errno ? errno : EIO;
+	close(s);
+	errno = e;
+	return -1;
+}
