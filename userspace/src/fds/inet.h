@@ -121,9 +121,10 @@ int qr_inet_opts_set_early(int s, uint8_t family, const struct qr_inet_opts *o);
 int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 		     const struct qr_inet_opts *o);
 
-/* Whether pid's fd is an unbound, unconnected socket of family AF_INET
- * or AF_INET6 and this protocol (IPPROTO_TCP, IPPROTO_UDP), which
- * /proc/net does not list. */
+/* Whether pid's fd is an unconnected socket of family AF_INET or
+ * AF_INET6 and this protocol (IPPROTO_TCP, IPPROTO_UDP) in our network
+ * namespace, which /proc/net may not list (unbound, or a TCP socket
+ * bound only). */
 bool qr_inet_unlisted(pid_t pid, int fd, int proto);
 
 /* Why the socket of pid's fd is not carried, for check's message: "a

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 
@@ -106,11 +109,27 @@ int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_USER_TIMEOUT, o->user_timeout) ? -1 : 0;
 }
 
+/* Whether socket s is in our network namespace (SIOCGSKNS). */
+static bool our_netns(int s)
+{
+	struct stat a, b;
+	int ns = ioctl(s, SIOCGSKNS);
+	bool yes;
+
+	if (ns < 0)
+		return false;
+	yes = !fstat(ns, &a) && !stat("/proc/self/ns/net", &b) &&
+	      a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	close(ns);
+	return yes;
+}
+
+/* Not connected, bound or not (a TCP socket bound only, or closed by
+ * an abort, is in no table /proc/net shows), and ours. */
 bool qr_inet_unlisted(pid_t pid, int fd, int proto)
 {
 	int s = qr_fd_dup(pid, fd), dom = -1, p = -1;
 	struct sockaddr_storage ss;
-	struct qr_inet_addr a;
 	socklen_t len = sizeof(ss);
 	bool yes;
 
@@ -118,12 +137,9 @@ bool qr_inet_unlisted(pid_t pid, int fd, int proto)
 		return false;
 	yes = !qr_sockopt_get(s, SOL_SOCKET, SO_DOMAIN, &dom) &&
 	      (dom == AF_INET || dom == AF_INET6) &&
-	      !qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto &&
-	      !getsockname(s, (struct sockaddr *)&ss, &len) &&
-	      !qr_inet_from_sockaddr(&ss, &a) && !a.port;
-	len = sizeof(ss);
+	      !qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto;
 	yes = yes && getpeername(s, (struct sockaddr *)&ss, &len) &&
-	      errno == ENOTCONN;
+	      errno == ENOTCONN && our_netns(s);
 	close(s);
 	return yes;
 }

@@ -48,7 +48,7 @@
 #include "fds/netlock.h"
 #include "fds/sockdiag.h"
 #include "fds/tcp_diag.h"
-#include "fds/tcp_live.h"
+#include "fds/inet_live.h"
 #include "lib/exit.h"
 
 #ifndef TCP_REPAIR_OFF_NO_WP
@@ -456,12 +456,14 @@ static int make(struct end *e, bool repair)
 	struct sockaddr_storage ss;
 	socklen_t len;
 
+	if (qr_inet_loopback() < 0)
+		return fail(e, "the loopback");
 	e->fd = socket(r->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (e->fd < 0)
 		return fail(e, "socket");
-	/* Its address may not be on this system yet (tcp_live.c). */
+	/* Its address may not be on this system yet (inet_live.c). */
 	if (qr_inet_opts_set_early(e->fd, r->family, &r->o) ||
-	    qr_tcp_unplaced(e->fd, r->family))
+	    qr_inet_unplaced(e->fd, r->family))
 		return fail(e, "options");
 	/* After SO_REUSEADDR, which would undo the reuse it forces. */
 	if (repair && set_int(e->fd, IPPROTO_TCP, TCP_REPAIR, 1))
@@ -475,7 +477,7 @@ static int make(struct end *e, bool repair)
 static int options(const struct end *e)
 {
 	if (qr_inet_opts_set(e->fd, e->i.r.family, true, &e->i.r.o) ||
-	    qr_tcp_placed(e->fd, e->i.r.family, e->i.r.o.freebind) ||
+	    qr_inet_placed(e->fd, e->i.r.family, e->i.r.o.freebind) ||
 	    fcntl(e->fd, F_SETFL, e->f->f.open_flags & O_NONBLOCK))
 		return fail(e, "options");
 	return 0;
@@ -526,7 +528,7 @@ static int connection(struct end *e)
 	    set_int(e->fd, IPPROTO_TCP, TCP_QUEUE_SEQ, c->rcv_seq - c->inq_len))
 		return fail(e, "sequence numbers");
 	len = qr_inet_sockaddr(e->i.r.family, &e->i.r.peer, &ss);
-	if (qr_tcp_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+	if (qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
 		e->unreachable = errno == ENETUNREACH || errno == EHOSTUNREACH ||
 				 errno == EADDRNOTAVAIL || errno == ENODEV;
 		return e->unreachable ? -1 : fail(e, what);
@@ -608,10 +610,12 @@ static void holder(const struct qri_image *img, const struct qri_file_img *f,
 }
 
 /* e's connection, which this system cannot route, dropped for its
- * process only: its fd holds the socket bound as it was, closed, its
- * next read or write failing with ECONNABORTED as after an abort (a
- * connect in repair mode to a loopback address, then a disconnect in
- * repair mode, which sends nothing). Failing that, closed only. */
+ * process only: its fd holds a socket closed as after an abort, its
+ * next read or write failing with ECONNABORTED (a connect in repair
+ * mode to a loopback address, then a disconnect in repair mode, which
+ * sends nothing); unbound, as the disconnect leaves it, so that its
+ * port stays free for a listener made again. Failing that, closed
+ * only. */
 static int dropped(const struct qri_image *img, struct end *e)
 {
 	struct sockaddr_storage ss;
@@ -633,10 +637,11 @@ static int dropped(const struct qri_image *img, struct end *e)
 		memcpy(lo.addr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
 	else
 		lo.addr[15] = 1;
+	e->i.r.flags &= ~QR_INET_BOUND;
 	if (make(e, true))
 		return -1;
 	len = qr_inet_sockaddr(e->i.r.family, &lo, &ss);
-	if (!qr_tcp_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+	if (!qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
 		memset(&ss, 0, sizeof(ss));
 		ss.ss_family = AF_UNSPEC;
 		if (connect(e->fd, (struct sockaddr *)&ss, sizeof(ss)))

@@ -21,6 +21,7 @@
 
 #include "fds/dupfd.h"
 #include "fds/inet.h"
+#include "fds/inet_live.h"
 #include "fds/kind.h"
 #include "fds/udp_extra.h"
 #include "lib/exit.h"
@@ -112,6 +113,7 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 	struct sockaddr_storage ss;
 	struct qr_inet_img i;
 	struct qr_err err;
+	const char *what;
 	socklen_t len;
 	int s, rc = -1;
 
@@ -125,7 +127,9 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 	s = socket(r->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return udp_fail(f, r, "socket");
-	if (qr_inet_opts_set_early(s, r->family, &r->o)) {
+	/* Its address may not be on this system yet (inet_live.c). */
+	if (qr_inet_loopback() < 0 || qr_inet_opts_set_early(s, r->family, &r->o) ||
+	    qr_inet_unplaced(s, r->family)) {
 		udp_fail(f, r, "options");
 		goto out;
 	}
@@ -135,11 +139,13 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 		goto out;
 	}
 	len = qr_inet_sockaddr(r->family, &r->peer, &ss);
-	if (r->flags & QR_INET_PEER && connect(s, (struct sockaddr *)&ss, len)) {
-		udp_fail(f, r, "connect");
+	if (r->flags & QR_INET_PEER &&
+	    qr_inet_connect_unrouted(s, (struct sockaddr *)&ss, len, &what)) {
+		udp_fail(f, r, what);
 		goto out;
 	}
 	if (qr_inet_opts_set(s, r->family, false, &r->o) ||
+	    qr_inet_placed(s, r->family, r->o.freebind) ||
 	    fcntl(s, F_SETFL, f->f.open_flags & O_NONBLOCK)) {
 		udp_fail(f, r, "options");
 		goto out;

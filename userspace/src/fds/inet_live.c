@@ -1,4 +1,4 @@
-/* See tcp_live.h. In the New kernel, restore runs before the network is
+/* See inet_live.h. In the New kernel, restore runs before the network is
  * configured (quickreboot-restore.service: Before=network-pre.target),
  * so that no segment of a kept connection reaches a kernel without it:
  * a segment to an address this system does not have is dropped, never
@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "fds/sockopt.h"
-#include "fds/tcp_live.h"
+#include "fds/inet_live.h"
 
 #ifndef SO_BINDTOIFINDEX
 #define SO_BINDTOIFINDEX 62
@@ -39,7 +39,7 @@
 #define IPV6_FREEBIND 78
 #endif
 
-int qr_tcp_unplaced(int s, uint8_t family)
+int qr_inet_unplaced(int s, uint8_t family)
 {
 	if (family == AF_INET6)
 		return qr_sockopt_set(s, IPPROTO_IPV6, IPV6_FREEBIND, 1) ||
@@ -48,7 +48,7 @@ int qr_tcp_unplaced(int s, uint8_t family)
 	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, 1) ? -1 : 0;
 }
 
-int qr_tcp_placed(int s, uint8_t family, int32_t freebind)
+int qr_inet_placed(int s, uint8_t family, int32_t freebind)
 {
 	/* IP_FREEBIND is the one flag both families read (inet.h). */
 	if (family == AF_INET6 &&
@@ -59,9 +59,7 @@ int qr_tcp_placed(int s, uint8_t family, int32_t freebind)
 	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, 0) ? -1 : 0;
 }
 
-/* The loopback up (the boot's systemd does it, a bare init may not):
- * its index. */
-static int loopback(void)
+int qr_inet_loopback(void)
 {
 	struct ifreq ifr = { 0 };
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
@@ -83,10 +81,10 @@ out:
 	return rc;
 }
 
-int qr_tcp_connect_unrouted(int s, const struct sockaddr *peer,
-			    socklen_t len, const char **what)
+int qr_inet_connect_unrouted(int s, const struct sockaddr *peer,
+			     socklen_t len, const char **what)
 {
-	int lo = loopback(), e;
+	int lo = qr_inet_loopback(), e;
 
 	*what = "the loopback";
 	if (lo < 0)
@@ -94,7 +92,7 @@ int qr_tcp_connect_unrouted(int s, const struct sockaddr *peer,
 	*what = "SO_BINDTOIFINDEX";
 	if (qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, lo))
 		return -1;
-	*what = "connect in repair mode";
+	*what = "connect";
 	if (connect(s, peer, len)) {
 		e = errno;
 		qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0);
