@@ -9,24 +9,29 @@
  * says, the window (TCP_REPAIR_WINDOW) and the timestamp clock; repair
  * mode is left at once without a window probe (TCP_REPAIR_OFF_NO_WP), so
  * a checkpoint that fails leaves the connection as it was, nothing sent.
- * Restore makes it again in repair mode: bound to its local address
- * (IP_FREEBIND), sequence numbers set, connected (no SYN in repair
- * mode), options, both queues written back, window, timestamp; then
+ * Restore makes it again in repair mode: bound to its local address,
+ * sequence numbers set, connected (no SYN in repair mode), with neither
+ * the address nor a route needed (inet_live.c: restore runs before the
+ * network is configured), options, both queues written back, window,
+ * timestamp; then
  * repair off (a window probe tells the peer it is there). A connection
  * whose other end is kept too (loopback) is made with it, both in repair
  * mode until both exist: a probe to an end not yet made would be
  * answered with a reset. A connection's listener, if kept, is made first
  * (its bind would clash with the connection's port otherwise).
  *
+ * A connection this system cannot route (connect fails) is dropped for
+ * its process only, named: its fd reads ECONNABORTED.
+ *
  * Refused by name: a connection in any state but ESTABLISHED (SYN_SENT,
  * SYN_RECV, FIN_WAIT*, CLOSE_WAIT, LAST_ACK, CLOSING), a listener with
  * connections completed but not accepted, a local connection whose
- * other end is held outside the kept set, queues above 16 MiB. Lost:
- * connections half-open on a listener (SYN_RECV: the client's ACK finds
- * no request in the New kernel), urgent data, a receive side shut down
- * (SHUT_RD) on a connection, TCP_CORK, TCP_FASTOPEN, TCP_CONGESTION,
+ * other end is held outside the kept set, queues above 16 MiB, urgent
+ * data queued, a receive side shut down (SHUT_RD), TCP_MD5SIG keys, a
+ * socket filter (netlock.c). Lost: connections half-open on a listener
+ * (SYN_RECV: the client's ACK finds no request in the New kernel),
  * whether SO_SNDBUF/SO_RCVBUF were set (restore sets them, which stops
- * their autotuning). */
+ * their autotuning; nothing shows the kernel's lock). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
