@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fds/tcp_diag.h"
+#include "lib/module_open.h"
 
 /* Whether message m (a socket's) carries attribute type. */
 static bool has_attr(const struct nlmsghdr *m, int type)
@@ -31,7 +32,8 @@ static bool has_attr(const struct nlmsghdr *m, int type)
 	return false;
 }
 
-int qr_tcp_md5(uint8_t family, uint64_t ino)
+/* 1 if the socket has a key, 0 if not, -1 with errno. */
+static int dump(uint8_t family, uint64_t ino)
 {
 	struct {
 		struct nlmsghdr h;
@@ -46,10 +48,11 @@ int qr_tcp_md5(uint8_t family, uint64_t ino)
 	};
 	static char buf[32768] __attribute__((aligned(4)));
 	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	int found = 0, e = EIO;
+	int found = 0, e;
 
 	if (s < 0)
 		return -1;
+	errno = 0;
 	if (send(s, &q, sizeof(q), 0) != sizeof(q))
 		goto fail;
 	for (;;) {
@@ -65,8 +68,12 @@ int qr_tcp_md5(uint8_t family, uint64_t ino)
 				close(s);
 				return found;
 			}
-			if (m->nlmsg_type == NLMSG_ERROR)
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *err = NLMSG_DATA(m);
+
+				errno = err->error < 0 ? -err->error : EIO;
 				goto fail;
+			}
 			if (m->nlmsg_len >= NLMSG_LENGTH(sizeof(*d)) &&
 			    d->idiag_inode == ino && has_attr(m, INET_DIAG_MD5SIG))
 				found = 1;
@@ -77,4 +84,18 @@ fail:
 	close(s);
 	errno = e;
 	return -1;
+}
+
+int qr_tcp_md5(uint8_t family, uint64_t ino)
+{
+	static bool loaded;
+	int rc = dump(family, ino);
+
+	/* No handler: tcp_diag (with inet_diag) is a module not loaded. */
+	if (rc >= 0 || errno != ENOENT || loaded)
+		return rc;
+	loaded = true;
+	if (qr_module_load("tcp_diag", "sock_diag"))
+		return -1;
+	return dump(family, ino);
 }
