@@ -506,7 +506,7 @@ static int gone(struct state *s)
 
 static void verify(struct state *s)
 {
-	int conn, v6, repair, c = 0;
+	int conn, v6, repair, g, c = 0;
 	char line[512];
 	uint64_t q;
 
@@ -535,8 +535,9 @@ static void verify(struct state *s)
 		 "pid=%d conn=%d v6=%d opts=%d flags=%d repair=%d accept=%d udp=%d c=%d",
 		 getpid(), conn, v6, opts_kept(s), flags_kept(), repair,
 		 accepts(), udp(), c);
+	g = gone(s);	/* before s->dropped is read */
 	snprintf(line + strlen(line), sizeof(line) - strlen(line),
-		 " gone=%d dropped=%d", gone(s), s->dropped);
+		 " gone=%d dropped=%d", g, s->dropped);
 	q = queue_all(s);
 	snprintf(line + strlen(line), sizeof(line) - strlen(line), " queued=%llu\n",
 		 (unsigned long long)q + get_num("c-wrote") - s->cr.read);
