@@ -109,8 +109,6 @@ struct qr_inet_row {
 int qr_inet_rows(const char *proto, struct qr_inet_row **v, size_t *n);
 const struct qr_inet_row *qr_inet_row_find(const struct qr_inet_row *v,
 					   size_t n, uint64_t ino);
-/* Whether the socket of inode ino is one of proto's. */
-bool qr_inet_listed(const char *proto, uint64_t ino);
 
 /* The options of socket s (tcp: the TCP ones too) into o: 0, or -1 with
  * errno. */
@@ -121,11 +119,10 @@ int qr_inet_opts_set_early(int s, uint8_t family, const struct qr_inet_opts *o);
 int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 		     const struct qr_inet_opts *o);
 
-/* Whether pid's fd is an unconnected socket of family AF_INET or
- * AF_INET6 and this protocol (IPPROTO_TCP, IPPROTO_UDP) in our network
- * namespace, which /proc/net may not list (unbound, or a TCP socket
- * bound only). */
-bool qr_inet_unlisted(pid_t pid, int fd, int proto);
+/* Whether pid's fd is a socket of family AF_INET or AF_INET6 and this
+ * protocol (IPPROTO_TCP, IPPROTO_UDP) in our network namespace (one of
+ * another is told by qr_sock_describe). */
+bool qr_inet_is(pid_t pid, int fd, int proto);
 
 /* Why the socket of pid's fd is not carried, for check's message: "a
  * netlink socket (NETLINK_ROUTE)", "a packet socket", "a raw IPv4

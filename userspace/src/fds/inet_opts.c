@@ -124,22 +124,19 @@ static bool our_netns(int s)
 	return yes;
 }
 
-/* Not connected, bound or not (a TCP socket bound only, or closed by
- * an abort, is in no table /proc/net shows), and ours. */
-bool qr_inet_unlisted(pid_t pid, int fd, int proto)
+bool qr_inet_is(pid_t pid, int fd, int proto)
 {
-	int s = qr_fd_dup(pid, fd), dom = -1, p = -1;
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
+	int s = qr_fd_dup(pid, fd), dom = -1, p = -1, type = -1;
 	bool yes;
 
 	if (s < 0)
 		return false;
 	yes = !qr_sockopt_get(s, SOL_SOCKET, SO_DOMAIN, &dom) &&
 	      (dom == AF_INET || dom == AF_INET6) &&
-	      !qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto;
-	yes = yes && getpeername(s, (struct sockaddr *)&ss, &len) &&
-	      errno == ENOTCONN && our_netns(s);
+	      !qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto &&
+	      !qr_sockopt_get(s, SOL_SOCKET, SO_TYPE, &type) &&
+	      type == (proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) &&
+	      our_netns(s);
 	close(s);
 	return yes;
 }

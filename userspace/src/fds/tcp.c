@@ -77,16 +77,11 @@ static const char *state_name(unsigned int s)
 
 /* ---- capture ---- */
 
-static bool tcp_match(const char *link, const struct stat *st)
-{
-	return !strncmp(link, "socket:[", 8) && S_ISSOCK(st->st_mode) &&
-	       qr_inet_listed("tcp", st->st_ino);
-}
-
+/* Asked to the socket, not looked up in /proc/net/tcp, which would be
+ * read whole for each socket fd. */
 static bool tcp_match_fd(pid_t pid, int fd, const struct stat *st)
 {
-	(void)st;
-	return qr_inet_unlisted(pid, fd, IPPROTO_TCP);
+	return S_ISSOCK(st->st_mode) && qr_inet_is(pid, fd, IPPROTO_TCP);
 }
 
 static int get_int(int s, int level, int opt, int *v)
@@ -298,7 +293,7 @@ static int tcp_capture(struct qr_fd_capture *c)
 	r.family = dom;
 	r.state = ti.tcpi_state;
 	r.ino = c->st->st_ino;
-	md5 = qr_tcp_md5(dom, r.ino);
+	md5 = qr_tcp_md5(dom, r.ino, c->check_only);
 	if (md5) {
 		qr_error("process %d: fd %d: TCP socket: %s: not carried", c->pid,
 			 c->fd, md5 < 0 ? "whether it has TCP_MD5SIG keys cannot be told (sock_diag)" :
@@ -733,6 +728,6 @@ static int tcp_valid(const struct qri_file_img *f, struct qr_err *e)
 
 const struct qr_fd_kind qr_fd_tcp = {
 	.kind = QRI_FD_TCP, .name = "TCP socket",
-	.match = tcp_match, .match_fd = tcp_match_fd, .capture = tcp_capture,
+	.match_fd = tcp_match_fd, .capture = tcp_capture,
 	.check_set = tcp_check_set, .valid = tcp_valid, .open = tcp_open,
 };

@@ -1,12 +1,14 @@
 /* See tcp_diag.h: a dump of the family's TCP sockets in every state,
- * the one of this inode looked for. No getsockopt reads TCP_MD5SIG; the
- * dump gives its keys (INET_DIAG_MD5SIG) to CAP_NET_ADMIN. */
+ * once for check and once for the capture (not per socket: with
+ * thousands, a dump each took seconds), the inodes with keys kept. No getsockopt reads TCP_MD5SIG;
+ * the dump gives its keys (INET_DIAG_MD5SIG) to CAP_NET_ADMIN. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,8 +34,27 @@ static bool has_attr(const struct nlmsghdr *m, int type)
 	return false;
 }
 
-/* 1 if the socket has a key, 0 if not, -1 with errno. */
-static int dump(uint8_t family, uint64_t ino)
+/* The inodes of the sockets with keys: one dump per family for check,
+ * one for the capture. */
+struct keyed {
+	bool filled;
+	uint64_t *ino;
+	size_t n;
+};
+
+static int add(struct keyed *k, uint64_t ino)
+{
+	uint64_t *m = realloc(k->ino, (k->n + 1) * sizeof(*m));
+
+	if (!m)
+		return -1;
+	k->ino = m;
+	k->ino[k->n++] = ino;
+	return 0;
+}
+
+/* k filled from a dump of family's sockets: 0, or -1 with errno. */
+static int dump(uint8_t family, struct keyed *k)
 {
 	struct {
 		struct nlmsghdr h;
@@ -48,7 +69,7 @@ static int dump(uint8_t family, uint64_t ino)
 	};
 	static char buf[32768] __attribute__((aligned(4)));
 	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	int found = 0, e;
+	int e;
 
 	if (s < 0)
 		return -1;
@@ -66,7 +87,8 @@ static int dump(uint8_t family, uint64_t ino)
 
 			if (m->nlmsg_type == NLMSG_DONE) {
 				close(s);
-				return found;
+				k->filled = true;
+				return 0;
 			}
 			if (m->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *err = NLMSG_DATA(m);
@@ -75,8 +97,8 @@ static int dump(uint8_t family, uint64_t ino)
 				goto fail;
 			}
 			if (m->nlmsg_len >= NLMSG_LENGTH(sizeof(*d)) &&
-			    d->idiag_inode == ino && has_attr(m, INET_DIAG_MD5SIG))
-				found = 1;
+			    has_attr(m, INET_DIAG_MD5SIG) && add(k, d->idiag_inode))
+				goto fail;
 		}
 	}
 fail:
@@ -86,16 +108,22 @@ fail:
 	return -1;
 }
 
-int qr_tcp_md5(uint8_t family, uint64_t ino)
+int qr_tcp_md5(uint8_t family, uint64_t ino, bool check_only)
 {
+	static struct keyed cache[2][2];	/* [check_only][IPv6] */
 	static bool loaded;
-	int rc = dump(family, ino);
+	struct keyed *k = &cache[check_only][family == AF_INET6];
 
-	/* No handler: tcp_diag (with inet_diag) is a module not loaded. */
-	if (rc >= 0 || errno != ENOENT || loaded)
-		return rc;
-	loaded = true;
-	if (qr_module_load("tcp_diag", "sock_diag"))
-		return -1;
-	return dump(family, ino);
+	if (!k->filled && dump(family, k)) {
+		/* No handler: tcp_diag (with inet_diag) is a module not loaded. */
+		if (errno != ENOENT || loaded)
+			return -1;
+		loaded = true;
+		if (qr_module_load("tcp_diag", "sock_diag") || dump(family, k))
+			return -1;
+	}
+	for (size_t i = 0; i < k->n; i++)
+		if (k->ino[i] == ino)
+			return 1;
+	return 0;
 }

@@ -26,16 +26,10 @@
 #include "fds/udp_extra.h"
 #include "lib/exit.h"
 
-static bool udp_match(const char *link, const struct stat *st)
-{
-	return !strncmp(link, "socket:[", 8) && S_ISSOCK(st->st_mode) &&
-	       qr_inet_listed("udp", st->st_ino);
-}
-
+/* Asked to the socket (tcp.c says why). */
 static bool udp_match_fd(pid_t pid, int fd, const struct stat *st)
 {
-	(void)st;
-	return qr_inet_unlisted(pid, fd, IPPROTO_UDP);
+	return S_ISSOCK(st->st_mode) && qr_inet_is(pid, fd, IPPROTO_UDP);
 }
 
 static int udp_capture(struct qr_fd_capture *c)
@@ -169,6 +163,6 @@ static int udp_valid(const struct qri_file_img *f, struct qr_err *e)
 
 const struct qr_fd_kind qr_fd_udp = {
 	.kind = QRI_FD_UDP, .name = "UDP socket",
-	.match = udp_match, .match_fd = udp_match_fd, .capture = udp_capture,
+	.match_fd = udp_match_fd, .capture = udp_capture,
 	.valid = udp_valid, .open = udp_open,
 };
