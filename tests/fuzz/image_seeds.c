@@ -333,7 +333,9 @@ int main(int argc, char **argv)
 		struct qr_inet_rec r = { .family = AF_INET, .state = 10,
 					 .flags = QR_INET_BOUND, .backlog = 9,
 					 .ino = 8, .local = { .addr = { 127, 0, 0, 1 },
-							      .port = 7010 } };
+							      .port = 7010 },
+					 .o = { .cork = 1, .fastopen = 5,
+						.congestion = "reno" } };
 		struct qr_tcp_conn c = { .snd_seq = 1000, .rcv_seq = 2000,
 					 .outq_len = 3, .inq_len = 2, .mss = 1460,
 					 .snd_wscale = 7, .rcv_wscale = 7, .opts = 7,
@@ -356,6 +358,7 @@ int main(int argc, char **argv)
 		qri_add_file(&w, &tf, "socket:[9]", d);
 		r.family = AF_INET6;
 		r.ino = 10;
+		memset(r.o.congestion, 0, sizeof(r.o.congestion));
 		tf = (struct qri_file){ .id = 3, .kind = QRI_FD_UDP, .object = 10,
 					.data_len = sizeof(r) };
 		qri_add_file(&w, &tf, "socket:[10]", &r);

@@ -42,12 +42,23 @@ static int parse_rec(const struct qr_inet_rec *r, const void *tail,
 TEST(inet_img_parse)
 {
 	struct qr_inet_rec r = { .family = AF_INET, .state = TCP_LISTEN,
-				 .flags = QR_INET_BOUND, .backlog = 5 };
+				 .flags = QR_INET_BOUND, .backlog = 5,
+				 .o.congestion = "cubic" };
 	struct qr_tcp_conn c = { .mss = 1460, .outq_len = 3, .inq_len = 2 };
 	uint8_t tail[sizeof(c) + 5];
-	struct qr_inet_rec bad;
+	struct qr_inet_rec bad, udp;
 
 	CHECK(parse_rec(&r, "", 0, true) == 0);
+	/* TCP_CONGESTION: a name, NUL padded; UDP has none. */
+	bad = r;
+	memset(bad.o.congestion, 0, sizeof(bad.o.congestion));
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	memcpy(bad.o.congestion, "cu/bic", 6);
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	memset(bad.o.congestion, 'a', sizeof(bad.o.congestion));
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	memcpy(bad.o.congestion, "reno\0x", 6);
+	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* not NUL padded */
 	CHECK(parse_rec(&r, "", 0, false) == -1);	/* no UDP listener */
 	CHECK(parse_rec(&r, "x", 1, true) == -1);	/* bytes too many */
 	bad = r;
@@ -65,7 +76,10 @@ TEST(inet_img_parse)
 	bad.state = TCP_ESTABLISHED;	/* without a peer */
 	CHECK(parse_rec(&bad, "", 0, false) == -1);
 	bad.flags |= QR_INET_PEER;
-	CHECK(parse_rec(&bad, "", 0, false) == 0);	/* UDP connected */
+	CHECK(parse_rec(&bad, "", 0, false) == -1);	/* UDP: a TCP option */
+	udp = bad;
+	memset(udp.o.congestion, 0, sizeof(udp.o.congestion));
+	CHECK(parse_rec(&udp, "", 0, false) == 0);	/* UDP connected */
 	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* TCP: no conn */
 	memcpy(tail, &c, sizeof(c));
 	memcpy(tail + sizeof(c), "abcde", 5);
@@ -270,8 +284,9 @@ TEST(inet_round_trip)
 	CHECK(qr_fd_tcp.check_set(&set) == 0);
 	set.n = 3;		/* the client left out */
 	CHECK(qr_fd_tcp.check_set(&set) == 1);
-	CHECK(!qr_fd_udp.match(files[0].path, &(struct stat){ .st_mode = S_IFSOCK,
-							     .st_ino = seen[0].ino }));
+	/* A TCP socket is not UDP's; a UDP one is not TCP's. */
+	CHECK(!qr_fd_udp.match_fd(getpid(), l, &(struct stat){ .st_mode = S_IFSOCK }));
+	CHECK(!qr_fd_tcp.match_fd(getpid(), u, &(struct stat){ .st_mode = S_IFSOCK }));
 	/* Repair mode left, nothing consumed, every kept socket locked
 	 * but UDP; unlocked as a failed checkpoint does. */
 	CHECK(geti(cl, IPPROTO_TCP, TCP_REPAIR) == 0);

@@ -77,7 +77,8 @@ stage_binary() {
 }
 
 # Kernel modules that the guest loads from the distribution's kernel.
-GUEST_KMODS="virtio_pci virtio_blk virtio_net ext4 crc32c_generic brd zram unix_diag"
+GUEST_KMODS="virtio_pci virtio_blk virtio_net ext4 crc32c_generic brd zram unix_diag
+	tcp_diag"
 # CRIU collects sockets through the diag modules and refuses to start
 # without nf_tables (its kernel probe); tun and veth answer more probes.
 CRIU_KMODS="unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag

@@ -14,6 +14,13 @@
  *       queued both ways the same way (O_NONBLOCK on 13).
  *   15  R: UDP bound to 127.0.0.1:7015; 16: UDP connected to it.
  *   17  R: UDP bound to [::1]:7017 (IPV6_V6ONLY), SO_BROADCAST on 15.
+ *   18  R: a TCP listener on [fd00::9]:7040, an address the scenario
+ *       gives the loopback in the first kernel only; 19: a connection to
+ *       it, 21: its accepted end. Restored where the address is gone,
+ *       the connection is dropped: both ends closed, reading ECONNABORTED
+ *       once, then ENOTCONN; the listener stays.
+ * Carried options: TCP_FASTOPEN 5 on 10, TCP_CORK on 11, TCP_CONGESTION
+ * reno on 12.
  * DIR/info holds "r=R c=C" once set up. When DIR/verify appears, R checks
  * its sockets: every queued byte once and in order on each connection,
  * then a request answered on each, options and flags as set, no socket
@@ -22,13 +29,19 @@
  * C then sends "c-ok" past its stream, which R reads. Then each queues
  * as much again for the next checkpoint, and R writes
  * DIR/result: "pid=R conn=1 v6=1 opts=1 flags=1 repair=1 accept=1 udp=1
- * c=1 queued=BYTES" (1: as set up; the first failure of each in DIR/why).
+ * c=1 gone=1 dropped=D queued=BYTES" (1: as set up; the first failure of
+ * each in DIR/why; gone: 18, 19, 21 as they should be; dropped: 1 once
+ * 19 and 21 were dropped, 0 while they work).
  *
  * cr-tcp DIR refuse: a netlink (NETLINK_ROUTE), a packet and a raw ICMP
  * socket at 10, 11, 12; a listener on 127.0.0.1:7020 at 13 with a
  * connection not accepted (its client at 14); UDP on 127.0.0.1:7021 at
  * 15 with a datagram queued; a connection at 16 whose other end closed
- * (CLOSE_WAIT). Touches DIR/ready and waits.
+ * (CLOSE_WAIT); a connection at 17 with urgent data queued to read (its
+ * client at 18), one at 19 shut for reading (SHUT_RD, its other end at
+ * 20), a listener with an eBPF socket filter at 21, a listener with a
+ * TCP_MD5SIG key at 22, UDP at 23 joined to 224.1.2.3 on eth0, UDP at 24
+ * with a classic socket filter. Touches DIR/ready and waits.
  *
  * cr-tcp DIR echo: listens on 0.0.0.0:7030 (the port QEMU forwards from
  * the client outside the guest) and answers each line with itself, one
@@ -40,7 +53,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -51,6 +67,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -339,6 +356,7 @@ struct state {
 	struct stream rc, cr;		/* R -> C, C -> R on 12 */
 	struct stream v6a, v6b;		/* 13 -> 14, 14 -> 13 */
 	int sndbuf, rcvbuf;
+	int dropped;			/* 19 and 21 seen dropped */
 };
 
 static int opts_kept(const struct state *s)
@@ -367,6 +385,16 @@ static int opts_kept(const struct state *s)
 	good &= ok(tv.tv_sec == 1 && tv.tv_usec == 500000, "12 SO_RCVTIMEO");
 	getsockopt(12, SOL_SOCKET, SO_SNDTIMEO, &tv, &l);
 	good &= ok(tv.tv_sec == 2 && tv.tv_usec == 500000, "12 SO_SNDTIMEO");
+	good &= ok(geti(10, IPPROTO_TCP, TCP_FASTOPEN) == 5, "10 TCP_FASTOPEN %d",
+		   geti(10, IPPROTO_TCP, TCP_FASTOPEN));
+	good &= ok(geti(11, IPPROTO_TCP, TCP_CORK) == 1, "11 TCP_CORK");
+	{
+		char cc[16] = "";
+		socklen_t cl = sizeof(cc) - 1;
+
+		getsockopt(12, IPPROTO_TCP, TCP_CONGESTION, cc, &cl);
+		good &= ok(!strcmp(cc, "reno"), "12 TCP_CONGESTION %s", cc);
+	}
 	good &= ok(geti(15, SOL_SOCKET, SO_BROADCAST) == 1, "15 SO_BROADCAST");
 	good &= ok(geti(17, IPPROTO_IPV6, IPV6_V6ONLY) == 1, "17 IPV6_V6ONLY");
 	return good;
@@ -407,6 +435,7 @@ static int accepts(void)
 	good &= ok(a >= 0, "no new connection on 11");
 	if (a >= 0) {
 		fcntl(a, F_SETFL, 0);
+		seti(a, IPPROTO_TCP, TCP_CORK, 0);	/* 11's, inherited */
 		good &= talk(c, a, "new connection on 11");
 		close(a);
 	}
@@ -448,9 +477,36 @@ static uint64_t queue_all(struct state *s)
 	return q;
 }
 
+/* 18 listens; 19 <-> 21 works, or both were dropped: closed, reading
+ * ECONNABORTED the first time they are seen so, ENOTCONN after. */
+static int gone(struct state *s)
+{
+	struct tcp_info ti[2];
+	socklen_t l = sizeof(ti[0]);
+	int good = ok(geti(18, SOL_SOCKET, SO_ACCEPTCONN) == 1, "18 not listening");
+	char b;
+
+	getsockopt(19, IPPROTO_TCP, TCP_INFO, &ti[0], &l);
+	l = sizeof(ti[1]);
+	getsockopt(21, IPPROTO_TCP, TCP_INFO, &ti[1], &l);
+	if (ti[0].tcpi_state == TCP_ESTABLISHED && !s->dropped)
+		return good && talk(19, 21, "19 <-> 21");
+	good &= ok(ti[0].tcpi_state == TCP_CLOSE && ti[1].tcpi_state == TCP_CLOSE,
+		   "19, 21 in states %d, %d", ti[0].tcpi_state, ti[1].tcpi_state);
+	for (int fd = 19; fd <= 21; fd += 2) {
+		int want = s->dropped ? ENOTCONN : ECONNABORTED;
+
+		errno = 0;
+		good &= ok(recv(fd, &b, 1, MSG_DONTWAIT) == -1 && errno == want,
+			   "%d: reads %s, not %s", fd, strerror(errno), strerror(want));
+	}
+	s->dropped = 1;
+	return good;
+}
+
 static void verify(struct state *s)
 {
-	int conn, v6, repair, c = 0;
+	int conn, v6, repair, g, c = 0;
 	char line[512];
 	uint64_t q;
 
@@ -479,10 +535,28 @@ static void verify(struct state *s)
 		 "pid=%d conn=%d v6=%d opts=%d flags=%d repair=%d accept=%d udp=%d c=%d",
 		 getpid(), conn, v6, opts_kept(s), flags_kept(), repair,
 		 accepts(), udp(), c);
+	g = gone(s);	/* before s->dropped is read */
+	snprintf(line + strlen(line), sizeof(line) - strlen(line),
+		 " gone=%d dropped=%d", g, s->dropped);
 	q = queue_all(s);
 	snprintf(line + strlen(line), sizeof(line) - strlen(line), " queued=%llu\n",
 		 (unsigned long long)q + get_num("c-wrote") - s->cr.read);
 	put("result", line);
+}
+
+/* An eBPF socket filter that keeps every packet. */
+static int bpf_accept_all(void)
+{
+	struct bpf_insn insn[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = -1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a = {
+		.prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .insn_cnt = 2,
+		.insns = (uintptr_t)insn, .license = (uintptr_t)"GPL",
+	};
+
+	return syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
 }
 
 static void refuse(void)
@@ -512,6 +586,67 @@ static void refuse(void)
 	a = accept_wait(s);
 	close(a);
 	close(s);
+	/* 17: urgent data queued (from 18); 19: SHUT_RD (20 the other end). */
+	s = sock_at(0, SOCK_STREAM, "127.0.0.1", 7023, -1);
+	if (listen(s, 2))
+		die("listen");
+	at(connect_to(0, "127.0.0.1", 7023), 18);
+	at(accept_wait(s), 17);
+	close(s);
+	if (send(18, "!", 1, MSG_OOB) != 1)
+		die("MSG_OOB");
+	{
+		struct pollfd p = { .fd = 17, .events = POLLPRI };
+
+		poll(&p, 1, 10000);
+	}
+	s = sock_at(0, SOCK_STREAM, "127.0.0.1", 7025, -1);
+	if (listen(s, 2))
+		die("listen");
+	at(connect_to(0, "127.0.0.1", 7025), 19);
+	at(accept_wait(s), 20);
+	close(s);
+	shutdown(19, SHUT_RD);
+	/* 21: an eBPF filter; 22: a TCP_MD5SIG key. */
+	sock_at(0, SOCK_STREAM, "127.0.0.1", 7028, 21);
+	if (listen(21, 2))
+		die("listen");
+	{
+		int prog = bpf_accept_all();
+
+		if (prog < 0 || setsockopt(21, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)))
+			die("SO_ATTACH_BPF");
+	}
+	sock_at(0, SOCK_STREAM, "127.0.0.1", 7024, 22);
+	if (listen(22, 2))
+		die("listen");
+	{
+		struct tcp_md5sig m = { .tcpm_keylen = 4 };
+		struct sockaddr_in *p = (struct sockaddr_in *)&m.tcpm_addr;
+
+		p->sin_family = AF_INET;
+		inet_pton(AF_INET, "127.0.0.2", &p->sin_addr);
+		memcpy(m.tcpm_key, "abcd", 4);
+		if (setsockopt(22, IPPROTO_TCP, TCP_MD5SIG, &m, sizeof(m)))
+			die("TCP_MD5SIG");
+	}
+	/* 23: a multicast member on eth0; 24: a classic filter. */
+	sock_at(0, SOCK_DGRAM, "0.0.0.0", 7026, 23);
+	{
+		struct ip_mreqn m = { .imr_ifindex = if_nametoindex("eth0") };
+
+		inet_pton(AF_INET, "224.1.2.3", &m.imr_multiaddr);
+		if (setsockopt(23, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)))
+			die("IP_ADD_MEMBERSHIP");
+	}
+	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7027, 24);
+	{
+		struct sock_filter all = BPF_STMT(BPF_RET | BPF_K, 0xffff);
+		struct sock_fprog f = { 1, &all };
+
+		if (setsockopt(24, SOL_SOCKET, SO_ATTACH_FILTER, &f, sizeof(f)))
+			die("SO_ATTACH_FILTER");
+	}
 	put("ready", "1\n");
 	for (;;)
 		pause();
@@ -603,6 +738,7 @@ int main(int argc, char **argv)
 		die("listen 11");
 	fcntl(11, F_SETFL, O_NONBLOCK);
 	fcntl(11, F_SETFD, FD_CLOEXEC);
+	seti(10, IPPROTO_TCP, TCP_FASTOPEN, 5);
 
 	fd = connect_to(0, "127.0.0.1", 7010);
 	send(fd, "h", 1, 0);	/* deferred accept */
@@ -618,6 +754,8 @@ int main(int argc, char **argv)
 	seti(12, IPPROTO_TCP, TCP_KEEPIDLE, 61);
 	seti(12, IPPROTO_TCP, TCP_KEEPINTVL, 7);
 	seti(12, IPPROTO_TCP, TCP_KEEPCNT, 4);
+	if (setsockopt(12, IPPROTO_TCP, TCP_CONGESTION, "reno", 4))
+		die("TCP_CONGESTION");
 	seti(12, SOL_SOCKET, SO_SNDBUF, 400000);
 	seti(12, SOL_SOCKET, SO_RCVBUF, 300000);
 	s.sndbuf = geti(12, SOL_SOCKET, SO_SNDBUF);
@@ -633,6 +771,8 @@ int main(int argc, char **argv)
 	at(connect_to(1, "::1", 7011), 13);
 	at(accept_wait(11), 14);
 	fcntl(14, F_SETFL, 0);
+	/* After 14, which would inherit it. */
+	seti(11, IPPROTO_TCP, TCP_CORK, 1);
 	fcntl(13, F_SETFL, O_NONBLOCK);
 
 	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7015, 15);
@@ -646,13 +786,19 @@ int main(int argc, char **argv)
 			die("connect 16");
 	}
 	sock_at(1, SOCK_DGRAM, "::1", 7017, 17);
+	sock_at(1, SOCK_STREAM, "fd00::9", 7040, 18);
+	if (listen(18, 2))
+		die("listen 18");
+	at(connect_to(1, "fd00::9", 7040), 19);
+	at(accept_wait(18), 21);
 
 	s.c = fork();
 	if (s.c < 0)
 		die("fork");
 	if (!s.c) {
-		for (fd = 10; fd <= 17; fd++)
-			close(fd);
+		for (fd = 10; fd <= 21; fd++)
+			if (fd != 20)
+				close(fd);
 		child();
 	}
 	close(20);

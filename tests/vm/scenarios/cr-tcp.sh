@@ -22,17 +22,25 @@
 # once, across both quick reboots: no error, no reconnect (the run's last
 # checks, with the longest gap between answers). The Old kernel drops the
 # kept connections' packets from the capture on (the network lock); in
-# the New kernel restore runs before the network card is up, the
-# connection's address on the loopback with a route to the peer there,
-# then both move to the card: the peer's retransmissions find the
-# connection, never a kernel without it.
+# the New kernel restore runs before the network is configured, as the
+# product's unit does (Before=network-pre.target), and quickreboot makes
+# the connections live without their address or a route (README
+# "Network sockets"); the card comes up after restore: the peer's
+# retransmissions find the connection, never a kernel without it.
+#
+# Carried options: TCP_FASTOPEN, TCP_CORK, TCP_CONGESTION. An IPv6
+# address on the loopback in the first kernel only (fd00::9) holds a
+# listener and a connection with both ends kept: restored where it is
+# gone, the connection is dropped for its process only, named by
+# restore; its process reads ECONNABORTED and goes on, the rest kept.
+# `check` also refuses urgent data, SHUT_RD, an eBPF socket filter, a
+# TCP_MD5SIG key, a multicast membership and a UDP socket filter.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
 QR_HOSTFWD=1
 D=$CR_DIR
 GUEST=10.0.2.15
-GW=10.0.2.2
 
 lo_up() {
 	ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
@@ -46,14 +54,9 @@ net_up() {
 		ip addr add "$GUEST/24" dev eth0
 }
 
-# Before the card: the connection's address on the loopback, and a route
-# there to its peer, which restore's connect needs.
-net_held() {
-	ip addr add "$GUEST/32" dev lo && ip route add "$GW/32" dev lo
-}
-
-net_moved() {
-	ip route del "$GW/32" dev lo && ip addr del "$GUEST/32" dev lo && net_up
+# The address of the connection to drop, in the first kernel only.
+net_gone_later() {
+	ip addr add fd00::9/128 dev lo
 }
 
 # echo_state: E's counters (answered= conns= bad=) in $D/echo/echo-result.
@@ -97,6 +100,12 @@ refusals() {
 	refused_line its-client "$_pre 14: TCP connection 127.0.0.1:[0-9]+ -> 127.0.0.1:7020: its other end waits in a listener's queue, not accepted: not carried\$"
 	refused_line datagrams "$_pre 15: UDP socket 127.0.0.1:7021: datagrams queued to read \\(the first of 3 bytes\\): not carried\$"
 	refused_line close-wait "$_pre 16: TCP connection 127.0.0.1:[0-9]+ -> 127.0.0.1:7022 in state CLOSE_WAIT: not carried\$"
+	refused_line urgent "$_pre 17: TCP connection 127.0.0.1:7023 -> 127.0.0.1:[0-9]+: urgent data \\(MSG_OOB\\) queued to read: not carried\$"
+	refused_line shut-rd "$_pre 19: TCP connection 127.0.0.1:[0-9]+ -> 127.0.0.1:7025: its receive side is shut down \\(SHUT_RD\\): not carried\$"
+	refused_line ebpf "$_pre 21: TCP socket: an eBPF socket filter of its own \\(SO_ATTACH_BPF\\): not carried\$"
+	refused_line md5 "$_pre 22: TCP socket: a TCP_MD5SIG key, which cannot be read back: not carried\$"
+	refused_line multicast "$_pre 23: UDP socket 0.0.0.0:7026: a member of multicast group 224.1.2.3 on eth0: not carried\$"
+	refused_line udp-filter "$_pre 24: UDP socket 127.0.0.1:7027: a socket filter of its own \\(SO_ATTACH_FILTER\\): not carried\$"
 	t_run refused-not-frozen qr_none_frozen "$_tr"
 	kill "$_tr"
 	wait "$_tr" 2>/dev/null
@@ -107,7 +116,7 @@ kept() {
 	t_run "$1verify-written" cr_answer 120
 	t_info "$1result" "$(cat "$D/result")"
 	t_info "$1why" "$(tr '\n' ';' <"$D/why")"
-	for _k in conn v6 opts flags repair accept udp c; do
+	for _k in conn v6 opts flags repair accept udp c gone; do
 		t_eq "$1$_k-kept" 1 "$(qr_kv $_k "$D/result")"
 	done
 }
@@ -116,6 +125,7 @@ kept() {
 cr_start() {
 	t_run lo-up lo_up
 	t_run net-up net_up
+	t_run net-gone-later net_gone_later
 	refusals
 	(cd / && exec cr-tcp "$D" </dev/null >/dev/null 2>&1) &
 	CR_PIDS=$!
@@ -135,6 +145,7 @@ cr_start() {
 	t_run rollback-e-not-frozen qr_none_frozen "${CR_PIDS#* }"
 	t_run rollback-c-not-frozen qr_none_frozen "$(qr_kv c "$D/info")"
 	kept rollback-
+	t_eq rollback-not-dropped 0 "$(qr_kv dropped "$D/result")"
 	echo_going rollback
 }
 
@@ -147,17 +158,17 @@ cr_post_checkpoint() {
 	t_eq c-frozen I "$(qr_state "$(qr_kv c "$D/info")")"
 }
 
-cr_pre_restore() {
-	t_run lo-up lo_up
-	t_run net-held net_held
-}
-
+# Restore before the network: nothing set up by hand, not even the
+# loopback. The card comes up after.
 cr_verify() {
-	t_run net-moved net_moved
+	t_run net-up-after net_up
+	# The first restore is where fd00::9 is gone; the next has closed ends.
+	[ "$1" = 1 ] && t_run restore-named-drop grep -Eq "^quickreboot: restore: process $P: fd (19|21): TCP connection \\[fd00::9\\]:[0-9]+ -> \\[fd00::9\\]:[0-9]+: no route to its peer from this address here \\(Network is unreachable\\): connection dropped, the process reads ECONNABORTED\$" /tmp/restore.out
 	echo_going restored
 	t_eq r-there cr-tcp "$(cat "/proc/$P/comm" 2>/dev/null)"
 	t_eq c-there cr-tcp "$(cat "/proc/$(qr_kv c "$D/info")/comm" 2>/dev/null)"
 	kept ""
+	t_eq dropped 1 "$(qr_kv dropped "$D/result")"
 	t_eq pid-kept "$P" "$(qr_kv pid "$D/result")"
 	if [ "$1" = "$QR_HOPS" ]; then
 		# The client ends on the server's word, before cr_end's kill.

@@ -32,6 +32,9 @@ struct qr_inet_opts {
 	int32_t nodelay, keepidle, keepintvl, keepcnt;
 	int32_t defer_accept, user_timeout, tos, ttl;
 	uint64_t rcvtimeo_us, sndtimeo_us;
+	int32_t cork;			/* TCP_CORK */
+	int32_t fastopen;		/* TCP_FASTOPEN: a listener's queue */
+	char congestion[16];		/* TCP_CONGESTION, NUL padded; UDP: "" */
 };
 
 struct qr_inet_rec {
@@ -106,8 +109,6 @@ struct qr_inet_row {
 int qr_inet_rows(const char *proto, struct qr_inet_row **v, size_t *n);
 const struct qr_inet_row *qr_inet_row_find(const struct qr_inet_row *v,
 					   size_t n, uint64_t ino);
-/* Whether the socket of inode ino is one of proto's. */
-bool qr_inet_listed(const char *proto, uint64_t ino);
 
 /* The options of socket s (tcp: the TCP ones too) into o: 0, or -1 with
  * errno. */
@@ -118,10 +119,10 @@ int qr_inet_opts_set_early(int s, uint8_t family, const struct qr_inet_opts *o);
 int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 		     const struct qr_inet_opts *o);
 
-/* Whether pid's fd is an unbound, unconnected socket of family AF_INET
- * or AF_INET6 and this protocol (IPPROTO_TCP, IPPROTO_UDP), which
- * /proc/net does not list. */
-bool qr_inet_unlisted(pid_t pid, int fd, int proto);
+/* Whether pid's fd is a socket of family AF_INET or AF_INET6 and this
+ * protocol (IPPROTO_TCP, IPPROTO_UDP) in our network namespace (one of
+ * another is told by qr_sock_describe). */
+bool qr_inet_is(pid_t pid, int fd, int proto);
 
 /* Why the socket of pid's fd is not carried, for check's message: "a
  * netlink socket (NETLINK_ROUTE)", "a packet socket", "a raw IPv4

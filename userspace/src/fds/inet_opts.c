@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 
@@ -19,9 +22,11 @@
 int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 {
 	bool v6 = family == AF_INET6;
+	socklen_t len;
 
 	memset(o, 0xff, sizeof(*o));
 	o->rcvtimeo_us = o->sndtimeo_us = 0;
+	memset(o->congestion, 0, sizeof(o->congestion));
 	if (qr_sockopt_get(s, SOL_SOCKET, SO_REUSEADDR, &o->reuseaddr) ||
 	    qr_sockopt_get(s, SOL_SOCKET, SO_REUSEPORT, &o->reuseport) ||
 	    qr_sockopt_get(s, SOL_SOCKET, SO_KEEPALIVE, &o->keepalive) ||
@@ -43,7 +48,12 @@ int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 		return -1;
 	if (!tcp)
 		return 0;
-	return qr_sockopt_get(s, IPPROTO_TCP, TCP_NODELAY, &o->nodelay) ||
+	len = sizeof(o->congestion) - 1;
+	if (getsockopt(s, IPPROTO_TCP, TCP_CONGESTION, o->congestion, &len))
+		return -1;
+	return qr_sockopt_get(s, IPPROTO_TCP, TCP_CORK, &o->cork) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_FASTOPEN, &o->fastopen) ||
+	       qr_sockopt_get(s, IPPROTO_TCP, TCP_NODELAY, &o->nodelay) ||
 	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPIDLE, &o->keepidle) ||
 	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPINTVL, &o->keepintvl) ||
 	       qr_sockopt_get(s, IPPROTO_TCP, TCP_KEEPCNT, &o->keepcnt) ||
@@ -82,7 +92,16 @@ int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 		return -1;
 	if (!tcp)
 		return 0;
-	return qr_sockopt_set(s, IPPROTO_TCP, TCP_NODELAY, o->nodelay) ||
+	/* A listener's fast open queue; an accepted socket reads its
+	 * listener's, and takes none. By name: the New kernel loads it. */
+	if ((o->fastopen > 0 &&
+	     qr_sockopt_set(s, IPPROTO_TCP, TCP_FASTOPEN, o->fastopen) &&
+	     errno != EINVAL) ||
+	    setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, o->congestion,
+		       strlen(o->congestion)))
+		return -1;
+	return qr_sockopt_set(s, IPPROTO_TCP, TCP_CORK, o->cork) ||
+	       qr_sockopt_set(s, IPPROTO_TCP, TCP_NODELAY, o->nodelay) ||
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPIDLE, o->keepidle) ||
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPINTVL, o->keepintvl) ||
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_KEEPCNT, o->keepcnt) ||
@@ -90,12 +109,24 @@ int qr_inet_opts_set(int s, uint8_t family, bool tcp,
 	       qr_sockopt_set(s, IPPROTO_TCP, TCP_USER_TIMEOUT, o->user_timeout) ? -1 : 0;
 }
 
-bool qr_inet_unlisted(pid_t pid, int fd, int proto)
+/* Whether socket s is in our network namespace (SIOCGSKNS). */
+static bool our_netns(int s)
 {
-	int s = qr_fd_dup(pid, fd), dom = -1, p = -1;
-	struct sockaddr_storage ss;
-	struct qr_inet_addr a;
-	socklen_t len = sizeof(ss);
+	struct stat a, b;
+	int ns = ioctl(s, SIOCGSKNS);
+	bool yes;
+
+	if (ns < 0)
+		return false;
+	yes = !fstat(ns, &a) && !stat("/proc/self/ns/net", &b) &&
+	      a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	close(ns);
+	return yes;
+}
+
+bool qr_inet_is(pid_t pid, int fd, int proto)
+{
+	int s = qr_fd_dup(pid, fd), dom = -1, p = -1, type = -1;
 	bool yes;
 
 	if (s < 0)
@@ -103,11 +134,9 @@ bool qr_inet_unlisted(pid_t pid, int fd, int proto)
 	yes = !qr_sockopt_get(s, SOL_SOCKET, SO_DOMAIN, &dom) &&
 	      (dom == AF_INET || dom == AF_INET6) &&
 	      !qr_sockopt_get(s, SOL_SOCKET, SO_PROTOCOL, &p) && p == proto &&
-	      !getsockname(s, (struct sockaddr *)&ss, &len) &&
-	      !qr_inet_from_sockaddr(&ss, &a) && !a.port;
-	len = sizeof(ss);
-	yes = yes && getpeername(s, (struct sockaddr *)&ss, &len) &&
-	      errno == ENOTCONN;
+	      !qr_sockopt_get(s, SOL_SOCKET, SO_TYPE, &type) &&
+	      type == (proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) &&
+	      our_netns(s);
 	close(s);
 	return yes;
 }

@@ -92,16 +92,3 @@ const struct qr_inet_row *qr_inet_row_find(const struct qr_inet_row *v,
 			return &v[i];
 	return NULL;
 }
-
-bool qr_inet_listed(const char *proto, uint64_t ino)
-{
-	struct qr_inet_row *v;
-	size_t n;
-	bool found;
-
-	if (qr_inet_rows(proto, &v, &n))
-		return false;
-	found = ino && qr_inet_row_find(v, n, ino);
-	free(v);
-	return found;
-}

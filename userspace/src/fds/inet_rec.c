@@ -1,5 +1,6 @@
 /* TCP and UDP sockets' image data and addresses (inet.h). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -14,10 +15,27 @@ static bool known_state(uint8_t s, bool tcp)
 	return s == TCP_CLOSE || s == TCP_ESTABLISHED || (tcp && s == TCP_LISTEN);
 }
 
-static int opts_valid(const struct qr_inet_opts *o)
+/* TCP_CONGESTION: a module's name, or "" (UDP). */
+static bool congestion_valid(const char *c, size_t size, bool tcp)
+{
+	size_t n = strnlen(c, size);
+
+	if (n == size || !n != !tcp)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)c[i]) && c[i] != '_' && c[i] != '-')
+			return false;
+	for (size_t i = n; i < size; i++)
+		if (c[i])
+			return false;
+	return true;
+}
+
+static int opts_valid(const struct qr_inet_opts *o, bool tcp)
 {
 	return o->sndbuf < 0 || o->rcvbuf < 0 || o->rcvtimeo_us > MAX_TIMEO ||
-	       o->sndtimeo_us > MAX_TIMEO ? -1 : 0;
+	       o->sndtimeo_us > MAX_TIMEO ||
+	       !congestion_valid(o->congestion, sizeof(o->congestion), tcp) ? -1 : 0;
 }
 
 int qr_inet_img_parse(const uint8_t *data, size_t len, bool tcp,
@@ -37,7 +55,7 @@ int qr_inet_img_parse(const uint8_t *data, size_t len, bool tcp,
 	if ((r->state == TCP_ESTABLISHED) != !!(r->flags & QR_INET_PEER) ||
 	    (r->state == TCP_LISTEN && !(r->flags & QR_INET_BOUND)))
 		return qr_err_set(e, "state %u with flags %#x", r->state, r->flags);
-	if (opts_valid(&r->o))
+	if (opts_valid(&r->o, tcp))
 		return qr_err_set(e, "bad options");
 	i->has_conn = tcp && r->state == TCP_ESTABLISHED;
 	if (!i->has_conn)

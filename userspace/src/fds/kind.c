@@ -37,7 +37,7 @@ const struct qr_fd_kind *qr_fd_kind_match(const char *link,
 					  const struct stat *st)
 {
 	for (size_t i = 0; i < qr_fd_nkinds; i++)
-		if (qr_fd_kinds[i]->match(link, st))
+		if (qr_fd_kinds[i]->match && qr_fd_kinds[i]->match(link, st))
 			return qr_fd_kinds[i];
 	return NULL;
 }

@@ -62,11 +62,11 @@ struct qr_fd_kind {
 	const char *name;
 	/* Made again, it is the same (/dev/null): no harm in two copies. */
 	bool stateless;
-	/* Whether an fd with this /proc/PID/fd link and stat is this kind. */
+	/* Whether an fd with this /proc/PID/fd link and stat is this kind.
+	 * NULL: match_fd says. */
 	bool (*match)(const char *link, const struct stat *st);
 	/* When no kind's match took it: whether the fd itself is this kind
-	 * (a socket /proc/net does not list: unbound, unconnected). NULL:
-	 * match says it all. */
+	 * (a socket, asked through a duplicate). NULL: match says it all. */
 	bool (*match_fd)(pid_t pid, int fd, const struct stat *st);
 	/* Once per open file description, for `check` too (the process is
 	 * not frozen then: nothing may change). Sets c->f->object or pos if

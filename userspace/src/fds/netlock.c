@@ -53,7 +53,9 @@ int qr_netlock(int s, bool dry, const char **why)
 	int n = filter_len(s);
 
 	if (n < 0) {
-		*why = "its socket filter cannot be read";
+		/* An eBPF program has no classic one to read back. */
+		*why = errno == EACCES ? "an eBPF socket filter of its own (SO_ATTACH_BPF)" :
+		       "its socket filter cannot be read";
 		return -1;
 	}
 	if (n && !qr_netlocked(s)) {

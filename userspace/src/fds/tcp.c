@@ -9,30 +9,36 @@
  * says, the window (TCP_REPAIR_WINDOW) and the timestamp clock; repair
  * mode is left at once without a window probe (TCP_REPAIR_OFF_NO_WP), so
  * a checkpoint that fails leaves the connection as it was, nothing sent.
- * Restore makes it again in repair mode: bound to its local address
- * (IP_FREEBIND), sequence numbers set, connected (no SYN in repair
- * mode), options, both queues written back, window, timestamp; then
+ * Restore makes it again in repair mode: bound to its local address,
+ * sequence numbers set, connected (no SYN in repair mode), with neither
+ * the address nor a route needed (inet_live.c: restore runs before the
+ * network is configured), options, both queues written back, window,
+ * timestamp; then
  * repair off (a window probe tells the peer it is there). A connection
  * whose other end is kept too (loopback) is made with it, both in repair
  * mode until both exist: a probe to an end not yet made would be
  * answered with a reset. A connection's listener, if kept, is made first
  * (its bind would clash with the connection's port otherwise).
  *
+ * A connection this system cannot route (connect fails) is dropped for
+ * its process only, named: its fd reads ECONNABORTED.
+ *
  * Refused by name: a connection in any state but ESTABLISHED (SYN_SENT,
  * SYN_RECV, FIN_WAIT*, CLOSE_WAIT, LAST_ACK, CLOSING), a listener with
  * connections completed but not accepted, a local connection whose
- * other end is held outside the kept set, queues above 16 MiB. Lost:
- * connections half-open on a listener (SYN_RECV: the client's ACK finds
- * no request in the New kernel), urgent data, a receive side shut down
- * (SHUT_RD) on a connection, TCP_CORK, TCP_FASTOPEN, TCP_CONGESTION,
+ * other end is held outside the kept set, queues above 16 MiB, urgent
+ * data queued, a receive side shut down (SHUT_RD), TCP_MD5SIG keys, a
+ * socket filter (netlock.c). Lost: connections half-open on a listener
+ * (SYN_RECV: the client's ACK finds no request in the New kernel),
  * whether SO_SNDBUF/SO_RCVBUF were set (restore sets them, which stops
- * their autotuning). */
+ * their autotuning; nothing shows the kernel's lock). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +52,8 @@
 #include "fds/kind.h"
 #include "fds/netlock.h"
 #include "fds/sockdiag.h"
+#include "fds/tcp_diag.h"
+#include "fds/inet_live.h"
 #include "lib/exit.h"
 
 #ifndef TCP_REPAIR_OFF_NO_WP
@@ -69,16 +77,11 @@ static const char *state_name(unsigned int s)
 
 /* ---- capture ---- */
 
-static bool tcp_match(const char *link, const struct stat *st)
-{
-	return !strncmp(link, "socket:[", 8) && S_ISSOCK(st->st_mode) &&
-	       qr_inet_listed("tcp", st->st_ino);
-}
-
+/* Asked to the socket, not looked up in /proc/net/tcp, which would be
+ * read whole for each socket fd. */
 static bool tcp_match_fd(pid_t pid, int fd, const struct stat *st)
 {
-	(void)st;
-	return qr_inet_unlisted(pid, fd, IPPROTO_TCP);
+	return S_ISSOCK(st->st_mode) && qr_inet_is(pid, fd, IPPROTO_TCP);
 }
 
 static int get_int(int s, int level, int opt, int *v)
@@ -240,6 +243,23 @@ static int capture_conn(struct qr_fd_capture *c, int s, const char *name)
 	return rc;
 }
 
+/* What an established connection holds that repair mode cannot give
+ * back: NULL if nothing. */
+static const char *tcp_uncarried(int s)
+{
+	struct pollfd p = { .fd = s, .events = POLLRDHUP };
+	char b;
+
+	/* The urgent byte, out of band: peeked, it stays. */
+	if (recv(s, &b, 1, MSG_OOB | MSG_PEEK | MSG_DONTWAIT) == 1)
+		return "urgent data (MSG_OOB) queued to read";
+	/* ESTABLISHED with its receive side shut: shutdown(SHUT_RD) (a
+	 * peer's FIN would have made it CLOSE_WAIT). */
+	if (poll(&p, 1, 0) == 1 && p.revents & POLLRDHUP)
+		return "its receive side is shut down (SHUT_RD)";
+	return NULL;
+}
+
 static int tcp_capture(struct qr_fd_capture *c)
 {
 	struct qr_inet_rec r = { 0 };
@@ -247,7 +267,7 @@ static int tcp_capture(struct qr_fd_capture *c)
 	const char *why;
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
-	int s, dom, rc = -1;
+	int s, dom, md5, rc = -1;
 
 	s = qr_fd_dup(c->pid, c->fd);
 	if (s < 0 || get_int(s, SOL_SOCKET, SO_DOMAIN, &dom) ||
@@ -273,6 +293,13 @@ static int tcp_capture(struct qr_fd_capture *c)
 	r.family = dom;
 	r.state = ti.tcpi_state;
 	r.ino = c->st->st_ino;
+	md5 = qr_tcp_md5(dom, r.ino, c->check_only);
+	if (md5) {
+		qr_error("process %d: fd %d: TCP socket: %s: not carried", c->pid,
+			 c->fd, md5 < 0 ? "whether it has TCP_MD5SIG keys cannot be told (sock_diag)" :
+			 "a TCP_MD5SIG key, which cannot be read back");
+		goto out;
+	}
 	c->f->object = r.ino;
 	qr_inet_str(dom, &r.local, a);
 	if (r.flags & QR_INET_PEER)
@@ -298,6 +325,12 @@ static int tcp_capture(struct qr_fd_capture *c)
 		if (!(r.flags & QR_INET_PEER)) {
 			qr_error("process %d: fd %d: TCP connection %s has no peer address: not carried",
 				 c->pid, c->fd, name);
+			goto out;
+		}
+		why = tcp_uncarried(s);
+		if (why) {
+			qr_error("process %d: fd %d: TCP connection %s: %s: not carried",
+				 c->pid, c->fd, name, why);
 			goto out;
 		}
 		break;
@@ -389,6 +422,7 @@ struct end {
 	const struct qri_file_img *f;
 	struct qr_inet_img i;
 	int fd;
+	bool unreachable;	/* its connect found no route to its peer */
 };
 
 static int fail(const struct end *e, const char *what)
@@ -407,6 +441,7 @@ static int parse(const struct qri_file_img *f, struct end *e)
 
 	e->f = f;
 	e->fd = -1;
+	e->unreachable = false;
 	if (qr_inet_img_parse(f->data, f->f.data_len, true, &e->i, &err)) {
 		qr_error("restore: file %u: TCP socket: bad image data: %s",
 			 f->f.id, err.msg);
@@ -421,11 +456,14 @@ static int make(struct end *e, bool repair)
 	struct sockaddr_storage ss;
 	socklen_t len;
 
+	if (qr_inet_loopback() < 0)
+		return fail(e, "the loopback");
 	e->fd = socket(r->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (e->fd < 0)
 		return fail(e, "socket");
+	/* Its address may not be on this system yet (inet_live.c). */
 	if (qr_inet_opts_set_early(e->fd, r->family, &r->o) ||
-	    (repair && set_int(e->fd, IPPROTO_IP, IP_FREEBIND, 1)))
+	    qr_inet_unplaced(e->fd, r->family))
 		return fail(e, "options");
 	/* After SO_REUSEADDR, which would undo the reuse it forces. */
 	if (repair && set_int(e->fd, IPPROTO_TCP, TCP_REPAIR, 1))
@@ -439,7 +477,7 @@ static int make(struct end *e, bool repair)
 static int options(const struct end *e)
 {
 	if (qr_inet_opts_set(e->fd, e->i.r.family, true, &e->i.r.o) ||
-	    set_int(e->fd, IPPROTO_IP, IP_FREEBIND, e->i.r.o.freebind) ||
+	    qr_inet_placed(e->fd, e->i.r.family, e->i.r.o.freebind) ||
 	    fcntl(e->fd, F_SETFL, e->f->f.open_flags & O_NONBLOCK))
 		return fail(e, "options");
 	return 0;
@@ -475,6 +513,7 @@ static int connection(struct end *e)
 		.rcv_wup = c->rcv_wup,
 	};
 	struct sockaddr_storage ss;
+	const char *what;
 	socklen_t len;
 	int no = 0;
 	/* Room for the queues written back, whatever the buffers were. */
@@ -489,8 +528,11 @@ static int connection(struct end *e)
 	    set_int(e->fd, IPPROTO_TCP, TCP_QUEUE_SEQ, c->rcv_seq - c->inq_len))
 		return fail(e, "sequence numbers");
 	len = qr_inet_sockaddr(e->i.r.family, &e->i.r.peer, &ss);
-	if (connect(e->fd, (struct sockaddr *)&ss, len))
-		return fail(e, "connect in repair mode");
+	if (qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+		e->unreachable = errno == ENETUNREACH || errno == EHOSTUNREACH ||
+				 errno == EADDRNOTAVAIL || errno == ENODEV;
+		return e->unreachable ? -1 : fail(e, what);
+	}
 	o[no++] = (struct tcp_repair_opt){ TCPOPT_MAXSEG, c->mss };
 	if (c->opts & TCPI_OPT_WSCALE)
 		o[no++] = (struct tcp_repair_opt){ TCPOPT_WINDOW,
@@ -551,6 +593,65 @@ static const struct qri_file_img *kin(const struct qri_image *img,
 	return NULL;
 }
 
+/* The first process and fd the image gives file f. */
+static void holder(const struct qri_image *img, const struct qri_file_img *f,
+		   uint32_t *pid, uint32_t *fd)
+{
+	size_t idx = f - img->files;
+
+	*pid = *fd = 0;
+	for (size_t i = 0; i < img->nprocs; i++)
+		for (size_t j = 0; j < img->procs[i].nfds; j++)
+			if (img->procs[i].fds[j].file == idx) {
+				*pid = img->procs[i].fds[j].f.pid;
+				*fd = img->procs[i].fds[j].f.fd;
+				return;
+			}
+}
+
+/* e's connection, which this system cannot route, dropped for its
+ * process only: its fd holds a socket closed as after an abort, its
+ * next read or write failing with ECONNABORTED (a connect in repair
+ * mode to a loopback address, then a disconnect in repair mode, which
+ * sends nothing); unbound, as the disconnect leaves it, so that its
+ * port stays free for a listener made again. Failing that, closed
+ * only. */
+static int dropped(const struct qri_image *img, struct end *e)
+{
+	struct sockaddr_storage ss;
+	struct qr_inet_addr lo = { .port = 9 };
+	const char *what;
+	char a[64], b[64];
+	uint32_t pid, fd;
+	socklen_t len;
+	int why = errno;
+
+	holder(img, e->f, &pid, &fd);
+	errno = why;
+	qr_error("restore: process %u: fd %u: TCP connection %s -> %s: no route to its peer from this address here (%s): connection dropped, the process reads ECONNABORTED",
+		 pid, fd, qr_inet_str(e->i.r.family, &e->i.r.local, a),
+		 qr_inet_str(e->i.r.family, &e->i.r.peer, b), strerror(errno));
+	if (e->fd >= 0)
+		close(e->fd);
+	if (e->i.r.family == AF_INET)
+		memcpy(lo.addr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	else
+		lo.addr[15] = 1;
+	e->i.r.flags &= ~QR_INET_BOUND;
+	if (make(e, true))
+		return -1;
+	len = qr_inet_sockaddr(e->i.r.family, &lo, &ss);
+	if (!qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+		memset(&ss, 0, sizeof(ss));
+		ss.ss_family = AF_UNSPEC;
+		if (connect(e->fd, (struct sockaddr *)&ss, sizeof(ss)))
+			return fail(e, "disconnect in repair mode");
+	}
+	if (set_int(e->fd, IPPROTO_TCP, TCP_REPAIR, 0))
+		return fail(e, "TCP_REPAIR off");
+	return options(e);
+}
+
 static int established(struct qr_files *t, struct end *e)
 {
 	const struct qri_image *img = qr_files_image(t);
@@ -569,9 +670,16 @@ static int established(struct qr_files *t, struct end *e)
 			return -1;
 	}
 	rc = connection(e);
-	if (!rc && pf)
-		rc = connection(&p) || repair_off(&p) ? -1 : 0;
-	if (!rc)
+	if (rc && e->unreachable)
+		rc = dropped(img, e);
+	if (!rc && pf) {
+		rc = connection(&p);
+		if (rc && p.unreachable)
+			rc = dropped(img, &p);
+		else if (!rc)
+			rc = repair_off(&p);
+	}
+	if (!rc && !e->unreachable)
 		rc = repair_off(e);
 	if (!rc && pf) {
 		rc = qr_files_put(t, pf->f.id, p.fd);	/* which owns it now */
@@ -620,6 +728,6 @@ static int tcp_valid(const struct qri_file_img *f, struct qr_err *e)
 
 const struct qr_fd_kind qr_fd_tcp = {
 	.kind = QRI_FD_TCP, .name = "TCP socket",
-	.match = tcp_match, .match_fd = tcp_match_fd, .capture = tcp_capture,
+	.match_fd = tcp_match_fd, .capture = tcp_capture,
 	.check_set = tcp_check_set, .valid = tcp_valid, .open = tcp_open,
 };

@@ -5,8 +5,9 @@
  *
  * Refused by name: datagrams queued to read (their senders' addresses
  * cannot be given back to them; a checkpoint finding some fails and
- * leaves them queued). Lost: a corked datagram being built (UDP_CORK,
- * MSG_MORE), multicast memberships, UDP_SEGMENT/GRO, socket filters. */
+ * leaves them queued), socket filters (classic or eBPF), multicast
+ * memberships (udp_extra.c). Lost: a corked datagram being built
+ * (UDP_CORK, MSG_MORE), UDP_SEGMENT/GRO. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,19 +21,15 @@
 
 #include "fds/dupfd.h"
 #include "fds/inet.h"
+#include "fds/inet_live.h"
 #include "fds/kind.h"
+#include "fds/udp_extra.h"
 #include "lib/exit.h"
 
-static bool udp_match(const char *link, const struct stat *st)
-{
-	return !strncmp(link, "socket:[", 8) && S_ISSOCK(st->st_mode) &&
-	       qr_inet_listed("udp", st->st_ino);
-}
-
+/* Asked to the socket (tcp.c says why). */
 static bool udp_match_fd(pid_t pid, int fd, const struct stat *st)
 {
-	(void)st;
-	return qr_inet_unlisted(pid, fd, IPPROTO_UDP);
+	return S_ISSOCK(st->st_mode) && qr_inet_is(pid, fd, IPPROTO_UDP);
 }
 
 static int udp_capture(struct qr_fd_capture *c)
@@ -40,7 +37,8 @@ static int udp_capture(struct qr_fd_capture *c)
 	struct qr_inet_rec r = { 0 };
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss), ilen = sizeof(int);
-	char a[64], b[64];
+	char a[64], b[64], buf[128];
+	const char *why;
 	int s, dom, rc = -1;
 	ssize_t q;
 
@@ -64,6 +62,12 @@ static int udp_capture(struct qr_fd_capture *c)
 	    !qr_inet_from_sockaddr(&ss, &r.peer)) {
 		r.flags |= QR_INET_PEER;
 		r.state = TCP_ESTABLISHED;
+	}
+	why = qr_udp_extra(s, dom, buf, sizeof(buf));
+	if (why) {
+		qr_error("process %d: fd %d: UDP socket %s: %s: not carried",
+			 c->pid, c->fd, qr_inet_str(dom, &r.local, a), why);
+		goto out;
 	}
 	q = recv(s, NULL, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
 	if (q >= 0) {
@@ -103,6 +107,7 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 	struct sockaddr_storage ss;
 	struct qr_inet_img i;
 	struct qr_err err;
+	const char *what;
 	socklen_t len;
 	int s, rc = -1;
 
@@ -116,7 +121,9 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 	s = socket(r->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return udp_fail(f, r, "socket");
-	if (qr_inet_opts_set_early(s, r->family, &r->o)) {
+	/* Its address may not be on this system yet (inet_live.c). */
+	if (qr_inet_loopback() < 0 || qr_inet_opts_set_early(s, r->family, &r->o) ||
+	    qr_inet_unplaced(s, r->family)) {
 		udp_fail(f, r, "options");
 		goto out;
 	}
@@ -126,11 +133,13 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 		goto out;
 	}
 	len = qr_inet_sockaddr(r->family, &r->peer, &ss);
-	if (r->flags & QR_INET_PEER && connect(s, (struct sockaddr *)&ss, len)) {
-		udp_fail(f, r, "connect");
+	if (r->flags & QR_INET_PEER &&
+	    qr_inet_connect_unrouted(s, (struct sockaddr *)&ss, len, &what)) {
+		udp_fail(f, r, what);
 		goto out;
 	}
 	if (qr_inet_opts_set(s, r->family, false, &r->o) ||
+	    qr_inet_placed(s, r->family, r->o.freebind) ||
 	    fcntl(s, F_SETFL, f->f.open_flags & O_NONBLOCK)) {
 		udp_fail(f, r, "options");
 		goto out;
@@ -154,6 +163,6 @@ static int udp_valid(const struct qri_file_img *f, struct qr_err *e)
 
 const struct qr_fd_kind qr_fd_udp = {
 	.kind = QRI_FD_UDP, .name = "UDP socket",
-	.match = udp_match, .match_fd = udp_match_fd, .capture = udp_capture,
+	.match_fd = udp_match_fd, .capture = udp_capture,
 	.valid = udp_valid, .open = udp_open,
 };
