@@ -134,6 +134,7 @@ tcp_faults() {
 	T=$D/tcp
 	mkdir -p "$T"
 	t_run lo-up sh -c 'ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up'
+	t_run lo-fd00 ip addr add fd00::9/128 dev lo	# cr-tcp's listener 18
 	(cd / && exec cr-tcp "$T" </dev/null >/dev/null 2>&1) &
 	R=$!
 	t_run tcp-started qr_wait 60 test -s "$T/info" || return
