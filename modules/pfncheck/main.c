@@ -74,6 +74,7 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_commit commit;
 		struct pfncheck_status status;
 		struct pfncheck_timers timers;
+		struct pfncheck_semundo semundo;
 	} a;
 	struct pf_owner *owner = file->private_data;
 	size_t size;
@@ -116,6 +117,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_TIMERS:
 		size = sizeof(a.timers);
 		break;
+	case PFNCHECK_IOC_SEMUNDO:
+		size = sizeof(a.semundo);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -149,6 +153,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		break;
 	case PFNCHECK_IOC_TIMERS:
 		ret = pf_timers(&a.timers);
+		break;
+	case PFNCHECK_IOC_SEMUNDO:
+		ret = pf_semundo(&a.semundo);
 		break;
 	default:
 		ret = pf_pfnmap(&a.pfnmap);
