@@ -639,6 +639,14 @@ int main(int argc, char **argv)
 		mv.shm_bytes = 100;
 		mv.shm_seals = 0;
 		qri_add_vma(&w, &mv, "/dev/shm/PostgreSQL.42");
+		/* Its SEM_UNDO adjustments on two of the set's semaphores. */
+		{
+			struct qri_sem_undo u = { .pid = 100, .count = 2 };
+			struct qri_sem_adj adj[2] = { { 1, 0, -2 }, { 1, 2, 3 } };
+
+			qri_add_raw(&w, QRI_SEM_UNDO, 0, &u, sizeof(u), adj,
+				    sizeof(adj));
+		}
 	}
 	save(argv[1], "sysv-shm", &w);
 	return 0;

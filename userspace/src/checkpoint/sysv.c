@@ -5,8 +5,8 @@
  * segment, semaphore set or queue that no live process outside the set
  * used last (cpid/lpid, sempid, lspid/lrpid); one the kept processes and
  * a live outsider both use is refused by name, one only outsiders use is
- * left. Semaphores' SEM_UNDO adjustments are not visible from outside the
- * kernel: they are not carried (said by check). */
+ * left. Each kept process's SEM_UNDO adjustments are read from pfncheck
+ * after the freeze (checkpoint/semundo.c), for the sets carried here. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +25,30 @@
 #include "checkpoint/maps.h"
 #include "fds/kind.h"
 #include "lib/exit.h"
+
+/* The semaphore sets the last capture carried, for checkpoint/semundo.c. */
+static struct qri_sysv_sem *carried_sems;
+static size_t ncarried_sems;
+
+const struct qri_sysv_sem *qr_sysv_sem_carried(uint32_t id)
+{
+	for (size_t i = 0; i < ncarried_sems; i++)
+		if (carried_sems[i].id == id)
+			return &carried_sems[i];
+	return NULL;
+}
+
+static int note_carried(const struct qri_sysv_sem *s)
+{
+	struct qri_sysv_sem *grown = realloc(carried_sems, (ncarried_sems + 1) *
+					     sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	carried_sems = grown;
+	carried_sems[ncarried_sems++] = *s;
+	return 0;
+}
 
 struct kept {
 	const pid_t *pids;
@@ -262,13 +286,16 @@ static int sems(struct qri_writer *w, const struct kept *k)
 			continue;
 		if (!w) {
 			if (k->say)
-				printf("System V semaphore set %d (key 0x%08x): carried with its values; its users' SEM_UNDO adjustments are not (no interface shows them)\n",
+				printf("System V semaphore set %d (key 0x%08x): carried with its values and the kept processes' SEM_UNDO adjustments\n",
 				       id, key);
 			continue;
 		}
+		s.key = key;
+		s.id = id;
+		s.mode &= 0777;
 		v = calloc(s.nsems, sizeof(*v));
 		vals = calloc(s.nsems, sizeof(*vals));
-		if (!v || !vals || semctl(id, 0, GETALL, v)) {
+		if (!v || !vals || semctl(id, 0, GETALL, v) || note_carried(&s)) {
 			qr_error("System V semaphore set %d: %s", id, strerror(errno));
 			free(v);
 			free(vals);
@@ -277,9 +304,6 @@ static int sems(struct qri_writer *w, const struct kept *k)
 		}
 		for (uint32_t i = 0; i < s.nsems; i++)
 			vals[i] = v[i];
-		s.key = key;
-		s.id = id;
-		s.mode &= 0777;
 		qri_add_raw(w, QRI_SYSV_SEM, 0, &s, sizeof(s), vals,
 			    s.nsems * sizeof(*vals));
 		free(v);
@@ -370,7 +394,12 @@ int qr_sysv_capture(struct qri_writer *w, struct qr_pages *pg,
 		    const pid_t *pids, int n, bool say)
 {
 	struct kept k = { pids, n, say };
-	int a = shms(w, pg, &k), b, c;
+	int a, b, c;
+
+	free(carried_sems);
+	carried_sems = NULL;
+	ncarried_sems = 0;
+	a = shms(w, pg, &k);
 
 	if (a < 0)
 		return -1;

@@ -67,6 +67,8 @@ struct qri_proc_img {
 	uint32_t nrlimits;
 	struct qri_timers *timers;	/* NULL when the image has none */
 	struct qri_posix_timer *timer;	/* timers->count, by id */
+	struct qri_sem_adj *semadj;	/* nsemadj, by (semid, semnum) */
+	uint32_t nsemadj;
 	struct qri_creds *creds;	/* NULL when the image has none */
 	uint32_t *groups;		/* creds->ngroups */
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */

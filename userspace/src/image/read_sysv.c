@@ -156,3 +156,61 @@ void qri_free_sysv(struct qri_image *img)
 	free(img->sems);
 	free(img->msgqs);
 }
+
+static const struct qri_sem_img *sem_of(const struct qri_image *img,
+					uint32_t id)
+{
+	for (size_t i = 0; i < img->nsems; i++)
+		if (img->sems[i].s.id == id)
+			return &img->sems[i];
+	return NULL;
+}
+
+/* Each adjustment of a set of the image, on one of its semaphores, in
+ * order (so each once), non-zero and within what the kernel keeps. */
+static int check_adj(struct qri_cursor *c, uint32_t pid,
+		     const struct qri_sem_adj *prev, const struct qri_sem_adj *a)
+{
+	const struct qri_sem_img *s = sem_of(c->img, a->semid);
+
+	if (prev && (a->semid < prev->semid ||
+		     (a->semid == prev->semid && a->semnum <= prev->semnum)))
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": set %" PRIu32 " semaphore %u out of order",
+			   pid, a->semid, a->semnum);
+	if (!s || a->semnum >= s->s.nsems)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": set %" PRIu32 " semaphore %u is not in the image",
+			   pid, a->semid, a->semnum);
+	if (!a->adj || a->adj < -QRI_SEM_VMAX)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": set %" PRIu32 " semaphore %u: adjustment %d out of range",
+			   pid, a->semid, a->semnum, a->adj);
+	return 0;
+}
+
+int qri_read_sem_undo(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left)
+{
+	struct qri_sem_adj a, prev;
+	struct qri_proc_img *pr;
+	struct qri_sem_undo h;
+
+	memcpy(&h, fixed, sizeof(h));
+	if (qri_owner(c, QRI_SEM_UNDO, h.pid, &pr))
+		return -1;
+	if (pr->semadj)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 " has a second one", h.pid);
+	if (!h.count || h.count > QRI_SEM_UNDO_MAX ||
+	    (uint64_t)h.count * sizeof(a) != left)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": %" PRIu32 " adjustments do not fill the record",
+			   h.pid, h.count);
+	for (uint32_t i = 0; i < h.count; i++) {
+		memcpy(&a, tail + i * sizeof(a), sizeof(a));
+		if (check_adj(c, h.pid, i ? &prev : NULL, &a))
+			return -1;
+		prev = a;
+	}
+	if (qri_take_blob(c, QRI_SEM_UNDO, "adjustments", &tail, &left, left,
+			  (uint8_t **)&pr->semadj))
+		return -1;
+	pr->nsemadj = h.count;
+	return 0;
+}
