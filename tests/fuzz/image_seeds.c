@@ -626,6 +626,13 @@ int main(int argc, char **argv)
 		qri_add_raw(&w, QRI_SYSV_SEM, 0, &sem, sizeof(sem), vals,
 			    sizeof(vals));
 		qri_add_raw(&w, QRI_SYSV_MSG, 0, &q, sizeof(q), &m, sizeof(m));
+		{
+			struct qri_sysv_users u = { QRI_SYSV_KIND_SEM, 1, 1, 0 };
+			uint32_t user = 100;
+
+			qri_add_raw(&w, QRI_SYSV_USERS, 0, &u, sizeof(u), &user,
+				    sizeof(user));
+		}
 		qri_add_process(&w, &p, "/", "/");
 		qri_add_thread(&w, &t, regs, xstate);
 		qri_add_vma(&w, &sv, NULL);

@@ -152,3 +152,44 @@ TEST(restore_semundo_order)
 	CHECK(qr_semundo_order(20000, -20000) == 0);
 	CHECK(qr_semundo_order(10000, -30000) == -1);
 }
+
+/* The sysv image with a users record for (kind, id) of n pids, placed
+ * before the processes or after them. */
+static int users_image(uint32_t kind, uint32_t id, const uint32_t *pids,
+		       uint32_t n, struct qri_image *img, struct qr_err *e)
+{
+	struct qri_sysv_users u = { .kind = kind, .id = id, .count = n };
+	struct qri_writer w;
+
+	qri_writer_init(&w, "test");
+	{
+		struct qri_sysv_sem sem = { .key = 7, .id = 1, .mode = 0600,
+					    .nsems = 1 };
+		uint32_t val = 1;
+
+		qri_add_raw(&w, QRI_SYSV_SEM, 0, &sem, sizeof(sem), &val,
+			    sizeof(val));
+	}
+	qri_add_raw(&w, QRI_SYSV_USERS, 0, &u, sizeof(u), pids,
+		    n * sizeof(*pids));
+	return parse(&w, img, e);
+}
+
+TEST(image_sysv_users)
+{
+	uint32_t pids[2] = { 9, 10 };
+	struct qri_image img;
+	struct qr_err e;
+
+	CHECK(users_image(QRI_SYSV_KIND_SEM, 1, pids, 2, &img, &e) == 0);
+	CHECK_U64(img.nsysv_users, 1);
+	CHECK_U64(img.sysv_users[0].pids[1], 10);
+	qri_free(&img);
+	CHECK(users_image(QRI_SYSV_KIND_MSG, 1, pids, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "kind 3 id 1 is not an object of the image");
+	CHECK(users_image(QRI_SYSV_KIND_SEM, 2, pids, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "is not an object of the image");
+	CHECK(users_image(QRI_SYSV_KIND_SEM, 1, pids, 0, &img, &e) == -1);
+	CHECK_HAS(e.msg, "0 users do not fill the record");
+	CHECK(users_image(7, 1, pids, 1, &img, &e) == -1);
+}

@@ -87,6 +87,28 @@ static int users(const struct kept *k, const long *pids, int n, long *who)
 	return in && out ? 2 : in ? 1 : out ? -1 : 0;
 }
 
+/* The record naming the kept processes among pids (the object's last
+ * users), for restore to fail only them if it cannot be made. */
+static void add_users(struct qri_writer *w, const struct kept *k,
+		      uint32_t kind, uint32_t id, const long *pids, int n)
+{
+	uint32_t *in = calloc(n + 1, sizeof(*in));
+	struct qri_sysv_users u = { .kind = kind, .id = id };
+
+	for (int i = 0; in && i < n; i++) {
+		bool seen = false;
+
+		for (uint32_t j = 0; j < u.count; j++)
+			seen |= in[j] == (uint32_t)pids[i];
+		if (!seen && is_kept(k, pids[i]))
+			in[u.count++] = (uint32_t)pids[i];
+	}
+	if (u.count)
+		qri_add_raw(w, QRI_SYSV_USERS, 0, &u, sizeof(u), in,
+			    u.count * sizeof(*in));
+	free(in);
+}
+
 /* Whether the kept set carries the object (what, id, key) that pids
  * used: not one only outsiders use, nor one both use (refused, printed,
  * counted in *refused). */
@@ -250,6 +272,7 @@ static int shms(struct qri_writer *w, struct qr_pages *pg, const struct kept *k)
 			break;
 		}
 		qri_add_raw(w, QRI_SYSV_SHM, 0, &s, sizeof(s), NULL, 0);
+		add_users(w, k, QRI_SYSV_KIND_SHM, id, pids, 2);
 	}
 	free(line);
 	if (f)
@@ -281,10 +304,10 @@ static int sems(struct qri_writer *w, const struct kept *k)
 			pids[i] = semctl(id, i, GETPID);
 		ours = !pids || carried(k, pids, s.nsems, "semaphore set", id,
 					key, &refused);
-		free(pids);
-		if (!ours)
-			continue;
-		if (!w) {
+		if (!ours || !w) {
+			free(pids);
+			if (!ours)
+				continue;
 			if (k->say)
 				printf("System V semaphore set %d (key 0x%08x): carried with its values and the kept processes' SEM_UNDO adjustments\n",
 				       id, key);
@@ -299,6 +322,7 @@ static int sems(struct qri_writer *w, const struct kept *k)
 			qr_error("System V semaphore set %d: %s", id, strerror(errno));
 			free(v);
 			free(vals);
+			free(pids);
 			refused = -1;
 			break;
 		}
@@ -306,6 +330,8 @@ static int sems(struct qri_writer *w, const struct kept *k)
 			vals[i] = v[i];
 		qri_add_raw(w, QRI_SYSV_SEM, 0, &s, sizeof(s), vals,
 			    s.nsems * sizeof(*vals));
+		add_users(w, k, QRI_SYSV_KIND_SEM, id, pids, pids ? (int)s.nsems : 0);
+		free(pids);
 		free(v);
 		free(vals);
 	}
@@ -382,6 +408,7 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 		q.nmsgs = qnum;
 		q.qbytes = ds.msg_qbytes;
 		qri_add_raw(w, QRI_SYSV_MSG, 0, &q, sizeof(q), d.s, d.len);
+		add_users(w, k, QRI_SYSV_KIND_MSG, id, pids, 2);
 		free(d.s);
 	}
 	free(line);

@@ -74,6 +74,7 @@ enum qri_type {
 	QRI_SYSV_MSG = 28,
 	QRI_TIMERS = 34,
 	QRI_SEM_UNDO = 37,
+	QRI_SYSV_USERS = 38,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -251,6 +252,25 @@ struct qri_sem_adj {
 };
 
 #define QRI_SEM_UNDO_MAX 65536
+
+/* QRI_SYSV_USERS: the kept processes known to use a System V object of
+ * the image (after its record, before the processes): a segment's
+ * creator and last attacher or detacher, a set's last operator on each
+ * semaphore, a queue's last sender and receiver. Processes that attach
+ * a segment, or hold adjustments on a set, use it too. One that cannot
+ * be made fails those processes, not the others. Tail: count uint32_t
+ * pids. */
+struct qri_sysv_users {
+	uint32_t kind;		/* QRI_SYSV_KIND_* */
+	uint32_t id;
+	uint32_t count;		/* 1..QRI_SYSV_USERS_MAX */
+	uint32_t pad;
+};
+
+#define QRI_SYSV_KIND_SHM 1
+#define QRI_SYSV_KIND_SEM 2
+#define QRI_SYSV_KIND_MSG 3
+#define QRI_SYSV_USERS_MAX 65536
 
 #define QRI_MSG_MAX 65536
 #define QRI_MSG_LEN (1u << 20)
@@ -687,6 +707,7 @@ _Static_assert(sizeof(struct qri_sysv_msg) == 40, "qri_sysv_msg layout");
 _Static_assert(sizeof(struct qri_sysv_msg_item) == 16, "qri_sysv_msg_item layout");
 _Static_assert(sizeof(struct qri_sem_undo) == 8, "qri_sem_undo layout");
 _Static_assert(sizeof(struct qri_sem_adj) == 8, "qri_sem_adj layout");
+_Static_assert(sizeof(struct qri_sysv_users) == 16, "qri_sysv_users layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
 _Static_assert(sizeof(struct qri_locks_head) == 8, "qri_locks_head layout");
 _Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");

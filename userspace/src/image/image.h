@@ -86,6 +86,11 @@ struct qri_msg_img {
 	size_t len;
 };
 
+struct qri_sysv_users_img {
+	struct qri_sysv_users u;
+	uint32_t *pids;		/* u.count */
+};
+
 struct qri_image {
 	struct qri_header h;
 	/* System V IPC (image/read_sysv.c), before the processes. */
@@ -95,6 +100,8 @@ struct qri_image {
 	size_t nsems;
 	struct qri_msg_img *msgqs;
 	size_t nmsgqs;
+	struct qri_sysv_users_img *sysv_users;
+	size_t nsysv_users;
 	struct qri_proc_img *procs;
 	size_t nprocs;
 	struct qri_zombie *zombies;

@@ -34,6 +34,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_SYSV_MSG] = "System V message queue",
 	[QRI_TIMERS] = "POSIX timers",
 	[QRI_SEM_UNDO] = "SEM_UNDO adjustments",
+	[QRI_SYSV_USERS] = "System V users",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -495,6 +496,7 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_SYSV_SEM] = { sizeof(struct qri_sysv_sem), qri_read_sysv_sem },
 	[QRI_SEM_UNDO] = { sizeof(struct qri_sem_undo), qri_read_sem_undo },
 	[QRI_SYSV_MSG] = { sizeof(struct qri_sysv_msg), qri_read_sysv_msg },
+	[QRI_SYSV_USERS] = { sizeof(struct qri_sysv_users), qri_read_sysv_users },
 };
 
 static int read_record(struct qri_cursor *c)
