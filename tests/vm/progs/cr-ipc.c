@@ -343,7 +343,9 @@ static void start_holder(void)
 	if (holder < 0)
 		die("fork holder");
 	if (!holder) {
-		if (semop(undo_id, ops, 2))
+		/* Its inherited attaches would count in shm_meta_ok(). */
+		if (shmdt((void *)area[A_SHM]) || shmdt((void *)area[A_RMID]) ||
+		    semop(undo_id, ops, 2))
 			_exit(1);
 		while (getppid() != 1)
 			nanosleep(&nap, NULL);
