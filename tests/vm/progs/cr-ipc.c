@@ -333,11 +333,13 @@ static int undo_values(int a, int b)
 	return semctl(undo_id, 0, GETVAL) == a && semctl(undo_id, 1, GETVAL) == b;
 }
 
-/* The holder: its SEM_UNDO operations stay recorded while it waits. */
-static void start_holder(void)
+/* The holder: its SEM_UNDO operations stay recorded while it waits; 0
+ * once they are done. */
+static int start_holder(void)
 {
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
 	struct sembuf ops[2] = { { 0, -3, SEM_UNDO }, { 1, 2, SEM_UNDO } };
+	int a = semctl(undo_id, 0, GETVAL), b = semctl(undo_id, 1, GETVAL);
 
 	holder = fork();
 	if (holder < 0)
@@ -352,9 +354,9 @@ static void start_holder(void)
 		_exit(0);
 	}
 	for (int t = 0; t < 500; t++, nanosleep(&nap, NULL))
-		if (undo_values(7, 2))
-			return;
-	die("holder");
+		if (undo_values(a - 3, b + 2))
+			return 0;
+	return -1;
 }
 
 /* The holder's adjustments undone at its exit, and a new holder. */
@@ -365,8 +367,7 @@ static int undo_ok(void)
 	if (kill(holder, SIGTERM) || waitpid(holder, NULL, 0) != holder)
 		ok = 0;
 	ok = ok && undo_values(10, 0);
-	start_holder();
-	return ok;
+	return !start_holder() && ok;
 }
 
 static void child_loop(void)
@@ -402,7 +403,8 @@ int main(int argc, char **argv)
 		child_loop();
 		return 0;
 	}
-	start_holder();
+	if (start_holder())
+		die("holder");
 	snprintf(path, sizeof(path), "%s/info", argv[1]);
 	f = fopen(path, "w");
 	if (!f || fprintf(f, "pid=%d child=%d\n", getpid(), child) < 0 || fclose(f))

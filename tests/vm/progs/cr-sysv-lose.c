@@ -1,6 +1,6 @@
 /*
- * cr-sysv-lose DIR a|b|take ID: processes whose System V objects restore
- * may fail to make (cr-shm).
+ * cr-sysv-lose DIR a|b|share|take ID: processes whose System V objects
+ * restore may fail to make, or cannot carry (cr-shm).
  *   a     makes a semaphore set (key 0x51520006) and operates on it (its
  *         last user), and a segment (key 0x51520007) it attaches; writes
  *         DIR/a.info "pid=P sem=ID shm=ID".
@@ -8,6 +8,9 @@
  *         pattern; writes DIR/b.info "pid=P shm=ID". On DIR/b/verify it
  *         writes DIR/b/result "pid=P shm=1" if the pattern and the id are
  *         still there and a word written now reads back.
+ *   share forks with clone(CLONE_SYSVSEM): parent and child share one
+ *         list of SEM_UNDO adjustments, which the child then adds to;
+ *         writes DIR/share.info "pid=P child=C".
  *   take  makes a semaphore set with id ID (through sem_next_id), which
  *         then stays: restore cannot make another with that id.
  */
@@ -19,8 +22,11 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/sched.h>
+#include <signal.h>
 
 #define KEY_SEM 0x51520006
 #define KEY_SHM_A 0x51520007
@@ -115,6 +121,31 @@ static void run_b(const char *dir)
 	}
 }
 
+static void run_share(const char *dir)
+{
+	struct sembuf down = { 0, -1, SEM_UNDO };
+	int sem = semget(IPC_PRIVATE, 1, 0600);
+	char text[128];
+	long child;
+
+	if (sem < 0 || semctl(sem, 0, SETVAL, 5))
+		die("sem");
+	/* A fork whose undo list stays the parent's. */
+	child = syscall(SYS_clone, CLONE_SYSVSEM | SIGCHLD, 0, 0, 0, 0);
+	if (child < 0)
+		die("clone");
+	if (!child) {
+		if (semop(sem, &down, 1))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	snprintf(text, sizeof(text), "pid=%d child=%ld\n", getpid(), child);
+	info(dir, "share", text);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[2], "take"))
@@ -123,6 +154,8 @@ int main(int argc, char **argv)
 		run_a(argv[1]);
 	if (argc == 3 && !strcmp(argv[2], "b"))
 		run_b(argv[1]);
-	fprintf(stderr, "usage: cr-sysv-lose DIR a|b|take ID\n");
+	if (argc == 3 && !strcmp(argv[2], "share"))
+		run_share(argv[1]);
+	fprintf(stderr, "usage: cr-sysv-lose DIR a|b|share|take ID\n");
 	return 2;
 }

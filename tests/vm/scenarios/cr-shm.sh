@@ -23,6 +23,8 @@
 # A using a semaphore set and a segment, B a segment of its own. In the
 # New kernel the set's id is taken before their restore: A fails, named
 # with the set, its segment is removed, B runs on with its segment.
+# A process sharing its SEM_UNDO list with another (clone CLONE_SYSVSEM)
+# is refused by checkpoint, named, and left running.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
@@ -52,6 +54,7 @@ cr_start() {
 		(cd / && exec cr-sysv-lose "$L" $_w </dev/null >/dev/null 2>&1) &
 	done
 	t_run lose-started qr_wait 60 sh -c "test -s $L/a.info && test -s $L/b.info" || return
+	undo_shared_refused
 	t_run check quickreboot check $CR_PIDS
 	quickreboot check $CR_PIDS >/tmp/check.out 2>&1
 	qr_show_output check /tmp/check.out
@@ -87,6 +90,20 @@ cr_pre_checkpoint() {
 	t_info rollback-sysvipc "$(cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | tr -s ' ' | tr '\n' ';')"
 	t_run lose-checkpoint quickreboot checkpoint --mode copy --dir "$QR_SH/lose" \
 		"$(qr_kv pid "$L/a.info")" "$(qr_kv pid "$L/b.info")"
+}
+
+# A shared undo list refused after the freeze, the processes thawed.
+undo_shared_refused() {
+	(cd / && exec cr-sysv-lose "$L" share </dev/null >/dev/null 2>&1) &
+	_sp=$!
+	t_run share-started qr_wait 30 test -s "$L/share.info" || return
+	t_fails undo-shared-refused quickreboot checkpoint --dir "$QR_SH/share" "$_sp"
+	cp /tmp/.qr_out /tmp/share.out
+	qr_show_output share /tmp/share.out
+	t_run undo-shared-named grep -Eq "process ($_sp|$(qr_kv child "$L/share.info")): its SEM_UNDO adjustments are shared with 1 task\(s\) of other processes \(clone CLONE_SYSVSEM\): not carried" /tmp/share.out
+	t_run undo-shared-thawed qr_none_frozen "$_sp"
+	kill "$_sp" "$(qr_kv child "$L/share.info")"
+	rm -rf "$QR_SH/share"
 }
 
 # sysv_has KIND ID: /proc/sysvipc/KIND lists id ID.
