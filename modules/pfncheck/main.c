@@ -75,6 +75,7 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_status status;
 		struct pfncheck_timers timers;
 		struct pfncheck_fdstate fdstate;
+		struct pfncheck_semundo semundo;
 	} a;
 	struct pf_owner *owner = file->private_data;
 	size_t size;
@@ -120,6 +121,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_FDSTATE:
 		size = sizeof(a.fdstate);
 		break;
+	case PFNCHECK_IOC_SEMUNDO:
+		size = sizeof(a.semundo);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -156,6 +160,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		break;
 	case PFNCHECK_IOC_FDSTATE:
 		ret = pf_fdstate(&a.fdstate);
+		break;
+	case PFNCHECK_IOC_SEMUNDO:
+		ret = pf_semundo(&a.semundo);
 		break;
 	default:
 		ret = pf_pfnmap(&a.pfnmap);

@@ -104,6 +104,7 @@ int pf_regset(struct pfncheck_regset *arg);
 int pf_sigstate(struct pfncheck_sigstate *arg);
 int pf_timers(struct pfncheck_timers *arg);
 int pf_fdstate(struct pfncheck_fdstate *arg);
+int pf_semundo(struct pfncheck_semundo *arg);
 
 /*
  * A walk over the present pages of a frozen process (page_walk.c). @vma

@@ -645,6 +645,13 @@ int main(int argc, char **argv)
 		qri_add_raw(&w, QRI_SYSV_SEM, 0, &sem, sizeof(sem), vals,
 			    sizeof(vals));
 		qri_add_raw(&w, QRI_SYSV_MSG, 0, &q, sizeof(q), &m, sizeof(m));
+		{
+			struct qri_sysv_users u = { QRI_SYSV_KIND_SEM, 1, 1, 0 };
+			uint32_t user = 100;
+
+			qri_add_raw(&w, QRI_SYSV_USERS, 0, &u, sizeof(u), &user,
+				    sizeof(user));
+		}
 		qri_add_process(&w, &p, "/", "/");
 		qri_add_thread(&w, &t, regs, xstate);
 		qri_add_vma(&w, &sv, NULL);
@@ -658,6 +665,14 @@ int main(int argc, char **argv)
 		mv.shm_bytes = 100;
 		mv.shm_seals = 0;
 		qri_add_vma(&w, &mv, "/dev/shm/PostgreSQL.42");
+		/* Its SEM_UNDO adjustments on two of the set's semaphores. */
+		{
+			struct qri_sem_undo u = { .pid = 100, .count = 2 };
+			struct qri_sem_adj adj[2] = { { 1, 0, -2 }, { 1, 2, 3 } };
+
+			qri_add_raw(&w, QRI_SEM_UNDO, 0, &u, sizeof(u), adj,
+				    sizeof(adj));
+		}
 	}
 	save(argv[1], "sysv-shm", &w);
 	return 0;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "image/image.h"
+#include "restore/semundo.h"
 #include "test.h"
 
 static uint8_t regs[QRI_REGS_SIZE];
@@ -94,4 +95,101 @@ TEST(image_sysv_bounds_refused)
 	sysv_image(&w, 6, 0, 0x32000, "/etc/passwd");
 	CHECK(parse(&w, &img, &e) == -1);
 	CHECK_HAS(e.msg, "its name is not a memfd's or in /dev/shm");
+}
+
+/* The sysv image with one SEM_UNDO record of n adjustments on set 1. */
+static int undo_image(const struct qri_sem_adj *adj, uint32_t n,
+		      uint32_t count, struct qri_image *img, struct qr_err *e)
+{
+	struct qri_sem_undo u = { .pid = 9, .count = count };
+	struct qri_writer w;
+
+	sysv_image(&w, 6, 0, 0x32000, "/memfd:q (deleted)");
+	qri_add_raw(&w, QRI_SEM_UNDO, 0, &u, sizeof(u), adj, n * sizeof(*adj));
+	return parse(&w, img, e);
+}
+
+TEST(image_sem_undo)
+{
+	struct qri_sem_adj adj[2] = { { 1, 0, -2 }, { 1, 1, 300 } };
+	struct qri_image img;
+	struct qr_err e;
+
+	CHECK(undo_image(adj, 2, 2, &img, &e) == 0);
+	CHECK_U64(img.procs[0].nsemadj, 2);
+	CHECK(img.procs[0].semadj[0].adj == -2);
+	CHECK(img.procs[0].semadj[1].adj == 300);
+	qri_free(&img);
+
+	CHECK(undo_image(adj, 2, 3, &img, &e) == -1);
+	CHECK_HAS(e.msg, "3 adjustments do not fill the record");
+	adj[1].semnum = 2;	/* the set has two */
+	CHECK(undo_image(adj, 2, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "set 1 semaphore 2 is not in the image");
+	adj[1] = (struct qri_sem_adj){ 2, 0, 1 };	/* a queue's id */
+	CHECK(undo_image(adj, 2, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "set 2 semaphore 0 is not in the image");
+	adj[1] = (struct qri_sem_adj){ 1, 0, 1 };	/* twice */
+	CHECK(undo_image(adj, 2, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "set 1 semaphore 0 out of order");
+	adj[1] = (struct qri_sem_adj){ 1, 1, 0 };
+	CHECK(undo_image(adj, 2, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "adjustment 0 out of range");
+	adj[1].adj = -32768;
+	CHECK(undo_image(adj, 2, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "adjustment -32768 out of range");
+	CHECK(undo_image(adj, 0, 0, &img, &e) == -1);
+}
+
+TEST(restore_semundo_order)
+{
+	CHECK(qr_semundo_order(5, 2) == 1);	/* 5-2 then +2 */
+	CHECK(qr_semundo_order(1, 2) == 0);	/* +2 first: 3, then 1 */
+	CHECK(qr_semundo_order(32767, -2) == 0);	/* -2 first */
+	CHECK(qr_semundo_order(0, -2) == 1);	/* +2 with SEM_UNDO first */
+	CHECK(qr_semundo_order(32767, 32767) == 1);
+	CHECK(qr_semundo_order(0, 0) == 1);
+	CHECK(qr_semundo_order(20000, -20000) == 0);
+	CHECK(qr_semundo_order(10000, -30000) == -1);
+}
+
+/* The sysv image with a users record for (kind, id) of n pids, placed
+ * before the processes or after them. */
+static int users_image(uint32_t kind, uint32_t id, const uint32_t *pids,
+		       uint32_t n, struct qri_image *img, struct qr_err *e)
+{
+	struct qri_sysv_users u = { .kind = kind, .id = id, .count = n };
+	struct qri_writer w;
+
+	qri_writer_init(&w, "test");
+	{
+		struct qri_sysv_sem sem = { .key = 7, .id = 1, .mode = 0600,
+					    .nsems = 1 };
+		uint32_t val = 1;
+
+		qri_add_raw(&w, QRI_SYSV_SEM, 0, &sem, sizeof(sem), &val,
+			    sizeof(val));
+	}
+	qri_add_raw(&w, QRI_SYSV_USERS, 0, &u, sizeof(u), pids,
+		    n * sizeof(*pids));
+	return parse(&w, img, e);
+}
+
+TEST(image_sysv_users)
+{
+	uint32_t pids[2] = { 9, 10 };
+	struct qri_image img;
+	struct qr_err e;
+
+	CHECK(users_image(QRI_SYSV_KIND_SEM, 1, pids, 2, &img, &e) == 0);
+	CHECK_U64(img.nsysv_users, 1);
+	CHECK_U64(img.sysv_users[0].pids[1], 10);
+	qri_free(&img);
+	CHECK(users_image(QRI_SYSV_KIND_MSG, 1, pids, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "kind 3 id 1 is not an object of the image");
+	CHECK(users_image(QRI_SYSV_KIND_SEM, 2, pids, 2, &img, &e) == -1);
+	CHECK_HAS(e.msg, "is not an object of the image");
+	CHECK(users_image(QRI_SYSV_KIND_SEM, 1, pids, 0, &img, &e) == -1);
+	CHECK_HAS(e.msg, "0 users do not fill the record");
+	CHECK(users_image(7, 1, pids, 1, &img, &e) == -1);
 }

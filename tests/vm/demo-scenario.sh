@@ -3,10 +3,11 @@
 # in the Old kernel and restored by `quickreboot restore` in the New kernel, with the
 # same PID, its data intact and its counter going on from where it stopped.
 # Each phase of the downtime is reported (tests/vm/demo prints the table).
-# tests/bench/downtime runs it with other sizes and modes (the first four
-# lines). Zero copy: the cold boot reserves the boot area [256 MiB, 640
+# tests/bench/downtime runs it with other sizes, kinds of memory (anon,
+# sysv: a System V segment) and modes (the first lines). Zero copy: the cold boot reserves the boot area [256 MiB, 640
 # MiB), the New kernel is confined to it, the pages stay where they are.
 DEMO_MIB=64
+DEMO_KIND=anon
 DEMO_MODE=copy
 SHELTER=128M
 QR_MEM=2048
@@ -31,7 +32,7 @@ old() {
 	t_run shelter-mount quickreboot shelter mount || return
 	mkdir -p "$D"
 	qr_pids_above 1000
-	cr-counter "$D" "$DEMO_MIB" </dev/null >/dev/null 2>&1 &
+	cr-counter "$D" "$DEMO_MIB" "$DEMO_KIND" </dev/null >/dev/null 2>&1 &
 	P=$!
 	echo "$P" >"$D/pid"
 	t_run process-running qr_wait 120 sh -c \

@@ -1,6 +1,8 @@
 /*
- * cr-counter DIR [MIB]: a stateful process for checkpoint/restore scenarios.
- * Holds MIB (default 64) MiB of pseudo-random data and a progress counter; appends one
+ * cr-counter DIR [MIB [KIND]]: a stateful process for checkpoint/restore
+ * scenarios. Holds MIB (default 64) MiB of pseudo-random data (KIND: anon,
+ * private anonymous memory, the default; sysv, a System V segment marked
+ * for removal and attached, i.e. shared memory) and a progress counter; appends one
  * record per round ("%020llu\n") to DIR/progress through one fd kept open
  * (its offset must survive); keeps values in xmm/ymm registers during each
  * round's spin and checks them at its end (the FPU state must survive a
@@ -13,7 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,11 +79,23 @@ int main(int argc, char **argv)
 	size_t data = (argc > 2 ? strtoul(argv[2], NULL, 10) : 64) << 20;
 	FILE *f;
 
-	if (argc < 2 || argc > 3 || !data) {
-		fprintf(stderr, "usage: cr-counter DIR [MIB]\n");
+	const char *kind = argc > 3 ? argv[3] : "anon";
+	int seg;
+
+	if (argc < 2 || argc > 4 || !data ||
+	    (strcmp(kind, "anon") && strcmp(kind, "sysv"))) {
+		fprintf(stderr, "usage: cr-counter DIR [MIB [anon|sysv]]\n");
 		return 2;
 	}
-	d = mmap(NULL, data, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!strcmp(kind, "sysv")) {
+		seg = shmget(IPC_PRIVATE, data, IPC_CREAT | 0600);
+		d = seg < 0 ? MAP_FAILED : shmat(seg, NULL, 0);
+		if (d == (void *)-1 || shmctl(seg, IPC_RMID, NULL))
+			return 1;
+	} else {
+		d = mmap(NULL, data, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
 	if (d == MAP_FAILED)
 		return 1;
 	for (size_t i = 0; i < data / 8; i++) {

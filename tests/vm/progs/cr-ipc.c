@@ -15,6 +15,10 @@
  *   sem      a set of 3 semaphores (5, 0, 7), key 0x51520002
  *   msg      a queue (key 0x51520003, qbytes 4000) holding 4 messages of
  *            types 3, 1, 2, 3
+ *   undo     a set of 2 semaphores (10, 0), key 0x51520005, and a second
+ *            child, the holder, whose semop(SEM_UNDO) took 3 from the
+ *            first and gave 2 to the second (7, 2): the kernel gives
+ *            them back when it exits
  * and forks. The child, every 10 ms: copies word 0 of each area to word
  * 1 (the memfd's word 0 written by the parent through fd 10, word 1
  * read back through it; qr-gone's word 1 read back through fd 11), and
@@ -22,16 +26,19 @@
  * DIR/info holds "pid=P child=C" once set up. On DIR/verify the parent
  * writes DIR/result, each key 1 when right:
  *   pid= child= data= memfd= seals= mapped= posix= posix_meta= gone=
- *   private= shm= shm_meta= rmid= loose= sem= msg=
+ *   private= shm= shm_meta= rmid= loose= sem= msg= undo=
  * (data: every pattern intact; memfd, mapped, posix, gone, shm, rmid: a
  * new word written now comes back from the child through that object
  * (mapped: and its maps name); seals, the metas, loose: the IPC_STAT /
  * fstat / F_GET_SEALS values as set up, the ids the same, loose's
  * contents; sem: the values, then a post seen taken by the child; msg:
- * the messages in order with their types, put back after).
+ * the messages in order with their types, put back after; undo: the
+ * values 7 and 2, then 10 and 0 once the holder exited, then a new
+ * holder for the next hop).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +49,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,13 +59,15 @@
 #define KEY_SEM 0x51520002
 #define KEY_MSG 0x51520003
 #define KEY_LOOSE 0x51520004
+#define KEY_UNDO 0x51520005
 #define POSIX_SIZE (4 * PAGE + 100)
 
 enum { A_MEMFD, A_POSIX, A_GONE, A_SHM, A_RMID, A_MAPPED, NAREAS };
 static const int pages[NAREAS] = { 8, 5, 2, 4, 3, 2 };
 static volatile uint64_t *area[NAREAS];
 static volatile uint64_t *priv, *loose;
-static int shm_id, rmid_id, loose_id, sem_id, msg_id;
+static int shm_id, rmid_id, loose_id, sem_id, msg_id, undo_id;
+static pid_t holder;
 static const struct { long type; const char *text; } msgs[] = {
 	{ 3, "three" }, { 1, "one" }, { 2, "two" }, { 3, "three again" },
 };
@@ -160,6 +170,9 @@ static void setup(void)
 	sem_id = semget(KEY_SEM, 3, IPC_CREAT | IPC_EXCL | 0600);
 	if (sem_id < 0 || semctl(sem_id, 0, SETALL, v))
 		die("semget");
+	undo_id = semget(KEY_UNDO, 2, IPC_CREAT | IPC_EXCL | 0600);
+	if (undo_id < 0 || semctl(undo_id, 0, SETVAL, 10))
+		die("semget undo");
 	msg_id = msgget(KEY_MSG, IPC_CREAT | IPC_EXCL | 0600);
 	if (msg_id < 0 || msgctl(msg_id, IPC_STAT, &mq))
 		die("msgget");
@@ -315,6 +328,48 @@ static int msg_ok(void)
 	return ok;
 }
 
+static int undo_values(int a, int b)
+{
+	return semctl(undo_id, 0, GETVAL) == a && semctl(undo_id, 1, GETVAL) == b;
+}
+
+/* The holder: its SEM_UNDO operations stay recorded while it waits; 0
+ * once they are done. */
+static int start_holder(void)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	struct sembuf ops[2] = { { 0, -3, SEM_UNDO }, { 1, 2, SEM_UNDO } };
+	int a = semctl(undo_id, 0, GETVAL), b = semctl(undo_id, 1, GETVAL);
+
+	holder = fork();
+	if (holder < 0)
+		die("fork holder");
+	if (!holder) {
+		/* Its inherited attaches would count in shm_meta_ok(). */
+		if (shmdt((void *)area[A_SHM]) || shmdt((void *)area[A_RMID]) ||
+		    semop(undo_id, ops, 2))
+			_exit(1);
+		while (getppid() != 1)
+			nanosleep(&nap, NULL);
+		_exit(0);
+	}
+	for (int t = 0; t < 500; t++, nanosleep(&nap, NULL))
+		if (undo_values(a - 3, b + 2))
+			return 0;
+	return -1;
+}
+
+/* The holder's adjustments undone at its exit, and a new holder. */
+static int undo_ok(void)
+{
+	int ok = undo_values(7, 2);
+
+	if (kill(holder, SIGTERM) || waitpid(holder, NULL, 0) != holder)
+		ok = 0;
+	ok = ok && undo_values(10, 0);
+	return !start_holder() && ok;
+}
+
 static void child_loop(void)
 {
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
@@ -348,6 +403,8 @@ int main(int argc, char **argv)
 		child_loop();
 		return 0;
 	}
+	if (start_holder())
+		die("holder");
 	snprintf(path, sizeof(path), "%s/info", argv[1]);
 	f = fopen(path, "w");
 	if (!f || fprintf(f, "pid=%d child=%d\n", getpid(), child) < 0 || fclose(f))
@@ -365,12 +422,12 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/result", argv[1]);
 		f = fopen(path, "w");
 		if (f) {
-			fprintf(f, "pid=%d child=%d data=%d memfd=%d seals=%d mapped=%d posix=%d posix_meta=%d gone=%d private=%d shm=%d shm_meta=%d rmid=%d loose=%d sem=%d msg=%d\n",
+			fprintf(f, "pid=%d child=%d data=%d memfd=%d seals=%d mapped=%d posix=%d posix_meta=%d gone=%d private=%d shm=%d shm_meta=%d rmid=%d loose=%d sem=%d msg=%d undo=%d\n",
 				getpid(), child, data, r[A_MEMFD], seals_ok(),
 				r[A_MAPPED] && mapped_named(), r[A_POSIX],
 				posix_meta_ok(), r[A_GONE], data, r[A_SHM],
 				shm_meta_ok(), r[A_RMID], loose_ok(), sem_ok(),
-				msg_ok());
+				msg_ok(), undo_ok());
 			fclose(f);
 		}
 		snprintf(path, sizeof(path), "%s/verify", argv[1]);

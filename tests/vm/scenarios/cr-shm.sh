@@ -11,18 +11,28 @@
 # mapped only, a /dev/shm file mapped (and one unlinked, held), a private
 # mapping of it, a System V segment (owner, creator, SHM_LOCK) and one
 # marked for removal, both attached by both, one attached by nobody, a
-# semaphore set and a message queue.
+# semaphore set, a message queue, and a set whose values a third process
+# holds SEM_UNDO adjustments on (the values move by them when it exits
+# after each restore).
 # After each restore every object is one again between the two (a word
 # written by one comes back from the other), with its ids, metadata,
 # values and messages in order. Before the first checkpoint, one that
 # fails after the capture leaves all of it as it was.
+# A System V object restore cannot make fails only the processes using
+# it: two cr-sysv-lose processes are checkpointed on their own at hop 0,
+# A using a semaphore set and a segment, B a segment of its own. In the
+# New kernel the set's id is taken before their restore: A fails, named
+# with the set, its segment is removed, B runs on with its segment.
+# A process sharing its SEM_UNDO list with another (clone CLONE_SYSVSEM)
+# is refused by checkpoint, named, and left running.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
 D=$CR_DIR
 
 I=$D/ipc
-IPC_KEYS="data memfd seals mapped posix posix_meta gone private shm shm_meta rmid loose sem msg"
+L=$D/lose
+IPC_KEYS="data memfd seals mapped posix posix_meta gone private shm shm_meta rmid loose sem msg undo"
 
 # A booted system's POSIX shared memory directory.
 dev_shm() {
@@ -39,6 +49,12 @@ cr_start() {
 	CR_PIDS="$CR_PIDS $!"
 	t_run started qr_wait 60 test -s "$D/info" || return
 	t_run ipc-started qr_wait 60 test -s "$I/info" || { t_info ipc-err "$(cat "$D/ipc.err")"; return 1; }
+	mkdir -p "$L/b"
+	for _w in a b; do
+		(cd / && exec cr-sysv-lose "$L" $_w </dev/null >/dev/null 2>&1) &
+	done
+	t_run lose-started qr_wait 60 sh -c "test -s $L/a.info && test -s $L/b.info" || return
+	undo_shared_refused
 	t_run check quickreboot check $CR_PIDS
 	quickreboot check $CR_PIDS >/tmp/check.out 2>&1
 	qr_show_output check /tmp/check.out
@@ -47,7 +63,7 @@ cr_start() {
 	t_run check-says-sysv grep -q 'System V segment copied once' /tmp/check.out
 	t_run check-says-private grep -q 'private mapping of a memfd or /dev/shm file' /tmp/check.out
 	t_run check-says-segments-carried grep -Eq '^System V shared memory segment [0-9]+ \(key 0x51520001, 16384 bytes\): carried' /tmp/check.out
-	t_run check-says-sem-undo-not grep -Eq '^System V semaphore set [0-9]+ \(key 0x51520002\): carried with its values; its users. SEM_UNDO adjustments are not' /tmp/check.out
+	t_run check-says-sem-undo grep -Eq '^System V semaphore set [0-9]+ \(key 0x51520005\): carried with its values and the kept processes. SEM_UNDO adjustments' /tmp/check.out
 	t_run check-says-queue-carried grep -Eq '^System V message queue [0-9]+ \(key 0x51520003\): carried with its 4 message' /tmp/check.out
 }
 
@@ -72,6 +88,50 @@ cr_pre_checkpoint() {
 	done
 	ipc_kept rollback-
 	t_info rollback-sysvipc "$(cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | tr -s ' ' | tr '\n' ';')"
+	t_run lose-checkpoint quickreboot checkpoint --mode copy --dir "$QR_SH/lose" \
+		"$(qr_kv pid "$L/a.info")" "$(qr_kv pid "$L/b.info")"
+}
+
+# A shared undo list refused after the freeze, the processes thawed.
+undo_shared_refused() {
+	(cd / && exec cr-sysv-lose "$L" share </dev/null >/dev/null 2>&1) &
+	_sp=$!
+	t_run share-started qr_wait 30 test -s "$L/share.info" || return
+	t_fails undo-shared-refused quickreboot checkpoint --dir "$QR_SH/share" "$_sp"
+	cp /tmp/.qr_out /tmp/share.out
+	qr_show_output share /tmp/share.out
+	t_run undo-shared-named grep -Eq "process ($_sp|$(qr_kv child "$L/share.info")): its SEM_UNDO adjustments are shared with 1 task\(s\) of other processes \(clone CLONE_SYSVSEM\): not carried" /tmp/share.out
+	t_run undo-shared-thawed qr_none_frozen "$_sp"
+	kill "$_sp" "$(qr_kv child "$L/share.info")"
+	rm -rf "$QR_SH/share"
+}
+
+# sysv_has KIND ID: /proc/sysvipc/KIND lists id ID.
+sysv_has() {
+	awk -v id="$2" '$2 == id { f = 1 } END { exit !f }' "/proc/sysvipc/$1"
+}
+
+# Hop 1: the lose image restored with A's set's id taken.
+lose_restore() {
+	_la=$(qr_kv pid "$L/a.info")
+	_lb=$(qr_kv pid "$L/b.info")
+	_ls=$(qr_kv sem "$L/a.info")
+	_lm=$(qr_kv shm "$L/a.info")
+	t_run lose-id-taken cr-sysv-lose "$L" take "$_ls"
+	t_fails lose-restore-fails quickreboot restore --dir "$QR_SH/lose"
+	cp /tmp/.qr_out /tmp/lose.out
+	qr_show_output lose-restore /tmp/lose.out
+	t_run lose-set-named grep -q "restore: System V semaphore set $_ls (key 0x51520006): the New kernel gave id [0-9]*: id $_ls is taken already" /tmp/lose.out
+	t_run lose-a-named grep -q "restore: pid $_la (cr-sysv-lose): System V semaphore set $_ls (its last user) was not made: not restored" /tmp/lose.out
+	t_run lose-a-gone qr_wait 10 cr_dead "$_la"
+	t_run lose-a-segment-removed grep -q "restore: System V shared memory segment $_lm removed: every process using it failed" /tmp/lose.out
+	t_fails lose-a-segment-not-listed sysv_has shm "$_lm"
+	t_run lose-b-restored grep -q "restored $_lb (cr-sysv-lose)" /tmp/lose.out
+	t_run lose-b-verify cr_answer 60 "$L/b"
+	t_eq lose-b-segment-kept 1 "$(qr_kv shm "$L/b/result")"
+	t_eq lose-b-pid-kept "$_lb" "$(qr_kv pid "$L/b/result")"
+	kill "$_lb"
+	rm -rf "$QR_SH/lose"
 }
 
 cr_pre_restore() {
@@ -90,4 +150,5 @@ cr_verify() {
 	t_eq ipc-child-back cr-ipc "$(cat "/proc/$(qr_kv child "$I/info")/comm" 2>/dev/null)"
 	ipc_kept
 	t_info sysvipc "$(cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | tr -s ' ' | tr '\n' ';')"
+	[ "$1" != 1 ] || lose_restore
 }

@@ -80,5 +80,11 @@ int qr_capture_timers(struct qri_writer *w, int pfncheck_fd, pid_t pid);
 /* check: each POSIX timer of pid restore cannot make again, from
  * /proc/PID/timers, printed; how many, or 1 if it cannot be read. */
 int qr_timers_check(pid_t pid);
+/* The semaphore set id the last qr_sysv_capture carried, or NULL. */
+const struct qri_sysv_sem *qr_sysv_sem_carried(uint32_t id);
+/* Its SEM_UNDO adjustments (PFNCHECK_IOC_SEMUNDO), if any; refused
+ * (printed, -1): a list shared with another process, an adjustment on a
+ * set not carried. */
+int qr_capture_semundo(struct qri_writer *w, int pfncheck_fd, pid_t pid);
 
 #endif

@@ -183,7 +183,8 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		    qr_capture_restart(w, pid, &f->threads[i]))
 			goto out;
 	if (qr_capture_attrs(w, f) || qr_capture_signals(w, pfncheck_fd, f) ||
-	    qr_capture_timers(w, pfncheck_fd, pid))
+	    qr_capture_timers(w, pfncheck_fd, pid) ||
+	    qr_capture_semundo(w, pfncheck_fd, pid))
 		goto out;
 	if (zc && qr_zc_read_map(pfncheck_fd, pid, zc))
 		goto out;

@@ -5,8 +5,8 @@
  * segment, semaphore set or queue that no live process outside the set
  * used last (cpid/lpid, sempid, lspid/lrpid); one the kept processes and
  * a live outsider both use is refused by name, one only outsiders use is
- * left. Semaphores' SEM_UNDO adjustments are not visible from outside the
- * kernel: they are not carried (said by check). */
+ * left. Each kept process's SEM_UNDO adjustments are read from pfncheck
+ * after the freeze (checkpoint/semundo.c), for the sets carried here. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +25,30 @@
 #include "checkpoint/maps.h"
 #include "fds/kind.h"
 #include "lib/exit.h"
+
+/* The semaphore sets the last capture carried, for checkpoint/semundo.c. */
+static struct qri_sysv_sem *carried_sems;
+static size_t ncarried_sems;
+
+const struct qri_sysv_sem *qr_sysv_sem_carried(uint32_t id)
+{
+	for (size_t i = 0; i < ncarried_sems; i++)
+		if (carried_sems[i].id == id)
+			return &carried_sems[i];
+	return NULL;
+}
+
+static int note_carried(const struct qri_sysv_sem *s)
+{
+	struct qri_sysv_sem *grown = realloc(carried_sems, (ncarried_sems + 1) *
+					     sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	carried_sems = grown;
+	carried_sems[ncarried_sems++] = *s;
+	return 0;
+}
 
 struct kept {
 	const pid_t *pids;
@@ -61,6 +85,28 @@ static int users(const struct kept *k, const long *pids, int n, long *who)
 		}
 	}
 	return in && out ? 2 : in ? 1 : out ? -1 : 0;
+}
+
+/* The record naming the kept processes among pids (the object's last
+ * users), for restore to fail only them if it cannot be made. */
+static void add_users(struct qri_writer *w, const struct kept *k,
+		      uint32_t kind, uint32_t id, const long *pids, int n)
+{
+	uint32_t *in = calloc(n + 1, sizeof(*in));
+	struct qri_sysv_users u = { .kind = kind, .id = id };
+
+	for (int i = 0; in && i < n; i++) {
+		bool seen = false;
+
+		for (uint32_t j = 0; j < u.count; j++)
+			seen |= in[j] == (uint32_t)pids[i];
+		if (!seen && is_kept(k, pids[i]))
+			in[u.count++] = (uint32_t)pids[i];
+	}
+	if (u.count)
+		qri_add_raw(w, QRI_SYSV_USERS, 0, &u, sizeof(u), in,
+			    u.count * sizeof(*in));
+	free(in);
 }
 
 /* Whether the kept set carries the object (what, id, key) that pids
@@ -226,6 +272,7 @@ static int shms(struct qri_writer *w, struct qr_pages *pg, const struct kept *k)
 			break;
 		}
 		qri_add_raw(w, QRI_SYSV_SHM, 0, &s, sizeof(s), NULL, 0);
+		add_users(w, k, QRI_SYSV_KIND_SHM, id, pids, 2);
 	}
 	free(line);
 	if (f)
@@ -257,31 +304,34 @@ static int sems(struct qri_writer *w, const struct kept *k)
 			pids[i] = semctl(id, i, GETPID);
 		ours = !pids || carried(k, pids, s.nsems, "semaphore set", id,
 					key, &refused);
-		free(pids);
-		if (!ours)
-			continue;
-		if (!w) {
+		if (!ours || !w) {
+			free(pids);
+			if (!ours)
+				continue;
 			if (k->say)
-				printf("System V semaphore set %d (key 0x%08x): carried with its values; its users' SEM_UNDO adjustments are not (no interface shows them)\n",
+				printf("System V semaphore set %d (key 0x%08x): carried with its values and the kept processes' SEM_UNDO adjustments\n",
 				       id, key);
 			continue;
 		}
+		s.key = key;
+		s.id = id;
+		s.mode &= 0777;
 		v = calloc(s.nsems, sizeof(*v));
 		vals = calloc(s.nsems, sizeof(*vals));
-		if (!v || !vals || semctl(id, 0, GETALL, v)) {
+		if (!v || !vals || semctl(id, 0, GETALL, v) || note_carried(&s)) {
 			qr_error("System V semaphore set %d: %s", id, strerror(errno));
 			free(v);
 			free(vals);
+			free(pids);
 			refused = -1;
 			break;
 		}
 		for (uint32_t i = 0; i < s.nsems; i++)
 			vals[i] = v[i];
-		s.key = key;
-		s.id = id;
-		s.mode &= 0777;
 		qri_add_raw(w, QRI_SYSV_SEM, 0, &s, sizeof(s), vals,
 			    s.nsems * sizeof(*vals));
+		add_users(w, k, QRI_SYSV_KIND_SEM, id, pids, pids ? (int)s.nsems : 0);
+		free(pids);
 		free(v);
 		free(vals);
 	}
@@ -358,6 +408,7 @@ static int msgs(struct qri_writer *w, const struct kept *k)
 		q.nmsgs = qnum;
 		q.qbytes = ds.msg_qbytes;
 		qri_add_raw(w, QRI_SYSV_MSG, 0, &q, sizeof(q), d.s, d.len);
+		add_users(w, k, QRI_SYSV_KIND_MSG, id, pids, 2);
 		free(d.s);
 	}
 	free(line);
@@ -370,7 +421,12 @@ int qr_sysv_capture(struct qri_writer *w, struct qr_pages *pg,
 		    const pid_t *pids, int n, bool say)
 {
 	struct kept k = { pids, n, say };
-	int a = shms(w, pg, &k), b, c;
+	int a, b, c;
+
+	free(carried_sems);
+	carried_sems = NULL;
+	ncarried_sems = 0;
+	a = shms(w, pg, &k);
 
 	if (a < 0)
 		return -1;

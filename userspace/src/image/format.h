@@ -73,6 +73,8 @@ enum qri_type {
 	QRI_SYSV_SEM = 27,
 	QRI_SYSV_MSG = 28,
 	QRI_TIMERS = 34,
+	QRI_SEM_UNDO = 37,
+	QRI_SYSV_USERS = 38,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -211,8 +213,8 @@ struct qri_sysv_shm {
 #define QRI_SHM_LOCKED 02000	/* SHM_LOCK */
 
 /* QRI_SYSV_SEM: a semaphore set; tail: nsems uint32_t values (semval,
- * at most QRI_SEM_VMAX). Each process's SEM_UNDO adjustments are not
- * here: no interface shows them. */
+ * at most QRI_SEM_VMAX). Each process's SEM_UNDO adjustments are its
+ * QRI_SEM_UNDO record. */
 struct qri_sysv_sem {
 	int32_t key;
 	uint32_t id;
@@ -239,6 +241,42 @@ struct qri_sysv_msg_item {
 	int64_t type;		/* > 0 */
 	uint64_t len;		/* at most QRI_MSG_LEN */
 };
+
+/* QRI_SEM_UNDO: a process's SEM_UNDO adjustments (what the kernel adds
+ * to each semaphore when the process exits; pfncheck reads them), at
+ * most one record per process. Tail: count struct qri_sem_adj, non-zero,
+ * in increasing (semid, semnum) order, each of a set of the image. */
+struct qri_sem_undo {
+	uint32_t pid;
+	uint32_t count;		/* 1..QRI_SEM_UNDO_MAX */
+};
+
+struct qri_sem_adj {
+	uint32_t semid;
+	uint16_t semnum;	/* below the set's nsems */
+	int16_t adj;		/* non-zero, within +-QRI_SEM_VMAX */
+};
+
+#define QRI_SEM_UNDO_MAX 65536
+
+/* QRI_SYSV_USERS: the kept processes known to use a System V object of
+ * the image (after its record, before the processes): a segment's
+ * creator and last attacher or detacher, a set's last operator on each
+ * semaphore, a queue's last sender and receiver. Processes that attach
+ * a segment, or hold adjustments on a set, use it too. One that cannot
+ * be made fails those processes, not the others. Tail: count uint32_t
+ * pids. */
+struct qri_sysv_users {
+	uint32_t kind;		/* QRI_SYSV_KIND_* */
+	uint32_t id;
+	uint32_t count;		/* 1..QRI_SYSV_USERS_MAX */
+	uint32_t pad;
+};
+
+#define QRI_SYSV_KIND_SHM 1
+#define QRI_SYSV_KIND_SEM 2
+#define QRI_SYSV_KIND_MSG 3
+#define QRI_SYSV_USERS_MAX 65536
 
 #define QRI_MSG_MAX 65536
 #define QRI_MSG_LEN (1u << 20)
@@ -673,6 +711,9 @@ _Static_assert(sizeof(struct qri_sysv_shm) == 48, "qri_sysv_shm layout");
 _Static_assert(sizeof(struct qri_sysv_sem) == 32, "qri_sysv_sem layout");
 _Static_assert(sizeof(struct qri_sysv_msg) == 40, "qri_sysv_msg layout");
 _Static_assert(sizeof(struct qri_sysv_msg_item) == 16, "qri_sysv_msg_item layout");
+_Static_assert(sizeof(struct qri_sem_undo) == 8, "qri_sem_undo layout");
+_Static_assert(sizeof(struct qri_sem_adj) == 8, "qri_sem_adj layout");
+_Static_assert(sizeof(struct qri_sysv_users) == 16, "qri_sysv_users layout");
 _Static_assert(sizeof(struct qri_mm) == 104, "qri_mm layout");
 _Static_assert(sizeof(struct qri_locks_head) == 8, "qri_locks_head layout");
 _Static_assert(sizeof(struct qri_lock) == 32, "qri_lock layout");

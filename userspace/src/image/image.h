@@ -68,6 +68,8 @@ struct qri_proc_img {
 	uint32_t nrlimits;
 	struct qri_timers *timers;	/* NULL when the image has none */
 	struct qri_posix_timer *timer;	/* timers->count, by id */
+	struct qri_sem_adj *semadj;	/* nsemadj, by (semid, semnum) */
+	uint32_t nsemadj;
 	struct qri_creds *creds;	/* NULL when the image has none */
 	uint32_t *groups;		/* creds->ngroups */
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
@@ -85,6 +87,11 @@ struct qri_msg_img {
 	size_t len;
 };
 
+struct qri_sysv_users_img {
+	struct qri_sysv_users u;
+	uint32_t *pids;		/* u.count */
+};
+
 struct qri_image {
 	struct qri_header h;
 	/* System V IPC (image/read_sysv.c), before the processes. */
@@ -94,6 +101,8 @@ struct qri_image {
 	size_t nsems;
 	struct qri_msg_img *msgqs;
 	size_t nmsgqs;
+	struct qri_sysv_users_img *sysv_users;
+	size_t nsysv_users;
 	struct qri_proc_img *procs;
 	size_t nprocs;
 	struct qri_zombie *zombies;

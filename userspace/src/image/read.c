@@ -35,6 +35,8 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_SYSV_SEM] = "System V semaphores",
 	[QRI_SYSV_MSG] = "System V message queue",
 	[QRI_TIMERS] = "POSIX timers",
+	[QRI_SEM_UNDO] = "SEM_UNDO adjustments",
+	[QRI_SYSV_USERS] = "System V users",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -499,7 +501,9 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_PROOF] = { sizeof(struct qri_proof), qri_read_proof },
 	[QRI_SYSV_SHM] = { sizeof(struct qri_sysv_shm), qri_read_sysv_shm },
 	[QRI_SYSV_SEM] = { sizeof(struct qri_sysv_sem), qri_read_sysv_sem },
+	[QRI_SEM_UNDO] = { sizeof(struct qri_sem_undo), qri_read_sem_undo },
 	[QRI_SYSV_MSG] = { sizeof(struct qri_sysv_msg), qri_read_sysv_msg },
+	[QRI_SYSV_USERS] = { sizeof(struct qri_sysv_users), qri_read_sysv_users },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -662,6 +666,7 @@ void qri_free(struct qri_image *img)
 		free(pr->rlimits);
 		free(pr->timers);
 		free(pr->timer);
+		free(pr->semadj);
 		free(pr->creds);
 		free(pr->groups);
 		free(pr->attrs);

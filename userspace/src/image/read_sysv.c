@@ -1,6 +1,7 @@
 /* The image reader's System V IPC records (image/format.h, QRI_SYSV_*):
  * before any process, each id once per kind, bounds on every count and
  * length, since restore sizes its calls by them. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,15 @@ const struct qri_sysv_shm *qri_sysv_shm_of(const struct qri_image *img,
 	for (size_t i = 0; i < img->nshms; i++)
 		if (img->shms[i].id == id)
 			return &img->shms[i];
+	return NULL;
+}
+
+static const struct qri_sem_img *sem_of(const struct qri_image *img,
+					uint32_t id)
+{
+	for (size_t i = 0; i < img->nsems; i++)
+		if (img->sems[i].s.id == id)
+			return &img->sems[i];
 	return NULL;
 }
 
@@ -146,8 +156,57 @@ int qri_read_sysv_msg(struct qri_cursor *c, const void *fixed,
 	return 0;
 }
 
+static bool has_object(const struct qri_image *img, uint32_t kind,
+		       uint32_t id)
+{
+	for (size_t i = 0; kind == QRI_SYSV_KIND_MSG && i < img->nmsgqs; i++)
+		if (img->msgqs[i].q.id == id)
+			return true;
+	return (kind == QRI_SYSV_KIND_SHM && qri_sysv_shm_of(img, id)) ||
+		(kind == QRI_SYSV_KIND_SEM && sem_of(img, id));
+}
+
+int qri_read_sysv_users(struct qri_cursor *c, const void *fixed,
+			const uint8_t *tail, size_t left)
+{
+	struct qri_sysv_users_img *slot;
+	struct qri_sysv_users u;
+	uint32_t *pids;
+
+	memcpy(&u, fixed, sizeof(u));
+	if (common(c, QRI_SYSV_USERS, u.id, 0, 0))
+		return -1;
+	if (!has_object(c->img, u.kind, u.id))
+		return BAD(c, QRI_SYSV_USERS, "kind %" PRIu32 " id %" PRIu32 " is not an object of the image",
+			   u.kind, u.id);
+	for (size_t i = 0; i < c->img->nsysv_users; i++)
+		if (c->img->sysv_users[i].u.kind == u.kind &&
+		    c->img->sysv_users[i].u.id == u.id)
+			return BAD(c, QRI_SYSV_USERS, "kind %" PRIu32 " id %" PRIu32 " is listed twice",
+				   u.kind, u.id);
+	if (!u.count || u.count > QRI_SYSV_USERS_MAX || u.pad ||
+	    (uint64_t)u.count * sizeof(*pids) != left)
+		return BAD(c, QRI_SYSV_USERS, "id %" PRIu32 ": %" PRIu32 " users do not fill the record",
+			   u.id, u.count);
+	if (qri_take_blob(c, QRI_SYSV_USERS, "users", &tail, &left, left,
+			  (uint8_t **)&pids))
+		return -1;
+	slot = qri_grow((void **)&c->img->sysv_users, &c->img->nsysv_users,
+			sizeof(*slot));
+	if (!slot) {
+		free(pids);
+		return qr_err_set(c->e, "out of memory");
+	}
+	slot->u = u;
+	slot->pids = pids;
+	return 0;
+}
+
 void qri_free_sysv(struct qri_image *img)
 {
+	for (size_t i = 0; i < img->nsysv_users; i++)
+		free(img->sysv_users[i].pids);
+	free(img->sysv_users);
 	for (size_t i = 0; i < img->nsems; i++)
 		free(img->sems[i].values);
 	for (size_t i = 0; i < img->nmsgqs; i++)
@@ -155,4 +214,53 @@ void qri_free_sysv(struct qri_image *img)
 	free(img->shms);
 	free(img->sems);
 	free(img->msgqs);
+}
+
+/* Each adjustment of a set of the image, on one of its semaphores, in
+ * order (so each once), non-zero and within what the kernel keeps. */
+static int check_adj(struct qri_cursor *c, uint32_t pid,
+		     const struct qri_sem_adj *prev, const struct qri_sem_adj *a)
+{
+	const struct qri_sem_img *s = sem_of(c->img, a->semid);
+
+	if (prev && (a->semid < prev->semid ||
+		     (a->semid == prev->semid && a->semnum <= prev->semnum)))
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": set %" PRIu32 " semaphore %u out of order",
+			   pid, a->semid, a->semnum);
+	if (!s || a->semnum >= s->s.nsems)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": set %" PRIu32 " semaphore %u is not in the image",
+			   pid, a->semid, a->semnum);
+	if (!a->adj || a->adj < -QRI_SEM_VMAX)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": set %" PRIu32 " semaphore %u: adjustment %d out of range",
+			   pid, a->semid, a->semnum, a->adj);
+	return 0;
+}
+
+int qri_read_sem_undo(struct qri_cursor *c, const void *fixed,
+		      const uint8_t *tail, size_t left)
+{
+	struct qri_sem_adj a, prev;
+	struct qri_proc_img *pr;
+	struct qri_sem_undo h;
+
+	memcpy(&h, fixed, sizeof(h));
+	if (qri_owner(c, QRI_SEM_UNDO, h.pid, &pr))
+		return -1;
+	if (pr->semadj)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 " has a second one", h.pid);
+	if (!h.count || h.count > QRI_SEM_UNDO_MAX ||
+	    (uint64_t)h.count * sizeof(a) != left)
+		return BAD(c, QRI_SEM_UNDO, "pid %" PRIu32 ": %" PRIu32 " adjustments do not fill the record",
+			   h.pid, h.count);
+	for (uint32_t i = 0; i < h.count; i++) {
+		memcpy(&a, tail + i * sizeof(a), sizeof(a));
+		if (check_adj(c, h.pid, i ? &prev : NULL, &a))
+			return -1;
+		prev = a;
+	}
+	if (qri_take_blob(c, QRI_SEM_UNDO, "adjustments", &tail, &left, left,
+			  (uint8_t **)&pr->semadj))
+		return -1;
+	pr->nsemadj = h.count;
+	return 0;
 }

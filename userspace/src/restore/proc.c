@@ -24,6 +24,7 @@
 #include "fds/fds.h"
 #include "restore/mm.h"
 #include "restore/restart.h"
+#include "restore/semundo.h"
 #include "restore/signals.h"
 #include "restore/threads.h"
 #include "restore/vdso.h"
@@ -501,7 +502,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	plan_ops(a, pr, r.base + r.ops_off);
 	qr_restore_plan_own_pages(a, pr);
 	qr_restore_plan_mm(a, pr);
-	if (qr_restore_signals(pr))
+	if (qr_restore_semundo(pr) || qr_restore_signals(pr))
 		return -1;
 	memcpy(a->uid, pr->p.uid, sizeof(a->uid));
 	memcpy(a->gid, pr->p.gid, sizeof(a->gid));

@@ -361,6 +361,10 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		if (t[i].adopt_mode)
 			said.adopt_mode = t[i].adopt_mode;
 	}
+	/* What failed processes alone used goes with them; a failed image
+	 * leaves nothing behind, for a later restore of it. */
+	if (!earlier)
+		qr_sysv_remove_unused(&c.sysv, img, bad, !*nok);
 	free(bad);
 	free(t);
 	if (hold)

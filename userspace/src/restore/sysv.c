@@ -78,6 +78,27 @@ static int made(const char *what, const char *kind, int32_t key, uint32_t id,
 	return got;
 }
 
+static int note(struct qr_sysv_obj **list, size_t *n, uint32_t kind,
+		uint32_t id)
+{
+	struct qr_sysv_obj *grown = realloc(*list, (*n + 1) * sizeof(*grown));
+
+	if (!grown) {
+		qr_error("restore: System V objects: out of memory");
+		return -1;
+	}
+	*list = grown;
+	grown[(*n)++] = (struct qr_sysv_obj){ kind, id };
+	return 0;
+}
+
+/* The object made (id >= 0) or not, remembered; -1 out of memory. */
+static int outcome(struct qr_sysv *s, uint32_t kind, uint32_t id, int got)
+{
+	return got >= 0 ? note(&s->made, &s->nmade, kind, id) :
+		note(&s->failed, &s->nfailed, kind, id);
+}
+
 static const struct qri_sysv_shm *cur_shm;
 static const struct qri_sem_img *cur_sem;
 static const struct qri_msg_img *cur_msg;
@@ -183,20 +204,19 @@ static int make_shms(struct qr_sysv *s, const struct qri_image *img,
 			cur_shm = m;
 			id = made("System V shared memory segment", "shm", m->key,
 				  m->id, m->cuid, m->cgid, shm_make, shm_rm);
-			if (id < 0) {
-				rc = -1;
-			} else if (fill_shm(s, m, id, pages)) {
+			if (id >= 0 && fill_shm(s, m, id, pages)) {
 				qr_error("restore: System V shared memory segment %u: contents, owner or mode: %s",
 					 m->id, strerror(errno));
 				shmctl(id, IPC_RMID, NULL);
-				rc = -1;
+				id = -1;
 			}
+			rc = outcome(s, QRI_SYSV_KIND_SHM, m->id, id);
 		}
 	close(pages);
 	return rc;
 }
 
-static int make_sems(const struct qri_image *img)
+static int make_sems(struct qr_sysv *s, const struct qri_image *img)
 {
 	for (size_t i = 0; i < img->nsems; i++) {
 		const struct qri_sem_img *m = &img->sems[i];
@@ -228,7 +248,7 @@ static int make_sems(const struct qri_image *img)
 			}
 		}
 		free(v);
-		if (id < 0)
+		if (outcome(s, QRI_SYSV_KIND_SEM, m->s.id, id))
 			return -1;
 	}
 	return 0;
@@ -266,7 +286,7 @@ out:
 	return rc;
 }
 
-static int make_msgqs(const struct qri_image *img)
+static int make_msgqs(struct qr_sysv *s, const struct qri_image *img)
 {
 	for (size_t i = 0; i < img->nmsgqs; i++) {
 		const struct qri_msg_img *m = &img->msgqs[i];
@@ -275,14 +295,14 @@ static int make_msgqs(const struct qri_image *img)
 		cur_msg = m;
 		id = made("System V message queue", "msg", m->q.key, m->q.id,
 			  m->q.cuid, m->q.cgid, msg_make, msg_rm);
-		if (id < 0)
-			return -1;
-		if (fill_msgq(m, id)) {
+		if (id >= 0 && fill_msgq(m, id)) {
 			qr_error("restore: System V message queue %u: messages, owner or mode: %s",
 				 m->q.id, strerror(errno));
 			msgctl(id, IPC_RMID, NULL);
-			return -1;
+			id = -1;
 		}
+		if (outcome(s, QRI_SYSV_KIND_MSG, m->q.id, id))
+			return -1;
 	}
 	return 0;
 }
@@ -291,11 +311,105 @@ int qr_sysv_make(struct qr_sysv *s, const struct qri_image *img,
 		 const char *dir)
 {
 	memset(s, 0, sizeof(*s));
-	if (make_shms(s, img, dir) || make_sems(img) || make_msgqs(img)) {
+	if (make_shms(s, img, dir) || make_sems(s, img) || make_msgqs(s, img)) {
+		qr_sysv_remove(s);
 		qr_sysv_close(s);
 		return -1;
 	}
 	return 0;
+}
+
+static const char *const kind_name[] = {
+	[QRI_SYSV_KIND_SHM] = "shared memory segment",
+	[QRI_SYSV_KIND_SEM] = "semaphore set",
+	[QRI_SYSV_KIND_MSG] = "message queue",
+};
+
+/* How pr uses object o, or NULL. */
+static const char *uses(const struct qri_image *img,
+			const struct qri_proc_img *pr, const struct qr_sysv_obj *o)
+{
+	for (size_t i = 0; o->kind == QRI_SYSV_KIND_SHM && i < pr->nvmas; i++)
+		if (pr->vmas[i].v.flags & QRI_VMA_SYSV &&
+		    pr->vmas[i].v.shm_object == o->id)
+			return "attached";
+	for (uint32_t i = 0; o->kind == QRI_SYSV_KIND_SEM && i < pr->nsemadj; i++)
+		if (pr->semadj[i].semid == o->id)
+			return "its SEM_UNDO adjustments are on it";
+	for (size_t i = 0; i < img->nsysv_users; i++) {
+		const struct qri_sysv_users_img *u = &img->sysv_users[i];
+
+		for (uint32_t j = 0; u->u.kind == o->kind && u->u.id == o->id &&
+		     j < u->u.count; j++)
+			if (u->pids[j] == pr->p.pid)
+				return "its last user";
+	}
+	return NULL;
+}
+
+int qr_sysv_proc_check(const struct qr_sysv *s, const struct qri_image *img,
+		       const struct qri_proc_img *pr)
+{
+	for (size_t i = 0; i < s->nfailed; i++) {
+		const char *how = uses(img, pr, &s->failed[i]);
+
+		if (how) {
+			qr_error("restore: pid %u (%s): System V %s %u (%s) was not made: not restored",
+				 pr->p.pid, pr->p.comm, kind_name[s->failed[i].kind],
+				 s->failed[i].id, how);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void rm_obj(const struct qr_sysv_obj *o)
+{
+	if (o->kind == QRI_SYSV_KIND_SHM)
+		shmctl((int)o->id, IPC_RMID, NULL);
+	else if (o->kind == QRI_SYSV_KIND_SEM)
+		semctl((int)o->id, 0, IPC_RMID);
+	else
+		msgctl((int)o->id, IPC_RMID, NULL);
+}
+
+void qr_sysv_remove(struct qr_sysv *s)
+{
+	for (size_t i = 0; i < s->nmade; i++)
+		rm_obj(&s->made[i]);
+	if (s->nmade)
+		printf("restore: the %zu System V object(s) it made removed: no process of the image was restored\n",
+		       s->nmade);
+	s->nmade = 0;
+}
+
+void qr_sysv_remove_unused(struct qr_sysv *s, const struct qri_image *img,
+			   const bool *failed, bool all)
+{
+	size_t kept = 0;
+
+	if (all) {
+		qr_sysv_remove(s);
+		return;
+	}
+	for (size_t i = 0; i < s->nmade; i++) {
+		const struct qr_sysv_obj *o = &s->made[i];
+		size_t users = 0, alive = 0;
+
+		for (size_t p = 0; p < img->nprocs; p++)
+			if (uses(img, &img->procs[p], o)) {
+				users++;
+				alive += !failed[p];
+			}
+		if (users && !alive) {
+			rm_obj(o);
+			printf("restore: System V %s %u removed: every process using it failed\n",
+			       kind_name[o->kind], o->id);
+		} else {
+			s->made[kept++] = *o;
+		}
+	}
+	s->nmade = kept;
 }
 
 void qr_sysv_close(struct qr_sysv *s)
@@ -303,5 +417,7 @@ void qr_sysv_close(struct qr_sysv *s)
 	for (size_t i = 0; i < s->nheld; i++)
 		shmdt(s->held[i]);
 	free(s->held);
+	free(s->made);
+	free(s->failed);
 	memset(s, 0, sizeof(*s));
 }

@@ -264,6 +264,8 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	close(ready_fd);
 	if (z)
 		end_as(z, c->status_wr[i]);
+	if (qr_sysv_proc_check(&c->sysv, img, &img->procs[i]))
+		_exit(1);
 	qr_restore_become(&img->procs[i], c->dir, &c->files, &c->shm,
 			  c->status_wr[i], c->go_rd);
 	_exit(1);

@@ -97,6 +97,21 @@
  *			queued to read on a socket. EBADF (fd), EINVAL
  *			(what unknown, reserved not 0, or the file is not
  *			of what's kind).
+ * PFNCHECK_IOC_SEMUNDO	a frozen process's System V semaphore adjustments:
+ *			what semop(2) with SEM_UNDO recorded for the kernel
+ *			to undo at its exit, which no user ABI shows. Each
+ *			non-zero one as (semid, semnum, adj); a set with
+ *			none is only counted (nr_sets). shared_outside: how
+ *			many tasks outside the process hold the same list
+ *			(clone(CLONE_SYSVSEM)). semnum may run past the
+ *			set's size by a few entries of the allocation's
+ *			slack, always 0 unless the layout is misread: the
+ *			caller checks it against the set. ENOENT (not
+ *			frozen, or its main thread is not parked), ENOSPC
+ *			(nr: what is needed), EPROTO (the kernel's private
+ *			struct sem_undo is not laid out as the module reads
+ *			it), EFBIG (an entry allocated by vmalloc: a set too
+ *			large to bound).
  * PFNCHECK_IOC_EVACUATE	moves the anonymous pages of the frozen processes
  *			out of the given frame ranges (those the New kernel
  *			runs in, where zero copy could not keep them), by the
@@ -507,6 +522,35 @@ QR_ABI_SIZE(pfncheck_fdstate, 24);
 QR_ABI_OFFSET(pfncheck_fdstate, what, 4);
 QR_ABI_OFFSET(pfncheck_fdstate, value, 8);
 QR_ABI_OFFSET(pfncheck_fdstate, reserved, 16);
+#define PFNCHECK_MAX_SEMADJ	65536	/* most semundo cap taken, and semnum read */
+
+/* One SEM_UNDO adjustment: the kernel adds adj to the semaphore at exit. */
+struct pfncheck_semadj {
+	__s32 semid;
+	__u16 semnum;
+	__s16 adj;
+};
+QR_ABI_SIZE(pfncheck_semadj, 8);
+QR_ABI_OFFSET(pfncheck_semadj, semnum, 4);
+QR_ABI_OFFSET(pfncheck_semadj, adj, 6);
+
+struct pfncheck_semundo {
+	__s32 pid;		/* in: thread-group ID of a frozen process */
+	__u32 flags;		/* in: must be 0 */
+	__u32 cap;		/* in: room in adjs[] */
+	__u32 nr;		/* out: non-zero adjustments (needed, with ENOSPC) */
+	__u64 adjs;		/* in: user address of pfncheck_semadj[] */
+	__u32 nr_sets;		/* out: sets its undo list names */
+	__u32 shared_outside;	/* out: tasks of other processes sharing it */
+	__u32 reserved;		/* must be 0 */
+	__u32 reserved2;	/* must be 0 */
+};
+QR_ABI_SIZE(pfncheck_semundo, 40);
+QR_ABI_OFFSET(pfncheck_semundo, nr, 12);
+QR_ABI_OFFSET(pfncheck_semundo, adjs, 16);
+QR_ABI_OFFSET(pfncheck_semundo, nr_sets, 24);
+QR_ABI_OFFSET(pfncheck_semundo, shared_outside, 28);
+QR_ABI_OFFSET(pfncheck_semundo, reserved, 32);
 
 #define PFNCHECK_MAX_RANGES	64
 
@@ -555,5 +599,6 @@ QR_ABI_OFFSET(pfncheck_evacuate, elapsed_ns, 48);
 #define PFNCHECK_IOC_STATUS	_IOWR(PFNCHECK_IOC_MAGIC, 11, struct pfncheck_status)
 #define PFNCHECK_IOC_TIMERS	_IOWR(PFNCHECK_IOC_MAGIC, 12, struct pfncheck_timers)
 #define PFNCHECK_IOC_FDSTATE	_IOWR(PFNCHECK_IOC_MAGIC, 13, struct pfncheck_fdstate)
+#define PFNCHECK_IOC_SEMUNDO	_IOWR(PFNCHECK_IOC_MAGIC, 14, struct pfncheck_semundo)
 
 #endif
