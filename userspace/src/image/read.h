@@ -11,7 +11,7 @@
 
 #include "image/image.h"
 
-#define QRI_NTYPES (QRI_TIMERS + 1)
+#define QRI_NTYPES (QRI_PROC_MNTNS + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
