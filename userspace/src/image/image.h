@@ -71,6 +71,7 @@ struct qri_proc_img {
 	uint32_t *groups;		/* creds->ngroups */
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
 	char *proof;			/* its view (proof/), NULL if none */
+	uint64_t mntns;		/* its QRI_MOUNT namespace, 0: init's */
 };
 
 struct qri_sem_img {
@@ -84,8 +85,26 @@ struct qri_msg_img {
 	size_t len;
 };
 
+struct qri_mount_entry_img {
+	struct qri_mount_entry e;
+	char *path;		/* "" for the mount's root */
+	uint8_t *data;		/* e.size bytes */
+};
+
+struct qri_mount_img {
+	struct qri_mount m;
+	char *root, *point, *fstype, *source, *super, *host;
+	struct qri_mount_entry_img *entries;
+	size_t nentries;
+	uint64_t bytes;		/* of the entries' data */
+};
+
 struct qri_image {
 	struct qri_header h;
+	/* Mount namespaces (image/read_mntns.c), before the processes: every
+	 * namespace's mounts, each namespace's together, its root first. */
+	struct qri_mount_img *mounts;
+	size_t nmounts;
 	/* System V IPC (image/read_sysv.c), before the processes. */
 	struct qri_sysv_shm *shms;
 	size_t nshms;

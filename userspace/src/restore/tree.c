@@ -98,6 +98,7 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c)
 	qr_files_close(&c->files);
 	qr_shmem_close(&c->shm);
 	qr_sysv_close(&c->sysv);
+	qr_mntns_close(&c->mntns);
 	qr_tree_free(&c->tree);
 	memset(c, 0, sizeof(*c));
 }
@@ -265,7 +266,7 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	if (z)
 		end_as(z, c->status_wr[i]);
 	qr_restore_become(&img->procs[i], c->dir, &c->files, &c->shm,
-			  c->status_wr[i], c->go_rd);
+			  &c->mntns, c->status_wr[i], c->go_rd);
 	_exit(1);
 }
 
