@@ -55,25 +55,12 @@ static void add_entry(struct walk *k, const char *rel, const struct stat *st,
 	struct qri_mount_entry e = {
 		.ns = k->ns, .mount = k->mount, .mode = st->st_mode,
 		.uid = st->st_uid, .gid = st->st_gid, .size = size,
-		.path_len = (uint32_t)strlen(rel),
 	};
-	size_t n = e.path_len + size;
-	char *tail;
 
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
 		e.rdev = st->st_rdev;
-	if (!k->w)
-		return;
-	tail = malloc(n + 1);
-	if (!tail) {
-		k->w->oom = 1;
-		return;
-	}
-	memcpy(tail, rel, e.path_len);
-	if (size)
-		memcpy(tail + e.path_len, data, size);
-	qri_add_raw(k->w, QRI_MOUNT_ENTRY, 0, &e, sizeof(e), tail, n);
-	free(tail);
+	if (k->w)
+		qri_add_mount_entry(k->w, &e, rel, data);
 }
 
 static int refuse(struct walk *k, const char *rel, const char *what)
@@ -189,25 +176,10 @@ static void add_mount(struct qri_writer *w, uint64_t ns, const struct qr_mount *
 		.ns = ns, .id = m->id, .parent = m->parent, .how = p->how,
 		.flags = m->flags & QRI_MNT_FLAGS_KNOWN,
 		.propagation = p->propagation,
-		.root_len = (uint16_t)strlen(m->root),
-		.point_len = (uint16_t)strlen(m->point),
-		.fstype_len = (uint16_t)strlen(m->fstype),
-		.source_len = (uint16_t)strlen(m->source),
-		.super_len = (uint16_t)strlen(m->super),
-		.host_len = (uint16_t)strlen(p->host),
 	};
-	size_t n = (size_t)r.root_len + r.point_len + r.fstype_len +
-		r.source_len + r.super_len + r.host_len;
-	char *tail = malloc(n + 1);
 
-	if (!tail) {
-		w->oom = 1;
-		return;
-	}
-	snprintf(tail, n + 1, "%s%s%s%s%s%s", m->root, m->point, m->fstype,
-		 m->source, m->super, p->host);
-	qri_add_raw(w, QRI_MOUNT, 0, &r, sizeof(r), tail, n);
-	free(tail);
+	qri_add_mount(w, &r, m->root, m->point, m->fstype, m->source, m->super,
+		      p->host);
 }
 
 /* One namespace, seen by pid: its mounts planned, walked, written. */

@@ -189,6 +189,14 @@ void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k);
 /* After its private file mapping's qri_add_vma: its own pages. */
 void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
 		     const struct qri_own_run *runs, uint32_t nruns);
+/* A mount of a namespace (the lengths are the strings'; host NULL for
+ * none), before the first process; then its files, each after its
+ * directory (data: e->size bytes). */
+void qri_add_mount(struct qri_writer *w, const struct qri_mount *m,
+		   const char *root, const char *point, const char *fstype,
+		   const char *source, const char *super, const char *host);
+void qri_add_mount_entry(struct qri_writer *w, const struct qri_mount_entry *e,
+			 const char *path, const void *data);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,
