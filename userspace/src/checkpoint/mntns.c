@@ -66,7 +66,7 @@ static void add_entry(struct walk *k, const char *rel, const struct stat *st,
 static int refuse(struct walk *k, const char *rel, const char *what)
 {
 	qr_error("process %d: mount namespace: mount point %s: %s%s%s: not carried",
-		 k->pid, k->point, *rel ? rel : "its root", *rel ? ": " : " ", what);
+		 k->pid, k->point, *rel ? rel : "its root", ": ", what);
 	k->refused++;
 	return -1;
 }

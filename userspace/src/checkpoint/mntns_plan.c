@@ -123,9 +123,6 @@ int qr_mntns_plan(const struct qr_mounts *ns, const struct qr_mounts *host,
 	if (i && j == i)
 		return why_set(why, m, "its parent mount %" PRIu32 " is not listed before it: not carried",
 			       m->parent);
-	for (j = i + 1; j < ns->n; j++)
-		if (!strcmp(ns->m[j].point, m->point) && is_tmpfs(m->fstype))
-			return why_set(why, m, "another mount hides it (mounted on the same point): its files cannot be read: not carried");
 	h = host_of(m, host);
 	if (propagation(ns, host, i, h, &p->propagation, why))
 		return -1;
@@ -135,17 +132,20 @@ int qr_mntns_plan(const struct qr_mounts *ns, const struct qr_mounts *host,
 			     strcmp(h->point, "/") && *rest ? "/" : "", rest) >=
 		    (int)sizeof(p->host))
 			return why_set(why, m, "its path in init's namespace is too long: not carried");
-		p->how = is_tmpfs(h->fstype) ? QRI_MNT_DIR : QRI_MNT_BIND;
-		return 0;
-	}
-	if (!strcmp(m->fstype, "proc")) {
+		/* A directory of a tmpfs (not the whole of it, which the
+		 * New system mounts again) may be gone after the reboot. */
+		p->how = is_tmpfs(h->fstype) && *rest ? QRI_MNT_DIR : QRI_MNT_BIND;
+	} else if (!strcmp(m->fstype, "proc")) {
 		p->how = QRI_MNT_PROC;
-		return 0;
-	}
-	if (!strcmp(m->fstype, "tmpfs") && !strcmp(m->root, "/")) {
+	} else if (!strcmp(m->fstype, "tmpfs") && !strcmp(m->root, "/")) {
 		p->how = QRI_MNT_TMPFS;
-		return 0;
 	}
+	if (p->how == QRI_MNT_DIR || p->how == QRI_MNT_TMPFS)
+		for (j = i + 1; j < ns->n; j++)
+			if (!strcmp(ns->m[j].point, m->point))
+				return why_set(why, m, "another mount hides it (mounted on the same point): its files cannot be read: not carried");
+	if (p->how)
+		return 0;
 	return why_set(why, m, "its filesystem (device %" PRIu32 ":%" PRIu32 ") is mounted nowhere in init's namespace: not carried",
 		       m->major, m->minor);
 }

@@ -3,7 +3,7 @@
  * slave there (nothing it does reaches init's), and mounts the image's
  * mounts in their order under a stage directory: binds of init's paths,
  * a new proc, new tmpfs and directories filled from QRI_MOUNT_ENTRY;
- * then each one's per-mount flags, then propagation. What it made is
+ * each with its per-mount flags and propagation. What it made is
  * read back from its mountinfo and compared with the image: a
  * difference fails the namespace, named. The mounts of init's it copied
  * are detached, and the processes enter the stage as their root. */
@@ -288,11 +288,10 @@ static int build(const char *stage, const struct qri_mount_img *ms, size_t n)
 			 stage, strerror(errno));
 		return -1;
 	}
+	/* Propagation at once: a later mount may hide this one's point;
+	 * one mounted under a shared mount is shared until it is set. */
 	for (size_t i = 0; i < n; i++)
-		if (mount_one(stage, &ms[i], i == 0))
-			return -1;
-	for (size_t i = 0; i < n; i++)
-		if (propagate(stage, &ms[i], i == 0))
+		if (mount_one(stage, &ms[i], i == 0) || propagate(stage, &ms[i], i == 0))
 			return -1;
 	if (!compare(stage, ms, n, &got)) {
 		detach_rest(stage, &got);
