@@ -116,7 +116,7 @@ static void sandbox(bool refuse)
 	must(mkdir(PRIV, 0700) && errno != EEXIST, PRIV);
 	must(mkdir(PRIV "/tmp", 01777) || chmod(PRIV "/tmp", 01777), PRIV "/tmp");
 	put(PRIV "/tmp/secret", "kept across the reboot\n", 0600);
-	must(mkdir(PRIV "/tmp/sub", 0750), "sub");
+	must(mkdir(PRIV "/tmp/sub", 0750) && errno != EEXIST, "sub");
 	put(PRIV "/tmp/sub/file", "in a directory\n", 0640);
 	must(chown(PRIV "/tmp/sub/file", 1000, 1000), "chown");
 	put("/tmp/host-only", "init's /tmp\n", 0644);
