@@ -130,6 +130,12 @@ TEST(mntns_plan_of_a_systemd_sandbox)
 	CHECK_STR(p.host, "/tmp dir/systemd-private-1-redis/tmp");
 	CHECK(qr_mntns_plan(&ns, &host, 6, &p, why) == 0);
 	CHECK_U64(p.how, QRI_MNT_PROC);
+	qr_mounts_free(&ns);
+	/* Debian's /tmp on the root filesystem: emptied at boot all the same. */
+	CHECK(parse("400 399 254:1 /tmp/systemd-private-1-r/tmp /tmp rw - ext4 /dev/vda1 rw\n", &ns, &e) == 0);
+	CHECK(qr_mntns_plan(&ns, &host, 0, &p, why) == 0);
+	CHECK_U64(p.how, QRI_MNT_DIR);
+	CHECK_STR(p.host, "/tmp/systemd-private-1-r/tmp");
 	CHECK_U64(p.propagation, 0);
 	qr_mounts_free(&ns);
 	qr_mounts_free(&host);

@@ -133,8 +133,10 @@ int qr_mntns_plan(const struct qr_mounts *ns, const struct qr_mounts *host,
 		    (int)sizeof(p->host))
 			return why_set(why, m, "its path in init's namespace is too long: not carried");
 		/* A directory of a tmpfs (not the whole of it, which the
-		 * New system mounts again) may be gone after the reboot. */
-		p->how = is_tmpfs(h->fstype) && *rest ? QRI_MNT_DIR : QRI_MNT_BIND;
+		 * New system mounts again), or of /tmp, which Debian's boot
+		 * empties (tmpfiles.d "D /tmp"), is gone after the reboot. */
+		p->how = *rest && (is_tmpfs(h->fstype) || below(p->host, "/tmp")) ?
+			QRI_MNT_DIR : QRI_MNT_BIND;
 	} else if (!strcmp(m->fstype, "proc")) {
 		p->how = QRI_MNT_PROC;
 	} else if (!strcmp(m->fstype, "tmpfs") && !strcmp(m->root, "/")) {

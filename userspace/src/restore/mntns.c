@@ -6,13 +6,15 @@
  * each with its per-mount flags and propagation. What it made is
  * read back from its mountinfo and compared with the image: a
  * difference fails the namespace, named. The mounts of init's it copied
- * are detached, and the processes enter the stage as their root. */
+ * are detached and the stage moved onto the namespace's root, where its
+ * processes enter. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +153,13 @@ static int mount_one(const char *stage, const struct qri_mount_img *mi, bool roo
 	switch (mi->m.how) {
 	case QRI_MNT_DIR:
 		if (lstat(mi->host, &st)) {
-			/* Emptied by the reboot: made again, with its files. */
-			if (!strchr(mi->host + 1, '/') ? 0 :
-			    mkdirs(strndupa(mi->host, strrchr(mi->host, '/') - mi->host), 0700))
+			/* Emptied by the reboot: made again, with its files,
+			 * in directories only root may enter. */
+			char *up = strdup(mi->host), *slash = up ? strrchr(up, '/') : NULL;
+			int rc = !up ? -1 : slash == up ? 0 : (*slash = '\0', mkdirs(up, 0700));
+
+			free(up);
+			if (rc)
 				goto fail;
 			if (fill(mi->host, mi))
 				return -1;
@@ -260,17 +266,18 @@ static int compare(const char *stage, const struct qri_mount_img *ms, size_t n,
 	return 0;
 }
 
-/* init's mounts copied into the namespace, detached but for the stage's
- * ancestors: out of reach of its processes, even with a way out of the
- * chroot. */
-static void detach_rest(const char *stage, const struct qr_mounts *got)
+/* init's mounts copied into the namespace, detached, out of reach of its
+ * processes even with a way out of their root: first all but the
+ * stage's ancestors, then (the stage moved away) those too. */
+static void detach_rest(const char *stage, const struct qr_mounts *got,
+			bool ancestors)
 {
 	for (size_t i = got->n; i-- > 0;) {
 		const char *p = got->m[i].point;
 		size_t n = strlen(p);
+		bool above = !strncmp(stage, p, n) && stage[n] == '/';
 
-		if (in_stage(p, stage) || !strcmp(p, "/") ||
-		    (!strncmp(stage, p, n) && stage[n] == '/'))
+		if (in_stage(p, stage) || !strcmp(p, "/") || above != ancestors)
 			continue;
 		umount2(p, MNT_DETACH);
 	}
@@ -294,8 +301,17 @@ static int build(const char *stage, const struct qri_mount_img *ms, size_t n)
 		if (mount_one(stage, &ms[i], i == 0) || propagate(stage, &ms[i], i == 0))
 			return -1;
 	if (!compare(stage, ms, n, &got)) {
-		detach_rest(stage, &got);
-		rc = 0;
+		detach_rest(stage, &got, false);
+		/* The stage on the namespace's root: setns(2) takes its
+		 * members to the top of what is mounted there, and they see
+		 * their root as "/", as before. */
+		if (mount(stage, "/", NULL, MS_MOVE, NULL)) {
+			qr_error("restore: mount namespace %" PRIu64 ": %s on its root: %s",
+				 ms[0].m.ns, stage, strerror(errno));
+		} else {
+			detach_rest(stage, &got, true);
+			rc = 0;
+		}
 	}
 	qr_mounts_free(&got);
 	return rc;
@@ -356,7 +372,7 @@ int qr_mntns_make(struct qr_mntns *m, const struct qri_image *img,
 	m->above = above;
 	for (size_t i = 0; i < img->nmounts;) {
 		size_t j = i;
-		char stage[QR_MNTNS_STAGE_MAX];
+		char stage[64];
 		uint64_t *ns;
 		int *fd;
 
@@ -396,7 +412,7 @@ void qr_mntns_close(struct qr_mntns *m)
 }
 
 int qr_mntns_fd(const struct qr_mntns *m, const struct qri_proc_img *pr,
-		int *fd_out, char stage[QR_MNTNS_STAGE_MAX])
+		int *fd_out)
 {
 	*fd_out = -1;
 	if (!pr->mntns)
@@ -404,7 +420,6 @@ int qr_mntns_fd(const struct qr_mntns *m, const struct qri_proc_img *pr,
 	for (size_t i = 0; i < m->n; i++)
 		if (m->ns[i] == pr->mntns) {
 			*fd_out = m->fd[i];
-			stage_of(stage, QR_MNTNS_STAGE_MAX, i);
 			if (*fd_out >= 0)
 				return 0;
 			break;
@@ -414,11 +429,11 @@ int qr_mntns_fd(const struct qr_mntns *m, const struct qri_proc_img *pr,
 	return -1;
 }
 
-int qr_mntns_enter(const struct qri_proc_img *pr, int fd, const char *stage)
+int qr_mntns_enter(const struct qri_proc_img *pr, int fd)
 {
-	if (setns(fd, CLONE_NEWNS) || chdir(stage) || chroot(".") || chdir("/")) {
-		qr_error("restore: pid %u: entering its mount namespace (%s): %s",
-			 pr->p.pid, stage, strerror(errno));
+	if (setns(fd, CLONE_NEWNS)) {
+		qr_error("restore: pid %u: entering its mount namespace: %s",
+			 pr->p.pid, strerror(errno));
 		return -1;
 	}
 	close(fd);

@@ -22,16 +22,12 @@ int qr_mntns_make(struct qr_mntns *m, const struct qri_image *img,
 		  unsigned int above);
 void qr_mntns_close(struct qr_mntns *m);
 
-#define QR_MNTNS_STAGE_MAX 64
-
-/* The fd of pr's namespace and its stage (the directory its root is
- * mounted on): 0 and *fd_out -1 for init's; -1 for one that failed
- * (said); 0 else. */
+/* The fd of pr's namespace: 0 and *fd_out -1 for init's; -1 for one
+ * that failed (said); 0 else. */
 int qr_mntns_fd(const struct qr_mntns *m, const struct qri_proc_img *pr,
-		int *fd_out, char stage[QR_MNTNS_STAGE_MAX]);
+		int *fd_out);
 
-/* Enters the namespace of fd (then closed) with its stage as root: the
- * helper's own root, where the stage is, stays out of sight. */
-int qr_mntns_enter(const struct qri_proc_img *pr, int fd, const char *stage);
+/* Enters the namespace of fd (then closed), at its root. */
+int qr_mntns_enter(const struct qri_proc_img *pr, int fd);
 
 #endif

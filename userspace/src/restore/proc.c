@@ -445,7 +445,6 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      const struct qr_files *files, const struct qr_shmem *shm,
 		      const struct qr_mntns *mntns, int status_fd, int go_fd)
 {
-	char stage[QR_MNTNS_STAGE_MAX];
 	int ns_fd;
 	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
 	struct qr_rst_args *a;
@@ -458,7 +457,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	personality(pr->p.personality);
 	prctl(PR_SET_NAME, pr->p.comm);
 	umask(pr->p.umask);
-	if (restore_attrs(pr) || qr_mntns_fd(mntns, pr, &ns_fd, stage))
+	if (restore_attrs(pr) || qr_mntns_fd(mntns, pr, &ns_fd))
 		return -1;
 	if (restore_files(pr, files, shm, &status_fd, &go_fd, &err_fd, ns_fd)) {
 		qr_error("restore: pid %u: files: %s", pr->p.pid, strerror(errno));
@@ -498,7 +497,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	}
 	/* The paths above are restore's; the process's own (its working
 	 * directory, mapped files, executable) are its namespace's. */
-	if ((ns_fd >= 0 && qr_mntns_enter(pr, ns_fd, stage)) || qr_restore_cwd(pr))
+	if ((ns_fd >= 0 && qr_mntns_enter(pr, ns_fd)) || qr_restore_cwd(pr))
 		return -1;
 	if (plan_vmas(a, pr, shm) ||
 	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
