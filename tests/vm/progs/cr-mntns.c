@@ -14,7 +14,9 @@
  *    directory of mode 000 (/run/qr-inaccessible/dir, on a tmpfs) on
  *    /lib/modules, mounts a new proc (hidepid=invisible) on DIR/../mntns-proc;
  *  - binds DIR on itself, then makes /, /mnt/disk read-only (DIR stays
- *    writable), everything shared in peer groups of its own.
+ *    writable), everything shared in peer groups of its own; init's
+ *    mounts slave first, as systemd does, so /mnt/disk and DIR (shared
+ *    in init's namespace: the scenario makes it so) are also slaves.
  * It records its view (/proc/self/mountinfo with mount ids, peer groups
  * and anonymous device numbers left out, the parent named by its mount
  * point), /tmp's and /dev's files, and writes DIR/info "pid=P child=C".
@@ -124,7 +126,9 @@ static void sandbox(bool refuse)
 	must(mkdir("/run/qr-inaccessible/dir", 0) && errno != EEXIST, "inaccessible");
 
 	must(unshare(CLONE_NEWNS), "unshare");
-	must(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "private");
+	/* As systemd: init's shared mounts (/mnt/disk here) send to the
+	 * namespace, nothing goes back. */
+	must(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), "slave");
 	must(mount(PRIV "/tmp", "/tmp", NULL, MS_BIND, NULL), "bind /tmp");
 	private_dev();
 	bind_ro("/proc/sys");

@@ -8,7 +8,8 @@
 # (mountinfo but for ids, peer group numbers and anonymous devices; its
 # private /tmp's files, which the reboot emptied from init's /tmp; /dev's
 # nodes and links; EROFS where it was read-only, DIR writable), and both
-# processes in one namespace that is not init's. The same sandbox with an
+# processes in one namespace that is not init's; its mounts of init's
+# /mnt/disk (shared there) are slaves of it. The same sandbox with an
 # mqueue mounted (no mount of init's shows it) is refused by name.
 QR_LAYOUT=zc
 QR_HOPS=2
@@ -16,8 +17,19 @@ CR_MODES="copy zero-copy"
 D=$CR_DIR
 R=/mnt/disk/cr-refuse
 
+# As a system booted by systemd shows it: the sandbox's /mnt/disk and DIR
+# are slaves of it.
+shared_disk() {
+	t_run disk-shared mount --make-shared /mnt/disk
+}
+
+cr_pre_restore() {
+	shared_disk
+}
+
 # shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
 cr_start() {
+	shared_disk
 	mkdir -p /mnt/disk/mntns-proc /mnt/disk/mntns-mq "$R"
 	(cd / && exec cr-mntns "$R" refuse </dev/null >"$R/err" 2>&1) &
 	_r=$!
@@ -55,4 +67,5 @@ cr_verify() {
 	t_run not-init-ns test "$_ns" != "$(readlink /proc/1/ns/mnt)"
 	t_run private-tmp-made test -f /tmp/systemd-private-5f1c0a9d6f2e4b1c8a5d3e2f1a0b9c8d-cr-mntns.service-Qr18/tmp/secret
 	t_eq stage-not-in-init 0 "$(grep -c ' /run/quickreboot/mntns' /proc/1/mountinfo)"
+	t_run dir-slave-of-disk grep -Eq "^[0-9]+ [0-9]+ [0-9:]+ /cr $D rw,[a-z,]* shared:[0-9]+ master:$(sed -n 's|^[0-9]* [0-9]* [0-9:]* / /mnt/disk [a-z,]* shared:\([0-9]*\) .*|\1|p' /proc/1/mountinfo) " "/proc/$P/mountinfo"
 }
