@@ -116,7 +116,8 @@ static void sandbox(bool refuse)
 
 	/* PrivateTmp's directory, on init's /tmp, before the namespace. */
 	must(mkdir(PRIV, 0700) && errno != EEXIST, PRIV);
-	must(mkdir(PRIV "/tmp", 01777) || chmod(PRIV "/tmp", 01777), PRIV "/tmp");
+	must((mkdir(PRIV "/tmp", 01777) && errno != EEXIST) || chmod(PRIV "/tmp", 01777),
+	     PRIV "/tmp");
 	put(PRIV "/tmp/secret", "kept across the reboot\n", 0600);
 	must(mkdir(PRIV "/tmp/sub", 0750) && errno != EEXIST, "sub");
 	put(PRIV "/tmp/sub/file", "in a directory\n", 0640);
@@ -247,8 +248,7 @@ static size_t view_files(const char *path, char *out, size_t n)
  * DIR: "ro" and "rw". */
 static int read_only_where_it_was(void)
 {
-	static const char *const ro[] = { "/usr/qr-mntns-probe", "/mnt/disk/qr-mntns-probe",
-					  "/proc/sys/kernel/qr-mntns-probe" };
+	static const char *const ro[] = { "/usr/qr-mntns-probe", "/mnt/disk/qr-mntns-probe" };
 	int ok = 1;
 
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
@@ -264,8 +264,11 @@ static int read_only_where_it_was(void)
 	{
 		int fd = open("/proc/sys/kernel/hostname", O_WRONLY | O_CLOEXEC);
 
-		if (fd >= 0 || errno != EROFS)
+		if (fd >= 0 || errno != EROFS) {
+			fprintf(stderr, "/proc/sys/kernel/hostname: %s, not EROFS\n",
+				fd >= 0 ? "opened to write" : strerror(errno));
 			ok = 0;
+		}
 		if (fd >= 0)
 			close(fd);
 	}
