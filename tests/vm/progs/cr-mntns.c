@@ -19,7 +19,7 @@
  *    in init's namespace: the scenario makes it so) are also slaves.
  * It records its view (/proc/self/mountinfo with mount ids, peer groups
  * and anonymous device numbers left out, the parent named by its mount
- * point), /tmp's and /dev's files, and writes DIR/info "pid=P child=C".
+ * point, and the sizes each kernel gives init's filesystems), /tmp's and /dev's files, and writes DIR/info "pid=P child=C".
  * Each time DIR/verify appears it compares and writes DIR/result:
  * "pid=P view=1 tmp=1 dev=1 ro=1 rw=1 shared=1 ok=1" (DIR/diff holds a
  * view that differs); the child shows its namespace in DIR/child-ns.
@@ -149,6 +149,23 @@ static void sandbox(bool refuse)
 	must(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL), "shared");
 }
 
+/* The super block options without size= and nr_inodes=, which each
+ * kernel derives from the RAM it had when it mounted them. */
+static void unsized(char *rest)
+{
+	static const char *const keys[] = { ",size=", ",nr_inodes=" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char *k = strstr(rest, keys[i]);
+
+		if (k) {
+			size_t n = 1 + strcspn(k + 1, ",\n");
+
+			memmove(k, k + n, strlen(k + n) + 1);
+		}
+	}
+}
+
 /* mountinfo without ids: "PARENT_POINT ROOT POINT OPTS TAGS - TYPE SRC SUPER". */
 static size_t view_mounts(char *out, size_t n)
 {
@@ -188,6 +205,10 @@ static size_t view_mounts(char *out, size_t n)
 		for (size_t i = 0; i < nm; i++)
 			if (ids[i] == parent)
 				parent_point = points[i];
+		/* init's filesystems, as each kernel sized them; only the
+		 * sandbox's own /dev has a size of its choosing. */
+		if (strcmp(point, "/dev") || strncmp(rest, "tmpfs ", 6))
+			unsized(rest);
 		ids[nm] = id;
 		snprintf(points[nm++], sizeof(points[0]), "%s", point);
 		if (maj)
