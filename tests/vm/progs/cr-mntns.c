@@ -24,7 +24,8 @@
  * "pid=P view=1 tmp=1 dev=1 ro=1 rw=1 shared=1 ok=1" (DIR/diff holds a
  * view that differs); the child shows its namespace in DIR/child-ns.
  * With "refuse" it also mounts an mqueue (a filesystem init's namespace
- * does not mount) on DIR/../mntns-mq: check must refuse it by name. */
+ * does not mount) on DIR/../mntns-mq and holds /tmp/secret open (a file
+ * only its namespace shows there): check must refuse both by name. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -142,6 +143,9 @@ static void sandbox(bool refuse)
 	if (refuse) {
 		snprintf(path, sizeof(path), "%s/../mntns-mq", dir);
 		must(mount("mqueue", path, "mqueue", 0, NULL), path);
+		/* Held open: restore, opening it by path in init's
+		 * namespace, would find another file or none. */
+		must(open("/tmp/secret", O_RDONLY) < 0, "/tmp/secret");
 	}
 	must(mount(dir, dir, NULL, MS_BIND, NULL), "bind dir");
 	must(mount(NULL, "/mnt/disk", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), "disk ro");

@@ -10,7 +10,8 @@
 # nodes and links; EROFS where it was read-only, DIR writable), and both
 # processes in one namespace that is not init's; its mounts of init's
 # /mnt/disk (shared there) are slaves of it. The same sandbox with an
-# mqueue mounted (no mount of init's shows it) is refused by name.
+# mqueue mounted (no mount of init's shows it) and a file of its private
+# /tmp held open is refused by name, both.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
@@ -39,6 +40,7 @@ cr_start() {
 	qr_show_output check-refuse /tmp/check-refuse.out
 	t_run refuse-names-mqueue grep -Eq "^quickreboot: process $_r: mount namespace [0-9]+: mount point /mnt/disk/mntns-mq \(mqueue mqueue\): its filesystem \(device 0:[0-9]+\) is mounted nowhere in init's namespace: not carried" /tmp/check-refuse.out
 	t_eq refuse-only-mqueue 1 "$(grep -c "mount point" /tmp/check-refuse.out)"
+	t_run refuse-names-private-file grep -Eq "^quickreboot: process $_r: fd [0-9]+ \(/tmp/secret\): a file of its mount namespace, which init's namespace does not show at that path: not carried" /tmp/check-refuse.out
 	kill -9 "$_r" "$(qr_kv child "$R/info")"
 	(cd / && exec cr-mntns "$D" </dev/null >"$D/err" 2>&1) &
 	CR_PIDS=$!

@@ -2,7 +2,8 @@
  * read once from a member's /proc/PID/mountinfo and planned mount by mount
  * (mntns_plan.c); what cannot be rebuilt exactly is refused by name, and
  * the files of the tmpfs mounts restore makes anew are read through
- * /proc/PID/root, bounded. Records QRI_MOUNT and QRI_MOUNT_ENTRY, before
+ * /proc/PID/root, bounded; an fd naming a file only the namespace shows
+ * is refused. Records QRI_MOUNT and QRI_MOUNT_ENTRY, before
  * the processes; each member's QRI_PROC_MNTNS comes with its attributes. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "checkpoint/capture.h"
+#include "checkpoint/maps.h"
 #include "checkpoint/mntns.h"
 #include "checkpoint/mntns_plan.h"
 #include "lib/exit.h"
@@ -239,6 +241,49 @@ static int read_mounts(pid_t pid, struct qr_mounts *ms, char **text)
 	return 0;
 }
 
+/* Restore opens a process's files by path in init's namespace, before
+ * the process enters its own: a path that names another file there (a
+ * file of the private /tmp, of a tmpfs of the namespace) would give the
+ * process a file it never had. Same file, or the same device node. */
+static int check_fds(pid_t pid)
+{
+	char dir[64];
+	struct dirent *d;
+	int refused = 0;
+	DIR *fds;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	fds = opendir(dir);
+	if (!fds)
+		return 0;	/* the process's own check says why */
+	while ((d = readdir(fds))) {
+		char link[600], path[4096];
+		struct stat in, out;
+		ssize_t n;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, d->d_name);
+		n = readlink(link, path, sizeof(path) - 1);
+		if (n <= 0 || stat(link, &in))
+			continue;
+		path[n] = '\0';
+		if (path[0] != '/' || qr_path_deleted(path) || !strncmp(path, "/memfd:", 7))
+			continue;	/* not a path: its kind makes it */
+		if (!stat(path, &out) &&
+		    ((out.st_dev == in.st_dev && out.st_ino == in.st_ino) ||
+		     ((S_ISCHR(in.st_mode) || S_ISBLK(in.st_mode)) &&
+		      (in.st_mode & S_IFMT) == (out.st_mode & S_IFMT) &&
+		      in.st_rdev == out.st_rdev)))
+			continue;
+		qr_error("process %d: fd %s (%s): a file of its mount namespace, which init's namespace does not show at that path: not carried",
+			 pid, d->d_name, path);
+		refused++;
+	}
+	closedir(fds);
+	return refused;
+}
+
 int qr_mntns_capture(struct qri_writer *w, const pid_t *pids, int n)
 {
 	uint64_t *seen = calloc((size_t)n + 1, sizeof(*seen));
@@ -265,6 +310,7 @@ int qr_mntns_capture(struct qri_writer *w, const pid_t *pids, int n)
 		}
 		if (!ns)
 			continue;
+		refused += check_fds(pids[i]);
 		if (!host_text && read_mounts(1, &host, &host_text)) {
 			refused = -1;
 			goto out;
