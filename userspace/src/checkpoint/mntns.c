@@ -77,7 +77,7 @@ static int too_big(struct walk *k)
 {
 	if (k->files <= QRI_MNT_ENTRIES_MAX && k->bytes <= QRI_MNT_DATA_MAX)
 		return 0;
-	qr_error("process %d: mount namespace: mount point %s: a tmpfs restore makes anew with more than %u files or %u bytes: not carried",
+	qr_error("process %d: mount namespace: mount point %s: more than %u files or %u bytes for restore to make anew: not carried",
 		 k->pid, k->point, QRI_MNT_ENTRIES_MAX, QRI_MNT_DATA_MAX);
 	k->refused++;
 	return -1;
