@@ -241,6 +241,47 @@ static int read_mounts(pid_t pid, struct qr_mounts *ms, char **text)
 	return 0;
 }
 
+/* A UNIX socket bound to a path: restore binds it again in init's
+ * namespace, so the path must name there what it names in the
+ * process's (the same directory: its socket file then is the same). */
+static int check_socket_name(pid_t pid, const char *fd, ino_t ino)
+{
+	char file[64], *text, *line, *save, dir[4096], mine[8192];
+	struct stat a, b;
+	int refused = 0;
+
+	snprintf(file, sizeof(file), "/proc/%d/net/unix", pid);
+	text = qr_read_file(file, 16u << 20);
+	if (!text)
+		return 0;	/* the socket's own kind says what it cannot read */
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long node;
+		char *slash;
+		int off = 0;
+
+		/* Num RefCount Protocol Flags Type St Inode Path */
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %llu %n", &node, &off) < 1 ||
+		    node != (unsigned long long)ino || !off || line[off] != '/')
+			continue;
+		snprintf(dir, sizeof(dir), "%s", line + off);
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		snprintf(mine, sizeof(mine), "/proc/%d/root%s", pid, dir);
+		if (stat(mine, &a) || stat(dir, &b) || a.st_dev != b.st_dev ||
+		    a.st_ino != b.st_ino) {
+			qr_error("process %d: fd %s: UNIX socket bound to %s, in a directory of its mount namespace that init's namespace does not show there: not carried",
+				 pid, fd, line + off);
+			refused++;
+		}
+		break;
+	}
+	free(text);
+	return refused;
+}
+
 /* Restore opens a process's files by path in init's namespace, before
  * the process enters its own: a path that names another file there (a
  * file of the private /tmp, of a tmpfs of the namespace) would give the
@@ -268,6 +309,10 @@ static int check_fds(pid_t pid)
 		if (n <= 0 || stat(link, &in))
 			continue;
 		path[n] = '\0';
+		if (!strncmp(path, "socket:[", 8)) {
+			refused += check_socket_name(pid, d->d_name, in.st_ino);
+			continue;
+		}
 		if (path[0] != '/' || qr_path_deleted(path) || !strncmp(path, "/memfd:", 7))
 			continue;	/* not a path: its kind makes it */
 		if (!stat(path, &out) &&
