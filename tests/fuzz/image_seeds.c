@@ -675,5 +675,52 @@ int main(int argc, char **argv)
 		}
 	}
 	save(argv[1], "sysv-shm", &w);
+
+	/* A mount namespace as a systemd sandbox has it: init's root bound
+	 * read-only, a private /tmp carried as a directory with a file, a
+	 * /dev tmpfs with a node, a link and a directory; the process in it. */
+	qri_writer_init(&w, "seed");
+	{
+		struct qri_mount root = { .ns = 4026532200ull, .id = 300, .parent = 29,
+					  .how = QRI_MNT_BIND,
+					  .flags = QRI_MNT_RDONLY | QRI_MNT_RELATIME,
+					  .propagation = QRI_MNT_SHARED | QRI_MNT_SLAVE };
+		struct qri_mount tmp = { .ns = 4026532200ull, .id = 301, .parent = 300,
+					 .how = QRI_MNT_DIR, .flags = QRI_MNT_RELATIME,
+					 .propagation = QRI_MNT_SHARED };
+		struct qri_mount dev = { .ns = 4026532200ull, .id = 302, .parent = 300,
+					 .how = QRI_MNT_TMPFS,
+					 .flags = QRI_MNT_NOSUID | QRI_MNT_NOEXEC,
+					 .propagation = QRI_MNT_UNBINDABLE };
+		struct qri_mount_entry e = { .ns = 4026532200ull, .mount = 301,
+					     .mode = 041777 };
+		struct qri_proc_mntns pm = { .pid = 100, .ns = 4026532200ull };
+
+		qri_add_mount(&w, &root, "/", "/", "ext4", "/dev/vda1", "rw,errors=remount-ro", "/");
+		qri_add_mount(&w, &tmp, "/systemd-private-1-redis/tmp", "/tmp", "tmpfs", "tmpfs",
+			      "rw,inode64", "/tmp/systemd-private-1-redis/tmp");
+		qri_add_mount_entry(&w, &e, "", NULL);
+		e.mode = 0100600;
+		e.uid = 100;
+		e.size = 6;
+		qri_add_mount_entry(&w, &e, "dump.rdb", "REDIS0");
+		qri_add_mount(&w, &dev, "/", "/dev", "tmpfs", "tmpfs", "rw,size=4k,mode=755", NULL);
+		e = (struct qri_mount_entry){ .ns = 4026532200ull, .mount = 302, .mode = 040755 };
+		qri_add_mount_entry(&w, &e, "", NULL);
+		e.mode = 020666;
+		e.rdev = 0x103;
+		qri_add_mount_entry(&w, &e, "null", NULL);
+		e.mode = 0120777;
+		e.rdev = 0;
+		e.size = 13;
+		qri_add_mount_entry(&w, &e, "ptmx", "/dev/pts/ptmx");
+		e.mode = 040755;
+		e.size = 0;
+		qri_add_mount_entry(&w, &e, "pts", NULL);
+		qri_add_process(&w, &p, "/", "/");
+		qri_add_thread(&w, &t, regs, xstate);
+		qri_add_raw(&w, QRI_PROC_MNTNS, 0, &pm, sizeof(pm), NULL, 0);
+	}
+	save(argv[1], "mntns", &w);
 	return 0;
 }

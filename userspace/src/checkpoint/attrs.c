@@ -18,6 +18,7 @@
 #include "checkpoint/capture.h"
 #include "checkpoint/creds.h"
 #include "checkpoint/maps.h"
+#include "checkpoint/mntns.h"
 #include "image/format.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
@@ -184,6 +185,7 @@ fail:
 int qr_capture_attrs(struct qri_writer *w, const struct qr_frozen *f)
 {
 	struct qri_proc_attrs pa = { .pid = f->pid };
+	struct qri_proc_mntns mnt = { .pid = f->pid };
 	char *status = qr_read_proc(f->pid, "status");
 	char *oom = qr_read_proc(f->pid, "oom_score_adj");
 	struct qri_creds k = { .pid = f->pid };
@@ -210,6 +212,12 @@ int qr_capture_attrs(struct qri_writer *w, const struct qr_frozen *f)
 	pa.oom_score_adj = atoi(oom);
 	pa.thp_disabled = c.thp_enabled == 0;
 	qri_add_proc_attrs(w, &pa);
+	if (qr_mntns_of(f->pid, &mnt.ns)) {
+		qr_error("process %d: mount namespace: %s", f->pid, strerror(errno));
+		goto out;
+	}
+	if (mnt.ns)
+		qri_add_raw(w, QRI_PROC_MNTNS, 0, &mnt, sizeof(mnt), NULL, 0);
 	for (int i = 0; i < f->nthreads; i++)
 		if (capture_sched(w, f->pid, f->threads[i].tid))
 			goto out;
@@ -224,10 +232,10 @@ out:
 /* ---- check ---- */
 
 /* Namespaces restore does not recreate: the kept process comes back in
- * init's (time is carried, see clocks/). */
+ * init's (time is carried, see clocks/; mount namespaces, mntns.c). */
 static int check_namespaces(pid_t pid)
 {
-	static const char *const ns[] = { "mnt", "user", "uts", "ipc", "net",
+	static const char *const ns[] = { "user", "uts", "ipc", "net",
 		"pid", "pid_for_children", "cgroup" };
 	int refused = 0;
 

@@ -20,6 +20,7 @@
 #include "checkpoint/capture.h"
 #include "fds/fds.h"
 #include "checkpoint/dirlock.h"
+#include "checkpoint/mntns.h"
 #include "checkpoint/evacuate.h"
 #include "checkpoint/freeze.h"
 #include "checkpoint/test_fail.h"
@@ -225,6 +226,9 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 	/* Before the processes, whose attaches name the segments. */
 	if (qr_sysv_capture(&w, &pg, st->pids, st->n, false))
 		goto out;
+	/* Before the processes, which name their namespace. */
+	if (qr_mntns_capture(&w, st->pids, st->n))
+		goto out;
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
 			goto out;
@@ -332,6 +336,10 @@ static int refusals(const struct qr_subtree *st, bool *clocks)
 		refused += bad;
 	}
 	more = qr_capture_files(NULL, st->pids, st->n);
+	if (more < 0)
+		return -1;
+	refused += more;
+	more = qr_mntns_capture(NULL, st->pids, st->n);
 	if (more < 0)
 		return -1;
 	refused += more;

@@ -10,6 +10,7 @@
 #include "fds/fds.h"
 #include "checkpoint/tree.h"
 #include "checkpoint/maps.h"
+#include "checkpoint/mntns.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "service/unit_procs.h"
@@ -127,6 +128,12 @@ int cmd_check(int argc, char **argv)
 			int ipc = qr_sysv_capture(NULL, NULL, st.pids, st.n, true);
 
 			together = ipc < 0 ? -1 : together + ipc;
+		}
+		/* Mount namespaces: one rebuild for all their members. */
+		if (!rc && together >= 0) {
+			int mnt = qr_mntns_capture(NULL, st.pids, st.n);
+
+			together = mnt < 0 ? -1 : together + mnt;
 		}
 		if (together < 0)
 			rc = QR_EXIT_FAIL;

@@ -75,6 +75,9 @@ enum qri_type {
 	QRI_TIMERS = 34,
 	QRI_SEM_UNDO = 37,
 	QRI_SYSV_USERS = 38,
+	QRI_MOUNT = 41,
+	QRI_MOUNT_ENTRY = 42,
+	QRI_PROC_MNTNS = 43,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -281,6 +284,75 @@ struct qri_sysv_users {
 #define QRI_MSG_MAX 65536
 #define QRI_MSG_LEN (1u << 20)
 #define QRI_IPC_ID_MAX 0x7fffffffu
+
+/* QRI_MOUNT: one mount of a kept mount namespace (checkpoint/mntns.c),
+ * before the first process; a namespace's mounts in the order its
+ * mountinfo lists them, its root first, each after its parent. Restore
+ * rebuilds them in a new namespace (restore/mntns.c). Tail: root (the
+ * directory of its filesystem mounted), point (relative to the
+ * namespace's root), fstype, source, super (the super block's options),
+ * host (BIND, DIR: the path in init's namespace bound from), each its
+ * *_len bytes, no NUL. */
+struct qri_mount {
+	uint64_t ns;		/* the namespace's inode at the checkpoint */
+	uint32_t id, parent;	/* mountinfo's ids; the root's parent is not
+				 * one of the namespace's */
+	uint32_t how;		/* QRI_MNT_BIND ... */
+	uint32_t flags;		/* QRI_MNT_RDONLY ... (per mount) */
+	uint32_t propagation;	/* QRI_MNT_SHARED | QRI_MNT_SLAVE | ... */
+	uint32_t pad;
+	uint16_t root_len, point_len, fstype_len, source_len, super_len,
+		 host_len;
+	uint32_t pad2;
+};
+
+#define QRI_MNT_BIND 1		/* a bind of host, a filesystem kept as is */
+#define QRI_MNT_PROC 2		/* a new proc of the same PID namespace */
+#define QRI_MNT_TMPFS 3		/* a new tmpfs, filled from QRI_MOUNT_ENTRY */
+#define QRI_MNT_DIR 4		/* a bind of host on a tmpfs (emptied by the
+				 * reboot): made and filled if missing */
+#define QRI_MNT_HOW_MAX 4
+
+#define QRI_MNT_RDONLY		0x01
+#define QRI_MNT_NOSUID		0x02
+#define QRI_MNT_NODEV		0x04
+#define QRI_MNT_NOEXEC		0x08
+#define QRI_MNT_NOATIME		0x10
+#define QRI_MNT_NODIRATIME	0x20
+#define QRI_MNT_RELATIME	0x40
+#define QRI_MNT_NOSYMFOLLOW	0x80
+#define QRI_MNT_FLAGS_KNOWN	0xff
+
+#define QRI_MNT_SHARED		0x1	/* a peer group of its own */
+#define QRI_MNT_SLAVE		0x2	/* receives from its source's in init's */
+#define QRI_MNT_UNBINDABLE	0x4
+#define QRI_MNT_PROP_KNOWN	0x7
+
+/* QRI_MOUNT_ENTRY: a file of a TMPFS or DIR mount, after its QRI_MOUNT,
+ * parents before children, the mount's root first (path_len 0). Tail:
+ * path (relative to the mount's root, no "." or ".." or empty part),
+ * then size bytes: a regular file's contents or a link's target. */
+struct qri_mount_entry {
+	uint64_t ns;
+	uint32_t mount;		/* its QRI_MOUNT's id */
+	uint32_t mode;		/* type and permission bits */
+	uint32_t uid, gid;
+	uint64_t rdev;		/* character and block devices */
+	uint64_t size;
+	uint32_t path_len;
+	uint32_t pad;
+};
+
+#define QRI_MNT_ENTRIES_MAX 4096	/* per mount */
+#define QRI_MNT_DATA_MAX (4u << 20)	/* per mount, contents and targets */
+
+/* QRI_PROC_MNTNS: the process is in the image's mount namespace ns
+ * (QRI_MOUNT records), not init's. After its process record. */
+struct qri_proc_mntns {
+	uint32_t pid;
+	uint32_t pad;
+	uint64_t ns;
+};
 
 /* QRI_FD: an fd of a process, and the file it names; after its process
  * and its file. */

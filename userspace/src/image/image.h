@@ -74,6 +74,7 @@ struct qri_proc_img {
 	uint32_t *groups;		/* creds->ngroups */
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
 	char *proof;			/* its view (proof/), NULL if none */
+	uint64_t mntns;		/* its QRI_MOUNT namespace, 0: init's */
 };
 
 struct qri_sem_img {
@@ -92,8 +93,26 @@ struct qri_sysv_users_img {
 	uint32_t *pids;		/* u.count */
 };
 
+struct qri_mount_entry_img {
+	struct qri_mount_entry e;
+	char *path;		/* "" for the mount's root */
+	uint8_t *data;		/* e.size bytes */
+};
+
+struct qri_mount_img {
+	struct qri_mount m;
+	char *root, *point, *fstype, *source, *super, *host;
+	struct qri_mount_entry_img *entries;
+	size_t nentries;
+	uint64_t bytes;		/* of the entries' data */
+};
+
 struct qri_image {
 	struct qri_header h;
+	/* Mount namespaces (image/read_mntns.c), before the processes: every
+	 * namespace's mounts, each namespace's together, its root first. */
+	struct qri_mount_img *mounts;
+	size_t nmounts;
 	/* System V IPC (image/read_sysv.c), before the processes. */
 	struct qri_sysv_shm *shms;
 	size_t nshms;
@@ -184,6 +203,14 @@ void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k);
 /* After its private file mapping's qri_add_vma: its own pages. */
 void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
 		     const struct qri_own_run *runs, uint32_t nruns);
+/* A mount of a namespace (the lengths are the strings'; host NULL for
+ * none), before the first process; then its files, each after its
+ * directory (data: e->size bytes). */
+void qri_add_mount(struct qri_writer *w, const struct qri_mount *m,
+		   const char *root, const char *point, const char *fstype,
+		   const char *source, const char *super, const char *host);
+void qri_add_mount_entry(struct qri_writer *w, const struct qri_mount_entry *e,
+			 const char *path, const void *data);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

@@ -37,6 +37,9 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_TIMERS] = "POSIX timers",
 	[QRI_SEM_UNDO] = "SEM_UNDO adjustments",
 	[QRI_SYSV_USERS] = "System V users",
+	[QRI_MOUNT] = "mount",
+	[QRI_MOUNT_ENTRY] = "file of a mount",
+	[QRI_PROC_MNTNS] = "mount namespace of a process",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -504,6 +507,9 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_SEM_UNDO] = { sizeof(struct qri_sem_undo), qri_read_sem_undo },
 	[QRI_SYSV_MSG] = { sizeof(struct qri_sysv_msg), qri_read_sysv_msg },
 	[QRI_SYSV_USERS] = { sizeof(struct qri_sysv_users), qri_read_sysv_users },
+	[QRI_MOUNT] = { sizeof(struct qri_mount), qri_read_mount },
+	[QRI_MOUNT_ENTRY] = { sizeof(struct qri_mount_entry), qri_read_mount_entry },
+	[QRI_PROC_MNTNS] = { sizeof(struct qri_proc_mntns), qri_read_proc_mntns },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -674,6 +680,7 @@ void qri_free(struct qri_image *img)
 	}
 	free(img->procs);
 	qri_free_sysv(img);
+	qri_free_mounts(img);
 	free(img->frames);
 	free(img->zombies);
 	for (size_t i = 0; i < img->nfiles; i++) {

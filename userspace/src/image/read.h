@@ -11,7 +11,7 @@
 
 #include "image/image.h"
 
-#define QRI_NTYPES (QRI_SYSV_USERS + 1)
+#define QRI_NTYPES (QRI_PROC_MNTNS + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
@@ -66,6 +66,13 @@ int qri_read_thread_restart(struct qri_cursor *c, const void *fixed,
 			    const uint8_t *tail, size_t left);
 int qri_read_clocks(struct qri_cursor *c, const void *fixed,
 		    const uint8_t *tail, size_t left);
+int qri_read_mount(struct qri_cursor *c, const void *fixed,
+		   const uint8_t *tail, size_t left);
+int qri_read_mount_entry(struct qri_cursor *c, const void *fixed,
+			 const uint8_t *tail, size_t left);
+int qri_read_proc_mntns(struct qri_cursor *c, const void *fixed,
+			const uint8_t *tail, size_t left);
+void qri_free_mounts(struct qri_image *img);
 int qri_read_proof(struct qri_cursor *c, const void *fixed,
 		   const uint8_t *tail, size_t left);
 int qri_read_seal(struct qri_cursor *c, const void *fixed,

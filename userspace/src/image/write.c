@@ -231,3 +231,40 @@ void qri_writer_free(struct qri_writer *w)
 	free(w->buf);
 	memset(w, 0, sizeof(*w));
 }
+
+void qri_add_mount(struct qri_writer *w, const struct qri_mount *m,
+		   const char *root, const char *point, const char *fstype,
+		   const char *source, const char *super, const char *host)
+{
+	const char *s[6] = { root, point, fstype, source, super, host ? host : "" };
+	struct qri_mount r = *m;
+	uint16_t *lens[6] = { &r.root_len, &r.point_len, &r.fstype_len,
+			      &r.source_len, &r.super_len, &r.host_len };
+	size_t n = 0, k = 0;
+	char *tail;
+
+	for (int i = 0; i < 6; i++) {
+		*lens[i] = (uint16_t)strlen(s[i]);
+		n += *lens[i];
+	}
+	tail = malloc(n + 1);
+	if (!tail) {
+		w->oom = 1;
+		return;
+	}
+	for (int i = 0; i < 6; i++) {
+		memcpy(tail + k, s[i], *lens[i]);
+		k += *lens[i];
+	}
+	qri_add_raw(w, QRI_MOUNT, 0, &r, sizeof(r), tail, n);
+	free(tail);
+}
+
+void qri_add_mount_entry(struct qri_writer *w, const struct qri_mount_entry *e,
+			 const char *path, const void *data)
+{
+	struct qri_mount_entry r = *e;
+
+	r.path_len = (uint32_t)strlen(path);
+	add2(w, QRI_MOUNT_ENTRY, &r, sizeof(r), path, r.path_len, data, r.size);
+}

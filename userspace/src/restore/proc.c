@@ -20,6 +20,7 @@
 #include "checkpoint/maps.h"
 #include "lib/exit.h"
 #include "lib/module_open.h"
+#include "restore/mntns.h"
 #include "restore/restore.h"
 #include "fds/fds.h"
 #include "restore/mm.h"
@@ -299,9 +300,9 @@ static void unregister_rseq(void)
 static int restore_files(const struct qri_proc_img *pr,
 			 const struct qr_files *files,
 			 const struct qr_shmem *shm, int *status_fd,
-			 int *go_fd, int *err_fd)
+			 int *go_fd, int *err_fd, int ns_fd)
 {
-	int *keep = malloc((3 + shm->n) * sizeof(*keep)), rc;
+	int *keep = malloc((4 + shm->n) * sizeof(*keep)), rc;
 	FILE *err;
 	int e;
 
@@ -323,7 +324,9 @@ static int restore_files(const struct qri_proc_img *pr,
 	keep[2] = e;
 	/* The shared memory objects, until the areas are planned. */
 	memcpy(&keep[3], shm->fd, shm->n * sizeof(*keep));
-	rc = qr_files_take(files, pr, keep, 3 + (int)shm->n);
+	/* The mount namespace, entered once the paths outside it are open. */
+	keep[3 + shm->n] = ns_fd;
+	rc = qr_files_take(files, pr, keep, 3 + (int)shm->n + (ns_fd >= 0));
 	free(keep);
 	return rc;
 }
@@ -441,8 +444,9 @@ static bool has_frames(const struct qri_proc_img *pr)
 
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      const struct qr_files *files, const struct qr_shmem *shm,
-		      int status_fd, int go_fd)
+		      const struct qr_mntns *mntns, int status_fd, int go_fd)
 {
+	int ns_fd;
 	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
 	struct qr_rst_args *a;
 	struct region r;
@@ -454,14 +458,12 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	personality(pr->p.personality);
 	prctl(PR_SET_NAME, pr->p.comm);
 	umask(pr->p.umask);
-	if (restore_attrs(pr))
+	if (restore_attrs(pr) || qr_mntns_fd(mntns, pr, &ns_fd))
 		return -1;
-	if (restore_files(pr, files, shm, &status_fd, &go_fd, &err_fd)) {
+	if (restore_files(pr, files, shm, &status_fd, &go_fd, &err_fd, ns_fd)) {
 		qr_error("restore: pid %u: files: %s", pr->p.pid, strerror(errno));
 		return -1;
 	}
-	if (qr_restore_cwd(pr))
-		return -1;
 	for (size_t i = 0; i < pr->nvmas; i++) {
 		areas[i][0] = pr->vmas[i].v.start;
 		areas[i][1] = pr->vmas[i].v.end;
@@ -494,6 +496,10 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		qr_error("restore: %s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* The paths above are restore's; the process's own (its working
+	 * directory, mapped files, executable) are its namespace's. */
+	if ((ns_fd >= 0 && qr_mntns_enter(pr, ns_fd)) || qr_restore_cwd(pr))
+		return -1;
 	if (plan_vmas(a, pr, shm) ||
 	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
 		return -1;

@@ -284,7 +284,8 @@ static int restore_all(const struct qri_image *img, const char *dir,
 	 * all processes to take theirs from. */
 	if (qr_files_make(&c.files, img) ||
 	    qr_shmem_make(&c.shm, &c.files, dir, c.files.top) ||
-	    (!earlier && qr_sysv_make(&c.sysv, img, dir))) {
+	    (!earlier && qr_sysv_make(&c.sysv, img, dir)) ||
+	    qr_mntns_make(&c.mntns, img, c.files.top)) {
 		qr_clocks_leave(timens);
 		qr_restore_ctx_free(&c);
 		free(roots);
@@ -304,6 +305,7 @@ static int restore_all(const struct qri_image *img, const char *dir,
 			say_pdeath_lost(&img->procs[i]);
 	}
 	qr_shmem_close(&c.shm);
+	qr_mntns_close(&c.mntns);
 	qr_clocks_leave(timens);
 	test_kill("spawned");
 	/* Every process exists now, or never will: only they hold the write

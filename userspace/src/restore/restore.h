@@ -18,9 +18,11 @@
  * verdict (restorer.h); the process then waits for the end of file on
  * go_fd before it resumes. Frames of the image (zero copy) are adopted
  * through /dev/qr-restore, after the hand-back. */
+struct qr_mntns;
+
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      const struct qr_files *files, const struct qr_shmem *shm,
-		      int status_fd, int go_fd);
+		      const struct qr_mntns *mntns, int status_fd, int go_fd);
 
 /* Called once every process has reported, before any resumes, with the
  * PIDs restored: what restore --boot freezes until adopted (adopt.h). */

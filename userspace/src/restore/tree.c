@@ -98,6 +98,7 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c)
 	qr_files_close(&c->files);
 	qr_shmem_close(&c->shm);
 	qr_sysv_close(&c->sysv);
+	qr_mntns_close(&c->mntns);
 	qr_tree_free(&c->tree);
 	memset(c, 0, sizeof(*c));
 }
@@ -267,7 +268,7 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	if (qr_sysv_proc_check(&c->sysv, img, &img->procs[i]))
 		_exit(1);
 	qr_restore_become(&img->procs[i], c->dir, &c->files, &c->shm,
-			  c->status_wr[i], c->go_rd);
+			  &c->mntns, c->status_wr[i], c->go_rd);
 	_exit(1);
 }
 

@@ -11,6 +11,7 @@
 
 #include "image/image.h"
 #include "fds/table.h"
+#include "restore/mntns.h"
 #include "restore/shmem.h"
 #include "restore/sysv.h"
 #include "image/proc_tree.h"
@@ -26,6 +27,7 @@ struct qr_restore_ctx {
 	struct qr_files files;		/* made before the first process */
 	struct qr_shmem shm;		/* made before the first process */
 	struct qr_sysv sysv;		/* made before the first process */
+	struct qr_mntns mntns;		/* made before the first process */
 	bool *earlier;		/* per tree index: made by an earlier restore
 				 * (killed part way), or NULL for none */
 };
