@@ -4,19 +4,21 @@
  * counter, and keeps no file open (stdin/out/err aside), so that every
  * method (our checkpoint, CRIU; on a disk or in the shelter) can carry it.
  *
- * Every round (10 ms) it advances the counter and looks whether it now runs
- * in another boot: the kernel's boot_id (/proc/sys/kernel/random/boot_id,
- * new at every boot) changed. Not its clocks: a process kept by a quick
- * reboot sees its CLOCK_MONOTONIC and CLOCK_BOOTTIME go on in a time
- * namespace, so that the wall-clock time of boot does not move for it.
- * Then it is running again: it says so at once on the console,
- * where the host stamps the line with its own clock
- * ("QRB running-again pid=P counter=C"), and writes "counter=C" to
- * /run/qrb-resumed for the guest's script. /run/qrb-resumed is written the
- * same way once the data is ready at start ("pid=P sum=S counter=0").
- * When /run/qrb-verify appears it checksums its data again, writes
- * "sum=S counter=C" to /run/qrb-result and removes /run/qrb-verify.
- * Files are opened only for these writes, never across a round.
+ * Every round (20 ms) it advances the counter and says "QRB tick C" on the
+ * console, where the host stamps each line with its own clock: the first
+ * tick after the New kernel's banner is the process running again. The
+ * process itself does not tell a new boot from the old one: whatever a
+ * quick reboot keeps the same for it (its clocks in a time namespace; one
+ * day perhaps its boot_id) cannot hide that it printed after the banner.
+ *
+ * /run/qrb-hush asks for quiet before a checkpoint: it stops ticking, so
+ * that it is never frozen with /dev/console open, and says so by renaming
+ * the file to /run/qrb-hushed. The next boot's /run has neither, and the
+ * ticks start again by themselves. /run/qrb-resumed says "pid=P sum=S
+ * counter=0" once the data is ready at start. When /run/qrb-verify
+ * appears it checksums its data again, writes "sum=S counter=C" to
+ * /run/qrb-result and removes /run/qrb-verify. Files are opened only for
+ * these writes, never across a round.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -31,7 +33,8 @@
 #define RESUMED "/run/qrb-resumed"
 #define VERIFY "/run/qrb-verify"
 #define RESULT "/run/qrb-result"
-#define BOOT_ID "/proc/sys/kernel/random/boot_id"
+#define HUSH "/run/qrb-hush"
+#define HUSHED "/run/qrb-hushed"
 #define CHUNK_WORDS (1u << 17)	/* 1 MiB */
 #define PAGE_WORDS 512u
 
@@ -67,18 +70,6 @@ static void fill(uint64_t *d, size_t words)
 	}
 }
 
-/* This boot's id into id (37 bytes: a UUID and a NUL); the file is open
- * only while it is read. An unreadable id leaves id as it was. */
-static void boot_id(char id[37])
-{
-	int fd = open(BOOT_ID, O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0 && read(fd, id, 36) == 36)
-		id[36] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
 /* Writes TEXT to PATH (created, truncated), closing it at once. */
 static void put(const char *path, int flags, const char *text)
 {
@@ -91,12 +82,18 @@ static void put(const char *path, int flags, const char *text)
 	close(fd);
 }
 
+/* Quiet asked for (HUSH, answered at once) or given already (HUSHED): until
+ * the next boot's /run, which has neither. */
+static int hushed(void)
+{
+	return !rename(HUSH, HUSHED) || !access(HUSHED, F_OK);
+}
+
 int main(int argc, char **argv)
 {
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
 	uint64_t *d, counter = 0;
 	size_t words = argc == 2 ? strtoul(argv[1], NULL, 10) << 17 : 0;
-	char boot[37] = "", now[37];
 	char line[160];
 
 	if (!words) {
@@ -113,21 +110,13 @@ int main(int argc, char **argv)
 	snprintf(line, sizeof(line), "pid=%d sum=%016llx counter=0\n", getpid(),
 		 (unsigned long long)checksum(d, words));
 	put(RESUMED, O_CREAT | O_TRUNC, line);
-	boot_id(boot);
 	for (;;) {
 		nanosleep(&nap, NULL);
 		counter++;
-		memcpy(now, boot, sizeof(now));
-		boot_id(now);
-		if (strcmp(now, boot)) {
-			memcpy(boot, now, sizeof(boot));
-			snprintf(line, sizeof(line),
-				 "QRB running-again pid=%d counter=%llu\n",
-				 getpid(), (unsigned long long)counter);
-			put("/dev/console", O_NOCTTY, line);
-			snprintf(line, sizeof(line), "counter=%llu\n",
+		if (!hushed()) {
+			snprintf(line, sizeof(line), "QRB tick %llu\n",
 				 (unsigned long long)counter);
-			put(RESUMED, O_CREAT | O_TRUNC, line);
+			put("/dev/console", O_NOCTTY, line);
 		}
 		if (!access(VERIFY, F_OK)) {
 			snprintf(line, sizeof(line), "sum=%016llx counter=%llu\n",

@@ -3,12 +3,13 @@
 # in the Old kernel and restored by `quickreboot restore` in the New kernel, with the
 # same PID, its data intact and its counter going on from where it stopped.
 # Each phase of the downtime is reported (tests/vm/demo prints the table).
-# tests/bench/downtime runs it with other sizes, kinds of memory (anon,
-# sysv: a System V segment) and modes (the first lines). Zero copy: the cold boot reserves the boot area [256 MiB, 640
-# MiB), the New kernel is confined to it, the pages stay where they are.
+# tests/vm/demo and tests/bench/downtime run it with other modes, sizes
+# and kinds of memory (anon, sysv: a System V segment) (the first lines).
+# Zero copy: the cold boot reserves the boot area [256 MiB, 640 MiB), the
+# New kernel is confined to it, the pages stay where they are.
 DEMO_MIB=64
 DEMO_KIND=anon
-DEMO_MODE=copy
+DEMO_MODE=zero-copy
 SHELTER=128M
 QR_MEM=2048
 QR_APPEND="memmap=$SHELTER\$0x30000000 quickreboot.shelter=$SHELTER@0x30000000"

@@ -25,7 +25,7 @@ downtime_label() {
 	case $1 in
 	checkpoint) echo "freeze + capture + write the image" ;;
 	to-kexec) echo "unmount, sync, into kexec (host)" ;;
-	reload) echo "of which: load the New kernel again, first-block pageblocks hidden" ;;
+	reload) echo "of which: New kernel loaded again (first block)" ;;
 	kexec-to-init) echo "kexec -e to the New kernel's init (host)" ;;
 	shelter) echo "load and mount the shelter" ;;
 	restore) echo "restore" ;;
