@@ -12,7 +12,9 @@
 #include "checkpoint/maps.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "reboot/orderly.h"
 #include "service/unit_procs.h"
+#include "service/unit_spare.h"
 
 static const char usage[] =
 	"usage: quickreboot check [--unit NAME.service]... [PID...]\n"
@@ -112,6 +114,16 @@ int cmd_check(int argc, char **argv)
 	rc = qr_parse_pids(argv + optind, n, pids, "check", usage);
 	if (!rc)
 		rc = add_units(units, nunits, &pids, &n);
+	/* Under systemd a quick reboot stops the rest: a unit stopped with
+	 * it cannot be kept. */
+	if (!rc && nunits && qr_systemd_booted()) {
+		int spare = qr_units_spare_check((const char *const *)units, (size_t)nunits);
+
+		if (spare == QR_EXIT_UNSAFE)
+			refused++;
+		else
+			rc = spare;
+	}
 	free(units);
 	if (!rc) {
 		struct qr_subtree st;

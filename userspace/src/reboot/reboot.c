@@ -21,6 +21,7 @@
 #include "reboot/load.h"
 #include "reboot/orderly.h"
 #include "service/unit_freeze.h"
+#include "service/unit_spare.h"
 #include "shelter/ready.h"
 #include "shelter/shelter.h"
 
@@ -140,6 +141,8 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	rc = plan(o, &p);
 	if (!rc)
 		rc = precheck(&p);
+	if (!rc && p.nunits && qr_systemd_booted())
+		rc = qr_units_spare_check(p.unit, p.nunits);
 	if (!rc && p.nunits)
 		rc = freeze_units(o, &p, &fz);
 	if (rc)
