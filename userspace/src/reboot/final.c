@@ -44,6 +44,7 @@ static pid_t *read_pids(size_t *n)
 int qr_reboot_finish(void)
 {
 	char *exec_argv[] = { "kexec", "-e", NULL };
+	char *relinquish[] = { "journalctl", "--relinquish-var", NULL };
 	size_t n;
 	pid_t *kept = read_pids(&n);
 
@@ -51,6 +52,11 @@ int qr_reboot_finish(void)
 	 * waited for: the kexec is not attempted, the reboot is normal. */
 	if (!kept)
 		return QR_EXIT_FAIL;
+	/* journald, ended below, is restarted by systemd (Restart=always),
+	 * which systemd-shutdown would not do: its files in /var are closed
+	 * cleanly first, and a journald started again stays in /run. */
+	if (qr_run(relinquish))
+		qr_error("reboot: journalctl --relinquish-var failed: the journal may be left open in /var");
 	qr_final_kill(kept, n);
 	qr_final_mounts();
 	if (!qr_frozen_killed_check("reboot")) {
