@@ -112,10 +112,9 @@ int cmd_check(int argc, char **argv)
 		return QR_EXIT_FAIL;
 	}
 	rc = qr_parse_pids(argv + optind, n, pids, "check", usage);
-	if (!rc)
-		rc = add_units(units, nunits, &pids, &n);
 	/* Under systemd a quick reboot stops the rest: a unit stopped with
-	 * it cannot be kept. */
+	 * it cannot be kept. Asked before the units are listed: it takes
+	 * seconds, in which a listed child may exit. */
 	if (!rc && nunits && qr_systemd_booted()) {
 		int spare = qr_units_spare_check((const char *const *)units, (size_t)nunits);
 
@@ -124,6 +123,8 @@ int cmd_check(int argc, char **argv)
 		else
 			rc = spare;
 	}
+	if (!rc)
+		rc = add_units(units, nunits, &pids, &n);
 	free(units);
 	if (!rc) {
 		struct qr_subtree st;

@@ -139,10 +139,10 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	int rc;
 
 	rc = plan(o, &p);
-	if (!rc)
-		rc = precheck(&p);
 	if (!rc && p.nunits && qr_systemd_booted())
 		rc = qr_units_spare_check(p.unit, p.nunits);
+	if (!rc)
+		rc = precheck(&p);
 	if (!rc && p.nunits)
 		rc = freeze_units(o, &p, &fz);
 	if (rc)

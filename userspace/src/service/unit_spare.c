@@ -56,7 +56,11 @@ int qr_units_spare_check(const char *const *units, size_t n)
 				return QR_EXIT_FAIL;
 			}
 			for (char *d = strtok_r(out, " \n", &save); d; d = strtok_r(NULL, " \n", &save)) {
-				if (named(units, n, d) || !stopped_at_shutdown(d))
+				/* Requires=sysinit.target is a default dependency,
+				 * which the spare drop-in takes away. */
+				if (named(units, n, d) ||
+				    (!strcmp(prop[p], "Requires") && !strcmp(d, "sysinit.target")) ||
+				    !stopped_at_shutdown(d))
 					continue;
 				qr_error("%s: %s=%s, which the shutdown of the quick reboot stops: it would be stopped with it, its frozen processes waited for: not kept",
 					 units[i], prop[p], d);
