@@ -86,7 +86,7 @@ int cmd_check(int argc, char **argv)
 		{ 0 },
 	};
 	char **units = calloc(argc, sizeof(*units));
-	int opt, rc, n, nunits = 0, refused = 0, together = 0;
+	int opt, rc, n, nunits = 0, refused = 0, together = 0, unspared = 0;
 	bool shared;
 	pid_t *pids;
 
@@ -119,7 +119,7 @@ int cmd_check(int argc, char **argv)
 		int spare = qr_units_spare_check((const char *const *)units, (size_t)nunits);
 
 		if (spare == QR_EXIT_UNSAFE)
-			refused++;
+			unspared = 1;
 		else
 			rc = spare;
 	}
@@ -130,6 +130,8 @@ int cmd_check(int argc, char **argv)
 		struct qr_subtree st;
 
 		refused = qr_subtree_find(pids, n, &st);
+		if (refused >= 0)
+			refused += unspared;
 		if (refused < 0)
 			rc = QR_EXIT_FAIL;
 		/* First the files and System V IPC, which the set shares:
