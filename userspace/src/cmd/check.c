@@ -13,7 +13,9 @@
 #include "checkpoint/mntns.h"
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "reboot/orderly.h"
 #include "service/unit_procs.h"
+#include "service/unit_spare.h"
 
 static const char usage[] =
 	"usage: quickreboot check [--unit NAME.service]... [PID...]\n"
@@ -85,7 +87,7 @@ int cmd_check(int argc, char **argv)
 		{ 0 },
 	};
 	char **units = calloc(argc, sizeof(*units));
-	int opt, rc, n, nunits = 0, refused = 0, together = 0;
+	int opt, rc, n, nunits = 0, refused = 0, together = 0, unspared = 0;
 	bool shared;
 	pid_t *pids;
 
@@ -111,6 +113,17 @@ int cmd_check(int argc, char **argv)
 		return QR_EXIT_FAIL;
 	}
 	rc = qr_parse_pids(argv + optind, n, pids, "check", usage);
+	/* Under systemd a quick reboot stops the rest: a unit stopped with
+	 * it cannot be kept. Asked before the units are listed: it takes
+	 * seconds, in which a listed child may exit. */
+	if (!rc && nunits && qr_systemd_booted()) {
+		int spare = qr_units_spare_check((const char *const *)units, (size_t)nunits);
+
+		if (spare == QR_EXIT_UNSAFE)
+			unspared = 1;
+		else
+			rc = spare;
+	}
 	if (!rc)
 		rc = add_units(units, nunits, &pids, &n);
 	free(units);
@@ -118,6 +131,8 @@ int cmd_check(int argc, char **argv)
 		struct qr_subtree st;
 
 		refused = qr_subtree_find(pids, n, &st);
+		if (refused >= 0)
+			refused += unspared;
 		if (refused < 0)
 			rc = QR_EXIT_FAIL;
 		/* First the files and System V IPC, which the set shares:

@@ -1,5 +1,6 @@
 /* quickreboot reboot --kernel VMLINUZ [--initrd F] [--append A]
- * [--unit NAME.service]... [PID...]: the whole quick reboot (reboot/). */
+ * [--unit NAME.service]... [PID...]: the whole quick reboot (reboot/);
+ * reboot --finish: its last step under systemd (reboot/orderly.h). */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -10,12 +11,14 @@
 #include "cmd/commands.h"
 #include "image/keep_record.h"
 #include "lib/conf.h"
+#include "reboot/orderly.h"
 #include "reboot/reboot.h"
 
 static const char usage[] =
 	"usage: quickreboot reboot --kernel VMLINUZ [--initrd FILE] [--append ARGS]\n"
 	"                          [--mode zero-copy|copy|auto] [--no-kexec-digest]\n"
 	"                          [--unit NAME.service]... [PID...]\n"
+	"       quickreboot reboot --finish\n"
 	"Quick reboot into VMLINUZ keeping the processes of each --unit (every\n"
 	"process in its cgroup) and the processes PID...; with neither, what\n"
 	QR_CONF_PATH " lists (keep-unit, keep-pid). Loads the New kernel with\n"
@@ -27,7 +30,13 @@ static const char usage[] =
 	QR_CHECKPOINT_DIR "; loads the New kernel again if a kept\n"
 	"PID or TID is above the floor, or if pages are kept in the first memory\n"
 	"block (checkpoint --keep-first-block: their pageblocks hidden from it);\n"
-	"unmounts the shelter, syncs and kexecs.\n"
+	"unmounts the shelter, syncs and kexecs. Where systemd is PID 1, the\n"
+	"rest of the system is shut down first as `systemctl kexec` does it\n"
+	"(quickreboot-kexec.target: units stopped in order, the journal out of\n"
+	"/var, file systems unmounted), the kept units left out of it: neither\n"
+	"stopped, signalled nor waited for; --finish is that target's last step\n"
+	"(not for interactive use): the remaining processes but the kept ones\n"
+	"ended, file systems unmounted or read-only, kexec.\n"
 	"In the New kernel, quickreboot-restore.service restores them and hands\n"
 	"each unit its processes back. Nothing is frozen if the kernel cannot be\n"
 	"loaded or a process cannot be kept; if the kexec itself fails, the\n"
@@ -50,6 +59,7 @@ int cmd_reboot(int argc, char **argv)
 		{ "mode", required_argument, 0, 'm' },
 		{ "no-kexec-digest", no_argument, 0, 'D' },
 		{ "unit", required_argument, 0, 'u' },
+		{ "finish", no_argument, 0, 'f' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
@@ -57,6 +67,7 @@ int cmd_reboot(int argc, char **argv)
 	const char **units = calloc(argc, sizeof(*units));
 	pid_t *pids = NULL;
 	int opt, rc = QR_EXIT_FAIL;
+	bool finish = false;
 
 	if (!units)
 		return QR_EXIT_FAIL;
@@ -75,12 +86,19 @@ int cmd_reboot(int argc, char **argv)
 			units[o.nunits++] = optarg;
 		else if (opt == 'D')
 			o.no_digest = true;
+		else if (opt == 'f')
+			finish = true;
 		else if (opt == 'm' && (o.want = qr_parse_mode(optarg)) < 0) {
 			rc = qr_usage_error(usage, "reboot: unknown mode '%s'", optarg);
 			goto out;
 		}
 	}
 	rc = QR_EXIT_USAGE;
+	if (finish) {
+		rc = argc == optind && !o.kernel && !o.nunits ? qr_reboot_finish() :
+		     qr_usage_error(usage, "reboot: --finish takes nothing else");
+		goto out;
+	}
 	if (!o.kernel) {
 		qr_usage_error(usage, "reboot: --kernel is needed");
 		goto out;

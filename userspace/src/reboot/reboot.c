@@ -19,13 +19,13 @@
 #include "quickreboot/pfncheck_abi.h"
 #include "reboot/keep_plan.h"
 #include "reboot/load.h"
+#include "reboot/orderly.h"
 #include "service/unit_freeze.h"
+#include "service/unit_spare.h"
 #include "shelter/ready.h"
 #include "shelter/shelter.h"
 
-/* After a failed kexec: the processes go on in this kernel, every one of
- * the checkpoint's set (descendants of the PIDs given too). */
-static void thaw_all(const pid_t *pids, size_t n)
+void qr_reboot_thaw(const pid_t *pids, size_t n)
 {
 	int fd = qr_device_open("pfncheck", PFNCHECK_DEVICE, "reboot");
 
@@ -139,6 +139,8 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	int rc;
 
 	rc = plan(o, &p);
+	if (!rc && p.nunits && qr_systemd_booted())
+		rc = qr_units_spare_check(p.unit, p.nunits);
 	if (!rc)
 		rc = precheck(&p);
 	if (!rc && p.nunits)
@@ -173,12 +175,16 @@ int qr_reboot(const struct qr_reboot_opts *o)
 		sync();
 		rc = qr_frozen_killed_check("reboot");
 	}
-	if (!rc) {
+	/* Under systemd, the rest of the system is shut down first, in order;
+	 * returns only if nothing was queued. */
+	if (!rc && qr_systemd_booted())
+		rc = qr_orderly_kexec(&p);
+	else if (!rc) {
 		qr_run(exec_argv);
 		qr_error("reboot: kexec -e returned");
 	}
 	/* Still in this kernel: nothing is lost, the processes go on. */
-	thaw_all(p.pid, p.npids);
+	qr_reboot_thaw(p.pid, p.npids);
 	qr_run(unload);
 	rc = QR_EXIT_FAIL;
 out:

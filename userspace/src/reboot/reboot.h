@@ -27,4 +27,8 @@ struct qr_reboot_opts {
  * frozen processes were thawed and go on in this kernel. */
 int qr_reboot(const struct qr_reboot_opts *o);
 
+/* After a failed kexec: the processes go on in this kernel, every one of
+ * the checkpoint's set (descendants of the PIDs given too). */
+void qr_reboot_thaw(const pid_t *pids, size_t n);
+
 #endif
