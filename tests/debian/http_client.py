@@ -6,30 +6,19 @@ other on that one connection. nginx answers 404 until the guest test
 creates /var/www/html/qr-stop, then 200: the client stops there. Any
 error, end of file, "Connection: close", SIGTERM or status other than
 404/200 after the first connection is a failure: no reconnect.
-Writes REPORT: ok=0|1 requests=N max_gap_ms=G gap_at=N gaps=MS@N,...
-why=TEXT (as tests/vm/lib/tcp_client.py).
+Writes REPORT as tests/vm/lib/client_report.py says.
 usage: http_client.py PORT REPORT"""
-import signal
+import os
 import socket
 import sys
 import time
 
-port, report = int(sys.argv[1]), sys.argv[2]
-state = {"ok": 0, "requests": 0, "max_gap_ms": 0, "gap_at": 0, "gaps": "-",
-         "why": "never connected"}
-gaps = []
-stop = False
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "vm", "lib"))
+from client_report import Report  # noqa: E402
 
-
-def on_term(_sig, _frame):
-    global stop
-    stop = True
-
-
-def write():
-    with open(report, "w") as f:
-        f.write(" ".join(f"{k}={v}" for k, v in state.items() if k != "why"))
-        f.write(f" why={state['why']}\n")
+port = int(sys.argv[1])
+r = Report(sys.argv[2])
 
 
 class Conn:
@@ -38,7 +27,7 @@ class Conn:
 
     def fill(self):
         while True:
-            if stop:
+            if r.stop:
                 raise OSError("no answer by the end (SIGTERM)")
             try:
                 got = self.sock.recv(65536)
@@ -70,9 +59,8 @@ class Conn:
         return status
 
 
-signal.signal(signal.SIGTERM, on_term)
 conn = None
-while not stop and conn is None:
+while not r.stop and conn is None:
     s = None
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=2)
@@ -89,31 +77,22 @@ while not stop and conn is None:
             s.close()
         time.sleep(1)
 if conn is not None:
-    state.update(ok=1, why="")
+    r.connected()
     conn.sock.settimeout(1)
-    last = time.monotonic()
     n = 0
     while True:
         n += 1
         try:
             status = conn.get(n)
         except (OSError, ValueError, IndexError) as e:
-            state.update(ok=0, why=f"request {n}: {e}")
+            r.fail(f"request {n}: {e}")
             break
-        now = time.monotonic()
-        gap = int((now - last) * 1000)
-        if gap > state["max_gap_ms"]:
-            state.update(max_gap_ms=gap, gap_at=n)
-        if gap >= 1000:
-            gaps.append(f"{gap}@{n}")
-            state["gaps"] = ",".join(gaps)
-        last = now
-        state["requests"] = n
+        r.answered(n)
         if status == 200:
-            state["why"] = "stopped by the guest"
+            r.state["why"] = "stopped by the guest"
             break
         if status != 404:
-            state.update(ok=0, why=f"request {n}: status {status}")
+            r.fail(f"request {n}: status {status}")
             break
         time.sleep(0.1)
-write()
+r.write()
