@@ -372,9 +372,9 @@ static int add_block(u64 b, u64 ram_at, const struct rs_range *keep,
 	if (verdict) {
 		rs_unhanded_add(b, b + block,
 				spare_ram(b, b + block,
-					  verdict == QR_BAD_KEPT ? PAGE_SIZE :
-					  PAGE_SIZE << pageblock_order,
-					  keep, nr_keep),
+					  verdict == QR_BAD_BOOT_AREA ?
+					  PAGE_SIZE << pageblock_order :
+					  PAGE_SIZE, keep, nr_keep),
 				unhanded_why(verdict));
 		return 0;
 	}
