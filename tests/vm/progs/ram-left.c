@@ -7,9 +7,9 @@
  * boot area). After a hand-back, 0 when every other page was given back.
  *
  * ram-left --partial FRAMES: the memory blocks (but the first, which
- * always has holes) that the firmware's RAM fills only in part, "START-END"
- * each, and how many of the frames in FRAMES (zc-keep's frames-before, one
- * u64 each) lie in them: "partial=START-END,... frames=N".
+ * always has holes) that the firmware's RAM fills only in part, and how
+ * many of the frames in FRAMES (zc-keep's frames-before, one u64 each) lie
+ * in each: "partial=START-END:N,...".
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -144,7 +144,7 @@ static uint64_t ram_in(uint64_t s, uint64_t e)
 static int partial(const char *frames)
 {
 	uint64_t block = hex_file("/sys/devices/system/memory", "block_size_bytes");
-	uint64_t top = nram ? ram[nram - 1].e : 0, pfn, n = 0;
+	uint64_t top = nram ? ram[nram - 1].e : 0, pfn, n[MAX] = { 0 };
 	struct range part[MAX];
 	int npart = 0;
 	FILE *f;
@@ -163,13 +163,13 @@ static int partial(const char *frames)
 	while (fread(&pfn, sizeof(pfn), 1, f) == 1)
 		for (int i = 0; i < npart; i++)
 			if (pfn * PAGE >= part[i].s && pfn * PAGE < part[i].e)
-				n++;
+				n[i]++;
 	fclose(f);
 	printf("partial=");
 	for (int i = 0; i < npart; i++)
-		printf("%s0x%" PRIx64 "-0x%" PRIx64, i ? "," : "", part[i].s,
-		       part[i].e);
-	printf(" frames=%" PRIu64 "\n", n);
+		printf("%s0x%" PRIx64 "-0x%" PRIx64 ":%" PRIu64, i ? "," : "",
+		       part[i].s, part[i].e, n[i]);
+	printf("\n");
 	return 0;
 }
 
