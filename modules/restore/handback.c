@@ -2,11 +2,12 @@
 /*
  * HANDBACK: validate the whole PFN map, hold its frames aside, and give the
  * New kernel back the RAM it was told at boot was reserved. Memory is added
- * in whole memory blocks with add_memory_driver_managed(); while it comes
+ * in whole memory blocks with add_memory_driver_managed() (a block that
+ * RAM fills only in part made to fit first: blockfit.c); while it comes
  * online, our online_page callback keeps the preserved frames, and every
  * page the firmware map does not call RAM, away from the page allocator.
  * Never MHP_MEMMAP_ON_MEMORY: the struct pages would be written over
- * preserved frames.
+ * preserved frames. RAM that cannot be given back is said (unhanded.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +18,7 @@
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/pageblock-flags.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -174,6 +176,55 @@ static struct rs_range *copy_ranges(u64 uaddr, u32 n)
 	return r;
 }
 
+/* Whole pages of ram[] in [s, e), in bytes. */
+static u64 ram_bytes(u64 s, u64 e)
+{
+	u64 pages = 0, a, b;
+	u32 i;
+
+	for (i = 0; i < nr_ram; i++) {
+		a = PFN_UP(max(s, ram[i].start));
+		b = PFN_DOWN(min(e, ram[i].end));
+		if (b > a)
+			pages += b - a;
+	}
+	return PFN_PHYS(pages);
+}
+
+static bool ranges_cover(const struct rs_range *r, u32 n, u64 start, u64 end)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].start <= start && end <= r[i].end)
+			return true;
+	return false;
+}
+
+/*
+ * The RAM of [s, e) that this kernel could have been given: neither its
+ * own nor busy nor kept aside, nor a held frame, looked at in pieces of
+ * unit bytes at least (pageblocks in a block this kernel booted in: what
+ * was hidden there is whole pageblocks, and a page the kernel reserved
+ * itself, as page 0, is no RAM lost).
+ */
+static u64 spare_ram(u64 s, u64 e, u64 unit, const struct rs_range *keep,
+		     u32 nr_keep)
+{
+	u64 mid;
+
+	if (!ram_bytes(s, e) || ranges_cover(keep, nr_keep, s, e))
+		return 0;
+	if (!area_verdict(s, e, keep, nr_keep))
+		return ram_bytes(s, e) -
+		       PFN_PHYS(rs_frames_in(PHYS_PFN(s), PHYS_PFN(e - s)));
+	if (e - s <= unit)
+		return 0;
+	mid = s + (e - s) / 2;
+	return spare_ram(s, mid, unit, keep, nr_keep) +
+	       spare_ram(mid, e, unit, keep, nr_keep);
+}
+
 static u64 ram_pages(const struct rs_range *r, u32 n)
 {
 	u64 pages = 0;
@@ -207,6 +258,10 @@ static int validate_pfns(struct qr_restore_handback *arg, const u64 *pfns,
 				verdict = area_verdict(cur_block,
 						       cur_block + block,
 						       keep, nr_keep);
+				if (!verdict &&
+				    rs_block_fit(cur_block, cur_block + block,
+						 a, false))
+					verdict = QR_BAD_SHARED;
 			}
 			/*
 			 * In a bad block, the frame's own reason if it has
@@ -286,6 +341,70 @@ static int online_block(u64 start)
 	return n < 0 ? n : -EIO;
 }
 
+/* Why a block is not added, for unhanded.c. */
+static enum rs_unhanded_why unhanded_why(u32 verdict)
+{
+	switch (verdict) {
+	case QR_BAD_BOOT_AREA:
+		return RS_UNHANDED_BOOT;
+	case QR_BAD_KEPT:
+		return RS_UNHANDED_KEPT;
+	case QR_BAD_BUSY:
+		return RS_UNHANDED_BUSY;
+	default:
+		return RS_UNHANDED_SHARED;
+	}
+}
+
+/*
+ * Adds and onlines the block [b, b + block), ram_at one of its RAM pages,
+ * if it can be handed back. Not added, the RAM it leaves out is said.
+ */
+static int add_block(u64 b, u64 ram_at, const struct rs_range *keep,
+		     u32 nr_keep, u64 *bytes)
+{
+	u64 block = memory_block_size_bytes();
+	u32 verdict = area_verdict(b, b + block, keep, nr_keep);
+	int ret;
+
+	if (!verdict && rs_block_fit(b, b + block, ram_at, true))
+		verdict = QR_BAD_SHARED;
+	if (verdict) {
+		rs_unhanded_add(b, b + block,
+				spare_ram(b, b + block,
+					  verdict == QR_BAD_BOOT_AREA ?
+					  PAGE_SIZE << pageblock_order :
+					  PAGE_SIZE, keep, nr_keep),
+				unhanded_why(verdict));
+		return 0;
+	}
+	if (!resource_name)
+		resource_name = kstrdup(RS_RESOURCE, GFP_KERNEL);
+	if (!resource_name)
+		return -ENOMEM;
+	/* Before the add: 6.12 onlines inside it. */
+	record_added(b, b + block);
+	ret = add_memory_driver_managed(memory_add_physaddr_to_nid(b), b, block,
+					resource_name, MHP_MERGE_RESOURCE);
+	if (ret) {
+		unrecord_added(b);
+		pr_err("handback: cannot add %#llx-%#llx: %d\n", b, b + block - 1,
+		       ret);
+		rs_unhanded_add(b, b + block,
+				spare_ram(b, b + block, PAGE_SIZE, keep, nr_keep),
+				RS_UNHANDED_FAILED);
+		return 0;
+	}
+	*bytes += block;
+	if (!pfn_is_ram(PHYS_PFN(b), PHYS_PFN(block)))
+		rs_added_not_ram = true;
+	ret = online_block(b);
+	if (ret)
+		pr_err("handback: cannot online %#llx-%#llx: %d\n", b,
+		       b + block - 1, ret);
+	return ret;
+}
+
 /* Adds and onlines every block of ram[] that can be handed back. */
 static int add_blocks(const struct rs_range *keep, u32 nr_keep, u64 *bytes)
 {
@@ -299,32 +418,10 @@ static int add_blocks(const struct rs_range *keep, u32 nr_keep, u64 *bytes)
 			if (b == last)
 				continue;
 			last = b;
-			if (area_verdict(b, b + block, keep, nr_keep))
-				continue;
-			if (!resource_name)
-				resource_name = kstrdup(RS_RESOURCE, GFP_KERNEL);
-			if (!resource_name)
-				return -ENOMEM;
-			/* Before the add: 6.12 onlines inside it. */
-			record_added(b, b + block);
-			ret = add_memory_driver_managed(memory_add_physaddr_to_nid(b),
-							b, block, resource_name,
-							MHP_MERGE_RESOURCE);
-			if (ret) {
-				unrecord_added(b);
-				pr_err("handback: cannot add %#llx-%#llx: %d\n",
-				       b, b + block - 1, ret);
+			ret = add_block(b, PFN_PHYS(PFN_UP(max(b, ram[i].start))),
+					keep, nr_keep, bytes);
+			if (ret)
 				return ret;
-			}
-			*bytes += block;
-			if (!pfn_is_ram(PHYS_PFN(b), PHYS_PFN(block)))
-				rs_added_not_ram = true;
-			ret = online_block(b);
-			if (ret) {
-				pr_err("handback: cannot online %#llx-%#llx: %d\n",
-				       b, b + block - 1, ret);
-				return ret;
-			}
 		}
 	}
 	return 0;
@@ -336,6 +433,7 @@ static const char *const bad_names[] = {
 	[QR_BAD_BOOT_AREA]	= "in memory this kernel runs in",
 	[QR_BAD_KEPT]		= "in a range kept for the next boot",
 	[QR_BAD_BUSY]		= "in a busy resource",
+	[QR_BAD_SHARED]		= "in a block shared with another resource",
 };
 
 static int refuse(struct qr_restore_handback *arg, u32 reason, u64 pfn)

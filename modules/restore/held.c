@@ -92,6 +92,12 @@ bool rs_frames_any_held(unsigned long pfn, unsigned long nr)
 	return false;
 }
 
+/* Frames listed in [pfn, pfn + nr), whatever their state. */
+u64 rs_frames_in(unsigned long pfn, unsigned long nr)
+{
+	return lower_bound(pfn + nr) - lower_bound(pfn);
+}
+
 static const char *state_name(enum rs_frame_state s)
 {
 	switch (s) {

@@ -96,6 +96,15 @@ RS_STAT_ATTR(added_bytes);
 RS_STAT_ATTR(hole_frames);
 RS_STAT_ATTR(adopt_ns);
 RS_STAT_ATTR(copy_ns);
+RS_STAT_ATTR(unhanded_bytes);
+
+static ssize_t unhanded_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return rs_unhanded_show(buf);
+}
+
+static struct kobj_attribute unhanded_attr = __ATTR_RO(unhanded);
 static struct kobj_attribute mode_attr = __ATTR_RO(mode);
 static struct kobj_attribute copy_reason_attr = __ATTR_RO(copy_reason);
 static struct kobj_attribute handed_back_attr = __ATTR_RO(handed_back);
@@ -113,6 +122,8 @@ static struct attribute *status_attrs[] = {
 	&hole_frames_attr.attr,
 	&adopt_ns_attr.attr,
 	&copy_ns_attr.attr,
+	&unhanded_bytes_attr.attr,
+	&unhanded_attr.attr,
 	NULL,
 };
 

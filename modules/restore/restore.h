@@ -51,6 +51,7 @@ enum rs_frame_state {
 int rs_frames_set(u64 *pfns, u64 nr);
 bool rs_frames_present(void);
 bool rs_frames_any_held(unsigned long pfn, unsigned long nr);
+u64 rs_frames_in(unsigned long pfn, unsigned long nr);
 void rs_frame_set_state(long idx, enum rs_frame_state state);
 int rs_frames_claim(const u64 *pfns, u64 nr, long *idx);
 void rs_frames_unclaim(const long *idx, u64 nr);
@@ -65,6 +66,7 @@ struct rs_stats {
 	u64 hole_frames;	/* held in holes of boot memory */
 	u64 adopted_huge;	/* THPs among the frames adopted */
 	u64 adopt_ns, copy_ns;
+	u64 unhanded_bytes;	/* RAM not handed back (unhanded.c) */
 };
 extern struct rs_stats rs_stats;
 
@@ -76,6 +78,25 @@ void rs_handback_exit(void);
 bool rs_pfn_added(unsigned long pfn);
 /* RAM per the firmware map, neither System RAM here nor busy. */
 bool rs_range_is_hole(u64 start, u64 end);
+
+/*
+ * A block that RAM fills only in part made to fit add_memory (blockfit.c):
+ * 0, or -EBUSY when it shares its addresses with another resource. With
+ * apply false, only says whether it would fit. ram_at: a RAM page of it.
+ */
+int rs_block_fit(u64 b, u64 e, u64 ram_at, bool apply);
+
+/* RAM the hand-back could not give back, and why (unhanded.c). */
+enum rs_unhanded_why {
+	RS_UNHANDED_BOOT,	/* in a block this kernel booted in */
+	RS_UNHANDED_KEPT,	/* in a block shared with keep[] */
+	RS_UNHANDED_BUSY,	/* in a block shared with a busy resource */
+	RS_UNHANDED_SHARED,	/* in a block that cannot be made to fit */
+	RS_UNHANDED_FAILED,	/* in a block add_memory refused */
+	RS_UNHANDED_NR,
+};
+void rs_unhanded_add(u64 start, u64 end, u64 ram, enum rs_unhanded_why why);
+ssize_t rs_unhanded_show(char *buf);
 
 /* Frames in holes of the memory this kernel booted with (holes.c). */
 struct page *rs_frame_page(unsigned long pfn);

@@ -121,3 +121,32 @@ TEST(status_json_escapes_untrusted_strings)
 	qr_strbuf_free(&b);
 	qr_status_free(&st);
 }
+
+TEST(status_says_ram_not_handed_back)
+{
+	struct qr_status st;
+	struct qr_strbuf b = { 0 };
+
+	ready_system(&st);
+	st.restore_loaded = true;
+	strcpy(st.handed_back, "1");
+	strcpy(st.added_bytes, "3355443200");
+	strcpy(st.unhanded_bytes, "6291456");
+	strcpy(st.unhanded, "4096 KiB in 1 block, shared with memory this kernel booted in\n"
+	       "2048 KiB in 1 block, shared with a busy resource\n");
+	qr_status_decide(&st);
+	qr_status_render_text(&b, &st);
+	CHECK_HAS(qr_strbuf_str(&b),
+		  "restore module:   handed back 3200 MiB, 6144 KiB of RAM not handed back\n"
+		  "                  not handed back: 4096 KiB in 1 block, shared with memory this kernel booted in\n"
+		  "                  not handed back: 2048 KiB in 1 block, shared with a busy resource\n");
+	qr_strbuf_free(&b);
+	CHECK(qr_status_render_json(&b, &st));
+	CHECK_HAS(qr_strbuf_str(&b), "\"unhanded_bytes\": \"6291456\"");
+	qr_strbuf_free(&b);
+	strcpy(st.handed_back, "0");
+	qr_status_render_text(&b, &st);
+	CHECK_HAS(qr_strbuf_str(&b), "restore module:   loaded, no hand-back in this boot\n");
+	qr_strbuf_free(&b);
+	qr_status_free(&st);
+}

@@ -220,13 +220,15 @@ zc_start() {
 }
 
 # zc_checkpoint [MODE]: checkpoints (zero copy by default, keeping the
-# pages left in the first memory block), records the frames the frozen
+# pages left in the first memory block unless ZC_FIRST_BLOCK=copy: then
+# they are copied, and no hole is hidden there), records the frames the frozen
 # process is left in (pages moved out of the first memory block are in
 # their new ones), detaches shelter and disk, and confines the next hop.
 zc_checkpoint() {
 	_p=$(cat "$ZC_DIR/pid")
 	_keep=
-	[ "${1:-zero-copy}" != zero-copy ] || _keep=--keep-first-block
+	[ "${1:-zero-copy}" != zero-copy ] || [ "${ZC_FIRST_BLOCK:-}" = copy ] ||
+		_keep=--keep-first-block
 	rm -f "$ZC_DIR/frames-before"
 	t_run checkpoint quickreboot checkpoint --mode "${1:-zero-copy}" $_keep \
 		--dir "$QR_SH/cp" "$_p" || return

@@ -38,6 +38,21 @@ static long long status_num(const char *name)
 	return v;
 }
 
+/* The RAM the module could not give back, a line per reason: said, never
+ * silent (the kernel log names each block). */
+static void say_unhanded(void)
+{
+	char *t = qr_read_file(STATUS "unhanded", 4096), *line = t;
+
+	while (line && *line) {
+		int len = (int)strcspn(line, "\n");
+
+		printf("hand-back: RAM not handed back: %.*s\n", len, line);
+		line += len + (line[len] == '\n');
+	}
+	free(t);
+}
+
 /* Memory was handed back in this boot by a restore module since unloaded:
  * it had given every frame it held to the page allocator. */
 static bool handed_back_by_unloaded(void)
@@ -54,9 +69,10 @@ static const char *const reasons[] = {
 	[QR_BAD_NOT_RAM] = "not RAM in the firmware map",
 	[QR_BAD_BOOT_AREA] = "inside memory this kernel runs in",
 	[QR_BAD_KEPT] = "inside a range kept aside (the next boot area, the shelter)",
-	[QR_BAD_BUSY] = "inside a busy resource (the shelter?)",
+	[QR_BAD_BUSY] = "inside, or in a memory block shared with, a busy resource (the shelter, firmware tables)",
 	[QR_BAD_COUNT] = "more frames than the RAM holds",
 	[QR_BAD_RANGES] = "RAM ranges refused",
+	[QR_BAD_SHARED] = "in a memory block shared with a range that is neither RAM nor free (firmware tables, a device: see /proc/iomem), which cannot be handed back",
 };
 
 /* Which process and page a refused frame belongs to. */
@@ -227,6 +243,7 @@ int qr_handback_run(const struct qri_image *img, struct qr_handback *hb)
 
 		qr_said_handback(line, sizeof(line), &said);
 		printf("%s\n", line);
+		say_unhanded();
 	}
 out:
 	qr_spans_free(&hidden);

@@ -131,6 +131,26 @@ static void gather_module(struct qr_status *st, const char *root)
 	read_line(root, "/sys/module/shelter/status/problem", st->mod_problem, sizeof(st->mod_problem));
 }
 
+static void gather_restore(struct qr_status *st, const char *root)
+{
+	char p[PATH_MAX];
+	char *text;
+
+	st->restore_loaded = exists(root, "/sys/module/restore/status");
+	if (!st->restore_loaded)
+		return;
+	read_line(root, "/sys/module/restore/status/handed_back", st->handed_back,
+		  sizeof(st->handed_back));
+	read_line(root, "/sys/module/restore/status/added_bytes", st->added_bytes,
+		  sizeof(st->added_bytes));
+	read_line(root, "/sys/module/restore/status/unhanded_bytes", st->unhanded_bytes,
+		  sizeof(st->unhanded_bytes));
+	text = qr_read_file(at(p, root, "/sys/module/restore/status/unhanded"), SMALL_MAX);
+	if (text)
+		snprintf(st->unhanded, sizeof(st->unhanded), "%s", text);
+	free(text);
+}
+
 static void scan_modules(struct qr_kernel *k, const char *root)
 {
 	char path[PATH_MAX], rel[PATH_MAX];
@@ -235,6 +255,7 @@ void qr_status_gather(struct qr_status *st, const char *root)
 	gather_iomem(st, root);
 	gather_dropin(st, root);
 	gather_module(st, root);
+	gather_restore(st, root);
 	gather_kernels(st, root);
 	st->kexec_found = find_kexec(root);
 	gather_conf(st, root);

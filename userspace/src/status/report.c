@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boot/grub_dropin.h"
@@ -86,6 +87,27 @@ static void render_range(struct qr_strbuf *out, const struct qr_range *r)
 			 qr_format_size(size, r->size), r->start, qr_range_last(r));
 }
 
+/* The hand-back of this boot, and the RAM it could not give back, a line
+ * per reason as the restore module says it. */
+static void render_restore(struct qr_strbuf *out, const struct qr_status *st)
+{
+	const char *line = st->unhanded;
+
+	if (strcmp(st->handed_back, "1")) {
+		qr_strbuf_puts(out, "restore module:   loaded, no hand-back in this boot\n");
+		return;
+	}
+	qr_strbuf_printf(out, "restore module:   handed back %llu MiB, %llu KiB of RAM not handed back\n",
+			 strtoull(st->added_bytes, NULL, 10) >> 20,
+			 strtoull(st->unhanded_bytes, NULL, 10) >> 10);
+	while (*line) {
+		int len = (int)strcspn(line, "\n");
+
+		qr_strbuf_printf(out, "                  not handed back: %.*s\n", len, line);
+		line += len + (line[len] == '\n');
+	}
+}
+
 void qr_status_render_text(struct qr_strbuf *out, const struct qr_status *st)
 {
 	char shown[QR_TOKEN_BUF];
@@ -117,6 +139,8 @@ void qr_status_render_text(struct qr_strbuf *out, const struct qr_status *st)
 	} else {
 		qr_strbuf_puts(out, "shelter module:   not loaded\n");
 	}
+	if (st->restore_loaded)
+		render_restore(out, st);
 	qr_strbuf_puts(out, "kernels (modules built by DKMS):\n");
 	for (size_t i = 0; i < st->kernels.n; i++) {
 		const struct qr_kernel *k = &st->kernels.k[i];
@@ -263,6 +287,16 @@ bool qr_status_render_json(struct qr_strbuf *out, const struct qr_status *st)
 	json_opt_string(&j, "generation", st->mod_generation);
 	json_opt_string(&j, "device", st->mod_device);
 	json_opt_string(&j, "problem", st->mod_problem);
+	qr_json_end_object(&j);
+
+	qr_json_key(&j, "restore");
+	qr_json_begin_object(&j);
+	qr_json_key(&j, "loaded");
+	qr_json_bool(&j, st->restore_loaded);
+	json_opt_string(&j, "handed_back", st->handed_back);
+	json_opt_string(&j, "added_bytes", st->added_bytes);
+	json_opt_string(&j, "unhanded_bytes", st->unhanded_bytes);
+	json_opt_string(&j, "unhanded", st->unhanded);
 	qr_json_end_object(&j);
 
 	json_kernels(&j, st);

@@ -42,6 +42,13 @@ struct qr_status {
 	char mod_device[32];
 	char mod_problem[160];
 
+	/* /sys/module/restore/status/: the hand-back of this boot. */
+	bool restore_loaded;
+	char handed_back[8];		/* "1" once done */
+	char added_bytes[32];
+	char unhanded_bytes[32];	/* RAM it could not give back */
+	char unhanded[512];		/* why: a line per reason */
+
 	struct qr_kernels kernels;
 	bool kexec_found;
 

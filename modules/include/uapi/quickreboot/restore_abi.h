@@ -24,7 +24,7 @@
 
 #define QR_RESTORE_DEVICE	"/dev/qr-restore"
 /* Any change to the ioctls or their structs below adds 1. */
-#define QR_RESTORE_ABI_VERSION	1
+#define QR_RESTORE_ABI_VERSION	2
 
 /* A physical address range, bytes: [start, end). */
 struct qr_restore_range {
@@ -43,6 +43,7 @@ QR_ABI_OFFSET(qr_restore_range, end, 8);
 #define QR_BAD_BUSY		5	/* inside a busy resource (the shelter) */
 #define QR_BAD_COUNT		6	/* more frames than the RAM ranges hold */
 #define QR_BAD_RANGES		7	/* ram[] or keep[] malformed */
+#define QR_BAD_SHARED		8	/* in a block shared with a range not RAM */
 
 /*
  * HANDBACK, once per boot: validate the whole PFN map before anything is
