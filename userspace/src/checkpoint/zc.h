@@ -33,6 +33,14 @@ struct qr_zc {
 	bool keep_first_block;
 	struct qr_spans hidden;
 	uint64_t kept_first;		/* of the kept: in hidden */
+	/* For the area being run: the parent's frame at each of its pages
+	 * (0: none), or NULL (checkpoint/inherit.h). A page shared with the
+	 * parent (held, the same frame: it cannot have moved) goes to
+	 * inherit instead of being copied. */
+	const uint64_t *parent_frames;
+	struct qri_own_run *inherit;
+	uint32_t ninherit, inherit_cap;
+	uint64_t inherited;		/* pages, for the report */
 };
 
 /* Reads pid's PFN map (PFNCHECK_IOC_PFNMAP: its pages stay pinned until
@@ -43,7 +51,8 @@ void qr_zc_free_map(struct qr_zc *zc);
 /* The runs of area [start, end) (file: a private file mapping), pages
  * to copy numbered from *copy_off on in the pages file (advanced past
  * them). Pure. Returns the number of runs in *runs (malloc'd, maybe 0),
- * or -1 with e set (a frame that cannot be, naming it; out of memory). */
+ * or -1 with e set (a frame that cannot be, naming it; out of memory).
+ * The pages shared with the parent (parent_frames) in zc->inherit. */
 long qr_zc_runs(struct qr_zc *zc, uint64_t start, uint64_t end, bool file,
 		uint64_t *copy_off, struct qri_page_run **runs,
 		struct qr_err *e);
