@@ -25,6 +25,7 @@ void qr_parent_mem_init(struct qr_parent_mem *pm, const struct qr_pages *pg,
 {
 	pm->pid = 0;
 	pm->mem = pm->pagemap = -1;
+	pm->buf = NULL;
 	for (size_t i = 0; i < pg->nanon && !pm->pid; i++)
 		if (pg->anon[i].pid == ppid)
 			pm->pid = ppid;
@@ -36,6 +37,8 @@ void qr_parent_mem_close(struct qr_parent_mem *pm)
 		close(pm->mem);
 	if (pm->pagemap >= 0)
 		close(pm->pagemap);
+	free(pm->buf);
+	pm->buf = NULL;
 	pm->mem = pm->pagemap = -1;
 }
 
@@ -74,7 +77,8 @@ static int open_parent(struct qr_parent_mem *pm)
 	pm->mem = open(path, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pm->pid);
 	pm->pagemap = open(path, O_RDONLY | O_CLOEXEC);
-	if (pm->mem < 0 || pm->pagemap < 0) {
+	pm->buf = malloc(CHUNK_PAGES * PAGE);
+	if (pm->mem < 0 || pm->pagemap < 0 || !pm->buf) {
 		qr_error("process %d: cannot read its memory: %s", pm->pid,
 			 strerror(errno));
 		return -1;
@@ -104,18 +108,12 @@ uint64_t *qr_parent_frames(struct qr_parent_mem *pm, uint64_t start,
 	return f;
 }
 
-/* Page i of the chunk at a is the parent's: the same frame, the same
- * contents (page, the child's). */
-static bool parents_page(const struct qr_parent_mem *pm, uint64_t own,
-			 uint64_t theirs, uint64_t a, const uint8_t *page)
+/* The same frame in both, as pagemap shows it. */
+static bool same_frame(uint64_t own, uint64_t theirs)
 {
-	static uint8_t other[PAGE];
-
-	if (!(own & PM_PRESENT) || !(theirs & PM_PRESENT) ||
-	    (own | theirs) & PM_SWAP || !(own & PM_PFN) ||
-	    (own & PM_PFN) != (theirs & PM_PFN))
-		return false;
-	return !read_all(pm->mem, other, PAGE, a) && !memcmp(other, page, PAGE);
+	return own & PM_PRESENT && theirs & PM_PRESENT &&
+		!((own | theirs) & PM_SWAP) && own & PM_PFN &&
+		(own & PM_PFN) == (theirs & PM_PFN);
 }
 
 static int add_run(struct qri_own_run **runs, uint32_t *n, uint32_t *cap,
@@ -173,7 +171,7 @@ int qr_pages_copy_inherit(struct qri_writer *w, struct qr_pages *pg,
 		return -1;
 	for (uint64_t a = start; !rc && a < end; a += CHUNK_PAGES * PAGE) {
 		uint64_t k = (end - a) / PAGE < CHUNK_PAGES ? (end - a) / PAGE : CHUNK_PAGES;
-		bool shared[CHUNK_PAGES];
+		bool shared[CHUNK_PAGES], read = false;
 		uint64_t from = 0;
 
 		if (read_all(mem, buf, k * PAGE, a) ||
@@ -184,9 +182,14 @@ int qr_pages_copy_inherit(struct qri_writer *w, struct qr_pages *pg,
 			rc = -1;
 			break;
 		}
+		/* The parent's contents, read once for the chunk when one
+		 * of its frames is the child's too. */
 		for (uint64_t i = 0; i < k; i++) {
-			shared[i] = parents_page(pm, own[i], theirs[i], a + i * PAGE,
-						 buf + i * PAGE);
+			shared[i] = same_frame(own[i], theirs[i]);
+			if (shared[i] && !read)
+				read = !read_all(pm->mem, pm->buf, k * PAGE, a);
+			shared[i] = shared[i] && read &&
+				!memcmp(pm->buf + i * PAGE, buf + i * PAGE, PAGE);
 			if (shared[i] && add_run(&runs, &nruns, &cap, (a - start) / PAGE + i)) {
 				qr_error("process %d: out of memory", pid);
 				rc = -1;

@@ -22,6 +22,7 @@
 struct qr_parent_mem {
 	pid_t pid;		/* 0: the parent is not a kept process */
 	int mem, pagemap;	/* -1 until opened */
+	uint8_t *buf;		/* 1 MiB of its memory, NULL until needed */
 };
 
 void qr_parent_mem_init(struct qr_parent_mem *pm, const struct qr_pages *pg,
