@@ -4,7 +4,8 @@
  * copies in private file mappings included, are kept where they are;
  * every other page of a private file mapping is copied (clean file pages
  * copied are always right, even if the file changes), as are pages shared
- * copy-on-write with another process (a frame can have one owner only) and
+ * copy-on-write with another process (a frame can have one owner only;
+ * a child's page shared with its parent is the parent's: inherit.h) and
  * frames in the first memory block (the New kernel runs there) that could
  * not be moved out of it before the pinning (checkpoint/evacuate.h), unless their
  * pageblocks are to be hidden from the New kernel (first_block.h). */
