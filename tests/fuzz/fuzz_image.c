@@ -36,9 +36,34 @@ static void check_pipes(const struct qri_image *img)
 	}
 }
 
+/* Pages shared with a parent: inside their area, which the parent has
+ * too, and their contents found (or not) in bounded steps. */
+static void check_inherit(const struct qri_image *img)
+{
+	for (size_t i = 0; i < img->nprocs; i++)
+		for (size_t j = 0; j < img->procs[i].nvmas; j++) {
+			const struct qri_vma_img *vm = &img->procs[i].vmas[j];
+			const struct qri_proc_img *parent;
+			uint64_t off;
+
+			if (!vm->inherit)
+				continue;
+			parent = qri_proc_of(img, img->procs[i].p.ppid);
+			if (!parent || !qri_vma_at(parent, vm->v.start) ||
+			    vm->inherit[vm->ninherit - 1].first +
+			    vm->inherit[vm->ninherit - 1].count >
+			    (vm->v.end - vm->v.start) / 4096)
+				abort();
+			for (uint32_t r = 0; r < vm->ninherit; r++)
+				qri_inherited_offset(img, &img->procs[i], vm,
+						     vm->inherit[r].first, &off);
+		}
+}
+
 static void check(const struct qri_image *img)
 {
 	check_pipes(img);
+	check_inherit(img);
 	for (size_t i = 0; i < img->nprocs; i++) {
 		const struct qri_proc_img *p = &img->procs[i];
 

@@ -722,5 +722,36 @@ int main(int argc, char **argv)
 		qri_add_raw(&w, QRI_PROC_MNTNS, 0, &pm, sizeof(pm), NULL, 0);
 	}
 	save(argv[1], "mntns", &w);
+
+	/* A parent and its child sharing pages since a fork
+	 * (QRI_VMA_INHERIT): copy mode, then zero copy. */
+	for (int zc = 0; zc < 2; zc++) {
+		struct qri_process child = p;
+		struct qri_thread ct = t;
+		struct qri_vma pv = { .pid = 100, .prot = 3, .flags = QRI_VMA_ANON,
+				      .start = 0x10000000, .end = 0x1000a000,
+				      .pages_offset = zc ? QRI_NO_PAGES : 0x1000 };
+		struct qri_own_run in[2] = { { 0, 4 }, { 6, 1 } };
+		struct qri_page_run crun = { .addr = 0x10004000, .count = 2,
+					     .where = 0x2000, .kind = QRI_RUN_COPY };
+
+		child.pid = ct.pid = ct.tid = 101;
+		child.ppid = 100;
+		qri_writer_init(&w, "seed");
+		qri_add_process(&w, &p, "/", "/");
+		qri_add_thread(&w, &t, regs, xstate);
+		qri_add_vma(&w, &pv, NULL);
+		if (zc)
+			qri_add_page_runs(&w, 100, pv.start, runs, 3);
+		qri_add_process(&w, &child, "/", "/");
+		qri_add_thread(&w, &ct, regs, xstate);
+		pv.pid = 101;
+		pv.pages_offset = zc ? QRI_NO_PAGES : 0xb000;
+		qri_add_vma(&w, &pv, NULL);
+		if (zc)
+			qri_add_page_runs(&w, 101, pv.start, &crun, 1);
+		qri_add_vma_inherit(&w, 101, pv.start, in, 2);
+		save(argv[1], zc ? "forked-zero-copy" : "forked", &w);
+	}
 	return 0;
 }

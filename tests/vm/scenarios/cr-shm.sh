@@ -25,6 +25,14 @@
 # with the set, its segment is removed, B runs on with its segment.
 # A process sharing its SEM_UNDO list with another (clone CLONE_SYSVSEM)
 # is refused by checkpoint, named, and left running.
+# Private memory shared copy-on-write since fork (tests/vm/progs/cr-cow.c):
+# a parent fills 24 MiB and forks 3 children, which each write 1/8 of it,
+# and the parent writes 1/16 after. After each restore every page of each
+# process holds its own contents, the pages a child had not written are
+# shared with the parent again (not copied: smaps' Shared_*), and a page a
+# child writes then is not seen by the parent. What the four take (Pss,
+# AnonPages) is reported before the first checkpoint and after each
+# restore.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
@@ -32,11 +40,55 @@ D=$CR_DIR
 
 I=$D/ipc
 L=$D/lose
+C=$D/cow
+COW_MIB=24
 IPC_KEYS="data memfd seals mapped posix posix_meta gone private shm shm_meta rmid loose sem msg undo"
 
 # A booted system's POSIX shared memory directory.
 dev_shm() {
 	mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+}
+
+# cow_pids: cr-cow and its three children.
+cow_pids() {
+	echo "$(qr_kv pid "$C/info") $(qr_kv children "$C/info" | tr , ' ')"
+}
+
+# cow_memory WHEN: what the four take, reported: their Pss summed
+# (smaps_rollup) and the system's AnonPages, in KiB.
+# shellcheck disable=SC2046 # cow_pids, a list, split on purpose
+cow_memory() {
+	_pss=0
+	for _cp in $(cow_pids); do
+		_pss=$((_pss + $(sed -n 's/^Pss: *\([0-9]*\) kB/\1/p' "/proc/$_cp/smaps_rollup")))
+	done
+	t_info "cow-pss-kib-$1" "$_pss"
+	t_info "cow-anonpages-kib-$1" "$(sed -n 's/^AnonPages: *\([0-9]*\) kB/\1/p' /proc/meminfo)"
+}
+
+cow_start() {
+	mkdir -p "$C"
+	(cd / && exec cr-cow "$C" "$COW_MIB" </dev/null >"$D/cow.err" 2>&1) &
+	CR_PIDS="$CR_PIDS $!"
+	t_run cow-started qr_wait 120 test -s "$C/info" || { t_info cow-err "$(cat "$D/cow.err")"; return 1; }
+	cow_memory old
+}
+
+# After each restore: each process's pages its own, those the children
+# had not written shared with the parent again (13/16 of the area, less
+# their markers), a child's write not seen by the parent.
+cow_verify() {
+	for _cp in $(cow_pids); do
+		t_eq "cow-$_cp-back" cr-cow "$(cat "/proc/$_cp/comm" 2>/dev/null)"
+	done
+	cow_memory "hop$1"
+	t_run cow-verify-written cr_answer 120 "$C" || return
+	t_info cow-result "$(cat "$C/result")"
+	t_eq cow-data-kept 1 "$(qr_kv data "$C/result")"
+	t_eq cow-children-data-kept 3 "$(qr_kv children "$C/result")"
+	t_eq cow-write-after-restore-copied 1 "$(qr_kv cow "$C/result")"
+	t_run cow-shared-again test "$(qr_kv min_shared "$C/result")" -ge \
+		$((COW_MIB * 256 * 13 / 16 - 8))
 }
 
 # shellcheck disable=SC2086 # $CR_PIDS, a list, split on purpose
@@ -55,6 +107,7 @@ cr_start() {
 	done
 	t_run lose-started qr_wait 60 sh -c "test -s $L/a.info && test -s $L/b.info" || return
 	undo_shared_refused
+	cow_start || return
 	t_run check quickreboot check $CR_PIDS
 	quickreboot check $CR_PIDS >/tmp/check.out 2>&1
 	qr_show_output check /tmp/check.out
@@ -150,5 +203,6 @@ cr_verify() {
 	t_eq ipc-child-back cr-ipc "$(cat "/proc/$(qr_kv child "$I/info")/comm" 2>/dev/null)"
 	ipc_kept
 	t_info sysvipc "$(cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | tr -s ' ' | tr '\n' ';')"
+	cow_verify "$1"
 	[ "$1" != 1 ] || lose_restore
 }

@@ -28,6 +28,13 @@ struct qr_pages {
 		uint32_t mode, uid, gid, seals;
 	} *shm;
 	size_t nshm;
+	/* Private anonymous areas saved so far (checkpoint/inherit.h). */
+	struct qr_anon_saved {
+		pid_t pid;
+		uint64_t start, end;
+	} *anon;
+	size_t nanon;
+	uint64_t inherited;	/* pages shared with a parent, not saved */
 };
 
 /* Copies [start, end) of the file mem into the pages file (buf: 1 MiB
@@ -64,9 +71,10 @@ int qr_capture_thread(struct qri_writer *w, int pfncheck_fd, pid_t pid,
  * from its restart_block (checkpoint/restart.c); nothing otherwise. */
 int qr_capture_restart(struct qri_writer *w, pid_t pid,
 		       const struct pfncheck_thread *t);
-/* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none. */
+/* *heap_end: the end of [heap] (brk rounded up to a page), 0 if none.
+ * ppid: its parent, whose pages it may share (checkpoint/inherit.h). */
 int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
-		      uint64_t *heap_end, struct qr_zc *zc);
+		      pid_t ppid, uint64_t *heap_end, struct qr_zc *zc);
 /* Resource limits, by prlimit(2). */
 int qr_capture_rlimits(struct qri_writer *w, pid_t pid);
 /* Signal actions, interval timers and pending signals of the process,

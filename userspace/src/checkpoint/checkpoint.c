@@ -240,7 +240,8 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 	qr_test_pause("capture");
 	if (qr_test_fail("capture"))
 		goto out;
-	if (fsync(pg.fd)) {
+	/* Its size, should it end in pages shared with a parent (holes). */
+	if (ftruncate(pg.fd, pg.off) || fsync(pg.fd)) {
 		qr_error("checkpoint: %s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -265,6 +266,9 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 		goto out;
 	printf("checkpointed %d process(es): image %zu bytes, pages %llu MiB\n",
 	       n, w.len, (unsigned long long)(pg.off >> 20));
+	if (pg.inherited || (zc && zc->inherited))
+		printf("%llu pages shared with a parent since a fork, saved once\n",
+		       (unsigned long long)(pg.inherited + (zc ? zc->inherited : 0)));
 	if (zc)
 		printf("zero copy: %llu pages kept in place, %llu copied (%llu of them for where their frame is)\n",
 		       (unsigned long long)zc->kept, (unsigned long long)zc->copied,
@@ -278,6 +282,7 @@ out:
 	qri_writer_free(&w);
 	qr_seal_free(&pg.seal);
 	free(pg.shm);
+	free(pg.anon);
 	close(pg.fd);
 	if (rc) {
 		say_if_full(dir);

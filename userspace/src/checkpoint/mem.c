@@ -16,6 +16,7 @@
 
 #include "checkpoint/attrs.h"
 #include "checkpoint/capture.h"
+#include "checkpoint/inherit.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/zc.h"
 #include "lib/exit.h"
@@ -140,16 +141,25 @@ static int capture_shmem(struct qr_pages *pg, pid_t pid, const struct qr_map *m,
 	return 0;
 }
 
-/* Zero copy for one area: its runs, the pages to copy written now. */
+/* Zero copy for one area: its runs, the pages to copy written now; the
+ * pages shared with the parent (parent not NULL) listed. */
 static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
 			struct qr_zc *zc, int mem, uint8_t *buf,
-			const struct qri_vma *v, bool file)
+			const struct qri_vma *v, bool file,
+			struct qr_parent_mem *parent)
 {
 	struct qri_page_run *runs;
-	uint64_t off = pg->off;
+	uint64_t off = pg->off, *frames = NULL;
 	struct qr_err e;
-	long n = qr_zc_runs(zc, v->start, v->end, file, &off, &runs, &e);
+	long n;
 	int rc = 0;
+
+	if (parent && !(frames = qr_parent_frames(parent, v->start, v->end)))
+		return -1;
+	zc->parent_frames = frames;
+	n = qr_zc_runs(zc, v->start, v->end, file, &off, &runs, &e);
+	zc->parent_frames = NULL;
+	free(frames);
 
 	if (n < 0) {
 		qr_error("process %u: area 0x%llx: %s", v->pid,
@@ -162,6 +172,8 @@ static int capture_runs(struct qri_writer *w, struct qr_pages *pg,
 				       runs[i].addr + runs[i].count * 4096, buf);
 	if (n)
 		qri_add_page_runs(w, v->pid, v->start, runs, n);
+	if (zc->ninherit)
+		qri_add_vma_inherit(w, v->pid, v->start, zc->inherit, zc->ninherit);
 	free(runs);
 	return rc;
 }
@@ -222,9 +234,19 @@ static int capture_own(struct qri_writer *w, int pagemap, pid_t pid,
 	return 0;
 }
 
-int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
-		      uint64_t *heap_end, struct qr_zc *zc)
+/* Private anonymous memory other than a stack: what a child may share
+ * with its parent (image/image.h: qri_vma_inheritable). */
+static bool inheritable(const struct qri_vma *v, bool file)
 {
+	return !file && v->flags & QRI_VMA_ANON &&
+		!(v->flags & (QRI_VMA_SHARED | QRI_VMA_SHMEM | QRI_VMA_SYSV |
+			      QRI_VMA_STACK | QRI_VMA_VDSO | QRI_VMA_VVAR));
+}
+
+int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
+		      pid_t ppid, uint64_t *heap_end, struct qr_zc *zc)
+{
+	struct qr_parent_mem parent;
 	char path[64], *line = NULL;
 	size_t cap = 0;
 	int mem, pagemap, rc = 0;
@@ -233,6 +255,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 	FILE *maps;
 
 	*heap_end = 0;
+	qr_parent_mem_init(&parent, pg, ppid);
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	maps = fopen(path, "re");
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
@@ -290,8 +313,25 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 		}
 		if (zc && qr_map_saves_pages(&m, v.flags) &&
 		    !(v.flags & (QRI_VMA_VDSO | QRI_VMA_SHARED))) {
+			bool anon = inheritable(&v, file);
+
 			qri_add_vma(w, &v, file_path);
-			rc = capture_runs(w, pg, zc, mem, buf, &v, file);
+			rc = capture_runs(w, pg, zc, mem, buf, &v, file,
+					  anon && qr_inherit_candidate(pg, &parent, m.start, m.end) ?
+					  &parent : NULL);
+			if (!rc && anon)
+				rc = qr_inherit_remember(pg, pid, m.start, m.end);
+			continue;
+		}
+		if (qr_map_saves_pages(&m, v.flags) && inheritable(&v, file)) {
+			v.pages_offset = pg->off;
+			qri_add_vma(w, &v, NULL);
+			rc = qr_inherit_candidate(pg, &parent, m.start, m.end) ?
+				qr_pages_copy_inherit(w, pg, &parent, pid, mem,
+						      pagemap, m.start, m.end, buf) :
+				qr_pages_copy(mem, pg, m.start, m.end, buf);
+			if (!rc)
+				rc = qr_inherit_remember(pg, pid, m.start, m.end);
 			continue;
 		}
 		if (qr_map_saves_pages(&m, v.flags)) {
@@ -305,6 +345,7 @@ int qr_capture_memory(struct qri_writer *w, struct qr_pages *pg, pid_t pid,
 	}
 	free(line);
 	free(buf);
+	qr_parent_mem_close(&parent);
 	qr_advice_free(&adv);
 	if (maps)
 		fclose(maps);

@@ -188,7 +188,7 @@ int qr_capture_process(struct qri_writer *w, struct qr_pages *pg,
 		goto out;
 	if (zc && qr_zc_read_map(pfncheck_fd, pid, zc))
 		goto out;
-	if (qr_capture_memory(w, pg, pid, &heap_end, zc) ||
+	if (qr_capture_memory(w, pg, pid, p.ppid, &heap_end, zc) ||
 	    capture_mm(w, pid, &s, heap_end) || qr_capture_rlimits(w, pid) ||
 	    qr_proof_capture(w, pid))
 		goto out;

@@ -46,6 +46,29 @@ static int copy_page(struct runs *v, struct qr_zc *zc, uint64_t addr,
 	return 0;
 }
 
+/* Page (from the area's start) is the parent's. */
+static int inherit_page(struct qr_zc *zc, uint64_t page)
+{
+	struct qri_own_run *last = zc->ninherit ? &zc->inherit[zc->ninherit - 1] : NULL;
+
+	zc->inherited++;
+	if (last && last->first + last->count == page) {
+		last->count++;
+		return 0;
+	}
+	if (zc->ninherit == zc->inherit_cap) {
+		uint32_t cap = zc->inherit_cap ? 2 * zc->inherit_cap : 16;
+		struct qri_own_run *r = realloc(zc->inherit, cap * sizeof(*r));
+
+		if (!r)
+			return -1;
+		zc->inherit = r;
+		zc->inherit_cap = cap;
+	}
+	zc->inherit[zc->ninherit++] = (struct qri_own_run){ page, 1 };
+	return 0;
+}
+
 static const struct pfncheck_vma *find_vma(const struct qr_zc *zc,
 					   uint64_t start)
 {
@@ -64,6 +87,7 @@ long qr_zc_runs(struct qr_zc *zc, uint64_t start, uint64_t end, bool file,
 	uint64_t cursor = start;
 
 	*runs = NULL;
+	zc->ninherit = 0;
 	if (pv && (pv->end != end || pv->first_page > zc->npages ||
 		   pv->nr_pages > zc->npages - pv->first_page)) {
 		qr_err_set(e, "area 0x%" PRIx64 " differs in the PFN map", start);
@@ -85,6 +109,13 @@ long qr_zc_runs(struct qr_zc *zc, uint64_t start, uint64_t end, bool file,
 		cursor = p->addr + PAGE;
 		if (p->flags & PFNCHECK_PAGE_ZERO) {
 			if (file && copy_page(&v, zc, p->addr, copy_off))
+				goto oom;
+			continue;
+		}
+		if (p->flags & PFNCHECK_PAGE_ANON && p->flags & PFNCHECK_PAGE_HELD &&
+		    zc->parent_frames &&
+		    zc->parent_frames[(p->addr - start) / PAGE] == p->pfn) {
+			if (inherit_page(zc, (p->addr - start) / PAGE))
 				goto oom;
 			continue;
 		}

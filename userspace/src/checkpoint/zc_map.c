@@ -40,6 +40,9 @@ void qr_zc_free_map(struct qr_zc *zc)
 {
 	free(zc->vmas);
 	free(zc->pages);
+	free(zc->inherit);
+	zc->inherit = NULL;
+	zc->ninherit = zc->inherit_cap = 0;
 	zc->vmas = NULL;
 	zc->pages = NULL;
 	zc->nvmas = 0;

@@ -78,6 +78,7 @@ enum qri_type {
 	QRI_MOUNT = 41,
 	QRI_MOUNT_ENTRY = 42,
 	QRI_PROC_MNTNS = 43,
+	QRI_VMA_INHERIT = 50,
 };
 
 /* QRI_PROCESS; tail: cwd (cwd_len bytes), then root (root_len bytes). */
@@ -654,6 +655,25 @@ struct qri_own_run {
 	uint64_t first, count;	/* pages from the area's start; count > 0 */
 };
 
+/* QRI_VMA_INHERIT: the pages of a private anonymous area that the process
+ * shares copy-on-write with its parent (a kept process, its ppid) since a
+ * fork: the same frame at the same address at checkpoint, with the same
+ * contents. Their contents are the parent's: they are not saved again
+ * (copy mode: holes of the pages file, read as zeros; zero copy: in no
+ * page run), and restore makes the parent's area before the child is
+ * forked, so that the child inherits them, shared again
+ * (restore/premap.h). At most one per area, after its QRI_VMA record and
+ * its page runs; the parent's area has the same start and end and is
+ * private anonymous memory too, and its record came before. Tail: nruns
+ * struct qri_own_run, in page order, not overlapping, inside the area.
+ * Not optional: a reader that does not know it would restore those pages
+ * as zeros. */
+struct qri_vma_inherit {
+	uint32_t pid;
+	uint32_t nruns;
+	uint64_t start;		/* the area's start */
+};
+
 /* QRI_CLOCKS: the clocks as the kept processes saw them at the checkpoint
  * (all share one time namespace), read at one moment: CLOCK_MONOTONIC and
  * CLOCK_BOOTTIME of their time namespace, CLOCK_REALTIME. At most one per
@@ -804,6 +824,7 @@ _Static_assert(sizeof(struct qri_page_run) == 32, "qri_page_run layout");
 _Static_assert(sizeof(struct qri_zombie) == 40, "qri_zombie layout");
 _Static_assert(sizeof(struct qri_vma_own) == 16, "qri_vma_own layout");
 _Static_assert(sizeof(struct qri_own_run) == 16, "qri_own_run layout");
+_Static_assert(sizeof(struct qri_vma_inherit) == 16, "qri_vma_inherit layout");
 _Static_assert(sizeof(struct qri_clocks) == 24, "qri_clocks layout");
 
 /* struct user_regs_struct on x86-64: 27 registers. */

@@ -39,6 +39,9 @@ struct qri_vma_img {
 	size_t nruns;
 	struct qri_own_run *own;	/* NULL: no QRI_VMA_OWN, fill it all */
 	uint32_t nown;
+	/* Pages shared with the parent (QRI_VMA_INHERIT), or NULL. */
+	struct qri_own_run *inherit;
+	uint32_t ninherit;
 };
 
 struct qri_file_img {
@@ -156,6 +159,24 @@ bool qri_timer_clock(int32_t clock);
  * none. */
 size_t qri_file_index(const struct qri_image *img, uint32_t id);
 
+/* Pages shared with the parent since a fork (QRI_VMA_INHERIT). */
+/* Private anonymous memory other than a stack, which such pages need. */
+bool qri_vma_inheritable(const struct qri_vma_img *vm);
+/* The process pid, or its area starting at start; NULL if none. */
+const struct qri_proc_img *qri_proc_of(const struct qri_image *img,
+				       uint32_t pid);
+const struct qri_vma_img *qri_vma_at(const struct qri_proc_img *pr,
+				     uint64_t start);
+/* Whether page (from the area's start) is the parent's. */
+bool qri_page_inherited(const struct qri_vma_img *vm, uint64_t page);
+/* Where in the pages file the contents of page of vm (pr's) are saved,
+ * going up through the parents whose page it is: 0, or -1 if they are
+ * nowhere (a frame, or not present: zero copy). */
+int qri_inherited_offset(const struct qri_image *img,
+			 const struct qri_proc_img *pr,
+			 const struct qri_vma_img *vm, uint64_t page,
+			 uint64_t *off);
+
 /* The writer: records are appended in order; a process's record comes
  * before its threads, memory areas and files. */
 struct qri_writer {
@@ -203,6 +224,8 @@ void qri_add_clocks(struct qri_writer *w, const struct qri_clocks *k);
 /* After its private file mapping's qri_add_vma: its own pages. */
 void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
 		     const struct qri_own_run *runs, uint32_t nruns);
+void qri_add_vma_inherit(struct qri_writer *w, uint32_t pid, uint64_t start,
+			 const struct qri_own_run *runs, uint32_t nruns);
 /* A mount of a namespace (the lengths are the strings'; host NULL for
  * none), before the first process; then its files, each after its
  * directory (data: e->size bytes). */

@@ -40,6 +40,7 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_MOUNT] = "mount",
 	[QRI_MOUNT_ENTRY] = "file of a mount",
 	[QRI_PROC_MNTNS] = "mount namespace of a process",
+	[QRI_VMA_INHERIT] = "pages shared with the parent",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -510,6 +511,8 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_MOUNT] = { sizeof(struct qri_mount), qri_read_mount },
 	[QRI_MOUNT_ENTRY] = { sizeof(struct qri_mount_entry), qri_read_mount_entry },
 	[QRI_PROC_MNTNS] = { sizeof(struct qri_proc_mntns), qri_read_proc_mntns },
+	[QRI_VMA_INHERIT] = { sizeof(struct qri_vma_inherit),
+			      qri_read_vma_inherit },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -656,6 +659,7 @@ void qri_free(struct qri_image *img)
 			free(pr->vmas[j].path);
 			free(pr->vmas[j].runs);
 			free(pr->vmas[j].own);
+			free(pr->vmas[j].inherit);
 		}
 		free(pr->threads);
 		free(pr->vmas);

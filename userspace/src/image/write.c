@@ -121,6 +121,15 @@ void qri_add_vma_own(struct qri_writer *w, uint32_t pid, uint64_t start,
 		    (size_t)nruns * sizeof(*runs));
 }
 
+void qri_add_vma_inherit(struct qri_writer *w, uint32_t pid, uint64_t start,
+			 const struct qri_own_run *runs, uint32_t nruns)
+{
+	struct qri_vma_inherit q = { .pid = pid, .nruns = nruns, .start = start };
+
+	qri_add_raw(w, QRI_VMA_INHERIT, 0, &q, sizeof(q), runs,
+		    (size_t)nruns * sizeof(*runs));
+}
+
 void qri_add_file(struct qri_writer *w, const struct qri_file *f,
 		  const char *path, const void *data)
 {

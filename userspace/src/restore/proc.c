@@ -24,6 +24,7 @@
 #include "restore/restore.h"
 #include "fds/fds.h"
 #include "restore/mm.h"
+#include "restore/premap.h"
 #include "restore/restart.h"
 #include "restore/semundo.h"
 #include "restore/signals.h"
@@ -42,10 +43,11 @@ struct region {
 	uint64_t len, args_off, slots_off, ops_off, keep_off;
 };
 
-/* Zero copy: the region's room for page operations and frame lists. */
+/* The region's room for page operations and frame lists (zero copy),
+ * then the ranges the blob keeps. */
 static uint64_t ops_bytes(const struct qri_proc_img *pr)
 {
-	uint64_t n = 0;
+	uint64_t n = (pr->nvmas + 1) * sizeof(struct qr_rst_range);
 
 	for (size_t i = 0; i < pr->nvmas; i++)
 		for (size_t j = 0; j < pr->vmas[i].nruns; j++)
@@ -55,9 +57,30 @@ static uint64_t ops_bytes(const struct qri_proc_img *pr)
 	return PAGE_UP(n);
 }
 
+static int cmp_range(const void *x, const void *y)
+{
+	const struct qr_rst_range *a = x, *b = y;
+
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* What the blob keeps while it unmaps the rest: the region and the
+ * premaps it moves, ascending. */
+static void plan_keep(struct qr_rst_args *a, struct qr_rst_range *room)
+{
+	a->keep_ranges = (uintptr_t)room;
+	room[a->nkeep++] = (struct qr_rst_range){ a->region_start, a->region_end };
+	for (uint32_t k = 0; k < a->nvmas; k++)
+		if (a->vmas[k].how & QR_RST_MAP_PREMAP)
+			room[a->nkeep++] = (struct qr_rst_range){
+				a->vmas[k].premap, a->vmas[k].premap + a->vmas[k].len };
+	qsort(room, a->nkeep, sizeof(*room), cmp_range);
+}
+
 /* One operation per run, except that frame runs at consecutive addresses
  * make one ADOPT (the module takes any list of frames). The frame lists
- * follow the operations in the region. */
+ * follow the operations in the region, the ranges to keep them. A premap
+ * has its copied pages already. */
 static void plan_ops(struct qr_rst_args *a, const struct qri_proc_img *pr,
 		     uint8_t *room)
 {
@@ -84,6 +107,8 @@ static void plan_ops(struct qr_rst_args *a, const struct qri_proc_img *pr,
 			const struct qri_page_run *r = &vi->runs[j];
 			struct qr_rst_op *last = nops > v->first_op ? &ops[nops - 1] : NULL;
 
+			if (r->kind == QRI_RUN_COPY && v->how & QR_RST_MAP_PREMAP)
+				continue;
 			if (r->kind == QRI_RUN_COPY) {
 				ops[nops++] = (struct qr_rst_op){ .addr = r->addr,
 					.nr = r->count, .arg = r->where,
@@ -103,6 +128,7 @@ static void plan_ops(struct qr_rst_args *a, const struct qri_proc_img *pr,
 		}
 		v->nops = nops - v->first_op;
 	}
+	plan_keep(a, (struct qr_rst_range *)frames);
 }
 
 /* The New kernel's [vvar...][vdso] block in this process: the vvar areas
@@ -191,7 +217,7 @@ static int plan_vdso(struct qr_rst_args *a, const struct qri_proc_img *pr,
 }
 
 static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr,
-		     const struct qr_shmem *shm)
+		     const struct qr_shmem *shm, const struct qr_premaps *pm)
 {
 	for (size_t i = 0; i < pr->nvmas; i++) {
 		const struct qri_vma_img *vi = &pr->vmas[i];
@@ -219,8 +245,16 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr,
 			if (v->fd < 0)
 				return -1;
 		} else if (!vi->path) {
+			const struct qr_premap *p = qr_premap_find(pm, vi->v.start,
+								   vi->v.end);
+
 			v->how |= QR_RST_MAP_ANON;
 			v->pgoff = 0;
+			if (p) {
+				v->how |= QR_RST_MAP_PREMAP;
+				v->premap = p->at;
+				v->pages_off = QRI_NO_PAGES;
+			}
 		} else {
 			v->fd = open(vi->path, (shared && vi->v.prot & PROT_WRITE ?
 						O_RDWR : O_RDONLY) | O_CLOEXEC);
@@ -400,8 +434,10 @@ static int restore_membarrier(const struct qri_proc_img *pr)
 	return 0;
 }
 
-/* What belongs to the whole process or its mm (the blob keeps both). */
-static int restore_attrs(const struct qri_proc_img *pr)
+/* What belongs to the whole process or its mm (the blob keeps both).
+ * With premaps, huge pages stay disabled until the blob has adopted the
+ * frames into their holes (restore/premap.h), which then sets them. */
+static int restore_attrs(const struct qri_proc_img *pr, bool premapped)
 {
 	char v[16];
 	int fd, n;
@@ -415,7 +451,8 @@ static int restore_attrs(const struct qri_proc_img *pr)
 		return -1;
 	if (!pr->attrs)
 		return 0;
-	if (prctl(PR_SET_THP_DISABLE, pr->attrs->thp_disabled, 0, 0, 0)) {
+	if (!premapped &&
+	    prctl(PR_SET_THP_DISABLE, pr->attrs->thp_disabled, 0, 0, 0)) {
 		qr_error("restore: pid %u: THP disable: %s", pr->p.pid, strerror(errno));
 		return -1;
 	}
@@ -444,7 +481,8 @@ static bool has_frames(const struct qri_proc_img *pr)
 
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      const struct qr_files *files, const struct qr_shmem *shm,
-		      const struct qr_mntns *mntns, int status_fd, int go_fd)
+		      const struct qr_mntns *mntns, const struct qr_premaps *pm,
+		      int status_fd, int go_fd)
 {
 	int ns_fd;
 	uint64_t (*areas)[2] = calloc(pr->nvmas + 1, sizeof(*areas));
@@ -458,7 +496,7 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	personality(pr->p.personality);
 	prctl(PR_SET_NAME, pr->p.comm);
 	umask(pr->p.umask);
-	if (restore_attrs(pr) || qr_mntns_fd(mntns, pr, &ns_fd))
+	if (restore_attrs(pr, pm->n) || qr_mntns_fd(mntns, pr, &ns_fd))
 		return -1;
 	if (restore_files(pr, files, shm, &status_fd, &go_fd, &err_fd, ns_fd)) {
 		qr_error("restore: pid %u: files: %s", pr->p.pid, strerror(errno));
@@ -500,12 +538,16 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	 * directory, mapped files, executable) are its namespace's. */
 	if ((ns_fd >= 0 && qr_mntns_enter(pr, ns_fd)) || qr_restore_cwd(pr))
 		return -1;
-	if (plan_vmas(a, pr, shm) ||
+	if (plan_vmas(a, pr, shm, pm) ||
 	    plan_vdso(a, pr, a->pages_fd, (const uint64_t (*)[2])areas))
 		return -1;
 	for (size_t i = 0; i < shm->n; i++)
 		close(shm->fd[i]);	/* each area has its own fd now */
 	plan_ops(a, pr, r.base + r.ops_off);
+	if (pm->n) {
+		a->thp_set = 1;
+		a->thp_disabled = pr->attrs ? pr->attrs->thp_disabled : 0;
+	}
 	qr_restore_plan_own_pages(a, pr);
 	qr_restore_plan_mm(a, pr);
 	if (qr_restore_semundo(pr) || qr_restore_signals(pr))

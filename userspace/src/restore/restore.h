@@ -19,10 +19,12 @@
  * go_fd before it resumes. Frames of the image (zero copy) are adopted
  * through /dev/qr-restore, after the hand-back. */
 struct qr_mntns;
+struct qr_premaps;
 
 int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 		      const struct qr_files *files, const struct qr_shmem *shm,
-		      const struct qr_mntns *mntns, int status_fd, int go_fd);
+		      const struct qr_mntns *mntns, const struct qr_premaps *pm,
+		      int status_fd, int go_fd);
 
 /* Called once every process has reported, before any resumes, with the
  * PIDs restored: what restore --boot freezes until adopted (adopt.h). */

@@ -99,6 +99,7 @@ void qr_restore_ctx_free(struct qr_restore_ctx *c)
 	qr_shmem_close(&c->shm);
 	qr_sysv_close(&c->sysv);
 	qr_mntns_close(&c->mntns);
+	qr_premaps_free(&c->premap);
 	qr_tree_free(&c->tree);
 	memset(c, 0, sizeof(*c));
 }
@@ -245,6 +246,9 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	uint32_t pid = qr_restore_pid(c, i);
 	int tty = -1;
 
+	/* Before the children, which share its pages. */
+	if (!z && qr_premap_make(img, &c->tree, i, c->dir, &c->premap))
+		_exit(1);
 	/* Those left in the session this process leaves next. */
 	spawn_children(c, i, true);
 	if (set_identity(pgid, c->tree.action[i])) {
@@ -268,7 +272,7 @@ restore_child(struct qr_restore_ctx *c, size_t i, int ready_fd)
 	if (qr_sysv_proc_check(&c->sysv, img, &img->procs[i]))
 		_exit(1);
 	qr_restore_become(&img->procs[i], c->dir, &c->files, &c->shm,
-			  &c->mntns, c->status_wr[i], c->go_rd);
+			  &c->mntns, &c->premap, c->status_wr[i], c->go_rd);
 	_exit(1);
 }
 

@@ -12,6 +12,7 @@
 #include "image/image.h"
 #include "fds/table.h"
 #include "restore/mntns.h"
+#include "restore/premap.h"
 #include "restore/shmem.h"
 #include "restore/sysv.h"
 #include "image/proc_tree.h"
@@ -28,6 +29,9 @@ struct qr_restore_ctx {
 	struct qr_shmem shm;		/* made before the first process */
 	struct qr_sysv sysv;		/* made before the first process */
 	struct qr_mntns mntns;		/* made before the first process */
+	/* In a process being made: its premaps, its parent's until it
+	 * makes its own (restore/premap.h). */
+	struct qr_premaps premap;
 	bool *earlier;		/* per tree index: made by an earlier restore
 				 * (killed part way), or NULL for none */
 };

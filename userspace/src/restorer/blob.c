@@ -42,6 +42,9 @@
 #define NR_rseq 334
 #define NR_clone3 435
 #define NR_madvise 28
+#define NR_mremap 25
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
 #define NR_shmat 30
 #define NR_setgroups 116
 #define NR_capget 125
@@ -63,6 +66,7 @@
 #define MAP_ANONYMOUS 0x20
 #define MAP_GROWSDOWN 0x100
 #define PR_SET_MM 35
+#define PR_SET_THP_DISABLE 41
 #define PR_SET_MM_MAP 14
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
@@ -242,6 +246,26 @@ static void map_sysv(struct qr_rst_args *a, const struct qr_rst_vma *v)
 		fail(a, QR_RST_PROTECT, r);
 }
 
+/* Filled already, shared with the parent or the children: moved into
+ * place, the pages with it; frames into the holes left for them. */
+static void move_premap(struct qr_rst_args *a, const struct qr_rst_vma *v)
+{
+	const struct qr_rst_op *ops = (const struct qr_rst_op *)a->ops;
+	long r = sys6(NR_mremap, (long)v->premap, (long)v->len, (long)v->len,
+		      MREMAP_MAYMOVE | MREMAP_FIXED, (long)v->start, 0);
+
+	if (r != (long)v->start)
+		fail(a, QR_RST_MAP, r < 0 ? r : -22);
+	for (uint64_t i = v->first_op; i < v->first_op + v->nops; i++)
+		if (ops[i].kind == QR_RST_OP_ADOPT)
+			adopt(a, &ops[i]);
+	if (v->prot != (PROT_READ | PROT_WRITE)) {
+		r = sys3(NR_mprotect, v->start, v->len, v->prot);
+		if (r)
+			fail(a, QR_RST_PROTECT, r);
+	}
+}
+
 static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 {
 	const struct qr_rst_op *ops = (const struct qr_rst_op *)a->ops;
@@ -256,6 +280,10 @@ static void map_vma(struct qr_rst_args *a, const struct qr_rst_vma *v)
 
 	if (v->how & QR_RST_MAP_SYSV) {
 		map_sysv(a, v);
+		return;
+	}
+	if (v->how & QR_RST_MAP_PREMAP) {
+		move_premap(a, v);
 		return;
 	}
 	r = sys6(NR_mmap, (long)v->start, (long)v->len, prot, flags,
@@ -609,20 +637,30 @@ static void clone_thread(struct qr_rst_args *a, uint32_t i)
 __attribute__((section(".text.entry"), noreturn, used))
 void qr_restorer_entry(struct qr_rst_args *a)
 {
-	uint64_t all = ~0ull;
+	const struct qr_rst_range *keep = (const struct qr_rst_range *)a->keep_ranges;
+	uint64_t all = ~0ull, from = 0x1000;
 	long r;
 
 	/* The threads inherit it; each gets its own mask from its frame. */
 	sys6(NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, 8, 0, 0);
-	r = sys3(NR_munmap, 0x1000, a->region_start - 0x1000, 0);
-	if (!r)
-		r = sys3(NR_munmap, a->region_end, a->task_size - a->region_end, 0);
-	if (r)
-		fail(a, QR_RST_UNMAP, r);
+	for (uint32_t i = 0; i <= a->nkeep; i++) {
+		uint64_t to = i < a->nkeep ? keep[i].start : a->task_size;
+
+		r = to > from ? sys3(NR_munmap, from, to - from, 0) : 0;
+		if (r)
+			fail(a, QR_RST_UNMAP, r);
+		if (i < a->nkeep)
+			from = keep[i].end;
+	}
 	for (uint32_t i = 0; i < a->nvmas; i++) {
 		map_vma(a, &a->vmas[i]);
 		if (a->vmas[i].advice)
 			advise_vma(a, &a->vmas[i]);
+	}
+	if (a->thp_set) {
+		r = sys6(NR_prctl, PR_SET_THP_DISABLE, a->thp_disabled, 0, 0, 0, 0);
+		if (r)
+			fail(a, QR_RST_MAP, r);
 	}
 	map_vdso(a);
 	if (a->mm_valid) {

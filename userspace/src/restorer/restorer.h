@@ -30,6 +30,10 @@
 /* A System V attach: at pgoff 0 shmat of segment shmid (the whole of it),
  * after it the rest of that attach; either way then its protection. */
 #define QR_RST_MAP_SYSV 0x10
+/* Private anonymous memory filled before the children were forked, at
+ * premap (restore/premap.h): moved to start with mremap, its frames (zero
+ * copy) adopted after. */
+#define QR_RST_MAP_PREMAP 0x20
 /* Runs of own pages of private file mappings, all together; an area whose
  * runs do not fit is filled whole (as it was at checkpoint). */
 #define QR_RST_MAX_RUNS 4096
@@ -46,6 +50,12 @@ struct qr_rst_vma {
 	uint32_t runs_first, runs_count;	/* own pages (QR_RST_MAP_RUNS) */
 	uint32_t advice;	/* QRI_ADV_*: madvise and mlock once filled */
 	int32_t shmid;		/* QR_RST_MAP_SYSV */
+	uint64_t premap;	/* QR_RST_MAP_PREMAP */
+};
+
+/* What the blob does not unmap: the region and the premaps. */
+struct qr_rst_range {
+	uint64_t start, end;
 };
 
 /* Zero copy: what fills part of an area once it is mapped. */
@@ -134,6 +144,13 @@ struct qr_rst_args {
 	int32_t restore_fd;			/* /dev/qr-restore; -1: none */
 	uint32_t pad;
 	uint64_t ops;				/* struct qr_rst_op[], in the region */
+	/* struct qr_rst_range[nkeep], ascending, in the region. */
+	uint64_t keep_ranges;
+	uint32_t nkeep;
+	/* PR_SET_THP_DISABLE to thp_disabled once the areas are made, if
+	 * thp_set (premaps: disabled until then). */
+	uint8_t thp_set, thp_disabled;
+	uint16_t pad4;
 	struct qr_rst_times times;
 	uint64_t vdso_vvar_addr;		/* ARCH_MAP_VDSO_64 argument; 0: none */
 	uint64_t tramp_page, tramp_len;		/* old vDSO copy: made RX after patching */
