@@ -59,6 +59,33 @@ TEST(inet_img_parse)
 	CHECK(parse_rec(&bad, "", 0, true) == -1);
 	memcpy(bad.o.congestion, "reno\0x", 6);
 	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* not NUL padded */
+	/* The options beyond: buffer locks, device, transparency, keys. */
+	bad = r;
+	bad.o.buflocks = 4;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad.o.buflocks = 3;
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	memcpy(bad.o.bindtodevice, "lo", 2);
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	memcpy(bad.o.bindtodevice, "../x", 4);
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	memset(bad.o.bindtodevice, 'e', sizeof(bad.o.bindtodevice));
+	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* no NUL */
+	bad = r;
+	bad.o.transparent = 2;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad = r;
+	bad.o.udp_cork = 1;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* TCP: no UDP_CORK */
+	bad = r;
+	bad.o.fastopen_key_len = 16;
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	bad.o.fastopen_key[16] = 1;			/* past its length */
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad.o.fastopen_key_len = 32;
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	bad.o.fastopen_key_len = 24;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
 	CHECK(parse_rec(&r, "", 0, false) == -1);	/* no UDP listener */
 	CHECK(parse_rec(&r, "x", 1, true) == -1);	/* bytes too many */
 	bad = r;

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fds/inet.h"
 #include "fds/sockopt.h"
 #include "fds/inet_live.h"
 
@@ -48,15 +49,15 @@ int qr_inet_unplaced(int s, uint8_t family)
 	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, 1) ? -1 : 0;
 }
 
-int qr_inet_placed(int s, uint8_t family, int32_t freebind)
+int qr_inet_placed(int s, uint8_t family, const struct qr_inet_opts *o)
 {
-	/* IP_FREEBIND is the one flag both families read (inet.h). */
+	/* One flag each for both families: the IPv4 options set them. */
 	if (family == AF_INET6 &&
 	    (qr_sockopt_set(s, IPPROTO_IPV6, IPV6_FREEBIND, 0) ||
 	     qr_sockopt_set(s, IPPROTO_IPV6, IPV6_TRANSPARENT, 0)))
 		return -1;
-	return qr_sockopt_set(s, IPPROTO_IP, IP_FREEBIND, freebind) ||
-	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, 0) ? -1 : 0;
+	return qr_sockopt_set(s, IPPROTO_IP, IP_FREEBIND, o->freebind) ||
+	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, o->transparent) ? -1 : 0;
 }
 
 int qr_inet_loopback(void)

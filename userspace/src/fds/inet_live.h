@@ -12,9 +12,11 @@
  * with errno. */
 int qr_inet_unplaced(int s, uint8_t family);
 
-/* After the socket's options: its own IP_FREEBIND again, transparency
- * off. 0, or -1 with errno. */
-int qr_inet_placed(int s, uint8_t family, int32_t freebind);
+/* After the socket's options: its own IP_FREEBIND and IP_TRANSPARENT
+ * again (the transparency restore took made off, unless its own). 0, or
+ * -1 with errno. */
+struct qr_inet_opts;
+int qr_inet_placed(int s, uint8_t family, const struct qr_inet_opts *o);
 
 /* The loopback up (the boot's systemd does it, a bare init may not):
  * its index, or -1 with errno. Before any socket of restore binds to

@@ -29,9 +29,10 @@
  * other end is held outside the kept set, queues above 16 MiB, urgent
  * data queued, a receive side shut down (SHUT_RD), TCP_MD5SIG keys, a
  * socket filter (netlock.c). Lost: connections half-open on a listener
- * (SYN_RECV: the client's ACK finds no request in the New kernel),
- * whether SO_SNDBUF/SO_RCVBUF were set (restore sets them, which stops
- * their autotuning; nothing shows the kernel's lock). */
+ * (SYN_RECV: the client's ACK finds no request in the New kernel).
+ * Whether SO_SNDBUF/SO_RCVBUF were set (their autotuning stopped) is read
+ * and made again through pfncheck (SOCKLOCKS), which shows the kernel's
+ * locks. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -423,6 +424,7 @@ struct end {
 	struct qr_inet_img i;
 	int fd;
 	bool unreachable;	/* its connect found no route to its peer */
+	bool forced;		/* its buffer sizes forced for its queues */
 };
 
 static int fail(const struct end *e, const char *what)
@@ -441,7 +443,7 @@ static int parse(const struct qri_file_img *f, struct end *e)
 
 	e->f = f;
 	e->fd = -1;
-	e->unreachable = false;
+	e->unreachable = e->forced = false;
 	if (qr_inet_img_parse(f->data, f->f.data_len, true, &e->i, &err)) {
 		qr_error("restore: file %u: TCP socket: bad image data: %s",
 			 f->f.id, err.msg);
@@ -476,8 +478,12 @@ static int make(struct end *e, bool repair)
 
 static int options(const struct end *e)
 {
-	if (qr_inet_opts_set(e->fd, e->i.r.family, true, &e->i.r.o) ||
-	    qr_inet_placed(e->fd, e->i.r.family, e->i.r.o.freebind) ||
+	char what[64];
+
+	if (qr_inet_opts_set(e->fd, e->i.r.family, true, e->forced, &e->i.r.o,
+			     what))
+		return fail(e, what);
+	if (qr_inet_placed(e->fd, e->i.r.family, &e->i.r.o) ||
 	    fcntl(e->fd, F_SETFL, e->f->f.open_flags & O_NONBLOCK))
 		return fail(e, "options");
 	return 0;
@@ -547,6 +553,9 @@ static int connection(struct end *e)
 	if (c->opts & TCPI_OPT_TIMESTAMPS &&
 	    set_int(e->fd, IPPROTO_TCP, TCP_TIMESTAMP, c->timestamp))
 		return fail(e, "TCP_TIMESTAMP");
+	/* Locked so: options() gives the kernel back those the process
+	 * never set. */
+	e->forced = true;
 	if (set_int(e->fd, SOL_SOCKET, SO_SNDBUFFORCE, room) ||
 	    set_int(e->fd, SOL_SOCKET, SO_RCVBUFFORCE, room))
 		return fail(e, "buffers");
