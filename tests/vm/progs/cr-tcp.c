@@ -19,8 +19,16 @@
  *       it, 21: its accepted end. Restored where the address is gone,
  *       the connection is dropped: both ends closed, reading ECONNABORTED
  *       once, then ENOTCONN; the listener stays.
+ *   22  R: a TCP listener on 127.0.0.1:7012 bound to lo (SO_BINDTODEVICE),
+ *       IP_TRANSPARENT, TCP_FASTOPEN 3 with a TCP_FASTOPEN_KEY of its own.
+ *   23  R: UDP on [::1]:7019 bound to lo, IPV6_TRANSPARENT, UDP_CORK on
+ *       with nothing corked.
  * Carried options: TCP_FASTOPEN 5 on 10, TCP_CORK on 11, TCP_CONGESTION
- * reno on 12.
+ * reno on 12. Buffer sizes: set on 12 only (SO_SNDBUF, SO_RCVBUF), which
+ * locks them against the kernel's autotuning; every other socket's are
+ * the kernel's (pfncheck's SOCKLOCKS reads the locks), 13's no larger
+ * than tcp_wmem allows autotuning (restore forced its buffers to write
+ * its queues back), 10's and 15's as a new socket's.
  * DIR/info holds "r=R c=C" once set up. When DIR/verify appears, R checks
  * its sockets: every queued byte once and in order on each connection,
  * then a request answered on each, options and flags as set, no socket
@@ -41,7 +49,8 @@
  * client at 18), one at 19 shut for reading (SHUT_RD, its other end at
  * 20), a listener with an eBPF socket filter at 21, a listener with a
  * TCP_MD5SIG key at 22, UDP at 23 joined to 224.1.2.3 on eth0, UDP at 24
- * with a classic socket filter. Touches DIR/ready and waits.
+ * with a classic socket filter, UDP at 25 (127.0.0.1:7029) holding a
+ * corked datagram (UDP_CORK). Touches DIR/ready and waits.
  *
  * cr-tcp DIR echo: listens on 0.0.0.0:7030 (the port QEMU forwards from
  * the client outside the guest) and answers each line with itself, one
@@ -59,18 +68,22 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "quickreboot/pfncheck_abi.h"
 
 #ifndef TCP_REPAIR
 #define TCP_REPAIR 19
@@ -79,6 +92,8 @@
 
 static const char *dir;
 static FILE *why;
+/* 22's own TCP_FASTOPEN_KEY. */
+static const uint8_t tfo_key[16] = "cr-tcp tfo key!";
 
 static void die(const char *what)
 {
@@ -120,6 +135,43 @@ static int geti(int fd, int level, int opt)
 
 	getsockopt(fd, level, opt, &v, &l);
 	return v;
+}
+
+/* fd's buffer locks as pfncheck reads them (PFNCHECK_SOCKLOCK_*), -1 if
+ * it cannot. */
+static int locks(int fd)
+{
+	struct pfncheck_socklocks q = { .fd = fd };
+	int dev = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC), rc = -1;
+
+	if (dev >= 0 && !ioctl(dev, PFNCHECK_IOC_SOCKLOCKS, &q))
+		rc = q.locks;
+	if (dev >= 0)
+		close(dev);
+	return rc;
+}
+
+/* SO_SNDBUF (or SO_RCVBUF) of a new socket of this type. */
+static int fresh_buf(int family, int type, int opt)
+{
+	int t = socket(family, type, 0), v = geti(t, SOL_SOCKET, opt);
+
+	close(t);
+	return v;
+}
+
+/* The largest send buffer TCP autotuning gives (tcp_wmem's third). */
+static int wmem_max(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_wmem", "r");
+	int a = 0, b = 0, c = 0;
+
+	if (f) {
+		if (fscanf(f, "%d %d %d", &a, &b, &c) != 3)
+			c = 0;
+		fclose(f);
+	}
+	return c;
 }
 
 static socklen_t addr(struct sockaddr_storage *ss, int v6, const char *ip, int port)
@@ -359,6 +411,53 @@ struct state {
 	int dropped;			/* 19 and 21 seen dropped */
 };
 
+/* SO_BINDTODEVICE of fd is dev. */
+static int device_is(int fd, const char *dev)
+{
+	char d[16] = "";
+	socklen_t l = sizeof(d) - 1;
+
+	getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d, &l);
+	return ok(!strcmp(d, dev), "%d SO_BINDTODEVICE '%s'", fd, d);
+}
+
+/* Device, transparency, fast open key, UDP_CORK; the buffer locks. */
+static int more_opts_kept(void)
+{
+	uint8_t key[32] = { 0 };
+	socklen_t kl = sizeof(key);
+	int good = 1, w = wmem_max();
+
+	good &= device_is(22, "lo") & device_is(23, "lo") & device_is(10, "");
+	good &= ok(geti(22, IPPROTO_IP, IP_TRANSPARENT) == 1, "22 IP_TRANSPARENT");
+	good &= ok(geti(23, IPPROTO_IPV6, IPV6_TRANSPARENT) == 1, "23 IPV6_TRANSPARENT");
+	good &= ok(geti(10, IPPROTO_IP, IP_TRANSPARENT) == 0, "10 IP_TRANSPARENT");
+	good &= ok(geti(13, IPPROTO_IPV6, IPV6_TRANSPARENT) == 0, "13 IPV6_TRANSPARENT");
+	good &= ok(geti(12, IPPROTO_IP, IP_FREEBIND) == 0, "12 IP_FREEBIND");
+	good &= ok(geti(22, IPPROTO_TCP, TCP_FASTOPEN) == 3, "22 TCP_FASTOPEN");
+	getsockopt(22, IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl);
+	good &= ok(kl == 16 && !memcmp(key, tfo_key, 16), "22 TCP_FASTOPEN_KEY of %u bytes",
+		   (unsigned int)kl);
+	kl = sizeof(key);
+	getsockopt(10, IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl);
+	good &= ok(kl == 0, "10 TCP_FASTOPEN_KEY of %u bytes", (unsigned int)kl);
+	good &= ok(geti(23, IPPROTO_UDP, UDP_CORK) == 1, "23 UDP_CORK");
+	good &= ok(geti(15, IPPROTO_UDP, UDP_CORK) == 0, "15 UDP_CORK");
+	good &= ok(locks(12) == PFNCHECK_SOCKLOCKS, "12 buffer locks %d", locks(12));
+	for (int fd = 10; fd <= 15; fd++)
+		if (fd != 12)
+			good &= ok(locks(fd) == 0, "%d buffer locks %d", fd, locks(fd));
+	good &= ok(geti(13, SOL_SOCKET, SO_SNDBUF) <= w, "13 SO_SNDBUF %d above %d",
+		   geti(13, SOL_SOCKET, SO_SNDBUF), w);
+	good &= ok(geti(10, SOL_SOCKET, SO_SNDBUF) ==
+		   fresh_buf(AF_INET, SOCK_STREAM, SO_SNDBUF), "10 SO_SNDBUF %d",
+		   geti(10, SOL_SOCKET, SO_SNDBUF));
+	good &= ok(geti(15, SOL_SOCKET, SO_RCVBUF) ==
+		   fresh_buf(AF_INET, SOCK_DGRAM, SO_RCVBUF), "15 SO_RCVBUF %d",
+		   geti(15, SOL_SOCKET, SO_RCVBUF));
+	return good;
+}
+
 static int opts_kept(const struct state *s)
 {
 	struct timeval tv;
@@ -397,7 +496,7 @@ static int opts_kept(const struct state *s)
 	}
 	good &= ok(geti(15, SOL_SOCKET, SO_BROADCAST) == 1, "15 SO_BROADCAST");
 	good &= ok(geti(17, IPPROTO_IPV6, IPV6_V6ONLY) == 1, "17 IPV6_V6ONLY");
-	return good;
+	return good & more_opts_kept();
 }
 
 static int flags_kept(void)
@@ -427,6 +526,14 @@ static int accepts(void)
 
 		good &= ok(recv(a, &b, 1, 0) == 1 && b == 'n', "10: new data");
 		good &= talk(c, a, "new connection on 10");
+		close(a);
+	}
+	close(c);
+	c = connect_to(0, "127.0.0.1", 7012);
+	a = accept_wait(22);
+	good &= ok(a >= 0, "no new connection on 22");
+	if (a >= 0) {
+		good &= talk(c, a, "new connection on 22");
 		close(a);
 	}
 	close(c);
@@ -647,6 +754,16 @@ static void refuse(void)
 		if (setsockopt(24, SOL_SOCKET, SO_ATTACH_FILTER, &f, sizeof(f)))
 			die("SO_ATTACH_FILTER");
 	}
+	/* 25: a datagram corked, not sent. */
+	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7029, 25);
+	seti(25, IPPROTO_UDP, UDP_CORK, 1);
+	{
+		struct sockaddr_storage ss;
+		socklen_t len = addr(&ss, 0, "127.0.0.1", 9);
+
+		if (sendto(25, "abc", 3, 0, (struct sockaddr *)&ss, len) != 3)
+			die("corked sendto");
+	}
 	put("ready", "1\n");
 	for (;;)
 		pause();
@@ -791,12 +908,26 @@ int main(int argc, char **argv)
 		die("listen 18");
 	at(connect_to(1, "fd00::9", 7040), 19);
 	at(accept_wait(18), 21);
+	sock_at(0, SOCK_STREAM, "127.0.0.1", 7012, 22);
+	if (setsockopt(22, SOL_SOCKET, SO_BINDTODEVICE, "lo", 2))
+		die("SO_BINDTODEVICE");
+	seti(22, IPPROTO_IP, IP_TRANSPARENT, 1);
+	if (listen(22, 3))
+		die("listen 22");
+	seti(22, IPPROTO_TCP, TCP_FASTOPEN, 3);
+	if (setsockopt(22, IPPROTO_TCP, TCP_FASTOPEN_KEY, tfo_key, sizeof(tfo_key)))
+		die("TCP_FASTOPEN_KEY");
+	sock_at(1, SOCK_DGRAM, "::1", 7019, 23);
+	if (setsockopt(23, SOL_SOCKET, SO_BINDTODEVICE, "lo", 2))
+		die("SO_BINDTODEVICE");
+	seti(23, IPPROTO_IPV6, IPV6_TRANSPARENT, 1);
+	seti(23, IPPROTO_UDP, UDP_CORK, 1);
 
 	s.c = fork();
 	if (s.c < 0)
 		die("fork");
 	if (!s.c) {
-		for (fd = 10; fd <= 21; fd++)
+		for (fd = 10; fd <= 23; fd++)
 			if (fd != 20)
 				close(fd);
 		child();

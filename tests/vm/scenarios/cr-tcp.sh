@@ -28,13 +28,17 @@
 # "Network sockets"); the card comes up after restore: the peer's
 # retransmissions find the connection, never a kernel without it.
 #
-# Carried options: TCP_FASTOPEN, TCP_CORK, TCP_CONGESTION. An IPv6
+# Carried options: TCP_FASTOPEN, TCP_CORK, TCP_CONGESTION, SO_BINDTODEVICE,
+# IP_TRANSPARENT and IPV6_TRANSPARENT, a listener's own TCP_FASTOPEN_KEY,
+# UDP_CORK, and whether buffer sizes were set (autotuning stays on for
+# the sockets that never set them: pfncheck reads the locks). An IPv6
 # address on the loopback in the first kernel only (fd00::9) holds a
 # listener and a connection with both ends kept: restored where it is
 # gone, the connection is dropped for its process only, named by
 # restore; its process reads ECONNABORTED and goes on, the rest kept.
 # `check` also refuses urgent data, SHUT_RD, an eBPF socket filter, a
-# TCP_MD5SIG key, a multicast membership and a UDP socket filter.
+# TCP_MD5SIG key, a multicast membership, a UDP socket filter and a UDP
+# datagram corked, not sent.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
@@ -106,6 +110,7 @@ refusals() {
 	refused_line md5 "$_pre 22: TCP socket: a TCP_MD5SIG key, which cannot be read back: not carried\$"
 	refused_line multicast "$_pre 23: UDP socket 0.0.0.0:7026: a member of multicast group 224.1.2.3 on eth0: not carried\$"
 	refused_line udp-filter "$_pre 24: UDP socket 127.0.0.1:7027: a socket filter of its own \\(SO_ATTACH_FILTER\\): not carried\$"
+	refused_line udp-corked "$_pre 25: UDP socket 127.0.0.1:7029: a datagram being built, not sent \\(UDP_CORK or MSG_MORE\\): not carried\$"
 	t_run refused-not-frozen qr_none_frozen "$_tr"
 	kill "$_tr"
 	wait "$_tr" 2>/dev/null

@@ -21,27 +21,14 @@
 #include "fds/inet.h"
 #include "fds/sockopt.h"
 
-/* TCP_FASTOPEN_KEY of s into o if it is its own: the system's (what a
- * new socket reads) is the New kernel's own there, not carried. */
-static int fastopen_key(int s, uint8_t family, struct qr_inet_opts *o)
+/* TCP_FASTOPEN_KEY of s into o: a socket reads its own key (and backup
+ * key), not the system's, which is the New kernel's own there. */
+static int fastopen_key(int s, struct qr_inet_opts *o)
 {
-	uint8_t sys[sizeof(o->fastopen_key)] = { 0 };
-	socklen_t len = sizeof(o->fastopen_key), slen = sizeof(sys);
-	int t;
+	socklen_t len = sizeof(o->fastopen_key);
 
 	if (getsockopt(s, IPPROTO_TCP, TCP_FASTOPEN_KEY, o->fastopen_key, &len))
 		return -1;
-	t = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (t < 0)
-		return -1;
-	if (getsockopt(t, IPPROTO_TCP, TCP_FASTOPEN_KEY, sys, &slen)) {
-		close(t);
-		return -1;
-	}
-	close(t);
-	if (len == slen && !memcmp(o->fastopen_key, sys, len))
-		len = 0;
-	memset(o->fastopen_key + len, 0, sizeof(o->fastopen_key) - len);
 	o->fastopen_key_len = len;
 	return 0;
 }
@@ -95,7 +82,7 @@ int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 	}
 	len = sizeof(o->congestion) - 1;
 	if (getsockopt(s, IPPROTO_TCP, TCP_CONGESTION, o->congestion, &len) ||
-	    fastopen_key(s, family, o))
+	    fastopen_key(s, o))
 		return -1;
 	return qr_sockopt_get(s, IPPROTO_TCP, TCP_CORK, &o->cork) ||
 	       qr_sockopt_get(s, IPPROTO_TCP, TCP_FASTOPEN, &o->fastopen) ||

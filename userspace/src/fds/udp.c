@@ -35,10 +35,10 @@ static bool udp_match_fd(pid_t pid, int fd, const struct stat *st)
 	return S_ISSOCK(st->st_mode) && qr_inet_is(pid, fd, IPPROTO_UDP);
 }
 
-/* What s holds to send (SIOCOUTQ): a datagram corked (UDP_CORK, MSG_MORE)
- * stays until the process sends it; one sent and still on its way out
- * leaves in a moment, waited for a while. Its bytes, 0 if none (or -1:
- * cannot be told). */
+/* What s holds to send (SIOCOUTQ, memory): a datagram corked (UDP_CORK,
+ * MSG_MORE) stays until the process sends it; one sent and still on its
+ * way out leaves in a moment, waited for a while. 0 if none, -1 if it
+ * cannot be told. */
 static ssize_t corked(int s)
 {
 	int v = 0;
@@ -92,8 +92,10 @@ static int udp_capture(struct qr_fd_capture *c)
 	}
 	q = corked(s);
 	if (q) {
-		qr_error("process %d: fd %d: UDP socket %s: a datagram being built, not sent (%zd bytes held by UDP_CORK or MSG_MORE): not carried",
-			 c->pid, c->fd, qr_inet_str(dom, &r.local, a), q);
+		qr_error("process %d: fd %d: UDP socket %s: %s: not carried",
+			 c->pid, c->fd, qr_inet_str(dom, &r.local, a),
+			 q < 0 ? "what it holds to send cannot be told (SIOCOUTQ)" :
+			 "a datagram being built, not sent (UDP_CORK or MSG_MORE)");
 		goto out;
 	}
 	q = recv(s, NULL, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
