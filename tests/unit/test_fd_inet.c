@@ -11,9 +11,11 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -257,7 +259,12 @@ TEST(inet_round_trip)
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
 				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	socklen_t l4 = sizeof(a4);
-	int l, l6, cl, sv, u, uc, un, fd[NFILES], on = 1;
+	int l, l6, cl, sv, u, uc, un, fd[NFILES], on = 1, sndbuf;
+	static const uint8_t tfo_key[32] = "a key and a backup key, 32 byte";
+	uint8_t key[32];
+	socklen_t kl = sizeof(key);
+	char dev[16] = "";
+	socklen_t dl = sizeof(dev);
 	size_t cs = 0, sc = 0, cr = 0, sr = 0, want_c, want_s;
 	uint16_t lport, uport;
 	struct qr_files t;
@@ -271,6 +278,10 @@ TEST(inet_round_trip)
 	seti(l, SOL_SOCKET, SO_REUSEADDR, 1);
 	CHECK(bind(l, (struct sockaddr *)&a4, sizeof(a4)) == 0 && listen(l, 7) == 0);
 	seti(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, 5);
+	/* Bound to lo, transparent, a fast open key of its own. */
+	CHECK(setsockopt(l, SOL_SOCKET, SO_BINDTODEVICE, "lo", 2) == 0);
+	seti(l, IPPROTO_IP, IP_TRANSPARENT, 1);
+	CHECK(setsockopt(l, IPPROTO_TCP, TCP_FASTOPEN_KEY, tfo_key, 32) == 0);
 	lport = port_of(l);
 	l6 = socket(AF_INET6, SOCK_STREAM, 0);
 	seti(l6, IPPROTO_IPV6, IPV6_V6ONLY, 1);
@@ -293,6 +304,8 @@ TEST(inet_round_trip)
 	u = socket(AF_INET6, SOCK_DGRAM, 0);
 	a6.sin6_port = 0;
 	CHECK(bind(u, (struct sockaddr *)&a6, sizeof(a6)) == 0);
+	seti(u, IPPROTO_IPV6, IPV6_TRANSPARENT, 1);
+	seti(u, IPPROTO_UDP, UDP_CORK, 1);
 	uport = port_of(u);
 	uc = socket(AF_INET6, SOCK_DGRAM, 0);
 	a6.sin6_port = htons(uport);
@@ -301,6 +314,7 @@ TEST(inet_round_trip)
 	un = socket(AF_INET, SOCK_DGRAM, 0);
 	seti(un, SOL_SOCKET, SO_BROADCAST, 1);
 
+	sndbuf = geti(sv, SOL_SOCKET, SO_SNDBUF);
 	capture(&qr_fd_tcp, sv, 1, &files[0], &seen[0]);	/* before its listener */
 	capture(&qr_fd_tcp, l, 2, &files[1], &seen[1]);
 	capture(&qr_fd_tcp, l6, 3, &files[2], &seen[2]);
@@ -369,6 +383,22 @@ TEST(inet_round_trip)
 	CHECK(geti(fd[2], IPPROTO_IPV6, IPV6_V6ONLY) == 1);
 	CHECK(fcntl(fd[2], F_GETFL) & O_NONBLOCK);
 	CHECK(!(fcntl(fd[1], F_GETFL) & O_NONBLOCK));
+	CHECK(getsockopt(fd[1], SOL_SOCKET, SO_BINDTODEVICE, dev, &dl) == 0 &&
+	      !strcmp(dev, "lo"));
+	CHECK(geti(fd[1], IPPROTO_IP, IP_TRANSPARENT) == 1);
+	CHECK(geti(fd[0], IPPROTO_IP, IP_TRANSPARENT) == 1);	/* l's, inherited */
+	CHECK(geti(fd[3], IPPROTO_IP, IP_TRANSPARENT) == 0);
+	CHECK(getsockopt(fd[1], IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl) == 0 &&
+	      kl == 32 && !memcmp(key, tfo_key, 32));
+	kl = sizeof(key);
+	CHECK(getsockopt(fd[0], IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl) == 0 &&
+	      kl == 0);
+	CHECK(geti(fd[4], IPPROTO_IPV6, IPV6_TRANSPARENT) == 1);
+	CHECK(geti(fd[4], IPPROTO_UDP, UDP_CORK) == 1);
+	CHECK(geti(fd[5], IPPROTO_UDP, UDP_CORK) == 0);
+	/* Forced to write its queues back, its buffer given back as it was
+	 * (the kernel's: the locks are the guest tests'). */
+	CHECK(geti(fd[0], SOL_SOCKET, SO_SNDBUF) == sndbuf);
 	/* The listener takes a new connection on its port. */
 	cl = socket(AF_INET, SOCK_STREAM, 0);
 	CHECK(connect(cl, (struct sockaddr *)&a4, sizeof(a4)) == 0);
@@ -383,6 +413,7 @@ TEST(inet_round_trip)
 		struct sockaddr_in6 from;
 		socklen_t fl = sizeof(from);
 
+		seti(fd[4], IPPROTO_UDP, UDP_CORK, 0);
 		CHECK(recvfrom(fd[4], b, sizeof(b), 0, (struct sockaddr *)&from, &fl) == 4);
 		CHECK(sendto(fd[4], "pong", 4, 0, (struct sockaddr *)&from, fl) == 4);
 		CHECK(recv(fd[5], b, sizeof(b), 0) == 4 && !memcmp(b, "pong", 4));

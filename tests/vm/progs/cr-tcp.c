@@ -415,7 +415,7 @@ struct state {
 static int device_is(int fd, const char *dev)
 {
 	char d[16] = "";
-	socklen_t l = sizeof(d) - 1;
+	socklen_t l = sizeof(d);
 
 	getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d, &l);
 	return ok(!strcmp(d, dev), "%d SO_BINDTODEVICE '%s'", fd, d);

@@ -61,7 +61,8 @@ int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 	if (qr_socklocks(s, false, &locks))
 		return -1;
 	o->buflocks = locks;
-	len = sizeof(o->bindtodevice) - 1;
+	/* IFNAMSIZ: the kernel wants room for any name, its NUL included. */
+	len = sizeof(o->bindtodevice);
 	if (getsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, o->bindtodevice, &len))
 		return -1;
 	if (v6 ? qr_sockopt_get(s, IPPROTO_IPV6, IPV6_V6ONLY, &o->v6only) ||
