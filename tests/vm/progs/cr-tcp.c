@@ -23,6 +23,11 @@
  *       IP_TRANSPARENT, TCP_FASTOPEN 3 with a TCP_FASTOPEN_KEY of its own.
  *   23  R: UDP on [::1]:7019 bound to lo, IPV6_TRANSPARENT, UDP_CORK on
  *       with nothing corked.
+ *   26  R: an IPv6 connection [fd00::15]:7034 -> [fd00::77]:7033 to
+ *       another machine (none answers: made in repair mode, on the
+ *       card's fd00::/64), SO_MARK 5. Restore runs before the network:
+ *       IPv6 has no route to the peer then, and the connection must be
+ *       made all the same (not dropped), its own mark back.
  * Carried options: TCP_FASTOPEN 5 on 10, TCP_CORK on 11, TCP_CONGESTION
  * reno on 12. Buffer sizes: set on 12 only (SO_SNDBUF, SO_RCVBUF), which
  * locks them against the kernel's autotuning; every other socket's are
@@ -37,9 +42,9 @@
  * C then sends "c-ok" past its stream, which R reads. Then each queues
  * as much again for the next checkpoint, and R writes
  * DIR/result: "pid=R conn=1 v6=1 opts=1 flags=1 repair=1 accept=1 udp=1
- * c=1 gone=1 dropped=D queued=BYTES" (1: as set up; the first failure of
- * each in DIR/why; gone: 18, 19, 21 as they should be; dropped: 1 once
- * 19 and 21 were dropped, 0 while they work).
+ * c=1 gone=1 far=1 dropped=D queued=BYTES" (1: as set up; the first
+ * failure of each in DIR/why; gone: 18, 19, 21 as they should be;
+ * far: 26; dropped: 1 once 19 and 21 were dropped, 0 while they work).
  *
  * cr-tcp DIR refuse: a netlink (NETLINK_ROUTE), a packet and a raw ICMP
  * socket at 10, 11, 12; a listener on 127.0.0.1:7020 at 13 with a
@@ -160,7 +165,10 @@ static int fresh_buf(int family, int type, int opt)
 	return v;
 }
 
-/* The largest send buffer TCP autotuning gives (tcp_wmem's third). */
+/* The largest send buffer TCP autotuning gives: tcp_wmem's third here,
+ * or 4 MiB, the most any kernel takes by default (the value was carried
+ * from the kernel before, which may allow more than this one). Restore
+ * forces at least twice the queue it writes back. */
 static int wmem_max(void)
 {
 	FILE *f = fopen("/proc/sys/net/ipv4/tcp_wmem", "r");
@@ -171,7 +179,7 @@ static int wmem_max(void)
 			c = 0;
 		fclose(f);
 	}
-	return c;
+	return c > (4 << 20) ? c : 4 << 20;
 }
 
 static socklen_t addr(struct sockaddr_storage *ss, int v6, const char *ip, int port)
@@ -611,6 +619,56 @@ static int gone(struct state *s)
 	return good;
 }
 
+/* 26: made, to its peer, with its own mark, out of repair mode. */
+static int far(void)
+{
+	struct sockaddr_in6 p;
+	socklen_t l = sizeof(p);
+	struct tcp_info ti = { 0 };
+	socklen_t tl = sizeof(ti);
+	char a[INET6_ADDRSTRLEN] = "";
+
+	getsockopt(26, IPPROTO_TCP, TCP_INFO, &ti, &tl);
+	if (getpeername(26, (struct sockaddr *)&p, &l))
+		return ok(0, "26: no peer: %s", strerror(errno));
+	inet_ntop(AF_INET6, &p.sin6_addr, a, sizeof(a));
+	return ok(ti.tcpi_state == TCP_ESTABLISHED, "26 in state %d", ti.tcpi_state) &
+	       ok(!strcmp(a, "fd00::77") && ntohs(p.sin6_port) == 7033,
+		  "26: peer [%s]:%u", a, ntohs(p.sin6_port)) &
+	       ok(geti(26, SOL_SOCKET, SO_MARK) == 5, "26 SO_MARK %d",
+		  geti(26, SOL_SOCKET, SO_MARK)) &
+	       ok(geti(26, IPPROTO_TCP, TCP_REPAIR) == 0, "26: repair mode left on");
+}
+
+/* 26 as a connection to a machine that never answers: made in repair
+ * mode (no SYN), on the card's fd00::/64 (the scenario's). */
+static void far_make(void)
+{
+	struct sockaddr_storage a, p;
+	socklen_t al = addr(&a, 1, "fd00::15", 7034), pl = addr(&p, 1, "fd00::77", 7033);
+	struct tcp_repair_opt mss = { TCPOPT_MAXSEG, 1400 };
+	int s = socket(AF_INET6, SOCK_STREAM, 0);
+
+	if (s < 0)
+		die("socket 26");
+	seti(s, IPPROTO_IPV6, IPV6_FREEBIND, 1);
+	seti(s, IPPROTO_TCP, TCP_REPAIR, 1);
+	if (bind(s, (struct sockaddr *)&a, al))
+		die("bind 26");
+	seti(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE);
+	seti(s, IPPROTO_TCP, TCP_QUEUE_SEQ, 1000);
+	seti(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE);
+	seti(s, IPPROTO_TCP, TCP_QUEUE_SEQ, 5000);
+	if (connect(s, (struct sockaddr *)&p, pl))
+		die("connect 26");
+	if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_OPTIONS, &mss, sizeof(mss)))
+		die("TCP_REPAIR_OPTIONS 26");
+	seti(s, IPPROTO_TCP, TCP_REPAIR, 0);
+	seti(s, IPPROTO_IPV6, IPV6_FREEBIND, 0);
+	seti(s, SOL_SOCKET, SO_MARK, 5);
+	at(s, 26);
+}
+
 static void verify(struct state *s)
 {
 	int conn, v6, repair, g, c = 0;
@@ -644,7 +702,7 @@ static void verify(struct state *s)
 		 accepts(), udp(), c);
 	g = gone(s);	/* before s->dropped is read */
 	snprintf(line + strlen(line), sizeof(line) - strlen(line),
-		 " gone=%d dropped=%d", g, s->dropped);
+		 " gone=%d far=%d dropped=%d", g, far(), s->dropped);
 	q = queue_all(s);
 	snprintf(line + strlen(line), sizeof(line) - strlen(line), " queued=%llu\n",
 		 (unsigned long long)q + get_num("c-wrote") - s->cr.read);
@@ -922,12 +980,13 @@ int main(int argc, char **argv)
 		die("SO_BINDTODEVICE");
 	seti(23, IPPROTO_IPV6, IPV6_TRANSPARENT, 1);
 	seti(23, IPPROTO_UDP, UDP_CORK, 1);
+	far_make();
 
 	s.c = fork();
 	if (s.c < 0)
 		die("fork");
 	if (!s.c) {
-		for (fd = 10; fd <= 23; fd++)
+		for (fd = 10; fd <= 26; fd++)
 			if (fd != 20)
 				close(fd);
 		child();

@@ -28,6 +28,11 @@
 # "Network sockets"); the card comes up after restore: the peer's
 # retransmissions find the connection, never a kernel without it.
 #
+# An IPv6 connection to another machine (cr-tcp's fd 26, to fd00::77 on
+# the card's fd00::/64, which no one answers) is made by restore before
+# the network, through a private route (README "Network sockets"), not
+# dropped, its own SO_MARK back.
+#
 # Carried options: TCP_FASTOPEN, TCP_CORK, TCP_CONGESTION, SO_BINDTODEVICE,
 # IP_TRANSPARENT and IPV6_TRANSPARENT, a listener's own TCP_FASTOPEN_KEY,
 # UDP_CORK, and whether buffer sizes were set (autotuning stays on for
@@ -50,12 +55,15 @@ lo_up() {
 	ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 }
 
-# The network card up with the guest's address (QEMU's user networking).
+# The network card up with the guest's address (QEMU's user networking),
+# and fd00::15/64, where cr-tcp's fd 26 reaches another machine.
 net_up() {
 	modprobe virtio_net &&
 		qr_wait 10 test -e /sys/class/net/eth0 &&
 		ip link set eth0 up &&
-		ip addr add "$GUEST/24" dev eth0
+		ip addr add "$GUEST/24" dev eth0 &&
+		echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad &&
+		ip addr add fd00::15/64 dev eth0
 }
 
 # The address of the connection to drop, in the first kernel only.
@@ -121,7 +129,7 @@ kept() {
 	t_run "$1verify-written" cr_answer 120
 	t_info "$1result" "$(cat "$D/result")"
 	t_info "$1why" "$(tr '\n' ';' <"$D/why")"
-	for _k in conn v6 opts flags repair accept udp c gone; do
+	for _k in conn v6 opts flags repair accept udp c gone far; do
 		t_eq "$1$_k-kept" 1 "$(qr_kv $_k "$D/result")"
 	done
 }
@@ -169,6 +177,8 @@ cr_verify() {
 	t_run net-up-after net_up
 	# The first restore is where fd00::9 is gone; the next has closed ends.
 	[ "$1" = 1 ] && t_run restore-named-drop grep -Eq "^quickreboot: restore: process $P: fd (19|21): TCP connection \\[fd00::9\\]:[0-9]+ -> \\[fd00::9\\]:[0-9]+: no route to its peer from this address here \\(Network is unreachable\\): connection dropped, the process reads ECONNABORTED\$" /tmp/restore.out
+	# An IPv6 connection to another machine, made before the network.
+	t_run restore-far-made sh -c "! grep -q 'fd 26:' /tmp/restore.out"
 	echo_going restored
 	t_eq r-there cr-tcp "$(cat "/proc/$P/comm" 2>/dev/null)"
 	t_eq c-there cr-tcp "$(cat "/proc/$(qr_kv c "$D/info")/comm" 2>/dev/null)"

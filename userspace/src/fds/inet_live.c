@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "fds/inet.h"
+#include "fds/inet_route6.h"
 #include "fds/sockopt.h"
 #include "fds/inet_live.h"
 
@@ -83,7 +84,7 @@ out:
 }
 
 int qr_inet_connect_unrouted(int s, const struct sockaddr *peer,
-			     socklen_t len, const char **what)
+			     socklen_t len, bool remote, const char **what)
 {
 	int lo = qr_inet_loopback(), e;
 
@@ -94,12 +95,20 @@ int qr_inet_connect_unrouted(int s, const struct sockaddr *peer,
 	if (qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, lo))
 		return -1;
 	*what = "connect";
-	if (connect(s, peer, len)) {
-		e = errno;
-		qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0);
-		errno = e;
+	if (!connect(s, peer, len)) {
+		*what = "SO_BINDTOIFINDEX";
+		return qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0);
+	}
+	e = errno;
+	if (qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0)) {
+		*what = "SO_BINDTOIFINDEX";
 		return -1;
 	}
-	*what = "SO_BINDTOIFINDEX";
-	return qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0);
+	/* IPv6 has no on-link fallback: the peer made local for the connect. */
+	if (remote && peer->sa_family == AF_INET6 && e == ENETUNREACH &&
+	    len == sizeof(struct sockaddr_in6))
+		return qr_inet6_connect_private(s, (const struct sockaddr_in6 *)peer,
+						what);
+	errno = e;
+	return -1;
 }

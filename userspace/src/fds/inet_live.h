@@ -4,6 +4,7 @@
 #ifndef QR_FDS_INET_LIVE_H
 #define QR_FDS_INET_LIVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -25,9 +26,11 @@ int qr_inet_loopback(void);
 
 /* connect() of s (a TCP one in repair mode: no SYN) to peer, routed through the
  * loopback whatever this system's routes are; then unbound from it, so
- * that its next segment is routed as any other. 0, or -1 with errno
- * and *what. */
+ * that its next segment is routed as any other. remote: the peer is on
+ * another machine (not a kept socket's other end), which IPv6 reaches
+ * so only through a private route (inet_route6.c); a local peer whose
+ * address is gone stays unreachable. 0, or -1 with errno and *what. */
 int qr_inet_connect_unrouted(int s, const struct sockaddr *peer,
-			     socklen_t len, const char **what);
+			     socklen_t len, bool remote, const char **what);
 
 #endif

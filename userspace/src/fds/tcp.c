@@ -425,6 +425,7 @@ struct end {
 	int fd;
 	bool unreachable;	/* its connect found no route to its peer */
 	bool forced;		/* its buffer sizes forced for its queues */
+	bool paired;		/* its other end is in the image: local */
 };
 
 static int fail(const struct end *e, const char *what)
@@ -443,7 +444,7 @@ static int parse(const struct qri_file_img *f, struct end *e)
 
 	e->f = f;
 	e->fd = -1;
-	e->unreachable = e->forced = false;
+	e->unreachable = e->forced = e->paired = false;
 	if (qr_inet_img_parse(f->data, f->f.data_len, true, &e->i, &err)) {
 		qr_error("restore: file %u: TCP socket: bad image data: %s",
 			 f->f.id, err.msg);
@@ -534,7 +535,8 @@ static int connection(struct end *e)
 	    set_int(e->fd, IPPROTO_TCP, TCP_QUEUE_SEQ, c->rcv_seq - c->inq_len))
 		return fail(e, "sequence numbers");
 	len = qr_inet_sockaddr(e->i.r.family, &e->i.r.peer, &ss);
-	if (qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+	if (qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len,
+				     !e->paired, &what)) {
 		e->unreachable = errno == ENETUNREACH || errno == EHOSTUNREACH ||
 				 errno == EADDRNOTAVAIL || errno == ENODEV;
 		return e->unreachable ? -1 : fail(e, what);
@@ -650,7 +652,8 @@ static int dropped(const struct qri_image *img, struct end *e)
 	if (make(e, true))
 		return -1;
 	len = qr_inet_sockaddr(e->i.r.family, &lo, &ss);
-	if (!qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+	if (!qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, false,
+				      &what)) {
 		memset(&ss, 0, sizeof(ss));
 		ss.ss_family = AF_UNSPEC;
 		if (connect(e->fd, (struct sockaddr *)&ss, sizeof(ss)))
@@ -678,6 +681,7 @@ static int established(struct qr_files *t, struct end *e)
 		if (pl && qr_files_get(t, pl->f.id) < 0)
 			return -1;
 	}
+	e->paired = p.paired = pf != NULL;
 	rc = connection(e);
 	if (rc && e->unreachable)
 		rc = dropped(img, e);

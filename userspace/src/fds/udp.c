@@ -164,7 +164,8 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 	}
 	len = qr_inet_sockaddr(r->family, &r->peer, &ss);
 	if (r->flags & QR_INET_PEER &&
-	    qr_inet_connect_unrouted(s, (struct sockaddr *)&ss, len, &what)) {
+	    qr_inet_connect_unrouted(s, (struct sockaddr *)&ss, len, true,
+				     &what)) {
 		udp_fail(f, r, what);
 		goto out;
 	}
