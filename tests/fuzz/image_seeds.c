@@ -340,6 +340,10 @@ int main(int argc, char **argv)
 						.bindtodevice = "lo",
 						.fastopen_key_len = 16,
 						.fastopen_key = { 1, 2, 3, 4 } } };
+		for (size_t i = 0; i < QR_INET_MORE; i++)
+			r.o.more[i] = QR_INET_MORE_UNSET;
+		r.o.more[1] = 4096;	/* SO_RCVLOWAT */
+		r.o.linger = 5;
 		struct qr_tcp_conn c = { .snd_seq = 1000, .rcv_seq = 2000,
 					 .outq_len = 3, .inq_len = 2, .mss = 1460,
 					 .snd_wscale = 7, .rcv_wscale = 7, .opts = 7,

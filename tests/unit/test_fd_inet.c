@@ -29,6 +29,14 @@
 
 /* ---- image data ---- */
 
+/* A record's options of inet_more.c's table unset, as a capture that
+ * found them as a new socket has them leaves them. */
+static void unset_more(struct qr_inet_rec *r)
+{
+	for (size_t i = 0; i < QR_INET_MORE; i++)
+		r->o.more[i] = QR_INET_MORE_UNSET;
+}
+
 static int parse_rec(const struct qr_inet_rec *r, const void *tail,
 		     size_t tlen, bool tcp)
 {
@@ -50,7 +58,15 @@ TEST(inet_img_parse)
 	uint8_t tail[sizeof(c) + 5];
 	struct qr_inet_rec bad, udp;
 
+	unset_more(&r);
 	CHECK(parse_rec(&r, "", 0, true) == 0);
+	/* An option past the table, a lingering time below -1. */
+	bad = r;
+	bad.o.more[QR_INET_MORE - 1] = 1;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad = r;
+	bad.o.linger = -2;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
 	/* TCP_CONGESTION: a name, NUL padded; UDP has none. */
 	bad = r;
 	memset(bad.o.congestion, 0, sizeof(bad.o.congestion));
@@ -282,11 +298,16 @@ TEST(inet_round_trip)
 	CHECK(setsockopt(l, SOL_SOCKET, SO_BINDTODEVICE, "lo", 2) == 0);
 	seti(l, IPPROTO_IP, IP_TRANSPARENT, 1);
 	CHECK(setsockopt(l, IPPROTO_TCP, TCP_FASTOPEN_KEY, tfo_key, 32) == 0);
+	/* Options of inet_more.c's table, and SO_LINGER. */
+	seti(l, IPPROTO_IP, IP_RECVERR, 1);
+	CHECK(setsockopt(l, SOL_SOCKET, SO_LINGER, &(struct linger){ 1, 7 },
+			 sizeof(struct linger)) == 0);
 	lport = port_of(l);
 	l6 = socket(AF_INET6, SOCK_STREAM, 0);
 	seti(l6, IPPROTO_IPV6, IPV6_V6ONLY, 1);
 	CHECK(bind(l6, (struct sockaddr *)&a6, sizeof(a6)) == 0 && listen(l6, 3) == 0);
 	CHECK(fcntl(l6, F_SETFL, O_NONBLOCK) == 0);
+	seti(l6, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 12345);	/* not inherited: none accepted */
 	cl = socket(AF_INET, SOCK_STREAM, 0);
 	a4.sin_port = htons(lport);
 	CHECK(connect(cl, (struct sockaddr *)&a4, sizeof(a4)) == 0);
@@ -306,6 +327,9 @@ TEST(inet_round_trip)
 	CHECK(bind(u, (struct sockaddr *)&a6, sizeof(a6)) == 0);
 	seti(u, IPPROTO_IPV6, IPV6_TRANSPARENT, 1);
 	seti(u, IPPROTO_UDP, UDP_CORK, 1);
+	seti(u, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	seti(u, IPPROTO_UDP, UDP_SEGMENT, 1000);
+	seti(u, SOL_SOCKET, SO_RCVLOWAT, 3);
 	uport = port_of(u);
 	uc = socket(AF_INET6, SOCK_DGRAM, 0);
 	a6.sin6_port = htons(uport);
@@ -395,6 +419,23 @@ TEST(inet_round_trip)
 	      kl == 0);
 	CHECK(geti(fd[4], IPPROTO_IPV6, IPV6_TRANSPARENT) == 1);
 	CHECK(geti(fd[4], IPPROTO_UDP, UDP_CORK) == 1);
+	CHECK(geti(fd[4], IPPROTO_IPV6, IPV6_RECVPKTINFO) == 1);
+	CHECK(geti(fd[4], IPPROTO_UDP, UDP_SEGMENT) == 1000);
+	CHECK(geti(fd[4], SOL_SOCKET, SO_RCVLOWAT) == 3);
+	CHECK(geti(fd[5], IPPROTO_IPV6, IPV6_RECVPKTINFO) == 0);
+	CHECK(geti(fd[1], IPPROTO_IP, IP_RECVERR) == 1);
+	CHECK(geti(fd[2], IPPROTO_TCP, TCP_NOTSENT_LOWAT) == 12345);
+	CHECK(geti(fd[3], IPPROTO_TCP, TCP_NOTSENT_LOWAT) != 12345);
+	{
+		struct linger lg = { 0 };
+		socklen_t ll = sizeof(lg);
+
+		CHECK(getsockopt(fd[1], SOL_SOCKET, SO_LINGER, &lg, &ll) == 0 &&
+		      lg.l_onoff == 1 && lg.l_linger == 7);
+		ll = sizeof(lg);
+		CHECK(getsockopt(fd[3], SOL_SOCKET, SO_LINGER, &lg, &ll) == 0 &&
+		      lg.l_onoff == 0);
+	}
 	CHECK(geti(fd[5], IPPROTO_UDP, UDP_CORK) == 0);
 	/* Forced to write its queues back, its buffer given back as it was
 	 * (the kernel's: the locks are the guest tests'). */
@@ -455,4 +496,32 @@ TEST(udp_refuses_queued)
 	free(data.s);
 	close(u);
 	close(o);
+}
+
+/* What no restore could give back is refused: an interface index
+ * (IP_UNICAST_IF), a datagram corked, not sent. */
+TEST(udp_refuses_uncarried)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int u = socket(AF_INET, SOCK_DGRAM, 0), idx = htonl(1), on = 1;
+	struct qri_file fi = { .id = 1, .kind = QRI_FD_UDP };
+	struct qr_strbuf data = { 0 };
+	char link[64];
+	struct stat st;
+	struct qr_fd_capture c = { getpid(), u, link, &st, &fi, &data, true };
+
+	CHECK(fstat(u, &st) == 0);
+	snprintf(link, sizeof(link), "socket:[%lu]", (unsigned long)st.st_ino);
+	CHECK(qr_fd_udp.capture(&c) == 0);
+	CHECK(setsockopt(u, IPPROTO_IP, IP_UNICAST_IF, &idx, sizeof(idx)) == 0);
+	CHECK(qr_fd_udp.capture(&c) == -1);
+	idx = 0;
+	CHECK(setsockopt(u, IPPROTO_IP, IP_UNICAST_IF, &idx, sizeof(idx)) == 0);
+	CHECK(qr_fd_udp.capture(&c) == 0);
+	CHECK(setsockopt(u, IPPROTO_UDP, UDP_CORK, &on, sizeof(on)) == 0);
+	CHECK(sendto(u, "abc", 3, 0, (struct sockaddr *)&a, sizeof(a)) == 3);
+	CHECK(qr_fd_udp.capture(&c) == -1);
+	free(data.s);
+	close(u);
 }

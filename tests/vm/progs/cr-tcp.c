@@ -29,7 +29,12 @@
  *       IPv6 has no route to the peer then, and the connection must be
  *       made all the same (not dropped), its own mark back.
  * Carried options: TCP_FASTOPEN 5 on 10, TCP_CORK on 11, TCP_CONGESTION
- * reno on 12. Buffer sizes: set on 12 only (SO_SNDBUF, SO_RCVBUF), which
+ * reno on 12; of the rest (fds/inet_more.c's table), SO_LINGER 9 s and
+ * IP_RECVERR on 10, TCP_LINGER2 30, TCP_SYNCNT 3, IP_RECVTOS on 12,
+ * IPV6_RECVTCLASS and TCP_THIN_LINEAR_TIMEOUTS on 13, IP_PKTINFO,
+ * IP_MULTICAST_TTL 7 and SO_TIMESTAMPNS on 15, IPV6_RECVPKTINFO and
+ * UDP_SEGMENT 1200 on 17 (each checked not to reach a socket that did
+ * not set it). Buffer sizes: set on 12 only (SO_SNDBUF, SO_RCVBUF), which
  * locks them against the kernel's autotuning; every other socket's are
  * the kernel's (pfncheck's SOCKLOCKS reads the locks), 13's no larger
  * than tcp_wmem allows autotuning (restore forced its buffers to write
@@ -55,7 +60,9 @@
  * 20), a listener with an eBPF socket filter at 21, a listener with a
  * TCP_MD5SIG key at 22, UDP at 23 joined to 224.1.2.3 on eth0, UDP at 24
  * with a classic socket filter, UDP at 25 (127.0.0.1:7029) holding a
- * corked datagram (UDP_CORK). Touches DIR/ready and waits.
+ * corked datagram (UDP_CORK), UDP at 26 (127.0.0.1:7031) sending
+ * through an interface index (IP_UNICAST_IF), UDP at 27 (127.0.0.1:7032)
+ * with SO_TIMESTAMPING's OPT_ID counter. Touches DIR/ready and waits.
  *
  * cr-tcp DIR echo: listens on 0.0.0.0:7030 (the port QEMU forwards from
  * the client outside the guest) and answers each line with itself, one
@@ -70,6 +77,7 @@
 #include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <linux/net_tstamp.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -451,6 +459,33 @@ static int more_opts_kept(void)
 	good &= ok(kl == 0, "10 TCP_FASTOPEN_KEY of %u bytes", (unsigned int)kl);
 	good &= ok(geti(23, IPPROTO_UDP, UDP_CORK) == 1, "23 UDP_CORK");
 	good &= ok(geti(15, IPPROTO_UDP, UDP_CORK) == 0, "15 UDP_CORK");
+	good &= ok(geti(10, IPPROTO_IP, IP_RECVERR) == 1, "10 IP_RECVERR");
+	good &= ok(geti(12, IPPROTO_IP, IP_RECVERR) == 0, "12 IP_RECVERR");
+	good &= ok(geti(12, IPPROTO_TCP, TCP_LINGER2) == 30, "12 TCP_LINGER2 %d",
+		   geti(12, IPPROTO_TCP, TCP_LINGER2));
+	good &= ok(geti(12, IPPROTO_TCP, TCP_SYNCNT) == 3, "12 TCP_SYNCNT");
+	good &= ok(geti(12, IPPROTO_IP, IP_RECVTOS) == 1, "12 IP_RECVTOS");
+	good &= ok(geti(13, IPPROTO_IPV6, IPV6_RECVTCLASS) == 1, "13 IPV6_RECVTCLASS");
+	good &= ok(geti(14, IPPROTO_IPV6, IPV6_RECVTCLASS) == 0, "14 IPV6_RECVTCLASS");
+	good &= ok(geti(13, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS) == 1,
+		   "13 TCP_THIN_LINEAR_TIMEOUTS");
+	good &= ok(geti(15, IPPROTO_IP, IP_PKTINFO) == 1, "15 IP_PKTINFO");
+	good &= ok(geti(16, IPPROTO_IP, IP_PKTINFO) == 0, "16 IP_PKTINFO");
+	good &= ok(geti(15, IPPROTO_IP, IP_MULTICAST_TTL) == 7, "15 IP_MULTICAST_TTL");
+	good &= ok(geti(15, SOL_SOCKET, SO_TIMESTAMPNS) == 1, "15 SO_TIMESTAMPNS");
+	good &= ok(geti(17, IPPROTO_IPV6, IPV6_RECVPKTINFO) == 1, "17 IPV6_RECVPKTINFO");
+	good &= ok(geti(17, IPPROTO_UDP, UDP_SEGMENT) == 1200, "17 UDP_SEGMENT");
+	{
+		struct linger lg = { 0 };
+		socklen_t ll = sizeof(lg);
+
+		getsockopt(10, SOL_SOCKET, SO_LINGER, &lg, &ll);
+		good &= ok(lg.l_onoff == 1 && lg.l_linger == 9, "10 SO_LINGER %d %d",
+			   lg.l_onoff, lg.l_linger);
+		ll = sizeof(lg);
+		getsockopt(12, SOL_SOCKET, SO_LINGER, &lg, &ll);
+		good &= ok(lg.l_onoff == 0, "12 SO_LINGER on");
+	}
 	good &= ok(locks(12) == PFNCHECK_SOCKLOCKS, "12 buffer locks %d", locks(12));
 	for (int fd = 10; fd <= 15; fd++)
 		if (fd != 12)
@@ -822,6 +857,12 @@ static void refuse(void)
 		if (sendto(25, "abc", 3, 0, (struct sockaddr *)&ss, len) != 3)
 			die("corked sendto");
 	}
+	/* 26: through an interface index; 27: a timestamp counter. */
+	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7031, 26);
+	seti(26, IPPROTO_IP, IP_UNICAST_IF, htonl(if_nametoindex("lo")));
+	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7032, 27);
+	seti(27, SOL_SOCKET, SO_TIMESTAMPING,
+	     SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_SOFTWARE);
 	put("ready", "1\n");
 	for (;;)
 		pause();
@@ -981,6 +1022,21 @@ int main(int argc, char **argv)
 	seti(23, IPPROTO_IPV6, IPV6_TRANSPARENT, 1);
 	seti(23, IPPROTO_UDP, UDP_CORK, 1);
 	far_make();
+	/* Options of fds/inet_more.c's table, 12 accepted before. */
+	if (setsockopt(10, SOL_SOCKET, SO_LINGER, &(struct linger){ 1, 9 },
+		       sizeof(struct linger)))
+		die("SO_LINGER");
+	seti(10, IPPROTO_IP, IP_RECVERR, 1);
+	seti(12, IPPROTO_TCP, TCP_LINGER2, 30);
+	seti(12, IPPROTO_TCP, TCP_SYNCNT, 3);
+	seti(12, IPPROTO_IP, IP_RECVTOS, 1);
+	seti(13, IPPROTO_IPV6, IPV6_RECVTCLASS, 1);
+	seti(13, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS, 1);
+	seti(15, IPPROTO_IP, IP_PKTINFO, 1);
+	seti(15, IPPROTO_IP, IP_MULTICAST_TTL, 7);
+	seti(15, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+	seti(17, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	seti(17, IPPROTO_UDP, UDP_SEGMENT, 1200);
 
 	s.c = fork();
 	if (s.c < 0)

@@ -36,14 +36,16 @@
 # Carried options: TCP_FASTOPEN, TCP_CORK, TCP_CONGESTION, SO_BINDTODEVICE,
 # IP_TRANSPARENT and IPV6_TRANSPARENT, a listener's own TCP_FASTOPEN_KEY,
 # UDP_CORK, and whether buffer sizes were set (autotuning stays on for
-# the sockets that never set them: pfncheck reads the locks). An IPv6
+# the sockets that never set them: pfncheck reads the locks); SO_LINGER
+# and the int options a new socket has otherwise (fds/inet_more.c). An IPv6
 # address on the loopback in the first kernel only (fd00::9) holds a
 # listener and a connection with both ends kept: restored where it is
 # gone, the connection is dropped for its process only, named by
 # restore; its process reads ECONNABORTED and goes on, the rest kept.
 # `check` also refuses urgent data, SHUT_RD, an eBPF socket filter, a
-# TCP_MD5SIG key, a multicast membership, a UDP socket filter and a UDP
-# datagram corked, not sent.
+# TCP_MD5SIG key, a multicast membership, a UDP socket filter, a UDP
+# datagram corked, not sent, IP_UNICAST_IF (an interface index) and
+# SO_TIMESTAMPING's OPT_ID counter.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
@@ -118,6 +120,8 @@ refusals() {
 	refused_line md5 "$_pre 22: TCP socket: a TCP_MD5SIG key, which cannot be read back: not carried\$"
 	refused_line multicast "$_pre 23: UDP socket 0.0.0.0:7026: a member of multicast group 224.1.2.3 on eth0: not carried\$"
 	refused_line udp-filter "$_pre 24: UDP socket 127.0.0.1:7027: a socket filter of its own \\(SO_ATTACH_FILTER\\): not carried\$"
+	refused_line unicast-if "$_pre 26: UDP socket 127.0.0.1:7031: IP_UNICAST_IF \\(an interface index\\): not carried\$"
+	refused_line tstamp-id "$_pre 27: UDP socket 127.0.0.1:7032: SO_TIMESTAMPING with OPT_ID \\(its counter cannot be read\\): not carried\$"
 	refused_line udp-corked "$_pre 25: UDP socket 127.0.0.1:7029: a datagram being built, not sent \\(UDP_CORK or MSG_MORE\\): not carried\$"
 	t_run refused-not-frozen qr_none_frozen "$_tr"
 	kill "$_tr"

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "fds/inet_more.h"
 #include "lib/err.h"
 
 struct qr_inet_addr {
@@ -43,6 +44,11 @@ struct qr_inet_opts {
 	char bindtodevice[16];		/* SO_BINDTODEVICE, NUL padded; "" none */
 	uint8_t fastopen_key[32];	/* TCP_FASTOPEN_KEY: its own, not the
 					 * system's (which is not carried) */
+	int32_t linger;			/* SO_LINGER's seconds, -1: off */
+	int32_t pad2;
+	/* The options of inet_more.c's table the process changed; the
+	 * others QR_INET_MORE_UNSET. */
+	int32_t more[QR_INET_MORE];
 };
 
 struct qr_inet_rec {

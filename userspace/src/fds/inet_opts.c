@@ -33,9 +33,22 @@ static int fastopen_key(int s, struct qr_inet_opts *o)
 	return 0;
 }
 
+/* Connected or listening: past its connect(). */
+static bool connected(int s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int32_t acc = 0;
+
+	return !getpeername(s, (struct sockaddr *)&ss, &len) ||
+	       (!qr_sockopt_get(s, SOL_SOCKET, SO_ACCEPTCONN, &acc) && acc);
+}
+
 int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 {
 	bool v6 = family == AF_INET6;
+	struct linger lg;
+	const char *what;
 	uint32_t locks;
 	int32_t v;
 	socklen_t len;
@@ -46,6 +59,12 @@ int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o)
 	memset(o->bindtodevice, 0, sizeof(o->bindtodevice));
 	memset(o->fastopen_key, 0, sizeof(o->fastopen_key));
 	o->fastopen_key_len = o->udp_cork = o->pad = 0;
+	o->pad2 = 0;
+	len = sizeof(lg);
+	if (getsockopt(s, SOL_SOCKET, SO_LINGER, &lg, &len) ||
+	    qr_inet_more_get(s, family, tcp, connected(s), o->more, &what))
+		return -1;
+	o->linger = lg.l_onoff ? lg.l_linger : -1;
 	if (qr_sockopt_get(s, SOL_SOCKET, SO_REUSEADDR, &o->reuseaddr) ||
 	    qr_sockopt_get(s, SOL_SOCKET, SO_REUSEPORT, &o->reuseport) ||
 	    qr_sockopt_get(s, SOL_SOCKET, SO_KEEPALIVE, &o->keepalive) ||
@@ -131,10 +150,20 @@ int qr_inet_opts_set(int s, uint8_t family, bool tcp, bool forced,
 		     const struct qr_inet_opts *o, char *what)
 {
 	bool v6 = family == AF_INET6;
+	const char *name;
 
 	snprintf(what, 64, "SO_SNDBUF, SO_RCVBUF");
 	if (buffers(s, forced, o))
 		return -1;
+	snprintf(what, 64, "SO_LINGER");
+	if (o->linger >= 0 &&
+	    setsockopt(s, SOL_SOCKET, SO_LINGER,
+		       &(struct linger){ 1, o->linger }, sizeof(struct linger)))
+		return -1;
+	if (qr_inet_more_set(s, family, tcp, o->more, &name)) {
+		snprintf(what, 64, "%s", name);
+		return -1;
+	}
 	snprintf(what, 64, "options");
 	if (qr_sockopt_set(s, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) ||
 	    qr_sockopt_set(s, SOL_SOCKET, SO_BROADCAST, o->broadcast) ||

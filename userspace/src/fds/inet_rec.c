@@ -67,7 +67,8 @@ static int opts_valid(const struct qr_inet_opts *o, bool tcp)
 	       o->buflocks & ~QR_INET_BUFLOCKS || o->udp_cork > !tcp || o->pad ||
 	       (o->transparent != 0 && o->transparent != 1) ||
 	       !device_valid(o->bindtodevice, sizeof(o->bindtodevice)) ||
-	       !fastopen_key_valid(o, tcp) ? -1 : 0;
+	       !fastopen_key_valid(o, tcp) || o->linger < -1 || o->pad2 ||
+	       !qr_inet_more_valid(o->more) ? -1 : 0;
 }
 
 int qr_inet_img_parse(const uint8_t *data, size_t len, bool tcp,

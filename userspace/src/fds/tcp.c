@@ -303,6 +303,12 @@ static int tcp_capture(struct qr_fd_capture *c)
 	}
 	c->f->object = r.ino;
 	qr_inet_str(dom, &r.local, a);
+	why = qr_inet_more_refused(s, dom, true, name, sizeof(name));
+	if (why) {
+		qr_error("process %d: fd %d: TCP socket %s: %s: not carried",
+			 c->pid, c->fd, a, why);
+		goto out;
+	}
 	if (r.flags & QR_INET_PEER)
 		snprintf(name, sizeof(name), "%s -> %s", a,
 			 qr_inet_str(dom, &r.peer, b));

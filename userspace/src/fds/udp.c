@@ -85,6 +85,8 @@ static int udp_capture(struct qr_fd_capture *c)
 		r.state = TCP_ESTABLISHED;
 	}
 	why = qr_udp_extra(s, dom, buf, sizeof(buf));
+	if (!why)
+		why = qr_inet_more_refused(s, dom, false, buf, sizeof(buf));
 	if (why) {
 		qr_error("process %d: fd %d: UDP socket %s: %s: not carried",
 			 c->pid, c->fd, qr_inet_str(dom, &r.local, a), why);
