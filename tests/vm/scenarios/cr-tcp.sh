@@ -130,7 +130,7 @@ refusals() {
 
 # The connections work and hold what was queued (cr_verify's checks).
 kept() {
-	t_run "$1verify-written" cr_answer 120
+	t_run "$1verify-written" cr_answer 240
 	t_info "$1result" "$(cat "$D/result")"
 	t_info "$1why" "$(tr '\n' ';' <"$D/why")"
 	for _k in conn v6 opts flags repair accept udp c gone far; do
