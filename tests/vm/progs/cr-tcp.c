@@ -151,11 +151,16 @@ static int geti(int fd, int level, int opt)
 }
 
 /* fd's buffer locks as pfncheck reads them (PFNCHECK_SOCKLOCK_*), -1 if
- * it cannot. */
+ * it cannot. The module loaded if no one did (restore loads it only to
+ * set locks). */
 static int locks(int fd)
 {
 	struct pfncheck_socklocks q = { .fd = fd };
-	int dev = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC), rc = -1;
+	int dev, rc = -1;
+
+	if (access(PFNCHECK_DEVICE, F_OK) && system("modprobe pfncheck"))
+		return -1;
+	dev = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (dev >= 0 && !ioctl(dev, PFNCHECK_IOC_SOCKLOCKS, &q))
 		rc = q.locks;
