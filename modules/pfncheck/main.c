@@ -76,6 +76,7 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		struct pfncheck_timers timers;
 		struct pfncheck_fdstate fdstate;
 		struct pfncheck_semundo semundo;
+		struct pfncheck_socklocks socklocks;
 	} a;
 	struct pf_owner *owner = file->private_data;
 	size_t size;
@@ -124,6 +125,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case PFNCHECK_IOC_SEMUNDO:
 		size = sizeof(a.semundo);
 		break;
+	case PFNCHECK_IOC_SOCKLOCKS:
+		size = sizeof(a.socklocks);
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -163,6 +167,9 @@ static long pf_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		break;
 	case PFNCHECK_IOC_SEMUNDO:
 		ret = pf_semundo(&a.semundo);
+		break;
+	case PFNCHECK_IOC_SOCKLOCKS:
+		ret = pf_socklocks(&a.socklocks);
 		break;
 	default:
 		ret = pf_pfnmap(&a.pfnmap);

@@ -105,6 +105,7 @@ int pf_sigstate(struct pfncheck_sigstate *arg);
 int pf_timers(struct pfncheck_timers *arg);
 int pf_fdstate(struct pfncheck_fdstate *arg);
 int pf_semundo(struct pfncheck_semundo *arg);
+int pf_socklocks(struct pfncheck_socklocks *arg);
 
 /*
  * A walk over the present pages of a frozen process (page_walk.c). @vma

@@ -335,7 +335,15 @@ int main(int argc, char **argv)
 					 .ino = 8, .local = { .addr = { 127, 0, 0, 1 },
 							      .port = 7010 },
 					 .o = { .cork = 1, .fastopen = 5,
-						.congestion = "reno" } };
+						.congestion = "reno",
+						.transparent = 1, .buflocks = 1,
+						.bindtodevice = "lo",
+						.fastopen_key_len = 16,
+						.fastopen_key = { 1, 2, 3, 4 } } };
+		for (size_t i = 0; i < QR_INET_MORE; i++)
+			r.o.more[i] = QR_INET_MORE_UNSET;
+		r.o.more[1] = 4096;	/* SO_RCVLOWAT */
+		r.o.linger = 5;
 		struct qr_tcp_conn c = { .snd_seq = 1000, .rcv_seq = 2000,
 					 .outq_len = 3, .inq_len = 2, .mss = 1460,
 					 .snd_wscale = 7, .rcv_wscale = 7, .opts = 7,
@@ -359,6 +367,9 @@ int main(int argc, char **argv)
 		r.family = AF_INET6;
 		r.ino = 10;
 		memset(r.o.congestion, 0, sizeof(r.o.congestion));
+		r.o.fastopen_key_len = 0;
+		memset(r.o.fastopen_key, 0, sizeof(r.o.fastopen_key));
+		r.o.udp_cork = 1;
 		tf = (struct qri_file){ .id = 3, .kind = QRI_FD_UDP, .object = 10,
 					.data_len = sizeof(r) };
 		qri_add_file(&w, &tf, "socket:[10]", &r);

@@ -3,10 +3,13 @@
  * fdstate.o at link time. A socket's messages are counted by peeking
  * with SO_PEEK_OFF stepping, as capture does (the kernel's own count
  * is the guest tests' to check), plus fake_rqueue_extra; an inotify
- * group's next wd is fake_next_wd. */
+ * group's next wd is fake_next_wd. SOCKLOCKS: a socket's buffer locks
+ * are what was last set on it here, else none (the kernel's are the
+ * guest tests' to check). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "fake_fdstate.h"
 #include "fds/fdstate.h"
@@ -44,5 +47,29 @@ int qr_fdstate(int fd, uint32_t what, uint64_t *value)
 		return -1;
 	}
 	*value = n + fake_rqueue_extra;
+	return 0;
+}
+
+static struct {
+	ino_t ino;
+	uint32_t locks;
+} set_locks[64];
+
+int qr_socklocks(int fd, bool set, uint32_t *locks)
+{
+	struct stat st;
+	size_t i;
+
+	if (fstat(fd, &st) || !S_ISSOCK(st.st_mode)) {
+		errno = ENOTSOCK;
+		return -1;
+	}
+	for (i = 0; i < 64 && set_locks[i].ino && set_locks[i].ino != st.st_ino; i++)
+		;
+	if (set && i < 64) {
+		set_locks[i].ino = st.st_ino;
+		set_locks[i].locks = *locks;
+	}
+	*locks = i < 64 && set_locks[i].ino ? set_locks[i].locks : 0;
 	return 0;
 }

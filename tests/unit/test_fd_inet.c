@@ -11,9 +11,11 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +28,14 @@
 #include "test.h"
 
 /* ---- image data ---- */
+
+/* A record's options of inet_more.c's table unset, as a capture that
+ * found them as a new socket has them leaves them. */
+static void unset_more(struct qr_inet_rec *r)
+{
+	for (size_t i = 0; i < QR_INET_MORE; i++)
+		r->o.more[i] = QR_INET_MORE_UNSET;
+}
 
 static int parse_rec(const struct qr_inet_rec *r, const void *tail,
 		     size_t tlen, bool tcp)
@@ -48,7 +58,15 @@ TEST(inet_img_parse)
 	uint8_t tail[sizeof(c) + 5];
 	struct qr_inet_rec bad, udp;
 
+	unset_more(&r);
 	CHECK(parse_rec(&r, "", 0, true) == 0);
+	/* An option past the table, a lingering time below -1. */
+	bad = r;
+	bad.o.more[QR_INET_MORE - 1] = 1;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad = r;
+	bad.o.linger = -2;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
 	/* TCP_CONGESTION: a name, NUL padded; UDP has none. */
 	bad = r;
 	memset(bad.o.congestion, 0, sizeof(bad.o.congestion));
@@ -59,6 +77,33 @@ TEST(inet_img_parse)
 	CHECK(parse_rec(&bad, "", 0, true) == -1);
 	memcpy(bad.o.congestion, "reno\0x", 6);
 	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* not NUL padded */
+	/* The options beyond: buffer locks, device, transparency, keys. */
+	bad = r;
+	bad.o.buflocks = 4;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad.o.buflocks = 3;
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	memcpy(bad.o.bindtodevice, "lo", 2);
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	memcpy(bad.o.bindtodevice, "../x", 4);
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	memset(bad.o.bindtodevice, 'e', sizeof(bad.o.bindtodevice));
+	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* no NUL */
+	bad = r;
+	bad.o.transparent = 2;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad = r;
+	bad.o.udp_cork = 1;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);	/* TCP: no UDP_CORK */
+	bad = r;
+	bad.o.fastopen_key_len = 16;
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	bad.o.fastopen_key[16] = 1;			/* past its length */
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
+	bad.o.fastopen_key_len = 32;
+	CHECK(parse_rec(&bad, "", 0, true) == 0);
+	bad.o.fastopen_key_len = 24;
+	CHECK(parse_rec(&bad, "", 0, true) == -1);
 	CHECK(parse_rec(&r, "", 0, false) == -1);	/* no UDP listener */
 	CHECK(parse_rec(&r, "x", 1, true) == -1);	/* bytes too many */
 	bad = r;
@@ -230,7 +275,12 @@ TEST(inet_round_trip)
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
 				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	socklen_t l4 = sizeof(a4);
-	int l, l6, cl, sv, u, uc, un, fd[NFILES], on = 1;
+	int l, l6, cl, sv, u, uc, un, fd[NFILES], on = 1, sndbuf;
+	static const uint8_t tfo_key[32] = "a key and a backup key, 32 byte";
+	uint8_t key[32];
+	socklen_t kl = sizeof(key);
+	char dev[16] = "";
+	socklen_t dl = sizeof(dev);
 	size_t cs = 0, sc = 0, cr = 0, sr = 0, want_c, want_s;
 	uint16_t lport, uport;
 	struct qr_files t;
@@ -244,11 +294,20 @@ TEST(inet_round_trip)
 	seti(l, SOL_SOCKET, SO_REUSEADDR, 1);
 	CHECK(bind(l, (struct sockaddr *)&a4, sizeof(a4)) == 0 && listen(l, 7) == 0);
 	seti(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, 5);
+	/* Bound to lo, transparent, a fast open key of its own. */
+	CHECK(setsockopt(l, SOL_SOCKET, SO_BINDTODEVICE, "lo", 2) == 0);
+	seti(l, IPPROTO_IP, IP_TRANSPARENT, 1);
+	CHECK(setsockopt(l, IPPROTO_TCP, TCP_FASTOPEN_KEY, tfo_key, 32) == 0);
+	/* Options of inet_more.c's table, and SO_LINGER. */
+	seti(l, IPPROTO_IP, IP_RECVERR, 1);
+	CHECK(setsockopt(l, SOL_SOCKET, SO_LINGER, &(struct linger){ 1, 7 },
+			 sizeof(struct linger)) == 0);
 	lport = port_of(l);
 	l6 = socket(AF_INET6, SOCK_STREAM, 0);
 	seti(l6, IPPROTO_IPV6, IPV6_V6ONLY, 1);
 	CHECK(bind(l6, (struct sockaddr *)&a6, sizeof(a6)) == 0 && listen(l6, 3) == 0);
 	CHECK(fcntl(l6, F_SETFL, O_NONBLOCK) == 0);
+	seti(l6, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 12345);	/* not inherited: none accepted */
 	cl = socket(AF_INET, SOCK_STREAM, 0);
 	a4.sin_port = htons(lport);
 	CHECK(connect(cl, (struct sockaddr *)&a4, sizeof(a4)) == 0);
@@ -266,6 +325,11 @@ TEST(inet_round_trip)
 	u = socket(AF_INET6, SOCK_DGRAM, 0);
 	a6.sin6_port = 0;
 	CHECK(bind(u, (struct sockaddr *)&a6, sizeof(a6)) == 0);
+	seti(u, IPPROTO_IPV6, IPV6_TRANSPARENT, 1);
+	seti(u, IPPROTO_UDP, UDP_CORK, 1);
+	seti(u, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	seti(u, IPPROTO_UDP, UDP_SEGMENT, 1000);
+	seti(u, SOL_SOCKET, SO_RCVLOWAT, 3);
 	uport = port_of(u);
 	uc = socket(AF_INET6, SOCK_DGRAM, 0);
 	a6.sin6_port = htons(uport);
@@ -274,6 +338,7 @@ TEST(inet_round_trip)
 	un = socket(AF_INET, SOCK_DGRAM, 0);
 	seti(un, SOL_SOCKET, SO_BROADCAST, 1);
 
+	sndbuf = geti(sv, SOL_SOCKET, SO_SNDBUF);
 	capture(&qr_fd_tcp, sv, 1, &files[0], &seen[0]);	/* before its listener */
 	capture(&qr_fd_tcp, l, 2, &files[1], &seen[1]);
 	capture(&qr_fd_tcp, l6, 3, &files[2], &seen[2]);
@@ -342,6 +407,39 @@ TEST(inet_round_trip)
 	CHECK(geti(fd[2], IPPROTO_IPV6, IPV6_V6ONLY) == 1);
 	CHECK(fcntl(fd[2], F_GETFL) & O_NONBLOCK);
 	CHECK(!(fcntl(fd[1], F_GETFL) & O_NONBLOCK));
+	CHECK(getsockopt(fd[1], SOL_SOCKET, SO_BINDTODEVICE, dev, &dl) == 0 &&
+	      !strcmp(dev, "lo"));
+	CHECK(geti(fd[1], IPPROTO_IP, IP_TRANSPARENT) == 1);
+	CHECK(geti(fd[0], IPPROTO_IP, IP_TRANSPARENT) == 1);	/* l's, inherited */
+	CHECK(geti(fd[3], IPPROTO_IP, IP_TRANSPARENT) == 0);
+	CHECK(getsockopt(fd[1], IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl) == 0 &&
+	      kl == 32 && !memcmp(key, tfo_key, 32));
+	kl = sizeof(key);
+	CHECK(getsockopt(fd[0], IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl) == 0 &&
+	      kl == 0);
+	CHECK(geti(fd[4], IPPROTO_IPV6, IPV6_TRANSPARENT) == 1);
+	CHECK(geti(fd[4], IPPROTO_UDP, UDP_CORK) == 1);
+	CHECK(geti(fd[4], IPPROTO_IPV6, IPV6_RECVPKTINFO) == 1);
+	CHECK(geti(fd[4], IPPROTO_UDP, UDP_SEGMENT) == 1000);
+	CHECK(geti(fd[4], SOL_SOCKET, SO_RCVLOWAT) == 3);
+	CHECK(geti(fd[5], IPPROTO_IPV6, IPV6_RECVPKTINFO) == 0);
+	CHECK(geti(fd[1], IPPROTO_IP, IP_RECVERR) == 1);
+	CHECK(geti(fd[2], IPPROTO_TCP, TCP_NOTSENT_LOWAT) == 12345);
+	CHECK(geti(fd[3], IPPROTO_TCP, TCP_NOTSENT_LOWAT) != 12345);
+	{
+		struct linger lg = { 0 };
+		socklen_t ll = sizeof(lg);
+
+		CHECK(getsockopt(fd[1], SOL_SOCKET, SO_LINGER, &lg, &ll) == 0 &&
+		      lg.l_onoff == 1 && lg.l_linger == 7);
+		ll = sizeof(lg);
+		CHECK(getsockopt(fd[3], SOL_SOCKET, SO_LINGER, &lg, &ll) == 0 &&
+		      lg.l_onoff == 0);
+	}
+	CHECK(geti(fd[5], IPPROTO_UDP, UDP_CORK) == 0);
+	/* Forced to write its queues back, its buffer given back as it was
+	 * (the kernel's: the locks are the guest tests'). */
+	CHECK(geti(fd[0], SOL_SOCKET, SO_SNDBUF) == sndbuf);
 	/* The listener takes a new connection on its port. */
 	cl = socket(AF_INET, SOCK_STREAM, 0);
 	CHECK(connect(cl, (struct sockaddr *)&a4, sizeof(a4)) == 0);
@@ -356,6 +454,7 @@ TEST(inet_round_trip)
 		struct sockaddr_in6 from;
 		socklen_t fl = sizeof(from);
 
+		seti(fd[4], IPPROTO_UDP, UDP_CORK, 0);
 		CHECK(recvfrom(fd[4], b, sizeof(b), 0, (struct sockaddr *)&from, &fl) == 4);
 		CHECK(sendto(fd[4], "pong", 4, 0, (struct sockaddr *)&from, fl) == 4);
 		CHECK(recv(fd[5], b, sizeof(b), 0) == 4 && !memcmp(b, "pong", 4));
@@ -397,4 +496,32 @@ TEST(udp_refuses_queued)
 	free(data.s);
 	close(u);
 	close(o);
+}
+
+/* What no restore could give back is refused: an interface index
+ * (IP_UNICAST_IF), a datagram corked, not sent. */
+TEST(udp_refuses_uncarried)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int u = socket(AF_INET, SOCK_DGRAM, 0), idx = htonl(1), on = 1;
+	struct qri_file fi = { .id = 1, .kind = QRI_FD_UDP };
+	struct qr_strbuf data = { 0 };
+	char link[64];
+	struct stat st;
+	struct qr_fd_capture c = { getpid(), u, link, &st, &fi, &data, true };
+
+	CHECK(fstat(u, &st) == 0);
+	snprintf(link, sizeof(link), "socket:[%lu]", (unsigned long)st.st_ino);
+	CHECK(qr_fd_udp.capture(&c) == 0);
+	CHECK(setsockopt(u, IPPROTO_IP, IP_UNICAST_IF, &idx, sizeof(idx)) == 0);
+	CHECK(qr_fd_udp.capture(&c) == -1);
+	idx = 0;
+	CHECK(setsockopt(u, IPPROTO_IP, IP_UNICAST_IF, &idx, sizeof(idx)) == 0);
+	CHECK(qr_fd_udp.capture(&c) == 0);
+	CHECK(setsockopt(u, IPPROTO_UDP, UDP_CORK, &on, sizeof(on)) == 0);
+	CHECK(sendto(u, "abc", 3, 0, (struct sockaddr *)&a, sizeof(a)) == 3);
+	CHECK(qr_fd_udp.capture(&c) == -1);
+	free(data.s);
+	close(u);
 }

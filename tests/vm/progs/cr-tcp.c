@@ -19,8 +19,26 @@
  *       it, 21: its accepted end. Restored where the address is gone,
  *       the connection is dropped: both ends closed, reading ECONNABORTED
  *       once, then ENOTCONN; the listener stays.
+ *   22  R: a TCP listener on 127.0.0.1:7012 bound to lo (SO_BINDTODEVICE),
+ *       IP_TRANSPARENT, TCP_FASTOPEN 3 with a TCP_FASTOPEN_KEY of its own.
+ *   23  R: UDP on [::1]:7019 bound to lo, IPV6_TRANSPARENT, UDP_CORK on
+ *       with nothing corked.
+ *   26  R: an IPv6 connection [fd00::15]:7034 -> [fd00::77]:7033 to
+ *       another machine (none answers: made in repair mode, on the
+ *       card's fd00::/64), SO_MARK 5. Restore runs before the network:
+ *       IPv6 has no route to the peer then, and the connection must be
+ *       made all the same (not dropped), its own mark back.
  * Carried options: TCP_FASTOPEN 5 on 10, TCP_CORK on 11, TCP_CONGESTION
- * reno on 12.
+ * reno on 12; of the rest (fds/inet_more.c's table), SO_LINGER 9 s and
+ * IP_RECVERR on 10, TCP_LINGER2 30, TCP_SYNCNT 3, IP_RECVTOS on 12,
+ * IPV6_RECVTCLASS and TCP_THIN_LINEAR_TIMEOUTS on 13, IP_PKTINFO,
+ * IP_MULTICAST_TTL 7 and SO_TIMESTAMPNS on 15, IPV6_RECVPKTINFO and
+ * UDP_SEGMENT 1200 on 17 (each checked not to reach a socket that did
+ * not set it). Buffer sizes: set on 12 only (SO_SNDBUF, SO_RCVBUF), which
+ * locks them against the kernel's autotuning; every other socket's are
+ * the kernel's (pfncheck's SOCKLOCKS reads the locks), 13's no larger
+ * than tcp_wmem allows autotuning (restore forced its buffers to write
+ * its queues back), 10's and 15's as a new socket's.
  * DIR/info holds "r=R c=C" once set up. When DIR/verify appears, R checks
  * its sockets: every queued byte once and in order on each connection,
  * then a request answered on each, options and flags as set, no socket
@@ -29,9 +47,9 @@
  * C then sends "c-ok" past its stream, which R reads. Then each queues
  * as much again for the next checkpoint, and R writes
  * DIR/result: "pid=R conn=1 v6=1 opts=1 flags=1 repair=1 accept=1 udp=1
- * c=1 gone=1 dropped=D queued=BYTES" (1: as set up; the first failure of
- * each in DIR/why; gone: 18, 19, 21 as they should be; dropped: 1 once
- * 19 and 21 were dropped, 0 while they work).
+ * c=1 gone=1 far=1 dropped=D queued=BYTES" (1: as set up; the first
+ * failure of each in DIR/why; gone: 18, 19, 21 as they should be;
+ * far: 26; dropped: 1 once 19 and 21 were dropped, 0 while they work).
  *
  * cr-tcp DIR refuse: a netlink (NETLINK_ROUTE), a packet and a raw ICMP
  * socket at 10, 11, 12; a listener on 127.0.0.1:7020 at 13 with a
@@ -41,7 +59,10 @@
  * client at 18), one at 19 shut for reading (SHUT_RD, its other end at
  * 20), a listener with an eBPF socket filter at 21, a listener with a
  * TCP_MD5SIG key at 22, UDP at 23 joined to 224.1.2.3 on eth0, UDP at 24
- * with a classic socket filter. Touches DIR/ready and waits.
+ * with a classic socket filter, UDP at 25 (127.0.0.1:7029) holding a
+ * corked datagram (UDP_CORK), UDP at 26 (127.0.0.1:7031) sending
+ * through an interface index (IP_UNICAST_IF), UDP at 27 (127.0.0.1:7032)
+ * with SO_TIMESTAMPING's OPT_ID counter. Touches DIR/ready and waits.
  *
  * cr-tcp DIR echo: listens on 0.0.0.0:7030 (the port QEMU forwards from
  * the client outside the guest) and answers each line with itself, one
@@ -56,21 +77,26 @@
 #include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <linux/net_tstamp.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "quickreboot/pfncheck_abi.h"
 
 #ifndef TCP_REPAIR
 #define TCP_REPAIR 19
@@ -79,6 +105,8 @@
 
 static const char *dir;
 static FILE *why;
+/* 22's own TCP_FASTOPEN_KEY. */
+static const uint8_t tfo_key[16] = "cr-tcp tfo key!";
 
 static void die(const char *what)
 {
@@ -120,6 +148,51 @@ static int geti(int fd, int level, int opt)
 
 	getsockopt(fd, level, opt, &v, &l);
 	return v;
+}
+
+/* fd's buffer locks as pfncheck reads them (PFNCHECK_SOCKLOCK_*), -1 if
+ * it cannot. The module loaded if no one did (restore loads it only to
+ * set locks). */
+static int locks(int fd)
+{
+	struct pfncheck_socklocks q = { .fd = fd };
+	int dev, rc = -1;
+
+	if (access(PFNCHECK_DEVICE, F_OK) && system("modprobe pfncheck"))
+		return -1;
+	dev = open(PFNCHECK_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (dev >= 0 && !ioctl(dev, PFNCHECK_IOC_SOCKLOCKS, &q))
+		rc = q.locks;
+	if (dev >= 0)
+		close(dev);
+	return rc;
+}
+
+/* SO_SNDBUF (or SO_RCVBUF) of a new socket of this type. */
+static int fresh_buf(int family, int type, int opt)
+{
+	int t = socket(family, type, 0), v = geti(t, SOL_SOCKET, opt);
+
+	close(t);
+	return v;
+}
+
+/* The largest send buffer TCP autotuning gives: tcp_wmem's third here,
+ * or 4 MiB, the most any kernel takes by default (the value was carried
+ * from the kernel before, which may allow more than this one). Restore
+ * forces at least twice the queue it writes back. */
+static int wmem_max(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_wmem", "r");
+	int a = 0, b = 0, c = 0;
+
+	if (f) {
+		if (fscanf(f, "%d %d %d", &a, &b, &c) != 3)
+			c = 0;
+		fclose(f);
+	}
+	return c > (4 << 20) ? c : 4 << 20;
 }
 
 static socklen_t addr(struct sockaddr_storage *ss, int v6, const char *ip, int port)
@@ -219,8 +292,10 @@ static int drain(int fd, uint64_t *off, uint64_t to, const char *what)
 		uint64_t want = to - *off;
 		ssize_t n;
 
-		if (poll(&p, 1, 10000) != 1)
-			return ok(0, "%s: byte %llu of %llu: nothing within 10 s",
+		/* Generous: a restored queue comes by retransmission, whose
+		 * timer backs off on a loaded emulated machine. */
+		if (poll(&p, 1, 30000) != 1)
+			return ok(0, "%s: byte %llu of %llu: nothing within 30 s",
 				  what, (unsigned long long)*off,
 				  (unsigned long long)to);
 		n = recv(fd, buf, want < sizeof(buf) ? want : sizeof(buf),
@@ -359,6 +434,80 @@ struct state {
 	int dropped;			/* 19 and 21 seen dropped */
 };
 
+/* SO_BINDTODEVICE of fd is dev. */
+static int device_is(int fd, const char *dev)
+{
+	char d[16] = "";
+	socklen_t l = sizeof(d);
+
+	getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d, &l);
+	return ok(!strcmp(d, dev), "%d SO_BINDTODEVICE '%s'", fd, d);
+}
+
+/* Device, transparency, fast open key, UDP_CORK; the buffer locks. */
+static int more_opts_kept(void)
+{
+	uint8_t key[32] = { 0 };
+	socklen_t kl = sizeof(key);
+	int good = 1, w = wmem_max();
+
+	good &= device_is(22, "lo") & device_is(23, "lo") & device_is(10, "");
+	good &= ok(geti(22, IPPROTO_IP, IP_TRANSPARENT) == 1, "22 IP_TRANSPARENT");
+	good &= ok(geti(23, IPPROTO_IPV6, IPV6_TRANSPARENT) == 1, "23 IPV6_TRANSPARENT");
+	good &= ok(geti(10, IPPROTO_IP, IP_TRANSPARENT) == 0, "10 IP_TRANSPARENT");
+	good &= ok(geti(13, IPPROTO_IPV6, IPV6_TRANSPARENT) == 0, "13 IPV6_TRANSPARENT");
+	good &= ok(geti(12, IPPROTO_IP, IP_FREEBIND) == 0, "12 IP_FREEBIND");
+	good &= ok(geti(22, IPPROTO_TCP, TCP_FASTOPEN) == 3, "22 TCP_FASTOPEN");
+	getsockopt(22, IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl);
+	good &= ok(kl == 16 && !memcmp(key, tfo_key, 16), "22 TCP_FASTOPEN_KEY of %u bytes",
+		   (unsigned int)kl);
+	kl = sizeof(key);
+	getsockopt(10, IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &kl);
+	good &= ok(kl == 0, "10 TCP_FASTOPEN_KEY of %u bytes", (unsigned int)kl);
+	good &= ok(geti(23, IPPROTO_UDP, UDP_CORK) == 1, "23 UDP_CORK");
+	good &= ok(geti(15, IPPROTO_UDP, UDP_CORK) == 0, "15 UDP_CORK");
+	good &= ok(geti(10, IPPROTO_IP, IP_RECVERR) == 1, "10 IP_RECVERR");
+	good &= ok(geti(12, IPPROTO_IP, IP_RECVERR) == 0, "12 IP_RECVERR");
+	good &= ok(geti(12, IPPROTO_TCP, TCP_LINGER2) == 30, "12 TCP_LINGER2 %d",
+		   geti(12, IPPROTO_TCP, TCP_LINGER2));
+	good &= ok(geti(12, IPPROTO_TCP, TCP_SYNCNT) == 3, "12 TCP_SYNCNT");
+	good &= ok(geti(12, IPPROTO_IP, IP_RECVTOS) == 1, "12 IP_RECVTOS");
+	good &= ok(geti(13, IPPROTO_IPV6, IPV6_RECVTCLASS) == 1, "13 IPV6_RECVTCLASS");
+	good &= ok(geti(14, IPPROTO_IPV6, IPV6_RECVTCLASS) == 0, "14 IPV6_RECVTCLASS");
+	good &= ok(geti(13, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS) == 1,
+		   "13 TCP_THIN_LINEAR_TIMEOUTS");
+	good &= ok(geti(15, IPPROTO_IP, IP_PKTINFO) == 1, "15 IP_PKTINFO");
+	good &= ok(geti(16, IPPROTO_IP, IP_PKTINFO) == 0, "16 IP_PKTINFO");
+	good &= ok(geti(15, IPPROTO_IP, IP_MULTICAST_TTL) == 7, "15 IP_MULTICAST_TTL");
+	good &= ok(geti(15, SOL_SOCKET, SO_TIMESTAMPNS) == 1, "15 SO_TIMESTAMPNS");
+	good &= ok(geti(17, IPPROTO_IPV6, IPV6_RECVPKTINFO) == 1, "17 IPV6_RECVPKTINFO");
+	good &= ok(geti(17, IPPROTO_UDP, UDP_SEGMENT) == 1200, "17 UDP_SEGMENT");
+	{
+		struct linger lg = { 0 };
+		socklen_t ll = sizeof(lg);
+
+		getsockopt(10, SOL_SOCKET, SO_LINGER, &lg, &ll);
+		good &= ok(lg.l_onoff == 1 && lg.l_linger == 9, "10 SO_LINGER %d %d",
+			   lg.l_onoff, lg.l_linger);
+		ll = sizeof(lg);
+		getsockopt(12, SOL_SOCKET, SO_LINGER, &lg, &ll);
+		good &= ok(lg.l_onoff == 0, "12 SO_LINGER on");
+	}
+	good &= ok(locks(12) == PFNCHECK_SOCKLOCKS, "12 buffer locks %d", locks(12));
+	for (int fd = 10; fd <= 15; fd++)
+		if (fd != 12)
+			good &= ok(locks(fd) == 0, "%d buffer locks %d", fd, locks(fd));
+	good &= ok(geti(13, SOL_SOCKET, SO_SNDBUF) <= w, "13 SO_SNDBUF %d above %d",
+		   geti(13, SOL_SOCKET, SO_SNDBUF), w);
+	good &= ok(geti(10, SOL_SOCKET, SO_SNDBUF) ==
+		   fresh_buf(AF_INET, SOCK_STREAM, SO_SNDBUF), "10 SO_SNDBUF %d",
+		   geti(10, SOL_SOCKET, SO_SNDBUF));
+	good &= ok(geti(15, SOL_SOCKET, SO_RCVBUF) ==
+		   fresh_buf(AF_INET, SOCK_DGRAM, SO_RCVBUF), "15 SO_RCVBUF %d",
+		   geti(15, SOL_SOCKET, SO_RCVBUF));
+	return good;
+}
+
 static int opts_kept(const struct state *s)
 {
 	struct timeval tv;
@@ -397,7 +546,7 @@ static int opts_kept(const struct state *s)
 	}
 	good &= ok(geti(15, SOL_SOCKET, SO_BROADCAST) == 1, "15 SO_BROADCAST");
 	good &= ok(geti(17, IPPROTO_IPV6, IPV6_V6ONLY) == 1, "17 IPV6_V6ONLY");
-	return good;
+	return good & more_opts_kept();
 }
 
 static int flags_kept(void)
@@ -427,6 +576,14 @@ static int accepts(void)
 
 		good &= ok(recv(a, &b, 1, 0) == 1 && b == 'n', "10: new data");
 		good &= talk(c, a, "new connection on 10");
+		close(a);
+	}
+	close(c);
+	c = connect_to(0, "127.0.0.1", 7012);
+	a = accept_wait(22);
+	good &= ok(a >= 0, "no new connection on 22");
+	if (a >= 0) {
+		good &= talk(c, a, "new connection on 22");
 		close(a);
 	}
 	close(c);
@@ -504,6 +661,56 @@ static int gone(struct state *s)
 	return good;
 }
 
+/* 26: made, to its peer, with its own mark, out of repair mode. */
+static int far(void)
+{
+	struct sockaddr_in6 p;
+	socklen_t l = sizeof(p);
+	struct tcp_info ti = { 0 };
+	socklen_t tl = sizeof(ti);
+	char a[INET6_ADDRSTRLEN] = "";
+
+	getsockopt(26, IPPROTO_TCP, TCP_INFO, &ti, &tl);
+	if (getpeername(26, (struct sockaddr *)&p, &l))
+		return ok(0, "26: no peer: %s", strerror(errno));
+	inet_ntop(AF_INET6, &p.sin6_addr, a, sizeof(a));
+	return ok(ti.tcpi_state == TCP_ESTABLISHED, "26 in state %d", ti.tcpi_state) &
+	       ok(!strcmp(a, "fd00::77") && ntohs(p.sin6_port) == 7033,
+		  "26: peer [%s]:%u", a, ntohs(p.sin6_port)) &
+	       ok(geti(26, SOL_SOCKET, SO_MARK) == 5, "26 SO_MARK %d",
+		  geti(26, SOL_SOCKET, SO_MARK)) &
+	       ok(geti(26, IPPROTO_TCP, TCP_REPAIR) == 0, "26: repair mode left on");
+}
+
+/* 26 as a connection to a machine that never answers: made in repair
+ * mode (no SYN), on the card's fd00::/64 (the scenario's). */
+static void far_make(void)
+{
+	struct sockaddr_storage a, p;
+	socklen_t al = addr(&a, 1, "fd00::15", 7034), pl = addr(&p, 1, "fd00::77", 7033);
+	struct tcp_repair_opt mss = { TCPOPT_MAXSEG, 1400 };
+	int s = socket(AF_INET6, SOCK_STREAM, 0);
+
+	if (s < 0)
+		die("socket 26");
+	seti(s, IPPROTO_IPV6, IPV6_FREEBIND, 1);
+	seti(s, IPPROTO_TCP, TCP_REPAIR, 1);
+	if (bind(s, (struct sockaddr *)&a, al))
+		die("bind 26");
+	seti(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE);
+	seti(s, IPPROTO_TCP, TCP_QUEUE_SEQ, 1000);
+	seti(s, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE);
+	seti(s, IPPROTO_TCP, TCP_QUEUE_SEQ, 5000);
+	if (connect(s, (struct sockaddr *)&p, pl))
+		die("connect 26");
+	if (setsockopt(s, IPPROTO_TCP, TCP_REPAIR_OPTIONS, &mss, sizeof(mss)))
+		die("TCP_REPAIR_OPTIONS 26");
+	seti(s, IPPROTO_TCP, TCP_REPAIR, 0);
+	seti(s, IPPROTO_IPV6, IPV6_FREEBIND, 0);
+	seti(s, SOL_SOCKET, SO_MARK, 5);
+	at(s, 26);
+}
+
 static void verify(struct state *s)
 {
 	int conn, v6, repair, g, c = 0;
@@ -514,7 +721,7 @@ static void verify(struct state *s)
 	rm("result-c");
 	snprintf(line, sizeof(line), "%llu\n", (unsigned long long)s->rc.wrote);
 	put("verify-c", line);
-	for (int i = 0; i < 400 && !exists("result-c"); i++)
+	for (int i = 0; i < 1200 && !exists("result-c"); i++)
 		nap();
 	c = get_num("result-c") == 1;
 	if (conn) {
@@ -537,7 +744,7 @@ static void verify(struct state *s)
 		 accepts(), udp(), c);
 	g = gone(s);	/* before s->dropped is read */
 	snprintf(line + strlen(line), sizeof(line) - strlen(line),
-		 " gone=%d dropped=%d", g, s->dropped);
+		 " gone=%d far=%d dropped=%d", g, far(), s->dropped);
 	q = queue_all(s);
 	snprintf(line + strlen(line), sizeof(line) - strlen(line), " queued=%llu\n",
 		 (unsigned long long)q + get_num("c-wrote") - s->cr.read);
@@ -647,6 +854,22 @@ static void refuse(void)
 		if (setsockopt(24, SOL_SOCKET, SO_ATTACH_FILTER, &f, sizeof(f)))
 			die("SO_ATTACH_FILTER");
 	}
+	/* 25: a datagram corked, not sent. */
+	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7029, 25);
+	seti(25, IPPROTO_UDP, UDP_CORK, 1);
+	{
+		struct sockaddr_storage ss;
+		socklen_t len = addr(&ss, 0, "127.0.0.1", 9);
+
+		if (sendto(25, "abc", 3, 0, (struct sockaddr *)&ss, len) != 3)
+			die("corked sendto");
+	}
+	/* 26: through an interface index; 27: a timestamp counter. */
+	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7031, 26);
+	seti(26, IPPROTO_IP, IP_UNICAST_IF, htonl(if_nametoindex("lo")));
+	sock_at(0, SOCK_DGRAM, "127.0.0.1", 7032, 27);
+	seti(27, SOL_SOCKET, SO_TIMESTAMPING,
+	     SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_SOFTWARE);
 	put("ready", "1\n");
 	for (;;)
 		pause();
@@ -791,12 +1014,42 @@ int main(int argc, char **argv)
 		die("listen 18");
 	at(connect_to(1, "fd00::9", 7040), 19);
 	at(accept_wait(18), 21);
+	sock_at(0, SOCK_STREAM, "127.0.0.1", 7012, 22);
+	if (setsockopt(22, SOL_SOCKET, SO_BINDTODEVICE, "lo", 2))
+		die("SO_BINDTODEVICE");
+	seti(22, IPPROTO_IP, IP_TRANSPARENT, 1);
+	if (listen(22, 3))
+		die("listen 22");
+	seti(22, IPPROTO_TCP, TCP_FASTOPEN, 3);
+	if (setsockopt(22, IPPROTO_TCP, TCP_FASTOPEN_KEY, tfo_key, sizeof(tfo_key)))
+		die("TCP_FASTOPEN_KEY");
+	sock_at(1, SOCK_DGRAM, "::1", 7019, 23);
+	if (setsockopt(23, SOL_SOCKET, SO_BINDTODEVICE, "lo", 2))
+		die("SO_BINDTODEVICE");
+	seti(23, IPPROTO_IPV6, IPV6_TRANSPARENT, 1);
+	seti(23, IPPROTO_UDP, UDP_CORK, 1);
+	far_make();
+	/* Options of fds/inet_more.c's table, 12 accepted before. */
+	if (setsockopt(10, SOL_SOCKET, SO_LINGER, &(struct linger){ 1, 9 },
+		       sizeof(struct linger)))
+		die("SO_LINGER");
+	seti(10, IPPROTO_IP, IP_RECVERR, 1);
+	seti(12, IPPROTO_TCP, TCP_LINGER2, 30);
+	seti(12, IPPROTO_TCP, TCP_SYNCNT, 3);
+	seti(12, IPPROTO_IP, IP_RECVTOS, 1);
+	seti(13, IPPROTO_IPV6, IPV6_RECVTCLASS, 1);
+	seti(13, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS, 1);
+	seti(15, IPPROTO_IP, IP_PKTINFO, 1);
+	seti(15, IPPROTO_IP, IP_MULTICAST_TTL, 7);
+	seti(15, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+	seti(17, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	seti(17, IPPROTO_UDP, UDP_SEGMENT, 1200);
 
 	s.c = fork();
 	if (s.c < 0)
 		die("fork");
 	if (!s.c) {
-		for (fd = 10; fd <= 21; fd++)
+		for (fd = 10; fd <= 26; fd++)
 			if (fd != 20)
 				close(fd);
 		child();

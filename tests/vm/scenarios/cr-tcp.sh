@@ -28,13 +28,24 @@
 # "Network sockets"); the card comes up after restore: the peer's
 # retransmissions find the connection, never a kernel without it.
 #
-# Carried options: TCP_FASTOPEN, TCP_CORK, TCP_CONGESTION. An IPv6
+# An IPv6 connection to another machine (cr-tcp's fd 26, to fd00::77 on
+# the card's fd00::/64, which no one answers) is made by restore before
+# the network, through a private route (README "Network sockets"), not
+# dropped, its own SO_MARK back.
+#
+# Carried options: TCP_FASTOPEN, TCP_CORK, TCP_CONGESTION, SO_BINDTODEVICE,
+# IP_TRANSPARENT and IPV6_TRANSPARENT, a listener's own TCP_FASTOPEN_KEY,
+# UDP_CORK, and whether buffer sizes were set (autotuning stays on for
+# the sockets that never set them: pfncheck reads the locks); SO_LINGER
+# and the int options a new socket has otherwise (fds/inet_more.c). An IPv6
 # address on the loopback in the first kernel only (fd00::9) holds a
 # listener and a connection with both ends kept: restored where it is
 # gone, the connection is dropped for its process only, named by
 # restore; its process reads ECONNABORTED and goes on, the rest kept.
 # `check` also refuses urgent data, SHUT_RD, an eBPF socket filter, a
-# TCP_MD5SIG key, a multicast membership and a UDP socket filter.
+# TCP_MD5SIG key, a multicast membership, a UDP socket filter, a UDP
+# datagram corked, not sent, IP_UNICAST_IF (an interface index) and
+# SO_TIMESTAMPING's OPT_ID counter.
 QR_LAYOUT=zc
 QR_HOPS=2
 CR_MODES="copy zero-copy"
@@ -46,12 +57,15 @@ lo_up() {
 	ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 }
 
-# The network card up with the guest's address (QEMU's user networking).
+# The network card up with the guest's address (QEMU's user networking),
+# and fd00::15/64, where cr-tcp's fd 26 reaches another machine.
 net_up() {
 	modprobe virtio_net &&
 		qr_wait 10 test -e /sys/class/net/eth0 &&
 		ip link set eth0 up &&
-		ip addr add "$GUEST/24" dev eth0
+		ip addr add "$GUEST/24" dev eth0 &&
+		echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad &&
+		ip addr add fd00::15/64 dev eth0
 }
 
 # The address of the connection to drop, in the first kernel only.
@@ -106,6 +120,9 @@ refusals() {
 	refused_line md5 "$_pre 22: TCP socket: a TCP_MD5SIG key, which cannot be read back: not carried\$"
 	refused_line multicast "$_pre 23: UDP socket 0.0.0.0:7026: a member of multicast group 224.1.2.3 on eth0: not carried\$"
 	refused_line udp-filter "$_pre 24: UDP socket 127.0.0.1:7027: a socket filter of its own \\(SO_ATTACH_FILTER\\): not carried\$"
+	refused_line unicast-if "$_pre 26: UDP socket 127.0.0.1:7031: IP_UNICAST_IF \\(an interface index\\): not carried\$"
+	refused_line tstamp-id "$_pre 27: UDP socket 127.0.0.1:7032: SO_TIMESTAMPING with OPT_ID \\(its counter cannot be read\\): not carried\$"
+	refused_line udp-corked "$_pre 25: UDP socket 127.0.0.1:7029: a datagram being built, not sent \\(UDP_CORK or MSG_MORE\\): not carried\$"
 	t_run refused-not-frozen qr_none_frozen "$_tr"
 	kill "$_tr"
 	wait "$_tr" 2>/dev/null
@@ -113,10 +130,10 @@ refusals() {
 
 # The connections work and hold what was queued (cr_verify's checks).
 kept() {
-	t_run "$1verify-written" cr_answer 120
+	t_run "$1verify-written" cr_answer 240
 	t_info "$1result" "$(cat "$D/result")"
 	t_info "$1why" "$(tr '\n' ';' <"$D/why")"
-	for _k in conn v6 opts flags repair accept udp c gone; do
+	for _k in conn v6 opts flags repair accept udp c gone far; do
 		t_eq "$1$_k-kept" 1 "$(qr_kv $_k "$D/result")"
 	done
 }
@@ -164,6 +181,8 @@ cr_verify() {
 	t_run net-up-after net_up
 	# The first restore is where fd00::9 is gone; the next has closed ends.
 	[ "$1" = 1 ] && t_run restore-named-drop grep -Eq "^quickreboot: restore: process $P: fd (19|21): TCP connection \\[fd00::9\\]:[0-9]+ -> \\[fd00::9\\]:[0-9]+: no route to its peer from this address here \\(Network is unreachable\\): connection dropped, the process reads ECONNABORTED\$" /tmp/restore.out
+	# An IPv6 connection to another machine, made before the network.
+	t_run restore-far-made sh -c "! grep -q 'fd 26:' /tmp/restore.out"
 	echo_going restored
 	t_eq r-there cr-tcp "$(cat "/proc/$P/comm" 2>/dev/null)"
 	t_eq c-there cr-tcp "$(cat "/proc/$(qr_kv c "$D/info")/comm" 2>/dev/null)"

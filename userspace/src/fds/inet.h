@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "fds/inet_more.h"
 #include "lib/err.h"
 
 struct qr_inet_addr {
@@ -35,6 +36,19 @@ struct qr_inet_opts {
 	int32_t cork;			/* TCP_CORK */
 	int32_t fastopen;		/* TCP_FASTOPEN: a listener's queue */
 	char congestion[16];		/* TCP_CONGESTION, NUL padded; UDP: "" */
+	int32_t transparent;		/* IP_TRANSPARENT: both families' flag */
+	uint8_t buflocks;		/* QR_INET_BUFLOCKS: sizes it set */
+	uint8_t fastopen_key_len;	/* 0, 16, or 32 with a backup key */
+	uint8_t udp_cork;		/* UDP_CORK (nothing corked: refused) */
+	uint8_t pad;
+	char bindtodevice[16];		/* SO_BINDTODEVICE, NUL padded; "" none */
+	uint8_t fastopen_key[32];	/* TCP_FASTOPEN_KEY: its own, not the
+					 * system's (which is not carried) */
+	int32_t linger;			/* SO_LINGER's seconds, -1: off */
+	int32_t pad2;
+	/* The options of inet_more.c's table the process changed; the
+	 * others QR_INET_MORE_UNSET. */
+	int32_t more[QR_INET_MORE];
 };
 
 struct qr_inet_rec {
@@ -47,6 +61,9 @@ struct qr_inet_rec {
 	struct qr_inet_addr local, peer;
 	struct qr_inet_opts o;
 };
+
+/* qr_inet_opts.buflocks: PFNCHECK_SOCKLOCK_SNDBUF, _RCVBUF (pfncheck ABI). */
+#define QR_INET_BUFLOCKS 0x03
 
 #define QR_INET_BOUND	0x01	/* local address bound: bind it again */
 #define QR_INET_PEER	0x02	/* connected: peer set */
@@ -115,9 +132,12 @@ const struct qr_inet_row *qr_inet_row_find(const struct qr_inet_row *v,
 int qr_inet_opts_get(int s, uint8_t family, bool tcp, struct qr_inet_opts *o);
 /* Those set before bind (reuse, v6only, freebind): 0, or -1 with errno. */
 int qr_inet_opts_set_early(int s, uint8_t family, const struct qr_inet_opts *o);
-/* The others: 0, or -1 with errno. */
-int qr_inet_opts_set(int s, uint8_t family, bool tcp,
-		     const struct qr_inet_opts *o);
+/* The others, after connect (SO_BINDTODEVICE would route it); forced:
+ * restore forced both buffer sizes (to write queues back), so both are
+ * set again and their locks made as they were. 0, or -1 with errno and
+ * *what (of 64). */
+int qr_inet_opts_set(int s, uint8_t family, bool tcp, bool forced,
+		     const struct qr_inet_opts *o, char *what);
 
 /* Whether pid's fd is a socket of family AF_INET or AF_INET6 and this
  * protocol (IPPROTO_TCP, IPPROTO_UDP) in our network namespace (one of

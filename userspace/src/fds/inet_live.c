@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fds/inet.h"
+#include "fds/inet_route6.h"
 #include "fds/sockopt.h"
 #include "fds/inet_live.h"
 
@@ -48,15 +50,15 @@ int qr_inet_unplaced(int s, uint8_t family)
 	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, 1) ? -1 : 0;
 }
 
-int qr_inet_placed(int s, uint8_t family, int32_t freebind)
+int qr_inet_placed(int s, uint8_t family, const struct qr_inet_opts *o)
 {
-	/* IP_FREEBIND is the one flag both families read (inet.h). */
+	/* One flag each for both families: the IPv4 options set them. */
 	if (family == AF_INET6 &&
 	    (qr_sockopt_set(s, IPPROTO_IPV6, IPV6_FREEBIND, 0) ||
 	     qr_sockopt_set(s, IPPROTO_IPV6, IPV6_TRANSPARENT, 0)))
 		return -1;
-	return qr_sockopt_set(s, IPPROTO_IP, IP_FREEBIND, freebind) ||
-	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, 0) ? -1 : 0;
+	return qr_sockopt_set(s, IPPROTO_IP, IP_FREEBIND, o->freebind) ||
+	       qr_sockopt_set(s, IPPROTO_IP, IP_TRANSPARENT, o->transparent) ? -1 : 0;
 }
 
 int qr_inet_loopback(void)
@@ -82,7 +84,7 @@ out:
 }
 
 int qr_inet_connect_unrouted(int s, const struct sockaddr *peer,
-			     socklen_t len, const char **what)
+			     socklen_t len, bool remote, const char **what)
 {
 	int lo = qr_inet_loopback(), e;
 
@@ -93,12 +95,20 @@ int qr_inet_connect_unrouted(int s, const struct sockaddr *peer,
 	if (qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, lo))
 		return -1;
 	*what = "connect";
-	if (connect(s, peer, len)) {
-		e = errno;
-		qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0);
-		errno = e;
+	if (!connect(s, peer, len)) {
+		*what = "SO_BINDTOIFINDEX";
+		return qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0);
+	}
+	e = errno;
+	if (qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0)) {
+		*what = "SO_BINDTOIFINDEX";
 		return -1;
 	}
-	*what = "SO_BINDTOIFINDEX";
-	return qr_sockopt_set(s, SOL_SOCKET, SO_BINDTOIFINDEX, 0);
+	/* IPv6 has no on-link fallback: the peer made local for the connect. */
+	if (remote && peer->sa_family == AF_INET6 && e == ENETUNREACH &&
+	    len == sizeof(struct sockaddr_in6))
+		return qr_inet6_connect_private(s, (const struct sockaddr_in6 *)peer,
+						what);
+	errno = e;
+	return -1;
 }

@@ -4,6 +4,7 @@
 #ifndef QR_FDS_INET_LIVE_H
 #define QR_FDS_INET_LIVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -12,9 +13,11 @@
  * with errno. */
 int qr_inet_unplaced(int s, uint8_t family);
 
-/* After the socket's options: its own IP_FREEBIND again, transparency
- * off. 0, or -1 with errno. */
-int qr_inet_placed(int s, uint8_t family, int32_t freebind);
+/* After the socket's options: its own IP_FREEBIND and IP_TRANSPARENT
+ * again (the transparency restore took made off, unless its own). 0, or
+ * -1 with errno. */
+struct qr_inet_opts;
+int qr_inet_placed(int s, uint8_t family, const struct qr_inet_opts *o);
 
 /* The loopback up (the boot's systemd does it, a bare init may not):
  * its index, or -1 with errno. Before any socket of restore binds to
@@ -23,9 +26,11 @@ int qr_inet_loopback(void);
 
 /* connect() of s (a TCP one in repair mode: no SYN) to peer, routed through the
  * loopback whatever this system's routes are; then unbound from it, so
- * that its next segment is routed as any other. 0, or -1 with errno
- * and *what. */
+ * that its next segment is routed as any other. remote: the peer is on
+ * another machine (not a kept socket's other end), which IPv6 reaches
+ * so only through a private route (inet_route6.c); a local peer whose
+ * address is gone stays unreachable. 0, or -1 with errno and *what. */
 int qr_inet_connect_unrouted(int s, const struct sockaddr *peer,
-			     socklen_t len, const char **what);
+			     socklen_t len, bool remote, const char **what);
 
 #endif

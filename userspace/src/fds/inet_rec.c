@@ -31,11 +31,44 @@ static bool congestion_valid(const char *c, size_t size, bool tcp)
 	return true;
 }
 
+/* SO_BINDTODEVICE: "" or an interface's name, NUL padded. */
+static bool device_valid(const char *d, size_t size)
+{
+	size_t n = strnlen(d, size);
+
+	if (n == size || !strcmp(d, ".") || !strcmp(d, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isgraph((unsigned char)d[i]) || d[i] == '/' || d[i] == ':')
+			return false;
+	for (size_t i = n; i < size; i++)
+		if (d[i])
+			return false;
+	return true;
+}
+
+/* TCP_FASTOPEN_KEY: none (UDP's), a key, or a key and its backup. */
+static bool fastopen_key_valid(const struct qr_inet_opts *o, bool tcp)
+{
+	if (o->fastopen_key_len != 0 &&
+	    (!tcp || (o->fastopen_key_len != 16 && o->fastopen_key_len != 32)))
+		return false;
+	for (size_t i = o->fastopen_key_len; i < sizeof(o->fastopen_key); i++)
+		if (o->fastopen_key[i])
+			return false;
+	return true;
+}
+
 static int opts_valid(const struct qr_inet_opts *o, bool tcp)
 {
 	return o->sndbuf < 0 || o->rcvbuf < 0 || o->rcvtimeo_us > MAX_TIMEO ||
 	       o->sndtimeo_us > MAX_TIMEO ||
-	       !congestion_valid(o->congestion, sizeof(o->congestion), tcp) ? -1 : 0;
+	       !congestion_valid(o->congestion, sizeof(o->congestion), tcp) ||
+	       o->buflocks & ~QR_INET_BUFLOCKS || o->udp_cork > !tcp || o->pad ||
+	       (o->transparent != 0 && o->transparent != 1) ||
+	       !device_valid(o->bindtodevice, sizeof(o->bindtodevice)) ||
+	       !fastopen_key_valid(o, tcp) || o->linger < -1 || o->pad2 ||
+	       !qr_inet_more_valid(o->more) ? -1 : 0;
 }
 
 int qr_inet_img_parse(const uint8_t *data, size_t len, bool tcp,

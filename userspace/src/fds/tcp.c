@@ -29,9 +29,10 @@
  * other end is held outside the kept set, queues above 16 MiB, urgent
  * data queued, a receive side shut down (SHUT_RD), TCP_MD5SIG keys, a
  * socket filter (netlock.c). Lost: connections half-open on a listener
- * (SYN_RECV: the client's ACK finds no request in the New kernel),
- * whether SO_SNDBUF/SO_RCVBUF were set (restore sets them, which stops
- * their autotuning; nothing shows the kernel's lock). */
+ * (SYN_RECV: the client's ACK finds no request in the New kernel).
+ * Whether SO_SNDBUF/SO_RCVBUF were set (their autotuning stopped) is read
+ * and made again through pfncheck (SOCKLOCKS), which shows the kernel's
+ * locks. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -302,6 +303,12 @@ static int tcp_capture(struct qr_fd_capture *c)
 	}
 	c->f->object = r.ino;
 	qr_inet_str(dom, &r.local, a);
+	why = qr_inet_more_refused(s, dom, true, name, sizeof(name));
+	if (why) {
+		qr_error("process %d: fd %d: TCP socket %s: %s: not carried",
+			 c->pid, c->fd, a, why);
+		goto out;
+	}
 	if (r.flags & QR_INET_PEER)
 		snprintf(name, sizeof(name), "%s -> %s", a,
 			 qr_inet_str(dom, &r.peer, b));
@@ -423,6 +430,8 @@ struct end {
 	struct qr_inet_img i;
 	int fd;
 	bool unreachable;	/* its connect found no route to its peer */
+	bool forced;		/* its buffer sizes forced for its queues */
+	bool paired;		/* its other end is in the image: local */
 };
 
 static int fail(const struct end *e, const char *what)
@@ -441,7 +450,7 @@ static int parse(const struct qri_file_img *f, struct end *e)
 
 	e->f = f;
 	e->fd = -1;
-	e->unreachable = false;
+	e->unreachable = e->forced = e->paired = false;
 	if (qr_inet_img_parse(f->data, f->f.data_len, true, &e->i, &err)) {
 		qr_error("restore: file %u: TCP socket: bad image data: %s",
 			 f->f.id, err.msg);
@@ -476,8 +485,12 @@ static int make(struct end *e, bool repair)
 
 static int options(const struct end *e)
 {
-	if (qr_inet_opts_set(e->fd, e->i.r.family, true, &e->i.r.o) ||
-	    qr_inet_placed(e->fd, e->i.r.family, e->i.r.o.freebind) ||
+	char what[64];
+
+	if (qr_inet_opts_set(e->fd, e->i.r.family, true, e->forced, &e->i.r.o,
+			     what))
+		return fail(e, what);
+	if (qr_inet_placed(e->fd, e->i.r.family, &e->i.r.o) ||
 	    fcntl(e->fd, F_SETFL, e->f->f.open_flags & O_NONBLOCK))
 		return fail(e, "options");
 	return 0;
@@ -528,7 +541,8 @@ static int connection(struct end *e)
 	    set_int(e->fd, IPPROTO_TCP, TCP_QUEUE_SEQ, c->rcv_seq - c->inq_len))
 		return fail(e, "sequence numbers");
 	len = qr_inet_sockaddr(e->i.r.family, &e->i.r.peer, &ss);
-	if (qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+	if (qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len,
+				     !e->paired, &what)) {
 		e->unreachable = errno == ENETUNREACH || errno == EHOSTUNREACH ||
 				 errno == EADDRNOTAVAIL || errno == ENODEV;
 		return e->unreachable ? -1 : fail(e, what);
@@ -547,6 +561,9 @@ static int connection(struct end *e)
 	if (c->opts & TCPI_OPT_TIMESTAMPS &&
 	    set_int(e->fd, IPPROTO_TCP, TCP_TIMESTAMP, c->timestamp))
 		return fail(e, "TCP_TIMESTAMP");
+	/* Locked so: options() gives the kernel back those the process
+	 * never set. */
+	e->forced = true;
 	if (set_int(e->fd, SOL_SOCKET, SO_SNDBUFFORCE, room) ||
 	    set_int(e->fd, SOL_SOCKET, SO_RCVBUFFORCE, room))
 		return fail(e, "buffers");
@@ -641,7 +658,8 @@ static int dropped(const struct qri_image *img, struct end *e)
 	if (make(e, true))
 		return -1;
 	len = qr_inet_sockaddr(e->i.r.family, &lo, &ss);
-	if (!qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, &what)) {
+	if (!qr_inet_connect_unrouted(e->fd, (struct sockaddr *)&ss, len, false,
+				      &what)) {
 		memset(&ss, 0, sizeof(ss));
 		ss.ss_family = AF_UNSPEC;
 		if (connect(e->fd, (struct sockaddr *)&ss, sizeof(ss)))
@@ -669,6 +687,7 @@ static int established(struct qr_files *t, struct end *e)
 		if (pl && qr_files_get(t, pl->f.id) < 0)
 			return -1;
 	}
+	e->paired = p.paired = pf != NULL;
 	rc = connection(e);
 	if (rc && e->unreachable)
 		rc = dropped(img, e);

@@ -6,8 +6,9 @@
  * Refused by name: datagrams queued to read (their senders' addresses
  * cannot be given back to them; a checkpoint finding some fails and
  * leaves them queued), socket filters (classic or eBPF), multicast
- * memberships (udp_extra.c). Lost: a corked datagram being built
- * (UDP_CORK, MSG_MORE), UDP_SEGMENT/GRO. */
+ * memberships (udp_extra.c), a datagram being built and not sent
+ * (UDP_CORK or MSG_MORE: what it holds cannot be read). Carried: UDP_CORK
+ * with nothing corked. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,8 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +33,24 @@
 static bool udp_match_fd(pid_t pid, int fd, const struct stat *st)
 {
 	return S_ISSOCK(st->st_mode) && qr_inet_is(pid, fd, IPPROTO_UDP);
+}
+
+/* What s holds to send (SIOCOUTQ, memory): a datagram corked (UDP_CORK,
+ * MSG_MORE) stays until the process sends it; one sent and still on its
+ * way out leaves in a moment, waited for a while. 0 if none, -1 if it
+ * cannot be told. */
+static ssize_t corked(int s)
+{
+	int v = 0;
+
+	for (int i = 0; i < 50; i++) {
+		if (ioctl(s, SIOCOUTQ, &v))
+			return -1;
+		if (!v)
+			return 0;
+		usleep(10000);
+	}
+	return v;
 }
 
 static int udp_capture(struct qr_fd_capture *c)
@@ -64,9 +85,19 @@ static int udp_capture(struct qr_fd_capture *c)
 		r.state = TCP_ESTABLISHED;
 	}
 	why = qr_udp_extra(s, dom, buf, sizeof(buf));
+	if (!why)
+		why = qr_inet_more_refused(s, dom, false, buf, sizeof(buf));
 	if (why) {
 		qr_error("process %d: fd %d: UDP socket %s: %s: not carried",
 			 c->pid, c->fd, qr_inet_str(dom, &r.local, a), why);
+		goto out;
+	}
+	q = corked(s);
+	if (q) {
+		qr_error("process %d: fd %d: UDP socket %s: %s: not carried",
+			 c->pid, c->fd, qr_inet_str(dom, &r.local, a),
+			 q < 0 ? "what it holds to send cannot be told (SIOCOUTQ)" :
+			 "a datagram being built, not sent (UDP_CORK or MSG_MORE)");
 		goto out;
 	}
 	q = recv(s, NULL, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
@@ -108,6 +139,7 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 	struct qr_inet_img i;
 	struct qr_err err;
 	const char *what;
+	char buf[64];
 	socklen_t len;
 	int s, rc = -1;
 
@@ -134,12 +166,16 @@ static int udp_open(struct qr_files *t, const struct qri_file_img *f)
 	}
 	len = qr_inet_sockaddr(r->family, &r->peer, &ss);
 	if (r->flags & QR_INET_PEER &&
-	    qr_inet_connect_unrouted(s, (struct sockaddr *)&ss, len, &what)) {
+	    qr_inet_connect_unrouted(s, (struct sockaddr *)&ss, len, true,
+				     &what)) {
 		udp_fail(f, r, what);
 		goto out;
 	}
-	if (qr_inet_opts_set(s, r->family, false, &r->o) ||
-	    qr_inet_placed(s, r->family, r->o.freebind) ||
+	if (qr_inet_opts_set(s, r->family, false, false, &r->o, buf)) {
+		udp_fail(f, r, buf);
+		goto out;
+	}
+	if (qr_inet_placed(s, r->family, &r->o) ||
 	    fcntl(s, F_SETFL, f->f.open_flags & O_NONBLOCK)) {
 		udp_fail(f, r, "options");
 		goto out;

@@ -112,6 +112,17 @@
  *			struct sem_undo is not laid out as the module reads
  *			it), EFBIG (an entry allocated by vmalloc: a set too
  *			large to bound).
+ * PFNCHECK_IOC_SOCKLOCKS	whether a socket's send and receive buffer sizes were
+ *			set (SO_SNDBUF, SO_RCVBUF and their FORCE forms), which
+ *			stops the kernel's autotuning of them: the socket's
+ *			SOCK_SNDBUF_LOCK and SOCK_RCVBUF_LOCK (sk_userlocks),
+ *			which no user ABI shows, as PFNCHECK_SOCKLOCK_* bits.
+ *			Given as an fd of the caller's, like FDSTATE. With
+ *			PFNCHECK_SOCKLOCKS_SET, the two locks are made exactly
+ *			locks first (restore: the buffers it forced to write
+ *			a connection's queues back are the kernel's again),
+ *			and locks says them after. EBADF (fd), ENOTSOCK (not
+ *			a socket), EINVAL (flags, locks or reserved).
  * PFNCHECK_IOC_EVACUATE	moves the anonymous pages of the frozen processes
  *			out of the given frame ranges (those the New kernel
  *			runs in, where zero copy could not keep them), by the
@@ -152,7 +163,7 @@
 
 #define PFNCHECK_DEVICE		"/dev/pfncheck"
 /* Any change to the ioctls or their structs below adds 1. */
-#define PFNCHECK_ABI_VERSION	6
+#define PFNCHECK_ABI_VERSION	7
 
 /* pfncheck_freeze.flags */
 #define PFNCHECK_FREEZE_INJECT_HALF	(1U << 0) /* test: fail after half parked */
@@ -552,6 +563,26 @@ QR_ABI_OFFSET(pfncheck_semundo, nr_sets, 24);
 QR_ABI_OFFSET(pfncheck_semundo, shared_outside, 28);
 QR_ABI_OFFSET(pfncheck_semundo, reserved, 32);
 
+/* pfncheck_socklocks.flags */
+#define PFNCHECK_SOCKLOCKS_SET		(1U << 0)
+#define PFNCHECK_SOCKLOCKS_FLAGS	PFNCHECK_SOCKLOCKS_SET
+/* pfncheck_socklocks.locks */
+#define PFNCHECK_SOCKLOCK_SNDBUF	(1U << 0)
+#define PFNCHECK_SOCKLOCK_RCVBUF	(1U << 1)
+#define PFNCHECK_SOCKLOCKS		(PFNCHECK_SOCKLOCK_SNDBUF | \
+					 PFNCHECK_SOCKLOCK_RCVBUF)
+
+struct pfncheck_socklocks {
+	__s32 fd;		/* in: the caller's fd of the socket */
+	__u32 flags;		/* in: PFNCHECK_SOCKLOCKS_* */
+	__u32 locks;		/* in with SET, out: PFNCHECK_SOCKLOCK_* */
+	__u32 reserved;		/* must be 0 */
+};
+QR_ABI_SIZE(pfncheck_socklocks, 16);
+QR_ABI_OFFSET(pfncheck_socklocks, flags, 4);
+QR_ABI_OFFSET(pfncheck_socklocks, locks, 8);
+QR_ABI_OFFSET(pfncheck_socklocks, reserved, 12);
+
 #define PFNCHECK_MAX_RANGES	64
 
 /* Frames [start_pfn, end_pfn). */
@@ -600,5 +631,6 @@ QR_ABI_OFFSET(pfncheck_evacuate, elapsed_ns, 48);
 #define PFNCHECK_IOC_TIMERS	_IOWR(PFNCHECK_IOC_MAGIC, 12, struct pfncheck_timers)
 #define PFNCHECK_IOC_FDSTATE	_IOWR(PFNCHECK_IOC_MAGIC, 13, struct pfncheck_fdstate)
 #define PFNCHECK_IOC_SEMUNDO	_IOWR(PFNCHECK_IOC_MAGIC, 14, struct pfncheck_semundo)
+#define PFNCHECK_IOC_SOCKLOCKS	_IOWR(PFNCHECK_IOC_MAGIC, 17, struct pfncheck_socklocks)
 
 #endif
