@@ -11,7 +11,7 @@
 
 #include "image/image.h"
 
-#define QRI_NTYPES (QRI_PROC_MNTNS + 1)
+#define QRI_NTYPES (QRI_THREAD_SECCOMP + 1)
 /* The largest fixed part a reader takes. */
 #define QRI_FIXED_MAX 2304
 _Static_assert(sizeof(struct qri_signals) <= QRI_FIXED_MAX, "QRI_FIXED_MAX");
@@ -94,6 +94,10 @@ int qri_read_sem_undo(struct qri_cursor *c, const void *fixed,
 int qri_read_sysv_users(struct qri_cursor *c, const void *fixed,
 			const uint8_t *tail, size_t left);
 void qri_free_sysv(struct qri_image *img);
+int qri_read_seccomp_filter(struct qri_cursor *c, const void *fixed,
+			    const uint8_t *tail, size_t left);
+int qri_read_thread_seccomp(struct qri_cursor *c, const void *fixed,
+			    const uint8_t *tail, size_t left);
 int qri_read_zombie(struct qri_cursor *c, const void *fixed,
 		    const uint8_t *tail, size_t left);
 
