@@ -19,7 +19,10 @@
 # mmap working, Seccomp 2, Seccomp_filters 2, 3, 2 and NoNewPrivs 1 in
 # its own status, and each filter's flags and length read from outside
 # (ptrace) are the same. Before the first checkpoint, one failing after
-# the capture leaves it running, unfrozen, with its filters.
+# the capture leaves it running, unfrozen, with its filters. Before each
+# checkpoint it is frozen in a cgroup (cgroup.freeze), as `reboot --unit`
+# freezes a unit: a ptrace stop still reads its filters, the cgroup is
+# frozen again after it, and the checkpoint reads them there.
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB) (zc-basic's).
 QR_LAYOUT=zc
 QR_HOPS=2
@@ -45,7 +48,7 @@ seccomp_verify() {
 # seccomp_flags: each filter's flags/length of the main thread and of
 # the worker, from outside.
 seccomp_flags() {
-	echo "$(cr-seccomp --flags "$S") / $(cr-seccomp --flags "$(qr_kv worker "$S_D/info")")"
+	echo "$(timeout 60 cr-seccomp --flags "$S") / $(timeout 60 cr-seccomp --flags "$(qr_kv worker "$S_D/info")")"
 }
 
 seccomp_kept() {
@@ -57,6 +60,18 @@ seccomp_kept() {
 	t_eq seccomp-worker-kept 1 "$(qr_kv worker "$S_D/result")"
 	t_eq seccomp-child-kept 1 "$(qr_kv child "$S_D/result")"
 	t_eq seccomp-flags-lengths-kept "2/7 0/8 / 2/7 0/8 0/4" "$(seccomp_flags)"
+}
+
+# cgroup_freeze: cr-seccomp and its child in a frozen cgroup of their own.
+cgroup_freeze() {
+	_cg=/sys/fs/cgroup/seccomp
+	[ -e /sys/fs/cgroup/cgroup.controllers ] ||
+		mount -t cgroup2 none /sys/fs/cgroup || return
+	mkdir -p "$_cg" || return
+	echo "$S" >"$_cg/cgroup.procs" &&
+		qr_kv child "$S_D/info" >"$_cg/cgroup.procs" &&
+		echo 1 >"$_cg/cgroup.freeze" &&
+		qr_wait 60 grep -q '^frozen 1' "$_cg/cgroup.events"
 }
 
 hop() {
@@ -108,6 +123,10 @@ hop() {
 		seccomp_kept
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
+		t_run seccomp-cgroup-frozen cgroup_freeze || return
+		t_eq seccomp-flags-read-cgroup-frozen "2/7 0/8 / 2/7 0/8 0/4" "$(seccomp_flags)"
+		t_run seccomp-cgroup-frozen-again qr_wait 60 \
+			grep -q '^frozen 1' /sys/fs/cgroup/seccomp/cgroup.events
 		if [ "$1" = 0 ]; then
 			t_run checkpoint-copy quickreboot checkpoint --mode copy \
 				--dir "$SH/cp" "$P" "$S" || return
