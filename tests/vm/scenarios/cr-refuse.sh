@@ -30,9 +30,11 @@ refused() {
 	t_info "$1-says" "$(grep -v '^check:' /tmp/check.out | tr '\n' ';')"
 	t_run "$1-named" grep -Eq "$(printf "%s" "$2" | sed "s/@P@/$_p/g")" /tmp/check.out
 	t_run "$1-qr_none_frozen" qr_none_frozen "$_p"
+	# The outsider first: a tracer that never waits would hold the
+	# signal (and its tracee) in a ptrace stop.
+	[ ! -s "$D/outsider" ] || kill "$(cat "$D/outsider")"
 	kill "$_p"
 	wait "$_p" 2>/dev/null
-	[ ! -s "$D/outsider" ] || kill "$(cat "$D/outsider")"
 }
 
 old() {
