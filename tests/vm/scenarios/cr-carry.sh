@@ -52,7 +52,7 @@ seccomp_flags() {
 }
 
 seccomp_kept() {
-	t_eq seccomp-same-pid cr-seccomp "$(cat "/proc/$S/comm" 2>/dev/null)"
+	t_run seccomp-same-pid grep -qx cr-seccomp "/proc/$S/comm" || return
 	t_run seccomp-verify-written seccomp_verify || return
 	t_info seccomp-result "$(cat "$S_D/result")"
 	[ "$(qr_kv ok "$S_D/result")" = 1 ] || qr_show_output seccomp-diff "$S_D/diff"
