@@ -764,5 +764,44 @@ int main(int argc, char **argv)
 		qri_add_vma_inherit(&w, 101, pv.start, in, 2);
 		save(argv[1], zc ? "forked-zero-copy" : "forked", &w);
 	}
+	/* Seccomp filters as a systemd sandbox leaves them: two threads
+	 * sharing a first filter (an errno for one call, logged), the
+	 * second thread with one more (kill for another call). */
+	qri_writer_init(&w, "seed");
+	{
+		static const uint64_t errno_prog[] = {
+			0x0000000000000020ull,	/* ld [0]: nr */
+			0x0000002901000015ull,	/* jeq #41 (socket), 0, 1 */
+			0x0005000d00000006ull,	/* ret ERRNO(13) */
+			0x7fff000000000006ull,	/* ret ALLOW */
+		};
+		static const uint64_t kill_prog[] = {
+			0x0000000000000020ull,
+			0x000000a500010015ull,	/* jeq #165 (mount), 1, 0 */
+			0x7fff000000000006ull,
+			0x8000000000000006ull,	/* ret KILL_PROCESS */
+		};
+		struct qri_seccomp_filter sf = { .pid = 100, .id = 0,
+						 .prev = QRI_SECCOMP_NONE,
+						 .flags = QRI_SECCOMP_LOG,
+						 .ninsns = 4 };
+		struct qri_thread_seccomp ts0 = { .pid = 100, .tid = 100, .top = 0 };
+		struct qri_thread_seccomp ts1 = { .pid = 100, .tid = 101, .top = 1 };
+
+		qri_add_process(&w, &p, "/", "/");
+		t.tid = 100;
+		qri_add_thread(&w, &t, regs, xstate);
+		t.tid = 101;
+		qri_add_thread(&w, &t, regs, xstate);
+		qri_add_raw(&w, QRI_SECCOMP_FILTER, 0, &sf, sizeof(sf),
+			    errno_prog, sizeof(errno_prog));
+		sf = (struct qri_seccomp_filter){ .pid = 100, .id = 1, .prev = 0,
+						  .ninsns = 4 };
+		qri_add_raw(&w, QRI_SECCOMP_FILTER, 0, &sf, sizeof(sf),
+			    kill_prog, sizeof(kill_prog));
+		qri_add_raw(&w, QRI_THREAD_SECCOMP, 0, &ts0, sizeof(ts0), NULL, 0);
+		qri_add_raw(&w, QRI_THREAD_SECCOMP, 0, &ts1, sizeof(ts1), NULL, 0);
+	}
+	save(argv[1], "seccomp", &w);
 	return 0;
 }

@@ -2,7 +2,13 @@
  * carry, for `quickreboot check` to refuse by name. Writes DIR/ready once
  * it holds it, then sleeps; SIGTERM removes what would outlive it (System
  * V objects). MODE:
- *   seccomp   a seccomp filter (allow all), after no_new_privs
+ *   seccomp   a seccomp filter that hands getppid to a listener
+ *             (SECCOMP_RET_USER_NOTIF; the listener fd kept), after
+ *             no_new_privs
+ *   seccomp-traced  a seccomp filter restore could carry (allow all),
+ *             the process traced (PTRACE_SEIZE) by its child, whose PID
+ *             is written to DIR/outsider
+ *   seccomp-strict  seccomp strict mode, blocked in read(2) on a pipe
  *   uts       its own UTS namespace (unshare)
  *   timer     a POSIX timer on its CPU-time clock (timer_create)
  *   shm-outside  a System V segment it attaches, attached too by a
@@ -176,12 +182,55 @@ int main(int argc, char **argv)
 	close(fd);
 	signal(SIGTERM, term);
 	if (!strcmp(m, "seccomp")) {
-		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-		struct sock_fprog prog = { 1, &allow };
+		struct sock_filter notif[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = { N(notif), notif };
 
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0)
+			die("seccomp");
+	} else if (!strcmp(m, "seccomp-traced")) {
+		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		struct sock_fprog prog = { 1, &allow };
+		pid_t me = getpid(), child;
+		int go[2];
+
+		if (pipe(go) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
 			die("seccomp");
+		child = fork();
+		if (child < 0)
+			die("fork");
+		if (!child) {
+			if (ptrace(PTRACE_SEIZE, me, 0, 0))
+				die("PTRACE_SEIZE");
+			close(go[1]);
+			for (;;)
+				pause();
+		}
+		close(go[1]);
+		fd = openat(dir, "outsider", O_WRONLY | O_CREAT, 0644);
+		if (read(go[0], &me, 1) != 0 || fd < 0 ||
+		    dprintf(fd, "%d\n", child) < 0 || close(fd))
+			die("tracer");
+	} else if (!strcmp(m, "seccomp-strict")) {
+		int hold[2];
+
+		fd = openat(dir, "ready", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (pipe(hold) || fd < 0)
+			die("ready");
+		close(fd);
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0))
+			die("strict");
+		for (;;)
+			if (read(hold[0], &fd, 1) != -1)
+				syscall(SYS_exit, 1);
 	} else if (!strcmp(m, "uts")) {
 		if (unshare(CLONE_NEWUTS))
 			die("unshare");

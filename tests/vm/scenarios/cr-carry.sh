@@ -11,18 +11,67 @@
 # restore it finds its own view (/proc/self/status, getpriority,
 # sched_getscheduler, affinity, oom_score_adj, personality, smaps VmFlags,
 # its areas and their contents) the same as at the start.
+# Kept with it, cr-seccomp: no_new_privs and seccomp filters as a systemd
+# sandbox installs them (one logged: acct fails with EXDEV; one as
+# MemoryDenyWriteExecute), a worker thread sharing them with one more
+# filter of its own (syslog: E2BIG), a child inheriting them. After each
+# restore each of the three finds the calls failing as before, a plain
+# mmap working, Seccomp 2, Seccomp_filters 2, 3, 2 and NoNewPrivs 1 in
+# its own status, and each filter's flags and length read from outside
+# (ptrace) are the same. Before the first checkpoint, one failing after
+# the capture leaves it running, unfrozen, with its filters. Before each
+# checkpoint it is frozen in a cgroup (cgroup.freeze), as `reboot --unit`
+# freezes a unit: a ptrace stop still reads its filters, the cgroup is
+# frozen again after it, and the checkpoint reads them there.
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB) (zc-basic's).
 QR_LAYOUT=zc
 QR_HOPS=2
 
 SH=/run/quickreboot/shelter
 D=/mnt/disk/carry
+S_D=/mnt/disk/seccomp
 AREAS=3000
 
 verify() {
 	rm -f "$D/result"
 	touch "$D/verify"
 	qr_wait 120 test -s "$D/result"
+}
+
+# seccomp_verify: cr-seccomp's verdict on its own state.
+seccomp_verify() {
+	rm -f "$S_D/result"
+	touch "$S_D/verify"
+	qr_wait 60 test -s "$S_D/result"
+}
+
+# seccomp_flags: each filter's flags/length of the main thread and of
+# the worker, from outside.
+seccomp_flags() {
+	echo "$(timeout 60 cr-seccomp --flags "$S") / $(timeout 60 cr-seccomp --flags "$(qr_kv worker "$S_D/info")")"
+}
+
+seccomp_kept() {
+	t_run seccomp-same-pid grep -qx cr-seccomp "/proc/$S/comm" || return
+	t_run seccomp-verify-written seccomp_verify || return
+	t_info seccomp-result "$(cat "$S_D/result")"
+	[ "$(qr_kv ok "$S_D/result")" = 1 ] || qr_show_output seccomp-diff "$S_D/diff"
+	t_eq seccomp-main-kept 1 "$(qr_kv main "$S_D/result")"
+	t_eq seccomp-worker-kept 1 "$(qr_kv worker "$S_D/result")"
+	t_eq seccomp-child-kept 1 "$(qr_kv child "$S_D/result")"
+	t_eq seccomp-flags-lengths-kept "2/7 0/8 / 2/7 0/8 0/4" "$(seccomp_flags)"
+}
+
+# cgroup_freeze: cr-seccomp and its child in a frozen cgroup of their own.
+cgroup_freeze() {
+	_cg=/sys/fs/cgroup/seccomp
+	[ -e /sys/fs/cgroup/cgroup.controllers ] ||
+		mount -t cgroup2 none /sys/fs/cgroup || return
+	mkdir -p "$_cg" || return
+	echo "$S" >"$_cg/cgroup.procs" &&
+		qr_kv child "$S_D/info" >"$_cg/cgroup.procs" &&
+		echo 1 >"$_cg/cgroup.freeze" &&
+		qr_wait 60 grep -q '^frozen 1' "$_cg/cgroup.events"
 }
 
 hop() {
@@ -38,8 +87,23 @@ hop() {
 		t_run started qr_wait 120 test -s "$D/info" || return
 		t_info view "$(tr '\n' ';' <"$D/info")"
 		t_run check quickreboot check "$P"
+		mkdir -p "$S_D"
+		(cd / && exec cr-seccomp "$S_D" </dev/null >/dev/null 2>&1) &
+		S=$!
+		echo "$S" >"$S_D/pid"
+		t_run seccomp-started qr_wait 60 test -s "$S_D/info" || return
+		t_info seccomp-info "$(cat "$S_D/info")"
+		t_eq seccomp-sane-at-start 1 "$(qr_kv ok "$S_D/info")"
+		t_eq seccomp-flags-at-start "2/7 0/8 / 2/7 0/8 0/4" "$(seccomp_flags)"
+		t_run seccomp-check quickreboot check "$S"
+		QUICKREBOOT_TEST_FAIL=capture quickreboot checkpoint --dir "$SH/rb" \
+			"$S" >/tmp/cp.out 2>&1
+		t_eq seccomp-rollback-fails-exit-1 1 "$?"
+		t_run seccomp-rollback-not-frozen qr_none_frozen "$S"
+		seccomp_kept
 	else
 		P=$(cat "$D/pid")
+		S=$(cat "$S_D/pid")
 		t_run shelter-load quickreboot shelter load || return
 		t_run shelter-mount quickreboot shelter mount || return
 		t_run restore quickreboot restore --dir "$SH/cp"
@@ -55,17 +119,22 @@ hop() {
 		t_eq cap-bounding 000001ffffbeffff "$(sed -n 's/^CapBnd:\t//p' "/proc/$P/status")"
 		t_eq groups "10 20 30" "$(sed -n 's/^Groups:\t//p' "/proc/$P/status" | sed 's/ *$//')"
 		t_eq oom-score-adj 321 "$(cat "/proc/$P/oom_score_adj")"
+		seccomp_kept
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
+		t_run seccomp-cgroup-frozen cgroup_freeze || return
+		t_eq seccomp-flags-read-cgroup-frozen "2/7 0/8 / 2/7 0/8 0/4" "$(seccomp_flags)"
+		t_run seccomp-cgroup-frozen-again qr_wait 60 \
+			grep -q '^frozen 1' /sys/fs/cgroup/seccomp/cgroup.events
 		if [ "$1" = 0 ]; then
 			t_run checkpoint-copy quickreboot checkpoint --mode copy \
-				--dir "$SH/cp" "$P" || return
+				--dir "$SH/cp" "$P" "$S" || return
 			t_run new-cmdline sh -c \
 				"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
 			QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
 		else
 			t_run checkpoint-zero-copy quickreboot checkpoint --mode zero-copy \
-				--keep-first-block --dir "$SH/cp" "$P" || return
+				--keep-first-block --dir "$SH/cp" "$P" "$S" || return
 			qr_show_output checkpoint /tmp/.qr_out
 			t_run confined-cmdline qr_next_confined zero-copy "$SH/cp"
 		fi
@@ -74,7 +143,7 @@ hop() {
 		sync
 		t_run disk-detach umount -l /mnt/disk
 	else
-		kill -9 "$P"
+		kill -9 "$P" "$S" "$(qr_kv child "$S_D/info")"
 		t_run shelter-umount quickreboot shelter umount
 	fi
 	sync

@@ -19,6 +19,7 @@
 #include "checkpoint/creds.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/mntns.h"
+#include "checkpoint/seccomp.h"
 #include "image/format.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
@@ -221,6 +222,8 @@ int qr_capture_attrs(struct qri_writer *w, const struct qr_frozen *f)
 	for (int i = 0; i < f->nthreads; i++)
 		if (capture_sched(w, f->pid, f->threads[i].tid))
 			goto out;
+	if (qr_seccomp_write(w, f->seccomp, f))
+		goto out;
 	rc = 0;
 out:
 	qr_creds_free(&c);
@@ -279,7 +282,7 @@ static int check_threads(pid_t pid, const char *status)
 	if (!dir)
 		return 0;	/* the process is gone: its own check says so */
 	while ((d = readdir(dir))) {
-		char name[64], *t;
+		char name[64], *t, *tracer;
 		int tid = atoi(d->d_name);
 		int pol;
 
@@ -290,6 +293,12 @@ static int check_threads(pid_t pid, const char *status)
 		if (!t)
 			continue;
 		qr_status_cred_lines(t, got, sizeof(got));
+		tracer = strstr(t, "\nTracerPid:");
+		if (tid != pid && tracer && atoi(tracer + 11)) {
+			qr_error("process %d: thread %d: traced by process %d: not carried",
+				 pid, tid, atoi(tracer + 11));
+			refused++;
+		}
 		free(t);
 		if (strcmp(want, got)) {
 			qr_error("process %d: thread %d has other credentials or capabilities than the process: not carried (restore gives every thread the same)",
@@ -371,15 +380,8 @@ int qr_check_attrs(pid_t pid)
 	if (qr_status_creds(status, &c, &e)) {
 		qr_error("process %d: %s", pid, e.msg);
 		refused++;
-	} else if (c.seccomp) {
-		if (c.seccomp == 1)
-			qr_error("process %d: seccomp strict mode (Seccomp: 1): not carried: the restorer needs system calls that mode forbids",
-				 pid);
-		else
-			qr_error("process %d: seccomp filters (Seccomp: %u, %u filter%s): not carried: reading them needs PTRACE_SECCOMP_GET_FILTER, which needs a ptrace stop that the freeze does not allow",
-				 pid, c.seccomp, c.seccomp_filters,
-				 c.seccomp_filters == 1 ? "" : "s");
-		refused++;
+	} else {
+		refused += qr_seccomp_check(pid, &c);
 	}
 	qr_creds_free(&c);
 	refused += check_threads(pid, status);

@@ -10,11 +10,13 @@
 #include "checkpoint/freeze.h"
 #include "image/image.h"
 
-/* QRI_CREDS, QRI_PROC_ATTRS, and each thread's QRI_THREAD_SCHED: after
- * the thread records. Returns -1 after printing what failed. */
+/* QRI_CREDS, QRI_PROC_ATTRS, each thread's QRI_THREAD_SCHED, and the
+ * seccomp filters read before the freeze (f->seccomp): after the thread
+ * records. Returns -1 after printing what failed. */
 int qr_capture_attrs(struct qri_writer *w, const struct qr_frozen *f);
 
-/* What restore cannot carry of these: seccomp, namespaces other than
+/* What restore cannot carry of these: seccomp strict mode and filters
+ * it cannot install again (checkpoint/seccomp.h), namespaces other than
  * init's, threads with other credentials, SCHED_DEADLINE, POSIX timers,
  * System V semaphores and message queues, a deleted cwd or root, memory
  * flags no call can set again. One line each; returns how many. */

@@ -23,6 +23,7 @@
 #include "checkpoint/mntns.h"
 #include "checkpoint/evacuate.h"
 #include "checkpoint/freeze.h"
+#include "checkpoint/seccomp.h"
 #include "checkpoint/test_fail.h"
 #include "fds/netlock.h"
 #include "checkpoint/tree.h"
@@ -378,6 +379,7 @@ int qr_checkpoint_check(const pid_t *pids, int n)
 int qr_checkpoint(const struct qr_checkpoint_opts *o)
 {
 	struct qr_frozen *fr = NULL;
+	struct qr_seccomp *sc = NULL;
 	struct qr_subtree st = { 0 };
 	int rc, fd = -1, lock = -1, refused, frozen = 0;
 	pid_t held;
@@ -435,10 +437,17 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 			 o->dir, held, held);
 		goto out;
 	}
+	/* Seccomp filters need a ptrace stop, which a frozen thread cannot
+	 * take: read just before the freeze, checked against it after. */
+	if (qr_seccomp_read_all(st.pids, st.n, &sc))
+		goto out;
 	/* Parents before children: a frozen parent forks no more. */
-	for (frozen = 0; frozen < st.n; frozen++)
+	for (frozen = 0; frozen < st.n; frozen++) {
 		if (qr_freeze(fd, st.pids[frozen], &fr[frozen]))
 			break;
+		if (sc[frozen].nthreads)
+			fr[frozen].seccomp = &sc[frozen];
+	}
 	ready = frozen == st.n && tree_unchanged(o->pids, o->npids, &st);
 	if (ready)
 		qr_test_pause("frozen");
@@ -464,6 +473,7 @@ out:
 		close(fd);
 	if (lock >= 0)
 		close(lock);
+	qr_seccomp_free_all(sc, st.n);
 	qr_subtree_free(&st);
 	qr_spans_free(&zc.hidden);
 	qr_memview_free(&m);

@@ -10,10 +10,15 @@
 
 #include "quickreboot/pfncheck_abi.h"
 
+struct qr_seccomp;
+
 struct qr_frozen {
 	pid_t pid;
 	struct pfncheck_thread *threads;	/* as PFNCHECK_IOC_THREADS gives them */
 	int nthreads;
+	/* Its filters, read before the freeze (checkpoint/seccomp.h); NULL
+	 * when it had none. Not owned. */
+	const struct qr_seccomp *seccomp;
 };
 
 /* /dev/pfncheck, loading the module (libkmod) if it is not there. Returns

@@ -78,6 +78,8 @@ enum qri_type {
 	QRI_MOUNT = 41,
 	QRI_MOUNT_ENTRY = 42,
 	QRI_PROC_MNTNS = 43,
+	QRI_SECCOMP_FILTER = 44,
+	QRI_THREAD_SECCOMP = 45,
 	QRI_VMA_INHERIT = 50,
 };
 
@@ -353,6 +355,42 @@ struct qri_proc_mntns {
 	uint32_t pid;
 	uint32_t pad;
 	uint64_t ns;
+};
+
+/* QRI_SECCOMP_FILTER: one seccomp filter of a process (classic BPF, as
+ * PTRACE_SECCOMP_GET_FILTER gives it), after its process record. A
+ * process's filters are numbered from 0 in record order; each names the
+ * filter installed before it in its chain (prev), so that the filters of
+ * all its threads form the tree the kernel has, a chain shared by threads
+ * written once. Tail: ninsns struct sock_filter (8 bytes each: u16 code,
+ * u8 jt, u8 jf, u32 k), 1..QRI_MAX_BPF_INSNS of them. Never
+ * QRI_REC_OPTIONAL: a reader that ignored it would bring the process back
+ * with fewer filters, that is more privilege. */
+struct qri_seccomp_filter {
+	uint32_t pid;
+	uint32_t id;		/* the process's next number */
+	uint32_t prev;		/* a lower id, or QRI_SECCOMP_NONE: the first */
+	uint32_t flags;		/* QRI_SECCOMP_LOG */
+	uint32_t ninsns;
+	uint32_t pad;
+};
+
+#define QRI_SECCOMP_NONE UINT32_MAX
+#define QRI_SECCOMP_LOG 0x2	/* SECCOMP_FILTER_FLAG_LOG */
+#define QRI_MAX_BPF_INSNS 4096	/* the kernel's BPF_MAXINSNS */
+/* The kernel's MAX_INSNS_PER_PATH: a chain's instructions, counting 4
+ * more for each filter, never exceed it. */
+#define QRI_MAX_SECCOMP_PATH 32768
+#define QRI_MAX_SECCOMP_FILTERS 4096	/* of one process, in the image */
+
+/* QRI_THREAD_SECCOMP: the thread runs under filter top (a
+ * QRI_SECCOMP_FILTER id of its process) and every filter before it.
+ * After its thread record and that filter; at most one per thread; a
+ * thread without one has no filter. */
+struct qri_thread_seccomp {
+	uint32_t pid, tid;
+	uint32_t top;
+	uint32_t pad;
 };
 
 /* QRI_FD: an fd of a process, and the file it names; after its process

@@ -24,6 +24,7 @@ struct qri_thread_img {
 	struct qri_thread_restart *restart;	/* NULL when none */
 	struct qri_thread_sched *sched;	/* NULL when the image has none */
 	uint8_t *cpus;			/* sched->ncpus / 8 bytes */
+	struct qri_thread_seccomp *seccomp;	/* NULL: no filter */
 };
 
 struct qri_mm_img {
@@ -55,6 +56,13 @@ struct qri_fd_img {
 	size_t file;		/* its file: an index of qri_image.files */
 };
 
+struct qri_seccomp_img {
+	struct qri_seccomp_filter f;
+	uint8_t *insns;		/* f.ninsns * 8 bytes */
+	uint32_t path;		/* its chain's instructions, as the kernel counts */
+	uint32_t depth;		/* filters in its chain, itself included */
+};
+
 struct qri_proc_img {
 	struct qri_process p;
 	char *cwd, *root;
@@ -78,6 +86,8 @@ struct qri_proc_img {
 	struct qri_proc_attrs *attrs;	/* NULL when the image has none */
 	char *proof;			/* its view (proof/), NULL if none */
 	uint64_t mntns;		/* its QRI_MOUNT namespace, 0: init's */
+	struct qri_seccomp_img *filters;	/* by id */
+	size_t nfilters;
 };
 
 struct qri_sem_img {

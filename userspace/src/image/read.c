@@ -40,6 +40,8 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_MOUNT] = "mount",
 	[QRI_MOUNT_ENTRY] = "file of a mount",
 	[QRI_PROC_MNTNS] = "mount namespace of a process",
+	[QRI_SECCOMP_FILTER] = "seccomp filter",
+	[QRI_THREAD_SECCOMP] = "seccomp filters of a thread",
 	[QRI_VMA_INHERIT] = "pages shared with the parent",
 };
 
@@ -511,6 +513,10 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_MOUNT] = { sizeof(struct qri_mount), qri_read_mount },
 	[QRI_MOUNT_ENTRY] = { sizeof(struct qri_mount_entry), qri_read_mount_entry },
 	[QRI_PROC_MNTNS] = { sizeof(struct qri_proc_mntns), qri_read_proc_mntns },
+	[QRI_SECCOMP_FILTER] = { sizeof(struct qri_seccomp_filter),
+				 qri_read_seccomp_filter },
+	[QRI_THREAD_SECCOMP] = { sizeof(struct qri_thread_seccomp),
+				 qri_read_thread_seccomp },
 	[QRI_VMA_INHERIT] = { sizeof(struct qri_vma_inherit),
 			      qri_read_vma_inherit },
 };
@@ -654,6 +660,7 @@ void qri_free(struct qri_image *img)
 			free(pr->threads[j].restart);
 			free(pr->threads[j].sched);
 			free(pr->threads[j].cpus);
+			free(pr->threads[j].seccomp);
 		}
 		for (size_t j = 0; j < pr->nvmas; j++) {
 			free(pr->vmas[j].path);
@@ -681,6 +688,9 @@ void qri_free(struct qri_image *img)
 		free(pr->groups);
 		free(pr->attrs);
 		free(pr->proof);
+		for (size_t j = 0; j < pr->nfilters; j++)
+			free(pr->filters[j].insns);
+		free(pr->filters);
 	}
 	free(img->procs);
 	qri_free_sysv(img);

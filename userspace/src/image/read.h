@@ -94,6 +94,10 @@ int qri_read_sem_undo(struct qri_cursor *c, const void *fixed,
 int qri_read_sysv_users(struct qri_cursor *c, const void *fixed,
 			const uint8_t *tail, size_t left);
 void qri_free_sysv(struct qri_image *img);
+int qri_read_seccomp_filter(struct qri_cursor *c, const void *fixed,
+			    const uint8_t *tail, size_t left);
+int qri_read_thread_seccomp(struct qri_cursor *c, const void *fixed,
+			    const uint8_t *tail, size_t left);
 int qri_read_vma_inherit(struct qri_cursor *c, const void *fixed,
 			 const uint8_t *tail, size_t left);
 int qri_read_zombie(struct qri_cursor *c, const void *fixed,

@@ -26,6 +26,7 @@
 #include "restore/mm.h"
 #include "restore/premap.h"
 #include "restore/restart.h"
+#include "restore/seccomp.h"
 #include "restore/semundo.h"
 #include "restore/signals.h"
 #include "restore/threads.h"
@@ -273,12 +274,17 @@ static int plan_vmas(struct qr_rst_args *a, const struct qri_proc_img *pr,
  * old process had nothing (and this one neither); then room for the page
  * operations (zero copy) and, at its end, keep bytes that stay in the
  * process after the restore (restore/restart.h). */
-/* The arguments: the fixed part, an entry per memory area, then the
- * supplementary groups. */
+/* The arguments: the fixed part, an entry per memory area, the
+ * supplementary groups, then (8-byte aligned) the seccomp filters. */
+static uint64_t groups_len(const struct qri_proc_img *pr)
+{
+	return ((pr->creds ? pr->creds->ngroups * sizeof(uint32_t) : 0) + 7) & ~7ull;
+}
+
 static uint64_t args_len(const struct qri_proc_img *pr)
 {
 	return sizeof(struct qr_rst_args) + pr->nvmas * sizeof(struct qr_rst_vma) +
-		(pr->creds ? pr->creds->ngroups * sizeof(uint32_t) : 0);
+		groups_len(pr) + qr_restore_seccomp_len(pr);
 }
 
 static int map_region(struct region *r, const uint64_t (*areas)[2], size_t n,
@@ -556,6 +562,8 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
 	memcpy(a->gid, pr->p.gid, sizeof(a->gid));
 	plan_creds(a, pr);
 	if (qr_restore_plan_threads(a, r.base + r.slots_off, pr) ||
+	    qr_restore_plan_seccomp(a, (uint8_t *)&a->vmas[pr->nvmas] +
+				    groups_len(pr), pr) ||
 	    plan_sched(a, pr) ||
 	    qr_restore_plan_thread_signals(a, pr) || qr_restore_root(pr) ||
 	    (a->keep_len &&

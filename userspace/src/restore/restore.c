@@ -37,6 +37,7 @@ static const char *const steps[] = {
 	[QR_RST_THREAD] = "creating a thread with its TID, or its robust list",
 	[QR_RST_SCHED] = "setting a thread's scheduling or affinity",
 	[QR_RST_ADVICE] = "setting madvise or mlock flags",
+	[QR_RST_SECCOMP] = "installing a seccomp filter (the process must not come back with fewer)",
 };
 
 static uint64_t now_ns(void)

@@ -39,6 +39,7 @@
 #define NR_set_tid_address 218
 #define NR_set_robust_list 273
 #define NR_rt_tgsigqueueinfo 297
+#define NR_seccomp 317
 #define NR_rseq 334
 #define NR_clone3 435
 #define NR_madvise 28
@@ -78,6 +79,9 @@
 #define PR_SET_TIMERSLACK 29
 #define PR_SET_PDEATHSIG 1
 #define PR_SET_NO_NEW_PRIVS 38
+#define PR_SET_SECCOMP 22
+#define SECCOMP_MODE_FILTER 2
+#define SECCOMP_SET_MODE_FILTER 1
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_RAISE 2
 #define SECBIT_NO_SETUID_FIXUP 0x4
@@ -550,6 +554,38 @@ static void queue_own_signals(struct qr_rst_args *a, const struct qr_rst_thread 
 	}
 }
 
+/* The kernel's struct sock_fprog (user ABI). */
+struct sock_fprog {
+	uint16_t len;
+	uint64_t filter;
+};
+
+/*
+ * The thread's seccomp filters, oldest first, as late as the restorer
+ * allows: after everything it sets that a filter may forbid (credentials
+ * before all: no_new_privs, or CAP_SYS_ADMIN still effective, lets it
+ * install them; checkpoint/seccomp.c refuses a process with neither).
+ * What runs under them is the barrier (futex, sendto, read, close) and
+ * the way out (munmap, rt_sigreturn). Each filter is checked against the
+ * ones before it, as when the process installed it: installed the same
+ * way, it passes them; seccomp() first, prctl() for a process that used
+ * that one. A filter not installed fails the restore: never fewer.
+ */
+static void install_filters(struct qr_rst_args *a, const struct qr_rst_thread *t)
+{
+	const struct qr_rst_filter *f = (const struct qr_rst_filter *)a->filters;
+
+	for (uint32_t k = t->seccomp_first; k < t->seccomp_first + t->seccomp_count; k++) {
+		struct sock_fprog prog = { (uint16_t)f[k].len, f[k].insns };
+		long r = sys3(NR_seccomp, SECCOMP_SET_MODE_FILTER, f[k].flags, &prog);
+
+		if (r && !f[k].flags)
+			r = sys3(NR_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+		if (r)
+			fail(a, QR_RST_SECCOMP, r);
+	}
+}
+
 /* What each thread sets for itself: credentials, TLS, robust list, rseq
  * and clear_child_tid are per thread in the kernel. Then the barrier, then
  * out through the exit stub onto its signal frame. */
@@ -588,6 +624,7 @@ static void __attribute__((noreturn, used)) thread_main(struct qr_rst_args *a,
 	}
 	/* After its credentials: the signals count against its user. */
 	queue_own_signals(a, t);
+	install_filters(a, t);
 	barrier(a);
 	__asm__ volatile("mov %0, %%rsp\n\t"
 			 "jmp *%1"

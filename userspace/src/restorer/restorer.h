@@ -96,7 +96,14 @@ enum qr_rst_step {
 	QR_RST_OK = 0,
 	QR_RST_UNMAP, QR_RST_MAP, QR_RST_FILL, QR_RST_PROTECT, QR_RST_VDSO,
 	QR_RST_MM, QR_RST_CREDS, QR_RST_TLS, QR_RST_THREAD, QR_RST_SIGNALS,
-	QR_RST_ADOPT, QR_RST_SCHED, QR_RST_ADVICE,
+	QR_RST_ADOPT, QR_RST_SCHED, QR_RST_ADVICE, QR_RST_SECCOMP,
+};
+
+/* A seccomp filter to install (struct sock_filter[len] at insns, in the
+ * region), with SECCOMP_FILTER_FLAG_* flags. */
+struct qr_rst_filter {
+	uint64_t insns;
+	uint32_t len, flags;
 };
 
 /* On success the status is followed by struct qr_rst_times. */
@@ -134,6 +141,9 @@ struct qr_rst_thread {
 	uint32_t cpus_len, ioprio;
 	uint64_t cpus[QR_RST_CPU_WORDS];
 	uint64_t timerslack_ns;
+	/* Its seccomp filters, oldest first: filters[seccomp_first..
+	 * +seccomp_count), installed by the thread itself last. */
+	uint32_t seccomp_first, seccomp_count;
 };
 
 struct qr_rst_args {
@@ -163,6 +173,7 @@ struct qr_rst_args {
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
 	uint64_t groups;
 	uint32_t ngroups, pad3;
+	uint64_t filters;			/* struct qr_rst_filter[] */
 	struct qr_rst_mm_map mm;
 	int32_t mm_valid;
 	int32_t close_fds[8];			/* helper fds, -1 for none */
