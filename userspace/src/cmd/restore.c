@@ -69,7 +69,7 @@ int cmd_restore(int argc, char **argv)
 		return qr_restore_boot();
 	if (handback_only)
 		return qr_handback_alone();
-	rc = qr_restore_dir(dir, NULL, &ok, &nok, NULL, NULL, NULL);
+	rc = qr_restore_dir(dir, NULL, &ok, &nok, NULL, NULL);
 	free(ok);
 	return rc;
 }

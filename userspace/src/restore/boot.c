@@ -17,7 +17,6 @@
 #include "boot/cmdline_tok.h"
 #include "image/keep_record.h"
 #include "lib/readfile.h"
-#include "restore/boot_wait.h"
 #include "restore/restore.h"
 #include "lib/run.h"
 #include "shelter/contract.h"
@@ -303,7 +302,7 @@ int qr_restore_boot(void)
 	}
 	h.k = &k;
 	h.held = calloc(k.nunits + 1, sizeof(*h.held));
-	rc = qr_restore_dir(CP_DIR, token, &ok, &nok, qr_boot_wait, hold_units, &h);
+	rc = qr_restore_dir(CP_DIR, token, &ok, &nok, hold_units, &h);
 	recorded = hand_over(&k, ok, nok, h.held, &failed, &runtime);
 	if (settle(runtime))
 		failed++;

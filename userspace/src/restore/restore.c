@@ -474,7 +474,7 @@ static int check_seal(const struct qri_image *img, const char *dir,
 }
 
 int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok,
-		   qr_restore_wait_fn *wait, qr_restore_hold_fn *hold, void *arg)
+		   qr_restore_hold_fn *hold, void *arg)
 {
 	struct qr_handback hb;
 	struct qri_image img;
@@ -527,8 +527,6 @@ int qr_restore_dir(const char *dir, const char *token, pid_t **ok, size_t *nok,
 		rc = qr_handback_run(&img, &hb);
 	if (!rc)
 		test_kill("handback");
-	if (!rc && wait)
-		wait(&img, arg);
 	if (!rc)
 		failed = restore_all(&img, dir, &hb, *ok, nok, hold, arg);
 	if (!rc && hb.fd >= 0)

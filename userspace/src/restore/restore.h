@@ -28,10 +28,6 @@ int qr_restore_become(const struct qri_proc_img *pr, const char *dir,
  * PIDs restored: what restore --boot freezes until adopted (adopt.h). */
 typedef void qr_restore_hold_fn(const pid_t *ok, size_t nok, void *arg);
 
-/* Called once the image is read and checked, before any process or file
- * is made (restore --boot waits there for the mounts it needs). */
-typedef void qr_restore_wait_fn(const struct qri_image *img, void *arg);
-
 /* Restores every process of DIR/image, each with its old PID; one failing
  * leaves the others. The image must be sealed with DIR/pages (image/seal.h)
  * and, with a token, made for the quick reboot that token names. *ok gets the PIDs restored (malloc'd, free it even on
@@ -39,8 +35,7 @@ typedef void qr_restore_wait_fn(const struct qri_image *img, void *arg);
  * before they resume. Returns a QR_EXIT_* code: FAIL when any
  * process failed, UNSAFE when the image was refused. */
 int qr_restore_dir(const char *dir, const char *token, pid_t **ok,
-		   size_t *nok, qr_restore_wait_fn *wait, qr_restore_hold_fn *hold,
-		   void *arg);
+		   size_t *nok, qr_restore_hold_fn *hold, void *arg);
 
 /* The hand-back with no image: a kernel confined to its boot area gets
  * the rest of RAM (nothing to do in a kernel that is not). */
