@@ -73,6 +73,10 @@ TEST(adopt_dropin_text)
 	CHECK_HAS(s, "\nExecStart=\n#");
 	CHECK_HAS(s, "\nExecStart=+/usr/sbin/quickreboot adopt %n\n");
 	CHECK_HAS(s, "\nAfter=quickreboot-restore.service\n");
+	/* Adopted as soon as restored, not after basic.target; stopped at
+	 * shutdown all the same. */
+	CHECK_HAS(s, "\n[Unit]\n#");
+	CHECK_HAS(s, "\nDefaultDependencies=no\nConflicts=shutdown.target\nBefore=shutdown.target\n");
 	CHECK_HAS(s, "\nWants=quickreboot-adopted.service\nBefore=quickreboot-adopted.service\n");
 	CHECK_HAS(s, "\nExecStartPre=\n");
 	CHECK_HAS(s, "\nRestart=no\n");

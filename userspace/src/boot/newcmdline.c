@@ -8,8 +8,11 @@
 #include "boot/memmap.h"
 #include "shelter/checks.h"
 
+/* quickreboot.units= names the units of one quick reboot: a later one
+ * that keeps no unit must not inherit it. */
 static const char *const not_inherited[] = {
 	"BOOT_IMAGE", "initrd", "kexec_jump_back_entry", "elfcorehdr",
+	"quickreboot.units",
 };
 
 bool qr_param_inherited(const char *name)

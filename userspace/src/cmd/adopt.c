@@ -169,41 +169,66 @@ static bool adopted_or_ended(const char *path, const char *unit)
 	return ok;
 }
 
+static int add_name(char ***v, size_t *n, const char *name)
+{
+	char **grown;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], name))
+			return 0;
+	grown = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!grown)
+		return -1;
+	*v = grown;
+	if (!(grown[*n] = strdup(name)))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Every unit given an adoption: recorded by restore, or with a drop-in of
+ * the generator's (restore may have died before recording it). */
+static size_t kept_units(char ***units)
+{
+	size_t n = qr_adopt_generated_units(units);
+	DIR *dd = opendir(QR_ADOPT_DIR);
+	struct dirent *d;
+
+	while (dd && (d = readdir(dd)))
+		if (qr_unit_name_valid(d->d_name) && add_name(units, &n, d->d_name))
+			break;
+	if (dd)
+		closedir(dd);
+	return n;
+}
+
 static int finish(void)
 {
 	char *reload[] = { "systemctl", "daemon-reload", NULL };
-	char **again = NULL;
-	size_t nagain = 0;
-	struct dirent *d;
-	DIR *dd = opendir(QR_ADOPT_DIR);
-	int rc = QR_EXIT_OK, removed = 0;
+	char **units, **again = NULL;
+	size_t nunits = kept_units(&units), nagain = 0;
+	int rc = QR_EXIT_OK, changed = 0;
 
-	while (dd && (d = readdir(dd))) {
-		const char *unit = d->d_name;
+	for (size_t i = 0; i < nunits; i++) {
+		const char *unit = units[i];
 		char path[4096];
 
-		if (!qr_unit_name_valid(unit))
-			continue;
 		snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", unit);
-		if (!adopted_or_ended(path, unit)) {
-			char **grown = realloc(again, (nagain + 1) * sizeof(*again));
-
-			if (grown) {
-				again = grown;
-				again[nagain] = strdup(unit);
-				nagain += again[nagain] != NULL;
-			}
-		}
+		/* Without a record, its start (adopt) failed: nothing of it runs. */
+		if ((!qr_adopt_recorded(unit) || !adopted_or_ended(path, unit)) &&
+		    add_name(&again, &nagain, unit))
+			qr_error("adopt: %s: out of memory", unit);
 		unlink(path);
-		snprintf(path, sizeof(path), QR_RUNTIME_UNIT_DIR "/%s.d/" QR_DROPIN_NAME, unit);
-		if (!unlink(path))
-			removed++;
-		snprintf(path, sizeof(path), QR_RUNTIME_UNIT_DIR "/%s.d", unit);
+		changed += qr_adopt_generated(unit);
+		qr_adopt_dropin_path(path, sizeof(path), QR_RUNTIME_UNIT_DIR, unit, true);
+		changed += !unlink(path);
+		qr_adopt_dropin_path(path, sizeof(path), QR_RUNTIME_UNIT_DIR, unit, false);
 		rmdir(path);
 	}
-	if (dd)
-		closedir(dd);
-	if (removed && qr_run(reload)) {
+	/* The generator writes nothing more: no record is left. */
+	if (qr_adopt_decide())
+		rc = QR_EXIT_FAIL;
+	if (changed && qr_run(reload)) {
 		qr_error("adopt: systemctl daemon-reload failed");
 		rc = QR_EXIT_FAIL;
 	}
@@ -215,9 +240,9 @@ static int finish(void)
 		qr_run(reset);
 		if (qr_run(start))
 			rc = QR_EXIT_FAIL;
-		free(again[i]);
 	}
-	free(again);
+	qr_adopt_units_list_free(again, nagain);
+	qr_adopt_units_list_free(units, nunits);
 	return rc;
 }
 

@@ -1,6 +1,9 @@
 /* quickreboot: keep chosen processes across a kernel update by kexec. */
+#include <string.h>
+
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "service/adopt.h"
 
 static const struct qr_command commands[] = {
 	{ "version", cmd_version, "print the version" },
@@ -19,6 +22,11 @@ static const struct qr_command commands[] = {
 
 int main(int argc, char **argv)
 {
+	const char *name = argc ? strrchr(argv[0], '/') : NULL;
+
+	/* Installed as a link among systemd's generators. */
+	if (argc && !strcmp(name ? name + 1 : argv[0], "quickreboot-generator"))
+		return qr_adopt_generator(argc, argv);
 	return qr_dispatch("usage: quickreboot COMMAND [ARGS]\n", commands,
 			   argc - 1, argv + 1);
 }

@@ -67,7 +67,7 @@ out:
 }
 
 char *qr_new_append(const char *append, const char *token, long pid_max,
-			long floor)
+			long floor, const char *units)
 {
 	char params[96], *line;
 
@@ -75,14 +75,15 @@ char *qr_new_append(const char *append, const char *token, long pid_max,
 		qr_error("reboot: PID %ld is not below pid_max %ld", floor, pid_max);
 		return NULL;
 	}
-	if (asprintf(&line, "%s%s" QR_KEEP_CMDLINE_PARAM "=%s %s", append,
-		     *append ? " " : "", token, params) < 0)
+	if (asprintf(&line, "%s%s" QR_KEEP_CMDLINE_PARAM "=%s %s%s%s", append,
+		     *append ? " " : "", token, params, units ? " " : "",
+		     units ? units : "") < 0)
 		return NULL;
 	return line;
 }
 
 int qr_load_again(char **full_append, const char *append,
-		  const char *token, long pid_max, long floor,
+		  const char *token, const char *units, long pid_max, long floor,
 		  const pid_t *pids, size_t npids,
 		  const struct qr_kernel_files *kf, const char *dir,
 		  bool zero_copy)
@@ -108,7 +109,7 @@ int qr_load_again(char **full_append, const char *append,
 		       kept);
 	if (first_block.n)
 		printf("pages kept in the first memory block: loading the New kernel again, their pageblocks hidden from it\n");
-	line = qr_new_append(append, token, pid_max, kept > floor ? kept : floor);
+	line = qr_new_append(append, token, pid_max, kept > floor ? kept : floor, units);
 	if (!line)
 		goto out;
 	free(*full_append);

@@ -23,10 +23,11 @@ int qr_load_kernel(const struct qr_kernel_files *kf, const char *append,
 		   int want, const struct qr_spans *first_block,
 		   bool *zero_copy);
 
-/* The caller's parameters, the keep token and the PID floor
- * (pid_floor.h); NULL if out of memory. */
+/* The caller's parameters, the keep token, the PID floor (pid_floor.h)
+ * and units (quickreboot.units=..., adopt_units.h; may be NULL); NULL if
+ * out of memory. */
 char *qr_new_append(const char *append, const char *token, long pid_max,
-		    long floor);
+		    long floor, const char *units);
 
 /*
  * The New kernel was loaded before the freeze, with the last PID handed
@@ -36,7 +37,7 @@ char *qr_new_append(const char *append, const char *token, long pid_max,
  * whose pageblocks it must then not use (first_block.h).
  */
 int qr_load_again(char **full_append, const char *append,
-		  const char *token, long pid_max, long floor,
+		  const char *token, const char *units, long pid_max, long floor,
 		  const pid_t *pids, size_t npids,
 		  const struct qr_kernel_files *kf, const char *dir,
 		  bool zero_copy);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot/newcmdline.h"
 #include "boot/next_kernel.h"
 #include "boot/pid_floor.h"
 #include "checkpoint/checkpoint.h"
@@ -15,11 +16,13 @@
 #include "fds/netlock.h"
 #include "lib/exit.h"
 #include "lib/module_open.h"
+#include "lib/readfile.h"
 #include "lib/run.h"
 #include "quickreboot/pfncheck_abi.h"
 #include "reboot/keep_plan.h"
 #include "reboot/load.h"
 #include "reboot/orderly.h"
+#include "service/adopt_units.h"
 #include "service/unit_freeze.h"
 #include "service/unit_spare.h"
 #include "shelter/ready.h"
@@ -126,6 +129,30 @@ static int checkpoint(const struct qr_keep_plan *p, bool zero_copy)
 	return rc;
 }
 
+/* Room left on the New kernel's line for the token, the PID floor and
+ * zero copy's memmap= entries. */
+#define UNITS_ROOM 768
+
+/* quickreboot.units= for quickreboot-generator (adopt_units.h), when the
+ * line has room for it; NULL otherwise (restore then writes the adoption
+ * drop-ins itself, with a daemon-reload). */
+static char *units_param(const struct qr_keep *k, const char *append)
+{
+	const char **names = calloc(k->nunits + 1, sizeof(*names));
+	char *cur = qr_read_file("/proc/cmdline", 1 << 16), *r = NULL;
+	struct qr_strbuf b = { 0 };
+
+	for (size_t i = 0; names && i < k->nunits; i++)
+		names[i] = k->unit[i].name;
+	if (names && cur && !qr_adopt_units_param(names, k->nunits, &b) &&
+	    strlen(cur) + strlen(append) + b.len + UNITS_ROOM < QR_CMDLINE_MAX)
+		r = strdup(qr_strbuf_str(&b));
+	qr_strbuf_free(&b);
+	free(cur);
+	free(names);
+	return r;
+}
+
 int qr_reboot(const struct qr_reboot_opts *o)
 {
 	char *unload[] = { "kexec", "-u", NULL };
@@ -133,7 +160,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	struct qr_kernel_files kf = { o->kernel, o->initrd, o->no_digest };
 	struct qr_keep_plan p = { .nunits = 0 };
 	struct qr_unit_freeze fz = { 0 };
-	char *full_append = NULL;
+	char *full_append = NULL, *units = NULL;
 	long pid_max, floor;
 	bool zero_copy = false;
 	int rc;
@@ -150,8 +177,9 @@ int qr_reboot(const struct qr_reboot_opts *o)
 	rc = QR_EXIT_FAIL;
 	pid_max = qr_pid_max();
 	floor = qr_last_pid();
+	units = units_param(&p.rec, o->append);
 	if (pid_max < 0 || floor < 0 ||
-	    !(full_append = qr_new_append(o->append, p.rec.token, pid_max, floor)))
+	    !(full_append = qr_new_append(o->append, p.rec.token, pid_max, floor, units)))
 		goto out;
 	rc = qr_load_kernel(&kf, full_append, o->want, NULL, &zero_copy);
 	if (rc) {
@@ -163,7 +191,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 		qr_run(unload);
 		goto out;
 	}
-	rc = qr_load_again(&full_append, o->append, p.rec.token, pid_max, floor,
+	rc = qr_load_again(&full_append, o->append, p.rec.token, units, pid_max, floor,
 			   p.pid, p.npids, &kf, QR_CHECKPOINT_DIR, zero_copy);
 	/* A process killed while frozen must not come back: checked before
 	 * the shelter goes, and again last. */
@@ -190,6 +218,7 @@ int qr_reboot(const struct qr_reboot_opts *o)
 out:
 	qr_units_thaw(&fz);	/* still here: nothing stays frozen */
 	free(full_append);
+	free(units);
 	qr_keep_plan_free(&p);
 	return rc;
 }

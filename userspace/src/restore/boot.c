@@ -96,9 +96,11 @@ static bool restored(const pid_t *ok, size_t nok, pid_t pid)
 	return false;
 }
 
-/* The unit's record and drop-in; 0 when written. */
+/* The unit's record, and its drop-in unless the generator wrote one (NULL
+ * dropin: none can be written); 0 when done. *runtime counts the drop-ins
+ * written here (each needs a daemon-reload). */
 static int prepare_adoption(const struct qr_keep *k, const struct qr_keep_unit *u,
-			    const char *dropin)
+			    const char *dropin, int *runtime)
 {
 	struct qr_keep one = { .nunits = 0 };
 	struct qr_strbuf b = { 0 };
@@ -106,18 +108,16 @@ static int prepare_adoption(const struct qr_keep *k, const struct qr_keep_unit *
 	int rc = -1;
 
 	memcpy(one.token, k->token, sizeof(one.token));
-	snprintf(path, sizeof(path), QR_RUNTIME_UNIT_DIR "/%s.d", u->name);
 	if (qr_keep_add_unit(&one, u->name, u->pid, u->npids, NULL))
 		goto out;
 	qr_keep_format(&one, &b);
 	if (qr_strbuf_failed(&b))
 		goto out;
-	if ((mkdir(path, 0755) && errno != EEXIST)) {
-		qr_error("restore: %s: %s", path, strerror(errno));
-		goto out;
+	if (!qr_adopt_generated(u->name)) {
+		if (!dropin || qr_adopt_dropin_write(QR_RUNTIME_UNIT_DIR, u->name, dropin))
+			goto out;
+		(*runtime)++;
 	}
-	if (write_file(strcat(path, "/" QR_DROPIN_NAME), dropin, strlen(dropin)))
-		goto out;
 	snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", u->name);
 	rc = write_file(path, b.s, b.len);
 out:
@@ -153,16 +153,17 @@ static void hold_units(const pid_t *ok, size_t nok, void *arg)
 	}
 }
 
-/* Units whose processes all came back get a drop-in; the others lose what
- * came back of them and start normally. Returns how many drop-ins. */
+/* Units whose processes all came back are recorded for adoption (and get
+ * a drop-in if the generator wrote none); the others lose what came back
+ * of them and start normally. Returns how many are recorded; *runtime
+ * counts the drop-ins written here. */
 static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
-		     const bool *held, int *failed)
+		     const bool *held, int *failed, int *runtime)
 {
 	struct qr_strbuf dropin = { 0 };
 	char exe[4096];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	bool exe_ok = len > 0 && !strpbrk((exe[len] = '\0', exe), " \t\\%$\"'");
-	int written = 0;
+	bool exe_ok = qr_adopt_exe(exe, sizeof(exe));
+	int recorded = 0;
 
 	if (!exe_ok)
 		qr_error("restore: the path of this program is unusable in a unit file");
@@ -177,12 +178,14 @@ static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
 
 		for (size_t j = 0; j < u->npids; j++)
 			back += restored(ok, nok, u->pid[j]);
-		if (back == u->npids && exe_ok && !qr_strbuf_failed(&dropin) &&
-		    !prepare_adoption(k, u, dropin.s)) {
-			printf("%s: %zu process(es) restored, main PID %d; %s until the unit adopts them when it starts\n",
+		if (back == u->npids &&
+		    !prepare_adoption(k, u, exe_ok && !qr_strbuf_failed(&dropin) ? dropin.s : NULL,
+				      runtime)) {
+			printf("%s: %zu process(es) restored, main PID %d; %s until the unit adopts them when it starts (drop-in %s)\n",
 			       u->name, u->npids, (int)u->pid[0],
-			       held && held[i] ? "frozen" : "running (not frozen)");
-			written++;
+			       held && held[i] ? "frozen" : "running (not frozen)",
+			       qr_adopt_generated(u->name) ? "from quickreboot-generator" : "written now");
+			recorded++;
 			continue;
 		}
 		(*failed)++;
@@ -193,7 +196,37 @@ static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
 				kill(u->pid[j], SIGKILL);
 	}
 	qr_strbuf_free(&dropin);
-	return written;
+	return recorded;
+}
+
+/* Restore has decided: the generator keeps only the drop-ins of recorded
+ * units from now on. systemd is reloaded if that drops one (a unit that
+ * must start normally: restore failed for it, or it was not in the keep
+ * record) or a drop-in was written here. Returns 0, or -1 after printing
+ * why (kept units may then start anew). */
+static int settle(int runtime)
+{
+	char **gen, *reload[] = { "systemctl", "daemon-reload", NULL };
+	size_t ngen = qr_adopt_generated_units(&gen);
+	int dropped = 0, rc = 0;
+
+	for (size_t i = 0; i < ngen; i++)
+		if (!qr_adopt_recorded(gen[i])) {
+			printf("%s: not adopted: its generated drop-in goes, it starts normally\n", gen[i]);
+			dropped++;
+		}
+	qr_adopt_units_list_free(gen, ngen);
+	if (qr_adopt_decide())
+		rc = -1;
+	if (runtime || dropped) {
+		if (qr_run(reload)) {
+			qr_error("restore: systemctl daemon-reload failed: kept units may start anew");
+			rc = -1;
+		}
+	} else if (ngen) {
+		printf("no daemon-reload: every kept unit's drop-in came from quickreboot-generator\n");
+	}
+	return rc;
 }
 
 /* A kept unit runs after the quick reboot even if nothing else would start
@@ -201,14 +234,23 @@ static int hand_over(const struct qr_keep *k, const pid_t *ok, size_t nok,
  * is done (the drop-in orders it after). */
 static void start_kept(const struct qr_keep *k)
 {
-	for (size_t i = 0; i < k->nunits; i++) {
-		char path[4096], *start[] = { "systemctl", "start", "--no-block", "--",
-					      k->unit[i].name, NULL };
+	char **argv = calloc(k->nunits + 5, sizeof(*argv));
+	size_t n = 0;
 
-		snprintf(path, sizeof(path), QR_ADOPT_DIR "/%s", k->unit[i].name);
-		if (!access(path, F_OK) && qr_run(start))
-			qr_error("restore: cannot queue the start of %s", k->unit[i].name);
+	if (!argv) {
+		qr_error("restore: cannot queue the start of the kept units: out of memory");
+		return;
 	}
+	argv[n++] = "systemctl";
+	argv[n++] = "start";
+	argv[n++] = "--no-block";
+	argv[n++] = "--";
+	for (size_t i = 0; i < k->nunits; i++)
+		if (qr_adopt_recorded(k->unit[i].name))
+			argv[n++] = k->unit[i].name;
+	if (n > 4 && qr_run(argv))
+		qr_error("restore: cannot queue the start of the kept units");
+	free(argv);
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
@@ -235,12 +277,12 @@ static void retire_checkpoint(bool ok)
 
 int qr_restore_boot(void)
 {
-	char token[QR_KEEP_TOKEN_LEN + 1], *reload[] = { "systemctl", "daemon-reload", NULL };
+	char token[QR_KEEP_TOKEN_LEN + 1];
 	struct qr_keep k;
 	struct hold h;
 	pid_t *ok = NULL;
 	size_t nok = 0;
-	int rc, failed = 0;
+	int rc, failed = 0, runtime = 0, recorded;
 
 	if (cmdline_token(token)) {
 		printf("nothing to restore: no %s=TOKEN on the kernel command line\n",
@@ -248,23 +290,24 @@ int qr_restore_boot(void)
 		return qr_handback_alone();
 	}
 	rc = qr_shelter_ready(false);
-	if (rc)
+	if (rc) {
+		settle(0);
 		return rc;
+	}
 	rc = read_keep(token, &k);
 	if (rc) {
+		settle(0);
 		retire_checkpoint(false);
 		return rc;
 	}
 	h.k = &k;
 	h.held = calloc(k.nunits + 1, sizeof(*h.held));
 	rc = qr_restore_dir(CP_DIR, token, &ok, &nok, hold_units, &h);
-	if (hand_over(&k, ok, nok, h.held, &failed)) {
-		if (qr_run(reload)) {
-			qr_error("restore: systemctl daemon-reload failed: kept units may start anew");
-			failed++;
-		}
+	recorded = hand_over(&k, ok, nok, h.held, &failed, &runtime);
+	if (settle(runtime))
+		failed++;
+	if (recorded)
 		start_kept(&k);
-	}
 	retire_checkpoint(!rc && !failed);
 	printf("restored %zu process(es)%s\n", nok, rc || failed ? ", with failures" : "");
 	free(ok);

@@ -1,12 +1,19 @@
 /* How a service kept by a quick reboot gets its restored processes back
  * (quickreboot(8), SYSTEMD):
+ *   0. quickreboot-generator (adopt_gen.c), before systemd first loads its
+ *      units, gives each unit that the command line names
+ *      (quickreboot.units=, adopt_units.h) a drop-in (qr_adopt_dropin())
+ *      that turns the unit's next start into `quickreboot adopt UNIT`,
+ *      after the restore unit.
  *   1. `restore --boot` (quickreboot-restore.service, before sysinit.target)
  *      restores the processes; they wait in its cgroup, each kept unit's
  *      frozen in a child cgroup (qr_adopt_hold()). For each kept unit
  *      whose processes all came back it writes the unit's keep record to
- *      QR_ADOPT_DIR/UNIT and a runtime drop-in (qr_adopt_dropin()) that
- *      turns the unit's next start into `quickreboot adopt UNIT`, then
- *      reloads systemd once.
+ *      QR_ADOPT_DIR/UNIT, and the drop-in into QR_RUNTIME_UNIT_DIR if the
+ *      generator wrote none. Then QR_ADOPT_DECIDED: from there on the
+ *      generator keeps only the drop-ins of units with a record. systemd
+ *      is reloaded only if that changes anything: a drop-in written here,
+ *      or a generated one of a unit that starts normally after all.
  *   2. The unit starts as usual, in order: `adopt` moves the processes into
  *      the unit's cgroup and tells systemd (sd_notify MAINPID=, READY=1)
  *      that the restored main process is the unit's main process.
@@ -25,7 +32,10 @@
 #include "lib/strbuf.h"
 
 #define QR_ADOPT_DIR "/run/quickreboot/adopt"
+/* Restore has decided which units adopt (their records are written). */
+#define QR_ADOPT_DECIDED "/run/quickreboot/adopt.decided"
 #define QR_RUNTIME_UNIT_DIR "/run/systemd/system"
+#define QR_GENERATOR_DIR "/run/systemd/generator"
 /* Drop-ins of all directories apply in the order of their file names:
  * "zz-" comes after an administrator's override.conf, which would
  * otherwise replace our ExecStart=. */
@@ -36,6 +46,32 @@
 
 /* The drop-in's text; exe is the quickreboot binary. */
 void qr_adopt_dropin(const char *exe, struct qr_strbuf *b);
+
+/* The drop-in's files (adopt_files.c). The quickreboot binary's path
+ * into exe: false if it is unusable in a unit file. */
+bool qr_adopt_exe(char *exe, size_t size);
+/* DIR/UNIT.d, or with file DIR/UNIT.d/QR_DROPIN_NAME. */
+void qr_adopt_dropin_path(char *out, size_t size, const char *dir,
+			  const char *unit, bool file);
+/* Writes text as the unit's drop-in in dir: 0, or -1 after printing why
+ * (then no file is left). */
+int qr_adopt_dropin_write(const char *dir, const char *unit, const char *text);
+/* Whether the generator wrote the unit's drop-in. */
+bool qr_adopt_generated(const char *unit);
+/* Whether restore recorded the unit's processes as waiting (QR_ADOPT_DIR). */
+bool qr_adopt_recorded(const char *unit);
+/* The units with a generated drop-in (malloc'd names): how many. */
+size_t qr_adopt_generated_units(char ***units);
+void qr_adopt_units_list_free(char **units, size_t n);
+/* Creates QR_ADOPT_DECIDED: 0, or -1 after printing why. */
+int qr_adopt_decide(void);
+
+/* quickreboot-generator (adopt_gen.c): always 0. */
+int qr_adopt_generator(int argc, char **argv);
+/* Its work, for the command line text (exe: the quickreboot binary;
+ * decided: QR_ADOPT_DECIDED exists): how many drop-ins it wrote in dir. */
+int qr_adopt_generate(const char *cmdline, const char *dir, const char *exe,
+		      bool decided);
 
 /* The cgroup v2 path of pid ("/system.slice/x.service") from
  * /proc/PID/cgroup (pid 0: this process). Returns 0, or -1 after printing

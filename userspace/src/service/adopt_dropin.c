@@ -5,11 +5,17 @@
 void qr_adopt_dropin(const char *exe, struct qr_strbuf *b)
 {
 	qr_strbuf_printf(b,
-		"# Written by `quickreboot restore --boot`: this unit was kept across\n"
-		"# a quick reboot and its processes were restored. Its start adopts them\n"
-		"# instead of starting new ones. Removed with a daemon-reload by\n"
-		"# " QR_ADOPTED_UNIT " once that is done.\n"
+		"# Written by quickreboot (its generator, or `restore --boot`): this\n"
+		"# unit was kept across a quick reboot and its processes are restored.\n"
+		"# Its start adopts them instead of starting new ones. Removed with a\n"
+		"# daemon-reload by " QR_ADOPTED_UNIT " once that is done.\n"
 		"[Unit]\n"
+		"# Its processes run already: the adoption waits for their restore,\n"
+		"# not for the rest of the boot (basic.target). Stopped at shutdown\n"
+		"# as the default dependencies would.\n"
+		"DefaultDependencies=no\n"
+		"Conflicts=shutdown.target\n"
+		"Before=shutdown.target\n"
 		"After=" QR_RESTORE_UNIT "\n"
 		"Wants=" QR_ADOPTED_UNIT "\n"
 		"Before=" QR_ADOPTED_UNIT "\n"
