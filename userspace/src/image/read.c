@@ -40,6 +40,8 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_MOUNT] = "mount",
 	[QRI_MOUNT_ENTRY] = "file of a mount",
 	[QRI_PROC_MNTNS] = "mount namespace of a process",
+	[QRI_RUN_MOUNT] = "tmpfs under /run",
+	[QRI_RUN_ENTRY] = "file under /run",
 };
 
 int qri_take_path(struct qri_cursor *c, int type, const char *what,
@@ -510,6 +512,8 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 	[QRI_MOUNT] = { sizeof(struct qri_mount), qri_read_mount },
 	[QRI_MOUNT_ENTRY] = { sizeof(struct qri_mount_entry), qri_read_mount_entry },
 	[QRI_PROC_MNTNS] = { sizeof(struct qri_proc_mntns), qri_read_proc_mntns },
+	[QRI_RUN_MOUNT] = { sizeof(struct qri_run_mount), qri_read_run_mount },
+	[QRI_RUN_ENTRY] = { sizeof(struct qri_run_entry), qri_read_run_entry },
 };
 
 static int read_record(struct qri_cursor *c)
@@ -681,6 +685,7 @@ void qri_free(struct qri_image *img)
 	free(img->procs);
 	qri_free_sysv(img);
 	qri_free_mounts(img);
+	qri_free_runs(img);
 	free(img->frames);
 	free(img->zombies);
 	for (size_t i = 0; i < img->nfiles; i++) {

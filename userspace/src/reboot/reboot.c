@@ -21,6 +21,7 @@
 #include "reboot/load.h"
 #include "reboot/orderly.h"
 #include "service/unit_freeze.h"
+#include "service/unit_run.h"
 #include "service/unit_spare.h"
 #include "shelter/ready.h"
 #include "shelter/shelter.h"
@@ -53,6 +54,8 @@ static int plan(const struct qr_reboot_opts *o, struct qr_keep_plan *p)
 		rc = p->nunits ? QR_EXIT_OK : qr_keep_plan_from_conf(p);
 	if (!rc)
 		rc = qr_keep_plan_units(p);
+	if (!rc && p->nunits)
+		rc = qr_units_run(p->unit, p->nunits, &p->run);
 	if (!rc)
 		rc = qr_keep_plan_token(p);
 	return rc;
@@ -82,7 +85,7 @@ static int precheck(const struct qr_keep_plan *p)
 	for (size_t i = 0; i < p->npids; i++)
 		if (!unit_member(&p->rec, p->pid[i]))
 			v[n++] = p->pid[i];
-	rc = qr_checkpoint_check(v, (int)n);
+	rc = qr_checkpoint_check(v, (int)n, &p->run);
 	free(v);
 	return rc;
 }
@@ -101,7 +104,7 @@ static int freeze_units(const struct qr_reboot_opts *o, struct qr_keep_plan *p,
 	memset(p, 0, sizeof(*p));
 	rc = plan(o, p);
 	if (!rc)
-		rc = qr_checkpoint_check(p->pid, (int)p->npids);
+		rc = qr_checkpoint_check(p->pid, (int)p->npids, &p->run);
 	return rc;
 }
 
@@ -116,6 +119,7 @@ static int checkpoint(const struct qr_keep_plan *p, bool zero_copy)
 		.want = zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY,
 		.keep_first_block = zero_copy,
 		.token = p->rec.token,
+		.run = &p->run,
 	};
 	int rc = qr_shelter_ready(true);
 
