@@ -11,6 +11,12 @@
 # restore it finds its own view (/proc/self/status, getpriority,
 # sched_getscheduler, affinity, oom_score_adj, personality, smaps VmFlags,
 # its areas and their contents) the same as at the start.
+# Its files under /run, which each reboot empties, come back before it
+# does (checkpoint --keep-run, as reboot --unit does for a unit's PIDFile=
+# and RuntimeDirectory=): a tree with a file, a link and a FIFO, a PID
+# file, and a file it holds open (fd 3) in a directory of another tmpfs
+# (/run/lock), each with its content, mode and owner; a tree over the
+# size limit is refused by name.
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB) (zc-basic's).
 QR_LAYOUT=zc
 QR_HOPS=2
@@ -18,6 +24,49 @@ QR_HOPS=2
 SH=/run/quickreboot/shelter
 D=/mnt/disk/carry
 AREAS=3000
+RUN=/run/crc
+PIDF=/run/cr-carry.pid
+HELD=/run/lock/crh/held
+KEEP_RUN="--keep-run $RUN --keep-run $PIDF"
+
+# /run/lock, a tmpfs of its own as Debian's run-lock.mount makes it.
+run_lock() {
+	mkdir -p /run/lock
+	grep -qs ' /run/lock tmpfs ' /proc/mounts ||
+		mount -t tmpfs -o mode=755 tmpfs /run/lock
+}
+
+run_make() {
+	run_lock
+	mkdir -p "$RUN/sub" /run/lock/crh
+	echo "state 1" >"$RUN/state"
+	ln -s state "$RUN/current"
+	mkfifo "$RUN/sub/fifo"
+	chown 1000:1001 "$RUN/state"
+	chmod 0640 "$RUN/state"
+	chmod 0620 "$RUN/sub/fifo"
+	chown 1000:1000 "$RUN" /run/lock/crh
+	chmod 0750 "$RUN"
+	chmod 0710 /run/lock/crh
+	echo "held 1" >"$HELD"
+	chown 1000:1000 "$HELD"
+	chmod 0600 "$HELD"
+}
+
+run_st() {
+	stat -c '%a %u %g' "$1" 2>&1
+}
+
+run_verify() {
+	t_eq run-dir "750 1000 1000" "$(run_st "$RUN")"
+	t_eq run-file "640 1000 1001 state 1" "$(run_st "$RUN/state") $(cat "$RUN/state")"
+	t_eq run-link state "$(readlink "$RUN/current")"
+	t_eq run-fifo "620 0 0 fifo" "$(run_st "$RUN/sub/fifo") $([ -p "$RUN/sub/fifo" ] && echo fifo)"
+	t_eq run-pidfile "644 1000 1000 $P" "$(run_st "$PIDF") $(cat "$PIDF")"
+	t_eq run-held-dir "710 1000 1000" "$(run_st /run/lock/crh)"
+	t_eq run-held "600 1000 1000 held 1" "$(run_st "$HELD") $(cat "$HELD")"
+	t_eq run-held-fd "$HELD" "$(readlink "/proc/$P/fd/3")"
+}
 
 verify() {
 	rm -f "$D/result"
@@ -32,14 +81,25 @@ hop() {
 		mkdir -p "$D"
 		chmod 0777 "$D"
 		qr_pids_above 1000
-		(cd / && exec cr-carry "$D" "$AREAS" </dev/null >/dev/null 2>&1) &
+		run_make
+		(cd / && exec cr-carry "$D" "$AREAS" </dev/null >/dev/null 2>&1 3<>"$HELD") &
 		P=$!
 		echo "$P" >"$D/pid"
+		echo "$P" >"$PIDF"
+		chown 1000:1000 "$PIDF"
 		t_run started qr_wait 120 test -s "$D/info" || return
 		t_info view "$(tr '\n' ';' <"$D/info")"
-		t_run check quickreboot check "$P"
+		t_run check quickreboot check $KEEP_RUN "$P"
+		mkdir -p /run/crbig
+		head -c 5000000 /dev/zero >/run/crbig/big
+		t_fails refuse-run-size quickreboot check --keep-run /run/crbig "$P"
+		t_eq refuse-run-size-named 1 \
+			"$(grep -c -- '--keep-run /run/crbig: more than 4096 files or 4194304 bytes for restore to make anew: not carried' /tmp/.qr_out)"
+		rm -rf /run/crbig
 	else
 		P=$(cat "$D/pid")
+		t_eq run-emptied "" "$(ls -d "$RUN" "$PIDF" /run/lock/crh 2>/dev/null)"
+		run_lock
 		t_run shelter-load quickreboot shelter load || return
 		t_run shelter-mount quickreboot shelter mount || return
 		t_run restore quickreboot restore --dir "$SH/cp"
@@ -55,17 +115,18 @@ hop() {
 		t_eq cap-bounding 000001ffffbeffff "$(sed -n 's/^CapBnd:\t//p' "/proc/$P/status")"
 		t_eq groups "10 20 30" "$(sed -n 's/^Groups:\t//p' "/proc/$P/status" | sed 's/ *$//')"
 		t_eq oom-score-adj 321 "$(cat "/proc/$P/oom_score_adj")"
+		run_verify
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
 		if [ "$1" = 0 ]; then
 			t_run checkpoint-copy quickreboot checkpoint --mode copy \
-				--dir "$SH/cp" "$P" || return
+				$KEEP_RUN --dir "$SH/cp" "$P" || return
 			t_run new-cmdline sh -c \
 				"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
 			QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
 		else
 			t_run checkpoint-zero-copy quickreboot checkpoint --mode zero-copy \
-				--keep-first-block --dir "$SH/cp" "$P" || return
+				--keep-first-block $KEEP_RUN --dir "$SH/cp" "$P" || return
 			qr_show_output checkpoint /tmp/.qr_out
 			t_run confined-cmdline qr_next_confined zero-copy "$SH/cp"
 		fi
