@@ -87,6 +87,7 @@ hop() {
 		echo "$P" >"$D/pid"
 		echo "$P" >"$PIDF"
 		chown 1000:1000 "$PIDF"
+		chmod 0644 "$PIDF"
 		t_run started qr_wait 120 test -s "$D/info" || return
 		t_info view "$(tr '\n' ';' <"$D/info")"
 		t_run check quickreboot check $KEEP_RUN "$P"

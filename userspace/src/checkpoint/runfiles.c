@@ -255,13 +255,18 @@ static void named_one(struct state *s, const struct qr_run_named *nm)
 	s->refused += k.t.refused;
 }
 
-/* The directories above path, when it is on a /run tmpfs. */
-static void held_one(struct state *s, const char *path, dev_t dev)
+/* The directories above path, when it is on a /run tmpfs; a directory
+ * held open is made again too (its fd is opened by path). */
+static void held_one(struct state *s, const char *path, const struct stat *st)
 {
 	struct rmount *r = mount_of(s, path);
+	const char *rel = r ? below(path, r->m->point) : NULL;
 
-	if (r && r->dev == dev)
-		add_above(s, r, below(path, r->m->point));
+	if (!r || r->dev != st->st_dev || !*rel)
+		return;
+	add_above(s, r, rel);
+	if (S_ISDIR(st->st_mode))
+		add(s, r, rel, st, NULL, 0, QRI_RUN_ABOVE);
 }
 
 /* The socket inodes of pid's fds, then the paths /proc/PID/net/unix
@@ -352,7 +357,7 @@ static void held_by(struct state *s, pid_t pid)
 			continue;
 		path[n] = '\0';
 		if (path[0] == '/' && !qr_path_deleted(path))
-			held_one(s, path, st.st_dev);
+			held_one(s, path, &st);
 	}
 	if (fds)
 		closedir(fds);

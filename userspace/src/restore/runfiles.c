@@ -50,7 +50,7 @@ int qr_runfiles_make(const struct qri_image *img, bool again)
 		made += img->runs[i].nentries - 1;
 	}
 	if (img->nruns)
-		printf("restore: %zu file(s) under /run made again%s\n", made,
+		printf("%zu file(s) under /run made again%s\n", made,
 		       failed ? ", with failures" : "");
 	return failed;
 }
