@@ -16,13 +16,15 @@
 
 static int make_mount(const struct qri_run_img *ri, bool again)
 {
-	struct statfs fs;
+	struct statfs fs = { .f_type = TMPFS_MAGIC };
 	int failed = 0;
 
 	if (statfs(ri->point, &fs) ||
 	    (fs.f_type != TMPFS_MAGIC && fs.f_type != RAMFS_MAGIC)) {
+		int unreadable = fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC;
+
 		qr_error("restore: %s: not a tmpfs here (%s): its %zu carried file(s) not made",
-			 ri->point, errno ? strerror(errno) : "another filesystem",
+			 ri->point, unreadable ? strerror(errno) : "another filesystem",
 			 ri->nentries - 1);
 		return (int)ri->nentries - 1;
 	}
