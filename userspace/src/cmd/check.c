@@ -135,10 +135,10 @@ int cmd_check(int argc, char **argv)
 		else
 			rc = spare;
 	}
-	if (!rc)
-		rc = add_units(units, nunits, &pids, &n);
 	if (!rc && nunits)
 		rc = qr_units_run((const char *const *)units, (size_t)nunits, &run);
+	if (!rc)
+		rc = add_units(units, nunits, &pids, &n);
 	free(units);
 	if (!rc) {
 		struct qr_subtree st;

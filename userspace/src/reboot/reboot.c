@@ -52,10 +52,12 @@ static int plan(const struct qr_reboot_opts *o, struct qr_keep_plan *p)
 		rc = qr_keep_plan_add_pids(p, o->pids, o->npids);
 	else
 		rc = p->nunits ? QR_EXIT_OK : qr_keep_plan_from_conf(p);
-	if (!rc)
-		rc = qr_keep_plan_units(p);
+	/* Asked before the units are listed: it takes seconds, in which a
+	 * listed child may exit. */
 	if (!rc && p->nunits)
 		rc = qr_units_run(p->unit, p->nunits, &p->run);
+	if (!rc)
+		rc = qr_keep_plan_units(p);
 	if (!rc)
 		rc = qr_keep_plan_token(p);
 	return rc;
