@@ -803,5 +803,33 @@ int main(int argc, char **argv)
 		qri_add_raw(&w, QRI_THREAD_SECCOMP, 0, &ts1, sizeof(ts1), NULL, 0);
 	}
 	save(argv[1], "seccomp", &w);
+	/* A kept nginx's files under /run: its PID file and RuntimeDirectory
+	 * with a file and a link on /run, and the directory above a lock
+	 * file it holds on the /run/lock tmpfs. */
+	qri_writer_init(&w, "seed");
+	{
+		struct qri_run_entry e = { .mount = 1, .mode = 040755,
+					   .flags = QRI_RUN_ABOVE };
+
+		qri_add_run_mount(&w, 1, "/run");
+		qri_add_run_entry(&w, &e, "", NULL);
+		e = (struct qri_run_entry){ .mount = 1, .mode = 040750, .uid = 33, .gid = 33 };
+		qri_add_run_entry(&w, &e, "nginx", NULL);
+		e = (struct qri_run_entry){ .mount = 1, .mode = 0100640, .uid = 33, .size = 5 };
+		qri_add_run_entry(&w, &e, "nginx/state", "ready");
+		e = (struct qri_run_entry){ .mount = 1, .mode = 0120777, .size = 5 };
+		qri_add_run_entry(&w, &e, "nginx/current", "state");
+		e = (struct qri_run_entry){ .mount = 1, .mode = 0100644, .size = 4 };
+		qri_add_run_entry(&w, &e, "nginx.pid", "100\n");
+		qri_add_run_mount(&w, 2, "/run/lock");
+		e = (struct qri_run_entry){ .mount = 2, .mode = 041777, .flags = QRI_RUN_ABOVE };
+		qri_add_run_entry(&w, &e, "", NULL);
+		e = (struct qri_run_entry){ .mount = 2, .mode = 040710, .uid = 33,
+					    .flags = QRI_RUN_ABOVE };
+		qri_add_run_entry(&w, &e, "nginx", NULL);
+		qri_add_process(&w, &p, "/", "/");
+		qri_add_thread(&w, &t, regs, xstate);
+	}
+	save(argv[1], "run", &w);
 	return 0;
 }

@@ -28,6 +28,10 @@ _quickreboot()
 		COMPREPLY=($(compgen -f -- "${cur:-/dev/shelter}"))
 		return
 		;;
+	--keep-run)
+		COMPREPLY=($(compgen -f -- "${cur:-/run/}"))
+		return
+		;;
 	--dir | --hide-from)
 		_filedir -d
 		return
@@ -52,9 +56,9 @@ _quickreboot()
 	cmdline) opts="--cmdline --append --iomem --mode --release --hide-from --kexec-options --help" ;;
 	setup) opts="--shelter --dry-run --file --no-update-grub --iomem --cmdline --help" ;;
 	status) opts="--json --root --help" ;;
-	check) opts="--unit --help" ;;
+	check) opts="--unit --keep-run --help" ;;
 	thaw) opts="--help" ;;
-	checkpoint) opts="--dir --mode --keep-first-block --help" ;;
+	checkpoint) opts="--dir --mode --keep-first-block --keep-run --help" ;;
 	reboot) opts="--kernel --initrd --append --mode --no-kexec-digest --unit --help" ;;
 	restore) opts="--dir --boot --handback-only --help" ;;
 	shelter)

@@ -23,6 +23,12 @@
 # checkpoint it is frozen in a cgroup (cgroup.freeze), as `reboot --unit`
 # freezes a unit: a ptrace stop still reads its filters, the cgroup is
 # frozen again after it, and the checkpoint reads them there.
+# Its files under /run, which each reboot empties, come back before it
+# does (checkpoint --keep-run, as reboot --unit does for a unit's PIDFile=
+# and RuntimeDirectory=): a tree with a file, a link and a FIFO, a PID
+# file, and a file it holds open (fd 3) in a directory of another tmpfs
+# (/run/lock), each with its content, mode and owner; a tree over the
+# size limit is refused by name.
 # Boot area [256 MiB, 640 MiB), shelter [768 MiB, 896 MiB) (zc-basic's).
 QR_LAYOUT=zc
 QR_HOPS=2
@@ -31,6 +37,49 @@ SH=/run/quickreboot/shelter
 D=/mnt/disk/carry
 S_D=/mnt/disk/seccomp
 AREAS=3000
+RUN=/run/crc
+PIDF=/run/cr-carry.pid
+HELD=/run/lock/crh/held
+KEEP_RUN="--keep-run $RUN --keep-run $PIDF"
+
+# /run/lock, a tmpfs of its own as Debian's run-lock.mount makes it.
+run_lock() {
+	mkdir -p /run/lock
+	grep -qs ' /run/lock tmpfs ' /proc/mounts ||
+		mount -t tmpfs -o mode=755 tmpfs /run/lock
+}
+
+run_make() {
+	run_lock
+	mkdir -p "$RUN/sub" /run/lock/crh
+	echo "state 1" >"$RUN/state"
+	ln -s state "$RUN/current"
+	mkfifo "$RUN/sub/fifo"
+	chown 1000:1001 "$RUN/state"
+	chmod 0640 "$RUN/state"
+	chmod 0620 "$RUN/sub/fifo"
+	chown 1000:1000 "$RUN" /run/lock/crh
+	chmod 0750 "$RUN"
+	chmod 0710 /run/lock/crh
+	echo "held 1" >"$HELD"
+	chown 1000:1000 "$HELD"
+	chmod 0600 "$HELD"
+}
+
+run_st() {
+	stat -c '%a %u %g' "$1" 2>&1
+}
+
+run_verify() {
+	t_eq run-dir "750 1000 1000" "$(run_st "$RUN")"
+	t_eq run-file "640 1000 1001 state 1" "$(run_st "$RUN/state") $(cat "$RUN/state")"
+	t_eq run-link state "$(readlink "$RUN/current")"
+	t_eq run-fifo "620 0 0 fifo" "$(run_st "$RUN/sub/fifo") $([ -p "$RUN/sub/fifo" ] && echo fifo)"
+	t_eq run-pidfile "644 1000 1000 $P" "$(run_st "$PIDF") $(cat "$PIDF")"
+	t_eq run-held-dir "710 1000 1000" "$(run_st /run/lock/crh)"
+	t_eq run-held "600 1000 1000 held 1" "$(run_st "$HELD") $(cat "$HELD")"
+	t_eq run-held-fd "$HELD" "$(readlink "/proc/$P/fd/3")"
+}
 
 verify() {
 	rm -f "$D/result"
@@ -81,12 +130,22 @@ hop() {
 		mkdir -p "$D"
 		chmod 0777 "$D"
 		qr_pids_above 1000
-		(cd / && exec cr-carry "$D" "$AREAS" </dev/null >/dev/null 2>&1) &
+		run_make
+		(cd / && exec cr-carry "$D" "$AREAS" </dev/null >/dev/null 2>&1 3<>"$HELD") &
 		P=$!
 		echo "$P" >"$D/pid"
+		echo "$P" >"$PIDF"
+		chown 1000:1000 "$PIDF"
+		chmod 0644 "$PIDF"
 		t_run started qr_wait 120 test -s "$D/info" || return
 		t_info view "$(tr '\n' ';' <"$D/info")"
-		t_run check quickreboot check "$P"
+		t_run check quickreboot check $KEEP_RUN "$P"
+		mkdir -p /run/crbig
+		head -c 5000000 /dev/zero >/run/crbig/big
+		t_fails refuse-run-size quickreboot check --keep-run /run/crbig "$P"
+		t_eq refuse-run-size-named 1 \
+			"$(grep -c -- '--keep-run /run/crbig: more than 4096 files or 4194304 bytes for restore to make anew: not carried' /tmp/.qr_out)"
+		rm -rf /run/crbig
 		mkdir -p "$S_D"
 		(cd / && exec cr-seccomp "$S_D" </dev/null >/dev/null 2>&1) &
 		S=$!
@@ -104,6 +163,8 @@ hop() {
 	else
 		P=$(cat "$D/pid")
 		S=$(cat "$S_D/pid")
+		t_eq run-emptied "" "$(ls -d "$RUN" "$PIDF" /run/lock/crh 2>/dev/null)"
+		run_lock
 		t_run shelter-load quickreboot shelter load || return
 		t_run shelter-mount quickreboot shelter mount || return
 		t_run restore quickreboot restore --dir "$SH/cp"
@@ -120,6 +181,7 @@ hop() {
 		t_eq groups "10 20 30" "$(sed -n 's/^Groups:\t//p' "/proc/$P/status" | sed 's/ *$//')"
 		t_eq oom-score-adj 321 "$(cat "/proc/$P/oom_score_adj")"
 		seccomp_kept
+		run_verify
 	fi
 	if [ "$1" -lt "$QR_HOPS" ]; then
 		t_run seccomp-cgroup-frozen cgroup_freeze || return
@@ -128,13 +190,13 @@ hop() {
 			grep -q '^frozen 1' /sys/fs/cgroup/seccomp/cgroup.events
 		if [ "$1" = 0 ]; then
 			t_run checkpoint-copy quickreboot checkpoint --mode copy \
-				--dir "$SH/cp" "$P" "$S" || return
+				$KEEP_RUN --dir "$SH/cp" "$P" "$S" || return
 			t_run new-cmdline sh -c \
 				"quickreboot cmdline --append qr.hop=$(($1 + 1)) >/tmp/cmdline"
 			QR_NEXT_CMDLINE=$(cat /tmp/cmdline)
 		else
 			t_run checkpoint-zero-copy quickreboot checkpoint --mode zero-copy \
-				--keep-first-block --dir "$SH/cp" "$P" "$S" || return
+				--keep-first-block $KEEP_RUN --dir "$SH/cp" "$P" "$S" || return
 			qr_show_output checkpoint /tmp/.qr_out
 			t_run confined-cmdline qr_next_confined zero-copy "$SH/cp"
 		fi

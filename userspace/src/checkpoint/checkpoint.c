@@ -205,7 +205,7 @@ static int start_pages(struct qr_pages *pg, const char *token,
 
 static int capture_all(const char *dir, const char *token, int fd, int n,
 		       const struct qr_frozen *fr, const struct qr_subtree *st,
-		       struct qr_zc *zc, bool clocks)
+		       struct qr_zc *zc, bool clocks, const struct qr_run_list *run)
 {
 	struct qr_pages pg = { .off = 0 };
 	struct qri_writer w;
@@ -230,6 +230,9 @@ static int capture_all(const char *dir, const char *token, int fd, int n,
 		goto out;
 	/* Before the processes, which name their namespace. */
 	if (qr_mntns_capture(&w, st->pids, st->n))
+		goto out;
+	/* Before the processes, whose files there are opened by path. */
+	if (qr_runfiles_capture(&w, run, st->pids, st->n))
 		goto out;
 	for (int i = 0; i < n; i++)
 		if (qr_capture_process(&w, &pg, fd, &fr[i], zc))
@@ -331,7 +334,8 @@ static int zc_boot_area(int want, struct qr_memview *m, struct qr_span *boot,
 
 /* What check refuses in st, each named on its own line: how many, or -1
  * when a process cannot be read. *clocks: they share a time namespace. */
-static int refusals(const struct qr_subtree *st, bool *clocks)
+static int refusals(const struct qr_subtree *st, bool *clocks,
+		    const struct qr_run_list *run)
 {
 	int refused = 0, more;
 
@@ -347,6 +351,10 @@ static int refusals(const struct qr_subtree *st, bool *clocks)
 		return -1;
 	refused += more;
 	more = qr_mntns_capture(NULL, st->pids, st->n);
+	if (more < 0)
+		return -1;
+	refused += more;
+	more = qr_runfiles_capture(NULL, run, st->pids, st->n);
 	if (more < 0)
 		return -1;
 	refused += more;
@@ -370,7 +378,7 @@ static bool descendant_gone(const struct qr_subtree *st)
  * times; whatever it names then is real. */
 #define CHECK_TRIES 5
 
-int qr_checkpoint_check(const pid_t *pids, int n)
+int qr_checkpoint_check(const pid_t *pids, int n, const struct qr_run_list *run)
 {
 	struct qr_subtree st = { 0 };
 	int refused = -1;
@@ -382,7 +390,7 @@ int qr_checkpoint_check(const pid_t *pids, int n)
 		qr_subtree_free(&st);
 		refused = qr_subtree_find(pids, n, &st);
 		if (refused >= 0) {
-			int more = refusals(&st, &shared);
+			int more = refusals(&st, &shared, run);
 
 			refused = more < 0 ? -1 : refused + more;
 		}
@@ -414,7 +422,7 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 
 	refused = qr_subtree_find(o->pids, o->npids, &st);
 	if (refused >= 0) {
-		int more = refusals(&st, &clocks);
+		int more = refusals(&st, &clocks, o->run);
 
 		refused = more < 0 ? -1 : refused + more;
 	}
@@ -479,7 +487,7 @@ int qr_checkpoint(const struct qr_checkpoint_opts *o)
 	if (ready && zero_copy && !qr_test_fail("evacuate"))
 		qr_zc_evacuate(fd, &m, zc.keep_first_block);
 	if (ready && !capture_all(o->dir, o->token, fd, st.n, fr, &st, zero_copy ? &zc : NULL,
-				  clocks))
+				  clocks, o->run))
 		rc = QR_EXIT_OK;
 	/* Their TCP sockets take packets again before they go on. */
 	if (rc != QR_EXIT_OK && frozen)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "checkpoint/capture.h"
+#include "checkpoint/filetree.h"
 #include "checkpoint/maps.h"
 #include "checkpoint/mntns.h"
 #include "checkpoint/mntns_plan.h"
@@ -40,20 +41,19 @@ int qr_mntns_of(pid_t pid, uint64_t *ns)
 
 /* The files of a mount restore makes anew, as records or counted. */
 struct walk {
+	struct qr_filetree t;
 	struct qri_writer *w;	/* NULL: only counted */
 	uint64_t ns;
 	uint32_t mount;
-	dev_t dev;
-	size_t files;
-	uint64_t bytes;
 	pid_t pid;
 	const char *point;
-	int refused;
+	const struct qr_mounts *ms;
 };
 
-static void add_entry(struct walk *k, const char *rel, const struct stat *st,
+static void add_entry(struct qr_filetree *t, const char *rel, const struct stat *st,
 		      const void *data, uint64_t size)
 {
+	struct walk *k = t->arg;
 	struct qri_mount_entry e = {
 		.ns = k->ns, .mount = k->mount, .mode = st->st_mode,
 		.uid = st->st_uid, .gid = st->st_gid, .size = size,
@@ -65,110 +65,47 @@ static void add_entry(struct walk *k, const char *rel, const struct stat *st,
 		qri_add_mount_entry(k->w, &e, rel, data);
 }
 
-static int refuse(struct walk *k, const char *rel, const char *what)
+static void refuse(struct qr_filetree *t, const char *rel, const char *what)
 {
+	struct walk *k = t->arg;
+
 	qr_error("process %d: mount namespace: mount point %s: %s%s%s: not carried",
 		 k->pid, k->point, *rel ? rel : "its root", ": ", what);
-	k->refused++;
-	return -1;
 }
 
-static int too_big(struct walk *k)
+static void too_big(struct qr_filetree *t)
 {
-	if (k->files <= QRI_MNT_ENTRIES_MAX && k->bytes <= QRI_MNT_DATA_MAX)
-		return 0;
+	struct walk *k = t->arg;
+
 	qr_error("process %d: mount namespace: mount point %s: more than %u files or %u bytes for restore to make anew: not carried",
 		 k->pid, k->point, QRI_MNT_ENTRIES_MAX, QRI_MNT_DATA_MAX);
-	k->refused++;
+}
+
+static int socket_file(struct qr_filetree *t, const char *rel, const char *path)
+{
+	(void)path;
+	t->refuse(t, rel, "a socket file");
+	t->refused++;
 	return -1;
 }
 
-/* One file at base/rel (rel "" for the mount's root), and below it. */
-static int walk(struct walk *k, const char *base, const char *rel,
-		const struct qr_mounts *ns)
+/* Another mount's point: only the directory or file under it. */
+static int covered(struct qr_filetree *t, const char *rel, struct stat *st)
 {
-	char path[8192], sub[4096];
-	struct stat st;
-	char *data = NULL;
-	uint64_t size = 0;
+	struct walk *k = t->arg;
+	bool mounted = st->st_dev != t->dev;
+	char sub[4096];
 
-	snprintf(path, sizeof(path), "%s%s%s", base, *rel ? "/" : "", rel);
-	if (lstat(path, &st))
-		return refuse(k, rel, strerror(errno));
-	k->files++;
-	/* Another mount's point: only the directory or file under it. */
-	if (*rel) {
-		bool covered = st.st_dev != k->dev;
-
-		snprintf(sub, sizeof(sub), "%s%s%s", strcmp(k->point, "/") ? k->point : "",
-			 "/", rel);
-		for (size_t i = 0; i < ns->n && !covered; i++)
-			covered = !strcmp(ns->m[i].point, sub);
-		if (covered) {
-			st.st_mode = (st.st_mode & S_IFMT) == S_IFDIR ? S_IFDIR | 0755 :
-				S_IFREG | 0644;
-			add_entry(k, rel, &st, NULL, 0);
-			return too_big(k);
-		}
-	}
-	if (S_ISSOCK(st.st_mode))
-		return refuse(k, rel, "a socket file");
-	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
-		return refuse(k, rel, "a file with hard links");
-	if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-		k->bytes += (uint64_t)st.st_size;
-		if (too_big(k))
-			return -1;
-		data = malloc((size_t)st.st_size + 1);
-		if (!data)
-			return refuse(k, rel, "out of memory");
-		if (S_ISLNK(st.st_mode)) {
-			ssize_t n = readlink(path, data, (size_t)st.st_size + 1);
-
-			if (n <= 0 || n > st.st_size) {
-				free(data);
-				return refuse(k, rel, "its target changed while read");
-			}
-			size = (uint64_t)n;
-		} else if (k->w) {
-			int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			ssize_t n = fd < 0 ? -1 : read(fd, data, (size_t)st.st_size + 1);
-
-			if (fd >= 0)
-				close(fd);
-			if (n != st.st_size) {
-				free(data);
-				return refuse(k, rel, "its size changed while read");
-			}
-			size = (uint64_t)n;
-		}
-	}
-	add_entry(k, rel, &st, data, size);
-	free(data);
-	if (too_big(k))
-		return -1;
-	if (S_ISDIR(st.st_mode)) {
-		struct dirent **names;
-		int n = scandir(path, &names, NULL, alphasort), rc = 0;
-
-		if (n < 0)
-			return refuse(k, rel, strerror(errno));
-		for (int i = 0; i < n; i++) {
-			const char *d = names[i]->d_name;
-
-			if (!rc && strcmp(d, ".") && strcmp(d, "..")) {
-				if (snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", d) >=
-				    (int)sizeof(sub))
-					rc = refuse(k, rel, "a path too long");
-				else
-					rc = walk(k, base, sub, ns);
-			}
-			free(names[i]);
-		}
-		free(names);
-		return rc;
-	}
-	return 0;
+	snprintf(sub, sizeof(sub), "%s%s%s", strcmp(k->point, "/") ? k->point : "",
+		 "/", rel);
+	for (size_t i = 0; i < k->ms->n && !mounted; i++)
+		mounted = !strcmp(k->ms->m[i].point, sub);
+	if (!mounted)
+		return 0;
+	st->st_mode = (st->st_mode & S_IFMT) == S_IFDIR ? S_IFDIR | 0755 :
+		S_IFREG | 0644;
+	add_entry(t, rel, st, NULL, 0);
+	return 1;
 }
 
 static void add_mount(struct qri_writer *w, uint64_t ns, const struct qr_mount *m,
@@ -194,8 +131,14 @@ static int one_ns(struct qri_writer *w, pid_t pid, uint64_t ns,
 		const struct qr_mount *m = &ms->m[i];
 		char why[QR_MNT_WHY_MAX], base[8192];
 		struct qr_mnt_plan p;
-		struct walk k = { .w = w, .ns = ns, .mount = m->id, .pid = pid,
-				  .point = m->point };
+		struct walk k = {
+			.t = { .read = w != NULL, .max_files = QRI_MNT_ENTRIES_MAX,
+			       .max_bytes = QRI_MNT_DATA_MAX, .covered = covered,
+			       .socket = socket_file, .add = add_entry,
+			       .refuse = refuse, .too_big = too_big },
+			.w = w, .ns = ns, .mount = m->id, .pid = pid,
+			.point = m->point, .ms = ms,
+		};
 		struct stat st;
 
 		if (qr_mntns_plan(ms, host, i, &p, why)) {
@@ -209,13 +152,15 @@ static int one_ns(struct qri_writer *w, pid_t pid, uint64_t ns,
 			continue;
 		snprintf(base, sizeof(base), "/proc/%d/root%s", pid,
 			 strcmp(m->point, "/") ? m->point : "");
+		k.t.arg = &k;
 		if (lstat(base, &st)) {
-			refused += refuse(&k, "", strerror(errno)) ? 1 : 0;
+			refuse(&k.t, "", strerror(errno));
+			refused++;
 			continue;
 		}
-		k.dev = st.st_dev;
-		walk(&k, base, "", ms);
-		refused += k.refused;
+		k.t.dev = st.st_dev;
+		qr_filetree_walk(&k.t, base, "");
+		refused += k.t.refused;
 	}
 	return refused;
 }

@@ -1,5 +1,5 @@
-/* quickreboot check [--unit NAME.service]... [PID...]: can these
- * processes be kept? */
+/* quickreboot check [--unit NAME.service]... [--keep-run PATH]... [PID...]:
+ * can these processes be kept? */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +14,13 @@
 #include "cmd/cli.h"
 #include "cmd/commands.h"
 #include "reboot/orderly.h"
+#include "checkpoint/runfiles.h"
 #include "service/unit_procs.h"
+#include "service/unit_run.h"
 #include "service/unit_spare.h"
 
 static const char usage[] =
-	"usage: quickreboot check [--unit NAME.service]... [PID...]\n"
+	"usage: quickreboot check [--unit NAME.service]... [--keep-run PATH]... [PID...]\n"
 	"Says whether a quick reboot can keep these processes and all their\n"
 	"descendants (what checkpoint takes), listing each: names every\n"
 	"process and resource that cannot be carried (sockets, pipes, eventfds,\n"
@@ -29,7 +31,9 @@ static const char usage[] =
 	"lists how each memory area goes in zero copy (anonymous pages stay in\n"
 	"place; copy mode copies every area that zero copy does not leave).\n"
 	"--unit takes every process of a running service's cgroup, as\n"
-	"`quickreboot reboot --unit` does.\n"
+	"`quickreboot reboot --unit` does, and with them the files under /run\n"
+	"the unit names (PIDFile=, RuntimeDirectory=); --keep-run names such a\n"
+	"file or tree (`checkpoint --keep-run`).\n"
 	QR_EXIT_CODES;
 
 static void show_areas(pid_t pid)
@@ -83,10 +87,12 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "unit", required_argument, 0, 'u' },
+		{ "keep-run", required_argument, 0, 'r' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 },
 	};
 	char **units = calloc(argc, sizeof(*units));
+	struct qr_run_list run = { 0 };
 	int opt, rc, n, nunits = 0, refused = 0, together = 0, unspared = 0;
 	bool shared;
 	pid_t *pids;
@@ -95,8 +101,11 @@ int cmd_check(int argc, char **argv)
 		return QR_EXIT_FAIL;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		if (qr_common_option(opt, argv, usage, &rc)) {
+		if (qr_common_option(opt, argv, usage, &rc) ||
+		    (opt == 'r' && qr_run_list_add(&run, "--keep-run ", optarg) &&
+		     (rc = QR_EXIT_FAIL))) {
 			free(units);
+			qr_run_list_free(&run);
 			return rc;
 		}
 		if (opt == 'u')
@@ -105,11 +114,13 @@ int cmd_check(int argc, char **argv)
 	n = argc - optind;
 	if (n < 1 && !nunits) {
 		free(units);
+		qr_run_list_free(&run);
 		return qr_usage_error(usage, "check: a unit or a PID is needed");
 	}
 	pids = calloc(n ? n : 1, sizeof(*pids));
 	if (!pids) {
 		free(units);
+		qr_run_list_free(&run);
 		return QR_EXIT_FAIL;
 	}
 	rc = qr_parse_pids(argv + optind, n, pids, "check", usage);
@@ -124,6 +135,8 @@ int cmd_check(int argc, char **argv)
 		else
 			rc = spare;
 	}
+	if (!rc && nunits)
+		rc = qr_units_run((const char *const *)units, (size_t)nunits, &run);
 	if (!rc)
 		rc = add_units(units, nunits, &pids, &n);
 	free(units);
@@ -149,6 +162,12 @@ int cmd_check(int argc, char **argv)
 			int mnt = qr_mntns_capture(NULL, st.pids, st.n);
 
 			together = mnt < 0 ? -1 : together + mnt;
+		}
+		/* Files under /run: made again for all of them. */
+		if (!rc && together >= 0) {
+			int runs = qr_runfiles_capture(NULL, &run, st.pids, st.n);
+
+			together = runs < 0 ? -1 : together + runs;
 		}
 		if (together < 0)
 			rc = QR_EXIT_FAIL;
@@ -184,6 +203,7 @@ int cmd_check(int argc, char **argv)
 		qr_subtree_free(&st);
 	}
 	free(pids);
+	qr_run_list_free(&run);
 	if (rc)
 		return rc;
 	if (refused) {

@@ -80,6 +80,8 @@ enum qri_type {
 	QRI_PROC_MNTNS = 43,
 	QRI_SECCOMP_FILTER = 44,
 	QRI_THREAD_SECCOMP = 45,
+	QRI_RUN_MOUNT = 46,
+	QRI_RUN_ENTRY = 47,
 	QRI_VMA_INHERIT = 50,
 };
 
@@ -392,6 +394,36 @@ struct qri_thread_seccomp {
 	uint32_t top;
 	uint32_t pad;
 };
+
+/* QRI_RUN_MOUNT: a tmpfs of init's mounted at /run or below it, which
+ * the reboot empties, with files of the kept units or processes to make
+ * again there before any process (checkpoint/runfiles.c). Before the
+ * first process; tail: its mount point (point_len bytes, absolute). */
+struct qri_run_mount {
+	uint32_t id;
+	uint32_t point_len;
+};
+
+/* QRI_RUN_ENTRY: a file of the last QRI_RUN_MOUNT, as a QRI_MOUNT_ENTRY
+ * (parents before children, the mount's root first, path relative to
+ * its point); flags QRI_RUN_ABOVE: a directory above what is carried,
+ * made if missing and left as it is otherwise (the mount's root always).
+ * Tail: path, then size bytes (contents or a link's target). */
+struct qri_run_entry {
+	uint32_t mount;		/* its QRI_RUN_MOUNT's id */
+	uint32_t mode;
+	uint32_t uid, gid;
+	uint64_t rdev;
+	uint64_t size;
+	uint32_t path_len;
+	uint32_t flags;
+};
+
+#define QRI_RUN_ABOVE 0x1
+#define QRI_RUN_FLAGS_KNOWN 0x1
+#define QRI_RUN_MOUNTS_MAX 64
+#define QRI_RUN_ENTRIES_MAX 16384	/* per mount */
+#define QRI_RUN_DATA_MAX (16u << 20)	/* per mount */
 
 /* QRI_FD: an fd of a process, and the file it names; after its process
  * and its file. */

@@ -110,6 +110,7 @@ struct qri_mount_entry_img {
 	struct qri_mount_entry e;
 	char *path;		/* "" for the mount's root */
 	uint8_t *data;		/* e.size bytes */
+	uint32_t run_flags;	/* a QRI_RUN_ENTRY's flags; 0 in a mount */
 };
 
 struct qri_mount_img {
@@ -120,8 +121,21 @@ struct qri_mount_img {
 	uint64_t bytes;		/* of the entries' data */
 };
 
+/* A QRI_RUN_MOUNT with its files, held as a mount's (e.ns 0, e.mount
+ * its id). */
+struct qri_run_img {
+	struct qri_run_mount m;
+	char *point;
+	struct qri_mount_entry_img *entries;
+	size_t nentries;
+	uint64_t bytes;
+};
+
 struct qri_image {
 	struct qri_header h;
+	/* Kept files under /run (image/read_run.c), before the processes. */
+	struct qri_run_img *runs;
+	size_t nruns;
 	/* Mount namespaces (image/read_mntns.c), before the processes: every
 	 * namespace's mounts, each namespace's together, its root first. */
 	struct qri_mount_img *mounts;
@@ -244,6 +258,11 @@ void qri_add_mount(struct qri_writer *w, const struct qri_mount *m,
 		   const char *source, const char *super, const char *host);
 void qri_add_mount_entry(struct qri_writer *w, const struct qri_mount_entry *e,
 			 const char *path, const void *data);
+/* A tmpfs at /run or below, before the first process; then its files,
+ * each after its directory, the root first (data: e->size bytes). */
+void qri_add_run_mount(struct qri_writer *w, uint32_t id, const char *point);
+void qri_add_run_entry(struct qri_writer *w, const struct qri_run_entry *e,
+		       const char *path, const void *data);
 /* Any record, as it is: for new record types and for tests. */
 void qri_add_raw(struct qri_writer *w, uint16_t type, uint16_t flags,
 		 const void *fixed, uint32_t fixed_size,

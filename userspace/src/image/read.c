@@ -42,6 +42,8 @@ const char *const qri_type_names[QRI_NTYPES] = {
 	[QRI_PROC_MNTNS] = "mount namespace of a process",
 	[QRI_SECCOMP_FILTER] = "seccomp filter",
 	[QRI_THREAD_SECCOMP] = "seccomp filters of a thread",
+	[QRI_RUN_MOUNT] = "tmpfs under /run",
+	[QRI_RUN_ENTRY] = "file under /run",
 	[QRI_VMA_INHERIT] = "pages shared with the parent",
 };
 
@@ -517,6 +519,8 @@ static const struct record_kind kinds[QRI_NTYPES] = {
 				 qri_read_seccomp_filter },
 	[QRI_THREAD_SECCOMP] = { sizeof(struct qri_thread_seccomp),
 				 qri_read_thread_seccomp },
+	[QRI_RUN_MOUNT] = { sizeof(struct qri_run_mount), qri_read_run_mount },
+	[QRI_RUN_ENTRY] = { sizeof(struct qri_run_entry), qri_read_run_entry },
 	[QRI_VMA_INHERIT] = { sizeof(struct qri_vma_inherit),
 			      qri_read_vma_inherit },
 };
@@ -695,6 +699,7 @@ void qri_free(struct qri_image *img)
 	free(img->procs);
 	qri_free_sysv(img);
 	qri_free_mounts(img);
+	qri_free_runs(img);
 	free(img->frames);
 	free(img->zombies);
 	for (size_t i = 0; i < img->nfiles; i++) {

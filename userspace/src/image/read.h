@@ -73,6 +73,17 @@ int qri_read_mount_entry(struct qri_cursor *c, const void *fixed,
 int qri_read_proc_mntns(struct qri_cursor *c, const void *fixed,
 			const uint8_t *tail, size_t left);
 void qri_free_mounts(struct qri_image *img);
+/* A file of a tree restore makes (a mount's, or /run's) against those
+ * before it in list: type, mode, owner, size, a clean relative path
+ * after its directory, the root first and only once. */
+int qri_check_tree_entry(struct qri_cursor *c, int type,
+			 const struct qri_mount_entry_img *list, size_t n,
+			 const struct qri_mount_entry_img *en);
+int qri_read_run_mount(struct qri_cursor *c, const void *fixed,
+		       const uint8_t *tail, size_t left);
+int qri_read_run_entry(struct qri_cursor *c, const void *fixed,
+		       const uint8_t *tail, size_t left);
+void qri_free_runs(struct qri_image *img);
 int qri_read_proof(struct qri_cursor *c, const void *fixed,
 		   const uint8_t *tail, size_t left);
 int qri_read_seal(struct qri_cursor *c, const void *fixed,

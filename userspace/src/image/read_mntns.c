@@ -129,44 +129,44 @@ static bool clean_relative(const char *p)
 }
 
 /* The entry that is path's directory, NULL if none. */
-static const struct qri_mount_entry_img *dir_of(const struct qri_mount_img *mi,
-						const char *path)
+static const struct qri_mount_entry_img *dir_of(const struct qri_mount_entry_img *list,
+						size_t n, const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
+	size_t len = slash ? (size_t)(slash - path) : 0;
 
-	for (size_t i = 0; i < mi->nentries; i++)
-		if (strlen(mi->entries[i].path) == n &&
-		    !strncmp(mi->entries[i].path, path, n))
-			return S_ISDIR(mi->entries[i].e.mode) ? &mi->entries[i] : NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i].path) == len && !strncmp(list[i].path, path, len))
+			return S_ISDIR(list[i].e.mode) ? &list[i] : NULL;
 	return NULL;
 }
 
-static int check_entry(struct qri_cursor *c, const struct qri_mount_img *mi,
-		       const struct qri_mount_entry_img *en)
+int qri_check_tree_entry(struct qri_cursor *c, int type,
+			 const struct qri_mount_entry_img *list, size_t n,
+			 const struct qri_mount_entry_img *en)
 {
 	const struct qri_mount_entry *e = &en->e;
-	uint32_t type = e->mode & S_IFMT;
-	bool ok_type = type == S_IFDIR || type == S_IFREG || type == S_IFLNK ||
-		type == S_IFCHR || type == S_IFBLK || type == S_IFIFO;
+	uint32_t ftype = e->mode & S_IFMT;
+	bool ok_type = ftype == S_IFDIR || ftype == S_IFREG || ftype == S_IFLNK ||
+		ftype == S_IFCHR || ftype == S_IFBLK || ftype == S_IFIFO;
 
 	if (!ok_type || e->mode & ~(uint32_t)(S_IFMT | 07777) || e->pad ||
 	    e->uid == UINT32_MAX || e->gid == UINT32_MAX ||
-	    (e->rdev && type != S_IFCHR && type != S_IFBLK) ||
-	    (type == S_IFLNK ? !e->size || e->size >= QRI_MAX_PATH ||
+	    (e->rdev && ftype != S_IFCHR && ftype != S_IFBLK) ||
+	    (ftype == S_IFLNK ? !e->size || e->size >= QRI_MAX_PATH ||
 	     memchr(en->data, '\0', e->size) :
-	     type != S_IFREG && e->size))
-		return BAD(c, QRI_MOUNT_ENTRY, "mount %" PRIu32 ": file \"%s\": mode 0%" PRIo32 ", owner or size %" PRIu64 " is not one restore makes",
+	     ftype != S_IFREG && e->size))
+		return BAD(c, type, "mount %" PRIu32 ": file \"%s\": mode 0%" PRIo32 ", owner or size %" PRIu64 " is not one restore makes",
 			   e->mount, en->path, e->mode, e->size);
-	if (!mi->nentries != !*en->path || (!*en->path && type != S_IFDIR && type != S_IFREG))
-		return BAD(c, QRI_MOUNT_ENTRY, "mount %" PRIu32 ": file \"%s\": the mount's root (and only it) comes first, a directory or a file",
+	if (!n != !*en->path || (!*en->path && ftype != S_IFDIR && ftype != S_IFREG))
+		return BAD(c, type, "mount %" PRIu32 ": file \"%s\": the mount's root (and only it) comes first, a directory or a file",
 			   e->mount, en->path);
-	if (!clean_relative(en->path) || (*en->path && !dir_of(mi, en->path)))
-		return BAD(c, QRI_MOUNT_ENTRY, "mount %" PRIu32 ": file \"%s\" has a bad path or no directory before it",
+	if (!clean_relative(en->path) || (*en->path && !dir_of(list, n, en->path)))
+		return BAD(c, type, "mount %" PRIu32 ": file \"%s\" has a bad path or no directory before it",
 			   e->mount, en->path);
-	for (size_t i = 0; i < mi->nentries; i++)
-		if (!strcmp(mi->entries[i].path, en->path))
-			return BAD(c, QRI_MOUNT_ENTRY, "mount %" PRIu32 ": file \"%s\" is listed twice",
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i].path, en->path))
+			return BAD(c, type, "mount %" PRIu32 ": file \"%s\" is listed twice",
 				   e->mount, en->path);
 	return 0;
 }
@@ -191,7 +191,7 @@ int qri_read_mount_entry(struct qri_cursor *c, const void *fixed,
 	if (take_text(c, QRI_MOUNT_ENTRY, "path", &tail, &left, en.e.path_len, true, &en.path))
 		return -1;
 	if (qri_take_blob(c, QRI_MOUNT_ENTRY, "contents", &tail, &left, en.e.size, &en.data) ||
-	    check_entry(c, mi, &en)) {
+	    qri_check_tree_entry(c, QRI_MOUNT_ENTRY, mi->entries, mi->nentries, &en)) {
 		free(en.path);
 		free(en.data);
 		return -1;

@@ -277,3 +277,19 @@ void qri_add_mount_entry(struct qri_writer *w, const struct qri_mount_entry *e,
 	r.path_len = (uint32_t)strlen(path);
 	add2(w, QRI_MOUNT_ENTRY, &r, sizeof(r), path, r.path_len, data, r.size);
 }
+
+void qri_add_run_mount(struct qri_writer *w, uint32_t id, const char *point)
+{
+	struct qri_run_mount r = { .id = id, .point_len = (uint32_t)strlen(point) };
+
+	qri_add_raw(w, QRI_RUN_MOUNT, 0, &r, sizeof(r), point, r.point_len);
+}
+
+void qri_add_run_entry(struct qri_writer *w, const struct qri_run_entry *e,
+		       const char *path, const void *data)
+{
+	struct qri_run_entry r = *e;
+
+	r.path_len = (uint32_t)strlen(path);
+	add2(w, QRI_RUN_ENTRY, &r, sizeof(r), path, r.path_len, data, r.size);
+}

@@ -130,5 +130,6 @@ void qr_keep_plan_free(struct qr_keep_plan *p)
 	qr_keep_free(&p->rec);
 	qr_conf_free(&p->conf);
 	free(p->conf_text);
+	qr_run_list_free(&p->run);
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "checkpoint/runfiles.h"
 #include "image/keep_record.h"
 #include "lib/conf.h"
 
@@ -19,6 +20,8 @@ struct qr_keep_plan {
 	struct qr_keep rec;
 	struct qr_conf conf;
 	char *conf_text;
+	/* The units' files under /run (PIDFile=, RuntimeDirectory=). */
+	struct qr_run_list run;
 };
 
 /* Adds PIDs not in the plan yet. */

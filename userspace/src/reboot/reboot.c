@@ -24,6 +24,7 @@
 #include "reboot/orderly.h"
 #include "service/adopt_units.h"
 #include "service/unit_freeze.h"
+#include "service/unit_run.h"
 #include "service/unit_spare.h"
 #include "shelter/ready.h"
 #include "shelter/shelter.h"
@@ -54,6 +55,10 @@ static int plan(const struct qr_reboot_opts *o, struct qr_keep_plan *p)
 		rc = qr_keep_plan_add_pids(p, o->pids, o->npids);
 	else
 		rc = p->nunits ? QR_EXIT_OK : qr_keep_plan_from_conf(p);
+	/* Asked before the units are listed: it takes seconds, in which a
+	 * listed child may exit. */
+	if (!rc && p->nunits)
+		rc = qr_units_run(p->unit, p->nunits, &p->run);
 	if (!rc)
 		rc = qr_keep_plan_units(p);
 	if (!rc)
@@ -85,7 +90,7 @@ static int precheck(const struct qr_keep_plan *p)
 	for (size_t i = 0; i < p->npids; i++)
 		if (!unit_member(&p->rec, p->pid[i]))
 			v[n++] = p->pid[i];
-	rc = qr_checkpoint_check(v, (int)n);
+	rc = qr_checkpoint_check(v, (int)n, &p->run);
 	free(v);
 	return rc;
 }
@@ -104,7 +109,7 @@ static int freeze_units(const struct qr_reboot_opts *o, struct qr_keep_plan *p,
 	memset(p, 0, sizeof(*p));
 	rc = plan(o, p);
 	if (!rc)
-		rc = qr_checkpoint_check(p->pid, (int)p->npids);
+		rc = qr_checkpoint_check(p->pid, (int)p->npids, &p->run);
 	return rc;
 }
 
@@ -119,6 +124,7 @@ static int checkpoint(const struct qr_keep_plan *p, bool zero_copy)
 		.want = zero_copy ? QR_WANT_ZERO_COPY : QR_WANT_COPY,
 		.keep_first_block = zero_copy,
 		.token = p->rec.token,
+		.run = &p->run,
 	};
 	int rc = qr_shelter_ready(true);
 

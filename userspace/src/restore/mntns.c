@@ -27,6 +27,7 @@
 #include "checkpoint/mountinfo.h"
 #include "lib/exit.h"
 #include "lib/readfile.h"
+#include "restore/filemake.h"
 #include "restore/mntns.h"
 
 #ifndef MS_NOSYMFOLLOW
@@ -55,52 +56,10 @@ static int mkdirs(const char *path, mode_t mode)
 	return mkdir(p, mode) && errno != EEXIST ? -1 : 0;
 }
 
-/* One file of a mount (the mount's root when path is ""), made under
- * base as the image says. */
-static int make_entry(const char *base, const struct qri_mount_entry_img *en)
-{
-	const struct qri_mount_entry *e = &en->e;
-	mode_t perm = e->mode & 07777;
-	char path[8192];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s%s%s", base, *en->path ? "/" : "", en->path);
-	switch (e->mode & S_IFMT) {
-	case S_IFDIR:
-		if (mkdir(path, 0700) && (*en->path || errno != EEXIST))
-			return -1;
-		break;
-	case S_IFREG:
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return -1;
-		if (write(fd, en->data, e->size) != (ssize_t)e->size) {
-			close(fd);
-			return -1;
-		}
-		close(fd);
-		break;
-	case S_IFLNK: {
-		char target[QRI_MAX_PATH];
-
-		memcpy(target, en->data, e->size);
-		target[e->size] = '\0';
-		if (symlink(target, path))
-			return -1;
-		return lchown(path, e->uid, e->gid);
-	}
-	default:
-		if (mknod(path, (e->mode & S_IFMT) | 0600, (dev_t)e->rdev))
-			return -1;
-	}
-	/* chown first: it clears set-id bits that chmod then sets. */
-	return lchown(path, e->uid, e->gid) || chmod(path, perm) ? -1 : 0;
-}
-
 static int fill(const char *base, const struct qri_mount_img *mi)
 {
 	for (size_t i = 0; i < mi->nentries; i++)
-		if (make_entry(base, &mi->entries[i])) {
+		if (qr_file_make(base, &mi->entries[i])) {
 			qr_error("restore: mount namespace %" PRIu64 ": mount point %s: file \"%s\": %s",
 				 mi->m.ns, mi->point, mi->entries[i].path, strerror(errno));
 			return -1;

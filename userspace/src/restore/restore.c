@@ -24,6 +24,7 @@
 #include "lib/readfile.h"
 #include "restore/flock_orphans.h"
 #include "restore/restore.h"
+#include "restore/runfiles.h"
 #include "restore/handback.h"
 #include "restore/said.h"
 #include "restore/tree.h"
@@ -279,6 +280,9 @@ static int restore_all(const struct qri_image *img, const char *dir,
 		free(bad);
 		return (int)(c.tree.n - earlier);
 	}
+	/* Before the files: a process's file under /run is opened by path,
+	 * in its directory. A failure is named; the processes go on. */
+	qr_runfiles_make(img, earlier > 0);
 	/* The roots' subtrees are created by the roots: all inherit it. */
 	timens = qr_clocks_enter(img->clocks);
 	/* Every file once, inside the time namespace (a timer's clock), for
