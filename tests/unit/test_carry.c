@@ -6,6 +6,7 @@
 
 #include "checkpoint/creds.h"
 #include "image/image.h"
+#include "image_test.h"
 #include "test.h"
 
 static const char status61[] =
@@ -126,17 +127,6 @@ static void proc(struct qri_writer *w)
 	qri_add_thread(w, &t, regs, NULL);
 }
 
-static void refused(struct qri_writer *w, const char *needle)
-{
-	struct qri_image img;
-	struct qr_err e = { "" };
-
-	CHECK(!qri_finish(w));
-	CHECK(qri_parse(w->buf, w->len, &img, &e) == -1);
-	CHECK_HAS(e.msg, needle);
-	qri_writer_free(w);
-}
-
 static const struct qri_creds creds = {
 	.pid = 9, .no_new_privs = 1, .cap_inh = 0x401, .cap_prm = 0x2400,
 	.cap_eff = 0x400, .cap_bnd = 0x1ffffbeffffull, .cap_amb = 0x400,
@@ -208,7 +198,7 @@ TEST(carry_image_old_vma)
 	/* Shorter than that: refused. */
 	proc(&w);
 	qri_add_raw(&w, QRI_VMA, 0, &v, 40, NULL, 0);
-	refused(&w, "shorter than 48");
+	qrt_image_refused(&w, "shorter than 48");
 }
 
 TEST(carry_image_refused)
@@ -225,24 +215,24 @@ TEST(carry_image_refused)
 	k.cap_eff = 0x800;
 	proc(&w);
 	qri_add_creds(&w, &k, groups);
-	refused(&w, "outside the permitted");
+	qrt_image_refused(&w, "outside the permitted");
 	k = creds;
 	k.cap_amb = 0x2000;	/* permitted, not inheritable */
 	proc(&w);
 	qri_add_creds(&w, &k, groups);
-	refused(&w, "outside the permitted");
+	qrt_image_refused(&w, "outside the permitted");
 	k = creds;
 	k.no_new_privs = 2;
 	proc(&w);
 	qri_add_creds(&w, &k, groups);
-	refused(&w, "no_new_privs 2");
+	qrt_image_refused(&w, "no_new_privs 2");
 	proc(&w);
 	qri_add_raw(&w, QRI_CREDS, 0, &creds, sizeof(creds), groups, 8);
-	refused(&w, "3 groups do not fill");
+	qrt_image_refused(&w, "3 groups do not fill");
 	proc(&w);
 	qri_add_creds(&w, &creds, groups);
 	qri_add_creds(&w, &creds, groups);
-	refused(&w, "has a second one");
+	qrt_image_refused(&w, "has a second one");
 	/* Optional or not, an unknown reader must not skip it: the writer
 	 * never flags it. */
 	proc(&w);
@@ -260,63 +250,63 @@ TEST(carry_image_refused)
 
 	proc(&w);
 	qri_add_proc_attrs(&w, &(struct qri_proc_attrs){ .pid = 9, .oom_score_adj = 1001 });
-	refused(&w, "out of range");
+	qrt_image_refused(&w, "out of range");
 	proc(&w);
 	qri_add_proc_attrs(&w, &(struct qri_proc_attrs){ .pid = 9, .thp_disabled = 2 });
-	refused(&w, "out of range");
+	qrt_image_refused(&w, "out of range");
 
 	s.policy = 6;	/* SCHED_DEADLINE: refused by check, never written */
 	proc(&w);
 	qri_add_thread_sched(&w, &s, cpus);
-	refused(&w, "is not one the kernel gives");
+	qrt_image_refused(&w, "is not one the kernel gives");
 	s.policy = QRI_SCHED_FIFO;
 	proc(&w);
 	qri_add_thread_sched(&w, &s, cpus);
-	refused(&w, "is not one the kernel gives");
+	qrt_image_refused(&w, "is not one the kernel gives");
 	s.rt_priority = 50;
 	s.nice = -21;
 	proc(&w);
 	qri_add_thread_sched(&w, &s, cpus);
-	refused(&w, "is not one the kernel gives");
+	qrt_image_refused(&w, "is not one the kernel gives");
 	s.nice = 0;
 	s.ioprio = 4 << 13;	/* no such class */
 	proc(&w);
 	qri_add_thread_sched(&w, &s, cpus);
-	refused(&w, "I/O priority 0x8000");
+	qrt_image_refused(&w, "I/O priority 0x8000");
 	s.ioprio = 0;
 	s.timerslack_ns = 0;	/* the kernel's is at least 1 */
 	proc(&w);
 	qri_add_thread_sched(&w, &s, cpus);
-	refused(&w, "timer slack 0 is not one");
+	qrt_image_refused(&w, "timer slack 0 is not one");
 	s.timerslack_ns = 50000;
 	proc(&w);
 	qri_add_thread_sched(&w, &s, none);
-	refused(&w, "names no CPU");
+	qrt_image_refused(&w, "names no CPU");
 	s.ncpus = 60;
 	proc(&w);
 	qri_add_raw(&w, QRI_THREAD_SCHED, 0, &s, sizeof(s), cpus, 8);
-	refused(&w, "does not fill");
+	qrt_image_refused(&w, "does not fill");
 	s.ncpus = 64;
 	s.tid = 10;
 	proc(&w);
 	qri_add_thread_sched(&w, &s, cpus);
-	refused(&w, "has no thread record");
+	qrt_image_refused(&w, "has no thread record");
 
 	v.advice = 0x400;
 	proc(&w);
 	qri_add_vma(&w, &v, NULL);
-	refused(&w, "advice 0x400");
+	qrt_image_refused(&w, "advice 0x400");
 	v.advice = QRI_ADV_HUGEPAGE | QRI_ADV_NOHUGEPAGE;
 	proc(&w);
 	qri_add_vma(&w, &v, NULL);
-	refused(&w, "advice");
+	qrt_image_refused(&w, "advice");
 	v.advice = QRI_ADV_LOCKONFAULT;
 	proc(&w);
 	qri_add_vma(&w, &v, NULL);
-	refused(&w, "advice");
+	qrt_image_refused(&w, "advice");
 	v.advice = QRI_ADV_WIPEONFORK;
 	v.flags = QRI_VMA_SHARED;
 	proc(&w);
 	qri_add_vma(&w, &v, NULL);
-	refused(&w, "advice");
+	qrt_image_refused(&w, "advice");
 }

@@ -4,6 +4,7 @@
 
 #include "lib/crc32.h"
 #include "image/image.h"
+#include "image_test.h"
 #include "test.h"
 
 static uint8_t regs[QRI_REGS_SIZE];
@@ -396,17 +397,6 @@ static void add_file_map(struct qri_writer *w, uint32_t flags, uint64_t pages)
 	qri_add_vma(w, &v, "/srv/data.bin");
 }
 
-static void own_refused(struct qri_writer *w, const char *needle)
-{
-	struct qri_image img;
-	struct qr_err e = { "" };
-
-	CHECK(!qri_finish(w));
-	CHECK(qri_parse(w->buf, w->len, &img, &e) == -1);
-	CHECK_HAS(e.msg, needle);
-	qri_writer_free(w);
-}
-
 TEST(image_vma_own_pages)
 {
 	struct qri_own_run runs[2] = { { 1, 1 }, { 5, 3 } };
@@ -453,42 +443,42 @@ TEST(image_vma_own_refused)
 
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 42, 0x701000, runs, 1);
-	own_refused(&w, "is not the memory area before it");
+	qrt_image_refused(&w, "is not the memory area before it");
 
 	add_file_map(&w, QRI_VMA_SHARED, QRI_NO_PAGES);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
-	own_refused(&w, "is not a saved private file mapping");
+	qrt_image_refused(&w, "is not a saved private file mapping");
 
 	add_file_map(&w, 0, QRI_NO_PAGES);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
-	own_refused(&w, "is not a saved private file mapping");
+	qrt_image_refused(&w, "is not a saved private file mapping");
 
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 1);
-	own_refused(&w, "or has a second one");
+	qrt_image_refused(&w, "or has a second one");
 
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
-	own_refused(&w, "run 1 (pages 2+1) is out of order");
+	qrt_image_refused(&w, "run 1 (pages 2+1) is out of order");
 
 	runs[1] = (struct qri_own_run) { 7, 2 };
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
-	own_refused(&w, "outside the area");
+	qrt_image_refused(&w, "outside the area");
 
 	runs[1] = (struct qri_own_run) { 5, 0 };
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 42, 0x700000, runs, 2);
-	own_refused(&w, "run 1 (pages 5+0)");
+	qrt_image_refused(&w, "run 1 (pages 5+0)");
 
 	add_file_map(&w, 0, 0);
 	qri_add_raw(&w, QRI_VMA_OWN, QRI_REC_OPTIONAL,
 		    &(struct qri_vma_own) { .pid = 42, .nruns = 3, .start = 0x700000 },
 		    sizeof(struct qri_vma_own), runs, sizeof(runs));
-	own_refused(&w, "3 runs do not fill the record");
+	qrt_image_refused(&w, "3 runs do not fill the record");
 
 	add_file_map(&w, 0, 0);
 	qri_add_vma_own(&w, 43, 0x700000, runs, 1);
-	own_refused(&w, "pid 43 has no process record before it");
+	qrt_image_refused(&w, "pid 43 has no process record before it");
 }

@@ -2,6 +2,7 @@
  * as written, refused where the parent has no such area or the runs do not
  * fit, and their contents found up through the parents. */
 #include "image/image.h"
+#include "image_test.h"
 #include "test.h"
 
 #define A 0x700000ull
@@ -76,17 +77,6 @@ TEST(image_inherit_read_and_found)
 	qri_writer_free(&w);
 }
 
-static void refused(struct qri_writer *w, const char *needle)
-{
-	struct qri_image img;
-	struct qr_err e = { "" };
-
-	CHECK(!qri_finish(w));
-	CHECK(qri_parse(w->buf, w->len, &img, &e) == -1);
-	CHECK_HAS(e.msg, needle);
-	qri_writer_free(w);
-}
-
 TEST(image_inherit_refused)
 {
 	struct qri_own_run runs[2] = { { 1, 2 }, { 2, 1 } };
@@ -96,53 +86,53 @@ TEST(image_inherit_refused)
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A, runs, 1);
-	refused(&w, "is not private anonymous memory that its parent 42 has");
+	qrt_image_refused(&w, "is not private anonymous memory that its parent 42 has");
 
 	/* The parent's area ends elsewhere. */
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 42, 1, QRI_VMA_ANON, A + 4 * 4096, 0);
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A, runs, 1);
-	refused(&w, "is not private anonymous memory that its parent 42 has");
+	qrt_image_refused(&w, "is not private anonymous memory that its parent 42 has");
 
 	/* A stack moves with mremap() without growing down: not shared. */
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 42, 1, QRI_VMA_ANON | QRI_VMA_STACK, A + PAGES * 4096, 0);
 	add(&w, 43, 42, QRI_VMA_ANON | QRI_VMA_STACK, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A, runs, 1);
-	refused(&w, "is not private anonymous memory");
+	qrt_image_refused(&w, "is not private anonymous memory");
 
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 42, 1, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A + 4096, runs, 1);
-	refused(&w, "is not the memory area before it");
+	qrt_image_refused(&w, "is not the memory area before it");
 
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 42, 1, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A, runs, 2);
-	refused(&w, "run 1 (pages 2+1) is out of order");
+	qrt_image_refused(&w, "run 1 (pages 2+1) is out of order");
 
 	runs[1] = (struct qri_own_run){ 7, 2 };
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 42, 1, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A, runs, 2);
-	refused(&w, "run 1 (pages 7+2) is out of order, outside the area");
+	qrt_image_refused(&w, "run 1 (pages 7+2) is out of order, outside the area");
 
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 42, 1, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A, runs, 1);
 	qri_add_vma_inherit(&w, 43, A, runs, 1);
-	refused(&w, "or has a second one");
+	qrt_image_refused(&w, "or has a second one");
 
 	qri_writer_init(&w, "6.1.0-57-amd64");
 	add(&w, 42, 1, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, 0);
 	qri_add_vma_inherit(&w, 43, A, runs, 0);
-	refused(&w, "0 runs do not fill the record");
+	qrt_image_refused(&w, "0 runs do not fill the record");
 }
 
 /* Zero copy: a page shared is in no page run of the child, and found in
@@ -181,5 +171,5 @@ TEST(image_inherit_zero_copy)
 	add(&w, 43, 42, QRI_VMA_ANON, A + PAGES * 4096, QRI_NO_PAGES);
 	qri_add_page_runs(&w, 43, A, &crun, 1);
 	qri_add_vma_inherit(&w, 43, A, in, 1);
-	refused(&w, "saved too");
+	qrt_image_refused(&w, "saved too");
 }

@@ -9,6 +9,7 @@
 #include "image/image.h"
 #include "restore/seccomp.h"
 #include "restorer/restorer.h"
+#include "image_test.h"
 #include "test.h"
 
 static uint8_t regs[QRI_REGS_SIZE];
@@ -55,16 +56,6 @@ static int parse(struct qri_writer *w, struct qri_image *img, struct qr_err *e)
 {
 	CHECK(!qri_finish(w));
 	return qri_parse(w->buf, w->len, img, e);
-}
-
-static void refused(struct qri_writer *w, const char *needle)
-{
-	struct qri_image img;
-	struct qr_err e = { "" };
-
-	CHECK(parse(w, &img, &e) == -1);
-	CHECK_HAS(e.msg, needle);
-	qri_writer_free(w);
 }
 
 TEST(image_seccomp_round_trip_and_plan)
@@ -127,21 +118,21 @@ TEST(image_seccomp_refused)
 
 	proc(&w);
 	filter(&w, 1, QRI_SECCOMP_NONE, 0, deny_socket, 4);
-	refused(&w, "is not its next");
+	qrt_image_refused(&w, "is not its next");
 
 	proc(&w);
 	filter(&w, 0, 0, 0, deny_socket, 4);
-	refused(&w, "not an earlier one");
+	qrt_image_refused(&w, "not an earlier one");
 
 	proc(&w);
 	filter(&w, 0, QRI_SECCOMP_NONE, 0x4, deny_socket, 4);
-	refused(&w, "unknown flags");
+	qrt_image_refused(&w, "unknown flags");
 
 	for (size_t i = 0; i < QRI_MAX_BPF_INSNS + 1; i++)
 		big[i] = RET(0x7fff0000);
 	proc(&w);
 	filter(&w, 0, QRI_SECCOMP_NONE, 0, big, QRI_MAX_BPF_INSNS + 1);
-	refused(&w, "or are more than 4096");
+	qrt_image_refused(&w, "or are more than 4096");
 
 	proc(&w);
 	{
@@ -150,37 +141,37 @@ TEST(image_seccomp_refused)
 
 		qri_add_raw(&w, QRI_SECCOMP_FILTER, 0, &f, sizeof(f), deny_socket, 32);
 	}
-	refused(&w, "do not fill the record");
+	qrt_image_refused(&w, "do not fill the record");
 
 	/* Eight filters of 4096: past the kernel's path limit. */
 	proc(&w);
 	for (uint32_t i = 0; i < 8; i++)
 		filter(&w, i, i ? i - 1 : QRI_SECCOMP_NONE, 0, big, QRI_MAX_BPF_INSNS);
-	refused(&w, "more than the kernel takes");
+	qrt_image_refused(&w, "more than the kernel takes");
 
 	proc(&w);
 	filter(&w, 0, QRI_SECCOMP_NONE, 0, jump_out, 3);
-	refused(&w, "a jump out of the program");
+	qrt_image_refused(&w, "a jump out of the program");
 
 	proc(&w);
 	filter(&w, 0, QRI_SECCOMP_NONE, 0, no_ret, 3);
-	refused(&w, "no return at its end");
+	qrt_image_refused(&w, "no return at its end");
 
 	proc(&w);
 	filter(&w, 0, QRI_SECCOMP_NONE, 0, deny_socket, 4);
 	thread(&w, 9, 1);
-	refused(&w, "is not one of its process's 1");
+	qrt_image_refused(&w, "is not one of its process's 1");
 
 	proc(&w);
 	filter(&w, 0, QRI_SECCOMP_NONE, 0, deny_socket, 4);
 	thread(&w, 11, 0);
-	refused(&w, "has no thread record before it");
+	qrt_image_refused(&w, "has no thread record before it");
 
 	proc(&w);
 	filter(&w, 0, QRI_SECCOMP_NONE, 0, deny_socket, 4);
 	thread(&w, 9, 0);
 	thread(&w, 9, 0);
-	refused(&w, "has a second one");
+	qrt_image_refused(&w, "has a second one");
 }
 
 TEST(seccomp_listener_refused)

@@ -6,6 +6,7 @@
 
 #include "image/image.h"
 #include "restore/timers.h"
+#include "image_test.h"
 #include "test.h"
 
 static uint8_t regs[QRI_REGS_SIZE];
@@ -36,16 +37,6 @@ static int parse(struct qri_writer *w, struct qri_image *img, struct qr_err *e)
 {
 	CHECK(!qri_finish(w));
 	return qri_parse(w->buf, w->len, img, e);
-}
-
-static void refused(struct qri_writer *w, const char *needle)
-{
-	struct qri_image img;
-	struct qr_err e = { "" };
-
-	CHECK(parse(w, &img, &e) == -1);
-	CHECK_HAS(e.msg, needle);
-	qri_writer_free(w);
 }
 
 static struct qri_signals *sample_signals(void)
@@ -141,30 +132,30 @@ TEST(image_mm_refused)
 	proc(&w);
 	m.brk = 0x500000;
 	qri_add_mm(&w, &m, tail, "/bin/abc");
-	refused(&w, "fields out of order");
+	qrt_image_refused(&w, "fields out of order");
 
 	m.brk = 0x601000;
 	proc(&w);
 	qri_add_mm(&w, &m, tail, "bin/abcd");
-	refused(&w, "executable is not an absolute path");
+	qrt_image_refused(&w, "executable is not an absolute path");
 
 	proc(&w);
 	memcpy(tail + 24, "/bin/abc", 8);
 	m.auxv_len = 24;
 	qri_add_raw(&w, QRI_MM, 0, &m, sizeof(m), tail, 32);
-	refused(&w, "auxv of 24 bytes");
+	qrt_image_refused(&w, "auxv of 24 bytes");
 
 	proc(&w);
 	m.auxv_len = 32;
 	m.env_end = QRI_USER_LIMIT;
 	qri_add_mm(&w, &m, tail, NULL);
-	refused(&w, "is not a user address");
+	qrt_image_refused(&w, "is not a user address");
 
 	proc(&w);
 	m.env_end = 0;
 	qri_add_mm(&w, &m, tail, NULL);
 	qri_add_mm(&w, &m, tail, NULL);
-	refused(&w, "has a second one");
+	qrt_image_refused(&w, "has a second one");
 
 	/* The first checkpoint code flagged it optional: read all the same. */
 	{
@@ -190,46 +181,46 @@ TEST(image_signals_refused)
 	proc(&w);
 	s->actions[9 - 1].handler = 0x401000;
 	qri_add_signals(&w, s, NULL);
-	refused(&w, "the action of signal 9");
+	qrt_image_refused(&w, "the action of signal 9");
 
 	s->actions[9 - 1].handler = 0;
 	s->actions[3].handler = QRI_USER_LIMIT;
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
-	refused(&w, "the action of signal 4");
+	qrt_image_refused(&w, "the action of signal 4");
 
 	s->actions[3].handler = 0;
 	s->itimers[QRI_ITIMER_PROF].value_usec = 1000000;
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
-	refused(&w, "not a valid itimerval");
+	qrt_image_refused(&w, "not a valid itimerval");
 
 	s->itimers[QRI_ITIMER_PROF].value_usec = 0;
 	s->nr_pending = 1;
 	proc(&w);
 	qri_add_signals(&w, s, &bad);
-	refused(&w, "pending signal 9 cannot be queued");
+	qrt_image_refused(&w, "pending signal 9 cannot be queued");
 
 	proc(&w);
 	qri_add_raw(&w, QRI_SIGNALS, 0, s, sizeof(*s), NULL, 0);
-	refused(&w, "1 pending signals do not fill the record");
+	qrt_image_refused(&w, "1 pending signals do not fill the record");
 
 	s->nr_pending = 0;
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
 	qri_add_signals(&w, s, NULL);
-	refused(&w, "has a second one");
+	qrt_image_refused(&w, "has a second one");
 
 	s->child_subreaper = 2;
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
-	refused(&w, "child subreaper 2 or membarrier registrations 0x0 not known");
+	qrt_image_refused(&w, "child subreaper 2 or membarrier registrations 0x0 not known");
 
 	s->child_subreaper = 0;
 	s->membarrier = 1;	/* MEMBARRIER_CMD_GLOBAL: not a registration */
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
-	refused(&w, "membarrier registrations 0x1 not known");
+	qrt_image_refused(&w, "membarrier registrations 0x1 not known");
 
 	/* Written before the fields were appended: they read as 0. */
 	s->membarrier = QRI_MEMBARRIER_RSEQ;
@@ -250,7 +241,7 @@ TEST(image_signals_refused)
 	s->pid = 77;
 	proc(&w);
 	qri_add_signals(&w, s, NULL);
-	refused(&w, "pid 77 has no process record before it");
+	qrt_image_refused(&w, "pid 77 has no process record before it");
 	free(s);
 }
 
@@ -261,16 +252,16 @@ TEST(image_rlimits_refused)
 
 	proc(&w);
 	qri_add_rlimits(&w, 9, lim, 2);
-	refused(&w, "limit 1 is above its maximum");
+	qrt_image_refused(&w, "limit 1 is above its maximum");
 
 	proc(&w);
 	qri_add_raw(&w, QRI_RLIMITS, 0, &(struct qri_rlimits) { 9, 2 }, 8, lim, 16);
-	refused(&w, "2 limits do not fill the record");
+	qrt_image_refused(&w, "2 limits do not fill the record");
 
 	proc(&w);
 	qri_add_rlimits(&w, 9, lim, 1);
 	qri_add_rlimits(&w, 9, lim, 1);
-	refused(&w, "has a second one");
+	qrt_image_refused(&w, "has a second one");
 }
 
 TEST(image_thread_signals_refused)
@@ -282,41 +273,41 @@ TEST(image_thread_signals_refused)
 
 	proc(&w);
 	qri_add_thread_signals(&w, &ts, NULL);
-	refused(&w, "tid 11 has no thread record before it");
+	qrt_image_refused(&w, "tid 11 has no thread record before it");
 
 	ts.tid = 10;
 	ts.ss_size = 4096;
 	proc(&w);
 	qri_add_thread_signals(&w, &ts, NULL);
-	refused(&w, "alternate signal stack");
+	qrt_image_refused(&w, "alternate signal stack");
 
 	ts.ss_flags = 0;
 	ts.ss_sp = QRI_USER_LIMIT - 4095;
 	proc(&w);
 	qri_add_thread_signals(&w, &ts, NULL);
-	refused(&w, "alternate signal stack");
+	qrt_image_refused(&w, "alternate signal stack");
 
 	ts.ss_sp = 0x1000;
 	ts.ss_flags = 4;
 	proc(&w);
 	qri_add_thread_signals(&w, &ts, NULL);
-	refused(&w, "flags 0x4 is not valid");
+	qrt_image_refused(&w, "flags 0x4 is not valid");
 
 	ts.ss_flags = QRI_SS_ONSTACK;
 	ts.nr_pending = 1;
 	proc(&w);
 	qri_add_thread_signals(&w, &ts, &zero);
-	refused(&w, "pending signal 0 cannot be queued");
+	qrt_image_refused(&w, "pending signal 0 cannot be queued");
 
 	proc(&w);
 	qri_add_thread_signals(&w, &ts, &rt);
 	qri_add_thread_signals(&w, &ts, &rt);
-	refused(&w, "tid 10 has a second one");
+	qrt_image_refused(&w, "tid 10 has a second one");
 
 	ts.pdeath_signal = 65;
 	proc(&w);
 	qri_add_thread_signals(&w, &ts, &rt);
-	refused(&w, "tid 10: parent-death signal 65 is not a signal");
+	qrt_image_refused(&w, "tid 10: parent-death signal 65 is not a signal");
 }
 
 TEST(image_timers)
@@ -348,43 +339,43 @@ TEST(image_timers)
 	t[1].id = 0;
 	proc(&w);
 	qri_add_timers(&w, &h, t);
-	refused(&w, "timer id 0 out of order");
+	qrt_image_refused(&w, "timer id 0 out of order");
 
 	t[1].id = 2;
 	t[2].clock = 2;		/* CLOCK_PROCESS_CPUTIME_ID */
 	proc(&w);
 	qri_add_timers(&w, &h, t);
-	refused(&w, "timer 3 (clock 2, notify 4, signal 36) is not one restore makes");
+	qrt_image_refused(&w, "timer 3 (clock 2, notify 4, signal 36) is not one restore makes");
 
 	t[2].clock = QRI_CLOCK_BOOTTIME;
 	t[2].notify = 2;	/* SIGEV_THREAD */
 	proc(&w);
 	qri_add_timers(&w, &h, t);
-	refused(&w, "is not one restore makes");
+	qrt_image_refused(&w, "is not one restore makes");
 
 	t[2].notify = QRI_SIGEV_SIGNAL;
 	t[2].signo = 0;
 	proc(&w);
 	qri_add_timers(&w, &h, t);
-	refused(&w, "is not one restore makes");
+	qrt_image_refused(&w, "is not one restore makes");
 
 	t[2].signo = 36;
 	h.next_id = 3;
 	proc(&w);
 	qri_add_timers(&w, &h, t);
-	refused(&w, "next timer id 3 is not above timer 3");
+	qrt_image_refused(&w, "next timer id 3 is not above timer 3");
 
 	h.next_id = 6;
 	h.count = 4;
 	proc(&w);
 	qri_add_raw(&w, QRI_TIMERS, 0, &h, sizeof(h), t, sizeof(t));
-	refused(&w, "4 timers do not fill the record");
+	qrt_image_refused(&w, "4 timers do not fill the record");
 
 	h.count = 3;
 	proc(&w);
 	qri_add_timers(&w, &h, t);
 	qri_add_timers(&w, &h, t);
-	refused(&w, "has a second one");
+	qrt_image_refused(&w, "has a second one");
 }
 
 TEST(restore_timer_left)

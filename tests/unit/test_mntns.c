@@ -8,6 +8,7 @@
 #include "checkpoint/mntns_plan.h"
 #include "checkpoint/mountinfo.h"
 #include "image/image.h"
+#include "image_test.h"
 #include "test.h"
 
 /* init's, as systemd 252 on Debian 12 shows it (cut). */
@@ -214,16 +215,6 @@ static void mntns_image(struct qri_writer *w, const char *bad_path, uint64_t pro
 	qri_add_raw(w, QRI_PROC_MNTNS, 0, &pm, sizeof(pm), NULL, 0);
 }
 
-static int parse_image(struct qri_writer *w, struct qri_image *img, struct qr_err *e)
-{
-	int rc;
-
-	CHECK(qri_finish(w) == 0);
-	rc = qri_parse(w->buf, w->len, img, e);
-	qri_writer_free(w);
-	return rc;
-}
-
 TEST(image_mntns_read)
 {
 	struct qri_writer w;
@@ -231,7 +222,7 @@ TEST(image_mntns_read)
 	struct qr_err e;
 
 	mntns_image(&w, NULL, 77);
-	CHECK(parse_image(&w, &img, &e) == 0);
+	CHECK(qrt_image_parse(&w, &img, &e) == 0);
 	CHECK_U64(img.nmounts, 2);
 	CHECK_STR(img.mounts[0].host, "/");
 	CHECK(img.mounts[1].host == NULL);
@@ -254,10 +245,10 @@ TEST(image_mntns_refuses_paths_out_of_the_mount)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		mntns_image(&w, bad[i], 77);
-		CHECK(parse_image(&w, &img, &e) == -1);
+		CHECK(qrt_image_parse(&w, &img, &e) == -1);
 		CHECK_HAS(e.msg, "file of a mount");
 	}
 	mntns_image(&w, NULL, 78);
-	CHECK(parse_image(&w, &img, &e) == -1);
+	CHECK(qrt_image_parse(&w, &img, &e) == -1);
 	CHECK_HAS(e.msg, "namespace 78 has no mounts");
 }

@@ -11,6 +11,7 @@
 #include "image/image.h"
 #include "restore/filemake.h"
 #include "service/unit_run.h"
+#include "image_test.h"
 #include "test.h"
 
 TEST(unit_run_names_pid_file_and_runtime_dirs)
@@ -80,16 +81,6 @@ static void run_image(struct qri_writer *w, const char *point, const char *bad,
 	qri_add_thread(w, &t, regs, NULL);
 }
 
-static int parse_image(struct qri_writer *w, struct qri_image *img, struct qr_err *e)
-{
-	int rc;
-
-	CHECK(qri_finish(w) == 0);
-	rc = qri_parse(w->buf, w->len, img, e);
-	qri_writer_free(w);
-	return rc;
-}
-
 TEST(image_run_read)
 {
 	struct qri_writer w;
@@ -97,7 +88,7 @@ TEST(image_run_read)
 	struct qr_err e;
 
 	run_image(&w, "/run", NULL, QRI_RUN_ABOVE, 0);
-	CHECK(parse_image(&w, &img, &e) == 0);
+	CHECK(qrt_image_parse(&w, &img, &e) == 0);
 	CHECK_U64(img.nruns, 1);
 	CHECK_STR(img.runs[0].point, "/run");
 	CHECK_U64(img.runs[0].nentries, 5);
@@ -121,22 +112,22 @@ TEST(image_run_refuses_paths_flags_and_points)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		run_image(&w, "/run", bad[i], QRI_RUN_ABOVE, 0);
-		CHECK(parse_image(&w, &img, &e) == -1);
+		CHECK(qrt_image_parse(&w, &img, &e) == -1);
 		CHECK_HAS(e.msg, "file under /run");
 	}
 	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
 		run_image(&w, points[i], NULL, QRI_RUN_ABOVE, 0);
-		CHECK(parse_image(&w, &img, &e) == -1);
+		CHECK(qrt_image_parse(&w, &img, &e) == -1);
 		CHECK_HAS(e.msg, "tmpfs under /run");
 	}
 	run_image(&w, "/run", NULL, 0, 0);
-	CHECK(parse_image(&w, &img, &e) == -1);
+	CHECK(qrt_image_parse(&w, &img, &e) == -1);
 	CHECK_HAS(e.msg, "the root without them");
 	run_image(&w, "/run", NULL, QRI_RUN_ABOVE, QRI_RUN_ABOVE);
-	CHECK(parse_image(&w, &img, &e) == -1);
+	CHECK(qrt_image_parse(&w, &img, &e) == -1);
 	CHECK_HAS(e.msg, "not a directory's");
 	run_image(&w, "/run", NULL, QRI_RUN_ABOVE, 0x10);
-	CHECK(parse_image(&w, &img, &e) == -1);
+	CHECK(qrt_image_parse(&w, &img, &e) == -1);
 	CHECK_HAS(e.msg, "unknown");
 }
 
